@@ -1,0 +1,39 @@
+"""The desk's editable parameters (time rules, time zone, batch size), kept in the store."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+DEFAULTS: dict[str, Any] = {
+    "timezone": "Asia/Shanghai",     # the shop's time zone; all stored times are local to it
+    "chase_unpaid_hours": 48,        # chase unpaid orders within 2 days of creation
+    "ship_paid_hours": 72,           # ship paid orders within 3 days of payment
+    "due_soon_hours": 4,             # warning window before a deadline
+    "confirmed_tag": "Confirmed",    # the Shopify tag that means phone-confirmed
+    "batch_size": 50,                # the largest proposed batch in the work queue
+}
+
+
+def get_settings(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """All settings: the stored value where one was saved, else the default."""
+    stored = dict(con.execute("select key, value from settings").fetchall())
+    return {k: json.loads(stored[k]) if k in stored else v for k, v in DEFAULTS.items()}
+
+
+def save_setting(cur: duckdb.DuckDBPyConnection, key: str, value: Any, by: str) -> None:
+    """Store one setting; call inside `Store.write()`."""
+    if key not in DEFAULTS:
+        raise KeyError(f"unknown setting {key!r}")
+    cur.execute(
+        "insert or replace into settings (key, value, updated_at, updated_by) values (?, ?, ?, ?)",
+        [key, json.dumps(value), datetime.now(), by],
+    )
+
+
+def reset_settings(cur: duckdb.DuckDBPyConnection) -> None:
+    """Back to the defaults; call inside `Store.write()`."""
+    cur.execute("delete from settings")

@@ -1,0 +1,187 @@
+-- The store's tables. Created once per database file; every statement is idempotent.
+
+create sequence if not exists import_seq start 1;
+create sequence if not exists event_seq start 1;
+
+create table if not exists meta (
+    key varchar primary key,
+    value bigint not null
+);
+
+create table if not exists settings (
+    key varchar primary key,
+    value varchar not null,          -- JSON
+    updated_at timestamp,
+    updated_by varchar
+);
+
+create table if not exists imports (
+    import_id bigint primary key,
+    file_name varchar not null,
+    sha256 varchar not null,
+    layout varchar not null,
+    rows_read integer not null,
+    rows_imported integer not null,
+    rows_rejected integer not null,
+    imported_at timestamp not null,
+    imported_by varchar,
+    notes varchar
+);
+
+create table if not exists import_rejects (
+    import_id bigint not null,
+    "row" integer not null,
+    "column" varchar,
+    reason varchar not null,
+    value varchar
+);
+
+create table if not exists orders (
+    platform varchar not null,
+    shop varchar not null,
+    order_id varchar not null,
+    status_text varchar,
+    status_norm varchar,
+    is_paid boolean,
+    is_cod boolean,
+    partial_shipped boolean,
+    buyer varchar,
+    receiver varchar,
+    phone varchar,
+    created_at timestamp,
+    paid_at timestamp,
+    shipped_at timestamp,
+    completed_at timestamp,
+    closed_at timestamp,
+    ship_by timestamp,
+    order_total decimal(14,2),
+    paid decimal(14,2),
+    shipping_fee decimal(14,2),
+    discount decimal(14,2),
+    refunded decimal(14,2),
+    province varchar,
+    city varchar,
+    district varchar,
+    address varchar,
+    courier varchar,
+    tracking_no varchar,
+    buyer_message varchar,
+    seller_note varchar,
+    promo_code varchar,
+    tags varchar,
+    item_count integer,
+    first_import_id bigint,
+    import_id bigint,
+    primary key (platform, shop, order_id)
+);
+
+create table if not exists order_lines (
+    platform varchar not null,
+    shop varchar not null,
+    order_id varchar not null,
+    line_id varchar not null,
+    sku varchar,
+    title varchar,
+    quantity integer,
+    unit_price decimal(14,2),
+    paid decimal(14,2),
+    refund_text varchar,
+    refund_norm varchar,
+    refund_amount decimal(14,2),
+    is_gift boolean,
+    is_bundle_marked boolean,
+    is_promo boolean,
+    status_text varchar,
+    import_id bigint,
+    primary key (platform, shop, order_id, line_id)
+);
+
+create table if not exists stock (
+    sku varchar not null,
+    warehouse varchar not null,
+    name varchar,
+    on_hand integer,
+    reserved integer,
+    available integer,
+    in_transit integer,
+    safety_stock integer,
+    snapshot_at timestamp,
+    import_id bigint,
+    primary key (sku, warehouse)
+);
+
+create table if not exists bundles (
+    bundle_sku varchar not null,
+    component_sku varchar not null,
+    quantity integer not null,
+    import_id bigint,
+    primary key (bundle_sku, component_sku)
+);
+
+create table if not exists promotions (
+    name varchar primary key,
+    start_at timestamp not null,
+    end_at timestamp not null,
+    updated_at timestamp,
+    updated_by varchar
+);
+
+-- Every editing action, append-only. An undo is an event whose target_event names the undone one.
+create table if not exists events (
+    event_id bigint primary key,
+    platform varchar not null,
+    shop varchar not null,
+    order_id varchar not null,
+    action varchar not null,
+    text varchar,                    -- courier/tracking, note, reason, reviewed message
+    kind varchar,                    -- for flag/resolve: the problem type
+    target_event bigint,             -- for undo
+    by varchar not null,
+    at timestamp not null
+);
+
+-- Derived: one row per order, refreshed in the same transaction as every import or action.
+create table if not exists order_state (
+    platform varchar not null,
+    shop varchar not null,
+    order_id varchar not null,
+    state varchar not null,
+    partial_refund boolean not null,
+    partial_ship boolean not null,
+    waiting_to_ship boolean not null,
+    is_paid boolean not null,
+    confirmed boolean not null,
+    processed boolean not null,
+    confirmed_at timestamp,
+    processed_at timestamp,
+    courier varchar,
+    tracking_no varchar,
+    seller_note varchar,
+    reminded_at timestamp,
+    reviewed_message varchar,
+    oos_handled_at timestamp,
+    address_fixed_at timestamp,
+    flag_reason varchar,
+    flagged_at timestamp,
+    flagged_by varchar,
+    last_event_id bigint,
+    n_lines integer not null,
+    pieces integer not null,
+    primary key (platform, shop, order_id)
+);
+
+-- The keys whose state is refreshed by the next `states.sql` run with $all = false.
+create table if not exists state_scope (
+    platform varchar not null,
+    shop varchar not null,
+    order_id varchar not null
+);
+
+-- Events still in effect: not undone.
+create or replace view effective_events as
+select e.*
+from events as e
+where e.action <> 'undo'
+  and not exists (
+      select 1 from events as u where u.action = 'undo' and u.target_event = e.event_id
+  );

@@ -1,0 +1,173 @@
+-- The one definition of an order's state (DESIGN §3), from imported facts and the desk's events.
+-- Parameters: $all (refresh every order, else only the keys in state_scope), $confirmed_tag.
+
+with scoped_orders as (
+    select o.*
+    from orders as o
+    where $all
+       or exists (
+           select 1 from state_scope as s
+           where s.platform = o.platform and s.shop = o.shop and s.order_id = o.order_id
+       )
+),
+
+line_facts as (
+    select
+        l.platform,
+        l.shop,
+        l.order_id,
+        count(*) as n_lines,
+        coalesce(sum(l.quantity), 0) as pieces,
+        bool_or(l.refund_norm in ('requested', 'agreed', 'returned')) as refund_open,
+        count(*) filter (where l.refund_norm = 'success') as n_refund_success
+    from order_lines as l
+    where exists (
+        select 1 from scoped_orders as o
+        where o.platform = l.platform and o.shop = l.shop and o.order_id = l.order_id
+    )
+    group by all
+),
+
+event_facts as (
+    select
+        e.platform,
+        e.shop,
+        e.order_id,
+        min(e.at) filter (where e.action = 'confirm') as confirmed_at,
+        min(e.at) filter (where e.action in ('process', 'courier')) as processed_at,
+        arg_max(e.text, e.event_id) filter (where e.action = 'courier') as courier_text,
+        arg_max(e.text, e.event_id) filter (where e.action = 'note') as seller_note,
+        max(e.at) filter (where e.action = 'remind') as reminded_at,
+        arg_max(e.text, e.event_id) filter (where e.action = 'review') as reviewed_message,
+        max(e.at) filter (where e.action = 'resolve' and e.kind = 'out_of_stock') as oos_handled_at,
+        max(e.at) filter (where e.action = 'resolve' and e.kind = 'address') as address_fixed_at,
+        max(e.event_id) filter (where e.action = 'flag') as last_flag_id,
+        max(e.event_id) filter (where e.action = 'resolve' and e.kind = 'manual') as last_unflag_id,
+        arg_max(e.text, e.event_id) filter (where e.action = 'flag') as flag_reason,
+        arg_max(e.at, e.event_id) filter (where e.action = 'flag') as flagged_at,
+        arg_max(e.by, e.event_id) filter (where e.action = 'flag') as flagged_by
+    from effective_events as e
+    where exists (
+        select 1 from scoped_orders as o
+        where o.platform = e.platform and o.shop = e.shop and o.order_id = e.order_id
+    )
+    group by all
+),
+
+last_events as (
+    select platform, shop, order_id, max(event_id) as last_event_id
+    from events
+    group by all
+),
+
+facts as (
+    select
+        o.platform,
+        o.shop,
+        o.order_id,
+        o.status_norm,
+        coalesce(o.is_paid, o.paid_at is not null) as is_paid,
+        coalesce(o.is_cod, false) as is_cod,
+        coalesce(o.partial_shipped, false) as partial_shipped,
+        coalesce(lf.n_lines, 0) as n_lines,
+        coalesce(lf.pieces, o.item_count, 0) as pieces,
+        coalesce(lf.refund_open, false) as refund_open,
+        coalesce(o.refunded, 0) > 0
+            and (
+                o.refunded >= o.order_total
+                or (coalesce(o.is_paid, o.paid_at is not null) and o.paid - o.refunded <= 0)
+            ) as refund_reaches_total,
+        lf.n_lines > 0 and lf.n_refund_success = lf.n_lines as all_lines_refunded,
+        coalesce(lf.n_refund_success, 0) > 0 as some_line_refunded,
+        coalesce(o.refunded, 0) > 0 as any_refund,
+        o.status_norm = 'completed' or o.completed_at is not null as is_completed,
+        o.status_norm in ('shipped', 'completed') or o.shipped_at is not null as is_shipped,
+        o.status_norm in ('closed', 'cancelled') as is_cancelled,
+        o.status_norm = 'cod_confirmed'
+            or list_contains(
+                list_transform(string_split(coalesce(o.tags, ''), ','), t -> lower(trim(t))),
+                lower(trim($confirmed_tag))
+            )
+            or ef.confirmed_at is not null as confirmed,
+        nullif(trim(o.tracking_no), '') is not null or ef.processed_at is not null as processed,
+        ef.confirmed_at,
+        ef.processed_at,
+        coalesce(nullif(trim(split_part(ef.courier_text, ' ', 1)), ''), o.courier) as courier,
+        coalesce(
+            nullif(trim(substr(ef.courier_text, length(split_part(ef.courier_text, ' ', 1)) + 1)), ''),
+            o.tracking_no
+        ) as tracking_no,
+        coalesce(ef.seller_note, o.seller_note) as seller_note,
+        ef.reminded_at,
+        ef.reviewed_message,
+        ef.oos_handled_at,
+        ef.address_fixed_at,
+        ef.last_flag_id is not null
+            and (ef.last_unflag_id is null or ef.last_unflag_id < ef.last_flag_id) as flag_open,
+        ef.flag_reason,
+        ef.flagged_at,
+        ef.flagged_by,
+        le.last_event_id
+    from scoped_orders as o
+    left join line_facts as lf using (platform, shop, order_id)
+    left join event_facts as ef using (platform, shop, order_id)
+    left join last_events as le using (platform, shop, order_id)
+),
+
+classified as (
+    select
+        *,
+        status_norm = 'refunded'
+            or all_lines_refunded
+            or refund_reaches_total
+            or (status_norm = 'closed' and is_paid) as full_refund
+    from facts
+),
+
+final as (
+    select
+        platform,
+        shop,
+        order_id,
+        case
+            when refund_open or (status_norm = 'cancelled' and is_paid and not full_refund)
+                then 'refunding'
+            when full_refund then 'refunded'
+            when is_cancelled and not is_paid then 'closed'
+            when is_completed then 'completed'
+            when is_shipped then 'shipped'
+            when is_paid and processed then 'paid_processed'
+            when is_paid then 'paid_unprocessed'
+            when confirmed and is_cod and processed then 'paid_processed'
+            when confirmed then 'confirmed_unpaid'
+            else 'unconfirmed_unpaid'
+        end as state,
+        not full_refund and (any_refund or some_line_refunded) as partial_refund,
+        is_shipped and partial_shipped as partial_ship,
+        not refund_open
+            and not full_refund
+            and not is_cancelled
+            and not is_shipped
+            and (is_paid or (confirmed and is_cod)) as waiting_to_ship,
+        is_paid,
+        confirmed,
+        processed,
+        confirmed_at,
+        processed_at,
+        courier,
+        tracking_no,
+        seller_note,
+        reminded_at,
+        reviewed_message,
+        oos_handled_at,
+        address_fixed_at,
+        case when flag_open then flag_reason end as flag_reason,
+        case when flag_open then flagged_at end as flagged_at,
+        case when flag_open then flagged_by end as flagged_by,
+        last_event_id,
+        n_lines,
+        pieces
+    from classified
+)
+
+select * from final

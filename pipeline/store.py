@@ -1,0 +1,318 @@
+"""The DuckDB store: opening it, the single write path, imports as one transaction.
+
+One `Store` per process holds one connection; readers take a `cursor()` each, writers go
+through `Store.write()`, which serialises them on one lock, runs a transaction, refreshes what
+is derived and bumps the data version that UI caches are keyed by.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pandas as pd
+
+from pipeline import canonical as C
+from pipeline.settings import get_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+DEFAULT_DB = ROOT / "data" / "orderdesk.duckdb"
+
+
+def sql(name: str) -> str:
+    """The text of `pipeline/sql/<name>.sql`."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def default_db_path() -> Path:
+    """`ORDERDESK_DB` if set, else `data/orderdesk.duckdb`."""
+    return Path(os.environ.get("ORDERDESK_DB") or DEFAULT_DB)
+
+
+class StoreBusy(Exception):
+    """Another process holds the database file."""
+
+
+class Conflict(Exception):
+    """The order changed under the caller since it was read."""
+
+
+class Store:
+    """The database file, one connection, one write lock."""
+
+    def __init__(self, path: str | Path | None = None, read_only: bool = False):
+        self.path = Path(path) if path else default_db_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreBusy(
+                    f"the store {self.path} is open in another program (the dashboard or a "
+                    "running import); close it or wait for it to finish, then try again"
+                ) from exc
+            raise
+        self._lock = threading.RLock()
+        if not read_only:
+            with self._lock:
+                self.con.execute(sql("schema"))
+                self.con.execute(
+                    "insert into meta values ('data_version', 0) on conflict do nothing"
+                )
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for this thread's reads."""
+        return self.con.cursor()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def data_version(self) -> int:
+        """Bumped by every committed write; UI caches key on it."""
+        row = self.cursor().execute("select value from meta where key = 'data_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    @contextmanager
+    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction under the store's lock; bumps the data version on commit."""
+        with self._lock:
+            cur = self.con.cursor()
+            cur.execute("begin transaction")
+            try:
+                yield cur
+                cur.execute("update meta set value = value + 1 where key = 'data_version'")
+                cur.execute("commit")
+            except BaseException:
+                cur.execute("rollback")
+                raise
+            finally:
+                cur.close()
+
+    def run_write(self, work: Callable[[duckdb.DuckDBPyConnection], Any], tries: int = 3) -> Any:
+        """`work(cur)` inside `write()`, retried on a transaction conflict."""
+        for attempt in range(tries):
+            try:
+                with self.write() as cur:
+                    return work(cur)
+            except duckdb.TransactionException:
+                if attempt == tries - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def settings(self) -> dict[str, Any]:
+        return get_settings(self.cursor())
+
+    def now(self) -> datetime:
+        """The current moment as a naive time in the desk's time zone."""
+        tz = ZoneInfo(self.settings()["timezone"])
+        return datetime.now(tz).replace(tzinfo=None)
+
+
+def refresh_states(cur: duckdb.DuckDBPyConnection, keys: pd.DataFrame | None = None) -> None:
+    """Recompute `order_state` for every order, or only for `keys` (platform, shop, order_id)."""
+    params = {"confirmed_tag": get_settings(cur)["confirmed_tag"]}
+    if keys is None:
+        cur.execute("delete from order_state")
+        cur.execute("insert into order_state " + sql("states"), {**params, "all": True})
+        return
+    cur.execute("delete from state_scope")
+    cur.register("scope_keys", keys[C.ORDER_KEY].drop_duplicates())
+    cur.execute("insert into state_scope select platform, shop, order_id from scope_keys")
+    cur.unregister("scope_keys")
+    cur.execute(
+        """
+        delete from order_state as s
+        where exists (
+            select 1 from state_scope as k
+            where k.platform = s.platform and k.shop = s.shop and k.order_id = s.order_id
+        )
+        """
+    )
+    cur.execute("insert into order_state " + sql("states"), {**params, "all": False})
+    cur.execute("delete from state_scope")
+
+
+# ---------------------------------------------------------------------------------------------
+# Imports
+
+
+@dataclass
+class ImportResult:
+    """What happened to one file."""
+
+    file_name: str
+    status: str                     # imported | partial | skipped | refused
+    layout: str = ""
+    rows_read: int = 0
+    rows_imported: int = 0
+    rows_rejected: int = 0
+    rejects: list[C.Reject] = field(default_factory=list)
+    message: str = ""
+    import_id: int | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return {"imported": 0, "skipped": 0, "partial": 1}.get(self.status, 2)
+
+    def rejects_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [(self.file_name, r.row, r.column, r.reason, r.value) for r in self.rejects],
+            columns=["file", "row", "column", "reason", "value"],
+        )
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def import_bytes(store: Store, file_name: str, data: bytes, by: str = "cli") -> ImportResult:
+    """Detect the layout of one file, then stage, validate and upsert it in one transaction."""
+    from pipeline.formats import read_export  # formats imports canonical only; no cycle at load
+
+    digest = sha256(data)
+    seen = store.cursor().execute(
+        "select import_id, file_name from imports where sha256 = ? order by import_id limit 1",
+        [digest],
+    ).fetchone()
+    if seen:
+        return ImportResult(
+            file_name, "skipped", import_id=seen[0],
+            message=f"{file_name}: already imported (same content as import #{seen[0]} "
+                    f"'{seen[1]}'); nothing changed",
+        )
+    settings = store.settings()
+    try:
+        parsed = read_export(file_name, data, timezone=settings["timezone"])
+    except C.FileRefused as exc:
+        return ImportResult(file_name, "refused", message=str(exc))
+
+    def work(cur: duckdb.DuckDBPyConnection) -> ImportResult:
+        import_id = cur.execute("select nextval('import_seq')").fetchone()[0]
+        rejects = list(parsed.rejects)
+        touched: list[pd.DataFrame] = []
+        for table, frame in parsed.frames.items():
+            frame, dup_rejects = _drop_duplicate_keys(table, frame)
+            rejects.extend(dup_rejects)
+            if frame.empty:
+                continue
+            _upsert(cur, table, frame, import_id)
+            if table in ("orders", "order_lines"):
+                touched.append(frame[C.ORDER_KEY])
+        if touched:
+            refresh_states(cur, pd.concat(touched, ignore_index=True))
+        rejected_rows = len({r.row for r in rejects})
+        imported = max(parsed.rows_read - rejected_rows, 0)
+        cur.execute(
+            "insert into imports values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [import_id, file_name, digest, parsed.layout, parsed.rows_read, imported,
+             rejected_rows, datetime.now(), by, "; ".join(parsed.notes) or None],
+        )
+        if rejects:
+            cur.executemany(
+                "insert into import_rejects values (?, ?, ?, ?, ?)",
+                [[import_id, r.row, r.column, r.reason, (r.value or "")[:200]] for r in rejects],
+            )
+        status = "partial" if rejects else "imported"
+        msg = f"{file_name}: {parsed.layout}, {imported} of {parsed.rows_read} rows imported"
+        if rejects:
+            msg += f", {rejected_rows} rejected"
+        return ImportResult(file_name, status, parsed.layout, parsed.rows_read, imported,
+                            rejected_rows, rejects, msg, import_id)
+
+    return store.run_write(work)
+
+
+def import_path(store: Store, path: str | Path, by: str = "cli") -> ImportResult:
+    """`import_bytes` on a file on disk; an unreadable path is refused."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        return ImportResult(p.name, "refused", message=f"{p}: cannot be read ({exc.strerror})")
+    return import_bytes(store, p.name, data, by)
+
+
+_KEYS = {
+    "orders": C.ORDER_KEY,
+    "order_lines": C.LINE_KEY,
+    "stock": C.STOCK_KEY,
+    "bundles": ["bundle_sku", "component_sku"],
+    "promotions": ["name"],
+}
+
+
+def _drop_duplicate_keys(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[C.Reject]]:
+    """Rows repeating a key already seen in the same file are rejected; the first one stands."""
+    keys = _KEYS[table]
+    dup = frame.duplicated(keys, keep="first")
+    if not dup.any():
+        return frame, []
+    first_row = frame.drop_duplicates(keys).set_index(keys)["_row"] if "_row" in frame else None
+    rejects = []
+    for _, r in frame[dup].iterrows():
+        key = tuple(r[k] for k in keys)
+        first = first_row.loc[key] if first_row is not None else "?"
+        rejects.append(C.Reject(
+            int(r.get("_row", 0)), keys[-1],
+            f"duplicate {'/'.join(keys)} in this file (first at row {first}); this row is ignored",
+            str(key[-1]),
+        ))
+    return frame[~dup], rejects
+
+
+def _upsert(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, import_id: int) -> None:
+    """Write one canonical frame; only the columns the file gave are updated."""
+    types = C.TABLE_COLUMNS[table]
+    keys = _KEYS[table]
+    cols = [c for c in types if c in frame.columns]
+    missing = [k for k in keys if k not in cols]
+    if missing:
+        raise ValueError(f"{table} frame lacks key columns {missing}")
+    cur.register("stage", frame[cols])
+    # Identifiers come from the fixed canonical column lists above, never from the file.
+    select = ", ".join(f"cast(stage.{c} as {types[c]}) as {c}" for c in cols)
+    if table == "order_lines":
+        # A newer export of an order replaces all of its lines.
+        cur.execute(
+            "delete from order_lines as l where exists (select 1 from stage as s "
+            "where s.platform = l.platform and s.shop = l.shop and s.order_id = l.order_id)"
+        )
+    if table == "bundles":
+        cur.execute("delete from bundles where bundle_sku in (select bundle_sku from stage)")
+    extra_cols, extra_vals, extra_set = _bookkeeping(table)
+    non_keys = [c for c in cols if c not in keys]
+    updates = [f"{c} = excluded.{c}" for c in non_keys] + extra_set
+    statement = (
+        f"insert into {table} ({', '.join(cols + extra_cols)}) "
+        f"select {select}{extra_vals} from stage "
+        f"on conflict ({', '.join(keys)}) do "
+        + (f"update set {', '.join(updates)}" if updates else "nothing")
+    )
+    params = {"import_id": import_id, "now": datetime.now()}
+    cur.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
+    cur.unregister("stage")
+
+
+def _bookkeeping(table: str) -> tuple[list[str], str, list[str]]:
+    """Extra columns each table records about the import that wrote it."""
+    if table == "orders":
+        return (["first_import_id", "import_id"], ", $import_id, $import_id",
+                ["import_id = excluded.import_id"])
+    if table in ("order_lines", "bundles"):
+        return ["import_id"], ", $import_id", ["import_id = excluded.import_id"]
+    if table == "stock":
+        return (["snapshot_at", "import_id"], ", $now, $import_id",
+                ["snapshot_at = excluded.snapshot_at", "import_id = excluded.import_id"])
+    return ["updated_at"], ", $now", ["updated_at = excluded.updated_at"]
