@@ -80,8 +80,8 @@ class Store:
 
     def data_version(self) -> int:
         """Bumped by every committed write; UI caches key on it."""
-        row = self.cursor().execute("select value from meta where key = 'data_version'").fetchone()
-        return int(row[0]) if row else 0
+        rows = self.cursor().execute("select value from meta where key = 'data_version'").fetchall()
+        return int(rows[0][0]) if rows else 0
 
     @contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -182,32 +182,45 @@ def import_bytes(store: Store, file_name: str, data: bytes, by: str = "cli") -> 
     from pipeline.formats import read_export  # formats imports canonical only; no cycle at load
 
     digest = sha256(data)
-    seen = store.cursor().execute(
+    seen = next(iter(store.cursor().execute(
         "select import_id, file_name from imports where sha256 = ? order by import_id limit 1",
         [digest],
-    ).fetchone()
+    ).fetchall()), None)
     if seen:
         return ImportResult(
             file_name, "skipped", import_id=seen[0],
             message=f"{file_name}: already imported (same content as import #{seen[0]} "
                     f"'{seen[1]}'); nothing changed",
         )
-    settings = store.settings()
     try:
-        parsed = read_export(file_name, data, timezone=settings["timezone"])
+        parsed = read_export(file_name, data, timezone=store.settings()["timezone"])
     except C.FileRefused as exc:
         return ImportResult(file_name, "refused", message=str(exc))
+    return apply_parsed(store, parsed, file_name, digest, by)
+
+
+def apply_parsed(
+    store: Store, parsed: C.Parsed, file_name: str, digest: str, by: str = "cli"
+) -> ImportResult:
+    """Stage, validate and upsert what a reader returned, and log the import: one transaction."""
 
     def work(cur: duckdb.DuckDBPyConnection) -> ImportResult:
-        import_id = cur.execute("select nextval('import_seq')").fetchone()[0]
+        import_id = cur.execute("select nextval('import_seq')").fetchall()[0][0]
         rejects = list(parsed.rejects)
         touched: list[pd.DataFrame] = []
-        for table, frame in parsed.frames.items():
+        for table in C.TABLE_COLUMNS:  # orders before lines: lines may take their shop
+            frame = parsed.frames.get(table)
+            if frame is None:
+                continue
+            if table in ("orders", "order_lines"):
+                frame = _resolve_shops(cur, frame)
             frame, dup_rejects = _drop_duplicate_keys(table, frame)
             rejects.extend(dup_rejects)
             if frame.empty:
                 continue
             _upsert(cur, table, frame, import_id)
+            if table == "orders":
+                _adopt_orphan_lines(cur, frame)
             if table in ("orders", "order_lines"):
                 touched.append(frame[C.ORDER_KEY])
         if touched:
@@ -251,6 +264,58 @@ _KEYS = {
     "bundles": ["bundle_sku", "component_sku"],
     "promotions": ["name"],
 }
+
+
+def _resolve_shops(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows without a shop take the shop of the stored order with the same id, else ''."""
+    frame = frame.copy()
+    if "shop" not in frame:
+        frame["shop"] = None
+    missing = frame["shop"].isna()
+    if not missing.any():
+        return frame
+    cur.register("shopless", frame.loc[missing, ["platform", "order_id"]].drop_duplicates())
+    known = cur.execute(
+        """
+        select o.platform, o.order_id, min(o.shop) as known_shop
+        from orders as o
+        join shopless as k using (platform, order_id)
+        group by all
+        having count(*) = 1
+        """
+    ).df()
+    cur.unregister("shopless")
+    looked_up = frame.loc[missing, ["platform", "order_id"]].merge(
+        known, on=["platform", "order_id"], how="left"
+    )["known_shop"]
+    frame.loc[missing, "shop"] = looked_up.fillna("").to_numpy()
+    return frame
+
+
+def _adopt_orphan_lines(cur: duckdb.DuckDBPyConnection, orders: pd.DataFrame) -> None:
+    """Lines imported before their order (shop '') move under the order's shop."""
+    cur.register("adopting", orders.loc[orders["shop"] != "", C.ORDER_KEY])
+    cur.execute(
+        """
+        delete from order_lines as l
+        where l.shop = ''
+          and exists (
+              select 1 from adopting as a
+              join order_lines as m
+                on m.platform = a.platform and m.shop = a.shop and m.order_id = a.order_id
+              where a.platform = l.platform and a.order_id = l.order_id
+          )
+        """
+    )
+    cur.execute(
+        """
+        update order_lines as l
+        set shop = a.shop
+        from adopting as a
+        where l.shop = '' and a.platform = l.platform and a.order_id = l.order_id
+        """
+    )
+    cur.unregister("adopting")
 
 
 def _drop_duplicate_keys(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[C.Reject]]:

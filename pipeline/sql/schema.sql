@@ -136,8 +136,8 @@ create table if not exists events (
     text varchar,                    -- courier/tracking, note, reason, reviewed message
     kind varchar,                    -- for flag/resolve: the problem type
     target_event bigint,             -- for undo
-    by varchar not null,
-    at timestamp not null
+    author varchar not null,
+    acted_at timestamp not null
 );
 
 -- Derived: one row per order, refreshed in the same transaction as every import or action.

@@ -33,19 +33,19 @@ event_facts as (
         e.platform,
         e.shop,
         e.order_id,
-        min(e.at) filter (where e.action = 'confirm') as confirmed_at,
-        min(e.at) filter (where e.action in ('process', 'courier')) as processed_at,
+        min(e.acted_at) filter (where e.action = 'confirm') as confirmed_at,
+        min(e.acted_at) filter (where e.action in ('process', 'courier')) as processed_at,
         arg_max(e.text, e.event_id) filter (where e.action = 'courier') as courier_text,
         arg_max(e.text, e.event_id) filter (where e.action = 'note') as seller_note,
-        max(e.at) filter (where e.action = 'remind') as reminded_at,
+        max(e.acted_at) filter (where e.action = 'remind') as reminded_at,
         arg_max(e.text, e.event_id) filter (where e.action = 'review') as reviewed_message,
-        max(e.at) filter (where e.action = 'resolve' and e.kind = 'out_of_stock') as oos_handled_at,
-        max(e.at) filter (where e.action = 'resolve' and e.kind = 'address') as address_fixed_at,
+        max(e.acted_at) filter (where e.action = 'resolve' and e.kind = 'out_of_stock') as oos_handled_at,
+        max(e.acted_at) filter (where e.action = 'resolve' and e.kind = 'address') as address_fixed_at,
         max(e.event_id) filter (where e.action = 'flag') as last_flag_id,
         max(e.event_id) filter (where e.action = 'resolve' and e.kind = 'manual') as last_unflag_id,
         arg_max(e.text, e.event_id) filter (where e.action = 'flag') as flag_reason,
-        arg_max(e.at, e.event_id) filter (where e.action = 'flag') as flagged_at,
-        arg_max(e.by, e.event_id) filter (where e.action = 'flag') as flagged_by
+        arg_max(e.acted_at, e.event_id) filter (where e.action = 'flag') as flagged_at,
+        arg_max(e.author, e.event_id) filter (where e.action = 'flag') as flagged_by
     from effective_events as e
     where exists (
         select 1 from scoped_orders as o
@@ -72,20 +72,24 @@ facts as (
         coalesce(lf.n_lines, 0) as n_lines,
         coalesce(lf.pieces, o.item_count, 0) as pieces,
         coalesce(lf.refund_open, false) as refund_open,
-        coalesce(o.refunded, 0) > 0
+        coalesce(
+            o.refunded > 0
             and (
                 o.refunded >= o.order_total
                 or (coalesce(o.is_paid, o.paid_at is not null) and o.paid - o.refunded <= 0)
-            ) as refund_reaches_total,
-        lf.n_lines > 0 and lf.n_refund_success = lf.n_lines as all_lines_refunded,
+            ),
+            false
+        ) as refund_reaches_total,
+        coalesce(lf.n_lines > 0 and lf.n_refund_success = lf.n_lines, false) as all_lines_refunded,
         coalesce(lf.n_refund_success, 0) > 0 as some_line_refunded,
         coalesce(o.refunded, 0) > 0 as any_refund,
-        o.status_norm = 'completed' or o.completed_at is not null as is_completed,
-        o.status_norm in ('shipped', 'completed') or o.shipped_at is not null as is_shipped,
-        o.status_norm in ('closed', 'cancelled') as is_cancelled,
-        o.status_norm = 'cod_confirmed'
+        coalesce(o.status_norm = 'completed', false) or o.completed_at is not null as is_completed,
+        coalesce(o.status_norm in ('shipped', 'completed'), false)
+            or o.shipped_at is not null as is_shipped,
+        coalesce(o.status_norm in ('closed', 'cancelled'), false) as is_cancelled,
+        coalesce(o.status_norm = 'cod_confirmed', false)
             or list_contains(
-                list_transform(string_split(coalesce(o.tags, ''), ','), t -> lower(trim(t))),
+                list_transform(string_split(coalesce(o.tags, ''), ','), lambda t: lower(trim(t))),
                 lower(trim($confirmed_tag))
             )
             or ef.confirmed_at is not null as confirmed,
@@ -117,10 +121,10 @@ facts as (
 classified as (
     select
         *,
-        status_norm = 'refunded'
+        coalesce(status_norm = 'refunded', false)
             or all_lines_refunded
             or refund_reaches_total
-            or (status_norm = 'closed' and is_paid) as full_refund
+            or (coalesce(status_norm = 'closed', false) and is_paid) as full_refund
     from facts
 ),
 
@@ -130,7 +134,7 @@ final as (
         shop,
         order_id,
         case
-            when refund_open or (status_norm = 'cancelled' and is_paid and not full_refund)
+            when refund_open or (coalesce(status_norm = 'cancelled', false) and is_paid and not full_refund)
                 then 'refunding'
             when full_refund then 'refunded'
             when is_cancelled and not is_paid then 'closed'

@@ -1,0 +1,132 @@
+"""The state table of DESIGN §3: one test per row and per rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import load, states
+
+T0 = "2026-11-20 10:00:00"
+T1 = "2026-11-20 10:05:00"
+T2 = "2026-11-21 09:00:00"
+
+# (case, order facts, lines, expected state)
+CASES = [
+    ("tb_wait_pay", {"status_norm": "unpaid", "is_paid": False}, [], "unconfirmed_unpaid"),
+    ("tb_cod_wait", {"status_norm": "unpaid", "is_paid": False, "is_cod": True}, [], "unconfirmed_unpaid"),
+    ("tb_cod_confirmed", {"status_norm": "cod_confirmed", "is_paid": False, "is_cod": True}, [], "confirmed_unpaid"),
+    ("tb_paid", {"status_norm": "paid", "paid_at": T1}, [], "paid_unprocessed"),
+    ("tb_paid_tracking", {"status_norm": "paid", "paid_at": T1, "tracking_no": "SF1"}, [], "paid_processed"),
+    ("tb_shipped", {"status_norm": "shipped", "paid_at": T1}, [], "shipped"),
+    ("tb_cod_shipped", {"status_norm": "shipped", "is_paid": False, "is_cod": True}, [], "shipped"),
+    ("tb_success", {"status_norm": "completed", "paid_at": T1}, [], "completed"),
+    ("tb_refund_asked", {"status_norm": "paid", "paid_at": T1},
+     [{"line_id": "1", "refund_norm": "requested"}], "refunding"),
+    ("tb_refund_agreed", {"status_norm": "shipped", "paid_at": T1},
+     [{"line_id": "1", "refund_norm": "agreed"}, {"line_id": "2", "refund_norm": "none"}], "refunding"),
+    ("tb_refund_returned", {"status_norm": "completed", "paid_at": T1},
+     [{"line_id": "1", "refund_norm": "returned"}], "refunding"),
+    ("tb_all_lines_refunded", {"status_norm": "paid", "paid_at": T1},
+     [{"line_id": "1", "refund_norm": "success"}, {"line_id": "2", "refund_norm": "success"}], "refunded"),
+    ("tb_refund_total", {"status_norm": "shipped", "paid_at": T1, "order_total": 100, "paid": 100,
+                         "refunded": 100}, [], "refunded"),
+    ("tb_closed_after_pay", {"status_norm": "closed", "paid_at": T1}, [], "refunded"),
+    ("tb_closed_unpaid", {"status_norm": "closed", "is_paid": False}, [], "closed"),
+    ("sh_pending", {"platform": "shopify", "status_norm": "unpaid", "is_paid": False,
+                    "tags": "releasit_cod_form"}, [], "unconfirmed_unpaid"),
+    ("sh_confirmed", {"platform": "shopify", "status_norm": "unpaid", "is_paid": False,
+                      "is_cod": True, "tags": "Confirmed, releasit_cod_form"}, [], "confirmed_unpaid"),
+    ("sh_paid", {"platform": "shopify", "status_norm": "paid", "is_paid": True}, [], "paid_unprocessed"),
+    ("sh_cod_fulfilled", {"platform": "shopify", "status_norm": "shipped", "is_paid": False,
+                          "is_cod": True}, [], "shipped"),
+    ("sh_cancelled_paid", {"platform": "shopify", "status_norm": "cancelled", "is_paid": True,
+                           "order_total": 50, "paid": 50, "refunded": 0}, [], "refunding"),
+    ("sh_refunded", {"platform": "shopify", "status_norm": "refunded", "is_paid": True}, [], "refunded"),
+    ("sh_voided", {"platform": "shopify", "status_norm": "closed", "is_paid": False}, [], "closed"),
+    ("sh_cancelled_unpaid", {"platform": "shopify", "status_norm": "cancelled", "is_paid": False},
+     [], "closed"),
+    # No status column: read from facts.
+    ("nf_unpaid", {}, [], "unconfirmed_unpaid"),
+    ("nf_paid", {"paid_at": T1}, [], "paid_unprocessed"),
+    ("nf_shipped", {"paid_at": T1, "shipped_at": T2}, [], "shipped"),
+    ("nf_completed", {"paid_at": T1, "shipped_at": T2, "completed_at": T2}, [], "completed"),
+    ("nf_refund_reaches_total", {"paid_at": T1, "order_total": 80, "paid": 80, "refunded": 80},
+     [], "refunded"),
+    ("nf_refund_leaves_nothing", {"paid_at": T1, "order_total": 80, "paid": 30, "refunded": 30},
+     [], "refunded"),
+    ("nf_partial_refund", {"paid_at": T1, "shipped_at": T2, "order_total": 80, "paid": 80,
+                           "refunded": 20}, [], "shipped"),
+]
+
+
+@pytest.mark.parametrize("case,facts,lines,expected", CASES, ids=[c[0] for c in CASES])
+def test_state_table(store, case, facts, lines, expected):
+    load(store, [{"order_id": case, "created_at": T0, **facts}],
+         [{"order_id": case, "sku": "A", "quantity": 1, **ln} for ln in lines])
+    assert states(store) == {case: expected}
+
+
+def test_refund_in_progress_wins_over_full_refund(store):
+    load(store, [{"order_id": "o", "created_at": T0, "status_norm": "closed", "paid_at": T1}],
+         [{"order_id": "o", "line_id": "1", "refund_norm": "requested"}])
+    assert states(store) == {"o": "refunding"}
+
+
+def test_marks_partial_refund_and_partial_shipment(store):
+    load(store, [
+        {"order_id": "pr", "created_at": T0, "status_norm": "shipped", "paid_at": T1,
+         "order_total": 100, "paid": 100, "refunded": 30},
+        {"order_id": "pl", "created_at": T0, "status_norm": "paid", "paid_at": T1},
+        {"order_id": "ps", "created_at": T0, "status_norm": "shipped", "paid_at": T1,
+         "partial_shipped": True},
+        {"order_id": "full", "created_at": T0, "status_norm": "paid", "paid_at": T1,
+         "order_total": 100, "paid": 100, "refunded": 100},
+    ], [
+        {"order_id": "pl", "line_id": "1", "refund_norm": "success"},
+        {"order_id": "pl", "line_id": "2", "refund_norm": "none"},
+    ])
+    rows = store.cursor().execute(
+        "select order_id, state, partial_refund, partial_ship from order_state order by order_id"
+    ).fetchall()
+    assert rows == [
+        ("full", "refunded", False, False),
+        ("pl", "paid_unprocessed", True, False),
+        ("pr", "shipped", True, False),
+        ("ps", "shipped", False, True),
+    ]
+
+
+def test_waiting_to_ship_includes_confirmed_cod_only(store):
+    load(store, [
+        {"order_id": "paid", "created_at": T0, "status_norm": "paid", "paid_at": T1},
+        {"order_id": "cod", "created_at": T0, "status_norm": "cod_confirmed", "is_cod": True,
+         "is_paid": False},
+        {"order_id": "unpaid", "created_at": T0, "status_norm": "unpaid", "is_paid": False},
+        {"order_id": "refund", "created_at": T0, "status_norm": "paid", "paid_at": T1},
+        {"order_id": "shipped", "created_at": T0, "status_norm": "shipped", "paid_at": T1},
+    ], [{"order_id": "refund", "line_id": "1", "refund_norm": "agreed"}])
+    waiting = {r[0] for r in store.cursor().execute(
+        "select order_id from order_state where waiting_to_ship").fetchall()}
+    assert waiting == {"paid", "cod"}
+
+
+def test_newer_export_replaces_older_facts_and_keeps_unexported_columns(store):
+    load(store, [{"order_id": "o", "created_at": T0, "status_norm": "paid", "paid_at": T1,
+                  "buyer_message": "请尽快发货"}], name="first")
+    load(store, [{"order_id": "o", "created_at": T0, "status_norm": "shipped", "paid_at": T1}],
+         name="second")
+    row = store.cursor().execute(
+        "select o.status_norm, o.buyer_message, s.state from orders o join order_state s "
+        "using (platform, shop, order_id)").fetchall()[0]
+    assert row == ("shipped", "请尽快发货", "shipped")
+
+
+def test_lines_without_shop_join_their_order(store):
+    load(store, [], [{"order_id": "o", "line_id": "1", "sku": "A", "quantity": 2, "shop": None}],
+         name="items first")
+    load(store, [{"order_id": "o", "created_at": T0, "status_norm": "paid", "paid_at": T1}],
+         name="orders")
+    rows = store.cursor().execute(
+        "select shop, order_id, pieces from order_state").fetchall()
+    assert rows == [("s1", "o", 2)]
+    assert store.cursor().execute("select shop from order_lines").fetchall() == [("s1",)]
