@@ -247,6 +247,27 @@ def apply_parsed(
     return store.run_write(work)
 
 
+def refuse_too_big(file_name: str, size: int, limit: int) -> ImportResult:
+    """An upload over the size limit, refused before it is read."""
+    return ImportResult(file_name, "refused", message=(
+        f"{file_name}: {size / 2**20:.1f} MB is over the {limit / 2**20:.0f} MB limit; "
+        "split the export or import it with `python -m pipeline import`"))
+
+
+def import_history(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pd.DataFrame:
+    """The latest imports, newest first."""
+    return con.execute(
+        """
+        select import_id, imported_at, file_name, layout, rows_read, rows_imported,
+               rows_rejected, imported_by, sha256
+        from imports
+        order by import_id desc
+        limit ?
+        """,
+        [limit],
+    ).df()
+
+
 def import_path(store: Store, path: str | Path, by: str = "cli") -> ImportResult:
     """`import_bytes` on a file on disk; an unreadable path is refused."""
     p = Path(path)
@@ -346,7 +367,6 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, imp
     if missing:
         raise ValueError(f"{table} frame lacks key columns {missing}")
     cur.register("stage", frame[cols])
-    # Identifiers come from the fixed canonical column lists above, never from the file.
     select = ", ".join(f"cast(stage.{c} as {types[c]}) as {c}" for c in cols)
     if table == "order_lines":
         # A newer export of an order replaces all of its lines.
@@ -359,8 +379,9 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, imp
     extra_cols, extra_vals, extra_set = _bookkeeping(table)
     non_keys = [c for c in cols if c not in keys]
     updates = [f"{c} = excluded.{c}" for c in non_keys] + extra_set
+    # Identifiers below come from the fixed canonical lists only, never from a file.
     statement = (
-        f"insert into {table} ({', '.join(cols + extra_cols)}) "
+        f"insert into {table} ({', '.join(cols + extra_cols)}) "  # noqa: S608
         f"select {select}{extra_vals} from stage "
         f"on conflict ({', '.join(keys)}) do "
         + (f"update set {', '.join(updates)}" if updates else "nothing")

@@ -185,3 +185,13 @@ where e.action <> 'undo'
   and not exists (
       select 1 from events as u where u.action = 'undo' and u.target_event = e.event_id
   );
+
+-- Orders inside the global filters (see pipeline/filters.py): created between two dates
+-- (inclusive), in the given shops and platforms (an empty list means all).
+create or replace macro filtered_orders(date_from, date_to, shops, platforms) as table
+select o.*
+from orders as o
+where (date_from::date is null or o.created_at >= date_from::date)
+  and (date_to::date is null or o.created_at < date_to::date + interval 1 day)
+  and (len(shops::varchar[]) = 0 or list_contains(shops::varchar[], o.shop))
+  and (len(platforms::varchar[]) = 0 or list_contains(platforms::varchar[], o.platform));

@@ -1,0 +1,30 @@
+"""Order Desk: the frame and router. Global filters in the sidebar; pages do the rest."""
+
+import streamlit as st
+
+from pipeline.labels import LANGS
+from ui.core import filter_options, get_store, query, t
+
+st.set_page_config(page_title="Order Desk 订单台", page_icon=":material/inventory_2:",
+                   layout="wide")
+
+get_store()
+st.session_state.setdefault("lang", "zh")
+
+with st.sidebar:
+    st.segmented_control(t("language"), LANGS, key="lang", required=True,
+                         format_func=lambda x: {"zh": "中文", "en": "English"}[x])
+    opts = query(filter_options)
+    st.subheader(t("filters"))
+    if opts["min"] is not None:
+        st.date_input(t("date_range"), value=(opts["min"], opts["max"]), key="f_dates")
+    st.multiselect(t("shop"), opts["shops"], key="f_shops", placeholder=t("all"),
+                   format_func=lambda s: s or "—")
+    st.multiselect(t("platform"), opts["platforms"], key="f_platforms", placeholder=t("all"))
+
+pages = [
+    st.Page("pages/overview.py", title=t("page_overview"), icon=":material/dashboard:",
+            default=True),
+    st.Page("pages/import.py", title=t("page_import"), icon=":material/upload_file:"),
+]
+st.navigation(pages).run()

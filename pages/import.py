@@ -1,0 +1,56 @@
+"""Import: several export files at once; per file its layout, rows imported and rejected."""
+
+import streamlit as st
+from pipeline.formats import TEMPLATES
+
+from pipeline.store import import_bytes, import_history, refuse_too_big
+from ui.core import after_write, download_buttons, get_store, query, t
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+st.title(t("page_import"))
+st.session_state.setdefault("import_by", "")
+
+with st.form("import_form", clear_on_submit=True):
+    files = st.file_uploader(t("upload_files"), accept_multiple_files=True, key="import_files",
+                             type=["csv", "xlsx", "txt"])
+    submitted = st.form_submit_button(t("import_button"), type="primary",
+                                      icon=":material/upload:")
+
+if submitted and files:
+    bar = st.progress(0.0, text=t("importing"))
+    results = []
+    for i, up in enumerate(files, start=1):
+        bar.progress((i - 1) / len(files), text=f"{t('importing')} {up.name}")
+        data = up.getvalue()
+        if len(data) > MAX_FILE_BYTES:
+            results.append(refuse_too_big(up.name, len(data), MAX_FILE_BYTES))
+            continue
+        results.append(import_bytes(get_store(), up.name, data,
+                                    by=st.session_state.get("actor") or "app"))
+    bar.progress(1.0, text=t("importing"))
+    after_write()
+    st.session_state["import_last"] = results
+
+for res in st.session_state.get("import_last", []):
+    icon = {"imported": ":material/check_circle:", "partial": ":material/warning:",
+            "skipped": ":material/info:"}.get(res.status, ":material/error:")
+    box = st.error if res.status == "refused" else st.warning if res.status == "partial" else st.success
+    box(f"{res.file_name} — {t('status_' + res.status)}: {res.message}", icon=icon)
+    if res.rejects:
+        rej = res.rejects_frame()
+        st.dataframe(rej.head(1000), hide_index=True, key=f"rej_{res.file_name}")
+        download_buttons(rej, f"rejects_{res.file_name}", key=f"rej_dl_{res.file_name}")
+
+st.subheader(t("import_history"))
+history = query(import_history)
+st.dataframe(history, hide_index=True, key="import_history_table")
+
+st.subheader(t("templates"))
+st.caption(t("templates_help"))
+cols = st.columns(len(TEMPLATES))
+for col, (kind, text) in zip(cols, TEMPLATES.items(), strict=True):
+    col.download_button(kind, text.encode("utf-8-sig"), f"template_{kind}.csv", "text/csv",
+                        key=f"tpl_{kind}", icon=":material/description:")
+    with col.popover(kind, icon=":material/visibility:"):
+        st.code(text, language=None)

@@ -1,0 +1,136 @@
+"""The command line of DESIGN §10, for scheduled jobs and for checks.
+
+    python -m pipeline [--db PATH] import FILE...
+    python -m pipeline [--db PATH] report [--as-of 'YYYY-MM-DD HH:MM'] [--json]
+    python -m pipeline [--db PATH] action ORDER_ID ACTION [--by NAME] [--text TEXT]
+    python -m pipeline demo [--orders N] [--seed S] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from pipeline.store import ROOT, Store, StoreBusy, import_path
+
+EXIT_OK, EXIT_REJECTS, EXIT_REFUSED = 0, 1, 2
+ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", "resolve", "undo")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m pipeline", description="Order Desk")
+    p.add_argument("--db", help="the store (default data/orderdesk.duckdb; env ORDERDESK_DB)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    imp = sub.add_parser("import", help="import export files (layout detected from headers)")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("--by", default="cli", help="who imports (recorded in the import log)")
+
+    rep = sub.add_parser("report", help="the store's numbers as of a moment")
+    rep.add_argument("--as-of", help="'YYYY-MM-DD HH:MM' in the shop's time zone (default now)")
+    rep.add_argument("--json", action="store_true", help="one JSON object")
+    rep.add_argument("--xlsx", metavar="FILE", help="write the daily workbook to FILE")
+
+    act = sub.add_parser("action", help="record a desk action on an order")
+    act.add_argument("order_id", metavar="ORDER_ID")
+    act.add_argument("action", metavar="ACTION", choices=ACTIONS)
+    act.add_argument("--by", default="cli", help="who acts")
+    act.add_argument("--text", help="courier and tracking number, note, or reason")
+    act.add_argument("--kind", help="problem type, for flag/resolve (default manual)")
+
+    demo = sub.add_parser("demo", help="write demo exports")
+    demo.add_argument("--orders", type=int, default=20000)
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--out", default=str(ROOT / "data" / "demo"))
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "demo":
+        return _demo(args)
+    try:
+        store = Store(args.db)
+    except StoreBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    try:
+        if args.command == "import":
+            return _import(store, args)
+        if args.command == "report":
+            return _report(store, args)
+        return _action(store, args)
+    finally:
+        store.close()
+
+
+def _import(store: Store, args: argparse.Namespace) -> int:
+    code = EXIT_OK
+    for f in args.files:
+        result = import_path(store, f, by=args.by)
+        stream = sys.stderr if result.status == "refused" else sys.stdout
+        print(result.message, file=stream)
+        for r in result.rejects[:20]:
+            print(f"  {result.file_name} row {r.row}, column {r.column}: {r.reason}"
+                  + (f" ({r.value!r})" if r.value else ""), file=sys.stderr)
+        if len(result.rejects) > 20:
+            print(f"  … and {len(result.rejects) - 20} more", file=sys.stderr)
+        code = max(code, result.exit_code)
+    return code
+
+
+def _parse_as_of(store: Store, text: str | None) -> datetime:
+    if not text:
+        return store.now().replace(second=0, microsecond=0)
+    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), fmt)
+        except ValueError:
+            continue
+    raise SystemExit(f"error: --as-of {text!r} is not 'YYYY-MM-DD HH:MM'")
+
+
+def _report(store: Store, args: argparse.Namespace) -> int:
+    from pipeline.report import build_report
+
+    as_of = _parse_as_of(store, args.as_of)
+    con = store.cursor()
+    report = build_report(con, as_of)
+    if args.xlsx:
+        from pipeline.workbook import write_workbook
+
+        write_workbook(con, as_of, Path(args.xlsx))
+        print(f"workbook written to {args.xlsx}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    elif not args.xlsx:
+        for key, value in report.items():
+            print(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    return EXIT_OK
+
+
+def _action(store: Store, args: argparse.Namespace) -> int:
+    from pipeline import actions
+
+    try:
+        event = actions.record_by_id(
+            store, args.order_id, args.action, by=args.by, text=args.text, kind=args.kind
+        )
+    except actions.ActionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(f"{event.action} recorded on order {event.order_id} ({event.shop or event.platform}) "
+          f"by {event.author} at {event.acted_at:%Y-%m-%d %H:%M:%S}, event #{event.event_id}")
+    return EXIT_OK
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from pipeline.demo import write_demo
+
+    paths = write_demo(Path(args.out), orders=args.orders, seed=args.seed)
+    for p in paths:
+        print(p)
+    return EXIT_OK

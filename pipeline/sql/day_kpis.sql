@@ -1,0 +1,46 @@
+-- KPIs of one day against the day before: orders created, paid, shipped, refunds.
+-- Parameters: $day, $shops, $platforms.
+
+with scoped as (
+    select o.*, s.state
+    from filtered_orders(null, null, $shops, $platforms) as o
+    join order_state as s using (platform, shop, order_id)
+),
+
+days as (
+    select unnest([$day::date, $day::date - 1]) as day
+),
+
+per_day as (
+    select
+        d.day,
+        count(*) filter (where o.created_at::date = d.day) as orders,
+        count(*) filter (where o.paid_at::date = d.day) as paid_orders,
+        coalesce(sum(o.paid) filter (where o.paid_at::date = d.day), 0) as paid_amount,
+        count(*) filter (where o.shipped_at::date = d.day) as shipped,
+        coalesce(sum(o.refunded) filter (where o.paid_at::date = d.day), 0) as refund_amount,
+        count(*) filter (
+            where o.paid_at::date = d.day
+              and o.shipped_at is not null
+              and o.shipped_at <= o.paid_at + interval 72 hour
+        ) as shipped_72h
+    from days as d
+    cross join scoped as o
+    group by d.day
+),
+
+final as (
+    select
+        day,
+        orders,
+        paid_orders,
+        paid_amount::double as paid_amount,
+        case when paid_orders > 0 then paid_amount::double / paid_orders end as aov,
+        shipped,
+        refund_amount::double as refund_amount,
+        case when paid_amount > 0 then refund_amount::double / paid_amount::double end as refund_rate,
+        case when paid_orders > 0 then shipped_72h / paid_orders end as shipped_72h
+    from per_day
+)
+
+select * from final order by day desc

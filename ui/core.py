@@ -1,0 +1,109 @@
+"""The store, the global filters, labels and cached data access for every page."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from pipeline import bootstrap
+from pipeline.export import csv_bytes, xlsx_bytes
+from pipeline.filters import Filters
+from pipeline.labels import label
+from pipeline.store import Store
+
+
+@st.cache_resource(show_spinner=False)
+def get_store() -> Store:
+    """The process's one store; an empty store is filled with the demo shop on first start."""
+    store = Store()
+    if bootstrap.store_is_empty(store.cursor()):
+        with st.spinner("Loading the demo shop…"):
+            bootstrap.load_demo(store)
+    return store
+
+
+def t(key: str) -> str:
+    """A label in the language chosen in the sidebar (default 中文)."""
+    return label(key, st.session_state.get("lang", "zh"))
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "zh")
+
+
+@st.cache_data(ttl=600, max_entries=256, show_spinner=False)
+def _cached(module: str, name: str, version: int, args: tuple, kwargs: tuple) -> Any:
+    fn = getattr(importlib.import_module(module), name)
+    return fn(get_store().cursor(), *args, **dict(kwargs))
+
+
+def query(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """`fn(cursor, *args)` cached by the store's data version and the arguments."""
+    version = get_store().data_version()
+    return _cached(fn.__module__, fn.__name__, version, args, tuple(sorted(kwargs.items())))
+
+
+def after_write() -> None:
+    """Call after any write: cached results are keyed by data version, options may change."""
+    _cached.clear()
+
+
+def filters() -> Filters:
+    """The global filters from the sidebar widgets (keys f_dates, f_shops, f_platforms)."""
+    dates = st.session_state.get("f_dates") or ()
+    d_from = dates[0] if len(dates) > 0 else None
+    d_to = dates[1] if len(dates) > 1 else d_from
+    return Filters(
+        date_from=d_from,
+        date_to=d_to,
+        shops=tuple(st.session_state.get("f_shops") or ()),
+        platforms=tuple(st.session_state.get("f_platforms") or ()),
+    )
+
+
+def filter_options(con: Any) -> dict[str, Any]:
+    """Shops, platforms and the date span present in the store."""
+    shops = [r[0] for r in con.execute("select distinct shop from orders order by 1").fetchall()]
+    platforms = [r[0] for r in con.execute(
+        "select distinct platform from orders order by 1").fetchall()]
+    lo, hi = con.execute("select min(created_at)::date, max(created_at)::date from orders"
+                         ).fetchall()[0]
+    return {"shops": shops, "platforms": platforms, "min": lo, "max": hi}
+
+
+def demo_banner() -> None:
+    if query(bootstrap.is_demo):
+        st.info(t("demo_banner"), icon=":material/science:")
+
+
+def shop_label(shop: str) -> str:
+    return shop or "—"
+
+
+def download_buttons(df: pd.DataFrame, stem: str, key: str) -> None:
+    """CSV and XLSX downloads of `df`, cells escaped, ids as text."""
+    c1, c2 = st.columns(2)
+    c1.download_button(t("download_csv"), csv_bytes(df), f"{stem}.csv", "text/csv",
+                       key=f"{key}_csv", icon=":material/download:")
+    c2.download_button(
+        t("download_xlsx"), xlsx_bytes({stem: df}), f"{stem}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx", icon=":material/download:",
+    )
+
+
+def fmt_money(v: float | None) -> str:
+    return "—" if v is None or pd.isna(v) else f"{v:,.2f}"
+
+
+def fmt_pct(v: float | None) -> str:
+    return "—" if v is None or pd.isna(v) else f"{v:.1%}"
+
+
+def today_or(d: date | None) -> date:
+    return d or date.today()
