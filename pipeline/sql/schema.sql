@@ -195,3 +195,19 @@ where (date_from::date is null or o.created_at >= date_from::date)
   and (date_to::date is null or o.created_at < date_to::date + interval 1 day)
   and (len(shops::varchar[]) = 0 or list_contains(shops::varchar[], o.shop))
   and (len(platforms::varchar[]) = 0 or list_contains(platforms::varchar[], o.platform));
+
+-- Order lines with bundles exploded to their components (one level, quantities multiplied).
+-- Wherever stock or demand is counted, read this instead of order_lines.
+create or replace macro exploded_lines() as table
+select
+    l.platform,
+    l.shop,
+    l.order_id,
+    l.line_id,
+    coalesce(b.component_sku, l.sku) as sku,
+    coalesce(l.quantity, 0) * coalesce(b.quantity, 1) as quantity,
+    l.sku as line_sku,
+    b.bundle_sku is not null as from_bundle,
+    coalesce(l.is_gift, false) as is_gift
+from order_lines as l
+left join bundles as b on b.bundle_sku = l.sku;
