@@ -1,0 +1,30 @@
+# The two commands of the README, and a few helpers.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test setup lint bench clean-db
+
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $(BIN)/activate
+
+setup: $(BIN)/activate
+
+run: setup
+	$(BIN)/streamlit run app.py
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+
+lint: setup
+	$(BIN)/ruff check .
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean-db:
+	rm -f data/orderdesk.duckdb data/orderdesk.duckdb.wal

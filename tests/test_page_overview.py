@@ -1,0 +1,65 @@
+"""The overview page on a small store: KPIs, states, filters."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.apptest import fresh_app, make_store
+from tests.conftest import load
+
+ORDERS = [
+    {"order_id": "a", "created_at": "2026-11-20 09:00", "paid_at": "2026-11-20 09:05",
+     "status_norm": "paid", "order_total": 100, "paid": 100},
+    {"order_id": "b", "created_at": "2026-11-20 12:00", "paid_at": "2026-11-20 12:01",
+     "status_norm": "shipped", "order_total": 50, "paid": 50, "shop": "s2"},
+    {"order_id": "c", "created_at": "2026-11-19 22:00", "status_norm": "unpaid",
+     "is_paid": False, "order_total": 30, "paid": 0},
+]
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "app.duckdb"
+    s = make_store(path)
+    load(s, ORDERS)
+    s.close()
+    return path
+
+
+def metric(at, label):
+    return next(m for m in at.metric if m.label == label)
+
+
+def test_overview_shows_kpis_of_the_latest_day(db, monkeypatch):
+    at = fresh_app(db, monkeypatch)
+    assert not at.exception
+    assert metric(at, "订单数").value == "2"
+    assert metric(at, "付款金额").value == "150.00"
+    assert at.dataframe[0].value["订单"].sum() == 3
+
+
+def test_overview_respects_the_shop_filter_and_language(db, monkeypatch):
+    at = fresh_app(db, monkeypatch, state={"f_shops": ["s2"]})
+    assert metric(at, "订单数").value == "1"
+    assert at.dataframe[0].value["订单"].sum() == 1
+    at = fresh_app(db, monkeypatch, state={"f_shops": ["s2"], "lang": "en"})
+    assert not at.exception
+    assert metric(at, "Orders").value == "1"
+    assert at.dataframe[0].value["Orders"].sum() == 1
+
+
+def test_overview_day_picker_moves_the_kpis(db, monkeypatch):
+    at = fresh_app(db, monkeypatch)
+    at.date_input(key="overview_day").set_value(date(2026, 11, 19)).run()
+    assert not at.exception
+    assert metric(at, "订单数").value == "1"
+    assert metric(at, "付款订单").value == "0"
+
+
+def test_every_state_is_listed_with_zeros(db, monkeypatch):
+    at = fresh_app(db, monkeypatch)
+    table = at.dataframe[0].value
+    assert len(table) == 9
+    assert table["订单"].tolist().count(0) == 6
