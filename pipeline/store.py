@@ -196,7 +196,12 @@ def import_bytes(store: Store, file_name: str, data: bytes, by: str = "cli") -> 
         parsed = read_export(file_name, data, timezone=store.settings()["timezone"])
     except C.FileRefused as exc:
         return ImportResult(file_name, "refused", message=str(exc))
-    return apply_parsed(store, parsed, file_name, digest, by)
+    try:
+        return apply_parsed(store, parsed, file_name, digest, by)
+    except (duckdb.Error, ValueError) as exc:
+        # The transaction was rolled back: the store is as it was before this file.
+        return ImportResult(file_name, "refused", parsed.layout, parsed.rows_read, message=(
+            f"{file_name}: could not be stored, nothing was imported ({exc})"))
 
 
 def apply_parsed(

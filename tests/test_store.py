@@ -1,0 +1,116 @@
+"""The store's write path: one transaction per import, idempotency, the import log."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from pipeline import canonical as C
+from pipeline.store import Store, apply_parsed
+from tests.conftest import frame, load
+
+T0 = "2026-11-20 10:00:00"
+
+
+def snapshot(store: Store) -> dict[str, list]:
+    cur = store.cursor()
+    out = {}
+    for table in ("orders", "order_lines", "order_state", "imports", "import_rejects", "events"):
+        out[table] = sorted(map(repr, cur.execute(f"select * from {table}").fetchall()))  # noqa: S608
+    out["version"] = store.data_version()
+    return out
+
+
+def parsed(orders: list[dict], lines: list[dict]) -> C.Parsed:
+    d = {"platform": "taobao", "shop": "s1"}
+    return C.Parsed("test", {"orders": frame(orders, d), "order_lines": frame(lines, d)},
+                    rows_read=len(orders) + len(lines))
+
+
+def test_a_failure_half_way_leaves_the_store_unchanged(store):
+    load(store, [{"order_id": "keep", "created_at": T0, "status_norm": "paid", "paid_at": T0}])
+    before = snapshot(store)
+    bad = parsed(
+        [{"order_id": "new", "created_at": T0, "status_norm": "paid", "paid_at": T0}],
+        [{"order_id": "new", "line_id": "1", "sku": "A", "quantity": "not a number"}],
+    )
+    with pytest.raises(Exception, match="not a number"):
+        apply_parsed(store, bad, "bad.csv", "d" * 64)
+    assert snapshot(store) == before
+
+
+def test_the_same_file_twice_changes_nothing(store, monkeypatch):
+    from pipeline import formats
+    from pipeline.store import import_bytes
+
+    good = parsed([{"order_id": "o", "created_at": T0, "status_norm": "paid", "paid_at": T0}], [])
+    monkeypatch.setattr(formats, "read_export", lambda name, data, timezone: good)
+    first = import_bytes(store, "a.csv", b"same bytes")
+    assert first.status == "imported" and first.exit_code == 0
+    before = snapshot(store)
+    again = import_bytes(store, "renamed.csv", b"same bytes")
+    assert again.status == "skipped" and again.exit_code == 0
+    assert "already imported" in again.message
+    assert snapshot(store) == before
+
+
+def test_duplicate_order_ids_in_one_file_are_rejected_with_their_row(store):
+    p = parsed([
+        {"order_id": "o", "created_at": T0, "status_norm": "paid", "paid_at": T0},
+        {"order_id": "p", "created_at": T0, "status_norm": "unpaid"},
+        {"order_id": "o", "created_at": T0, "status_norm": "closed"},
+    ], [])
+    result = apply_parsed(store, p, "dups.csv", hashlib.sha256(b"x").hexdigest())
+    assert result.status == "partial" and result.exit_code == 1
+    assert [(r.row, r.column) for r in result.rejects] == [(4, "order_id")]
+    assert "first at row 2" in result.rejects[0].reason
+    got = store.cursor().execute("select order_id, status_norm from orders order by 1").fetchall()
+    assert got == [("o", "paid"), ("p", "unpaid")]
+    log = store.cursor().execute(
+        "select file_name, rows_read, rows_imported, rows_rejected from imports").fetchall()
+    assert log == [("dups.csv", 3, 2, 1)]
+
+
+def test_stock_bundles_and_promotions_upsert_by_their_keys(store):
+    stock = frame([{"sku": "A", "warehouse": "", "available": 5},
+                   {"sku": "B", "warehouse": "", "available": -2}])
+    bundles = frame([{"bundle_sku": "SET", "component_sku": "A", "quantity": 2},
+                     {"bundle_sku": "SET", "component_sku": "B", "quantity": 1}])
+    promos = frame([{"name": "双11", "start_at": "2026-11-11 00:00", "end_at": "2026-11-11 23:59:59"}])
+    apply_parsed(store, C.Parsed("x", {"stock": stock, "bundles": bundles, "promotions": promos}, rows_read=5),
+                 "a", "1" * 64)
+    newer = frame([{"sku": "A", "warehouse": "", "available": 9}])
+    new_bom = frame([{"bundle_sku": "SET", "component_sku": "C", "quantity": 3}])
+    apply_parsed(store, C.Parsed("x", {"stock": newer, "bundles": new_bom}, rows_read=2), "b", "2" * 64)
+    cur = store.cursor()
+    assert cur.execute("select sku, available from stock order by 1").fetchall() == [
+        ("A", 9), ("B", -2)]
+    assert cur.execute("select * exclude (import_id) from bundles").fetchall() == [("SET", "C", 3)]
+    assert cur.execute("select name from promotions").fetchall() == [("双11",)]
+
+
+def test_a_second_process_gets_a_clear_message(tmp_path):
+    import subprocess
+    import sys
+
+    db = tmp_path / "held.duckdb"
+    holder = Store(db)
+    try:
+        code = (
+            "import sys\n"
+            "from pipeline.store import Store, StoreBusy\n"
+            f"try:\n    Store({str(db)!r})\nexcept StoreBusy as e:\n    print(e); sys.exit(3)\n"
+        )
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             timeout=60)
+        assert out.returncode == 3, out.stderr
+        assert "open in another program" in out.stdout
+    finally:
+        holder.close()
+
+
+def test_data_version_moves_on_every_write(store):
+    v0 = store.data_version()
+    load(store, [{"order_id": "o", "created_at": T0}])
+    assert store.data_version() == v0 + 1
