@@ -1,0 +1,97 @@
+"""Stock allocation (DESIGN §6): which orders waiting to ship the available stock covers.
+
+The orders waiting to ship take `stock.available` (summed over warehouses) in order of payment
+(ties: created_at, then order_id), bundles exploded to their components, gift lines included.
+An order is covered only if every one of its lines is; an order that is not covered takes
+nothing, so a later, smaller order can still be covered.
+
+SKUs missing from the stock table: when no stock export was imported at all (the table is
+empty) nothing is out of stock; once stock is imported, an SKU absent from it has 0 available.
+Lines without an SKU cannot be matched to stock and are left out of the allocation.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from pipeline.store import sql
+
+COVERAGE_COLUMNS = ["platform", "shop", "order_id", "paid_at", "covered", "short_skus"]
+
+
+def available_stock(con: duckdb.DuckDBPyConnection) -> dict[str, int] | None:
+    """SKU -> units available; None when no stock has been imported."""
+    rows = con.execute(sql("stock_available")).fetchall()
+    if not rows:
+        return None
+    return {sku: int(avail) for sku, avail in rows}
+
+
+def order_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every order waiting to ship, in payment order: `covered` and the `short_skus` it lacks."""
+    lines = con.sql(sql("allocation_lines")).to_arrow_table()
+    stock = available_stock(con)
+    if lines.num_rows == 0:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in COVERAGE_COLUMNS}).astype(
+            {"paid_at": "datetime64[us]", "covered": bool})
+    cols = {name: lines.column(name).to_numpy(zero_copy_only=False)
+            for name in ("platform", "shop", "order_id", "sku", "quantity")}
+    paid_at = lines.column("paid_at").to_pandas()
+    # Rows arrive sorted by allocation order; an order's rows are contiguous.
+    key = pd.MultiIndex.from_arrays([cols["platform"], cols["shop"], cols["order_id"]])
+    starts = np.flatnonzero(np.r_[True, (key[1:] != key[:-1])])
+    ends = np.r_[starts[1:], len(key)]
+    skus, qtys = cols["sku"], cols["quantity"]
+    covered = np.ones(len(starts), dtype=bool)
+    short: list[list[str]] = [[] for _ in starts]
+    if stock is not None:
+        left = dict(stock)
+        for i, (a, b) in enumerate(zip(starts, ends, strict=True)):
+            lacking = [skus[j] for j in range(a, b)
+                       if skus[j] is not None and qtys[j] > left.get(skus[j], 0)]
+            if lacking:
+                covered[i] = False
+                short[i] = lacking
+                continue
+            for j in range(a, b):
+                if skus[j] is not None:
+                    left[skus[j]] = left.get(skus[j], 0) - int(qtys[j])
+    return pd.DataFrame({
+        "platform": cols["platform"][starts],
+        "shop": cols["shop"][starts],
+        "order_id": cols["order_id"][starts],
+        "paid_at": paid_at.iloc[starts].to_numpy(),
+        "covered": covered,
+        "short_skus": short,
+    })
+
+
+def sku_demand(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per SKU the orders waiting to ship need: `demand`, `available`, `shortfall`, `orders_blocked`.
+
+    `available` is missing when no stock was imported; `orders_blocked` counts the uncovered
+    orders this SKU stops.
+    """
+    demand = con.execute(sql("sku_demand")).df()
+    stock = available_stock(con)
+    out = demand[["sku", "demand"]].copy()
+    out["demand"] = out["demand"].astype("int64")
+    if stock is None:
+        out["available"] = pd.array([pd.NA] * len(out), dtype="Int64")
+        out["shortfall"] = 0
+        out["orders_blocked"] = 0
+        return out.reset_index(drop=True)
+    out["available"] = pd.array([stock.get(s, 0) for s in out["sku"]], dtype="Int64")
+    out["shortfall"] = (out["demand"] - out["available"]).clip(lower=0).astype("int64")
+    cov = order_coverage(con)
+    blocked = cov.loc[~cov["covered"], "short_skus"].explode().value_counts()
+    out["orders_blocked"] = out["sku"].map(blocked).fillna(0).astype("int64")
+    return out.reset_index(drop=True)
+
+
+def out_of_stock_skus(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The SKUs whose demand from orders waiting to ship is above what is available (§7)."""
+    d = sku_demand(con)
+    return d[d["shortfall"] > 0].reset_index(drop=True)
