@@ -1,0 +1,247 @@
+"""Security settings and hostile text: the committed config, no user text as HTML, uploads checked.
+
+Every page listed in app.py is run on a store whose orders carry script and image tags in the
+fields people type (buyer message, seller note, address, titles): the text must arrive as text.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.apptest import fresh_app, make_store
+from tests.conftest import load
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+HOSTILE = f"请尽快发货 {SCRIPT} {IMG}"
+MARKERS = (SCRIPT, IMG)
+
+
+def app_pages() -> list[str]:
+    """The pages registered in app.py's navigation, in order."""
+    return re.findall(r'st\.Page\(\s*"(pages/[^"]+\.py)"', (ROOT / "app.py").read_text())
+
+
+def ui_sources() -> list[Path]:
+    return [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")),
+            *sorted((ROOT / "ui").glob("*.py"))]
+
+
+# ---------------------------------------------------------------------------------------------
+# The committed Streamlit config
+
+
+def test_config_keeps_xsrf_on_static_off_and_a_deliberate_upload_limit():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    server = config["server"]
+    assert server["enableXsrfProtection"] is True
+    assert server["enableStaticServing"] is False
+    assert server.get("enableCORS", True) is True
+    limit = server["maxUploadSize"]  # stated, not left to the default
+    assert isinstance(limit, int) and 1 <= limit <= 1024
+    assert config["browser"]["gatherUsageStats"] is False
+
+
+def test_the_import_page_checks_size_server_side_within_the_config_limit():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    text = (ROOT / "pages" / "import.py").read_text(encoding="utf-8")
+    found = re.search(r"MAX_FILE_BYTES\s*=\s*([0-9 *]+)\n", text)
+    assert found, "pages/import.py checks the size of each upload itself"
+    limit = eval(found.group(1), {"__builtins__": {}})  # digits and * only, matched above
+    assert limit <= config["server"]["maxUploadSize"] * 1024 * 1024
+
+
+# ---------------------------------------------------------------------------------------------
+# No user text reaches raw HTML
+
+
+def _html_sinks(tree: ast.AST) -> Iterator[tuple[int, ast.Call]]:
+    """Calls that render raw HTML: st.html, components html/iframe, unsafe_allow_html=True."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(
+            node.func, "id", "")
+        unsafe = any(k.arg == "unsafe_allow_html" and not (
+            isinstance(k.value, ast.Constant) and k.value.value is False) for k in node.keywords)
+        if unsafe or name in ("html", "iframe", "declare_component"):
+            yield node.lineno, node
+
+
+def _constant(node: ast.expr) -> bool:
+    """A string fixed in the source: a literal, or literals joined with + / implicit concat."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _constant(node.left) and _constant(node.right)
+    return False
+
+
+def test_raw_html_is_only_ever_a_constant_string():
+    offenders = []
+    for path in ui_sources():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for line, call in _html_sinks(tree):
+            body = call.args[0] if call.args else next(
+                (k.value for k in call.keywords if k.arg in ("body", "html")), None)
+            if body is None or not _constant(body):
+                offenders.append(f"{path.relative_to(ROOT)}:{line}")
+    assert offenders == [], "raw HTML built from data (user text could reach it)"
+
+
+def test_the_sink_finder_sees_what_it_must():
+    code = ("st.markdown(msg, unsafe_allow_html=True)\n"
+            "st.markdown('<br>', unsafe_allow_html=True)\n"
+            "st.html(f'<b>{x}</b>')\n"
+            "st.markdown(msg)\n")
+    found = [(line, _constant(c.args[0])) for line, c in _html_sinks(ast.parse(code))]
+    assert sorted(found) == [(1, False), (2, True), (3, False)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile text through every page
+
+
+ORDERS = [
+    {"order_id": "4100000000000000001", "created_at": "2026-11-20 09:00",
+     "paid_at": "2026-11-20 09:05", "status_norm": "paid", "is_paid": True,
+     "order_total": 100, "paid": 100, "buyer": f"buyer{IMG}", "receiver": f"张三{SCRIPT}",
+     "province": "浙江省", "city": "杭州市", "district": "西湖区", "address": f"文三路 {IMG}",
+     "buyer_message": HOSTILE, "seller_note": f"备注 {SCRIPT}"},
+    {"order_id": "4100000000000000002", "created_at": "2026-11-20 10:00",
+     "status_norm": "unpaid", "is_paid": False, "order_total": 30, "paid": 0,
+     "buyer_message": HOSTILE},
+]
+LINES = [
+    {"order_id": "4100000000000000001", "line_id": "1", "sku": "SKU-1",
+     "title": f"口红 {SCRIPT}", "quantity": 1, "unit_price": 100, "paid": 100},
+    {"order_id": "4100000000000000002", "line_id": "1", "sku": "SKU-2",
+     "title": f"面霜 {IMG}", "quantity": 1, "unit_price": 30, "paid": 30},
+]
+
+
+@pytest.fixture
+def hostile_db(tmp_path: Path) -> Path:
+    path = tmp_path / "hostile.duckdb"
+    s = make_store(path)
+    load(s, ORDERS, LINES)
+    s.close()
+    return path
+
+
+def _walk(node) -> Iterator:
+    yield node
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for child in children.values():
+            yield from _walk(child)
+
+
+def _frame_text(df: pd.DataFrame) -> str:
+    return "\n".join(df.astype(str).to_numpy().ravel().tolist() + [str(c) for c in df.columns])
+
+
+PLAIN = {"dataframe", "table", "text", "code", "metric", "json"}
+MARKDOWN = {"markdown", "caption", "title", "header", "subheader", "error", "warning", "info",
+            "success", "toast", "exception", "latex"}
+
+
+def where_hostile_text_shows(at) -> dict[str, list[str]]:
+    """Element types holding the hostile markers: plain-text elements, markdown, raw HTML."""
+    seen: dict[str, list[str]] = {"plain": [], "markdown": [], "html": []}
+    for node in _walk(at._tree):
+        kind = getattr(node, "type", "")
+        if kind not in PLAIN | MARKDOWN | {"html"}:
+            continue
+        value = node.value
+        text = _frame_text(value) if isinstance(value, pd.DataFrame) else str(value)
+        if not any(m in text for m in MARKERS):
+            continue
+        if kind == "html" or getattr(node.proto, "allow_html", False):
+            seen["html"].append(kind)
+        elif kind in MARKDOWN:
+            seen["markdown"].append(kind)
+        else:
+            seen["plain"].append(kind)
+    return seen
+
+
+def test_the_detector_tells_text_from_markdown_and_html():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string(
+        "import pandas as pd, streamlit as st\n"
+        f"m = {HOSTILE!r}\n"
+        "st.dataframe(pd.DataFrame({'message': [m]}))\n"
+        "st.text(m)\n"
+        "st.caption(m)\n"
+        "st.markdown(m, unsafe_allow_html=True)\n"
+        "st.html('<p>' + m + '</p>')\n"
+        "with st.sidebar:\n"
+        "    st.error(m)\n"
+    ).run()
+    assert where_hostile_text_shows(at) == {
+        "plain": ["dataframe", "text"], "markdown": ["caption", "error"],
+        "html": ["markdown", "html"]}
+
+
+@pytest.mark.parametrize("page", app_pages())
+def test_every_page_shows_hostile_text_as_text(hostile_db, monkeypatch, page):
+    at = fresh_app(hostile_db, monkeypatch, page=page)
+    assert not at.exception, [e.value for e in at.exception]
+    seen = where_hostile_text_shows(at)
+    assert seen["html"] == [], f"{page}: user text rendered as raw HTML"
+    assert seen["markdown"] == [], f"{page}: user text rendered as markdown, show it as text"
+
+
+def test_some_page_shows_buyer_messages(hostile_db, monkeypatch):
+    shown_on = []
+    for page in app_pages():
+        at = fresh_app(hostile_db, monkeypatch, page=page)
+        if where_hostile_text_shows(at)["plain"]:
+            shown_on.append(page)
+    if not shown_on:
+        pytest.skip("no page lists buyer messages yet (queue/problem pages pending)")
+    assert shown_on
+
+
+# ---------------------------------------------------------------------------------------------
+# Uploads: layout checked server-side, refused files leave the store unchanged
+
+
+def test_an_upload_with_a_hostile_name_and_no_layout_is_refused_as_text(hostile_db, monkeypatch):
+    before = _snapshot(hostile_db)
+    at = fresh_app(hostile_db, monkeypatch, page="pages/import.py")
+    at.file_uploader(key="import_files").set_value(
+        (f"{IMG}.csv", b"foo,bar\n1,2\n", "text/csv"))
+    submit = next(b for b in at.button if b.label == "导入")
+    submit.click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any("layout not recognised" in e for e in errors), errors
+    assert _snapshot(hostile_db) == before
+
+
+def _snapshot(db: Path) -> tuple:
+    """The store's imported facts and its data version (the app must be closed)."""
+    import streamlit as st
+
+    st.cache_resource.clear()  # the app's store holds the file; release it
+    s = make_store(db)
+    con = s.cursor()
+    out = (
+        con.execute("select * from orders order by all").fetchall(),
+        con.execute("select * from order_lines order by all").fetchall(),
+        con.execute("select count(*) from imports").fetchall(),
+        s.data_version(),
+    )
+    s.close()
+    return out
