@@ -14,6 +14,7 @@ import duckdb
 
 from pipeline.filters import ALL
 from pipeline.kpis import state_counts
+from pipeline.promo import order_types_section
 from pipeline.store import sql
 
 Section = Callable[[duckdb.DuckDBPyConnection, datetime], dict[str, Any]]
@@ -44,7 +45,7 @@ def stock_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, 
     return {"stock": {"skus": int(skus), "units_available": int(units)}}
 
 
-SECTIONS: list[Section] = [totals_section, stock_section]
+SECTIONS: list[Section] = [totals_section, stock_section, order_types_section]
 
 
 def build_report(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, Any]:

@@ -1,0 +1,263 @@
+"""Promotions (DESIGN §7): order types, promotion periods and how a period compares.
+
+A period covers orders *placed* (created) from its start up to, not including, its end. Its
+baseline is the window of the same length just before the start. Period measures use only the
+shop and platform filters: the period itself sets the dates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from pipeline.filters import ALL, Filters
+from pipeline.store import Store, sql
+
+ORDER_TYPES = ("promotion", "bundle", "combo", "gift")
+
+# Measures of a period against its baseline, in display order.
+MEASURES = (
+    "orders", "paid_orders", "paid_amount", "units", "aov",
+    "orders_per_hour", "paid_per_hour", "orders_per_day", "paid_per_day",
+)
+
+
+class PeriodInvalid(ValueError):
+    """A promotion period that cannot be saved; the message says why."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """A period cut at `as_of` when still running, and its baseline just before it."""
+
+    name: str
+    start: datetime
+    end: datetime          # the period's end, or `as_of` while it is running
+    baseline_start: datetime
+
+    def params(self, f: Filters, baseline: bool = True) -> dict:
+        """Bound parameters: shops, platforms, the period and (optionally) the baseline start."""
+        out = {"shops": list(f.shops), "platforms": list(f.platforms),
+               "p_start": self.start, "p_end": self.end}
+        if baseline:
+            out["b_start"] = self.baseline_start
+        return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Order types
+
+
+def order_types(con: duckdb.DuckDBPyConnection, f: Filters = ALL) -> pd.DataFrame:
+    """`platform, shop, order_id, promotion, bundle, combo, gift` for every order in the filters."""
+    return con.execute(sql("promo_order_types"),
+                       {**f.params(), "win_start": None, "win_end": None}).df()
+
+
+def order_type_counts(con: duckdb.DuckDBPyConnection, f: Filters = ALL) -> pd.DataFrame:
+    """`order_type, orders`: all four types, zeros included."""
+    return _type_counts(order_types(con, f))
+
+
+def _type_counts(types: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "order_type": list(ORDER_TYPES),
+        "orders": [int(types[t].sum()) if len(types) else 0 for t in ORDER_TYPES],
+    })
+
+
+def order_types_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict:
+    """report --json: `order_types` counts over all orders."""
+    counts = order_type_counts(con, ALL)
+    return {"order_types": dict(zip(counts["order_type"], counts["orders"].astype(int),
+                                    strict=True))}
+
+
+# ---------------------------------------------------------------------------------------------
+# Promotion periods
+
+
+def periods(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every period, latest start first: `name, start_at, end_at, updated_at, updated_by`."""
+    return con.execute(
+        "select name, start_at, end_at, updated_at, updated_by from promotions "
+        "order by start_at desc, name"
+    ).df()
+
+
+def window(con: duckdb.DuckDBPyConnection, name: str, as_of: datetime | None = None) -> Window:
+    """The period `name` (cut at `as_of` if it is still running) and its baseline."""
+    rows = con.execute("select start_at, end_at from promotions where name = ?", [name]).fetchall()
+    if not rows:
+        raise KeyError(f"no promotion period named {name!r}")
+    start, end = rows[0]
+    if as_of is not None and start < as_of < end:
+        end = as_of
+    return Window(name, start, end, start - (end - start))
+
+
+def _validate(cur: duckdb.DuckDBPyConnection, name: str, start: datetime, end: datetime,
+              old_name: str | None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise PeriodInvalid("a period needs a name")
+    if start is None or end is None:
+        raise PeriodInvalid(f"{name}: a period needs a start and an end")
+    if end <= start:
+        raise PeriodInvalid(f"{name}: the end ({end:%Y-%m-%d %H:%M}) must be after the start "
+                            f"({start:%Y-%m-%d %H:%M})")
+    taken = cur.execute("select count(*) from promotions where name = ? and name is distinct "
+                        "from ?", [name, old_name]).fetchall()[0][0]
+    if taken:
+        raise PeriodInvalid(f"a period named {name!r} already exists; choose another name")
+    return name
+
+
+def add_period(store: Store, name: str, start: datetime, end: datetime, by: str) -> None:
+    """Add a period; raises PeriodInvalid (no name, end not after start, name taken)."""
+
+    def work(cur: duckdb.DuckDBPyConnection) -> None:
+        clean = _validate(cur, name, start, end, None)
+        cur.execute("insert into promotions values (?, ?, ?, ?, ?)",
+                    [clean, start, end, store.now(), by])
+
+    store.run_write(work)
+
+
+def update_period(store: Store, old_name: str, name: str, start: datetime, end: datetime,
+                  by: str) -> None:
+    """Change a period's name, start or end; raises PeriodInvalid or KeyError."""
+
+    def work(cur: duckdb.DuckDBPyConnection) -> None:
+        if not cur.execute("select count(*) from promotions where name = ?",
+                           [old_name]).fetchall()[0][0]:
+            raise KeyError(f"no promotion period named {old_name!r}")
+        clean = _validate(cur, name, start, end, old_name)
+        cur.execute("update promotions set name = ?, start_at = ?, end_at = ?, updated_at = ?, "
+                    "updated_by = ? where name = ?",
+                    [clean, start, end, store.now(), by, old_name])
+
+    store.run_write(work)
+
+
+def delete_period(store: Store, name: str, by: str) -> None:
+    """Remove a period; raises KeyError when there is none by that name."""
+
+    def work(cur: duckdb.DuckDBPyConnection) -> None:
+        gone = cur.execute("delete from promotions where name = ? returning name",
+                           [name]).fetchall()
+        if not gone:
+            raise KeyError(f"no promotion period named {name!r}")
+
+    store.run_write(work)
+
+
+# ---------------------------------------------------------------------------------------------
+# A period against its baseline
+
+
+def _shops_only(f: Filters) -> Filters:
+    return Filters(shops=f.shops, platforms=f.platforms)
+
+
+def period_vs_baseline(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
+                       as_of: datetime | None = None) -> pd.DataFrame:
+    """Tidy `measure, period, baseline, uplift` (uplift = period / baseline − 1; null on a 0 baseline).
+
+    Measures: orders placed, paid orders, paid amount, units, average order value (paid amount per
+    paid order), and orders and paid amount per hour and per day.
+    """
+    w = window(con, name, as_of)
+    wide = con.execute(sql("promo_windows"), w.params(_shops_only(f))).df().set_index("series")
+    out = pd.DataFrame({
+        "measure": list(MEASURES),
+        "period": [wide.loc["period", m] for m in MEASURES],
+        "baseline": [wide.loc["baseline", m] for m in MEASURES],
+    })
+    out["period"] = pd.to_numeric(out["period"]).astype("float64")
+    out["baseline"] = pd.to_numeric(out["baseline"]).astype("float64")
+    base = out["baseline"].where(out["baseline"] != 0)
+    out["uplift"] = out["period"] / base - 1
+    return out
+
+
+def hourly_curve(con: duckdb.DuckDBPyConnection, f: Filters, name: str) -> pd.DataFrame:
+    """Tidy `hour, series (period | baseline), hour_start, orders, paid` over the whole period.
+
+    `hour` counts from each window's start, so the baseline's curve lies under the period's.
+    """
+    w = window(con, name)
+    return con.execute(sql("promo_hourly"), w.params(_shops_only(f))).df()
+
+
+def peak_hour(con: duckdb.DuckDBPyConnection, f: Filters, name: str) -> pd.DataFrame:
+    """The period's busiest hour by orders (earliest on a tie): `hour, hour_start, orders, paid`."""
+    curve = hourly_curve(con, f, name)
+    period = curve[curve["series"] == "period"]
+    if period.empty or period["orders"].max() == 0:
+        return period.head(0)[["hour", "hour_start", "orders", "paid"]]
+    top = period.sort_values(["orders", "hour"], ascending=[False, True]).head(1)
+    return top[["hour", "hour_start", "orders", "paid"]].reset_index(drop=True)
+
+
+def period_order_types(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
+                       as_of: datetime | None = None) -> pd.DataFrame:
+    """`order_type, orders, share` of the orders placed in the period (all four types)."""
+    w = window(con, name, as_of)
+    g = _shops_only(f)
+    types = con.execute(sql("promo_order_types"),
+                        {**g.params(), "win_start": w.start, "win_end": w.end}).df()
+    counts = _type_counts(types)
+    counts["share"] = counts["orders"] / len(types) if len(types) else 0.0
+    return counts
+
+
+def top_skus(con: duckdb.DuckDBPyConnection, f: Filters, name: str, exploded: bool = False,
+             top: int = 10, as_of: datetime | None = None) -> pd.DataFrame:
+    """`sku, name, units, orders`: the period's best sellers, as sold or exploded to components."""
+    w = window(con, name, as_of)
+    return con.execute(sql("promo_top_skus"),
+                       {**w.params(_shops_only(f), baseline=False), "exploded": exploded,
+                        "top": top}).df()
+
+
+def top_bundles(con: duckdb.DuckDBPyConnection, f: Filters, name: str, top: int = 10,
+                as_of: datetime | None = None) -> pd.DataFrame:
+    """`sku, name, units, orders, components`: the period's best-selling bundles."""
+    w = window(con, name, as_of)
+    params = w.params(_shops_only(f), baseline=False)
+    return con.execute(sql("promo_top_bundles"), {**params, "top": top}).df()
+
+
+def gifts(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
+          as_of: datetime | None = None) -> pd.DataFrame:
+    """`sku, name, units, orders, available, open_demand, left_after_open`: the period's gifts."""
+    w = window(con, name, as_of)
+    return con.execute(sql("promo_gifts"), w.params(_shops_only(f), baseline=False)).df()
+
+
+def workbook_sheet(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFrame:
+    """The daily workbook's promotions sheet: each period started by `as_of` against its baseline."""
+    rows = []
+    for p in periods(con).itertuples():
+        if p.start_at > as_of:
+            continue
+        m = period_vs_baseline(con, ALL, p.name, as_of).set_index("measure")
+        rows.append({
+            "name": p.name, "start_at": p.start_at, "end_at": p.end_at,
+            "running": p.start_at <= as_of < p.end_at,
+            "orders": m.loc["orders", "period"], "baseline_orders": m.loc["orders", "baseline"],
+            "orders_uplift": m.loc["orders", "uplift"],
+            "paid_amount": m.loc["paid_amount", "period"],
+            "baseline_paid_amount": m.loc["paid_amount", "baseline"],
+            "paid_uplift": m.loc["paid_amount", "uplift"],
+            "units": m.loc["units", "period"], "baseline_units": m.loc["units", "baseline"],
+            "units_uplift": m.loc["units", "uplift"],
+        })
+    cols = ["name", "start_at", "end_at", "running", "orders", "baseline_orders", "orders_uplift",
+            "paid_amount", "baseline_paid_amount", "paid_uplift", "units", "baseline_units",
+            "units_uplift"]
+    return pd.DataFrame(rows, columns=cols)

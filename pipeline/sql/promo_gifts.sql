@@ -1,0 +1,57 @@
+-- Gifts of a promotion period (lines priced 0 or marked 赠品 in paid orders placed in it) with
+-- their stock: available (all warehouses), open demand of the orders waiting to ship (bundles
+-- exploded), and what is left after that demand.
+-- Parameters: $shops, $platforms, $p_start, $p_end.
+
+with scoped as (
+    select o.platform, o.shop, o.order_id
+    from filtered_orders(null, null, $shops, $platforms) as o
+    join order_state as s using (platform, shop, order_id)
+    where s.is_paid and o.created_at >= $p_start::timestamp and o.created_at < $p_end::timestamp
+),
+
+gift_lines as (
+    select l.platform, l.shop, l.order_id, l.sku, l.title, coalesce(l.quantity, 0) as units
+    from order_lines as l
+    join scoped using (platform, shop, order_id)
+    where coalesce(l.is_gift, false) or coalesce(l.unit_price = 0, false)
+),
+
+gifts as (
+    select
+        coalesce(sku, title) as sku,
+        max(title) as name,
+        sum(units) as units,
+        count(distinct (platform, shop, order_id)) as orders
+    from gift_lines
+    group by all
+),
+
+on_hand as (
+    select sku, sum(coalesce(available, 0)) as available from stock group by sku
+),
+
+open_demand as (
+    select e.sku, sum(e.quantity) as open_demand
+    from exploded_lines() as e
+    join order_state as s using (platform, shop, order_id)
+    where s.waiting_to_ship
+    group by e.sku
+),
+
+final as (
+    select
+        g.sku,
+        g.name,
+        g.units,
+        g.orders,
+        a.available,
+        coalesce(d.open_demand, 0) as open_demand,
+        a.available - coalesce(d.open_demand, 0) as left_after_open
+    from gifts as g
+    left join on_hand as a using (sku)
+    left join open_demand as d using (sku)
+    order by g.units desc, g.sku
+)
+
+select * from final

@@ -1,0 +1,45 @@
+-- The best-selling bundles of a promotion period: lines whose SKU is in the bundles table or
+-- that the export marks as a set, by units in paid orders placed in the period.
+-- Parameters: $shops, $platforms, $p_start, $p_end, $top.
+
+with scoped as (
+    select o.platform, o.shop, o.order_id
+    from filtered_orders(null, null, $shops, $platforms) as o
+    join order_state as s using (platform, shop, order_id)
+    where s.is_paid and o.created_at >= $p_start::timestamp and o.created_at < $p_end::timestamp
+),
+
+components as (
+    select
+        bundle_sku as sku,
+        string_agg(component_sku || ' ×' || quantity, ', ' order by component_sku) as components
+    from bundles
+    group by bundle_sku
+),
+
+bundle_lines as (
+    select l.platform, l.shop, l.order_id, l.sku, l.title, coalesce(l.quantity, 0) as units
+    from order_lines as l
+    join scoped using (platform, shop, order_id)
+    where coalesce(l.is_bundle_marked, false) or l.sku in (select sku from components)
+),
+
+ranked as (
+    select
+        coalesce(sku, title) as sku,
+        max(title) as name,
+        sum(units) as units,
+        count(distinct (platform, shop, order_id)) as orders
+    from bundle_lines
+    group by all
+),
+
+final as (
+    select r.sku, r.name, r.units, r.orders, c.components
+    from ranked as r
+    left join components as c using (sku)
+    order by r.units desc, r.sku
+    limit $top
+)
+
+select * from final

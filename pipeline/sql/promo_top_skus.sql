@@ -1,0 +1,56 @@
+-- The best-selling SKUs of a promotion period by units in paid orders placed in it, gift lines
+-- left out: as sold ($exploded = false, a bundle is its own SKU) or with bundles exploded to
+-- their components ($exploded = true).
+-- Parameters: $shops, $platforms, $p_start, $p_end, $exploded, $top.
+
+with scoped as (
+    select o.platform, o.shop, o.order_id
+    from filtered_orders(null, null, $shops, $platforms) as o
+    join order_state as s using (platform, shop, order_id)
+    where s.is_paid and o.created_at >= $p_start::timestamp and o.created_at < $p_end::timestamp
+),
+
+sold_lines as (
+    select l.platform, l.shop, l.order_id, l.line_id, l.sku, coalesce(l.quantity, 0) as units
+    from order_lines as l
+    join scoped using (platform, shop, order_id)
+    where not (coalesce(l.is_gift, false) or coalesce(l.unit_price = 0, false))
+),
+
+as_sold as (
+    select sku, units, platform, shop, order_id
+    from sold_lines
+    where not $exploded
+),
+
+as_components as (
+    select e.sku, e.quantity as units, e.platform, e.shop, e.order_id
+    from exploded_lines() as e
+    join sold_lines as l using (platform, shop, order_id, line_id)
+    where $exploded
+),
+
+names as (
+    select sku, max(name) as name from stock group by sku
+    union all
+    select sku, max(title) as name from order_lines
+    where sku not in (select sku from stock)
+    group by sku
+),
+
+ranked as (
+    select sku, sum(units) as units, count(distinct (platform, shop, order_id)) as orders
+    from (select * from as_sold union all select * from as_components)
+    where sku is not null
+    group by sku
+),
+
+final as (
+    select r.sku, n.name, r.units, r.orders
+    from ranked as r
+    left join names as n using (sku)
+    order by r.units desc, r.sku
+    limit $top
+)
+
+select * from final

@@ -1,0 +1,277 @@
+"""Promotions: order types, periods against their baseline, top sellers, gifts, period CRUD."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+import pandas as pd
+import pytest
+
+from pipeline import canonical as C
+from pipeline import promo
+from pipeline.filters import ALL, Filters
+from pipeline.report import build_report
+from pipeline.store import apply_parsed
+from tests.conftest import frame, load
+
+
+def load_tables(store, name: str = "extra", **tables: list[dict]) -> None:
+    """Import canonical rows of 'stock', 'bundles' or 'promotions' as one file would."""
+    frames = {t: frame(rows) for t, rows in tables.items()}
+    if "stock" in frames and "warehouse" not in frames["stock"]:
+        frames["stock"]["warehouse"] = ""
+    parsed = C.Parsed("test", frames, rows_read=sum(len(r) for r in tables.values()))
+    digest = hashlib.sha256(repr((name, tables)).encode()).hexdigest()
+    apply_parsed(store, parsed, name, digest, "test")
+
+
+# ---------------------------------------------------------------------------------------------
+# Order types
+
+TYPE_ORDERS = [
+    {"order_id": "o1", "created_at": "2026-10-01 10:00"},
+    {"order_id": "o2", "created_at": "2026-10-01 10:00"},
+    {"order_id": "o3", "created_at": "2026-10-01 10:00"},
+    {"order_id": "o4", "created_at": "2026-10-01 10:00", "promo_code": "X11"},
+    {"order_id": "o5", "created_at": "2026-10-01 10:00", "discount": 5},
+    {"order_id": "o6", "created_at": "2026-10-01 10:00"},
+    {"order_id": "o7", "created_at": "2026-11-11 00:00"},
+    {"order_id": "o8", "created_at": "2026-10-01 10:00", "discount": 0, "promo_code": " "},
+    {"order_id": "o9", "created_at": "2026-10-01 10:00", "shop": "s2"},
+    {"order_id": "o10", "created_at": "2026-11-12 00:00"},
+]
+TYPE_LINES = [
+    # a free gift line does not make a combo
+    {"order_id": "o1", "line_id": "1", "sku": "A", "quantity": 1, "unit_price": 10},
+    {"order_id": "o1", "line_id": "2", "sku": "G", "quantity": 1, "unit_price": 0},
+    # a bundle SKU listed in the bundles table, whatever its title says
+    {"order_id": "o2", "line_id": "1", "sku": "SET1", "title": "Cream", "quantity": 1,
+     "unit_price": 99},
+    {"order_id": "o3", "line_id": "1", "sku": "A", "quantity": 1, "unit_price": 10},
+    {"order_id": "o3", "line_id": "2", "sku": "B", "quantity": 2, "unit_price": 20},
+    {"order_id": "o6", "line_id": "1", "sku": "A", "quantity": 1, "is_promo": True},
+    # a marked gift with a price; the same SKU twice is not a combo
+    {"order_id": "o8", "line_id": "1", "sku": "A", "quantity": 1, "unit_price": 10},
+    {"order_id": "o8", "line_id": "2", "sku": "A", "quantity": 1, "unit_price": 10},
+    {"order_id": "o8", "line_id": "3", "sku": "S", "quantity": 1, "unit_price": 5,
+     "is_gift": True},
+    {"order_id": "o9", "shop": "s2", "line_id": "1", "sku": "K", "quantity": 1,
+     "is_bundle_marked": True},
+    {"order_id": "o10", "line_id": "1", "sku": "A", "quantity": 1, "unit_price": 10},
+]
+
+
+@pytest.fixture
+def typed(store):
+    load(store, TYPE_ORDERS, TYPE_LINES)
+    load_tables(store, bundles=[{"bundle_sku": "SET1", "component_sku": "A", "quantity": 1},
+                                {"bundle_sku": "SET1", "component_sku": "B", "quantity": 2}],
+                promotions=[{"name": "双11", "start_at": "2026-11-11 00:00",
+                             "end_at": "2026-11-12 00:00"}])
+    return store
+
+
+def test_order_types_on_hand_made_orders(typed):
+    got = promo.order_types(typed.cursor(), ALL).set_index("order_id")
+    want = pd.DataFrame(
+        [("o1", False, False, False, True),
+         ("o10", False, False, False, False),
+         ("o2", False, True, False, False),
+         ("o3", False, False, True, False),
+         ("o4", True, False, False, False),
+         ("o5", True, False, False, False),
+         ("o6", True, False, False, False),
+         ("o7", True, False, False, False),
+         ("o8", False, False, False, True),
+         ("o9", False, True, False, False)],
+        columns=["order_id", "promotion", "bundle", "combo", "gift"],
+    ).set_index("order_id")
+    pd.testing.assert_frame_equal(got[list(promo.ORDER_TYPES)].sort_index(), want.sort_index())
+
+
+def test_order_type_counts_include_zeros_and_follow_filters(typed):
+    counts = promo.order_type_counts(typed.cursor(), ALL)
+    assert counts.to_dict("list") == {"order_type": ["promotion", "bundle", "combo", "gift"],
+                                      "orders": [4, 2, 1, 2]}
+    none = promo.order_type_counts(typed.cursor(), Filters(shops=("nobody",)))
+    assert none["orders"].tolist() == [0, 0, 0, 0]
+    s2 = promo.order_type_counts(typed.cursor(), Filters(shops=("s2",)))
+    assert s2["orders"].tolist() == [0, 1, 0, 0]
+
+
+def test_report_order_types(typed):
+    rep = build_report(typed.cursor(), datetime(2026, 11, 12, 9, 0))
+    assert rep["order_types"] == {"promotion": 4, "bundle": 2, "combo": 1, "gift": 2}
+
+
+# ---------------------------------------------------------------------------------------------
+# A period against its baseline
+
+PERIOD_ORDERS = [
+    {"order_id": "p1", "created_at": "2026-11-11 00:30", "paid_at": "2026-11-11 00:31",
+     "status_norm": "shipped", "paid": 100, "order_total": 100},
+    {"order_id": "p2", "created_at": "2026-11-11 01:10", "paid_at": "2026-11-11 01:11",
+     "status_norm": "paid", "paid": 50, "order_total": 50},
+    {"order_id": "p3", "created_at": "2026-11-11 01:50", "status_norm": "unpaid",
+     "is_paid": False, "paid": 0, "order_total": 30},
+    {"order_id": "p4", "created_at": "2026-11-11 03:59", "paid_at": "2026-11-11 03:59",
+     "status_norm": "paid", "paid": 30, "order_total": 30},
+    {"order_id": "b1", "created_at": "2026-11-10 21:00", "paid_at": "2026-11-10 21:00",
+     "status_norm": "completed", "paid": 60, "order_total": 60},
+    {"order_id": "b2", "created_at": "2026-11-10 23:59", "status_norm": "unpaid",
+     "is_paid": False, "paid": 0, "order_total": 20},
+    # just outside both windows
+    {"order_id": "x1", "created_at": "2026-11-11 04:00", "paid_at": "2026-11-11 04:00",
+     "status_norm": "paid", "paid": 999, "order_total": 999},
+    {"order_id": "x2", "created_at": "2026-11-10 19:59", "paid_at": "2026-11-10 19:59",
+     "status_norm": "paid", "paid": 999, "order_total": 999},
+]
+PERIOD_LINES = [
+    {"order_id": "p1", "line_id": "1", "sku": "SET1", "title": "套装", "quantity": 2,
+     "unit_price": 50},
+    {"order_id": "p2", "line_id": "1", "sku": "A", "title": "面霜", "quantity": 1,
+     "unit_price": 50},
+    {"order_id": "p4", "line_id": "1", "sku": "A", "title": "面霜", "quantity": 2,
+     "unit_price": 15},
+    {"order_id": "p4", "line_id": "2", "sku": "G", "title": "小样", "quantity": 1,
+     "unit_price": 0},
+    {"order_id": "b1", "line_id": "1", "sku": "A", "title": "面霜", "quantity": 1,
+     "unit_price": 60},
+]
+
+
+@pytest.fixture
+def period(store):
+    load(store, PERIOD_ORDERS, PERIOD_LINES)
+    load_tables(
+        store,
+        bundles=[{"bundle_sku": "SET1", "component_sku": "A", "quantity": 1},
+                 {"bundle_sku": "SET1", "component_sku": "B", "quantity": 2}],
+        promotions=[{"name": "P", "start_at": "2026-11-11 00:00", "end_at": "2026-11-11 04:00"}],
+        stock=[{"sku": "A", "warehouse": "w1", "available": 10, "name": "面霜"},
+               {"sku": "A", "warehouse": "w2", "available": 3},
+               {"sku": "B", "warehouse": "w1", "available": 4},
+               {"sku": "G", "warehouse": "w1", "available": 5, "name": "小样"}],
+    )
+    return store
+
+
+def test_period_against_baseline(period):
+    got = promo.period_vs_baseline(period.cursor(), ALL, "P")
+    want = pd.DataFrame({
+        "measure": list(promo.MEASURES),
+        "period": [4, 3, 180, 6, 60, 1, 45, 24, 1080],
+        "baseline": [2, 1, 60, 1, 60, 0.5, 15, 12, 360],
+    }).astype({"period": "float64", "baseline": "float64"})
+    want["uplift"] = [1.0, 2.0, 2.0, 5.0, 0.0, 1.0, 2.0, 1.0, 2.0]
+    pd.testing.assert_frame_equal(got, want)
+
+
+def test_running_period_is_cut_at_as_of(period):
+    # at 01:30 the period has run 1.5 h; its baseline is the 1.5 h before it (22:30 to 00:00)
+    got = promo.period_vs_baseline(period.cursor(), ALL, "P", datetime(2026, 11, 11, 1, 30))
+    got = got.set_index("measure")
+    assert got.loc["orders"].tolist() == [2.0, 1.0, 1.0]
+    assert got.loc["paid_amount", "period"] == 150
+    assert got.loc["paid_amount", "baseline"] == 0
+    assert pd.isna(got.loc["paid_amount", "uplift"])
+
+
+def test_period_uses_shop_filter_not_dates(period):
+    got = promo.period_vs_baseline(period.cursor(), Filters(shops=("other",)), "P")
+    assert got["period"].sum() == 0
+    dated = promo.period_vs_baseline(
+        period.cursor(), Filters(date_from=datetime(2020, 1, 1).date(),
+                                 date_to=datetime(2020, 1, 2).date()), "P")
+    assert dated.set_index("measure").loc["orders", "period"] == 4
+
+
+def test_hourly_curve_and_peak_hour(period):
+    curve = promo.hourly_curve(period.cursor(), ALL, "P")
+    assert curve["series"].tolist() == ["period"] * 4 + ["baseline"] * 4
+    assert curve["hour"].tolist() == [0, 1, 2, 3] * 2
+    assert curve["orders"].tolist() == [1, 2, 0, 1, 0, 1, 0, 1]
+    assert curve["paid"].tolist() == [100, 50, 0, 30, 0, 60, 0, 0]
+    assert curve["hour_start"].iloc[4] == pd.Timestamp("2026-11-10 20:00")
+    peak = promo.peak_hour(period.cursor(), ALL, "P")
+    assert peak.to_dict("records") == [{"hour": 1, "hour_start": pd.Timestamp("2026-11-11 01:00"),
+                                        "orders": 2, "paid": 50.0}]
+
+
+def test_period_order_type_shares(period):
+    got = promo.period_order_types(period.cursor(), ALL, "P")
+    assert got["order_type"].tolist() == list(promo.ORDER_TYPES)
+    # every order placed in the period is a promotion order; p1 holds a bundle, p4 a gift
+    assert got["orders"].tolist() == [4, 1, 0, 1]
+    assert got["share"].tolist() == [1.0, 0.25, 0.0, 0.25]
+
+
+def test_top_skus_as_sold_and_exploded(period):
+    sold = promo.top_skus(period.cursor(), ALL, "P")
+    assert sold.to_dict("list") == {"sku": ["A", "SET1"], "name": ["面霜", "套装"],
+                                    "units": [3, 2], "orders": [2, 1]}
+    exploded = promo.top_skus(period.cursor(), ALL, "P", exploded=True)
+    # A: 1 (p2) + 2 (p4) + 2 sets × 1; B: 2 sets × 2
+    assert exploded[["sku", "units", "orders"]].to_dict("list") == {
+        "sku": ["A", "B"], "units": [5, 4], "orders": [3, 1]}
+
+
+def test_top_bundles_and_gifts(period):
+    bundles = promo.top_bundles(period.cursor(), ALL, "P")
+    assert bundles.to_dict("list") == {"sku": ["SET1"], "name": ["套装"], "units": [2],
+                                       "orders": [1], "components": ["A ×1, B ×2"]}
+    gifts = promo.gifts(period.cursor(), ALL, "P")
+    # p4 waits to ship and holds the only gift: 5 available, 1 wanted, 4 left
+    assert gifts.to_dict("list") == {"sku": ["G"], "name": ["小样"], "units": [1], "orders": [1],
+                                     "available": [5], "open_demand": [1],
+                                     "left_after_open": [4]}
+
+
+def test_workbook_sheet(period):
+    sheet = promo.workbook_sheet(period.cursor(), datetime(2026, 11, 12, 8, 0))
+    row = sheet.iloc[0]
+    assert (row["name"], row["orders"], row["baseline_orders"], row["orders_uplift"]) == \
+        ("P", 4, 2, 1.0)
+    assert (row["paid_amount"], row["paid_uplift"], row["units_uplift"]) == (180, 2.0, 5.0)
+    assert not row["running"]
+    assert promo.workbook_sheet(period.cursor(), datetime(2026, 11, 1)).empty
+
+
+# ---------------------------------------------------------------------------------------------
+# Editing periods
+
+def test_period_crud_with_validation(store):
+    start, end = datetime(2026, 6, 18), datetime(2026, 6, 19)
+    promo.add_period(store, " 618 ", start, end, by="li")
+    got = promo.periods(store.cursor())
+    assert got[["name", "start_at", "end_at", "updated_by"]].to_dict("records") == [
+        {"name": "618", "start_at": pd.Timestamp(start), "end_at": pd.Timestamp(end),
+         "updated_by": "li"}]
+
+    with pytest.raises(promo.PeriodInvalid, match="already exists"):
+        promo.add_period(store, "618", start, end, by="li")
+    with pytest.raises(promo.PeriodInvalid, match="after the start"):
+        promo.add_period(store, "bad", end, start, by="li")
+    with pytest.raises(promo.PeriodInvalid, match="after the start"):
+        promo.add_period(store, "empty", start, start, by="li")
+    with pytest.raises(promo.PeriodInvalid, match="name"):
+        promo.add_period(store, "  ", start, end, by="li")
+
+    promo.add_period(store, "双11", datetime(2026, 11, 11), datetime(2026, 11, 12), by="li")
+    promo.update_period(store, "618", "618 大促", start, datetime(2026, 6, 20), by="wang")
+    with pytest.raises(promo.PeriodInvalid, match="already exists"):
+        promo.update_period(store, "618 大促", "双11", start, end, by="wang")
+    with pytest.raises(promo.PeriodInvalid, match="after the start"):
+        promo.update_period(store, "618 大促", "618 大促", end, start, by="wang")
+    with pytest.raises(KeyError):
+        promo.update_period(store, "nope", "nope", start, end, by="wang")
+    got = promo.periods(store.cursor())
+    assert got["name"].tolist() == ["双11", "618 大促"]
+    assert got.set_index("name").loc["618 大促", "end_at"] == pd.Timestamp("2026-06-20")
+    assert got.set_index("name").loc["618 大促", "updated_by"] == "wang"
+
+    promo.delete_period(store, "双11", by="wang")
+    with pytest.raises(KeyError):
+        promo.delete_period(store, "双11", by="wang")
+    assert promo.periods(store.cursor())["name"].tolist() == ["618 大促"]
