@@ -1,0 +1,279 @@
+"""Typed, vectorised access to a sheet's columns; a bad value becomes a reject of its row."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from pipeline.canonical import Reject
+from pipeline.formats.reading import Sheet
+
+EMPTY_MARKERS = ("", "-", '=""')
+AMOUNT_LIMIT = 1e12          # decimal(14,2)
+INT_LIMIT = 2**31 - 1        # integer
+TRUE_WORDS = ("true", "1", "yes", "y", "t", "是", "√")
+FALSE_WORDS = ("false", "0", "no", "n", "f", "否", "")
+TIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S.%f",
+)
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_OFFSET = r"\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(?:[+-]\d\d:?\d\d|Z|UTC)$"
+_SPREADSHEET_NUMBER = r"^\d(?:\.\d+)?[eE]\+\d+$"   # 3.51531E+16: an id a spreadsheet rounded
+
+
+def norm_header(header: str) -> str:
+    """Headers compare trimmed, case-insensitive, with spaces and underscores alike."""
+    return re.sub(r"[\s_]+", " ", header.strip().lower()).strip()
+
+
+def clean_text(s: pd.Series) -> pd.Series:
+    """Cell text without Excel's `="…"` wrapper and surrounding blanks; empty markers -> NA."""
+    s = s.astype("str").str.strip()
+    if s.str.startswith("=").any():
+        s = s.str.replace(r'^="(.*)"$', r"\1", regex=True).str.strip()
+    return s.mask(s.isin(EMPTY_MARKERS))
+
+
+def clean_id(s: pd.Series) -> pd.Series:
+    """An id as exact text: also without a leading `'` or tab, or a spreadsheet's `.0`."""
+    s = clean_text(s)
+    if s.str.match(r"^['\t]").any():
+        s = s.str.replace(r"^['\t\s]+", "", regex=True)
+    if s.str.endswith(".0").any():
+        s = s.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+    return s.mask(s.isin(EMPTY_MARKERS))
+
+
+def parse_amounts(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Money as float rounded to cents: `0元`, `¥12.50`, `1,234.00` read; blanks -> NA."""
+    values = pd.to_numeric(s, errors="coerce").astype("float64")
+    left = s.notna() & values.isna()
+    if left.any():
+        stripped = s[left].str.replace(r"[元¥￥$,\s]|RMB|CNY", "", regex=True)
+        values[left] = pd.to_numeric(stripped.mask(stripped == ""), errors="coerce")
+        blank = pd.Series(False, index=s.index)
+        blank[left] = (stripped == "").to_numpy()
+    else:
+        blank = pd.Series(False, index=s.index)
+    arr = values.to_numpy()
+    bad = (s.notna() & ~blank).to_numpy() & ~(np.isfinite(arr) & (np.abs(np.nan_to_num(arr)) < AMOUNT_LIMIT))
+    values[bad] = np.nan
+    return values.round(2), bad
+
+
+def parse_ints(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Whole numbers as Int64 (a spreadsheet's `3.0` reads as 3)."""
+    values, bad = parse_amounts(s)
+    arr = values.to_numpy()
+    whole = np.isnan(arr) | ((np.round(arr) == arr) & (np.abs(arr) <= INT_LIMIT))
+    bad = bad | ~whole
+    values[bad] = np.nan
+    return values.astype("Int64"), bad
+
+
+def parse_bools(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """yes/no words (true/false, 1/0, 是/否) as nullable booleans."""
+    low = s.str.lower()
+    out = pd.Series(pd.NA, index=s.index, dtype="boolean")
+    out[low.isin(TRUE_WORDS).to_numpy()] = True
+    out[low.isin(FALSE_WORDS).to_numpy()] = False
+    bad = (s.notna() & out.isna()).to_numpy()
+    return out, bad
+
+
+def parse_times(s: pd.Series, source_tz: str, tz: str) -> tuple[pd.Series, np.ndarray]:
+    """Times as naive datetimes in `tz`; naive text is taken to be in `source_tz`."""
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
+    todo = s.notna()
+    if not todo.any():
+        return out, np.zeros(len(s), dtype=bool)
+    text = s.str.replace("/", "-", regex=False)
+    offset = todo & text.str.contains(_OFFSET, regex=True).fillna(False).astype(bool)
+    if offset.any():
+        t = text[offset].str.replace(r"\s*UTC$", "Z", regex=True)
+        parsed = pd.to_datetime(t, format="%Y-%m-%d %H:%M:%S %z", utc=True, errors="coerce")
+        rest = parsed.isna()
+        if rest.any():
+            parsed[rest] = pd.to_datetime(t[rest], format="ISO8601", utc=True, errors="coerce")
+        out[offset] = parsed.dt.tz_convert(tz).dt.tz_localize(None).astype("datetime64[us]")
+    naive = todo & ~offset
+    if naive.any():
+        local = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
+        left = naive.copy()
+        for fmt in TIME_FORMATS:
+            parsed = pd.to_datetime(text[left], format=fmt, errors="coerce")
+            local[left] = parsed.astype("datetime64[us]")
+            left = left & local.isna()
+            if not left.any():
+                break
+        if left.any():
+            local[left] = _excel_serials(text[left])
+            left = left & local.isna()
+        if left.any():
+            iso = text[left].str.match(r"^\d{4}-\d{1,2}-\d{1,2}").fillna(False).astype(bool)
+            if iso.any():
+                idx = iso[iso].index
+                local[idx] = pd.to_datetime(text[idx], format="ISO8601", errors="coerce")
+        if source_tz != tz:
+            local = (local.dt.tz_localize(source_tz, ambiguous="NaT", nonexistent="shift_forward")
+                     .dt.tz_convert(tz).dt.tz_localize(None).astype("datetime64[us]"))
+        out[naive] = local[naive]
+    bad = (todo & out.isna()).to_numpy()
+    return out, bad
+
+
+def _excel_serials(text: pd.Series) -> pd.Series:
+    """Excel's day numbers (45383.5 = 2024-04-01 12:00) within 1955..2119."""
+    number = pd.to_numeric(text.where(text.str.match(r"^\d{5}(?:\.\d+)?$")), errors="coerce")
+    number = number.where((number > 20000) & (number < 80000))
+    stamps = EXCEL_EPOCH + pd.to_timedelta(number * 86400, unit="s").dt.round("s")
+    return stamps.astype("datetime64[us]")
+
+
+class Cells:
+    """Typed access to one sheet's columns by header name; bad values become rejects."""
+
+    def __init__(self, sheet: Sheet, tz: str, source_tz: str | None = None):
+        self.sheet = sheet
+        self.n = len(sheet.cells)
+        self.tz = tz
+        self.source_tz = source_tz or tz
+        self.bad = np.zeros(self.n, dtype=bool)
+        self.used: set[str] = set()
+        self.problems: list[tuple[np.ndarray, str, str, pd.Series | None]] = []
+        self._bad_in: dict[str, np.ndarray] = {}
+        self._headers: dict[str, str] = {}
+        for h in sheet.headers:
+            self._headers.setdefault(norm_header(h), h)
+
+    # headers ---------------------------------------------------------------------------------
+
+    def header(self, *aliases: str) -> str | None:
+        """The file's header for the first alias present."""
+        for alias in aliases:
+            found = self._headers.get(norm_header(alias))
+            if found is not None:
+                return found
+        return None
+
+    def has(self, *aliases: str) -> bool:
+        return self.header(*aliases) is not None
+
+    def raw(self, header: str) -> pd.Series:
+        self.used.add(header)
+        return self.sheet.cells[header]
+
+    # typed columns ---------------------------------------------------------------------------
+
+    def text(self, *aliases: str) -> pd.Series | None:
+        """Free text; the first alias present wins, later ones fill its gaps."""
+        return self._coalesce(aliases, lambda h: clean_text(self.raw(h)))
+
+    def ident(self, *aliases: str, key: bool = False) -> pd.Series | None:
+        """Ids, phones, tracking numbers as exact text; `key` refuses spreadsheet-rounded ids."""
+
+        def one(h: str) -> pd.Series:
+            s = clean_id(self.raw(h))
+            if key:
+                rounded = s.str.match(_SPREADSHEET_NUMBER).fillna(False).astype(bool).to_numpy()
+                if rounded.any():
+                    self.flag(rounded, h, "the id was rounded by a spreadsheet "
+                              "(export ids as text)", s)
+                    s = s.mask(rounded)
+            return s
+
+        return self._coalesce(aliases, one)
+
+    def amount(self, *aliases: str) -> pd.Series | None:
+        return self._typed(aliases, parse_amounts, "not an amount")
+
+    def integer(self, *aliases: str) -> pd.Series | None:
+        return self._typed(aliases, parse_ints, "not a whole number")
+
+    def boolean(self, *aliases: str) -> pd.Series | None:
+        return self._typed(aliases, parse_bools, "not yes/no (true/false, 1/0, 是/否)")
+
+    def time(self, *aliases: str) -> pd.Series | None:
+        return self._typed(
+            aliases, lambda s: parse_times(s, self.source_tz, self.tz), "not a date/time"
+        )
+
+    def _typed(self, aliases, parse, reason: str) -> pd.Series | None:
+        def one(h: str) -> pd.Series:
+            s = clean_text(self.raw(h))
+            values, bad = parse(s)
+            if bad.any():
+                self.flag(bad, h, reason, s)
+            return values
+
+        return self._coalesce(aliases, one)
+
+    def _coalesce(self, aliases, convert: Callable[[str], pd.Series]) -> pd.Series | None:
+        result = None
+        for alias in aliases:
+            h = self.header(alias)
+            if h is None:
+                continue
+            values = convert(h)
+            result = values if result is None else result.where(result.notna(), values)
+        return result
+
+    # rejects ---------------------------------------------------------------------------------
+
+    def flag(self, mask: np.ndarray, column: str, reason: str, values: pd.Series | None) -> None:
+        """Reject the rows in `mask`, naming `column` as the file names it."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            self.bad |= mask
+            self._bad_in[column] = self._bad_in.get(column, False) | mask
+            self.problems.append((mask, column, reason, values))
+
+    def require(self, values: pd.Series | None, column: str, what: str = "value") -> None:
+        """Rows where `values` is empty (and not already rejected as bad) miss `what`."""
+        if values is not None:
+            missing = values.isna().to_numpy() & ~self._bad_in.get(column, False)
+            self.flag(missing, column, f"missing {what}", None)
+
+    def rejects(self) -> list[Reject]:
+        rows = self.sheet.rows
+        out: dict[tuple[int, str, str], Reject] = {}
+        for mask, column, reason, values in self.problems:
+            for i in np.flatnonzero(mask):
+                value = "" if values is None or pd.isna(values.iloc[i]) else str(values.iloc[i])
+                out.setdefault((int(rows[i]), column, reason),
+                               Reject(int(rows[i]), column, reason, value))
+        return sorted(out.values(), key=lambda r: r.row)
+
+    # frames ----------------------------------------------------------------------------------
+
+    def frame(self, columns: dict[str, object], keep: np.ndarray | None = None) -> pd.DataFrame:
+        """A canonical frame of the given columns (None entries left out), bad rows dropped."""
+        data = {}
+        for name, values in columns.items():
+            if values is None:
+                continue
+            if isinstance(values, pd.Series):
+                data[name] = values.reset_index(drop=True)
+            else:
+                data[name] = pd.Series([values] * self.n, dtype=_scalar_dtype(values))
+        frame = pd.DataFrame(data, index=pd.RangeIndex(self.n))
+        frame["_row"] = self.sheet.rows.astype("int64")
+        ok = ~self.bad if keep is None else (~self.bad & keep)
+        return frame[ok].reset_index(drop=True)
+
+
+def _scalar_dtype(value: object) -> str:
+    return "str" if isinstance(value, str) or value is None else "object"
+
+
+def text_series(n: int, value: str | None = None) -> pd.Series:
+    """A `str` column of one repeated value (NA when None)."""
+    return pd.Series([value] * n, dtype="str")
