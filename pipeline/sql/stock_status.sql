@@ -1,0 +1,133 @@
+-- Stock per SKU (summed over warehouses) against demand (DESIGN §7): what the orders waiting to
+-- ship need (bundles exploded, gifts included), the shortfall, and days of cover at the last
+-- 7 days' rate and at a promotion's rate. Every SKU in the stock table or demanded is listed.
+-- Days of cover = what is left after the waiting orders (available − open demand, not below 0)
+-- ÷ units per day; null when nothing moved. With no stock imported, stock columns are null.
+-- Parameters: $as_of, $promo_start, $promo_end (the promotion window; null when none).
+
+with stock_rows as (
+    select * from stock
+),
+
+stock_loaded as (
+    select count(*) > 0 as loaded from stock_rows
+),
+
+per_sku_stock as (
+    select
+        sku,
+        max(name) as name,
+        count(*) as warehouses,
+        sum(on_hand) as on_hand,
+        sum(coalesce(available, 0)) as available,
+        sum(reserved) as reserved,
+        sum(in_transit) as in_transit,
+        sum(safety_stock) as safety_stock,
+        max(snapshot_at) as snapshot_at
+    from stock_rows
+    group by sku
+),
+
+waiting_lines as (
+    select e.sku, e.quantity
+    from exploded_lines() as e
+    join order_state as s using (platform, shop, order_id)
+    where s.waiting_to_ship and e.sku is not null and e.quantity > 0
+),
+
+open_demand as (
+    select sku, sum(quantity)::bigint as open_demand
+    from waiting_lines
+    group by sku
+),
+
+paid_lines as (
+    select e.sku, e.quantity, o.created_at, o.paid_at
+    from exploded_lines() as e
+    join orders as o using (platform, shop, order_id)
+    join order_state as s using (platform, shop, order_id)
+    where s.is_paid and e.sku is not null and e.quantity > 0
+),
+
+last_7_days as (
+    select sku, sum(quantity)::bigint as units_7d
+    from paid_lines
+    where paid_at >= $as_of::timestamp - interval 7 day and paid_at < $as_of::timestamp
+    group by sku
+),
+
+promotion as (
+    select sku, sum(quantity)::bigint as promo_units
+    from paid_lines
+    where created_at >= $promo_start::timestamp and created_at < $promo_end::timestamp
+    group by sku
+),
+
+promo_days as (
+    select epoch($promo_end::timestamp - $promo_start::timestamp) / 86400.0 as days
+),
+
+names as (
+    select sku, max(title) as title from order_lines where sku is not null group by sku
+),
+
+skus as (
+    select sku from per_sku_stock
+    union
+    select sku from open_demand
+),
+
+joined as (
+    select
+        k.sku,
+        coalesce(st.name, n.title) as name,
+        st.warehouses,
+        st.on_hand,
+        case when l.loaded then coalesce(st.available, 0) end as available,
+        st.reserved,
+        st.in_transit,
+        st.safety_stock,
+        coalesce(d.open_demand, 0) as open_demand,
+        coalesce(w.units_7d, 0) as units_7d,
+        coalesce(w.units_7d, 0) / 7.0 as rate_7d,
+        case when pd.days > 0 then coalesce(p.promo_units, 0) / pd.days end as promo_rate,
+        st.sku is not null as in_stock_file,
+        st.snapshot_at,
+        l.loaded
+    from skus as k
+    cross join stock_loaded as l
+    cross join promo_days as pd
+    left join per_sku_stock as st using (sku)
+    left join open_demand as d using (sku)
+    left join last_7_days as w using (sku)
+    left join promotion as p using (sku)
+    left join names as n using (sku)
+),
+
+final as (
+    select
+        sku,
+        name,
+        warehouses,
+        on_hand,
+        available,
+        reserved,
+        in_transit,
+        safety_stock,
+        open_demand,
+        case when loaded then greatest(open_demand - greatest(available, 0), 0) end as shortfall,
+        units_7d,
+        rate_7d,
+        case when loaded and rate_7d > 0
+            then greatest(available - open_demand, 0) / rate_7d end as cover_days_7d,
+        promo_rate,
+        case when loaded and promo_rate > 0
+            then greatest(available - open_demand, 0) / promo_rate end as cover_days_promo,
+        coalesce(loaded and safety_stock > 0 and available < safety_stock, false) as below_safety,
+        in_stock_file,
+        snapshot_at
+    from joined
+)
+
+select * from final
+order by shortfall desc nulls last, cover_days_7d asc nulls last, sku

@@ -1,0 +1,151 @@
+"""Stock (DESIGN §7): will it hold? Stock against the demand of the orders waiting to ship.
+
+Bundles are exploded to their components wherever demand is counted; gift lines count too.
+An SKU is short when the orders waiting to ship need more of it than is available; which orders
+each short SKU blocks comes from the stock allocation (`pipeline.allocation`), so the page and
+`report --json` (`out_of_stock_skus`) agree. With no stock export imported nothing is short.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from pipeline import allocation
+from pipeline.filters import Filters
+from pipeline.promo import window
+from pipeline.store import sql
+
+SHORT_COLUMNS = ["kind", "sku", "name", "demand", "available", "shortfall", "orders_blocked",
+                 "blocked_orders", "limiting_component"]
+
+
+def has_stock(con: duckdb.DuckDBPyConnection) -> bool:
+    """True once a stock export has been imported."""
+    return con.execute("select count(*) from stock").fetchall()[0][0] > 0
+
+
+def reference_promotion(con: duckdb.DuckDBPyConnection, as_of: datetime
+                        ) -> tuple[str, datetime, datetime] | None:
+    """The promotion running at `as_of` (cut at `as_of`), else the last one ended; None if none."""
+    rows = con.execute(
+        """
+        select name, start_at, end_at
+        from promotions
+        where start_at < ?
+        order by (end_at > ?) desc, end_at desc, name
+        limit 1
+        """,
+        [as_of, as_of],
+    ).fetchall()
+    if not rows:
+        return None
+    name, start, end = rows[0]
+    return name, start, min(end, as_of)
+
+
+def stock_status(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFrame:
+    """Per SKU, summed over warehouses: stock, open demand, shortfall, days of cover, below safety.
+
+    Columns: sku, name, warehouses, on_hand, available, reserved, in_transit, safety_stock,
+    open_demand, shortfall, units_7d, rate_7d, cover_days_7d, promo_rate, cover_days_promo,
+    below_safety, in_stock_file, snapshot_at. Short SKUs first, then the fewest days of cover.
+    The promotion rate is that of `reference_promotion(con, as_of)`.
+    """
+    ref = reference_promotion(con, as_of)
+    params = {"as_of": as_of, "promo_start": ref[1] if ref else None,
+              "promo_end": ref[2] if ref else None}
+    return con.execute(sql("stock_status"), params).df()
+
+
+def stock_by_warehouse(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The stock table as imported: one row per SKU and warehouse."""
+    return con.execute(
+        "select sku, warehouse, name, on_hand, reserved, available, in_transit, safety_stock, "
+        "snapshot_at from stock order by sku, warehouse"
+    ).df()
+
+
+def bundle_buildable(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """`bundle_sku, buildable, limiting_component, limiting_available, limiting_quantity,
+    bundle_demand`: how many of each bundle the available stock builds; fewest first."""
+    return con.execute(sql("stock_bundles")).df()
+
+
+def short_skus(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """SKUs the waiting orders need more of than is available, with the orders each blocks.
+
+    `kind` is `sku` for a stocked SKU (bundles exploded) and `bundle` for a bundle sold that
+    contains a short component: its `available` is how many the stock can build, its
+    `limiting_component` the short component that builds the fewest.
+    `blocked_orders` lists the order ids not covered because of it, in payment order.
+    """
+    short = allocation.out_of_stock_skus(con)
+    if short.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in SHORT_COLUMNS})
+    coverage = allocation.order_coverage(con)
+    blocked = coverage.loc[~coverage["covered"], ["platform", "shop", "order_id", "short_skus"]]
+    per_sku = blocked.explode("short_skus").groupby("short_skus", sort=False)["order_id"] \
+        .agg(", ".join)
+    names = _names(con)
+    skus = short.assign(
+        kind="sku",
+        name=short["sku"].map(names),
+        blocked_orders=short["sku"].map(per_sku).fillna(""),
+        limiting_component=None,
+    )
+    bundles = _short_bundles(con, short, blocked, names)
+    out = pd.concat([skus[SHORT_COLUMNS], bundles[SHORT_COLUMNS]], ignore_index=True)
+    for col in ("name", "limiting_component"):
+        out[col] = out[col].astype(object).where(out[col].notna(), None)
+    return out.sort_values(["kind", "shortfall", "sku"], ascending=[False, False, True],
+                           ignore_index=True)
+
+
+def _names(con: duckdb.DuckDBPyConnection) -> pd.Series:
+    rows = con.execute(sql("stock_names")).fetchall()
+    return pd.Series(dict(rows), dtype=object)
+
+
+def _short_bundles(con: duckdb.DuckDBPyConnection, short: pd.DataFrame, blocked: pd.DataFrame,
+                   names: pd.Series) -> pd.DataFrame:
+    """Bundles in waiting orders with a short component, the component that builds the fewest."""
+    comps = con.execute(sql("stock_bundle_components")).df()
+    comps = comps[comps["component_sku"].isin(short["sku"]) & (comps["bundle_demand"] > 0)]
+    if comps.empty:
+        return pd.DataFrame(columns=SHORT_COLUMNS)
+    limiting = comps.sort_values(["bundle_sku", "can_build", "component_sku"]) \
+        .drop_duplicates("bundle_sku")
+    built = bundle_buildable(con).set_index("bundle_sku")["buildable"]
+    lines = con.execute(sql("stock_bundle_lines")).df()
+    stuck = lines.merge(blocked[["platform", "shop", "order_id"]], how="inner")
+    orders = stuck.groupby("sku", sort=False)["order_id"].agg(lambda s: ", ".join(dict.fromkeys(s)))
+    counts = stuck.drop_duplicates(["platform", "shop", "order_id", "sku"]).groupby("sku").size()
+    out = pd.DataFrame({
+        "kind": "bundle",
+        "sku": limiting["bundle_sku"].to_numpy(),
+        "demand": limiting["bundle_demand"].to_numpy(),
+        "limiting_component": limiting["component_sku"].to_numpy(),
+    })
+    out["name"] = out["sku"].map(names)
+    out["available"] = out["sku"].map(built).fillna(0).astype("int64")
+    out["shortfall"] = (out["demand"] - out["available"]).clip(lower=0).astype("int64")
+    out["orders_blocked"] = out["sku"].map(counts).fillna(0).astype("int64")
+    out["blocked_orders"] = out["sku"].map(orders).fillna("")
+    return out
+
+
+def component_demand(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
+                     as_of: datetime | None = None) -> pd.DataFrame:
+    """Per SKU (bundles exploded): open demand, the period's units and run-rate, days of cover.
+
+    Columns: sku, name, in_bundles, open_demand, period_units, period_per_day, available,
+    cover_days_at_period_rate. Uses the shop and platform filters; the period sets the dates.
+    """
+    w = window(con, name, as_of)
+    return con.execute(sql("stock_component_demand"), {
+        "shops": list(f.shops), "platforms": list(f.platforms),
+        "p_start": w.start, "p_end": w.end,
+    }).df()
