@@ -43,14 +43,20 @@ _CITY = re.compile(r"^[^\s\d]{1,12}?(?:市|自治州|地区|盟|州(?!市))")
 _DISTRICT = re.compile(r"^[^\s\d]{1,10}?(?:区|县|市|旗)")
 
 
+_PLACEHOLDER = re.compile("|".join(re.escape(w) for w in PLACEHOLDER_WORDS))
+_PUNCT = re.compile(r"[\s,，.。#\-]")
+
+
 def _clean(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if value is None or pd.isna(value):
         return ""
-    return re.sub(r"\s+", " ", str(value)).strip()
+    return " ".join(str(value).split())
 
 
 def _is_placeholder(text: str) -> bool:
-    return text.lower() in PLACEHOLDER_CELLS or any(w in text for w in PLACEHOLDER_WORDS)
+    return text.lower() in PLACEHOLDER_CELLS or _PLACEHOLDER.search(text) is not None
 
 
 def split_chinese(address: str) -> tuple[str, str, str, str]:
@@ -76,7 +82,7 @@ def vague_reason(province: object, city: object, district: object, address: obje
         return None
     if any(_is_placeholder(v) for v in given):
         return "placeholder"
-    chinese = any(_CJK.search(v) for v in given)
+    chinese = _CJK.search(" ".join(given)) is not None
     if not chinese:
         if not cty:
             return "missing_city"
@@ -97,7 +103,7 @@ def vague_reason(province: object, city: object, district: object, address: obje
         return "missing_city"
     if not dist:
         return "missing_district"
-    street = re.sub(r"[\s,，.。#\-]", "", street)
+    street = _PUNCT.sub("", street)
     if not street:
         return "no_street"
     return "too_short" if len(street) < MIN_CJK_STREET else None

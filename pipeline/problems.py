@@ -1,0 +1,115 @@
+"""Problem marks (DESIGN §6): a mark on top of an order's state, with a type, an age and who
+resolved it. Only open orders count: not shipped, not closed or refunded.
+
+- `out_of_stock`: an order waiting to ship that the available stock does not cover
+  (pipeline.allocation); the reason lists the SKUs short.
+- `address`: too vague to assign a courier (pipeline.address); the reason is the rule broken.
+- `buyer_message`: a buyer message not yet reviewed, or changed since the review.
+- `refund_before_ship`: a refund asked (a line refund requested/agreed/returned) or a paid
+  order cancelled, before shipping: stop the parcel.
+- `merge_candidate`: two or more open orders of the same shop, buyer and address (orders
+  being refunded are left out); the reason lists the other orders.
+- `manual`: flagged by hand with a reason.
+
+A `resolve` event of the mark's type at or after the mark's start resolves it; a review of the
+current message resolves `buyer_message`. Marks are taken as of a moment: events after it do
+not count, orders created after it are not there; otherwise the orders are read as they are now.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from pipeline.address import vague_addresses
+from pipeline.allocation import order_coverage
+from pipeline.filters import Filters
+from pipeline.store import sql
+
+PROBLEMS = ("out_of_stock", "address", "buyer_message", "refund_before_ship", "merge_candidate",
+            "manual")
+KEY = ["platform", "shop", "order_id"]
+MARK_COLUMNS = [*KEY, "problem", "reason", "since", "starts_at", "resolved_at", "resolved_by"]
+
+
+def marks(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
+    """Every mark on the open orders inside the filters, resolved or not.
+
+    `starts_at` is when the order's clock starts for the time rules (paid, else created).
+    """
+    params = {"as_of": as_of, **f.params()}
+    open_orders = con.execute(sql("problem_open_orders"), params).df()
+    frames = [_stock_marks(con, open_orders), _address_marks(open_orders)]
+    facts = con.execute(sql("problem_marks"), params).df()
+    facts = facts.merge(open_orders[[*KEY, "ready_at"]], on=KEY, how="left")
+    frames.append(facts.rename(columns={"ready_at": "starts_at"}))
+    out = pd.concat([fr[MARK_COLUMNS] for fr in frames if not fr.empty], ignore_index=True) \
+        if any(not fr.empty for fr in frames) else _empty()
+    resolved = con.execute(sql("problem_resolutions"), {"as_of": as_of}).df()
+    out = out.merge(resolved, on=[*KEY, "problem"], how="left", suffixes=("", "_event"))
+    by_event = out["resolved_at_event"].notna() & (out["resolved_at_event"] >= out["since"])
+    out.loc[by_event, "resolved_at"] = out.loc[by_event, "resolved_at_event"]
+    out.loc[by_event, "resolved_by"] = out.loc[by_event, "resolved_by_event"]
+    out["problem"] = pd.Categorical(out["problem"], categories=PROBLEMS)
+    out = out.sort_values(["problem", "since", *KEY], kind="stable")
+    out["problem"] = out["problem"].astype(str)
+    return out[MARK_COLUMNS].reset_index(drop=True)
+
+
+def open_problems(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
+    """Unresolved marks on open orders: platform, shop, order_id, problem, reason, since."""
+    m = marks(con, f, as_of)
+    return m[m["resolved_at"].isna()][[*KEY, "problem", "reason", "since"]].reset_index(drop=True)
+
+
+def problem_counts(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
+    """Orders with an open mark, per problem type; every type of §6, zeros included."""
+    counts = open_problems(con, f, as_of).groupby("problem")["order_id"].size()
+    return pd.DataFrame({"problem": list(PROBLEMS),
+                         "orders": [int(counts.get(p, 0)) for p in PROBLEMS]})
+
+
+def order_marks(con: duckdb.DuckDBPyConnection, platform: str, shop: str, order_id: str,
+                as_of: datetime) -> pd.DataFrame:
+    """Every mark of one order, open or resolved: problem, reason, since, resolved_at, resolved_by."""
+    m = marks(con, Filters(shops=(shop,), platforms=(platform,)), as_of)
+    one = m[m["order_id"] == order_id]
+    return one[["problem", "reason", "since", "resolved_at", "resolved_by"]].reset_index(drop=True)
+
+
+def marks_by_order(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
+    """One row per order with open marks: platform, shop, order_id, problems (list of types)."""
+    p = open_problems(con, f, as_of)
+    return p.groupby(KEY, sort=False)["problem"].agg(list).rename("problems").reset_index()
+
+
+def _stock_marks(con: duckdb.DuckDBPyConnection, open_orders: pd.DataFrame) -> pd.DataFrame:
+    cov = order_coverage(con)
+    short = cov[~cov["covered"]].merge(open_orders[[*KEY, "ready_at"]], on=KEY)
+    return short.assign(
+        problem="out_of_stock",
+        reason=short["short_skus"].map(", ".join),
+        since=short["ready_at"],
+        starts_at=short["ready_at"],
+        resolved_at=pd.NaT,
+        resolved_by=None,
+    )
+
+
+def _address_marks(open_orders: pd.DataFrame) -> pd.DataFrame:
+    vague = vague_addresses(open_orders)
+    return vague.assign(
+        problem="address",
+        since=vague["created_at"],
+        starts_at=vague["ready_at"],
+        resolved_at=pd.NaT,
+        resolved_by=None,
+    )
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="datetime64[us]" if c in (
+        "since", "starts_at", "resolved_at") else object) for c in MARK_COLUMNS})
+
