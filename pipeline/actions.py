@@ -1,0 +1,463 @@
+"""The desk's editing actions (DESIGN §8): each one an event, appended in one transaction.
+
+An action is checked against the order's current state, written as a row of `events` and
+overlaid on the imported facts by `sql/states.sql`. Events are never updated or deleted: an
+undo is an event too, naming the event it takes back. An import never touches them.
+
+Two managers on one order: writes are serialised by the store's lock; a caller that read the
+order before acting passes `expected_last_event` (the order's `last_event_id` as it saw it, 0
+when it had none) and gets a `Conflict` naming who changed the order and how, if it changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from pipeline import canonical as C
+from pipeline.settings import get_settings
+from pipeline.store import Conflict, Store, refresh_states, sql
+
+ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", "resolve", "undo")
+
+# Problem types of DESIGN §6: what `resolve` may close (its `kind`).
+PROBLEM_TYPES = (
+    "out_of_stock", "address", "buyer_message", "refund_before_ship", "merge_candidate", "manual",
+)
+
+# Actions that carry a text, and what the text is.
+TEXT_NEEDED = {"courier": "COURIER TRACKING_NO", "note": "the note", "flag": "the reason",
+               "resolve": "what was done"}
+
+UNPAID_STATES = ("unconfirmed_unpaid", "confirmed_unpaid")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One recorded action."""
+
+    event_id: int
+    platform: str
+    shop: str
+    order_id: str
+    action: str
+    text: str | None
+    kind: str | None
+    target_event: int | None
+    author: str
+    acted_at: datetime
+
+
+class ActionError(Exception):
+    """The action cannot be recorded; the message says why, in the desk's words."""
+
+
+# What an action needs to know about each order: its state, the message to review, and the
+# last event still in effect (the one an undo takes back).
+ORDER_CONTEXT_SQL = """
+with keys as (
+    select platform, shop, order_id from action_keys
+),
+
+last_effective as (
+    select e.platform, e.shop, e.order_id,
+           max(e.event_id) as undo_target,
+           arg_max(e.action, e.event_id) as undo_action
+    from effective_events as e
+    join keys as k using (platform, shop, order_id)
+    group by all
+),
+
+final as (
+    select
+        k.platform, k.shop, k.order_id,
+        o.order_id is not null as found,
+        s.state, s.waiting_to_ship, s.processed, s.flag_reason, s.reviewed_message,
+        coalesce(s.last_event_id, 0) as last_event_id,
+        nullif(trim(o.buyer_message), '') as buyer_message,
+        le.undo_target, le.undo_action
+    from keys as k
+    left join orders as o using (platform, shop, order_id)
+    left join order_state as s using (platform, shop, order_id)
+    left join last_effective as le using (platform, shop, order_id)
+)
+
+select * from final
+"""
+
+INSERT_EVENTS_SQL = """
+insert into events
+select nextval('event_seq'), platform, shop, order_id, action, text, kind, target_event,
+       author, acted_at
+from new_events
+returning *
+"""
+
+CHANGES_SINCE_SQL = """
+select event_id, action,
+       case when action = 'undo' then 'of #' || target_event else text end as text,
+       author, acted_at
+from events
+where platform = $platform and shop = $shop and order_id = $order_id and event_id > $since
+order by event_id
+"""
+
+ORDER_HISTORY_SQL = """
+with order_imports as (
+    select i.import_id, i.imported_at, i.file_name, i.layout, i.imported_by
+    from imports as i
+    where i.import_id in (
+        select first_import_id from orders
+        where platform = $platform and shop = $shop and order_id = $order_id
+        union
+        select import_id from orders
+        where platform = $platform and shop = $shop and order_id = $order_id
+        union
+        select import_id from order_lines
+        where platform = $platform and shop = $shop and order_id = $order_id
+    )
+),
+
+order_events as (
+    select e.*
+    from events as e
+    where e.platform = $platform and e.shop = $shop and e.order_id = $order_id
+),
+
+undone as (
+    select target_event as event_id, event_id as undone_by
+    from order_events
+    where action = 'undo'
+),
+
+final as (
+    select
+        imported_at as happened_at,
+        'import' as source,
+        import_id as ref,
+        'import' as action,
+        file_name || ' (' || layout || ')' as detail,
+        null::varchar as kind,
+        imported_by as author,
+        false as undone,
+        null::bigint as undone_by
+    from order_imports
+    union all
+    select
+        e.acted_at,
+        'event',
+        e.event_id,
+        e.action,
+        case when e.action = 'undo' then '#' || e.target_event else e.text end,
+        e.kind,
+        e.author,
+        u.undone_by is not null,
+        u.undone_by
+    from order_events as e
+    left join undone as u using (event_id)
+)
+
+select * from final order by happened_at, source, ref
+"""
+
+ORDER_CARD_SQL = """
+select o.* exclude (is_paid, courier, tracking_no),
+       s.* exclude (platform, shop, order_id, seller_note),
+       s.seller_note as seller_note_now
+from orders as o
+join order_state as s using (platform, shop, order_id)
+where o.platform = $platform and o.shop = $shop and o.order_id = $order_id
+"""
+
+ORDER_LINES_SQL = """
+select line_id, sku, title, quantity, unit_price, paid, refund_text, is_gift, is_bundle_marked
+from order_lines
+where platform = $platform and shop = $shop and order_id = $order_id
+order by try_cast(line_id as integer) nulls last, line_id
+"""
+
+FIND_ORDER_SQL = """
+select platform, shop, order_id from orders where order_id = $order_id order by platform, shop
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks
+
+
+def refusal(action: str, order: dict[str, Any], text: str | None, kind: str | None) -> str | None:
+    """Why `action` cannot be taken on an order (a row of ORDER_CONTEXT_SQL), or None."""
+    state = order.get("state")
+    if action == "confirm" and state != "unconfirmed_unpaid":
+        return f"is {state}: only an unpaid order not yet confirmed can be confirmed"
+    if action == "remind" and state not in UNPAID_STATES:
+        return f"is {state}: only an unpaid order can be reminded to pay"
+    if action in ("process", "courier") and not order.get("waiting_to_ship"):
+        return f"is {state}: only an order waiting to ship can be {_done(action)}"
+    if action == "process" and order.get("processed"):
+        return "is already processed"
+    if action in TEXT_NEEDED and not text:
+        return f"needs a text: {TEXT_NEEDED[action]}"
+    if action == "review":
+        if not order.get("buyer_message"):
+            return "has no buyer message to review"
+        if order.get("reviewed_message") == order.get("buyer_message"):
+            return "has its buyer message already reviewed"
+    if action == "flag" and order.get("flag_reason"):
+        return f"is already flagged ({order['flag_reason']}); resolve that flag first"
+    if action == "resolve":
+        if kind not in PROBLEM_TYPES:
+            return f"needs a problem type, one of {', '.join(PROBLEM_TYPES)}"
+        if kind == "manual" and not order.get("flag_reason"):
+            return "has no open flag to resolve"
+    if action == "undo" and not _present(order.get("undo_target")):
+        return "has no action left to undo"
+    return None
+
+
+def allowed_actions(order: dict[str, Any]) -> list[str]:
+    """The actions an order can take now, texts aside (for offering buttons)."""
+    out = []
+    for action in ACTIONS:
+        reason = refusal(action, order, "x", "manual" if order.get("flag_reason") else "address")
+        if reason is None:
+            out.append(action)
+    return out
+
+
+def _done(action: str) -> str:
+    return {"process": "processed", "courier": "given a courier"}.get(action, action)
+
+
+def _present(v: Any) -> bool:
+    return v is not None and not (isinstance(v, float) and pd.isna(v)) and v is not pd.NA
+
+
+def _clean(text: str | None) -> str | None:
+    text = (text or "").strip()
+    return text or None
+
+
+def _keys_frame(keys: Iterable[tuple[str, str, str]] | pd.DataFrame) -> pd.DataFrame:
+    if isinstance(keys, pd.DataFrame):
+        frame = keys[C.ORDER_KEY].copy()
+    else:
+        frame = pd.DataFrame([tuple(k) for k in keys], columns=C.ORDER_KEY)
+    return frame.astype(str).drop_duplicates().reset_index(drop=True)
+
+
+def _label(row: dict[str, Any]) -> str:
+    where = "/".join(p for p in (row["platform"], row["shop"]) if p)
+    return f"{row['order_id']} ({where})" if where else str(row["order_id"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Recording
+
+
+def record(
+    store: Store,
+    key: tuple[str, str, str],
+    action: str,
+    by: str,
+    text: str | None = None,
+    kind: str | None = None,
+    expected_last_event: int | None = None,
+) -> Event:
+    """Record one action on one order. `expected_last_event`: 0 = the order had no event."""
+    return _record(store, _keys_frame([key]), action, by, text, kind, expected_last_event)[0]
+
+
+def record_many(
+    store: Store,
+    keys: Iterable[tuple[str, str, str]] | pd.DataFrame,
+    action: str,
+    by: str,
+    text: str | None = None,
+    kind: str | None = None,
+) -> list[Event]:
+    """Record one action on many orders, all or nothing; refused orders are listed in the error."""
+    return _record(store, _keys_frame(keys), action, by, text, kind, None)
+
+
+def record_by_id(
+    store: Store,
+    order_id: str,
+    action: str,
+    by: str,
+    text: str | None = None,
+    kind: str | None = None,
+) -> Event:
+    """`record` on a bare order id; unknown or ambiguous (several shops) ids are refused."""
+    return record(store, find_order(store.cursor(), order_id), action, by, text, kind)
+
+
+def find_order(con: duckdb.DuckDBPyConnection, order_id: str) -> tuple[str, str, str]:
+    """The key of the one order with this id."""
+    order_id = str(order_id).strip()
+    matches = con.execute(FIND_ORDER_SQL, {"order_id": order_id}).fetchall()
+    if not matches:
+        raise ActionError(f"no order {order_id} in the store (check the id, or import its export)")
+    if len(matches) > 1:
+        listed = ", ".join(f"{p}/{s or '—'}" for p, s, _ in matches)
+        raise ActionError(
+            f"order id {order_id} is in {len(matches)} shops: {listed}; act on it in the dashboard"
+        )
+    return tuple(matches[0])
+
+
+def _record(
+    store: Store,
+    keys: pd.DataFrame,
+    action: str,
+    by: str,
+    text: str | None,
+    kind: str | None,
+    expected_last_event: int | None,
+) -> list[Event]:
+    if action not in ACTIONS:
+        raise ActionError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
+    author = _clean(by)
+    if author is None:
+        raise ActionError("say who acts: a name is required")
+    if keys.empty:
+        raise ActionError("no orders given")
+    text = _clean(text)
+    kind = _clean(kind)
+    if action == "resolve":
+        kind = kind or "manual"
+    elif action == "flag":
+        kind = "manual"
+
+    def work(cur: duckdb.DuckDBPyConnection) -> list[Event]:
+        cur.register("action_keys", keys)
+        orders = cur.execute(ORDER_CONTEXT_SQL).df()
+        cur.unregister("action_keys")
+        rows = orders.to_dict("records")
+        missing = [r for r in rows if not r["found"]]
+        if missing:
+            raise ActionError("no such order: " + ", ".join(_label(r) for r in missing[:20]))
+        if expected_last_event is not None:
+            _check_unchanged(cur, rows[0], expected_last_event)
+        refused = [(r, refusal(action, r, text, kind)) for r in rows]
+        refused = [(r, why) for r, why in refused if why]
+        if refused:
+            raise ActionError(_refused_message(action, refused, len(rows)))
+        acted_at = store.now()
+        new = pd.DataFrame({
+            "platform": orders["platform"],
+            "shop": orders["shop"],
+            "order_id": orders["order_id"],
+            "action": action,
+            "text": orders["buyer_message"] if action == "review" else text,
+            "kind": kind,
+            "target_event": orders["undo_target"] if action == "undo" else None,
+            "author": author,
+            "acted_at": acted_at,
+        })
+        new["target_event"] = new["target_event"].astype("Int64")
+        new["text"] = new["text"].astype(object)
+        new["kind"] = new["kind"].astype(object)
+        cur.register("new_events", new)
+        written = cur.execute(INSERT_EVENTS_SQL).fetchall()
+        cur.unregister("new_events")
+        refresh_states(cur, keys)
+        return [_event(r) for r in written]
+
+    return store.run_write(work)
+
+
+def _event(row: tuple) -> Event:
+    (event_id, platform, shop, order_id, action, text, kind, target, author, acted_at) = row
+    return Event(int(event_id), platform, shop, order_id, action, text, kind,
+                 None if target is None else int(target), author, acted_at)
+
+
+def _check_unchanged(cur: duckdb.DuckDBPyConnection, order: dict[str, Any], expected: int) -> None:
+    """Raise Conflict, saying who did what, when the order has events newer than `expected`."""
+    if int(order["last_event_id"]) == int(expected):
+        return
+    changes = cur.execute(CHANGES_SINCE_SQL, {
+        "platform": order["platform"], "shop": order["shop"], "order_id": order["order_id"],
+        "since": int(expected),
+    }).fetchall()
+    done = "; ".join(
+        f"#{event_id} {action}{f' ({text})' if text else ''} by {author} at {at:%H:%M:%S}"
+        for event_id, action, text, author, at in changes
+    ) or "an earlier action was taken back"
+    raise Conflict(
+        f"order {_label(order)} changed since you opened it: {done}. It is now {order['state']}; "
+        "look at it again and act if still needed."
+    )
+
+
+def _refused_message(action: str, refused: list[tuple[dict, str]], total: int) -> str:
+    if total == 1:
+        order, why = refused[0]
+        return f"cannot {action} order {_label(order)}: it {why}"
+    listed = "; ".join(f"{_label(r)} {why}" for r, why in refused[:20])
+    more = f" and {len(refused) - 20} more" if len(refused) > 20 else ""
+    return (f"cannot {action} {len(refused)} of the {total} orders, so none was changed: "
+            f"{listed}{more}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def _key_params(platform: str, shop: str, order_id: str) -> dict[str, str]:
+    return {"platform": platform, "shop": shop, "order_id": order_id}
+
+
+def history(con: duckdb.DuckDBPyConnection, platform: str, shop: str, order_id: str) -> pd.DataFrame:
+    """Imports that wrote the order and its events, oldest first.
+
+    Columns: happened_at, source (import | event), ref (import or event id), action, detail, kind,
+    author, undone, undone_by.
+    """
+    return con.execute(ORDER_HISTORY_SQL, _key_params(platform, shop, order_id)).df()
+
+
+def order_card(con: duckdb.DuckDBPyConnection, platform: str, shop: str, order_id: str) -> pd.DataFrame:
+    """One row: the order's imported facts and its derived state (empty if unknown).
+
+    `courier`, `tracking_no` are the effective ones; `seller_note` is as imported and
+    `seller_note_now` includes the desk's notes.
+    """
+    return con.execute(ORDER_CARD_SQL, _key_params(platform, shop, order_id)).df()
+
+
+def order_lines(con: duckdb.DuckDBPyConnection, platform: str, shop: str, order_id: str) -> pd.DataFrame:
+    """The order's lines as imported."""
+    return con.execute(ORDER_LINES_SQL, _key_params(platform, shop, order_id)).df()
+
+
+def order_context(con: duckdb.DuckDBPyConnection, platform: str, shop: str,
+                  order_id: str) -> dict[str, Any]:
+    """What the checks read about one order (state, last event, undo target)."""
+    con.register("action_keys", pd.DataFrame([(platform, shop, order_id)], columns=C.ORDER_KEY))
+    rows = con.execute(ORDER_CONTEXT_SQL).df().to_dict("records")
+    con.unregister("action_keys")
+    return rows[0]
+
+
+def replay_state(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every order's state computed from scratch: the imported facts plus the whole event log.
+
+    Equal to `order_state` whenever each action refreshed its orders correctly.
+    """
+    params = {"all": True, "confirmed_tag": get_settings(con)["confirmed_tag"]}
+    # The statement is the fixed text of sql/states.sql; the values stay bound.
+    head = "select * replace (n_lines::integer as n_lines, pieces::integer as pieces) from ("
+    replayed = head + sql("states") + ") order by platform, shop, order_id"
+    return con.execute(replayed, params).df()
+
+
+def current_state(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """`order_state` as stored, in the same order as `replay_state`."""
+    return con.execute("select * from order_state order by platform, shop, order_id").df()
