@@ -1,0 +1,1127 @@
+"""Demo exports: a cosmetics shop's Taobao order and item reports, stock, bundles, promotions.
+
+`write_demo` writes the files a desk of two Tmall/Taobao shops of one cosmetics brand would load
+on a morning: the order report (订单报表) and item report (宝贝报表) in the 2020s seller-centre
+layouts (GBK, every field quoted, ids as `="…"`), the desk's stock, bundle and promotion
+templates. Same seed and same `end` give the same bytes.
+
+Orders follow a daily and hourly rhythm with a 双11 presale and a 双11 day spike; each order's
+status follows from its age at `end` (paid, processed, shipped, received, refunded, closed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+TIMEZONE = "Asia/Shanghai"
+ORDERS_FILE = "taobao_orders.csv"
+ITEMS_FILE = "taobao_items.csv"
+STOCK_FILE = "stock.csv"
+BUNDLES_FILE = "bundles.csv"
+PROMOTIONS_FILE = "promotions.csv"
+DEMO_FILES = (ORDERS_FILE, ITEMS_FILE, STOCK_FILE, BUNDLES_FILE, PROMOTIONS_FILE)
+
+ORDER_HEADERS = (
+    "订单编号", "买家会员名", "买家会员昵称", "支付单号", "支付详情", "买家支付宝账号",
+    "买家应付货款", "买家应付邮费", "买家支付积分", "总金额", "返点积分", "买家实际支付金额",
+    "买家实际支付积分", "订单状态", "买家留言", "收货人姓名", "收货地址", "运送方式", "联系电话",
+    "联系手机", "订单创建时间", "订单付款时间", "宝贝标题", "宝贝种类", "物流单号", "物流公司",
+    "订单备注", "宝贝总数量", "店铺Id", "店铺名称", "订单关闭原因", "卖家服务费", "买家服务费",
+    "发票抬头", "是否手机订单", "分阶段订单信息", "特权订金订单id", "是否上传合同照片",
+    "是否上传小票", "是否代付", "定金排名", "修改后的sku", "修改后的收货地址", "异常信息",
+    "天猫卡券抵扣", "集分宝抵扣", "是否是O2O交易", "退款金额", "预约门店", "确认收货时间",
+    "打款商家金额", "预售订单", "发货时间", "商家备忘", "主订单编号",
+)
+ITEM_HEADERS = (
+    "子订单编号", "主订单编号", "标题", "价格", "购买数量", "外部系统编号", "商品属性", "套餐信息",
+    "备注", "订单状态", "商家编码", "支付单号", "买家应付货款", "买家实际支付金额", "退款状态",
+    "退款金额", "订单创建时间", "订单付款时间",
+)
+STOCK_HEADERS = ("商家编码", "商品名称", "实际库存", "占用库存", "可用库存", "在途库存", "安全库存", "仓库")
+
+# ---------------------------------------------------------------------------------------------
+# The shop
+# ---------------------------------------------------------------------------------------------
+
+# shop name, shop id, share of orders
+SHOPS = (
+    ("花漾美妆旗舰店", "573920184", 0.72),
+    ("花漾美妆专营店", "109384756", 0.28),
+)
+
+# 商家编码, 商品名称 (stock), 宝贝标题, 价格 (yuan), 商品属性, popularity
+PRODUCTS = (
+    ("HY-SERUM-30ML", "小棕瓶修护精华30ml", "花漾小棕瓶修护精华液30ml 保湿紧致抗初老", 399, "规格：30ml", 10.0),
+    ("HY-SERUM-50ML", "小棕瓶修护精华50ml", "花漾小棕瓶修护精华液50ml 大瓶装 修护肌底", 569, "规格：50ml", 4.0),
+    ("HY-VC-SERUM-30ML", "VC焕亮精华30ml", "花漾VC焕亮精华液30ml 提亮肤色 淡化暗沉", 299, "规格：30ml", 5.0),
+    ("HY-NIA-SERUM-30ML", "烟酰胺美白精华30ml", "花漾烟酰胺美白精华30ml 均匀肤色 官方正品", 259, "规格：30ml", 5.0),
+    ("HY-EYE-15G", "紧致眼霜15g", "花漾紧致淡纹眼霜15g 淡化细纹黑眼圈", 329, "规格：15g", 4.0),
+    ("HY-CREAM-50G", "玻尿酸保湿面霜50g", "花漾玻尿酸保湿面霜50g 补水锁水 清爽不油腻", 269, "规格：50g", 7.0),
+    ("HY-CREAM-RICH-50G", "修护滋润面霜50g", "花漾修护滋润面霜50g 干皮秋冬 舒缓泛红", 349, "规格：50g", 4.0),
+    ("HY-CREAM-NIGHT-50G", "晚安修护晚霜50g", "花漾晚安修护晚霜50g 熬夜急救 睡眠修护", 299, "规格：50g", 3.0),
+    ("HY-TONER-150ML", "玻尿酸补水爽肤水150ml", "花漾玻尿酸补水爽肤水150ml 湿敷化妆水", 159, "规格：150ml", 6.0),
+    ("HY-LOTION-120ML", "玻尿酸保湿乳液120ml", "花漾玻尿酸保湿乳液120ml 补水保湿 男女可用", 179, "规格：120ml", 5.0),
+    ("HY-ESSENCE-200ML", "酵母精华水200ml", "花漾酵母精华水200ml 神仙水 细致毛孔", 329, "规格：200ml", 4.0),
+    ("HY-MASK-HYA-5P", "玻尿酸补水面膜5片装", "花漾玻尿酸补水面膜 5片装 熬夜补水急救", 69, "规格：5片", 8.0),
+    ("HY-MASK-HYA-10P", "玻尿酸补水面膜10片装", "花漾玻尿酸补水面膜 10片装 囤货装", 119, "规格：10片", 7.0),
+    ("HY-MASK-CLAY-100G", "清洁泥膜100g", "花漾深层清洁泥膜100g 去黑头 收缩毛孔", 129, "规格：100g", 4.0),
+    ("HY-MASK-SLEEP-80G", "睡眠面膜80g", "花漾免洗睡眠面膜80g 补水保湿 涂抹式", 149, "规格：80g", 3.0),
+    ("HY-SUN-SPF50-50ML", "清透防晒乳SPF50 50ml", "花漾清透防晒乳SPF50+ PA++++ 50ml 军训户外", 149, "规格：50ml", 7.0),
+    ("HY-SUN-SPRAY-150ML", "防晒喷雾150ml", "花漾清爽防晒喷雾150ml 全身可用 SPF50+", 99, "规格：150ml", 4.0),
+    ("HY-SUN-STICK-20G", "防晒棒20g", "花漾便携防晒棒20g 补涂不搓泥", 89, "规格：20g", 3.0),
+    ("HY-CLEANSE-OIL-200ML", "温和卸妆油200ml", "花漾温和卸妆油200ml 深层清洁 敏感肌可用", 139, "规格：200ml", 6.0),
+    ("HY-CLEANSE-WATER-400ML", "卸妆水400ml", "花漾温和卸妆水400ml 眼唇脸三合一", 89, "规格：400ml", 6.0),
+    ("HY-CLEANSE-BALM-100G", "卸妆膏100g", "花漾净澈卸妆膏100g 乳化快 不糊眼", 119, "规格：100g", 3.0),
+    ("HY-FOAM-120G", "氨基酸洗面奶120g", "花漾氨基酸洗面奶120g 温和控油 男女士", 79, "规格：120g", 8.0),
+    ("HY-FOAM-MOUSSE-150ML", "洁面慕斯150ml", "花漾绵密洁面慕斯150ml 敏感肌洁面泡沫", 89, "规格：150ml", 3.0),
+    ("HY-LIP-999", "丝绒口红#999正红", "花漾丝绒哑光口红 显白不拔干 生日礼物", 249, "颜色分类：#999正红色", 6.0),
+    ("HY-LIP-520", "丝绒口红#520豆沙", "花漾丝绒哑光口红 显白不拔干 生日礼物", 249, "颜色分类：#520豆沙色", 5.0),
+    ("HY-LIP-316", "丝绒口红#316枫叶红", "花漾丝绒哑光口红 显白不拔干 生日礼物", 249, "颜色分类：#316枫叶红", 4.0),
+    ("HY-LIP-888", "丝绒口红#888复古红", "花漾丝绒哑光口红 显白不拔干 生日礼物", 249, "颜色分类：#888复古红", 3.0),
+    ("HY-GLAZE-01", "水光唇釉#01", "花漾水光镜面唇釉 玻璃唇 不沾杯", 169, "颜色分类：#01蜜桃", 3.0),
+    ("HY-GLAZE-05", "水光唇釉#05", "花漾水光镜面唇釉 玻璃唇 不沾杯", 169, "颜色分类：#05奶茶", 3.0),
+    ("HY-LIPBALM-4G", "润唇膏4g", "花漾保湿润唇膏4g 淡化唇纹 男女可用", 59, "规格：4g", 4.0),
+    ("HY-FDN-01-30ML", "持妆粉底液01象牙白", "花漾持妆粉底液30ml 控油遮瑕 混油皮", 329, "颜色分类：01象牙白", 4.0),
+    ("HY-FDN-02-30ML", "持妆粉底液02自然色", "花漾持妆粉底液30ml 控油遮瑕 混油皮", 329, "颜色分类：02自然色", 3.0),
+    ("HY-CUSHION-01", "水润气垫01亮白", "花漾水润气垫BB霜 遮瑕保湿 送替换芯", 269, "颜色分类：01亮白", 3.0),
+    ("HY-CUSHION-02", "水润气垫02自然", "花漾水润气垫BB霜 遮瑕保湿 送替换芯", 269, "颜色分类：02自然", 3.0),
+    ("HY-POWDER-8G", "控油散粉8g", "花漾控油定妆散粉8g 持久不脱妆 蜜粉", 199, "规格：8g", 3.0),
+    ("HY-PRIMER-30ML", "隔离妆前乳30ml", "花漾隐形毛孔妆前乳30ml 隔离霜", 189, "规格：30ml", 2.0),
+    ("HY-CONCEALER-01", "遮瑕液01", "花漾遮瑕液 遮痘印黑眼圈 不卡粉", 129, "颜色分类：01亮肤", 2.0),
+    ("HY-BROW-01", "极细眉笔01", "花漾极细眉笔 防水防汗不脱色 新手", 59, "颜色分类：01灰棕", 4.0),
+    ("HY-MASCARA-01", "纤长睫毛膏", "花漾纤长卷翘睫毛膏 防水不晕染", 99, "颜色分类：黑色", 3.0),
+    ("HY-LINER-BLK", "眼线液笔黑色", "花漾极细眼线液笔 防水持久 新手不晕", 69, "颜色分类：黑色", 2.0),
+    ("HY-SHADOW-PLT-01", "九色眼影盘01", "花漾九色眼影盘 大地色 珠光哑光", 239, "颜色分类：01大地色", 2.0),
+    ("HY-BLUSH-02", "腮红02蜜桃", "花漾单色腮红 自然蜜桃 显气色", 149, "颜色分类：02蜜桃", 2.0),
+    ("HY-SETTING-100ML", "定妆喷雾100ml", "花漾持妆定妆喷雾100ml 控油补水", 129, "规格：100ml", 2.0),
+    ("HY-BODY-250ML", "烟酰胺身体乳250ml", "花漾烟酰胺身体乳250ml 保湿滋润 持久留香", 99, "规格：250ml", 4.0),
+    ("HY-HAND-50G", "护手霜50g", "花漾玫瑰护手霜50g 滋润不油腻", 49, "规格：50g", 4.0),
+    ("HY-PERFUME-30ML", "栀子花淡香水30ml", "花漾栀子花淡香水30ml 清新持久 送女友", 399, "规格：30ml", 2.0),
+    ("HY-PERFUME-50ML", "栀子花淡香水50ml", "花漾栀子花淡香水50ml 清新持久 礼盒装", 599, "规格：50ml", 1.5),
+)
+
+# 商家编码, 商品名称, 宝贝标题 (some do not say 套装), 价格, 套餐信息 when the listing gives one,
+# popularity, components (component 商家编码, quantity)
+BUNDLES = (
+    ("HY-SET-SERUM-CREAM", "精华面霜护肤套装", "花漾小棕瓶精华+玻尿酸面霜 护肤套装", 599, "套餐类型：精华+面霜", 5.0,
+     (("HY-SERUM-30ML", 1), ("HY-CREAM-50G", 1))),
+    ("HY-SET-HYDRA-3", "玻尿酸水乳霜三件套", "花漾玻尿酸补水保湿水乳霜 三件套", 499, "套餐类型：水+乳+霜", 4.0,
+     (("HY-TONER-150ML", 1), ("HY-LOTION-120ML", 1), ("HY-CREAM-50G", 1))),
+    ("HY-SET-CLEAN-2", "卸妆洁面两件套", "花漾明星清洁CP 卸妆油+氨基酸洗面奶", 189, "", 3.0,
+     (("HY-CLEANSE-OIL-200ML", 1), ("HY-FOAM-120G", 1))),
+    ("HY-SET-MASK-STOCKUP", "面膜囤货组合", "花漾补水面膜20片+清洁泥膜 囤货不踩雷", 329, "", 3.0,
+     (("HY-MASK-HYA-10P", 2), ("HY-MASK-CLAY-100G", 1))),
+    ("HY-SET-LIP-GIFT", "丝绒口红三支礼盒", "花漾丝绒口红礼盒 三支装 送女友生日礼物", 599, "套餐类型：口红礼盒3支", 3.0,
+     (("HY-LIP-999", 1), ("HY-LIP-520", 1), ("HY-LIP-316", 1))),
+    ("HY-SET-SUN-2", "防晒双支加防晒棒", "花漾清透防晒乳两支+便携防晒棒 户外必备", 299, "", 2.0,
+     (("HY-SUN-SPF50-50ML", 2), ("HY-SUN-STICK-20G", 1))),
+    ("HY-SET-BASE-4", "持妆底妆四件套", "花漾持妆底妆套装 妆前乳+粉底液+散粉+遮瑕", 699, "套餐类型：底妆四件套", 2.0,
+     (("HY-PRIMER-30ML", 1), ("HY-FDN-01-30ML", 1), ("HY-POWDER-8G", 1), ("HY-CONCEALER-01", 1))),
+    ("HY-SET-ANTIAGE-GIFT", "抗老修护礼盒", "花漾小棕瓶抗老修护礼盒 精华眼霜晚霜精华水", 1099, "套餐类型：抗老礼盒", 3.0,
+     (("HY-SERUM-30ML", 1), ("HY-EYE-15G", 1), ("HY-CREAM-NIGHT-50G", 1), ("HY-ESSENCE-200ML", 1))),
+)
+
+# 商家编码, 商品名称, 宝贝标题, 备注 (gifts whose title does not say so are marked here), share
+GIFTS = (
+    ("HY-GIFT-SERUM-5ML", "小棕瓶精华小样5ml", "【赠品】花漾小棕瓶精华小样5ml", "", 5.0),
+    ("HY-GIFT-CREAM-5G", "玻尿酸面霜小样5g", "【赠品】花漾玻尿酸面霜小样5g", "", 4.0),
+    ("HY-GIFT-MASK-1P", "玻尿酸补水面膜单片", "花漾玻尿酸补水面膜 单片装", "赠品", 4.0),
+    ("HY-GIFT-LIP-MINI", "丝绒口红小样#999", "花漾丝绒口红小样#999 1.5g", "赠品 随单发", 2.0),
+    ("HY-GIFT-POUCH", "品牌化妆包", "【赠品】花漾品牌化妆包", "", 2.0),
+    ("HY-GIFT-COTTON", "化妆棉50片", "花漾化妆棉50片", "赠品", 3.0),
+    ("HY-GIFT-SUN-10ML", "防晒乳小样10ml", "【赠品】花漾清透防晒乳小样10ml", "", 2.0),
+)
+
+WAREHOUSES = ("杭州主仓", "广州分仓")
+
+# ---------------------------------------------------------------------------------------------
+# When people buy
+# ---------------------------------------------------------------------------------------------
+
+# orders per hour of the day, an ordinary day (night dip, evening peak)
+HOUR_PROFILE = (0.55, 0.30, 0.15, 0.08, 0.06, 0.07, 0.15, 0.35, 0.60, 0.85, 1.00, 1.00,
+                0.95, 0.90, 0.95, 0.95, 0.90, 0.85, 0.90, 1.10, 1.45, 1.65, 1.50, 1.00)
+# a big promotion day: the midnight rush, then a strong evening
+BIG_DAY_PROFILE = (10.0, 4.0, 1.5, 0.6, 0.3, 0.3, 0.4, 0.7, 1.0, 1.3, 1.5, 1.5,
+                   1.4, 1.4, 1.4, 1.4, 1.3, 1.3, 1.4, 1.7, 2.2, 2.6, 2.8, 2.0)
+# Monday .. Sunday
+WEEKDAY_FACTOR = (0.95, 0.95, 0.97, 1.00, 1.02, 1.10, 1.08)
+
+# name, start (month, day, hour), last hour (month, day, hour), orders vs an ordinary day,
+# big-day hourly profile, boost of the first hours (presale opening)
+PROMOTIONS = (
+    ("618", (6, 18, 0), (6, 18, 23), 3.5, True, 1.0),
+    ("双11预售", (10, 20, 20), (11, 10, 23), 1.6, False, 3.0),
+    ("双11", (11, 11, 0), (11, 11, 23), 6.5, True, 1.0),
+    ("双12", (12, 12, 0), (12, 12, 23), 2.5, True, 1.0),
+)
+PRESALE, DOUBLE11 = "双11预售", "双11"
+# days just after 双11 that still sell more (返场), not listed as promotions
+AFTERGLOW = (((11, 12), 1.5), ((11, 13), 1.2))
+
+# ---------------------------------------------------------------------------------------------
+# What happens to an order (shares and delays)
+# ---------------------------------------------------------------------------------------------
+
+HOUR, DAY = 3600, 86400
+
+PAID_LINES = ((1, 0.52), (2, 0.25), (3, 0.12), (4, 0.06), (5, 0.03), (6, 0.02))
+QUANTITIES = ((1, 0.82), (2, 0.13), (3, 0.04), (5, 0.01))
+GIFT_SHARE = {"ordinary": 0.30, "promotion": 0.65}
+BUNDLE_SHARE = {"ordinary": 0.07, "promotion": 0.22}
+
+SHARE = {
+    "cod": 0.004,                 # cash on delivery
+    "cod_never_confirmed": 0.15,
+    "presale": 0.40,              # of orders placed in the presale period
+    "presale_tail_unpaid": 0.05,  # deposit paid, balance never paid
+    "never_paid": 0.08,
+    "buyer_closes": 0.30,         # of never-paid orders: closed by the buyer, else auto-closed at 72 h
+    "refund_before_ship": 0.02,   # full refund of a paid order before shipping
+    "slow_ship": 0.035,           # shipping takes several times longer (stock, problems)
+    "buyer_confirms": 0.65,       # confirms receipt soon after delivery, else auto-confirm at 10 days
+    "open_request_unshipped": 0.03,
+    "partial_refund_unshipped": 0.008,
+    "full_return": 0.006,
+    "partial_refund": 0.02,
+    "after_sale_request": 0.045,
+    "refund_refused": 0.006,
+    "refund_closed": 0.01,
+    "message": 0.08,
+    "seller_note": 0.02,
+    "vague_address": 0.015,
+    "invoice": 0.03,
+    "mobile": 0.86,
+    "paid_by_friend": 0.01,
+    "merge_pairs": 0.008,         # of open orders: a second order of the same buyer and address
+}
+
+# ---------------------------------------------------------------------------------------------
+# Words
+# ---------------------------------------------------------------------------------------------
+
+STATUS = (
+    "等待买家付款",                      # 0
+    "买家已付款，等待卖家发货",          # 1
+    "卖家已发货，等待买家确认",          # 2
+    "交易成功",                          # 3
+    "交易关闭",                          # 4
+    "等待买家确认货到付款订单信息",      # 5 COD
+    "买家已确认，等待卖家发货",          # 6 COD
+    "卖家已发货，等待买家确认收货并付款",  # 7 COD
+    "买家已签收",                        # 8 COD
+    "买家已签收，回款至卖家",            # 9 COD
+)
+(S_UNPAID, S_PAID, S_SHIPPED, S_SUCCESS, S_CLOSED,
+ S_COD_NEW, S_COD_CONFIRMED, S_COD_SHIPPED, S_COD_SIGNED, S_COD_SETTLED) = range(10)
+
+REFUND_STATUS = (
+    "没有申请退款",                       # 0
+    "买家已经申请退款，等待卖家同意",     # 1
+    "卖家已经同意退款，等待买家退货",     # 2
+    "买家已经退货，等待卖家确认收货",     # 3
+    "卖家拒绝退款",                       # 4
+    "退款关闭",                           # 5
+    "退款成功",                           # 6
+)
+R_NONE, R_REQUESTED, R_AGREED, R_RETURNED, R_REFUSED, R_CLOSED, R_SUCCESS = range(7)
+
+UNPAID_CLOSE_REASONS = ("买家不想买了", "信息填写错误，重新拍", "拍错了，重新下单", "其他原因", "同城见面交易")
+AUTO_CLOSE_REASON = "付款超时，交易自动关闭"
+REFUND_CLOSE_REASON = "全额退款，交易关闭"
+OPEN_REASON = "订单未关闭"
+
+# courier, tracking prefix, digits after it, share of ordinary parcels, share of valuable ones
+COURIERS = (
+    ("顺丰速运", "SF", 13, 0.12, 0.70),
+    ("中通快递", "78", 12, 0.30, 0.08),
+    ("圆通速递", "YT", 13, 0.22, 0.08),
+    ("韵达快递", "43", 13, 0.16, 0.04),
+    ("申通快递", "77", 13, 0.14, 0.04),
+    ("京东物流", "JDVA", 11, 0.06, 0.06),
+)
+VALUABLE_CENTS = 40000
+
+MESSAGES = (
+    "请尽快发货，谢谢",
+    "送人的，请不要放发票和价格单",
+    "能不能多送几个小样",
+    "地址改一下，改成公司地址，已联系客服",
+    "麻烦发顺丰，邮费可以补",
+    "生日礼物，麻烦包装好一点",
+    "请帮忙看一下生产日期，要新一点的",
+    "周末家里没人，请工作日送达",
+    "急用，今天能发吗",
+    "放菜鸟驿站就行",
+    "色号别发错了，谢谢",
+    "和上一单一起发",
+    "送女朋友的，包装仔细一点",
+    "请发中通快递",
+    "小样要面霜的，不要面膜",
+)
+ADDRESS_CHANGE_MESSAGE = 3
+MERGE_MESSAGE = 11
+SELLER_NOTES = (
+    "已联系买家确认地址",
+    "加送面膜2片",
+    "VIP老客，优先发货",
+    "指定顺丰，已补邮费",
+    "缺货，已与买家协商延迟发货",
+    "赠品已单独补发",
+    "发票已开，随单寄出",
+    "买家要求改地址，已修改",
+)
+INVOICE_TITLES = ("个人", "上海花语文化传媒有限公司", "深圳市云帆电子商务有限公司", "杭州青禾网络科技有限公司")
+
+# province, city, postcode, districts, share of buyers, remote (postage)
+GEO = (
+    ("上海", "上海市", "200000", "浦东新区 徐汇区 静安区 闵行区 杨浦区 长宁区", 10, False),
+    ("北京", "北京市", "100000", "朝阳区 海淀区 东城区 西城区 丰台区 昌平区", 9, False),
+    ("广东省", "广州市", "510000", "天河区 越秀区 海珠区 白云区 番禺区", 9, False),
+    ("广东省", "深圳市", "518000", "南山区 福田区 宝安区 龙岗区 罗湖区", 9, False),
+    ("广东省", "东莞市", "523000", "南城街道 东城街道 长安镇", 3, False),
+    ("浙江省", "杭州市", "310000", "西湖区 拱墅区 上城区 滨江区 余杭区 萧山区", 8, False),
+    ("浙江省", "宁波市", "315000", "海曙区 鄞州区 江北区", 3, False),
+    ("江苏省", "南京市", "210000", "鼓楼区 玄武区 秦淮区 建邺区 江宁区", 5, False),
+    ("江苏省", "苏州市", "215000", "姑苏区 工业园区 吴中区 相城区", 5, False),
+    ("江苏省", "无锡市", "214000", "梁溪区 滨湖区 新吴区", 2, False),
+    ("天津", "天津市", "300000", "南开区 河西区 和平区", 2, False),
+    ("重庆", "重庆市", "400000", "渝中区 江北区 南岸区 渝北区", 3, False),
+    ("四川省", "成都市", "610000", "锦江区 武侯区 青羊区 成华区 郫都区", 6, False),
+    ("湖北省", "武汉市", "430000", "武昌区 洪山区 江汉区 江岸区", 5, False),
+    ("湖南省", "长沙市", "410000", "岳麓区 芙蓉区 天心区 雨花区", 4, False),
+    ("福建省", "福州市", "350000", "鼓楼区 台江区 仓山区", 2, False),
+    ("福建省", "厦门市", "361000", "思明区 湖里区 集美区", 3, False),
+    ("山东省", "济南市", "250000", "历下区 市中区 槐荫区", 3, False),
+    ("山东省", "青岛市", "266000", "市南区 市北区 崂山区 黄岛区", 3, False),
+    ("河南省", "郑州市", "450000", "金水区 中原区 二七区 管城回族区", 4, False),
+    ("河北省", "石家庄市", "050000", "长安区 桥西区 裕华区", 2, False),
+    ("陕西省", "西安市", "710000", "雁塔区 碑林区 未央区 长安区", 4, False),
+    ("安徽省", "合肥市", "230000", "蜀山区 包河区 庐阳区 瑶海区", 3, False),
+    ("江西省", "南昌市", "330000", "东湖区 西湖区 青山湖区", 2, False),
+    ("广西壮族自治区", "南宁市", "530000", "青秀区 兴宁区 西乡塘区", 2, False),
+    ("云南省", "昆明市", "650000", "五华区 盘龙区 官渡区", 2, False),
+    ("贵州省", "贵阳市", "550000", "南明区 云岩区 观山湖区", 1, False),
+    ("辽宁省", "沈阳市", "110000", "和平区 沈河区 皇姑区", 2, False),
+    ("辽宁省", "大连市", "116000", "中山区 沙河口区 甘井子区", 2, False),
+    ("吉林省", "长春市", "130000", "朝阳区 南关区 绿园区", 1, False),
+    ("黑龙江省", "哈尔滨市", "150000", "南岗区 道里区 香坊区", 2, False),
+    ("山西省", "太原市", "030000", "小店区 迎泽区 杏花岭区", 1, False),
+    ("海南省", "海口市", "570000", "龙华区 美兰区", 1, False),
+    ("甘肃省", "兰州市", "730000", "城关区 七里河区", 1, False),
+    ("内蒙古自治区", "呼和浩特市", "010000", "新城区 赛罕区", 1, True),
+    ("宁夏回族自治区", "银川市", "750000", "兴庆区 金凤区", 0.5, True),
+    ("青海省", "西宁市", "810000", "城西区 城中区", 0.3, True),
+    ("新疆维吾尔自治区", "乌鲁木齐市", "830000", "天山区 沙依巴克区 新市区", 1, True),
+    ("西藏自治区", "拉萨市", "850000", "城关区", 0.2, True),
+)
+ROADS = ("人民路", "中山路", "解放路", "建设路", "和平路", "新华路", "长江路", "黄河路", "文化路",
+         "胜利路", "青年路", "滨江大道", "世纪大道", "科技路", "学府路", "南京路", "北京路", "朝阳路",
+         "东风路", "幸福路", "团结路", "光明路", "花园路", "湖滨路", "文一西路", "天目山路", "五一路",
+         "金桥路", "振兴路", "迎宾大道")
+COMMUNITIES = ("阳光花园", "锦绣家园", "碧桂园", "万科城", "翡翠湾", "金色家园", "香樟苑", "桂花园",
+               "中海国际社区", "保利花园", "幸福里", "书香苑", "滨江花园", "龙湖春江郦城", "名都花园",
+               "东方明珠苑", "创业大厦", "科技园A座", "国贸中心", "时代广场")
+# vague addresses: what is left of them; "{p}"/"{c}"/"{d}" are the receiver's province/city/district
+VAGUE_ADDRESSES = ("{p} {c} 不详", "{p} {c} {d} 待定", "同上", "{p} {c} {d} ", "{p} {c} ", "{c} 学校")
+SURNAMES = tuple("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈")
+GIVEN_NAMES = ("静", "丽", "敏", "婷", "娜", "芳", "燕", "雪", "颖", "琳", "倩", "欣怡", "子涵", "雨萱",
+               "思彤", "梦瑶", "佳怡", "诗涵", "一诺", "晓雯", "嘉欣", "慧", "玲", "霞", "莉", "佳", "悦",
+               "琪", "晨", "洁", "蕾", "萌", "瑶", "璐", "小雨", "晓燕", "美玲", "丹", "阳", "伟", "磊",
+               "浩", "杰", "涛", "鹏")
+# nick word, share, digits appended (low, high)
+NICKS = (
+    ("tb", 8.0, 10**7, 10**10), ("小鹿", 1.0, 1, 9999), ("甜甜圈", 1.0, 1, 9999), ("momo", 1.0, 1, 9999),
+    ("cherry", 1.0, 1, 9999), ("阿紫", 1.0, 1, 999), ("喵喵", 1.0, 1, 9999), ("lily", 1.0, 1, 9999),
+    ("晴天", 1.0, 1, 9999), ("小仙女", 1.0, 1, 99999), ("奶茶", 1.0, 1, 999), ("兔兔", 1.0, 1, 9999),
+    ("jessica", 1.0, 1, 9999), ("橙子", 1.0, 1, 999), ("柠檬", 1.0, 1, 9999), ("糖果", 1.0, 1, 999),
+    ("rainbow", 1.0, 1, 9999), ("木木", 1.0, 1, 999), ("星星", 1.0, 1, 9999), ("豆豆", 1.0, 1, 9999),
+)
+PHONE_PREFIXES = (130, 131, 132, 133, 135, 136, 137, 138, 139, 150, 151, 152, 155, 156, 157, 158,
+                  159, 166, 177, 180, 182, 183, 185, 186, 187, 188, 189, 198, 199)
+
+CHUNK_ORDERS = 100_000
+MAX_ORDERS = 20_000_000
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------------------------
+
+
+def write_demo(
+    out_dir: str | Path,
+    orders: int = 20000,
+    seed: int = 7,
+    end: datetime | None = None,
+    days: int = 60,
+) -> list[Path]:
+    """Write the demo exports into `out_dir`; return the paths written (in `DEMO_FILES` order)."""
+    if not 1 <= orders <= MAX_ORDERS:
+        raise ValueError(f"orders must be between 1 and {MAX_ORDERS}, not {orders}")
+    if days < 1:
+        raise ValueError(f"days must be at least 1, not {days}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    end = demo_end(end)
+    start = end - timedelta(days=days)
+    seed = seed & 0xFFFF_FFFF_FFFF_FFFF
+    cat = _Catalog()
+    periods = promotion_periods(end, days)
+    created = _order_times(np.random.default_rng([seed, 0]), orders, start, end, periods)
+    ctx = _Context(cat, _epoch(start), _epoch(end), periods, seed)
+    demand = np.zeros(cat.n, dtype=np.int64)
+    sold = np.zeros(cat.n, dtype=np.int64)
+
+    paths = [out / name for name in DEMO_FILES]
+    with open(paths[0], "wb") as fo, open(paths[1], "wb") as fi:
+        fo.write(_header(ORDER_HEADERS))
+        fi.write(_header(ITEM_HEADERS))
+        first_line = 0
+        for c, lo in enumerate(range(0, orders, CHUNK_ORDERS)):
+            rng = np.random.default_rng([seed, 1, c])
+            o, li = _simulate(rng, created[lo:lo + CHUNK_ORDERS], lo, first_line, ctx)
+            first_line += len(li["sku"])
+            _write(fo, _order_rows(o, li, ctx))
+            _write(fi, _item_rows(o, li, ctx))
+            demand += _open_demand(o, li, cat)
+            sold += np.bincount(li["sku"], weights=li["qty"], minlength=cat.n).astype(np.int64)
+
+    _stock_frame(np.random.default_rng([seed, 2]), cat, demand, sold, days).to_csv(
+        paths[2], index=False, encoding="utf-8", lineterminator="\n"
+    )
+    _bundles_frame().to_csv(paths[3], index=False, encoding="utf-8", lineterminator="\n")
+    _promotions_frame(periods).to_csv(paths[4], index=False, encoding="utf-8", lineterminator="\n")
+    return paths
+
+
+def demo_end(end: datetime | None = None) -> datetime:
+    """The moment the demo data stops: `end` as shop-local naive time, default now to the hour."""
+    tz = ZoneInfo(TIMEZONE)
+    if end is None:
+        return datetime.now(tz).replace(tzinfo=None, minute=0, second=0, microsecond=0)
+    if end.tzinfo is not None:
+        end = end.astimezone(tz).replace(tzinfo=None)
+    return end.replace(microsecond=0)
+
+
+def promotion_periods(end: datetime, days: int = 60) -> list[tuple[str, datetime, datetime]]:
+    """The promotions of the years of the window ending at `end`, up to a month after it."""
+    start = end - timedelta(days=days)
+    found = []
+    for year in range(start.year, end.year + 2):
+        for name, (m0, d0, h0), (m1, d1, h1), *_ in PROMOTIONS:
+            p_start = datetime(year, m0, d0, h0)
+            p_end = datetime(year, m1, d1, h1, 59, 59)
+            if year <= end.year and p_start <= end + timedelta(days=31):
+                found.append((f"{name} {year}", p_start, p_end))
+    return sorted(found, key=lambda p: p[1])
+
+
+# ---------------------------------------------------------------------------------------------
+# Catalogue and context
+# ---------------------------------------------------------------------------------------------
+
+
+def _gbk(values) -> pa.BinaryArray:
+    """A table of texts as GBK-encoded binary, for `take`."""
+    return pa.array([v.encode("gbk") for v in values], type=pa.binary())
+
+
+class _Catalog:
+    """Every SKU (sellable, then bundles, then gifts) as arrays indexed by one SKU number."""
+
+    def __init__(self) -> None:
+        rows = (
+            [(p[0], p[1], p[2], p[3], p[4], "", "", p[5]) for p in PRODUCTS]
+            + [(b[0], b[1], b[2], b[3], "", b[4], "", b[5]) for b in BUNDLES]
+            + [(g[0], g[1], g[2], 0, "", "", g[3], g[4]) for g in GIFTS]
+        )
+        self.n_sell, self.n_bundle, self.n_gift = len(PRODUCTS), len(BUNDLES), len(GIFTS)
+        self.n = len(rows)
+        self.bundle0 = self.n_sell
+        self.gift0 = self.n_sell + self.n_bundle
+        self.sku = [r[0] for r in rows]
+        self.name = [r[1] for r in rows]
+        self.index = {s: i for i, s in enumerate(self.sku)}
+        self.price = np.array([r[3] * 100 for r in rows], dtype=np.int64)
+        weight = np.array([r[7] for r in rows], dtype=float)
+        self.sell_p = weight[: self.n_sell] / weight[: self.n_sell].sum()
+        self.bundle_p = weight[self.bundle0:self.gift0] / weight[self.bundle0:self.gift0].sum()
+        self.gift_p = weight[self.gift0:] / weight[self.gift0:].sum()
+        self.g_sku = _gbk(self.sku)
+        self.g_title = _gbk([r[2] for r in rows])
+        self.g_title_sep = _gbk(["，" + r[2] for r in rows] + [""])
+        self.g_attr = _gbk([r[4] for r in rows])
+        self.g_package = _gbk([r[5] for r in rows])
+        self.g_note = _gbk([r[6] for r in rows])
+        # bill of materials: units of each stocked SKU per unit of a line SKU
+        self.bom = np.eye(self.n, dtype=np.int64)
+        for b, (*_, components) in enumerate(BUNDLES):
+            i = self.bundle0 + b
+            self.bom[i, i] = 0
+            for comp, qty in components:
+                self.bom[i, self.index[comp]] = qty
+
+
+@dataclass
+class _Context:
+    """What every chunk needs: the catalogue, the window, the promotions, text tables."""
+
+    cat: _Catalog
+    start: int
+    end: int
+    periods: list[tuple[str, datetime, datetime]]
+    seed: int
+
+    def __post_init__(self) -> None:
+        self.day0 = self.start // DAY - 1
+        n_days = self.end // DAY - self.day0 + 2
+        dates = [datetime(1970, 1, 1) + timedelta(days=int(self.day0 + i)) for i in range(n_days)]
+        self.g_date = _gbk([d.strftime("%Y-%m-%d") for d in dates] + [""])
+        self.g_ymd = _gbk([d.strftime("%Y%m%d") for d in dates])
+        self.g_tod = _gbk([f" {s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(DAY)] + [""])
+        self.g_frac = _gbk([f"{i:02d}" for i in range(100)])
+        self.promo = [(_epoch(a), _epoch(b) + 1) for _, a, b in self.periods]
+        self.presale = [(_epoch(a), _epoch(b) + 1) for n, a, b in self.periods if n.startswith(PRESALE)]
+        self.double11 = [(_epoch(a), _epoch(b) + 1) for n, a, b in self.periods
+                         if n.split()[0] == DOUBLE11]
+        self.afterglow = []
+        for year in {d.year for d in dates}:
+            for (m, d), _ in AFTERGLOW:
+                a = _epoch(datetime(year, m, d))
+                self.afterglow.append((a, a + DAY))
+        self.g_status = _gbk(STATUS)
+        self.g_refund = _gbk(REFUND_STATUS)
+        self.g_shop = _gbk([s[0] for s in SHOPS])
+        self.g_shop_id = _gbk([s[1] for s in SHOPS])
+        self.g_message = _gbk(list(MESSAGES) + [""])
+        self.g_note = _gbk(list(SELLER_NOTES) + [""])
+        self.g_invoice = _gbk(list(INVOICE_TITLES) + [""])
+        self.g_close = _gbk([OPEN_REASON, *UNPAID_CLOSE_REASONS, AUTO_CLOSE_REASON, REFUND_CLOSE_REASON])
+        self.g_courier = _gbk([c[0] for c in COURIERS] + [""])
+        self.g_track_prefix = _gbk([c[1] for c in COURIERS])
+        geo = [(p, c, z, d, w / len(ds.split()), r)
+               for p, c, z, ds, w, r in GEO for d in ds.split()]
+        self.geo_p = np.array([g[4] for g in geo]) / sum(g[4] for g in geo)
+        self.geo_remote = np.array([g[5] for g in geo])
+        self.g_province = _gbk([g[0] for g in geo])
+        self.g_city = _gbk([g[1] for g in geo])
+        self.g_district = _gbk([g[3] for g in geo])
+        self.g_zip = _gbk([g[2] for g in geo])
+        self.n_geo = len(geo)
+        self.g_vague = _gbk([v.format(p=g[0], c=g[1], d=g[3]) for g in geo for v in VAGUE_ADDRESSES])
+        self.g_road = _gbk(ROADS)
+        self.g_community = _gbk(COMMUNITIES)
+        self.g_surname = _gbk(SURNAMES)
+        self.g_given = _gbk(GIVEN_NAMES)
+        self.g_nick = _gbk([n[0] for n in NICKS])
+        self.nick_p = np.array([n[1] for n in NICKS]) / sum(n[1] for n in NICKS)
+        self.nick_lo = np.array([n[2] for n in NICKS], dtype=np.int64)
+        self.nick_hi = np.array([n[3] for n in NICKS], dtype=np.int64)
+
+
+def _epoch(t: datetime) -> int:
+    """Seconds since 1970-01-01 of a naive shop-local time (used as a plain clock)."""
+    return int((t - datetime(1970, 1, 1)).total_seconds())
+
+
+def _in(t: np.ndarray, spans: list[tuple[int, int]]) -> np.ndarray:
+    """Whether each time falls inside any of the [start, end) spans."""
+    mask = np.zeros(len(t), dtype=bool)
+    for a, b in spans:
+        mask |= (t >= a) & (t < b)
+    return mask
+
+
+# ---------------------------------------------------------------------------------------------
+# Simulation
+# ---------------------------------------------------------------------------------------------
+
+
+def _order_times(
+    rng: np.random.Generator, orders: int, start: datetime, end: datetime,
+    periods: list[tuple[str, datetime, datetime]],
+) -> np.ndarray:
+    """Creation times (epoch seconds) of all orders, newest first, following the shop's rhythm."""
+    s, e = _epoch(start), _epoch(end)
+    first = s - s % HOUR
+    edges = np.arange(first, e + HOUR, HOUR, dtype=np.int64)
+    lo = np.maximum(edges[:-1], s)
+    hi = np.minimum(edges[1:], e)
+    keep = hi > lo
+    lo, hi, hours = lo[keep], hi[keep], edges[:-1][keep]
+    hour_of_day = (hours % DAY) // HOUR
+    day = hours // DAY
+    weekday = (day + 3) % 7                       # 1970-01-01 was a Thursday
+    normal = np.array(HOUR_PROFILE) / np.mean(HOUR_PROFILE)
+    big = np.array(BIG_DAY_PROFILE) / np.mean(BIG_DAY_PROFILE)
+    days_seen, day_idx = np.unique(day, return_inverse=True)
+    noise = rng.lognormal(0.0, 0.08, len(days_seen))[day_idx]
+    w = normal[hour_of_day] * np.array(WEEKDAY_FACTOR)[weekday] * noise
+    spec = {p[0]: p for p in PROMOTIONS}
+    for name, a, b in periods:
+        _, _, _, factor, big_day, opening = spec[name.split()[0]]
+        inside = (hours >= _epoch(a)) & (hours <= _epoch(b))
+        profile = big if big_day else normal
+        w[inside] = (factor * profile[hour_of_day] * np.array(WEEKDAY_FACTOR)[weekday] * noise)[inside]
+        w[inside & (hours < _epoch(a) + 4 * HOUR)] *= opening
+    for year in np.unique((days_seen * DAY).astype("datetime64[s]").astype("datetime64[Y]")):
+        y = int(str(year))
+        for (m, d), factor in AFTERGLOW:
+            a = _epoch(datetime(y, m, d))
+            w[(hours >= a) & (hours < a + DAY)] *= factor
+    w = w * (hi - lo) / HOUR
+    counts = rng.multinomial(orders, w / w.sum())
+    base = np.repeat(lo, counts)
+    span = np.repeat(hi - lo, counts)
+    t = base + (rng.random(orders) * span).astype(np.int64)
+    return np.sort(t)[::-1].copy()
+
+
+def _choice(rng: np.random.Generator, table: tuple, n: int) -> np.ndarray:
+    """Draw `n` values from a (value, share) table."""
+    values = np.array([v for v, _ in table])
+    p = np.array([s for _, s in table], dtype=float)
+    return values[rng.choice(len(values), size=n, p=p / p.sum())]
+
+
+def _lognormal(rng: np.random.Generator, median: float, sigma: float, n: int) -> np.ndarray:
+    """Durations in seconds around a median."""
+    return rng.lognormal(np.log(median), sigma, n)
+
+
+def _simulate(
+    rng: np.random.Generator, created: np.ndarray, first_order: int, first_line: int, ctx: _Context
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The facts of a chunk of orders (one row each) and of their lines, as of `ctx.end`."""
+    cat, end, n = ctx.cat, ctx.end, len(created)
+    never = np.iinfo(np.int64).max // 4
+    r = lambda: rng.random(n)  # noqa: E731
+
+    promo = _in(created, ctx.promo) | _in(created, ctx.afterglow)
+    presale = _in(created, ctx.presale) & (r() < SHARE["presale"])
+    cod = (r() < SHARE["cod"]) & ~presale
+    shop = (r() >= SHOPS[0][2]).astype(np.int64)
+
+    # lines: paid lines, then gifts; distinct SKUs within an order
+    n_paid = _choice(rng, PAID_LINES, n)
+    n_gift = (r() < np.where(promo, GIFT_SHARE["promotion"], GIFT_SHARE["ordinary"])) * (1 + (r() < 0.3))
+    n_lines = n_paid + n_gift
+    starts = np.concatenate([[0], np.cumsum(n_lines)[:-1]])
+    total = int(n_lines.sum())
+    of = np.repeat(np.arange(n), n_lines)
+    pos = np.arange(total) - starts[of]
+    step = rng.integers(1, 6, total)
+    step[starts] = 0
+    csum = np.cumsum(step)
+    offset = csum - csum[starts][of]
+    gift = pos >= n_paid[of]
+    sku = (rng.choice(cat.n_sell, size=n, p=cat.sell_p)[of] + offset) % cat.n_sell
+    bundle_order = r() < np.where(promo, BUNDLE_SHARE["promotion"], BUNDLE_SHARE["ordinary"])
+    is_bundle = (pos == 0) & bundle_order[of]
+    sku = np.where(is_bundle, cat.bundle0 + rng.choice(cat.n_bundle, size=n, p=cat.bundle_p)[of], sku)
+    g_first = rng.choice(cat.n_gift, size=n, p=cat.gift_p)[of]
+    sku = np.where(gift, cat.gift0 + (g_first + pos - n_paid[of]) % cat.n_gift, sku)
+    qty = np.where(is_bundle, 1 + (rng.random(total) < 0.08), _choice(rng, QUANTITIES, total))
+    qty = np.where(gift, 1 + (rng.random(total) < 0.25), qty)
+
+    # amounts in cents: promotion discounts are deeper
+    discount = np.where(
+        promo, rng.uniform(0.12, 0.30, n),
+        np.where(r() < 0.35, rng.uniform(0.03, 0.10, n), 0.0),
+    )
+    list_cents = cat.price[sku] * qty
+    line_pay = np.rint(list_cents * (1 - discount[of])).astype(np.int64)
+    goods = np.add.reduceat(line_pay, starts)
+    geo = rng.choice(ctx.n_geo, size=n, p=ctx.geo_p)
+    postage = np.where(ctx.geo_remote[geo] & (goods < 29900), 1500,
+                       np.where((goods < 9900) & (r() < 0.6), 800, 0)).astype(np.int64)
+    order_total = goods + postage
+
+    # payment
+    will_pay = (r() >= SHARE["never_paid"]) & ~cod
+    tail_unpaid = presale & (r() < SHARE["presale_tail_unpaid"])
+    will_pay &= ~tail_unpaid
+    pay_delay = np.where(r() < 0.85, _lognormal(rng, 45, 0.9, n), _lognormal(rng, 2 * HOUR, 1.2, n))
+    paid_at = created + pay_delay.astype(np.int64)
+    d11_starts = np.array(sorted(a for a, _ in ctx.double11) + [never], dtype=np.int64)
+    d11 = d11_starts[np.searchsorted(d11_starts, created, side="right")]
+    tail_at = d11 + rng.exponential(1.5 * HOUR, n).astype(np.int64)
+    tail_at = np.minimum(tail_at, d11 + DAY - 1)
+    paid_at = np.where(presale, tail_at, paid_at)
+    buyer_close = created + rng.integers(10 * 60, 36 * HOUR, n)
+    close_at = np.where(r() < SHARE["buyer_closes"], buyer_close, created + 72 * HOUR)
+    close_at = np.where(tail_unpaid, d11 + DAY, close_at)
+    close_reason = np.where(close_at == created + 72 * HOUR, 1 + len(UNPAID_CLOSE_REASONS),
+                            1 + rng.integers(0, len(UNPAID_CLOSE_REASONS), n))
+
+    # cash on delivery: confirmed by the buyer (or by phone), shipped, signed, settled
+    cod_never = cod & (r() < SHARE["cod_never_confirmed"])
+    cod_confirm = created + np.where(r() < 0.7, rng.integers(60, 1800, n), rng.integers(HOUR, 40 * HOUR, n))
+    cod_confirm = np.where(cod_never, never, cod_confirm)
+
+    # shipping: a day or so, longer after 双11 and for a few problem orders
+    ready_at = np.where(cod, cod_confirm, paid_at)
+    backlog = np.where(_in(ready_at, [(a, a + 3 * DAY) for a, _ in ctx.double11]), 2.2, 1.0)
+    slow = np.where(r() < SHARE["slow_ship"], rng.uniform(3.5, 6.0, n), 1.0)
+    ship_delay = (_lognormal(rng, 30 * HOUR, 0.55, n) * backlog * slow).astype(np.int64)
+    ship_at = ready_at + ship_delay
+    process_at = ready_at + (ship_delay * rng.uniform(0.35, 0.9, n)).astype(np.int64)
+    refund_before = will_pay & (r() < SHARE["refund_before_ship"])
+    refund_req_at = paid_at + rng.integers(HOUR // 5, 24 * HOUR, n)
+    refund_done_at = refund_req_at + rng.integers(HOUR, 48 * HOUR, n)
+    ship_at = np.where(refund_before, never, ship_at)
+    process_at = np.where(refund_before, never, process_at)
+    transit = rng.integers(36 * HOUR, 4 * DAY, n)
+    confirm_at = ship_at + np.where(r() < SHARE["buyer_confirms"],
+                                    transit + _lognormal(rng, 20 * HOUR, 0.8, n).astype(np.int64),
+                                    10 * DAY)
+    settle_at = ship_at + transit + rng.integers(DAY, 3 * DAY, n)
+
+    # status at `end`
+    paid = will_pay & (paid_at <= end)
+    shipped = ~cod & paid & (ship_at <= end)
+    status = np.full(n, S_UNPAID, dtype=np.int64)
+    status[~cod & ~paid & (close_at <= end)] = S_CLOSED
+    status[paid] = S_PAID
+    full_refund = refund_before & paid & (refund_done_at <= end)
+    status[full_refund] = S_CLOSED
+    status[shipped] = S_SHIPPED
+    status[shipped & (confirm_at <= end)] = S_SUCCESS
+    cod_signed = cod & (ship_at + transit <= end)
+    status[cod] = S_COD_NEW
+    status[cod & (cod_confirm <= end)] = S_COD_CONFIRMED
+    status[cod & (ship_at <= end)] = S_COD_SHIPPED
+    status[cod_signed] = S_COD_SIGNED
+    status[cod & (settle_at <= end)] = S_COD_SETTLED
+    status[cod_never & (created + 2 * DAY <= end)] = S_CLOSED
+    close_reason = np.where(status == S_CLOSED, close_reason, 0)
+    paid = paid | cod_signed
+    paid_at = np.where(cod, ship_at + transit, paid_at)
+    is_shipped = shipped | (cod & (ship_at <= end))
+    processed = ~is_shipped & (paid | (cod & (cod_confirm <= end))) & (process_at <= end)
+    processed &= ~refund_before
+    tracked = is_shipped | processed
+
+    # refunds on lines
+    refund = np.zeros(total, dtype=np.int64)
+    lucky = np.floor(r() * n_paid).astype(np.int64)          # the line a partial refund is about
+    one = pos == lucky[of]
+    waiting = paid & ~is_shipped & ~full_refund & ~cod
+    open_request = refund_before & paid & ~full_refund & (refund_req_at <= end)
+    open_request |= waiting & (r() < SHARE["open_request_unshipped"])
+    refund[open_request[of] & one] = R_REQUESTED
+    # a refund of the only paid line closes the order: that is a full refund
+    short_item = waiting & ~open_request & (r() < SHARE["partial_refund_unshipped"])
+    refund[(short_item & (n_paid > 1))[of] & one] = R_SUCCESS
+    full_refund |= short_item & (n_paid == 1)
+    refund[full_refund[of]] = R_SUCCESS
+
+    after_at = ship_at + rng.integers(2 * DAY, 8 * DAY, n)
+    happened = shipped & (after_at <= end)
+    kind = r()
+    cuts = np.cumsum([SHARE[k] for k in ("full_return", "partial_refund", "after_sale_request",
+                                         "refund_refused", "refund_closed")])
+    partial = happened & (kind >= cuts[0]) & (kind < cuts[1]) & (n_paid > 1)
+    full_return = happened & ((kind < cuts[0]) | ((kind < cuts[1]) & (n_paid == 1)))
+    after_sale = happened & (kind >= cuts[1]) & (kind < cuts[2])
+    refused = happened & (kind >= cuts[2]) & (kind < cuts[3])
+    closed_request = happened & (kind >= cuts[3]) & (kind < cuts[4])
+    recent = (end - after_at) < 6 * DAY
+    stage = rng.choice([R_REQUESTED, R_AGREED, R_RETURNED], size=n, p=[0.4, 0.3, 0.3])
+    settled = np.where((r() < 0.5) & (n_paid > 1), R_SUCCESS, R_CLOSED)
+    refund[full_return[of]] = R_SUCCESS
+    refund[(partial[of]) & one] = R_SUCCESS
+    refund[(after_sale & recent)[of] & one] = stage[of][(after_sale & recent)[of] & one]
+    refund[(after_sale & ~recent)[of] & one] = settled[of][(after_sale & ~recent)[of] & one]
+    refund[(refused[of]) & one] = R_REFUSED
+    refund[(closed_request[of]) & one] = R_CLOSED
+    whole = full_refund | full_return
+    status[whole] = S_CLOSED
+    close_reason[whole] = 2 + len(UNPAID_CLOSE_REASONS)
+    tracked &= ~full_refund
+
+    refund_line = np.where(refund != R_NONE, line_pay, 0)
+    refund_line = np.where(np.isin(refund, (R_REFUSED, R_CLOSED)), 0, refund_line)
+    refunded = np.add.reduceat(np.where(refund == R_SUCCESS, line_pay, 0), starts)
+    refunded = np.where(whole, order_total, refunded)
+
+    # who and where; a few buyers place a second open order to the same address
+    ident = np.arange(n)
+    open_order = np.isin(status, (S_UNPAID, S_PAID, S_COD_NEW, S_COD_CONFIRMED))
+    no_refund = np.add.reduceat((refund != R_NONE).astype(np.int64), starts) == 0
+    candidates = np.flatnonzero(open_order & no_refund)
+    pairs = int(len(candidates) * SHARE["merge_pairs"])
+    if len(candidates) >= 6:
+        pairs = max(pairs, 2)
+        pick = rng.choice(candidates, size=2 * pairs, replace=False)
+        ident[pick[pairs:]] = pick[:pairs]
+        shop[pick[pairs:]] = shop[pick[:pairs]]
+    geo = geo[ident]
+    message = np.where(r() < SHARE["message"], rng.integers(0, len(MESSAGES), n), len(MESSAGES))
+    if len(candidates) >= 6:
+        message[pick[pairs:]] = np.where(rng.random(pairs) < 0.5, MERGE_MESSAGE, message[pick[pairs:]])
+    note = np.where(r() < SHARE["seller_note"], rng.integers(0, len(SELLER_NOTES), n), len(SELLER_NOTES))
+    note = np.where(presale & (r() < 0.05), len(SELLER_NOTES) - 1, note)
+    vague = np.where(r() < SHARE["vague_address"], rng.integers(0, len(VAGUE_ADDRESSES), n), -1)[ident]
+
+    nick = rng.choice(len(NICKS), size=n, p=ctx.nick_p)
+    nick_num = rng.integers(ctx.nick_lo[nick], ctx.nick_hi[nick])
+    phone = (np.array(PHONE_PREFIXES)[rng.integers(0, len(PHONE_PREFIXES), n)].astype(np.int64) * 10**8
+             + rng.integers(0, 10**8, n))
+    courier_valuable = np.array([c[4] for c in COURIERS])
+    courier_ordinary = np.array([c[3] for c in COURIERS])
+    courier = np.where(
+        order_total >= VALUABLE_CENTS,
+        rng.choice(len(COURIERS), size=n, p=courier_valuable / courier_valuable.sum()),
+        rng.choice(len(COURIERS), size=n, p=courier_ordinary / courier_ordinary.sum()),
+    )
+    digits = np.array([c[2] for c in COURIERS])
+    track_lo = 10 ** (digits[courier] - 1).astype(np.int64)
+    tracking = rng.integers(track_lo, track_lo * 10)
+
+    order_id = _unique_id(rng, first_order + np.arange(n, dtype=np.int64), ctx.seed, 0)
+    line_id = _unique_id(rng, first_line + np.arange(total, dtype=np.int64), ctx.seed, 1)
+
+    orders = {
+        "order_id": order_id, "created": created, "status": status, "shop": shop, "cod": cod,
+        "presale": presale, "paid": paid, "paid_at": np.where(paid, paid_at, -1),
+        "ship_at": np.where(is_shipped, ship_at, -1),
+        "confirm_at": np.where(np.isin(status, (S_SUCCESS, S_COD_SIGNED, S_COD_SETTLED)),
+                               np.where(cod, ship_at + transit, confirm_at), -1),
+        "goods": goods, "postage": postage, "total": order_total, "refunded": refunded,
+        "n_lines": n_lines, "starts": starts, "qty": np.add.reduceat(qty, starts),
+        "close_reason": close_reason, "tracked": tracked, "courier": courier, "tracking": tracking,
+        "geo": geo, "vague": vague, "road": rng.integers(0, len(ROADS), n)[ident],
+        "house": rng.integers(1, 999, n)[ident], "has_flat": (r() < 0.75)[ident],
+        "community": rng.integers(0, len(COMMUNITIES), n)[ident],
+        "building": rng.integers(1, 30, n)[ident], "unit": rng.integers(1, 6, n)[ident],
+        "room": (rng.integers(1, 33, n) * 100 + rng.integers(1, 5, n))[ident],
+        "surname": rng.integers(0, len(SURNAMES), n)[ident],
+        "given": rng.integers(0, len(GIVEN_NAMES), n)[ident],
+        "nick": nick[ident], "nick_num": nick_num[ident], "phone": phone[ident],
+        "message": message, "note": note,
+        "invoice": np.where(r() < SHARE["invoice"], rng.integers(0, len(INVOICE_TITLES), n),
+                            len(INVOICE_TITLES)),
+        "mobile": r() < SHARE["mobile"], "by_friend": r() < SHARE["paid_by_friend"],
+        "trade_no": rng.integers(10**15, 10**16, n),
+        "deposit": np.rint(order_total * 0.2).astype(np.int64),
+    }
+    lines = {
+        "line_id": line_id, "of": of, "pos": pos, "sku": sku, "qty": qty, "gift": gift,
+        "pay": line_pay, "refund": refund, "refund_amount": refund_line,
+        "package": is_bundle & (rng.random(total) < 0.6),
+    }
+    return orders, lines
+
+
+def _unique_id(rng: np.random.Generator, index: np.ndarray, seed: int, kind: int) -> np.ndarray:
+    """19-digit ids `3…`: ten random digits, then eight that are a one-to-one scramble of `index`."""
+    low = (index * 61_803_399 + (seed * 2_654_435_761 + kind * 48_271) % 10**8) % 10**8
+    reversed_digits = np.zeros_like(low)
+    for k in range(8):
+        reversed_digits = reversed_digits * 10 + low // 10**k % 10
+    low = (reversed_digits * 31_415_927 + 27_182_818) % 10**8
+    return 3 * 10**18 + rng.integers(0, 10**10, len(index)) * 10**8 + low
+
+
+def _open_demand(o: dict[str, np.ndarray], li: dict[str, np.ndarray], cat: _Catalog) -> np.ndarray:
+    """Units per stocked SKU that the orders waiting to ship still need (bundles exploded)."""
+    waiting = np.isin(o["status"], (S_PAID, S_COD_CONFIRMED))
+    refund_open = np.zeros(len(waiting), dtype=bool)
+    refund_open[li["of"][np.isin(li["refund"], (R_REQUESTED, R_AGREED, R_RETURNED))]] = True
+    take = (waiting & ~refund_open)[li["of"]] & (li["refund"] != R_SUCCESS)
+    per_sku = np.bincount(li["sku"][take], weights=li["qty"][take], minlength=cat.n).astype(np.int64)
+    return per_sku @ cat.bom
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV text, built column by column as GBK bytes
+# ---------------------------------------------------------------------------------------------
+
+
+class _Rows:
+    """One CSV line per row, assembled from column pieces (binary arrays or constant bytes)."""
+
+    def __init__(self) -> None:
+        self.parts: list = []
+
+    def field(self, *pieces, raw: bool = False) -> None:
+        """Add a field; quoted unless `raw` (then the pieces carry their own quoting)."""
+        if self.parts:
+            self.parts.append(b",")
+        if not raw:
+            self.parts.append(b'"')
+        self.parts.extend(pieces)
+        if not raw:
+            self.parts.append(b'"')
+
+    def build(self) -> pa.BinaryArray:
+        """The lines, each ending in CRLF like the platform's download."""
+        return _join(*self.parts, b"\r\n")
+
+
+def _join(*pieces) -> pa.BinaryArray:
+    """Concatenate pieces row by row; adjacent constants are merged first."""
+    merged: list = []
+    for p in pieces:
+        if isinstance(p, str):
+            p = p.encode("gbk")
+        if isinstance(p, bytes) and merged and isinstance(merged[-1], bytes):
+            merged[-1] += p
+        else:
+            merged.append(p)
+    args = [pa.scalar(p, pa.binary()) if isinstance(p, bytes) else p for p in merged]
+    return pc.binary_join_element_wise(*args, pa.scalar(b"", pa.binary()))
+
+
+def _when(mask: np.ndarray, *pieces) -> pa.BinaryArray:
+    """The joined pieces where `mask`, else empty."""
+    return pc.if_else(pa.array(mask), _join(*pieces), pa.scalar(b"", pa.binary()))
+
+
+def _text(values: np.ndarray) -> pa.BinaryArray:
+    """Integers as decimal text."""
+    return pa.array(values, type=pa.int64()).cast(pa.string()).cast(pa.binary())
+
+
+def _money(ctx: _Context, cents: np.ndarray) -> list:
+    """Pieces of an amount like `12.50`."""
+    return [_text(cents // 100), b".", ctx.g_frac.take(pa.array(cents % 100))]
+
+
+def _time(ctx: _Context, t: np.ndarray) -> list:
+    """Pieces of a time like `2026-11-11 00:00:05`; empty where `t` is -1."""
+    missing = t < 0
+    day = np.where(missing, len(ctx.g_date) - 1, t // DAY - ctx.day0)
+    sec = np.where(missing, DAY, t % DAY)
+    return [ctx.g_date.take(pa.array(day)), ctx.g_tod.take(pa.array(sec))]
+
+
+def _padded(values: np.ndarray, width: int) -> pa.BinaryArray:
+    """Integers as decimal text with leading zeros."""
+    text = pa.array(values, type=pa.int64()).cast(pa.string())
+    return pc.utf8_lpad(text, width=width, padding="0").cast(pa.binary())
+
+
+def _take(table: pa.BinaryArray, idx: np.ndarray) -> pa.BinaryArray:
+    return table.take(pa.array(idx))
+
+
+def _order_rows(o: dict[str, np.ndarray], li: dict[str, np.ndarray], ctx: _Context) -> pa.BinaryArray:
+    """The order report's lines for a chunk."""
+    cat, n = ctx.cat, len(o["order_id"])
+    oid = _text(o["order_id"])
+    paid = o["paid"]
+    status = _take(ctx.g_status, o["status"])
+    nick = _join(_take(ctx.g_nick, o["nick"]), _text(o["nick_num"]))
+    phone = _text(o["phone"])
+    alipay = _join(_text(o["phone"] // 10**8), b"****", _padded(o["phone"] % 10**4, 4))
+    day_idx = o["created"] // DAY - ctx.day0
+    trade_no = _join(_take(ctx.g_ymd, day_idx), "2200", _text(o["trade_no"]))
+    total = _money(ctx, o["total"])
+    paid_cents = np.where(paid, o["total"], 0)
+    receiver = _join(_take(ctx.g_surname, o["surname"]), _take(ctx.g_given, o["given"]))
+
+    full = _join(
+        _take(ctx.g_province, o["geo"]), b" ", _take(ctx.g_city, o["geo"]), b" ",
+        _take(ctx.g_district, o["geo"]), b" ", _take(ctx.g_road, o["road"]), _text(o["house"]), "号",
+        _when(o["has_flat"], _take(ctx.g_community, o["community"]), _text(o["building"]), "栋",
+              _text(o["unit"]), "单元", _text(o["room"]), "室"),
+        b"(", _take(ctx.g_zip, o["geo"]), b")",
+    )
+    vague = o["vague"] >= 0
+    if vague.any():
+        v_idx = o["geo"][vague] * len(VAGUE_ADDRESSES) + o["vague"][vague]
+        v_text = _take(ctx.g_vague, v_idx)
+        same = o["vague"][vague] == VAGUE_ADDRESSES.index("同上")
+        v_text = pc.if_else(pa.array(same), v_text,
+                            _join(v_text, b"(", _take(ctx.g_zip, o["geo"][vague]), b")"))
+        full = pc.replace_with_mask(full, pa.array(vague), v_text)
+    changed = o["message"] == ADDRESS_CHANGE_MESSAGE
+    new_address = _when(changed, full.take(pa.array(np.roll(np.arange(n), 1))))
+
+    # the order's title: the first three line titles
+    titles = [_take(cat.g_title, li["sku"][o["starts"]])]
+    for j in (1, 2):
+        has = o["n_lines"] > j
+        idx = np.where(has, li["sku"][np.minimum(o["starts"] + j, len(li["sku"]) - 1)], cat.n)
+        titles.append(_take(cat.g_title_sep, idx))
+
+    tracked = o["tracked"]
+    courier = _take(ctx.g_courier, np.where(tracked, o["courier"], len(COURIERS)))
+    tracking = _when(tracked, _take(ctx.g_track_prefix, o["courier"]), _text(o["tracking"]))
+    note = _take(ctx.g_note, o["note"])
+    pay_detail = _when(paid, "支付宝:", *_money(ctx, o["total"]), "元")
+    stages = _when(o["presale"], "定金：", *_money(ctx, o["deposit"]), "元；尾款：",
+                   *_money(ctx, o["total"] - o["deposit"]), "元")
+    settled = _when(o["status"] == S_SUCCESS, *_money(ctx, o["total"]))
+    quoted_id = (b'="', oid, b'"')
+
+    r = _Rows()
+    r.field(*quoted_id, raw=True)                                   # 订单编号
+    r.field(nick)                                                   # 买家会员名
+    r.field(nick)                                                   # 买家会员昵称
+    r.field(trade_no)                                               # 支付单号
+    r.field(pay_detail)                                             # 支付详情
+    r.field(alipay)                                                 # 买家支付宝账号
+    r.field(*_money(ctx, o["goods"]))                               # 买家应付货款
+    r.field(*_money(ctx, o["postage"]))                             # 买家应付邮费
+    r.field(b"0")                                                   # 买家支付积分
+    r.field(*total)                                                 # 总金额
+    r.field(_text(np.where(paid, o["total"] // 10000, 0)))          # 返点积分
+    r.field(*_money(ctx, paid_cents))                               # 买家实际支付金额
+    r.field(b"0")                                                   # 买家实际支付积分
+    r.field(status)                                                 # 订单状态
+    r.field(_take(ctx.g_message, o["message"]))                     # 买家留言
+    r.field(receiver)                                               # 收货人姓名
+    r.field(full)                                                   # 收货地址
+    r.field(pc.if_else(pa.array(o["cod"]), pa.scalar("货到付款".encode("gbk")),
+                       pa.scalar("快递".encode("gbk"))))            # 运送方式
+    r.field(b"")                                                    # 联系电话
+    r.field(b"'", phone)                                            # 联系手机
+    r.field(*_time(ctx, o["created"]))                              # 订单创建时间
+    r.field(*_time(ctx, o["paid_at"]))                              # 订单付款时间
+    r.field(*titles)                                                # 宝贝标题
+    r.field(_text(o["n_lines"]))                                    # 宝贝种类
+    r.field(tracking)                                               # 物流单号
+    r.field(courier)                                                # 物流公司
+    r.field(note)                                                   # 订单备注
+    r.field(_text(o["qty"]))                                        # 宝贝总数量
+    r.field(_take(ctx.g_shop_id, o["shop"]))                        # 店铺Id
+    r.field(_take(ctx.g_shop, o["shop"]))                           # 店铺名称
+    r.field(_take(ctx.g_close, o["close_reason"]))                  # 订单关闭原因
+    r.field(b"0")                                                   # 卖家服务费
+    r.field("0元")                                                  # 买家服务费
+    r.field(_take(ctx.g_invoice, o["invoice"]))                     # 发票抬头
+    r.field(_when(o["mobile"], "手机订单"))                         # 是否手机订单
+    r.field(stages)                                                 # 分阶段订单信息
+    r.field(b'=""', raw=True)                                       # 特权订金订单id
+    r.field("否")                                                   # 是否上传合同照片
+    r.field("否")                                                   # 是否上传小票
+    r.field(pc.if_else(pa.array(o["by_friend"]), pa.scalar("是".encode("gbk")),
+                       pa.scalar("否".encode("gbk"))))              # 是否代付
+    r.field(b"")                                                    # 定金排名
+    r.field(b"")                                                    # 修改后的sku
+    r.field(new_address)                                            # 修改后的收货地址
+    r.field(b"")                                                    # 异常信息
+    r.field(b"")                                                    # 天猫卡券抵扣
+    r.field(b"")                                                    # 集分宝抵扣
+    r.field(b"")                                                    # 是否是O2O交易
+    r.field(*_money(ctx, o["refunded"]))                            # 退款金额
+    r.field(b"")                                                    # 预约门店
+    r.field(*_time(ctx, o["confirm_at"]))                           # 确认收货时间
+    r.field(settled)                                                # 打款商家金额
+    r.field(_when(o["presale"], "是"))                              # 预售订单
+    r.field(*_time(ctx, o["ship_at"]))                              # 发货时间
+    r.field(note)                                                   # 商家备忘
+    r.field(*quoted_id, raw=True)                                   # 主订单编号
+    return r.build()
+
+
+def _item_rows(o: dict[str, np.ndarray], li: dict[str, np.ndarray], ctx: _Context) -> pa.BinaryArray:
+    """The item report's lines for a chunk."""
+    cat, of, sku = ctx.cat, li["of"], li["sku"]
+    status = np.where(li["refund"] == R_SUCCESS, S_CLOSED, o["status"][of])
+    paid = o["paid"][of]
+    day_idx = o["created"][of] // DAY - ctx.day0
+    r = _Rows()
+    r.field(b'="', _text(li["line_id"]), b'"', raw=True)            # 子订单编号
+    r.field(b'="', _text(o["order_id"][of]), b'"', raw=True)        # 主订单编号
+    r.field(_take(cat.g_title, sku))                                # 标题
+    r.field(*_money(ctx, cat.price[sku]))                           # 价格
+    r.field(_text(li["qty"]))                                       # 购买数量
+    r.field(_take(cat.g_sku, sku))                                  # 外部系统编号
+    r.field(_take(cat.g_attr, sku))                                 # 商品属性
+    r.field(_when(li["package"], _take(cat.g_package, sku)))        # 套餐信息
+    r.field(_take(cat.g_note, sku))                                 # 备注
+    r.field(_take(ctx.g_status, status))                            # 订单状态
+    r.field(_take(cat.g_sku, sku))                                  # 商家编码
+    r.field(_take(ctx.g_ymd, day_idx), "2200", _text(o["trade_no"][of]))  # 支付单号
+    r.field(*_money(ctx, li["pay"]))                                # 买家应付货款
+    r.field(*_money(ctx, np.where(paid, li["pay"], 0)))             # 买家实际支付金额
+    r.field(_take(ctx.g_refund, li["refund"]))                      # 退款状态
+    r.field(*_money(ctx, li["refund_amount"]))                      # 退款金额
+    r.field(*_time(ctx, o["created"][of]))                          # 订单创建时间
+    r.field(*_time(ctx, o["paid_at"][of]))                          # 订单付款时间
+    return r.build()
+
+
+def _header(names: tuple[str, ...]) -> bytes:
+    return (",".join(f'"{h}"' for h in names) + "\r\n").encode("gbk")
+
+
+def _write(f, rows: pa.BinaryArray) -> None:
+    """Write the bytes of a column of lines."""
+    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int32, count=len(rows) + 1, offset=rows.offset * 4)
+    data = rows.buffers()[2]
+    f.write(memoryview(data)[offsets[0]:offsets[-1]])
+
+
+# ---------------------------------------------------------------------------------------------
+# Templates: stock, bundles, promotions
+# ---------------------------------------------------------------------------------------------
+
+
+def _stock_frame(
+    rng: np.random.Generator, cat: _Catalog, demand: np.ndarray, sold: np.ndarray, days: int
+) -> pd.DataFrame:
+    """Stock per SKU and warehouse: mostly healthy, several short, a few under safety, some at 0."""
+    stocked = [i for i in range(cat.n) if not cat.bundle0 <= i < cat.gift0]
+    units = sold @ cat.bom
+    per_day = np.maximum(units / max(days, 1), 0.2)
+    order = sorted(stocked, key=lambda i: (-demand[i], i))
+    with_demand = [i for i in order if demand[i] > 0]
+    short = set(with_demand[1:14:3][:5])
+    zero = set(with_demand[20:21]) | {cat.gift0 + cat.n_gift - 1}
+    low = {i for i in with_demand[2:30:6] if i not in short | zero}
+
+    rows = []
+    for i in sorted(stocked, key=lambda i: cat.sku[i]):
+        d, v = int(demand[i]), float(per_day[i])
+        safety = int(np.ceil(v * rng.uniform(3, 6))) + 10
+        in_transit = 0
+        if i in zero:
+            available = 0
+        elif i in short:
+            available = max(1, int(d * rng.uniform(0.2, 0.75))) if d >= 2 else 0
+            in_transit = int(np.ceil(v * rng.uniform(10, 20)))
+        elif i in low:
+            available = d + int(np.ceil(v * rng.uniform(0.5, 1.5))) + 2
+            safety = max(safety, available + int(np.ceil(v * 3)) + 10)
+        else:
+            available = d + int(np.ceil(v * rng.uniform(8, 30))) + int(rng.integers(20, 200))
+            safety = min(safety, available // 2)
+            in_transit = int(np.ceil(v * rng.uniform(5, 15))) if rng.random() < 0.3 else 0
+        values = np.array([available + d, d, available, in_transit, safety])
+        if i < cat.n_sell and i in order[:12] and i not in zero:
+            second = (values * 0.3).astype(np.int64)   # the second warehouse holds about 30 %
+            second[0] = second[1] + second[2]
+            parts = [values - second, second]
+        else:
+            parts = [values]
+        for w, v in enumerate(parts):
+            rows.append((cat.sku[i], cat.name[i], *(int(x) for x in v), WAREHOUSES[w]))
+    return pd.DataFrame(rows, columns=list(STOCK_HEADERS))
+
+
+def _bundles_frame() -> pd.DataFrame:
+    """The bill of materials of every set."""
+    rows = [(b[0], comp, qty) for b in BUNDLES for comp, qty in b[6]]
+    return pd.DataFrame(rows, columns=["bundle_sku", "component_sku", "quantity"])
+
+
+def _promotions_frame(periods: list[tuple[str, datetime, datetime]]) -> pd.DataFrame:
+    """The promotion periods as the desk's template."""
+    fmt = "%Y-%m-%d %H:%M:%S"
+    rows = [(name, a.strftime(fmt), b.strftime(fmt)) for name, a, b in periods]
+    return pd.DataFrame(rows, columns=["name", "start", "end"])
