@@ -1,0 +1,124 @@
+"""Time rules (DESIGN §4): which orders are overdue or due soon as of a moment.
+
+- `chase_unpaid`: unpaid orders, not cash on delivery, not closed; deadline creation +
+  `chase_unpaid_hours`; cleared by a recorded reminder, payment or closing.
+- `ship_paid`: orders waiting to ship; deadline payment (confirmed COD: the desk's confirmation,
+  else creation) + `ship_paid_hours`, or the platform's promised ship-by when earlier;
+  cleared by shipping.
+- `out_of_stock`, `address`: orders with that open problem mark; deadline the end of the day
+  the order was paid (created, if unpaid); cleared when the desk resolves the mark.
+
+An order is `overdue` past its deadline, `due_soon` within `due_soon_hours` before it (the
+deadline itself included), `ok` otherwise; `seconds_left` is negative when late. Stored times
+are local to the desk's time zone, so "end of the day" is midnight there.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from pipeline.filters import Filters
+from pipeline.problems import marks
+from pipeline.settings import get_settings
+from pipeline.store import sql
+
+RULES = ("chase_unpaid", "ship_paid", "out_of_stock", "address")
+STATUSES = ("overdue", "due_soon", "ok")
+KEY = ["platform", "shop", "order_id"]
+SLA_COLUMNS = [*KEY, "rule", "deadline", "status", "seconds_left"]
+AGING_BUCKETS = ("<4h", "4-24h", "1-3d", ">3d")
+_AGING_EDGES = [0, 4 * 3600, 24 * 3600, 72 * 3600, float("inf")]
+
+
+def sla_orders(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
+               settings: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Every order under a rule: platform, shop, order_id, rule, deadline, status, seconds_left.
+
+    Most urgent first (the latest overdue at the top).
+    """
+    return _evaluate(con, f, as_of, settings)[0]
+
+
+def _evaluate(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
+              settings: dict[str, Any] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of `sla_orders` and the open problem marks they were built from."""
+    s = settings or get_settings(con)
+    clock = con.execute(sql("sla_clock_rules"), {
+        "as_of": as_of, "chase_hours": float(s["chase_unpaid_hours"]),
+        "ship_hours": float(s["ship_paid_hours"]), **f.params(),
+    }).df()
+    m = marks(con, f, as_of)
+    m = m[m["resolved_at"].isna()]
+    day = m[m["problem"].isin(["out_of_stock", "address"])]
+    day_rules = day.assign(
+        rule=day["problem"],
+        deadline=pd.to_datetime(day["starts_at"]).dt.normalize() + pd.Timedelta(days=1),
+    )[[*KEY, "rule", "deadline"]]
+    rows = pd.concat([x for x in (clock, day_rules) if not x.empty], ignore_index=True) \
+        if not (clock.empty and day_rules.empty) else clock
+    return classify(rows, as_of, float(s["due_soon_hours"])), m
+
+
+def classify(rows: pd.DataFrame, as_of: datetime, due_soon_hours: float) -> pd.DataFrame:
+    """Add `status` and `seconds_left` to rows with a `deadline`; most urgent first."""
+    out = rows.copy()
+    out["deadline"] = pd.to_datetime(out["deadline"])
+    left = (out["deadline"] - pd.Timestamp(as_of)).dt.total_seconds()
+    out["seconds_left"] = left.round().astype("int64") if len(out) else left.astype("int64")
+    out["status"] = "ok"
+    out.loc[left <= due_soon_hours * 3600, "status"] = "due_soon"
+    out.loc[left < 0, "status"] = "overdue"
+    out = out.sort_values(["seconds_left", "rule", *KEY], kind="stable")
+    return out[SLA_COLUMNS].reset_index(drop=True)
+
+
+def sla_counts(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
+    """Per rule of §4 (every rule, zeros included): orders `overdue` and `due_soon`."""
+    o = sla_orders(con, f, as_of)
+    counts = o.groupby(["rule", "status"]).size()
+    return pd.DataFrame({
+        "rule": list(RULES),
+        "overdue": [int(counts.get((r, "overdue"), 0)) for r in RULES],
+        "due_soon": [int(counts.get((r, "due_soon"), 0)) for r in RULES],
+    })
+
+
+def sla_counts_vs(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
+    """`sla_counts` as of the moment and as of the same time the day before (`*_before`)."""
+    now = sla_counts(con, f, as_of)
+    before = sla_counts(con, f, as_of - timedelta(days=1))
+    return now.merge(before, on="rule", suffixes=("", "_before"))
+
+
+def sla_board(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
+    """The orders under any rule with what the desk needs to act: state, open problem marks,
+    buyer message, courier, times. Most urgent first."""
+    rows, p = _evaluate(con, f, as_of)
+    problems = p.groupby(KEY, sort=False)["problem"].agg(list).rename("problems").reset_index()
+    keys = rows[KEY].drop_duplicates()
+    con.register("sla_keys", keys)
+    try:
+        details = con.execute(sql("sla_order_details")).df()
+    finally:
+        con.unregister("sla_keys")
+    out = rows.merge(details, on=KEY, how="left").merge(problems, on=KEY, how="left")
+    out["problems"] = out["problems"].map(lambda v: v if isinstance(v, list) else [])
+    return out
+
+
+def aging(board: pd.DataFrame, by: str) -> pd.DataFrame:
+    """How late the overdue orders are: `bucket` (AGING_BUCKETS), `by` (rule or shop), `orders`."""
+    late = board[board["status"] == "overdue"]
+    buckets = pd.cut(-late["seconds_left"], _AGING_EDGES, labels=list(AGING_BUCKETS),
+                     right=False)
+    counts = late.assign(bucket=buckets).groupby(["bucket", by], observed=True).size()
+    groups = sorted(late[by].unique())
+    full = pd.MultiIndex.from_product([list(AGING_BUCKETS), groups], names=["bucket", by])
+    out = counts.reindex(full, fill_value=0).rename("orders").reset_index()
+    out["bucket"] = out["bucket"].astype(str)
+    out["orders"] = out["orders"].astype("int64")
+    return out
