@@ -113,3 +113,15 @@ def _empty() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="datetime64[us]" if c in (
         "since", "starts_at", "resolved_at") else object) for c in MARK_COLUMNS})
 
+
+
+def problems_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, object]:
+    """report --json: `problems` (orders per type of §6) and `out_of_stock_skus` (how many)."""
+    from pipeline.allocation import out_of_stock_skus
+    from pipeline.filters import ALL
+
+    counts = problem_counts(con, ALL, as_of)
+    return {
+        "problems": {r.problem: int(r.orders) for r in counts.itertuples()},
+        "out_of_stock_skus": len(out_of_stock_skus(con)),
+    }

@@ -14,7 +14,9 @@ import duckdb
 
 from pipeline.filters import ALL
 from pipeline.kpis import state_counts
+from pipeline.problems import problems_section
 from pipeline.promo import order_types_section
+from pipeline.sla import sla_section
 from pipeline.store import sql
 
 Section = Callable[[duckdb.DuckDBPyConnection, datetime], dict[str, Any]]
@@ -45,7 +47,8 @@ def stock_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, 
     return {"stock": {"skus": int(skus), "units_available": int(units)}}
 
 
-SECTIONS: list[Section] = [totals_section, stock_section, order_types_section]
+SECTIONS: list[Section] = [totals_section, stock_section, order_types_section, sla_section,
+                           problems_section]
 
 
 def build_report(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, Any]:

@@ -122,3 +122,14 @@ def aging(board: pd.DataFrame, by: str) -> pd.DataFrame:
     out["bucket"] = out["bucket"].astype(str)
     out["orders"] = out["orders"].astype("int64")
     return out
+
+
+def sla_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, Any]:
+    """report --json: `overdue` and `due_soon`, a count for every rule of §4."""
+    from pipeline.filters import ALL
+
+    counts = sla_counts(con, ALL, as_of)
+    return {
+        "overdue": {r.rule: int(r.overdue) for r in counts.itertuples()},
+        "due_soon": {r.rule: int(r.due_soon) for r in counts.itertuples()},
+    }

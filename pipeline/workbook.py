@@ -1,0 +1,113 @@
+"""The daily workbook: one XLSX with the day's KPIs, state counts, the time rules, the overdue
+and due-soon lists, the problem orders and (when the promotions topic provides it) promotions.
+
+Headers and labels are in Chinese; ids stay text and formula-like cells are escaped
+(pipeline.export).
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipeline.export import xlsx_bytes
+from pipeline.filters import ALL
+from pipeline.kpis import KPIS, day_kpis, state_counts
+from pipeline.labels import label
+from pipeline.problems import open_problems
+from pipeline.sla import sla_board, sla_counts
+
+LANG = "zh"
+LIST_COLUMNS = ["order_id", "platform", "shop", "state", "rule", "deadline", "hours_left",
+                "problems", "buyer_message", "courier", "tracking_no", "paid_at", "ship_by"]
+
+
+def _h(key: str) -> str:
+    """A column's Chinese header: `col_<key>` if defined, else `<key>`, else the key itself."""
+    text = label(f"col_{key}", LANG)
+    return text if text != f"col_{key}" else label(key, LANG)
+
+
+def _headers(df: pd.DataFrame) -> pd.DataFrame:
+    return df.rename(columns={c: _h(c) for c in df.columns})
+
+
+def kpi_sheet(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFrame:
+    k = day_kpis(con, ALL, as_of.date())
+    return pd.DataFrame({
+        _h("kpi"): [label(f"kpi_{x}", LANG) for x in KPIS],
+        f"{as_of:%Y-%m-%d}": k["value"].to_numpy(),
+        _h("previous_day"): k["previous"].to_numpy(),
+    })
+
+
+def state_sheet(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    s = state_counts(con, ALL)
+    s = s.assign(state=s["state"].map(lambda x: label(x, LANG)))
+    return _headers(s)
+
+
+def rules_sheet(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFrame:
+    c = sla_counts(con, ALL, as_of)
+    return _headers(c.assign(rule=c["rule"].map(lambda r: label(f"rule_{r}", LANG))))
+
+
+def order_list(board: pd.DataFrame, status: str) -> pd.DataFrame:
+    """The overdue or due-soon orders of the board, readable: labels, hours left, marks."""
+    rows = board[board["status"] == status]
+    out = rows.assign(
+        state=rows["state"].map(lambda x: label(x, LANG) if isinstance(x, str) else x),
+        rule=rows["rule"].map(lambda r: label(f"rule_{r}", LANG)),
+        hours_left=(rows["seconds_left"] / 3600).round(1),
+        problems=rows["problems"].map(lambda ps: "、".join(label(f"problem_{p}", LANG)
+                                                           for p in ps)),
+    )
+    return _headers(out[LIST_COLUMNS])
+
+
+def problems_sheet(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFrame:
+    p = open_problems(con, ALL, as_of)
+    address = p["problem"] == "address"
+    p.loc[address, "reason"] = p.loc[address, "reason"].map(lambda r: label(f"addr_{r}", LANG))
+    p["problem"] = p["problem"].map(lambda x: label(f"problem_{x}", LANG))
+    return _headers(p[["order_id", "platform", "shop", "problem", "reason", "since"]])
+
+
+def workbook_sheets(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, pd.DataFrame]:
+    """Sheet name -> frame, in the workbook's order."""
+    board = sla_board(con, ALL, as_of)
+    sheets = {
+        label("sheet_kpis", LANG): kpi_sheet(con, as_of),
+        label("sheet_states", LANG): state_sheet(con),
+        label("sheet_rules", LANG): rules_sheet(con, as_of),
+        label("sheet_overdue", LANG): order_list(board, "overdue"),
+        label("sheet_due_soon", LANG): order_list(board, "due_soon"),
+        label("sheet_problems", LANG): problems_sheet(con, as_of),
+    }
+    promo = _promo_sheet(con, as_of)
+    if promo is not None:
+        sheets[label("sheet_promotions", LANG)] = _headers(promo)
+    return sheets
+
+
+def workbook_bytes(con: duckdb.DuckDBPyConnection, as_of: datetime) -> bytes:
+    """The daily workbook as XLSX bytes."""
+    return xlsx_bytes(workbook_sheets(con, as_of))
+
+
+def write_workbook(con: duckdb.DuckDBPyConnection, as_of: datetime, path: str | Path) -> None:
+    """The daily workbook written to `path` (`report --xlsx FILE`)."""
+    Path(path).write_bytes(workbook_bytes(con, as_of))
+
+
+def _promo_sheet(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFrame | None:
+    try:
+        promo = importlib.import_module("pipeline.promo")
+    except ImportError:
+        return None
+    sheet = getattr(promo, "workbook_sheet", None)
+    return sheet(con, as_of) if sheet else None

@@ -1,0 +1,65 @@
+"""The daily workbook: opens in openpyxl, ids intact, formulas escaped, Chinese headers."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from openpyxl import load_workbook
+
+from pipeline.report import build_report
+from pipeline.workbook import workbook_bytes, write_workbook
+from tests.conftest import load
+from tests.test_problems import ADDR
+
+LONG_ID = "3515313147329357912"
+AS_OF = datetime(2026, 11, 23, 12, 0)
+ORDERS = [
+    {"order_id": LONG_ID, "status_norm": "paid", "created_at": "2026-11-19 09:00",
+     "paid_at": "2026-11-19 09:05", "buyer_message": '=HYPERLINK("http://x","y")', **ADDR},
+    {"order_id": "0012", "status_norm": "paid", "created_at": "2026-11-23 09:00",
+     "paid_at": "2026-11-23 09:05", "buyer_message": "+86 请电话联系", **ADDR,
+     "ship_by": "2026-11-23 14:00"},
+    {"order_id": "u1", "status_norm": "unpaid", "is_paid": False,
+     "created_at": "2026-11-20 09:00", **ADDR, "address": "-"},
+]
+
+
+def test_workbook_sheets_ids_and_escaping(store, tmp_path):
+    load(store, ORDERS)
+    wb = load_workbook(io.BytesIO(workbook_bytes(store.cursor(), AS_OF)))
+    assert wb.sheetnames[:6] == ["日报指标", "订单状态", "时效规则", "超时订单", "即将超时",
+                                 "问题订单"]
+    overdue = list(wb["超时订单"].values)
+    header = overdue[0]
+    assert header[:5] == ("订单编号", "平台", "店铺", "状态", "规则")
+    rows = {r[0]: dict(zip(header, r, strict=True)) for r in overdue[1:]}
+    assert set(rows) == {LONG_ID, "u1"}
+    assert rows[LONG_ID]["规则"] == "已付款发货"
+    assert rows[LONG_ID]["状态"] == "未处理已确认已付款"
+    assert rows[LONG_ID]["买家留言"] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert rows[LONG_ID]["问题标记"] == "买家留言未审"
+    cell = wb["超时订单"]["A2"]
+    assert cell.data_type == "s"
+    due = list(wb["即将超时"].values)
+    assert [r[0] for r in due[1:]] == ["0012"]
+    assert due[1][header.index("买家留言")] == "'+86 请电话联系"
+    problems = list(wb["问题订单"].values)
+    assert problems[0][:5] == ("订单编号", "平台", "店铺", "问题", "原因")
+    assert ("u1", "地址不详", "占位词（不详/待定/同上）") in [(r[0], r[3], r[4]) for r in problems]
+    rules = {r[0]: r[1:] for r in list(wb["时效规则"].values)[1:]}
+    assert rules == {"未付款催付": (1, 0), "已付款发货": (1, 1), "缺货处理": (0, 0),
+                     "地址确认": (1, 0)}
+    path = tmp_path / "daily.xlsx"
+    write_workbook(store.cursor(), AS_OF, path)
+    assert load_workbook(path).sheetnames == wb.sheetnames
+
+
+def test_report_sections(store):
+    load(store, ORDERS)
+    rep = build_report(store.cursor(), AS_OF)
+    assert rep["overdue"] == {"chase_unpaid": 1, "ship_paid": 1, "out_of_stock": 0, "address": 1}
+    assert rep["due_soon"] == {"chase_unpaid": 0, "ship_paid": 1, "out_of_stock": 0, "address": 0}
+    assert rep["problems"] == {"out_of_stock": 0, "address": 1, "buyer_message": 2,
+                               "refund_before_ship": 0, "merge_candidate": 0, "manual": 0}
+    assert rep["out_of_stock_skus"] == 0
