@@ -1,0 +1,119 @@
+"""The work queue (DESIGN §5): what to process next, and in which batches.
+
+The queue is every order waiting to ship, in the desk's order: the earliest deadline first
+(the platform's promised ship-by, or payment + `ship_paid_hours` when earlier), then first paid
+first, then simple orders (one line, one piece) before complex ones, then same SKU set and same
+courier together. Batches group the orders still to process by SKU set and courier, cut at a
+size cap, the most urgent batch first. An order with an open problem mark (pipeline.problems)
+is held out of the batches, in its own list with the reason, until the mark is resolved.
+Processed orders (audited, waybill printed, courier assigned) stay in the queue until they
+ship, but leave the batches: their processing is done.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from pipeline.filters import Filters
+from pipeline.problems import open_problems
+from pipeline.settings import get_settings
+from pipeline.store import sql
+
+MARK_COLUMNS = ["platform", "shop", "order_id", "problem", "reason", "since"]
+HELD_COLUMNS = ["rank", "platform", "shop", "order_id", "problems", "reason", "deadline",
+                "hours_left", "due", "sku_set", "courier", "pieces", "state"]
+
+
+def work_queue(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
+    """Orders waiting to ship, in processing order.
+
+    Columns: rank, platform, shop, order_id, state, processed, held, problems, reason, paid_at
+    (payment, or the confirmation of a cash-on-delivery order), ship_by, deadline, hours_left,
+    due (overdue | due_soon | ok), sku_set, courier, lines, pieces, simple.
+    """
+    settings = get_settings(con)
+    marks = open_problems(con, f, as_of)
+    marks = marks[MARK_COLUMNS].astype({"problem": str, "reason": object}).assign(
+        since=pd.to_datetime(marks["since"]))
+    con.register("queue_marks", marks)
+    try:
+        return con.execute(sql("queue_orders"), {
+            **f.params(),
+            "as_of": as_of,
+            "ship_hours": settings["ship_paid_hours"],
+            "due_soon_hours": settings["due_soon_hours"],
+        }).df()
+    finally:
+        con.unregister("queue_marks")
+
+
+def batch_members(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
+                  max_size: int | None = None) -> pd.DataFrame:
+    """Every order proposed in a batch, with its batch_id, in queue order."""
+    return _members(con, work_queue(con, f, as_of), _size(con, max_size))
+
+
+def batches(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
+            max_size: int | None = None) -> pd.DataFrame:
+    """Proposed batches, the most urgent first: batch_id, sku_set, courier, orders, pieces, deadline.
+
+    `max_size` defaults to the setting `batch_size`.
+    """
+    return _batches(con, batch_members(con, f, as_of, max_size))
+
+
+def batch_orders(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime, batch_id: str,
+                 max_size: int | None = None) -> pd.DataFrame:
+    """The orders of one batch, in queue order (empty when the batch no longer exists)."""
+    members = batch_members(con, f, as_of, max_size)
+    return members[members["batch_id"] == batch_id].reset_index(drop=True)
+
+
+def held_orders(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
+    """Orders waiting to ship held out of batches by an open problem mark, with the reason."""
+    q = work_queue(con, f, as_of)
+    return q.loc[q["held"], HELD_COLUMNS].reset_index(drop=True)
+
+
+def queue_counts(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
+                 max_size: int | None = None) -> dict[str, int]:
+    """The page's headline numbers: waiting, to_process, batched, batches, held, processed,
+    overdue, due_soon."""
+    q = work_queue(con, f, as_of)
+    b = _batches(con, _members(con, q, _size(con, max_size)))
+    return {
+        "waiting": len(q),
+        "to_process": int((~q["processed"]).sum()),
+        "batched": int(b["orders"].sum()) if len(b) else 0,
+        "batches": len(b),
+        "held": int(q["held"].sum()),
+        "processed": int(q["processed"].sum()),
+        "overdue": int((q["due"] == "overdue").sum()),
+        "due_soon": int((q["due"] == "due_soon").sum()),
+    }
+
+
+def _size(con: duckdb.DuckDBPyConnection, max_size: int | None) -> int:
+    size = int(max_size or get_settings(con)["batch_size"])
+    if size < 1:
+        raise ValueError("the batch size must be at least 1")
+    return size
+
+
+def _members(con: duckdb.DuckDBPyConnection, queue: pd.DataFrame, size: int) -> pd.DataFrame:
+    con.register("queued", queue)
+    try:
+        return con.execute(sql("queue_batch_members"), {"max_size": size}).df()
+    finally:
+        con.unregister("queued")
+
+
+def _batches(con: duckdb.DuckDBPyConnection, members: pd.DataFrame) -> pd.DataFrame:
+    con.register("members", members)
+    try:
+        return con.execute(sql("queue_batches")).df()
+    finally:
+        con.unregister("members")

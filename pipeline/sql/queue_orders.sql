@@ -1,0 +1,101 @@
+-- The work queue (DESIGN §5): orders waiting to ship, in the order the desk works them.
+-- Earliest deadline first (the platform's promised ship-by, or payment + $ship_hours when
+-- earlier), then first paid first, then simple orders (one line, one piece) before complex
+-- ones; ties keep the same SKU set and the same courier together.
+-- Reads the registered relation `queue_marks` (platform, shop, order_id, problem, reason,
+-- since): the open problem marks; an order with one is held out of batches.
+-- Parameters: $as_of, $ship_hours, $due_soon_hours, $date_from, $date_to, $shops, $platforms.
+
+with waiting as (
+    select
+        o.platform,
+        o.shop,
+        o.order_id,
+        o.ship_by,
+        s.state,
+        s.processed,
+        s.courier,
+        s.n_lines as lines,
+        s.pieces,
+        case
+            when s.is_paid then coalesce(o.paid_at, o.created_at)
+            else coalesce(s.confirmed_at, o.created_at)
+        end as ready_at
+    from filtered_orders($date_from, $date_to, $shops, $platforms) as o
+    join order_state as s using (platform, shop, order_id)
+    where s.waiting_to_ship
+      and o.created_at <= $as_of
+),
+
+sku_sets as (
+    select
+        l.platform,
+        l.shop,
+        l.order_id,
+        string_agg(distinct coalesce(nullif(trim(l.sku), ''), l.title, '?'), ' + '
+                   order by coalesce(nullif(trim(l.sku), ''), l.title, '?')) as sku_set
+    from order_lines as l
+    join waiting as w using (platform, shop, order_id)
+    group by all
+),
+
+held as (
+    select
+        platform,
+        shop,
+        order_id,
+        string_agg(problem, ', ' order by problem) as problems,
+        string_agg(problem || ': ' || coalesce(reason, ''), '; ' order by problem) as reason,
+        min(since) as held_since
+    from queue_marks
+    group by all
+),
+
+timed as (
+    select
+        w.*,
+        k.sku_set,
+        least(w.ready_at + to_seconds(round($ship_hours * 3600)::bigint), w.ship_by) as deadline,
+        w.lines <= 1 and w.pieces <= 1 as simple,
+        h.problems,
+        h.reason,
+        h.held_since,
+        h.order_id is not null as held
+    from waiting as w
+    left join sku_sets as k using (platform, shop, order_id)
+    left join held as h using (platform, shop, order_id)
+),
+
+final as (
+    select
+        row_number() over (
+            order by deadline nulls last, ready_at nulls last, simple desc,
+                     sku_set nulls last, courier nulls last, platform, shop, order_id
+        ) as rank,
+        platform,
+        shop,
+        order_id,
+        state,
+        processed,
+        held,
+        problems,
+        reason,
+        ready_at as paid_at,
+        ship_by,
+        deadline,
+        round(epoch(deadline - $as_of::timestamp) / 3600, 1) as hours_left,
+        case
+            when deadline < $as_of then 'overdue'
+            when deadline <= $as_of + to_seconds(round($due_soon_hours * 3600)::bigint)
+                then 'due_soon'
+            else 'ok'
+        end as due,
+        sku_set,
+        courier,
+        lines,
+        pieces,
+        simple
+    from timed
+)
+
+select * from final order by rank
