@@ -26,5 +26,7 @@ pages = [
     st.Page("pages/overview.py", title=t("page_overview"), icon=":material/dashboard:",
             default=True),
     st.Page("pages/import.py", title=t("page_import"), icon=":material/upload_file:"),
+    st.Page("pages/promotions.py", title=t("page_promotions"), icon=":material/campaign:"),
+    st.Page("pages/stock.py", title=t("page_stock"), icon=":material/inventory:"),
 ]
 st.navigation(pages).run()

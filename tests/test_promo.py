@@ -275,3 +275,35 @@ def test_period_crud_with_validation(store):
     with pytest.raises(KeyError):
         promo.delete_period(store, "双11", by="wang")
     assert promo.periods(store.cursor())["name"].tolist() == ["618 大促"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Chart builders
+
+def test_hourly_overlay_lays_the_baseline_over_the_period(period):
+    from ui.promo import hourly_overlay
+
+    curve = promo.hourly_curve(period.cursor(), ALL, "P")
+    fig = hourly_overlay(curve, "orders", {"period": "活动", "baseline": "基准", "hour": "h"})
+    bars, line = fig.data
+    assert (bars.type, line.type) == ("bar", "scatter")
+    assert list(bars.x) == [0, 1, 2, 3] and list(bars.y) == [1, 2, 0, 1]
+    assert list(line.x) == [0, 1, 2, 3] and list(line.y) == [0, 1, 0, 1]
+    assert (bars.name, line.name) == ("活动", "基准")
+    assert list(bars.customdata) == ["11-11 00:00", "11-11 01:00", "11-11 02:00", "11-11 03:00"]
+    paid = hourly_overlay(curve, "paid", {"period": "p", "baseline": "b", "hour": "h"})
+    assert list(paid.data[0].y) == [100, 50, 0, 30]
+
+
+def test_order_type_bar_and_units_bar(period):
+    from ui.promo import order_type_bar, units_bar
+
+    types = promo.period_order_types(period.cursor(), ALL, "P")
+    fig = order_type_bar(types, {"promotion": "促销订单"})
+    bar = fig.data[0]
+    assert list(bar.x) == [4, 1, 0, 1]
+    assert list(bar.y) == ["促销订单", "bundle", "combo", "gift"]
+    assert bar.text[0] == "4 (100%)" and bar.text[1] == "1 (25%)"
+    top = promo.top_skus(period.cursor(), ALL, "P")
+    units = units_bar(top).data[0]
+    assert list(units.y) == ["A 面霜", "SET1 套装"] and list(units.x) == [3, 2]

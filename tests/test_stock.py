@@ -199,3 +199,20 @@ def test_component_demand_from_open_orders_and_the_period(store):
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
     s1 = stock.component_demand(store.cursor(), Filters(shops=("s1",)), "P")
     assert s1.set_index("sku").loc["A", "period_units"] == 2
+
+
+def test_cover_bar_shows_the_skus_that_run_out_first():
+    from ui.promo import cover_bar
+
+    status = pd.DataFrame({
+        "sku": ["A", "B", "C", "D"],
+        "cover_days_7d": [10.0, 2.0, None, None],
+        "cover_days_promo": [1.0, None, 0.5, None],
+    })
+    fig = cover_bar(status, {"rate_7d": "7d", "promo_rate": "promo", "days": "days"})
+    seven, promo_rate = fig.data
+    assert list(seven.y) == ["B", "A", "C"]          # D never moved: left out
+    assert list(seven.x)[:2] == [2.0, 10.0]
+    assert list(promo_rate.x)[1:] == [1.0, 0.5]
+    assert (seven.name, promo_rate.name) == ("7d", "promo")
+    assert fig.layout.barmode == "group"
