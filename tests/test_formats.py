@@ -347,6 +347,20 @@ def test_item_report_ragged_rows_fall_back_and_reject():
     assert list(lines.sku) == ["SKU-A", "C"] and list(lines.line_id) == ["1", "1"]
 
 
+def test_many_blocks_read_like_one(monkeypatch):
+    """Big files arrive in several parser blocks; every column must cope with that."""
+    header = [h.strip() for h in ORDER_2020]
+    rows = [taobao_row(header, 订单编号=f'="{10**18 + i}"',
+                       订单状态=["交易成功", "等待买家付款", "交易关闭"][i % 3])
+            for i in range(3000)]
+    data = csv_bytes(header, rows, "gbk")
+    whole = read("big.csv", data)
+    monkeypatch.setattr(formats_reading, "CSV_BLOCK_SIZE", 4096)
+    blocks = read("big.csv", data)
+    assert not blocks.rejects and blocks.rows_read == 3000
+    assert_frame_equal(whole.frames["orders"], blocks.frames["orders"])
+
+
 # ---------------------------------------------------------------------------------------------
 # Encodings, XLSX and ids
 

@@ -18,6 +18,7 @@ from pipeline.canonical import FileRefused, Reject
 
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes of XML a workbook may unpack to
 MAX_XLSX_ENTRIES = 10_000
+CSV_BLOCK_SIZE = 1 << 24                   # bytes per block the CSV parser works on in parallel
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, or an encrypted workbook
 _DELIMITERS = (",", "\t", ";")
@@ -46,8 +47,12 @@ def read_sheet(file_name: str, data: bytes, accept: Callable[[list[str]], bool])
             f"{file_name}: an old .xls workbook or a password-protected file; "
             "open it in Excel and save it as .xlsx or CSV"
         )
-    text, notes = decode(file_name, data)
-    sheet = _read_csv(file_name, text)
+    text, notes, encoding = decode(file_name, data)
+    if encoding == "utf-8" and not notes:
+        raw = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    else:
+        raw = text.encode("utf-8")
+    sheet = _read_csv(file_name, text, raw)
     sheet.notes[:0] = notes
     return sheet
 
@@ -56,25 +61,24 @@ def read_sheet(file_name: str, data: bytes, accept: Callable[[list[str]], bool])
 # Text
 
 
-def decode(file_name: str, data: bytes) -> tuple[str, list[str]]:
-    """The text of a CSV export: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030."""
+def decode(file_name: str, data: bytes) -> tuple[str, list[str], str]:
+    """The text of a CSV export, notes, and the encoding it was in: UTF-8 (BOM or not),
+    UTF-16 with a BOM, else GB18030 (a superset of GBK)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), []
+            return data.decode("utf-16"), [], "utf-16"
         except UnicodeDecodeError as exc:
             raise FileRefused(f"{file_name}: broken UTF-16 text at byte {exc.start}") from exc
     if b"\x00" in data[:65536]:
-        raise FileRefused(
-            f"{file_name}: binary content, not a CSV or XLSX export"
-        )
+        raise FileRefused(f"{file_name}: binary content, not a CSV or XLSX export")
     if data.startswith(b"\xef\xbb\xbf"):
-        return _decode_as(file_name, data[3:], "utf-8", "UTF-8")
+        return (*_decode_as(file_name, data[3:], "utf-8", "UTF-8"), "utf-8")
     for encoding in ("utf-8", "gb18030"):
         try:
-            return data.decode(encoding), []
+            return data.decode(encoding), [], encoding
         except UnicodeDecodeError as exc:
             if _truncated_at_end(exc, len(data)):
-                return _decode_as(file_name, data, encoding, encoding.upper())
+                return (*_decode_as(file_name, data, encoding, encoding.upper()), encoding)
     raise FileRefused(
         f"{file_name}: the text is neither UTF-8 nor GBK/GB18030 (undecodable bytes); "
         "save it again as CSV (UTF-8) and retry"
@@ -100,7 +104,8 @@ def _decode_as(file_name: str, data: bytes, encoding: str, label: str) -> tuple[
         ]
 
 
-def _read_csv(file_name: str, text: str) -> Sheet:
+def _read_csv(file_name: str, text: str, raw: bytes) -> Sheet:
+    """`text` split into records; `raw` is the same text as UTF-8 bytes, for the fast parser."""
     head = text[:65536]
     delimiter = _sniff_delimiter(head)
     first = list(csv.reader(io.StringIO(head), delimiter=delimiter))[:2]
@@ -108,19 +113,20 @@ def _read_csv(file_name: str, text: str) -> Sheet:
         raise FileRefused(f"{file_name}: no header row found")
     headers = first[0]
     names = _unique([h.strip().lstrip("\ufeff").strip() for h in headers])
-    # Taobao's item report ends every data line with one more (empty) field than its header.
-    line_end = text.find("\n")
-    if line_end < 0:
-        line_end = len(text)
-    if next(csv.reader([text[:line_end]], delimiter=delimiter), []) != headers:
+    ends = [i for i in (raw.find(b"\n"), raw.find(b"\r")) if i >= 0]
+    line_end = min(ends) if ends else len(raw)
+    header_line = raw[:line_end].decode("utf-8", errors="replace")
+    if next(csv.reader([header_line], delimiter=delimiter), []) != headers:
+        # a header with a line break inside a quoted name: only the slow path knows
         return _drop_blank_records(_read_csv_tolerant(text, names, delimiter))
+    body_start = line_end + (2 if raw[line_end:line_end + 2] == b"\r\n" else 1)
+    # Taobao's item report ends every data line with one more (empty) field than its header.
     extra = len(first) > 1 and len(first[1]) == len(headers) + 1 and first[1][-1] == ""
-    body = text[line_end + 1:]
     columns = names + (["\x00extra"] if extra else [])
     try:
         table = pacsv.read_csv(
-            io.BytesIO(body.encode("utf-8")),
-            read_options=pacsv.ReadOptions(column_names=columns, block_size=1 << 24),
+            pa.BufferReader(pa.py_buffer(memoryview(raw)[body_start:])),
+            read_options=pacsv.ReadOptions(column_names=columns, block_size=CSV_BLOCK_SIZE),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in columns},
@@ -128,15 +134,13 @@ def _read_csv(file_name: str, text: str) -> Sheet:
                 quoted_strings_can_be_null=False,
             ),
         )
-        cells = pd.DataFrame({
-            name: pd.Series(table.column(i).to_pandas(), dtype="str")
-            for i, name in enumerate(names)
-        }) if table.num_rows else pd.DataFrame({n: pd.Series([], dtype="str") for n in names})
-        rows = np.arange(2, len(cells) + 2)
-        sheet = Sheet(names, cells, rows)
     except (pa.ArrowInvalid, ValueError):
-        sheet = _read_csv_tolerant(text, names, delimiter)
-    return _drop_blank_records(sheet)
+        return _drop_blank_records(_read_csv_tolerant(text, names, delimiter))
+    cells = pd.DataFrame(
+        {name: pd.Series(table.column(i), dtype="str") for i, name in enumerate(names)},
+        index=pd.RangeIndex(table.num_rows),
+    )
+    return _drop_blank_records(Sheet(names, cells, np.arange(2, table.num_rows + 2)))
 
 
 def _read_csv_tolerant(text: str, names: list[str], delimiter: str) -> Sheet:

@@ -11,7 +11,7 @@ from pipeline.formats.values import Cells
 PLATFORM = "shopify"
 PAID_FINANCIAL = ("paid", "partially_paid", "partially_refunded", "refunded")
 SHIPPED_FULFILLMENT = ("fulfilled", "partial")
-COD_PATTERN = r"(?i)cash\s+on\s+delivery|\bcod\b"
+COD_PATTERN = r"cash on delivery|(?:^|[^a-z])cod(?:[^a-z]|$)"   # matched on lower-case text
 
 # Order-level columns (given on an order's first row only): canonical -> headers.
 ORDER_TEXT = {
@@ -175,7 +175,7 @@ def _status_columns(cells: Cells, cols: dict[str, object]) -> dict[str, object]:
             out["paid"] = total.where(paid, 0.0).where(total.notna())
     method = cells.text(*PAYMENT_HEADERS)
     if method is not None:
-        cod = method.str.contains(COD_PATTERN, regex=True).fillna(False).astype(bool)
+        cod = method.str.lower().str.contains(COD_PATTERN, regex=True).fillna(False).astype(bool)
         out["is_cod"] = pd.Series(cod.to_numpy(), dtype="boolean")
     return out
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from pipeline.formats.values import Cells
+from pipeline.formats.values import _BLANKS, Cells
 
 PLATFORM = "taobao"
 SOURCE_TZ = "Asia/Shanghai"  # the seller centre writes Beijing time
@@ -72,12 +74,13 @@ ITEM_LINE_ID = ("子订单编号",)
 ITEM_SKU = ("商家编码", "外部系统编号")   # else the title: the only name the line has
 ITEM_REQUIRED = (ITEM_ORDER_ID,)
 GIFT_WORD = "赠品"
+_ADDRESS_PARTS = r"^(?P<p>[^ ]*)(?: (?P<c>[^ ]*))?(?: (?P<d>[^ ]*))?(?: (?P<r>.*))?$"
 BUNDLE_WORDS = ("套装", "组合装")
 
 
 def _word_key(s: pd.Series) -> pd.Series:
     """Status words compare without blanks and with the half-width comma made full-width."""
-    return s.str.replace(r"\s+", "", regex=True).str.replace(",", "，", regex=False)
+    return s.str.replace(_BLANKS, "", regex=True).str.replace(",", "，", regex=False)
 
 
 def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
@@ -132,17 +135,15 @@ def _order_status(status: pd.Series, paid_at: pd.Series | None, notes: list[str]
 
 def split_address(address: pd.Series) -> dict[str, pd.Series]:
     """`广东省 广州市 越秀区 某街道…` -> province, city, district (when the parts are there)."""
-    parts = address.str.split(n=3, expand=True, regex=False) if address.notna().any() else None
-    n = len(address)
-    empty = pd.Series([None] * n, dtype="str", index=address.index)
-    if parts is None:
-        return {"province": empty, "city": empty, "district": empty, "address": address}
-    parts = parts.reindex(columns=range(4))
-    count = parts.notna().sum(axis=1)
+    spaced = address.str.replace(_BLANKS + "+", " ", regex=True).str.strip()
+    parts = pc.extract_regex(pa.array(spaced.array), _ADDRESS_PARTS)
+    part = {name: pd.Series(pc.struct_field(parts, name), dtype="str") for name in "pcdr"}
+    two = (part["c"] != "").to_numpy()     # a province and a city at least
+    four = (part["r"] != "").to_numpy()    # province, city, district, then the street
     return {
-        "province": parts[0].where(count >= 2).astype("str"),
-        "city": parts[1].where(count >= 2).astype("str"),
-        "district": parts[2].where(count >= 4).astype("str"),
+        "province": part["p"].where(two),
+        "city": part["c"].where(two),
+        "district": part["d"].where(four),
         "address": address,
     }
 

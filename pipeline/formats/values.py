@@ -25,8 +25,11 @@ TIME_FORMATS = (
     "%Y-%m-%dT%H:%M:%S.%f",
 )
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-_OFFSET = r"\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(?:[+-]\d\d:?\d\d|Z|UTC)$"
-_SPREADSHEET_NUMBER = r"^\d(?:\.\d+)?[eE]\+\d+$"   # 3.51531E+16: an id a spreadsheet rounded
+# Patterns stay within what pyarrow's RE2 runs natively (no \s, \d, backreferences).
+_OFFSET = r"[0-9]:[0-9]{2}(?::[0-9]{2}(?:[.][0-9]+)?)? *(?:[+-][0-9]{2}:?[0-9]{2}|Z|UTC)$"
+_SPREADSHEET_NUMBER = r"^[0-9](?:[.][0-9]+)?[eE][+][0-9]+$"  # 3.51531E+16: an id a spreadsheet rounded
+_BLANKS = "[ \t\u3000\u00a0]"
+_MONEY_MARKS = "[元¥￥$, \t\u3000\u00a0]|RMB|CNY"
 
 
 def norm_header(header: str) -> str:
@@ -37,18 +40,20 @@ def norm_header(header: str) -> str:
 def clean_text(s: pd.Series) -> pd.Series:
     """Cell text without Excel's `="…"` wrapper and surrounding blanks; empty markers -> NA."""
     s = s.astype("str").str.strip()
-    if s.str.startswith("=").any():
-        s = s.str.replace(r'^="(.*)"$', r"\1", regex=True).str.strip()
+    wrapped = s.str.startswith('="') & s.str.endswith('"') & (s.str.len() >= 3)
+    if wrapped.any():
+        s = s.where(~wrapped, s.str.slice(2, -1).str.strip())
     return s.mask(s.isin(EMPTY_MARKERS))
 
 
 def clean_id(s: pd.Series) -> pd.Series:
     """An id as exact text: also without a leading `'` or tab, or a spreadsheet's `.0`."""
     s = clean_text(s)
-    if s.str.match(r"^['\t]").any():
-        s = s.str.replace(r"^['\t\s]+", "", regex=True)
-    if s.str.endswith(".0").any():
-        s = s.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+    if s.str.startswith("'").any():
+        s = s.str.lstrip("'").str.strip()
+    float_like = s.str.fullmatch(r"[0-9]+[.]0+").fillna(False).astype(bool)
+    if float_like.any():
+        s = s.where(~float_like, s.str.replace(r"[.]0+$", "", regex=True))
     return s.mask(s.isin(EMPTY_MARKERS))
 
 
@@ -57,7 +62,7 @@ def parse_amounts(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     values = pd.to_numeric(s, errors="coerce").astype("float64")
     left = s.notna() & values.isna()
     if left.any():
-        stripped = s[left].str.replace(r"[元¥￥$,\s]|RMB|CNY", "", regex=True)
+        stripped = s[left].str.replace(_MONEY_MARKS, "", regex=True)
         values[left] = pd.to_numeric(stripped.mask(stripped == ""), errors="coerce")
         blank = pd.Series(False, index=s.index)
         blank[left] = (stripped == "").to_numpy()
@@ -98,7 +103,7 @@ def parse_times(s: pd.Series, source_tz: str, tz: str) -> tuple[pd.Series, np.nd
     text = s.str.replace("/", "-", regex=False)
     offset = todo & text.str.contains(_OFFSET, regex=True).fillna(False).astype(bool)
     if offset.any():
-        t = text[offset].str.replace(r"\s*UTC$", "Z", regex=True)
+        t = text[offset].str.replace(r" *UTC$", "Z", regex=True)
         parsed = pd.to_datetime(t, format="%Y-%m-%d %H:%M:%S %z", utc=True, errors="coerce")
         rest = parsed.isna()
         if rest.any():
@@ -118,7 +123,7 @@ def parse_times(s: pd.Series, source_tz: str, tz: str) -> tuple[pd.Series, np.nd
             local[left] = _excel_serials(text[left])
             left = left & local.isna()
         if left.any():
-            iso = text[left].str.match(r"^\d{4}-\d{1,2}-\d{1,2}").fillna(False).astype(bool)
+            iso = text[left].str.match(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}").fillna(False).astype(bool)
             if iso.any():
                 idx = iso[iso].index
                 local[idx] = pd.to_datetime(text[idx], format="ISO8601", errors="coerce")
@@ -132,7 +137,8 @@ def parse_times(s: pd.Series, source_tz: str, tz: str) -> tuple[pd.Series, np.nd
 
 def _excel_serials(text: pd.Series) -> pd.Series:
     """Excel's day numbers (45383.5 = 2024-04-01 12:00) within 1955..2119."""
-    number = pd.to_numeric(text.where(text.str.match(r"^\d{5}(?:\.\d+)?$")), errors="coerce")
+    serial = text.str.fullmatch(r"[0-9]{5}(?:[.][0-9]+)?").fillna(False).astype(bool)
+    number = pd.to_numeric(text.where(serial), errors="coerce")
     number = number.where((number > 20000) & (number < 80000))
     stamps = EXCEL_EPOCH + pd.to_timedelta(number * 86400, unit="s").dt.round("s")
     return stamps.astype("datetime64[us]")
