@@ -125,3 +125,13 @@ def problems_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[st
         "problems": {r.problem: int(r.orders) for r in counts.itertuples()},
         "out_of_stock_skus": len(out_of_stock_skus(con)),
     }
+
+
+def order_facts(con: duckdb.DuckDBPyConnection, platform: str, shop: str,
+                order_id: str) -> dict[str, pd.DataFrame]:
+    """One order for the detail view: `order` (one row: facts and state) and `lines`."""
+    key = {"platform": platform, "shop": shop, "order_id": order_id}
+    return {
+        "order": con.execute(sql("problem_order_facts"), key).df(),
+        "lines": con.execute(sql("problem_order_lines"), key).df(),
+    }

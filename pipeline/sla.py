@@ -133,3 +133,59 @@ def sla_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, An
         "overdue": {r.rule: int(r.overdue) for r in counts.itertuples()},
         "due_soon": {r.rule: int(r.due_soon) for r in counts.itertuples()},
     }
+
+
+def filter_board(board: pd.DataFrame, statuses: list[str] | None = None,
+                 rules: list[str] | None = None, shops: list[str] | None = None,
+                 couriers: list[str] | None = None, marks: list[str] | None = None) -> pd.DataFrame:
+    """The board narrowed by status, rule, shop, courier ('' = none yet) and problem mark;
+    an empty or missing choice keeps everything."""
+    keep = pd.Series(True, index=board.index)
+    if statuses:
+        keep &= board["status"].isin(statuses)
+    if rules:
+        keep &= board["rule"].isin(rules)
+    if shops:
+        keep &= board["shop"].isin(shops)
+    if couriers:
+        keep &= board["courier"].fillna("").isin(couriers)
+    if marks:
+        wanted = set(marks)
+        keep &= board["problems"].map(lambda ps: bool(wanted.intersection(ps)))
+    return board[keep].reset_index(drop=True)
+
+
+RULE_SETTINGS = ("chase_unpaid_hours", "ship_paid_hours", "due_soon_hours", "timezone",
+                 "confirmed_tag", "batch_size")
+
+
+def update_settings(store: Any, values: dict[str, Any], by: str) -> list[str]:
+    """Save the settings that differ from the stored ones, in one transaction; the order
+    states are refreshed when the confirmed tag changes. Returns the keys changed."""
+    from pipeline.settings import save_setting
+    from pipeline.store import refresh_states
+
+    def work(cur: duckdb.DuckDBPyConnection) -> list[str]:
+        current = get_settings(cur)
+        changed = [k for k, v in values.items() if current.get(k) != v]
+        for k in changed:
+            save_setting(cur, k, values[k], by)
+        if "confirmed_tag" in changed:
+            refresh_states(cur)
+        return changed
+
+    return store.run_write(work)
+
+
+def restore_defaults(store: Any) -> None:
+    """Every setting back to its default; the order states are refreshed with the default tag."""
+    from pipeline.settings import reset_settings
+    from pipeline.store import refresh_states
+
+    def work(cur: duckdb.DuckDBPyConnection) -> None:
+        tag_before = get_settings(cur)["confirmed_tag"]
+        reset_settings(cur)
+        if get_settings(cur)["confirmed_tag"] != tag_before:
+            refresh_states(cur)
+
+    store.run_write(work)

@@ -1,0 +1,69 @@
+"""Settings: the time rules' parameters, kept in the store, with their defaults and a reset."""
+
+from zoneinfo import available_timezones
+
+import pandas as pd
+import streamlit as st
+
+from pipeline.settings import DEFAULTS, get_settings
+from pipeline.sla import restore_defaults, update_settings
+from ui.core import after_write, get_store, t
+
+st.title(t("page_settings"))
+st.caption(t("set_intro"))
+store = get_store()
+current = get_settings(store.cursor())
+
+HOURS = ("chase_unpaid_hours", "ship_paid_hours", "due_soon_hours")
+
+
+def default_help(key: str) -> str:
+    return t("set_default").format(v=DEFAULTS[key])
+
+
+with st.form("settings_form"):
+    values = {}
+    for key in HOURS:
+        values[key] = st.number_input(t(f"set_{key}"), min_value=0.0, max_value=24.0 * 90,
+                                      value=float(current[key]), step=1.0, key=f"set_{key}",
+                                      help=default_help(key))
+    zones = sorted(available_timezones())
+    values["timezone"] = st.selectbox(
+        t("set_timezone"), zones, index=zones.index(current["timezone"]), key="set_timezone",
+        help=f"{default_help('timezone')} — {t('set_timezone_help')}")
+    values["confirmed_tag"] = st.text_input(t("set_confirmed_tag"), value=current["confirmed_tag"],
+                                            key="set_confirmed_tag",
+                                            help=default_help("confirmed_tag")).strip()
+    values["batch_size"] = st.number_input(t("set_batch_size"), min_value=1, max_value=10000,
+                                           value=int(current["batch_size"]), step=1,
+                                           key="set_batch_size", help=default_help("batch_size"))
+    by = st.text_input(t("set_by"), value="desk", key="set_by")
+    saved = st.form_submit_button(t("set_save"), type="primary", icon=":material/save:")
+
+if saved:
+    # Whole hours stay integers in the store, as the defaults are.
+    clean = {k: (int(v) if k in HOURS and float(v).is_integer() else v) for k, v in values.items()}
+    if not clean["confirmed_tag"]:
+        clean["confirmed_tag"] = current["confirmed_tag"]
+    changed = update_settings(store, clean, by or "desk")
+    after_write()
+    st.success(t("set_saved") if changed else t("set_unchanged"), icon=":material/check:")
+    current = get_settings(store.cursor())
+
+if st.button(t("set_reset"), icon=":material/restart_alt:", key="set_reset_button"):
+    restore_defaults(store)
+    after_write()
+    for key in DEFAULTS:
+        st.session_state.pop(f"set_{key}", None)
+    st.session_state["set_flash"] = t("set_reset_done")
+    st.rerun()
+
+if flash := st.session_state.pop("set_flash", None):
+    st.success(flash, icon=":material/check:")
+
+st.subheader(t("set_current"))
+st.dataframe(pd.DataFrame({
+    t("set_key"): [t(f"set_{k}") for k in DEFAULTS],
+    t("set_value"): [str(current[k]) for k in DEFAULTS],
+    t("set_default_col"): [str(v) for v in DEFAULTS.values()],
+}), hide_index=True, key="set_table")

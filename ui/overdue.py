@@ -1,0 +1,195 @@
+"""Widgets and chart builders of the Overdue page (and the rule settings)."""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import datetime, time
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from pipeline import problems, sla
+from pipeline.labels import label
+from ui.core import get_store, query, t
+
+LIST_ROWS = 5000
+
+
+# ---------------------------------------------------------------------------------------------
+# Pure helpers (no Streamlit calls)
+
+
+def human_left(seconds: int, language: str = "zh") -> str:
+    """'3 h 20 min late' / '剩 1天2小时': the time left before, or late after, a deadline."""
+    s = abs(int(seconds))
+    d, rest = divmod(s, 86400)
+    h, rest = divmod(rest, 3600)
+    m = rest // 60
+    sep = "" if language == "zh" else " "
+
+    def unit(n: int, key: str) -> str:
+        return f"{n}{sep}{label(key, language)}"
+
+    if d:
+        parts = [unit(d, "od_unit_d")] + ([unit(h, "od_unit_h")] if h else [])
+    elif h:
+        parts = [unit(h, "od_unit_h")] + ([unit(m, "od_unit_min")] if m else [])
+    else:
+        parts = [unit(m, "od_unit_min")]
+    text = sep.join(parts)
+    return label("od_late" if seconds < 0 else "od_left", language).format(t=text)
+
+
+def labeller(language: str):
+    """`named(prefix)` -> a format function showing `label(prefix + value)` in `language`;
+    `raw=True` shows the value itself, `empty` the label for an empty value."""
+
+    def named(prefix: str, empty: str = "", raw: bool = False):
+        def fmt(value: object) -> str:
+            if not value and empty:
+                return label(empty, language)
+            if not value:
+                return "—"
+            return str(value) if raw else label(f"{prefix}{value}", language)
+
+        return fmt
+
+    return named
+
+
+def display_frame(board: pd.DataFrame, language: str = "zh") -> pd.DataFrame:
+    """The list as shown: labelled columns, human time left, marks as words."""
+
+    def lab(key: str) -> str:
+        return label(key, language)
+
+    return pd.DataFrame({
+        lab("col_order_id"): board["order_id"],
+        lab("col_shop"): board["shop"].map(lambda s: s or "—"),
+        lab("col_state"): board["state"].map(lambda s: lab(s) if isinstance(s, str) else s),
+        lab("col_rule"): board["rule"].map(lambda r: lab(f"rule_{r}")),
+        lab("col_status"): board["status"].map(lambda s: lab(f"status_{s}")),
+        lab("col_deadline"): board["deadline"],
+        lab("col_time_left"): board["seconds_left"].map(lambda s: human_left(s, language)),
+        lab("col_problems"): board["problems"].map(
+            lambda ps: ", ".join(lab(f"problem_{p}") for p in ps)),
+        lab("col_buyer_message"): board["buyer_message"],
+        lab("col_courier"): board["courier"],
+    })
+
+
+def export_frame(board: pd.DataFrame, language: str = "zh") -> pd.DataFrame:
+    """The list as downloaded: every order, platform and hours left included."""
+    shown = display_frame(board, language)
+    shown.insert(1, label("col_platform", language), board["platform"].to_numpy())
+    shown[label("col_hours_left", language)] = (board["seconds_left"] / 3600).round(2)
+    shown[label("col_tracking_no", language)] = board["tracking_no"].to_numpy()
+    return shown
+
+
+def aging_chart(aging: pd.DataFrame, by: str, names: dict[str, str],
+                bucket_names: dict[str, str] | None = None) -> go.Figure:
+    """Overdue orders per lateness bucket, stacked by rule or shop."""
+    fig = go.Figure()
+    for group, part in aging.groupby(by, sort=True):
+        fig.add_trace(go.Bar(
+            x=[(bucket_names or {}).get(b, b) for b in part["bucket"]], y=part["orders"],
+            name=names.get(group, group or "—"),
+        ))
+    fig.update_layout(barmode="stack", height=320, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                      legend={"orientation": "h", "y": 1.15})
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Widgets
+
+
+def as_of_picker() -> datetime:
+    """The moment the rules are evaluated at: now (to the minute) unless the manager picks one."""
+    now = get_store().now().replace(second=0, microsecond=0)
+    c1, c2, c3 = st.columns([1, 1, 1])
+    live = c1.toggle(t("od_as_of") + ": " + f"{now:%Y-%m-%d %H:%M}", value=True, key="od_live")
+    if live:
+        return now
+    day = c2.date_input(t("od_as_of_day"), value=now.date(), key="od_day")
+    at = c3.time_input(t("od_as_of_time"), value=time(now.hour, now.minute), key="od_time",
+                       step=60)
+    return datetime.combine(day, at)
+
+
+def rule_metrics(counts: pd.DataFrame) -> None:
+    """Per rule: overdue and due soon, with the change since the same time yesterday."""
+    cols = st.columns(len(counts))
+    for col, r in zip(cols, counts.itertuples(), strict=True):
+        with col:
+            st.metric(f"{t('rule_' + r.rule)} · {t('od_overdue')}", int(r.overdue),
+                      delta=int(r.overdue - r.overdue_before), delta_color="inverse",
+                      help=f"{t('od_vs_yesterday')}: {int(r.overdue_before)}", border=True)
+            st.metric(f"{t('rule_' + r.rule)} · {t('od_due_soon')}", int(r.due_soon),
+                      delta=int(r.due_soon - r.due_soon_before), delta_color="inverse",
+                      help=f"{t('od_vs_yesterday')}: {int(r.due_soon_before)}", border=True)
+
+
+def open_order(platform: str, shop: str, order_id: str, as_of: datetime) -> None:
+    """The order detail: the shared order dialog when there is one, else a simple one."""
+    if importlib.util.find_spec("ui.order_dialog") is not None:
+        from ui.order_dialog import open_order_dialog
+
+        open_order_dialog(platform, shop, order_id)
+        return
+    _simple_detail(platform, shop, order_id, as_of)
+
+
+@st.dialog("订单详情 · Order detail", width="large")
+def _simple_detail(platform: str, shop: str, order_id: str, as_of: datetime) -> None:
+    facts = query(problems.order_facts, platform, shop, order_id)
+    order = facts["order"]
+    st.subheader(f"{t('od_detail')} · {order_id}")
+    if order.empty:
+        st.write("—")
+        return
+    o = order.iloc[0]
+    st.caption(f"{platform} · {shop or '—'} · {t(o['state'])}")
+    st.markdown(f"**{t('od_lines')}**")
+    st.dataframe(facts["lines"], hide_index=True)
+    c1, c2 = st.columns(2)
+    with c1:
+        st.markdown(f"**{t('od_times')}**")
+        st.dataframe(pd.DataFrame({
+            "": [t("col_created_at"), t("col_paid_at"), t("col_ship_by")],
+            " ": [o["created_at"], o["paid_at"], o["ship_by"]],
+        }), hide_index=True)
+    with c2:
+        st.markdown(f"**{t('od_amounts')}**")
+        st.dataframe(pd.DataFrame({
+            "": ["order_total", "paid", "refunded"],
+            " ": [o["order_total"], o["paid"], o["refunded"]],
+        }), hide_index=True)
+    st.markdown(f"**{t('od_address')}**")
+    st.text(" ".join(str(v) for v in (o["province"], o["city"], o["district"], o["address"])
+                     if isinstance(v, str) and v))
+    st.markdown(f"**{t('od_messages')}**")
+    st.text(f"{t('col_buyer_message')}: {o['buyer_message'] or '—'}")
+    st.text(f"{t('od_seller_note')}: {o['desk_seller_note'] or '—'}")
+    st.markdown(f"**{t('od_marks')}**")
+    marks = query(problems.order_marks, platform, shop, order_id, as_of)
+    if marks.empty:
+        st.caption(t("od_no_marks"))
+    else:
+        shown = marks.assign(problem=marks["problem"].map(lambda p: t(f"problem_{p}")))
+        st.dataframe(shown.rename(columns={c: t(f"col_{c}") for c in shown.columns}),
+                     hide_index=True)
+
+
+def options(board: pd.DataFrame) -> dict[str, list[str]]:
+    """The values present in the board, for the list's filters."""
+    marks = sorted({p for ps in board["problems"] for p in ps},
+                   key=lambda p: problems.PROBLEMS.index(p))
+    return {
+        "rules": [r for r in sla.RULES if r in set(board["rule"])],
+        "shops": sorted(board["shop"].dropna().unique().tolist()),
+        "couriers": sorted(board["courier"].fillna("").unique().tolist()),
+        "marks": marks,
+    }
