@@ -6,6 +6,7 @@ from pipeline import kpis
 from pipeline.labels import STATES
 from ui.charts import daily_chart, state_bar
 from ui.core import demo_banner, filters, fmt_money, fmt_pct, query, t
+from ui.overdue import workbook_button
 
 st.title(t("page_overview"))
 demo_banner()
@@ -57,3 +58,5 @@ with right:
     series = query(kpis.daily_series, f)
     st.plotly_chart(daily_chart(series, {"orders": t("orders"), "paid_amount": t("paid_amount")}),
                     key="overview_daily")
+
+workbook_button()

@@ -124,3 +124,10 @@ def test_aging_chart_stacks_one_trace_per_group():
     assert [tr.name for tr in fig.data] == ["Chase", "Ship"]
     assert list(fig.data[1].y) == [2, 3]
     assert fig.layout.barmode == "stack"
+
+
+def test_overview_offers_the_daily_workbook(db, monkeypatch):
+    at = fresh_app(db, monkeypatch, "pages/overview.py", state={"lang": "en"})
+    assert not at.exception
+    buttons = at.get("download_button")
+    assert any("daily workbook" in b.proto.label for b in buttons)

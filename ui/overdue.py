@@ -193,3 +193,17 @@ def options(board: pd.DataFrame) -> dict[str, list[str]]:
         "couriers": sorted(board["courier"].fillna("").unique().tolist()),
         "marks": marks,
     }
+
+
+def workbook_button() -> None:
+    """Download of the daily workbook as of now; built only when clicked."""
+    from pipeline.workbook import workbook_bytes
+
+    store = get_store()
+    st.download_button(
+        t("download_workbook"),
+        lambda: workbook_bytes(store.cursor(), store.now().replace(second=0, microsecond=0)),
+        f"orderdesk_{store.now():%Y%m%d}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="overview_workbook", icon=":material/table_view:",
+    )
