@@ -172,6 +172,7 @@ AFTERGLOW = (((11, 12), 1.5), ((11, 13), 1.2))
 # ---------------------------------------------------------------------------------------------
 
 HOUR, DAY = 3600, 86400
+MAX_SHIP_DAYS = 7             # the slowest parcel still leaves within a week of payment
 
 PAID_LINES = ((1, 0.52), (2, 0.25), (3, 0.12), (4, 0.06), (5, 0.03), (6, 0.02))
 QUANTITIES = ((1, 0.82), (2, 0.13), (3, 0.04), (5, 0.01))
@@ -278,7 +279,9 @@ SELLER_NOTES = (
     "赠品已单独补发",
     "发票已开，随单寄出",
     "买家要求改地址，已修改",
+    "预售单，尾款付清后发货",
 )
+PRESALE_NOTE = len(SELLER_NOTES) - 1
 INVOICE_TITLES = ("个人", "上海花语文化传媒有限公司", "深圳市云帆电子商务有限公司", "杭州青禾网络科技有限公司")
 
 # province, city, postcode, districts, share of buyers, remote (postage)
@@ -414,15 +417,14 @@ def demo_end(end: datetime | None = None) -> datetime:
 
 
 def promotion_periods(end: datetime, days: int = 60) -> list[tuple[str, datetime, datetime]]:
-    """The promotions of the years of the window ending at `end`, up to a month after it."""
-    start = end - timedelta(days=days)
+    """Each promotion's latest run starting before `end` + 31 days, plus every run in the window."""
+    start, horizon = end - timedelta(days=days), end + timedelta(days=31)
     found = []
-    for year in range(start.year, end.year + 2):
-        for name, (m0, d0, h0), (m1, d1, h1), *_ in PROMOTIONS:
-            p_start = datetime(year, m0, d0, h0)
-            p_end = datetime(year, m1, d1, h1, 59, 59)
-            if year <= end.year and p_start <= end + timedelta(days=31):
-                found.append((f"{name} {year}", p_start, p_end))
+    for name, (m0, d0, h0), (m1, d1, h1), *_ in PROMOTIONS:
+        runs = [(f"{name} {y}", datetime(y, m0, d0, h0), datetime(y, m1, d1, h1, 59, 59))
+                for y in range(start.year - 1, end.year + 2)]
+        runs = [run for run in runs if run[1] <= horizon]
+        found += [run for run in runs[:-1] if run[2] >= start] + runs[-1:]
     return sorted(found, key=lambda p: p[1])
 
 
@@ -574,10 +576,9 @@ def _order_times(
         profile = big if big_day else normal
         w[inside] = (factor * profile[hour_of_day] * np.array(WEEKDAY_FACTOR)[weekday] * noise)[inside]
         w[inside & (hours < _epoch(a) + 4 * HOUR)] *= opening
-    for year in np.unique((days_seen * DAY).astype("datetime64[s]").astype("datetime64[Y]")):
-        y = int(str(year))
+    for year in range(start.year, end.year + 1):
         for (m, d), factor in AFTERGLOW:
-            a = _epoch(datetime(y, m, d))
+            a = _epoch(datetime(year, m, d))
             w[(hours >= a) & (hours < a + DAY)] *= factor
     w = w * (hi - lo) / HOUR
     counts = rng.multinomial(orders, w / w.sum())
@@ -605,7 +606,9 @@ def _simulate(
     """The facts of a chunk of orders (one row each) and of their lines, as of `ctx.end`."""
     cat, end, n = ctx.cat, ctx.end, len(created)
     never = np.iinfo(np.int64).max // 4
-    r = lambda: rng.random(n)  # noqa: E731
+
+    def r() -> np.ndarray:
+        return rng.random(n)
 
     promo = _in(created, ctx.promo) | _in(created, ctx.afterglow)
     presale = _in(created, ctx.presale) & (r() < SHARE["presale"])
@@ -671,9 +674,10 @@ def _simulate(
 
     # shipping: a day or so, longer after 双11 and for a few problem orders
     ready_at = np.where(cod, cod_confirm, paid_at)
-    backlog = np.where(_in(ready_at, [(a, a + 3 * DAY) for a, _ in ctx.double11]), 2.2, 1.0)
-    slow = np.where(r() < SHARE["slow_ship"], rng.uniform(3.5, 6.0, n), 1.0)
-    ship_delay = (_lognormal(rng, 30 * HOUR, 0.55, n) * backlog * slow).astype(np.int64)
+    backlog = np.where(_in(ready_at, [(a, a + 3 * DAY) for a, _ in ctx.double11]), 1.8, 1.0)
+    slow = np.where(r() < SHARE["slow_ship"], rng.uniform(3.0, 5.0, n), 1.0)
+    ship_delay = _lognormal(rng, 30 * HOUR, 0.55, n) * backlog * slow
+    ship_delay = np.minimum(ship_delay, MAX_SHIP_DAYS * DAY).astype(np.int64)
     ship_at = ready_at + ship_delay
     process_at = ready_at + (ship_delay * rng.uniform(0.35, 0.9, n)).astype(np.int64)
     refund_before = will_pay & (r() < SHARE["refund_before_ship"])
@@ -771,7 +775,7 @@ def _simulate(
     if len(candidates) >= 6:
         message[pick[pairs:]] = np.where(rng.random(pairs) < 0.5, MERGE_MESSAGE, message[pick[pairs:]])
     note = np.where(r() < SHARE["seller_note"], rng.integers(0, len(SELLER_NOTES), n), len(SELLER_NOTES))
-    note = np.where(presale & (r() < 0.05), len(SELLER_NOTES) - 1, note)
+    note = np.where(presale & (r() < 0.05), PRESALE_NOTE, note)
     vague = np.where(r() < SHARE["vague_address"], rng.integers(0, len(VAGUE_ADDRESSES), n), -1)[ident]
 
     nick = rng.choice(len(NICKS), size=n, p=ctx.nick_p)
