@@ -918,6 +918,7 @@ def _padded(values: np.ndarray, width: int) -> pa.BinaryArray:
 
 
 def _take(table: pa.BinaryArray, idx: np.ndarray) -> pa.BinaryArray:
+    """The table's texts at the given positions."""
     return table.take(pa.array(idx))
 
 
@@ -1061,6 +1062,7 @@ def _item_rows(o: dict[str, np.ndarray], li: dict[str, np.ndarray], ctx: _Contex
 
 
 def _header(names: tuple[str, ...]) -> bytes:
+    """The quoted GBK header line."""
     return (",".join(f'"{h}"' for h in names) + "\r\n").encode("gbk")
 
 
