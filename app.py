@@ -29,6 +29,7 @@ pages = [
     st.Page("pages/promotions.py", title=t("page_promotions"), icon=":material/campaign:"),
     st.Page("pages/stock.py", title=t("page_stock"), icon=":material/inventory:"),
     st.Page("pages/overdue.py", title=t("page_overdue"), icon=":material/alarm:"),
+    st.Page("pages/queue.py", title=t("page_queue"), icon=":material/checklist:"),
     st.Page("pages/settings.py", title=t("page_settings"), icon=":material/tune:"),
 ]
 st.navigation(pages).run()

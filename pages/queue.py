@@ -1,0 +1,88 @@
+"""Work queue: the proposed batches, the orders held by a problem, the full queue in order."""
+
+from datetime import timedelta
+
+import streamlit as st
+
+from pipeline import queue
+from pipeline.settings import get_settings
+from ui.actor import actor
+from ui.core import demo_banner, download_buttons, filters, get_store, query, t
+from ui.order_dialog import act_on, open_order_dialog, order_table, show_flash
+
+PAGE_ROWS = 500
+BATCH_COLUMNS = ["batch_id", "sku_set", "courier", "orders", "pieces", "deadline"]
+ORDER_COLUMNS = ["rank", "order_id", "shop", "deadline", "hours_left", "due", "sku_set",
+                 "courier", "lines", "pieces", "state"]
+HELD_COLUMNS = ["order_id", "shop", "problems", "reason", "deadline", "hours_left", "sku_set"]
+HEADERS = {c: f"q_col_{c}" for c in ORDER_COLUMNS + BATCH_COLUMNS + HELD_COLUMNS}
+
+st.title(t("page_queue"))
+demo_banner()
+show_flash()
+f = filters()
+# The end of the current minute: actions just taken count, and the cache holds for a minute.
+as_of = get_store().now().replace(second=0, microsecond=0) + timedelta(minutes=1)
+default_size = int(get_settings(get_store().cursor())["batch_size"])
+st.session_state.setdefault("queue_batch_size", default_size)
+size = int(st.number_input(t("q_batch_size"), min_value=1, max_value=10_000, step=10,
+                           key="queue_batch_size", help=t("q_batch_size_help")))
+
+counts = query(queue.queue_counts, f, as_of, size)
+cols = st.columns(5)
+for col, name in zip(cols, ("waiting", "to_process", "batches", "held", "overdue"), strict=True):
+    col.metric(t(f"q_{name}"), f"{counts[name]:,}", border=True, help=t(f"q_{name}_help"))
+who = actor()
+config = {c: st.column_config.Column(t(k)) for c, k in HEADERS.items()}
+
+st.subheader(t("q_batches_title"))
+batches = query(queue.batches, f, as_of, size)
+if batches.empty:
+    st.info(t("q_no_batches"), icon=":material/task_alt:")
+else:
+    st.dataframe(batches[BATCH_COLUMNS], hide_index=True, column_config=config,
+                 key="queue_batches_table", height=260)
+    labels = {r.batch_id: f"{r.batch_id} · {r.sku_set} · {r.courier or t('q_no_courier')} · "
+              f"{r.orders} {t('q_col_orders')}" for r in batches.itertuples()}
+    batch_id = st.selectbox(t("q_open_batch"), list(labels), format_func=labels.get,
+                            key="queue_batch")
+    members = query(queue.batch_orders, f, as_of, batch_id, size)
+    keys = list(members[["platform", "shop", "order_id"]].itertuples(index=False, name=None))
+    c1, c2, c3 = st.columns([1, 1, 1], vertical_alignment="bottom")
+    c1.button(t("q_process_batch").format(n=len(keys)), key="queue_process_batch",
+              type="primary", disabled=not (who and keys), on_click=act_on,
+              args=(keys, "process"), icon=":material/task_alt:")
+    courier = c2.text_input(t("q_courier_for_batch"), key="queue_courier", placeholder="SF")
+    c3.button(t("q_courier_batch"), key="queue_courier_batch", disabled=not (who and courier),
+              on_click=act_on, args=(keys, "courier", courier), icon=":material/local_shipping:")
+    st.caption(t("q_pick_hint"))
+    picked = order_table(members, "queue_batch_orders", ORDER_COLUMNS, config)
+    s1, s2, s3 = st.columns(3)
+    s1.button(t("q_process_selected").format(n=len(picked)), key="queue_process_selected",
+              disabled=not (who and picked), on_click=act_on, args=(picked, "process"))
+    s2.button(t("q_courier_selected").format(n=len(picked)), key="queue_courier_selected",
+              disabled=not (who and picked and courier), on_click=act_on,
+              args=(picked, "courier", courier))
+    if s3.button(t("q_open_order"), key="queue_open_batch_order", disabled=len(picked) != 1):
+        open_order_dialog(*picked[0])
+
+st.subheader(t("q_held_title"))
+held = query(queue.held_orders, f, as_of)
+if held.empty:
+    st.caption(t("q_none_held"))
+else:
+    st.caption(t("q_held_help"))
+    chosen = order_table(held, "queue_held", HELD_COLUMNS, config, multi=False)
+    if st.button(t("q_open_order"), key="queue_open_held", disabled=not chosen):
+        open_order_dialog(*chosen[0])
+
+st.subheader(t("q_full_queue"))
+if st.toggle(t("q_show_full_queue"), key="queue_show_full"):
+    full = query(queue.work_queue, f, as_of)
+    pages = max((len(full) - 1) // PAGE_ROWS + 1, 1)
+    page = st.number_input(t("q_page").format(pages=pages), 1, pages, key="queue_page")
+    part = full.iloc[(page - 1) * PAGE_ROWS: page * PAGE_ROWS]
+    chosen = order_table(part, "queue_full", ORDER_COLUMNS + ["problems"], config, multi=False)
+    if st.button(t("q_open_order"), key="queue_open_full", disabled=not chosen):
+        open_order_dialog(*chosen[0])
+    download_buttons(full, f"queue_{as_of:%Y%m%d_%H%M}", key="queue_download")

@@ -1,0 +1,130 @@
+"""The order dialog: what it shows, an action from it, a conflict with another manager, and
+order tables that hand back order ids rather than row positions."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from pipeline import actions as A
+from pipeline.store import Store
+from tests.conftest import load
+from ui import order_dialog
+
+KEY = ("taobao", "s1", "paid")
+
+
+def dialog_script():
+    """Opens the dialog on the first run; later runs rerun only its body, as the dialog does
+    (what it expects of the order stays as read when it opened)."""
+    import streamlit as st
+
+    from ui import order_dialog
+
+    order_dialog.show_flash()
+    if st.session_state.get("opened"):
+        st.dialog("Order paid", width="large")(order_dialog._order_body)("taobao", "s1", "paid")
+    else:
+        st.session_state["opened"] = True
+        order_dialog.open_order_dialog("taobao", "s1", "paid")
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "dialog.duckdb"
+    s = Store(path)
+    load(s, [{"order_id": "paid", "created_at": "2026-11-20 10:00", "status_norm": "paid",
+              "paid_at": "2026-11-20 10:05", "buyer_message": "<b>请</b>用顺丰",
+              "province": "浙江省", "city": "杭州市", "address": "文三路 1 号"}],
+         [{"order_id": "paid", "line_id": "1", "sku": "A", "quantity": 2}])
+    A.record(s, KEY, "note", by="Li", text="老客户")
+    s.close()
+    return path
+
+
+def app(db, monkeypatch, state=None) -> AppTest:
+    monkeypatch.setenv("ORDERDESK_DB", str(db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_function(dialog_script, default_timeout=60)
+    for k, v in (state or {}).items():
+        at.session_state[k] = v
+    return at.run()
+
+
+def cells(at) -> list:
+    return [v for d in at.dataframe for v in d.value.astype(str).values.ravel().tolist()]
+
+
+def test_dialog_shows_facts_lines_history_and_offers_actions(db, monkeypatch):
+    at = app(db, monkeypatch)
+    assert not at.exception
+    assert "未处理已确认已付款" in at.text[0].value
+    shown = cells(at)
+    assert "<b>请</b>用顺丰" in shown          # shown as text, never as HTML
+    assert "浙江省 杭州市 文三路 1 号" in shown
+    assert "老客户" in shown
+    history = [d.value for d in at.dataframe if "操作人" in d.value.columns][0]
+    assert history["操作人"].tolist() == ["test", "Li"]
+    offered = at.segmented_control(key="dlg_action").options
+    assert offered == ["标记已处理", "指定快递/运单号", "卖家备注", "已阅买家留言", "标记问题",
+                       "处理问题", "撤销上一步"]
+
+
+def test_action_from_the_dialog_is_recorded_with_the_name(db, monkeypatch):
+    at = app(db, monkeypatch, {"actor": "Wang"})
+    at.segmented_control(key="dlg_action").set_value("courier").run()
+    at.text_input(key="dlg_courier").input("SF").run()
+    at.text_input(key="dlg_tracking").input("SF778899").run()
+    at.button(key="dlg_submit").click().run()
+    assert not at.exception
+    assert any("已记录：订单 paid 指定快递/运单号" in s.value for s in at.success)
+    s = Store(db)
+    try:
+        row = s.cursor().execute("select state, courier, tracking_no from order_state").fetchall()
+        author = s.cursor().execute("select max(author) filter (where action = 'courier') "
+                                    "from events").fetchall()
+    finally:
+        s.close()
+    assert row == [("paid_processed", "SF", "SF778899")]
+    assert author == [("Wang",)]
+
+
+def test_a_change_by_someone_else_is_reported_not_overwritten(db, monkeypatch):
+    at = app(db, monkeypatch, {"actor": "Wang"})
+    A.record(order_dialog.get_store(), KEY, "process", by="Li")   # another manager, meanwhile
+    at.segmented_control(key="dlg_action").set_value("note").run()
+    at.text_input(key="dlg_text").input("改地址").run()
+    at.button(key="dlg_submit").click().run()
+    assert not at.exception
+    assert any("changed since you opened it" in w.value and "process by Li" in w.value
+               for w in at.warning)
+    assert "已处理已确认已付款" in at.text[0].value          # the fresh state is shown
+    assert n_notes(at) == 1
+    at.button(key="dlg_submit").click().run()              # acting again, knowingly
+    assert any("已记录：订单 paid 卖家备注" in s.value for s in at.success)
+    assert n_notes(at) == 2
+
+
+def n_notes(at) -> int:
+    return order_dialog.get_store().cursor().execute(
+        "select count(*) from events where action = 'note'").fetchall()[0][0]
+
+
+def test_name_is_needed_before_acting(db, monkeypatch):
+    at = app(db, monkeypatch)
+    at.segmented_control(key="dlg_action").set_value("process").run()
+    assert at.button(key="dlg_submit").disabled
+
+
+def test_order_table_selection_maps_positions_to_the_rows_shown(monkeypatch):
+    state = {
+        "t_shown": [("p", "s", "a"), ("p", "s", "b"), ("p", "s", "c")],
+        "t_v3": {"selection": {"rows": [2, 0, 7]}},
+    }
+    monkeypatch.setattr(order_dialog, "st", SimpleNamespace(session_state=state))
+    order_dialog._remember_selection("t", "t_v3")
+    assert state["t_selected"] == ("t_v3", [("p", "s", "c"), ("p", "s", "a")])

@@ -1,0 +1,88 @@
+"""The work queue page on a small store: batches, held problems, acting on a batch."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline import actions as A
+from tests.apptest import fresh_app, make_store
+from tests.conftest import load
+
+PAGE = "pages/queue.py"
+DAY = "2026-11-20"
+
+
+def _orders():
+    orders, lines = [], []
+    for i in range(1, 6):
+        orders.append({"order_id": f"a{i}", "created_at": f"{DAY} 08:00", "status_norm": "paid",
+                       "paid_at": f"{DAY} 10:0{i}"})
+        lines.append({"order_id": f"a{i}", "line_id": "1", "sku": "A", "quantity": 1})
+    orders.append({"order_id": "bc", "created_at": f"{DAY} 08:00", "status_norm": "paid",
+                   "paid_at": f"{DAY} 09:00"})
+    lines += [{"order_id": "bc", "line_id": "1", "sku": "B", "quantity": 1},
+              {"order_id": "bc", "line_id": "2", "sku": "C", "quantity": 2}]
+    return orders, lines
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "app.duckdb"
+    s = make_store(path)
+    load(s, *_orders())
+    A.record(s, ("taobao", "s1", "a5"), "flag", by="Li", text="买家要求改颜色")
+    s.close()
+    return path
+
+
+def metric(at, label):
+    return next(m for m in at.metric if m.label == label).value
+
+
+def test_queue_page_shows_batches_and_held_orders(db, monkeypatch):
+    at = fresh_app(db, monkeypatch, page=PAGE, state={"lang": "en"})
+    assert not at.exception
+    assert [metric(at, k) for k in ("Waiting to ship", "To process", "Proposed batches",
+                                     "Held by a problem")] == ["6", "6", "2", "1"]
+    batches = at.dataframe[0].value
+    assert batches[["sku_set", "orders", "pieces"]].values.tolist() == [["B + C", 1, 3],
+                                                                       ["A", 4, 4]]
+    assert at.selectbox(key="queue_batch").value == batches["batch_id"][0]
+    held = [d.value for d in at.dataframe if "reason" in d.value.columns][0]
+    assert held[["order_id", "reason"]].values.tolist() == [["a5", "manual: 买家要求改颜色"]]
+
+
+def test_processing_a_batch_changes_the_counts(db, monkeypatch):
+    at = fresh_app(db, monkeypatch, page=PAGE, state={"lang": "en", "actor": "Wang"})
+    batch_a = at.dataframe[0].value["batch_id"][1]
+    at.selectbox(key="queue_batch").set_value(batch_a).run()
+    assert not at.exception
+    at.button(key="queue_process_batch").click().run()
+    assert not at.exception
+    assert [metric(at, k) for k in ("Waiting to ship", "To process", "Proposed batches")] == [
+        "6", "2", "1"]
+    assert any("Recorded: Mark processed on 4 orders" in s.value for s in at.success)
+
+
+def test_assigning_a_courier_to_a_batch(db, monkeypatch):
+    at = fresh_app(db, monkeypatch, page=PAGE, state={"actor": "Wang"})
+    at.text_input(key="queue_courier").input("ZTO").run()
+    at.button(key="queue_courier_batch").click().run()
+    assert not at.exception
+    assert metric(at, "待处理") == "5"
+
+
+def test_no_name_no_action(db, monkeypatch):
+    at = fresh_app(db, monkeypatch, page=PAGE)
+    assert at.button(key="queue_process_batch").disabled
+    at.text_input(key="actor_input").input("Li").run()
+    assert not at.button(key="queue_process_batch").disabled
+    assert at.session_state["actor"] == "Li"
+
+
+def test_full_queue_toggle_pages_and_downloads(db, monkeypatch):
+    at = fresh_app(db, monkeypatch, page=PAGE)
+    at.toggle(key="queue_show_full").set_value(True).run()
+    assert not at.exception
+    full = [d.value for d in at.dataframe if "rank" in d.value.columns and len(d.value) == 6]
+    assert full[0]["order_id"].tolist() == ["bc", "a1", "a2", "a3", "a4", "a5"]

@@ -1,0 +1,260 @@
+"""One order in a dialog (facts, state, marks, history, actions), and acting on orders from pages.
+
+- `open_order_dialog(platform, shop, order_id)`: call it when the user asks for an order
+  (a button click); the dialog records actions with the order's last event as read when it
+  opened, so a change by someone else meanwhile is reported, never overwritten silently.
+- `order_table(frame, key)`: a table of orders whose selection returns order keys (never row
+  positions: the keys are taken from the rows as they were shown when the user selected).
+- `act_on(keys, action, text)`: a button callback acting on many orders at once.
+- `show_flash()`: call near the top of a page to show what the last action did.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from pipeline import actions, problems
+from pipeline.store import Conflict
+from ui.actor import actor
+from ui.core import after_write, fmt_money, get_store, query, t
+
+Key = tuple[str, str, str]
+KEY_COLUMNS = ["platform", "shop", "order_id"]
+EXPECTED = "order_dialog_expected"
+NOTICE = "order_dialog_notice"
+FLASH = "order_flash"
+DONE = "order_dialog_done"
+
+
+# ---------------------------------------------------------------------------------------------
+# Acting from pages
+
+
+def act_on(keys: list[Key], action: str, text: str | None = None, kind: str | None = None,
+           by: str | None = None) -> None:
+    """Record `action` on `keys` (all or nothing) and leave the outcome for `show_flash`."""
+    who = by or st.session_state.get("actor")
+    if not keys:
+        _flash("warning", t("act_nothing_selected"))
+        return
+    try:
+        events = actions.record_many(get_store(), keys, action, by=who or "", text=text, kind=kind)
+    except (actions.ActionError, Conflict) as exc:
+        _flash("error", str(exc))
+        return
+    after_write()
+    _flash("success", t("act_done").format(action=t(f"action_{action}"), n=len(events)))
+
+
+def show_flash() -> None:
+    """Show, once, what the last action on this page did."""
+    if st.session_state.get(DONE):
+        return  # the dialog closes first; the rerun after it shows the note
+    note = st.session_state.pop(FLASH, None)
+    if note:
+        kind, message = note
+        getattr(st, kind)(message, icon={"success": ":material/check_circle:",
+                                         "warning": ":material/info:"}.get(kind, ":material/error:"))
+
+
+def _flash(kind: str, message: str) -> None:
+    st.session_state[FLASH] = (kind, message)
+
+
+def order_table(frame: pd.DataFrame, key: str, columns: list[str] | None = None,
+                column_config: dict[str, Any] | None = None, multi: bool = True) -> list[Key]:
+    """Show orders with row selection; returns the keys of the selected rows still shown."""
+    version = get_store().data_version()
+    widget = f"{key}_v{version}"  # a new table, with nothing selected, after every write
+    shown = list(frame[KEY_COLUMNS].itertuples(index=False, name=None))
+    st.dataframe(
+        frame[columns] if columns else frame, key=widget, hide_index=True,
+        column_config=column_config, on_select=partial(_remember_selection, key, widget),
+        selection_mode="multi-row" if multi else "single-row",
+    )
+    st.session_state[f"{key}_shown"] = shown
+    picked_version, picked = st.session_state.get(f"{key}_selected", (None, []))
+    if picked_version != widget:
+        return []
+    present = set(shown)
+    return [k for k in picked if k in present]
+
+
+def _remember_selection(key: str, widget: str) -> None:
+    """Map the positions just selected to the keys of the rows shown at that moment."""
+    rows = st.session_state[widget]["selection"]["rows"]
+    shown = st.session_state.get(f"{key}_shown", [])
+    st.session_state[f"{key}_selected"] = (widget, [shown[i] for i in rows if i < len(shown)])
+
+
+# ---------------------------------------------------------------------------------------------
+# The dialog
+
+
+def open_order_dialog(platform: str, shop: str, order_id: str) -> None:
+    """Open the order's dialog; actions in it expect the order as it is now."""
+    ctx = actions.order_context(get_store().cursor(), platform, shop, order_id)
+    st.session_state[EXPECTED] = ((platform, shop, order_id), int(ctx["last_event_id"] or 0))
+    st.session_state.pop(NOTICE, None)
+    title = f"{t('dlg_order')} {order_id}"
+    st.dialog(title, width="large")(_order_body)(platform, shop, order_id)
+
+
+def _order_body(platform: str, shop: str, order_id: str) -> None:
+    if st.session_state.pop(DONE, False):
+        st.rerun()  # recorded: close the dialog, the page shows the effect
+    store = get_store()
+    con = store.cursor()
+    card = actions.order_card(con, platform, shop, order_id)
+    if card.empty:
+        st.warning(t("dlg_gone"), icon=":material/search_off:")
+        return
+    o = card.iloc[0]
+    notice = st.session_state.pop(NOTICE, None)
+    if notice:
+        kind, message = notice
+        getattr(st, kind)(message, icon=":material/sync_problem:")
+
+    st.text(f"{t(o['state'])} · {t('shop')}: {shop or '—'} · {t('platform')}: {platform}")
+    as_of = store.now().replace(second=0, microsecond=0) + timedelta(minutes=1)
+    marks = query(problems.order_marks, platform, shop, order_id, as_of)
+    open_marks = marks[marks["resolved_at"].isna()] if not marks.empty else marks
+    if not open_marks.empty:
+        st.warning(" · ".join(t("problem_" + p) for p in open_marks["problem"]),
+                   icon=":material/flag:")
+
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        _facts(t("dlg_times"), {
+            t("col_created_at"): o["created_at"], t("col_paid_at"): o["paid_at"],
+            t("col_ship_by"): o["ship_by"], t("dlg_shipped_at"): o["shipped_at"],
+            t("dlg_processed_at"): o["processed_at"],
+        })
+    with c2:
+        _facts(t("dlg_amounts"), {
+            t("col_order_total"): fmt_money(o["order_total"]),
+            t("paid_amount"): fmt_money(o["paid"]),
+            t("dlg_refunded"): fmt_money(o["refunded"]), t("q_col_pieces"): o["pieces"],
+        })
+    with c3:
+        address = " ".join(str(v) for v in (o["province"], o["city"], o["district"], o["address"])
+                           if _present(v))
+        _facts(t("dlg_delivery"), {
+            t("dlg_receiver"): o["receiver"], t("dlg_address"): address,
+            t("col_courier"): o["courier"], t("col_tracking_no"): o["tracking_no"],
+        })
+    _facts(t("dlg_messages"), {t("col_buyer_message"): o["buyer_message"],
+                               t("dlg_seller_note"): o["seller_note_now"],
+                               t("dlg_reviewed_message"): o["reviewed_message"],
+                               t("dlg_flag"): o["flag_reason"]})
+
+    st.caption(t("dlg_lines"))
+    st.dataframe(actions.order_lines(con, platform, shop, order_id), hide_index=True,
+                 key="dlg_lines_table")
+    if not marks.empty:
+        st.caption(t("dlg_marks"))
+        st.dataframe(marks, hide_index=True, key="dlg_marks_table")
+    st.caption(t("dlg_history"))
+    st.dataframe(_history_view(actions.history(con, platform, shop, order_id)), hide_index=True,
+                 key="dlg_history_table")
+    _actions_form((platform, shop, order_id), open_marks)
+
+
+HISTORY_COLUMNS = ["happened_at", "action", "detail", "kind", "author", "undone", "ref"]
+
+
+def _history_view(h: pd.DataFrame) -> pd.DataFrame:
+    """The history with labelled actions and headers."""
+    h = h.assign(action=h["action"].map(lambda a: t(f"action_{a}")),
+                 kind=h["kind"].map(lambda k: t("problem_" + k) if isinstance(k, str) else None))
+    return h[HISTORY_COLUMNS].rename(columns={c: t(f"dlg_h_{c}") for c in HISTORY_COLUMNS})
+
+
+def _facts(title: str, facts: dict[str, Any]) -> None:
+    st.caption(title)
+    rows = [(k, _fmt(v)) for k, v in facts.items()]
+    st.dataframe(pd.DataFrame(rows, columns=[t("dlg_field"), t("dlg_value")]), hide_index=True)
+
+
+def _fmt(v: Any) -> str:
+    if not _present(v):
+        return "—"
+    if isinstance(v, datetime | pd.Timestamp):
+        return f"{v:%Y-%m-%d %H:%M}"
+    return str(v)
+
+
+def _present(v: Any) -> bool:
+    return v is not None and not (not isinstance(v, str) and pd.isna(v)) and str(v).strip() != ""
+
+
+def _actions_form(key: Key, open_marks: pd.DataFrame) -> None:
+    con = get_store().cursor()
+    ctx = actions.order_context(con, *key)
+    allowed = actions.allowed_actions(ctx)
+    st.divider()
+    who = actor(key="dlg_actor")
+    if not allowed:
+        st.caption(t("dlg_no_actions"))
+        return
+    action = st.segmented_control(t("dlg_action"), allowed, key="dlg_action",
+                                  format_func=lambda a: t(f"action_{a}"))
+    if not action:
+        return
+    if action == "courier":
+        c1, c2 = st.columns(2)
+        c1.text_input(t("col_courier"), key="dlg_courier", placeholder="SF")
+        c2.text_input(t("col_tracking_no"), key="dlg_tracking")
+    elif action == "resolve":
+        kinds = list(dict.fromkeys([*open_marks["problem"].tolist(), *actions.PROBLEM_TYPES]))
+        kinds = [k for k in kinds if k != "manual" or ctx.get("flag_reason")]
+        st.selectbox(t("col_problem"), kinds, key="dlg_kind",
+                     format_func=lambda k: t("problem_" + k))
+        st.text_input(t("dlg_what_was_done"), key="dlg_text")
+    elif action in ("note", "flag"):
+        st.text_input(t("dlg_note") if action == "note" else t("col_reason"), key="dlg_text")
+    elif action == "undo":
+        st.caption(t("dlg_undo_what").format(action=t(f"action_{ctx['undo_action']}"),
+                                            event=ctx["undo_target"]))
+    st.button(t(f"action_{action}"), type="primary", key="dlg_submit", disabled=not who,
+              on_click=_submit, args=(key, action, who))
+
+
+def _submit(key: Key, action: str, who: str | None) -> None:
+    """The submit button's callback: record, then close the dialog or say what went wrong."""
+    text, kind = _typed(action)
+    stored_key, expected = st.session_state.get(EXPECTED, (None, None))
+    expected = expected if stored_key == key else None
+    try:
+        event = actions.record(get_store(), key, action, by=who or "", text=text, kind=kind,
+                               expected_last_event=expected)
+    except Conflict as exc:
+        after_write()
+        fresh = actions.order_context(get_store().cursor(), *key)
+        st.session_state[EXPECTED] = (key, int(fresh["last_event_id"] or 0))
+        st.session_state[NOTICE] = ("warning", str(exc))
+    except actions.ActionError as exc:
+        st.session_state[NOTICE] = ("error", str(exc))
+    else:
+        after_write()
+        _flash("success", t("act_done_one").format(action=t(f"action_{action}"),
+                                                   order=key[2], event=event.event_id))
+        st.session_state[DONE] = True
+
+
+def _typed(action: str) -> tuple[str | None, str | None]:
+    """The text (and problem type) typed for `action`."""
+    ss = st.session_state
+    if action == "courier":
+        parts = (ss.get("dlg_courier") or "", ss.get("dlg_tracking") or "")
+        return " ".join(p.strip() for p in parts if p.strip()), None
+    if action == "resolve":
+        return ss.get("dlg_text"), ss.get("dlg_kind")
+    if action in ("note", "flag"):
+        return ss.get("dlg_text"), None
+    return None, None
