@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.formats.reading import Sheet
-from pipeline.formats.values import Cells
+from pipeline.formats.values import Cells, norm_header, positions, repeat_text
 
 PLATFORM = "shopify"
 PAID_FINANCIAL = ("paid", "partially_paid", "partially_refunded", "refunded")
@@ -45,6 +45,12 @@ ORDER_STATUS_HEADERS = ("Financial Status", "Fulfillment Status", "Cancelled at"
 PAYMENT_HEADERS = ("Payment Method", "Payment Gateway")
 ADDRESS_HEADERS = ("Shipping Address1", "Shipping Address2")
 
+_ORDER_HEADERS = (
+    "Name", "Shipping Street", *ADDRESS_HEADERS, *ORDER_STATUS_HEADERS, *PAYMENT_HEADERS,
+    *(h for table in (ORDER_TEXT, ORDER_IDS, ORDER_TIMES, ORDER_AMOUNTS)
+      for aliases in table.values() for h in aliases),
+)
+
 INVENTORY_QUANTITIES = {
     "available":  ("Available (not editable)", "Available"),
     "reserved":   ("Committed (not editable)", "Committed"),
@@ -81,12 +87,13 @@ def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
 def _order_level(cells: Cells, name: pd.Series, first: np.ndarray) -> Cells:
     """A sheet with one record per order: each column's first non-empty value in the order."""
     sheet = cells.sheet
-    keep = [h for h in sheet.headers if not h.lower().startswith("lineitem")]
+    wanted = {norm_header(h) for h in _ORDER_HEADERS}
+    keep = [h for h in sheet.headers if norm_header(h) in wanted]
     raw = sheet.cells[keep].replace("", np.nan)
-    filled = raw.groupby(name.to_numpy(), sort=False, dropna=True).transform("first")
-    rows = filled[first].reset_index(drop=True).fillna("").astype("str")
-    order_sheet = Sheet(keep, rows, sheet.rows[first])
-    return Cells(order_sheet, cells.tz, cells.source_tz)
+    raw.index = pd.Index(name.to_numpy())
+    firsts = raw.groupby(level=0, sort=False, dropna=True).first()
+    rows = firsts.reset_index(drop=True).fillna("").astype("str")
+    return Cells(Sheet(keep, rows, sheet.rows[first]), cells.tz, cells.source_tz)
 
 
 def _spread(problem, first: np.ndarray):
@@ -94,7 +101,7 @@ def _spread(problem, first: np.ndarray):
     full = np.zeros(len(first), dtype=bool)
     full[np.flatnonzero(first)[mask]] = True
     if values is not None:
-        spread = pd.Series([None] * len(first), dtype="str")
+        spread = repeat_text(len(first))
         spread[np.flatnonzero(first)] = values.to_numpy()
         values = spread
     return full, column, reason, values
@@ -103,7 +110,7 @@ def _spread(problem, first: np.ndarray):
 def _order_columns(cells: Cells) -> dict[str, object]:
     cols: dict[str, object] = {
         "platform": PLATFORM,
-        "shop": pd.Series([None] * cells.n, dtype="str"),
+        "shop": repeat_text(cells.n),
         "order_id": cells.ident("Name", key=True),
     }
     for name, aliases in ORDER_TEXT.items():
@@ -137,9 +144,9 @@ def _status_columns(cells: Cells, cols: dict[str, object]) -> dict[str, object]:
     cancelled = cols.get("closed_at")
     paid_at = cols.get("paid_at")
     n = cells.n
-    fin = financial.str.lower() if financial is not None else pd.Series([None] * n, dtype="str")
+    fin = financial.str.lower() if financial is not None else repeat_text(n)
     ful = (fulfillment.str.lower() if fulfillment is not None
-           else pd.Series([None] * n, dtype="str"))
+           else repeat_text(n))
     if any(cells.has(h) for h in ORDER_STATUS_HEADERS):
         is_cancelled = (cancelled.notna() if cancelled is not None
                         else pd.Series(False, index=range(n)))
@@ -181,8 +188,7 @@ def _status_columns(cells: Cells, cols: dict[str, object]) -> dict[str, object]:
 
 
 def _line_columns(cells: Cells, name: pd.Series) -> dict[str, object]:
-    position = name.groupby(name, sort=False, dropna=False).cumcount() + 1
-    line_id = position.astype("str")
+    line_id = positions(name)
     if cells.has("Lineitem id"):
         given = cells.ident("Lineitem id")
         line_id = given.where(given.notna(), line_id)
@@ -195,7 +201,7 @@ def _line_columns(cells: Cells, name: pd.Series) -> dict[str, object]:
     compare = cells.amount("Lineitem compare at price")
     cols: dict[str, object] = {
         "platform": PLATFORM,
-        "shop": pd.Series([None] * cells.n, dtype="str"),
+        "shop": repeat_text(cells.n),
         "order_id": name,
         "line_id": line_id,
         "sku": sku,

@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.formats.values import _BLANKS, Cells
+from pipeline.formats.values import _BLANKS, Cells, map_words, positions, repeat_text
 
 PLATFORM = "taobao"
 SOURCE_TZ = "Asia/Shanghai"  # the seller centre writes Beijing time
@@ -93,7 +93,7 @@ def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
     shop = cells.text("店铺名称")
     cols: dict[str, object] = {
         "platform": PLATFORM,
-        "shop": shop if shop is not None else pd.Series([None] * cells.n, dtype="str"),
+        "shop": shop if shop is not None else repeat_text(cells.n),
         "order_id": order_id,
     }
     for name, aliases in ORDER_TEXT.items():
@@ -119,12 +119,10 @@ def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
 
 def _order_status(status: pd.Series, paid_at: pd.Series | None, notes: list[str]) -> dict:
     key = _word_key(status)
-    table = pd.DataFrame.from_dict(ORDER_STATUS, orient="index",
-                                   columns=["norm", "cod", "paid_word"])
-    table.index = _word_key(pd.Series(table.index, dtype="str")).to_numpy()
-    norm = key.map(table["norm"]).astype("str")
-    cod = key.map(table["cod"]).astype("boolean")
-    paid_word = key.map(table["paid_word"]).astype("boolean")
+    words = {_word_key(pd.Series([w], dtype="str")).iloc[0]: v for w, v in ORDER_STATUS.items()}
+    norm = map_words(key, {k: v[0] for k, v in words.items()})
+    cod = map_words(key, {k: v[1] for k, v in words.items()}, "boolean")
+    paid_word = map_words(key, {k: v[2] for k, v in words.items()}, "boolean")
     unknown = status.notna() & norm.isna()
     if unknown.any():
         words = ", ".join(sorted(status[unknown].unique())[:10])
@@ -154,8 +152,7 @@ def read_items(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
     id_header = cells.header(*ITEM_ORDER_ID)
     order_id = cells.ident(id_header, key=True)
     cells.require(order_id, id_header, "order id")
-    position = order_id.groupby(order_id, dropna=False, sort=False).cumcount() + 1
-    line_id = position.astype("str")
+    line_id = positions(order_id)
     if cells.has(*ITEM_LINE_ID):
         given = cells.ident(*ITEM_LINE_ID, key=True)
         line_id = given.where(given.notna(), line_id)
@@ -169,7 +166,7 @@ def read_items(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
     refund_text = cells.text("退款状态")
     cols: dict[str, object] = {
         "platform": PLATFORM,
-        "shop": pd.Series([None] * cells.n, dtype="str"),
+        "shop": repeat_text(cells.n),
         "order_id": order_id,
         "line_id": line_id,
         "sku": sku,
@@ -181,9 +178,9 @@ def read_items(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
         "status_text": cells.text("订单状态"),
     }
     if refund_text is not None:
-        norm = _word_key(refund_text).map(
-            {_word_key(pd.Series([k])).iloc[0]: v for k, v in REFUND_STATUS.items()}
-        ).astype("str")
+        norm = map_words(_word_key(refund_text), {
+            _word_key(pd.Series([k], dtype="str")).iloc[0]: v for k, v in REFUND_STATUS.items()
+        })
         norm = norm.where(refund_text.notna(), "none")
         unknown = refund_text.notna() & norm.isna()
         if unknown.any():

@@ -7,7 +7,7 @@ import pandas as pd
 from pipeline import canonical as C
 from pipeline.formats.taobao import ORDER_STATUS as TAOBAO_STATUS
 from pipeline.formats.taobao import REFUND_STATUS, _word_key
-from pipeline.formats.values import Cells, norm_header
+from pipeline.formats.values import Cells, map_words, norm_header, positions, repeat_text
 
 DEFAULT_PLATFORM = "other"
 
@@ -122,7 +122,7 @@ def read_template(cells: Cells, layout: str) -> tuple[dict[str, pd.DataFrame], l
                     if platform is not None else DEFAULT_PLATFORM)
         shop = cells.text("shop")
         cols = {"platform": platform,
-                "shop": shop if shop is not None else pd.Series([None] * cells.n, dtype="str"),
+                "shop": shop if shop is not None else repeat_text(cells.n),
                 **cols}
     if table == "orders":
         _order_status(cells, cols, notes)
@@ -150,9 +150,9 @@ def _order_status(cells: Cells, cols: dict[str, object], notes: list[str]) -> No
         for word, (norm, cod, paid) in TAOBAO_STATUS.items()
     })
     key = _word_key(status.str.lower())
-    norm = key.map({k: v[0] for k, v in table.items()}).astype("str")
-    paid = key.map({k: v[1] for k, v in table.items()}).astype("boolean")
-    cod = key.map({k: v[2] for k, v in table.items()}).astype("boolean")
+    norm = map_words(key, {k: v[0] for k, v in table.items()})
+    paid = map_words(key, {k: v[1] for k, v in table.items()}, "boolean")
+    cod = map_words(key, {k: v[2] for k, v in table.items()}, "boolean")
     unknown = status.notna() & norm.isna()
     if unknown.any():
         notes.append("unknown status values kept as text only: "
@@ -171,7 +171,7 @@ def _order_status(cells: Cells, cols: dict[str, object], notes: list[str]) -> No
 
 def _line_extras(cells: Cells, cols: dict[str, object], notes: list[str]) -> None:
     order_id = cols["order_id"]
-    position = (order_id.groupby(order_id, sort=False, dropna=False).cumcount() + 1).astype("str")
+    position = positions(order_id)
     line_id = cols.get("line_id")
     cols["line_id"] = position if line_id is None else line_id.where(line_id.notna(), position)
     price = cols.get("unit_price")
@@ -182,7 +182,7 @@ def _line_extras(cells: Cells, cols: dict[str, object], notes: list[str]) -> Non
         words = {_word_key(pd.Series([k])).iloc[0]: v for k, v in REFUND_STATUS.items()}
         words.update({code: code for code in C.REFUND_NORM})
         words["退款中"] = "requested"
-        norm = _word_key(refund.str.lower()).map(words).astype("str")
+        norm = map_words(_word_key(refund.str.lower()), words)
         unknown = refund.notna() & norm.isna()
         if unknown.any():
             notes.append("unknown refund_status values kept as text only: "

@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.canonical import Reject
 from pipeline.formats.reading import Sheet
@@ -40,8 +42,9 @@ def norm_header(header: str) -> str:
 def clean_text(s: pd.Series) -> pd.Series:
     """Cell text without Excel's `="…"` wrapper and surrounding blanks; empty markers -> NA."""
     s = s.astype("str").str.strip()
-    wrapped = s.str.startswith('="') & s.str.endswith('"') & (s.str.len() >= 3)
-    if wrapped.any():
+    starts = s.str.startswith('="')
+    if starts.any():
+        wrapped = starts & s.str.endswith('"') & (s.str.len() >= 3)
         s = s.where(~wrapped, s.str.slice(2, -1).str.strip())
     return s.mask(s.isin(EMPTY_MARKERS))
 
@@ -59,7 +62,7 @@ def clean_id(s: pd.Series) -> pd.Series:
 
 def parse_amounts(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Money as float rounded to cents: `0元`, `¥12.50`, `1,234.00` read; blanks -> NA."""
-    values = pd.to_numeric(s, errors="coerce").astype("float64")
+    values = _to_float(s)
     left = s.notna() & values.isna()
     if left.any():
         stripped = s[left].str.replace(_MONEY_MARKS, "", regex=True)
@@ -72,6 +75,15 @@ def parse_amounts(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     bad = (s.notna() & ~blank).to_numpy() & ~(np.isfinite(arr) & (np.abs(np.nan_to_num(arr)) < AMOUNT_LIMIT))
     values[bad] = np.nan
     return values.round(2), bad
+
+
+def _to_float(s: pd.Series) -> pd.Series:
+    """Numbers from text: pyarrow's cast when every value is plain, else pandas per value."""
+    try:
+        cast = pc.cast(pa.array(s.array), pa.float64())
+        return pd.Series(cast.to_numpy(zero_copy_only=False), index=s.index, dtype="float64")
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
+        return pd.to_numeric(s, errors="coerce").astype("float64")
 
 
 def parse_ints(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -269,17 +281,29 @@ class Cells:
             if isinstance(values, pd.Series):
                 data[name] = values.reset_index(drop=True)
             else:
-                data[name] = pd.Series([values] * self.n, dtype=_scalar_dtype(values))
+                data[name] = repeat_text(self.n, values)
         frame = pd.DataFrame(data, index=pd.RangeIndex(self.n))
         frame["_row"] = self.sheet.rows.astype("int64")
         ok = ~self.bad if keep is None else (~self.bad & keep)
         return frame[ok].reset_index(drop=True)
 
 
-def _scalar_dtype(value: object) -> str:
-    return "str" if isinstance(value, str) or value is None else "object"
-
-
-def text_series(n: int, value: str | None = None) -> pd.Series:
+def repeat_text(n: int, value: str | None = None) -> pd.Series:
     """A `str` column of one repeated value (NA when None)."""
-    return pd.Series([value] * n, dtype="str")
+    if value is None:
+        return pd.Series(pa.nulls(n, pa.large_string()), dtype="str")
+    return pd.Series(pd.array([value], dtype="str").take(np.zeros(n, dtype=np.intp)))
+
+
+def positions(keys: pd.Series) -> pd.Series:
+    """Each row's position ("1", "2", …) among the rows with the same key, in file order."""
+    counts = keys.groupby(keys, sort=False, dropna=False).cumcount().to_numpy() + 1
+    return pd.Series(pc.cast(pa.array(counts), pa.large_string()), dtype="str")
+
+
+def map_words(key: pd.Series, table: dict[str, object], dtype: str = "str") -> pd.Series:
+    """`key` looked up in `table` (NA when absent), one lookup per distinct value."""
+    codes, uniques = pd.factorize(key, use_na_sentinel=True)
+    found = pd.array([table.get(u) for u in uniques] + [None], dtype=dtype)
+    codes = np.where(codes < 0, len(uniques), codes)
+    return pd.Series(found.take(codes), index=key.index)
