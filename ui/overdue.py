@@ -74,8 +74,8 @@ def display_frame(board: pd.DataFrame, language: str = "zh") -> pd.DataFrame:
         lab("col_time_left"): board["seconds_left"].map(lambda s: human_left(s, language)),
         lab("col_problems"): board["problems"].map(
             lambda ps: ", ".join(lab(f"problem_{p}") for p in ps)),
-        lab("col_buyer_message"): board["buyer_message"],
-        lab("col_courier"): board["courier"],
+        lab("col_buyer_message"): board["buyer_message"].fillna(""),
+        lab("col_courier"): board["courier"].fillna(""),
     })
 
 
