@@ -211,7 +211,12 @@ def visit(page, href: str) -> str:
     """Click a page in the sidebar navigation; wait until it has run. Its title is its label."""
     page.get_by_test_id("stSidebarNav").locator(f'a[href="{href}"]').click()
     page.wait_for_url(href)
-    page.wait_for_function(SETTLED_JS)
+    try:
+        page.wait_for_function(SETTLED_JS)
+    except Exception as exc:
+        shot(page, App(href, Path(), None, SHOTS), "timeout")  # type: ignore[arg-type]
+        main = page.get_by_test_id("stMain").inner_text()[:2000]
+        raise AssertionError(f"{href} did not settle; main area shows:\n{main}") from exc
     settled(page)
     return page.get_by_test_id("stMain").locator("h1").first.inner_text().strip()
 
@@ -309,6 +314,33 @@ def test_language_and_filters_survive_a_page_switch(page, app):
     assert label == links[1][0], "the page keeps the language chosen (中文)"
     expect(page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first
            ).to_contain_text(chosen, timeout=5_000)
+
+
+def test_processing_a_batch_on_the_queue_page_is_recorded(page, app):
+    """The desk names itself, processes the most urgent batch, and the queue shrinks by it."""
+    from playwright.sync_api import expect
+
+    open_app(page, app, timeout=FIRST_PAGE_MS)
+    queue_href = next((h for _, h in nav_links(page) if h.rstrip("/").endswith("/queue")), None)
+    if queue_href is None:
+        pytest.fail("no Queue page in the navigation: the action part of this test needs it")
+    visit(page, queue_href)
+    main = page.get_by_test_id("stMain")
+    to_process = main.get_by_test_id("stMetric").nth(1).get_by_test_id("stMetricValue")
+    before = int(to_process.inner_text().replace(",", ""))
+    name = page.locator(".st-key-actor_input input")
+    name.fill("browser-test")
+    name.press("Enter")
+    button = page.locator(".st-key-queue_process_batch button")
+    expect(button).to_be_enabled()
+    n = int(re.search(r"\d+", button.inner_text()).group())
+    assert 0 < n <= before
+    button.click()
+    expect(main.get_by_test_id("stAlertContentSuccess")).to_be_visible()
+    expect(to_process).to_have_text(f"{before - n:,}")
+    settled(page)
+    assert_no_error_shown(page, "queue after processing a batch")
+    shot(page, app, "queue_processed")
 
 
 def hostile_orders_csv() -> bytes:
