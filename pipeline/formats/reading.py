@@ -108,7 +108,7 @@ def _read_csv(file_name: str, text: str, raw: bytes) -> Sheet:
     """`text` split into records; `raw` is the same text as UTF-8 bytes, for the fast parser."""
     head = text[:65536]
     delimiter = _sniff_delimiter(head)
-    first = list(csv.reader(io.StringIO(head), delimiter=delimiter))[:2]
+    first = list(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter))[:2]
     if not first or not any(h.strip() for h in first[0]):
         raise FileRefused(f"{file_name}: no header row found")
     headers = first[0]
@@ -149,7 +149,7 @@ def _read_csv_tolerant(text: str, names: list[str], delimiter: str) -> Sheet:
     kept: list[list[str]] = []
     rows: list[int] = []
     rejects: list[Reject] = []
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     next(reader, None)
     for ordinal, record in enumerate(reader, start=2):
         if not record:
@@ -169,7 +169,7 @@ def _read_csv_tolerant(text: str, names: list[str], delimiter: str) -> Sheet:
 
 
 def _sniff_delimiter(head: str) -> str:
-    line = head.split("\n", 1)[0]
+    line = head.replace("\r", "\n").split("\n", 1)[0]
     counts = {d: line.count(d) for d in _DELIMITERS}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","

@@ -9,6 +9,8 @@ from pipeline.formats.reading import Sheet
 from pipeline.formats.values import Cells, norm_header, positions, repeat_text
 
 PLATFORM = "shopify"
+KNOWN_FINANCIAL = ("pending", "authorized", "paid", "partially_paid", "partially_refunded",
+                   "refunded", "voided", "expired")
 PAID_FINANCIAL = ("paid", "partially_paid", "partially_refunded", "refunded")
 SHIPPED_FULFILLMENT = ("fulfilled", "partial")
 COD_PATTERN = r"cash on delivery|(?:^|[^a-z])cod(?:[^a-z]|$)"   # matched on lower-case text
@@ -69,7 +71,8 @@ def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
     first = (~name.duplicated() & name.notna()).to_numpy()
 
     order_cells = _order_level(cells, name, first)
-    orders_cols = _order_columns(order_cells)
+    notes: list[str] = []
+    orders_cols = _order_columns(order_cells, notes)
     orders = order_cells.frame(orders_cols)
 
     # An order rejected for an order-level value takes its line rows with it.
@@ -81,7 +84,7 @@ def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
         cells.flag(order_dropped, name_header, "its order was rejected on its first row", name)
 
     lines = cells.frame(_line_columns(cells, name))
-    return {"orders": orders, "order_lines": lines}, []
+    return {"orders": orders, "order_lines": lines}, notes
 
 
 def _order_level(cells: Cells, name: pd.Series, first: np.ndarray) -> Cells:
@@ -107,7 +110,7 @@ def _spread(problem, first: np.ndarray):
     return full, column, reason, values
 
 
-def _order_columns(cells: Cells) -> dict[str, object]:
+def _order_columns(cells: Cells, notes: list[str]) -> dict[str, object]:
     cols: dict[str, object] = {
         "platform": PLATFORM,
         "shop": repeat_text(cells.n),
@@ -133,11 +136,11 @@ def _order_columns(cells: Cells) -> dict[str, object]:
         cols["address"] = address
     elif cells.has("Shipping Street"):
         cols["address"] = cells.text("Shipping Street")
-    cols.update(_status_columns(cells, cols))
+    cols.update(_status_columns(cells, cols, notes))
     return cols
 
 
-def _status_columns(cells: Cells, cols: dict[str, object]) -> dict[str, object]:
+def _status_columns(cells: Cells, cols: dict[str, object], notes: list[str]) -> dict[str, object]:
     out: dict[str, object] = {}
     financial = cells.text("Financial Status")
     fulfillment = cells.text("Fulfillment Status")
@@ -150,19 +153,25 @@ def _status_columns(cells: Cells, cols: dict[str, object]) -> dict[str, object]:
     if any(cells.has(h) for h in ORDER_STATUS_HEADERS):
         is_cancelled = (cancelled.notna() if cancelled is not None
                         else pd.Series(False, index=range(n)))
+        # First match wins. A cancelled order that is already refunded reads `refunded`
+        # (DESIGN §3: `refunding` is cancelled after payment and not yet refunded).
         norm = np.select(
             [
                 fin.isin(("voided", "expired")).to_numpy(),
-                is_cancelled.to_numpy(),
                 (fin == "refunded").fillna(False).to_numpy(dtype=bool),
+                is_cancelled.to_numpy(),
                 ful.isin(SHIPPED_FULFILLMENT).to_numpy(),
                 fin.isin(("paid", "partially_paid", "partially_refunded")).to_numpy(),
                 fin.isin(("pending", "authorized")).to_numpy(),
             ],
-            ["closed", "cancelled", "refunded", "shipped", "paid", "unpaid"],
+            ["closed", "refunded", "cancelled", "shipped", "paid", "unpaid"],
             default=None,
         )
         out["status_norm"] = pd.Series(norm, dtype="str")
+        unknown = financial.notna() & ~fin.isin(KNOWN_FINANCIAL) if financial is not None else None
+        if unknown is not None and unknown.any():
+            notes.append("unknown Financial Status values: "
+                         + ", ".join(sorted(financial[unknown].unique())[:10]))
         texts = [s for s in (financial, fulfillment) if s is not None]
         text = texts[0]
         for extra in texts[1:]:

@@ -135,6 +135,14 @@ def parse_times(s: pd.Series, source_tz: str, tz: str) -> tuple[pd.Series, np.nd
             local[left] = _excel_serials(text[left])
             left = left & local.isna()
         if left.any():
+            # 2017年7月8日 10:00, as a Chinese-locale spreadsheet writes it
+            written = (text[left].str.replace("[年月]", "-", regex=True)
+                       .str.replace("日", "", regex=False).str.strip())
+            for fmt in TIME_FORMATS[:3]:
+                local[left] = pd.to_datetime(written[left[left].index], format=fmt,
+                                             errors="coerce").astype("datetime64[us]")
+                left = left & local.isna()
+        if left.any():
             iso = text[left].str.match(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}").fillna(False).astype(bool)
             if iso.any():
                 idx = iso[iso].index
