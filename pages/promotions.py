@@ -74,7 +74,10 @@ if periods.empty:
         period_editor()
     st.stop()
 
-name = st.selectbox(t("promo_period"), periods["name"].tolist(), key="promo_period")
+names = periods["name"].tolist()
+current = query(promo.default_period, as_of)
+name = st.selectbox(t("promo_period"), names, key="promo_period",
+                    index=names.index(current[0]) if current else 0)
 w = query(promo.window, name, as_of)
 st.caption(f"{t('promo_window')}: {w.start:%Y-%m-%d %H:%M} – {w.end:%Y-%m-%d %H:%M}"
            + (f" ({t('promo_running')})" if w.end == as_of else "")

@@ -88,6 +88,25 @@ def periods(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+def default_period(con: duckdb.DuckDBPyConnection, as_of: datetime
+                   ) -> tuple[str, datetime, datetime] | None:
+    """The period running at `as_of` (its end cut at `as_of`), else the last one that ended."""
+    rows = con.execute(
+        """
+        select name, start_at, end_at
+        from promotions
+        where start_at < ?
+        order by (end_at > ?) desc, end_at desc, name
+        limit 1
+        """,
+        [as_of, as_of],
+    ).fetchall()
+    if not rows:
+        return None
+    name, start, end = rows[0]
+    return name, start, min(end, as_of)
+
+
 def window(con: duckdb.DuckDBPyConnection, name: str, as_of: datetime | None = None) -> Window:
     """The period `name` (cut at `as_of` if it is still running) and its baseline."""
     rows = con.execute("select start_at, end_at from promotions where name = ?", [name]).fetchall()

@@ -15,7 +15,7 @@ import pandas as pd
 
 from pipeline import allocation
 from pipeline.filters import Filters
-from pipeline.promo import window
+from pipeline.promo import default_period, window
 from pipeline.store import sql
 
 SHORT_COLUMNS = ["kind", "sku", "name", "demand", "available", "shortfall", "orders_blocked",
@@ -29,21 +29,8 @@ def has_stock(con: duckdb.DuckDBPyConnection) -> bool:
 
 def reference_promotion(con: duckdb.DuckDBPyConnection, as_of: datetime
                         ) -> tuple[str, datetime, datetime] | None:
-    """The promotion running at `as_of` (cut at `as_of`), else the last one ended; None if none."""
-    rows = con.execute(
-        """
-        select name, start_at, end_at
-        from promotions
-        where start_at < ?
-        order by (end_at > ?) desc, end_at desc, name
-        limit 1
-        """,
-        [as_of, as_of],
-    ).fetchall()
-    if not rows:
-        return None
-    name, start, end = rows[0]
-    return name, start, min(end, as_of)
+    """The promotion whose rate days of cover use: `promo.default_period`."""
+    return default_period(con, as_of)
 
 
 def stock_status(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFrame:
@@ -77,9 +64,10 @@ def bundle_buildable(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def short_skus(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """SKUs the waiting orders need more of than is available, with the orders each blocks.
 
-    `kind` is `sku` for a stocked SKU (bundles exploded) and `bundle` for a bundle sold that
-    contains a short component: its `available` is how many the stock can build, its
-    `limiting_component` the short component that builds the fewest.
+    `kind` is `sku` for a stocked SKU (bundles exploded) and `bundle` for a bundle in waiting
+    orders that contains a short component and is itself short or blocks orders: its
+    `available` is how many the stock can build, its `limiting_component` the short component
+    that builds the fewest.
     `blocked_orders` lists the order ids not covered because of it, in payment order.
     """
     short = allocation.out_of_stock_skus(con)
@@ -134,7 +122,7 @@ def _short_bundles(con: duckdb.DuckDBPyConnection, short: pd.DataFrame, blocked:
     out["shortfall"] = (out["demand"] - out["available"]).clip(lower=0).astype("int64")
     out["orders_blocked"] = out["sku"].map(counts).fillna(0).astype("int64")
     out["blocked_orders"] = out["sku"].map(orders).fillna("")
-    return out
+    return out[(out["shortfall"] > 0) | (out["orders_blocked"] > 0)]
 
 
 def component_demand(con: duckdb.DuckDBPyConnection, f: Filters, name: str,

@@ -307,3 +307,17 @@ def test_order_type_bar_and_units_bar(period):
     top = promo.top_skus(period.cursor(), ALL, "P")
     units = units_bar(top).data[0]
     assert list(units.y) == ["A 面霜", "SET1 套装"] and list(units.x) == [3, 2]
+
+
+def test_default_period_is_the_running_one_else_the_last_ended(store):
+    load_tables(store, promotions=[
+        {"name": "618", "start_at": "2026-06-18", "end_at": "2026-06-19"},
+        {"name": "双11", "start_at": "2026-11-11", "end_at": "2026-11-12"},
+        {"name": "双12", "start_at": "2026-12-12", "end_at": "2026-12-13"},
+    ])
+    con = store.cursor()
+    assert promo.default_period(con, datetime(2026, 11, 11, 9))[0] == "双11"
+    assert promo.default_period(con, datetime(2026, 11, 11, 9))[2] == datetime(2026, 11, 11, 9)
+    assert promo.default_period(con, datetime(2026, 12, 1))[0] == "双11"
+    assert promo.default_period(con, datetime(2026, 7, 1))[0] == "618"
+    assert promo.default_period(con, datetime(2026, 1, 1)) is None

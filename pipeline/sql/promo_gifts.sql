@@ -21,18 +21,18 @@ gifts as (
     select
         coalesce(sku, title) as sku,
         max(title) as name,
-        sum(units) as units,
+        sum(units)::bigint as units,
         count(distinct (platform, shop, order_id)) as orders
     from gift_lines
     group by all
 ),
 
 on_hand as (
-    select sku, sum(coalesce(available, 0)) as available from stock group by sku
+    select sku, sum(coalesce(available, 0))::bigint as available from stock group by sku
 ),
 
 open_demand as (
-    select e.sku, sum(e.quantity) as open_demand
+    select e.sku, sum(e.quantity)::bigint as open_demand
     from exploded_lines() as e
     join order_state as s using (platform, shop, order_id)
     where s.waiting_to_ship

@@ -28,7 +28,7 @@ ranked as (
     select
         coalesce(sku, title) as sku,
         max(title) as name,
-        sum(units) as units,
+        sum(units)::bigint as units,
         count(distinct (platform, shop, order_id)) as orders
     from bundle_lines
     group by all

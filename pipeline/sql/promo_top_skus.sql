@@ -39,7 +39,7 @@ names as (
 ),
 
 ranked as (
-    select sku, sum(units) as units, count(distinct (platform, shop, order_id)) as orders
+    select sku, sum(units)::bigint as units, count(distinct (platform, shop, order_id)) as orders
     from (select * from as_sold union all select * from as_components)
     where sku is not null
     group by sku
