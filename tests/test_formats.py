@@ -731,3 +731,25 @@ def test_desk_time_zone_other_than_shanghai():
     shop = read_export("o.csv", (SHOPIFY / "orders_export.masked.csv").read_bytes(),
                        timezone="America/New_York")
     assert shop.frames["orders"].created_at.iloc[0] == pd.Timestamp("2026-04-05 13:06:21")
+
+
+def test_samples_import_through_the_store(tmp_path):
+    """The frames meet the store's contract: cast, keyed and upserted without loss."""
+    from pipeline.store import Store, import_bytes
+
+    store = Store(tmp_path / "formats.duckdb")
+    try:
+        for path in [TAOBAO / "ExportOrderList201707080100.masked.gbk.csv",
+                     TAOBAO / "ExportOrderDetailList201707080100.gbk.csv",
+                     SHOPIFY / "orders_export_10.masked.csv"]:
+            result = import_bytes(store, path.name, path.read_bytes())
+            assert result.status == "imported", result.message
+        con = store.cursor()
+        ids = con.execute(
+            "select order_id from orders where platform = 'taobao' order by order_id"
+        ).fetchall()
+        assert [i for (i,) in ids] == sorted(TAOBAO_ORDER_IDS)
+        assert con.execute(
+            "select count(*) from orders where platform = 'shopify'").fetchone() == (50,)
+    finally:
+        store.close()

@@ -122,7 +122,8 @@ def _show(headers: list[str], limit: int = 30) -> str:
 
 def _known() -> str:
     return "; ".join(
-        f"{layout} ({', '.join(group[0] for group in REQUIRED[layout])})" for layout in LAYOUTS
+        f"{layout} ({', '.join('/'.join(group) for group in REQUIRED[layout])})"
+        for layout in LAYOUTS
     )
 
 

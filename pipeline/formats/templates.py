@@ -63,8 +63,8 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "promotions": {
         "name":     ("活动名称",),
-        "start_at": ("start", "开始时间"),
-        "end_at":   ("end", "结束时间"),
+        "start_at": ("开始时间",),
+        "end_at":   ("结束时间",),
     },
 }
 
@@ -83,9 +83,14 @@ _KEYS = {"order_id", "line_id"}
 _IDS = {"sku", "component_sku", "bundle_sku", "tracking_no", "phone"}
 
 
+# The header a template documents where it differs from the canonical column name.
+DOCUMENTED = {"start_at": "start", "end_at": "end"}
+
+
 def aliases(table: str, column: str) -> tuple[str, ...]:
-    """Every header accepted for `column` of `table`'s template."""
-    return (column, *ALIASES.get(table, {}).get(column, ()))
+    """Every header accepted for `column` of `table`'s template, the documented one first."""
+    names = (DOCUMENTED.get(column, column), column, *ALIASES.get(table, {}).get(column, ()))
+    return tuple(dict.fromkeys(names))
 
 
 def required_headers(layout: str) -> list[tuple[str, ...]]:
