@@ -17,6 +17,17 @@ ORDER_COLUMNS = ["rank", "order_id", "shop", "deadline", "hours_left", "due", "s
 HELD_COLUMNS = ["order_id", "shop", "problems", "reason", "deadline", "hours_left", "sku_set"]
 HEADERS = {c: f"q_col_{c}" for c in ORDER_COLUMNS + BATCH_COLUMNS + HELD_COLUMNS}
 
+
+
+def labelled(frame):
+    """Problem codes and due statuses in the page's language."""
+    return frame.assign(
+        problems=frame["problems"].map(
+            lambda s: ", ".join(t("problem_" + p) for p in s.split(", ")) if isinstance(s, str) else s),
+        due=frame["due"].map(lambda d: t(f"q_due_{d}")),
+    )
+
+
 st.title(t("page_queue"))
 demo_banner()
 show_flash()
@@ -46,7 +57,7 @@ else:
               f"{r.orders} {t('q_col_orders')}" for r in batches.itertuples()}
     batch_id = st.selectbox(t("q_open_batch"), list(labels), format_func=labels.get,
                             key="queue_batch")
-    members = query(queue.batch_orders, f, as_of, batch_id, size)
+    members = query(queue.batch_orders, f, as_of, batch_id, size).assign(problems=None)
     keys = list(members[["platform", "shop", "order_id"]].itertuples(index=False, name=None))
     c1, c2, c3 = st.columns([1, 1, 1], vertical_alignment="bottom")
     c1.button(t("q_process_batch").format(n=len(keys)), key="queue_process_batch",
@@ -56,7 +67,7 @@ else:
     c3.button(t("q_courier_batch"), key="queue_courier_batch", disabled=not (who and courier),
               on_click=act_on, args=(keys, "courier", courier), icon=":material/local_shipping:")
     st.caption(t("q_pick_hint"))
-    picked = order_table(members, "queue_batch_orders", ORDER_COLUMNS, config)
+    picked = order_table(labelled(members), "queue_batch_orders", ORDER_COLUMNS, config)
     s1, s2, s3 = st.columns(3)
     s1.button(t("q_process_selected").format(n=len(picked)), key="queue_process_selected",
               disabled=not (who and picked), on_click=act_on, args=(picked, "process"))
@@ -72,7 +83,7 @@ if held.empty:
     st.caption(t("q_none_held"))
 else:
     st.caption(t("q_held_help"))
-    chosen = order_table(held, "queue_held", HELD_COLUMNS, config, multi=False)
+    chosen = order_table(labelled(held), "queue_held", HELD_COLUMNS, config, multi=False)
     if st.button(t("q_open_order"), key="queue_open_held", disabled=not chosen):
         open_order_dialog(*chosen[0])
 
@@ -82,7 +93,8 @@ if st.toggle(t("q_show_full_queue"), key="queue_show_full"):
     pages = max((len(full) - 1) // PAGE_ROWS + 1, 1)
     page = st.number_input(t("q_page").format(pages=pages), 1, pages, key="queue_page")
     part = full.iloc[(page - 1) * PAGE_ROWS: page * PAGE_ROWS]
-    chosen = order_table(part, "queue_full", ORDER_COLUMNS + ["problems"], config, multi=False)
+    chosen = order_table(labelled(part), "queue_full", ORDER_COLUMNS + ["problems"], config,
+                         multi=False)
     if st.button(t("q_open_order"), key="queue_open_full", disabled=not chosen):
         open_order_dialog(*chosen[0])
     download_buttons(full, f"queue_{as_of:%Y%m%d_%H%M}", key="queue_download")

@@ -470,3 +470,10 @@ LABELS.update({
     "dlg_h_undone": ("已撤销", "Undone"),
     "dlg_h_ref": ("编号", "Ref"),
 })
+
+# Work queue: due statuses
+LABELS.update({
+    "q_due_overdue": ("已超时", "overdue"),
+    "q_due_due_soon": ("即将超时", "due soon"),
+    "q_due_ok": ("正常", "on time"),
+})

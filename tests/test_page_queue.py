@@ -49,7 +49,7 @@ def test_queue_page_shows_batches_and_held_orders(db, monkeypatch):
                                                                        ["A", 4, 4]]
     assert at.selectbox(key="queue_batch").value == batches["batch_id"][0]
     held = [d.value for d in at.dataframe if "reason" in d.value.columns][0]
-    assert held[["order_id", "reason"]].values.tolist() == [["a5", "manual: 买家要求改颜色"]]
+    assert held[["order_id", "reason"]].values.tolist() == [["a5", "买家要求改颜色"]]
 
 
 def test_processing_a_batch_changes_the_counts(db, monkeypatch):

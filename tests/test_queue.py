@@ -155,7 +155,7 @@ def test_problem_orders_are_held_out_of_batches_with_the_reason(shelf):
     con = shelf.cursor()
     held = Q.held_orders(con, ALL, AS_OF)
     assert rows(held, ["order_id", "problems", "reason"]) == [
-        ["a2", "manual", "manual: 买家要求改颜色"]]
+        ["a2", "manual", "买家要求改颜色"]]
     b = Q.batches(con, ALL, AS_OF, max_size=2)
     assert b.loc[b["courier"] == "SF", "orders"].tolist() == [2, 2]
     all_members = Q.batch_members(con, ALL, AS_OF, max_size=2)

@@ -45,7 +45,7 @@ held as (
         shop,
         order_id,
         string_agg(problem, ', ' order by problem) as problems,
-        string_agg(problem || ': ' || coalesce(reason, ''), '; ' order by problem) as reason,
+        string_agg(nullif(trim(reason), ''), '; ' order by problem) as reason,
         min(since) as held_since
     from queue_marks
     group by all
