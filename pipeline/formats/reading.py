@@ -52,7 +52,8 @@ def read_sheet(file_name: str, data: bytes, accept: Callable[[list[str]], bool])
         raw = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     else:
         raw = text.encode("utf-8")
-    sheet = _read_csv(file_name, text, raw)
+    del text  # the UTF-8 bytes are all the parser needs; big files keep one copy
+    sheet = _read_csv(file_name, raw)
     sheet.notes[:0] = notes
     return sheet
 
@@ -104,9 +105,9 @@ def _decode_as(file_name: str, data: bytes, encoding: str, label: str) -> tuple[
         ]
 
 
-def _read_csv(file_name: str, text: str, raw: bytes) -> Sheet:
-    """`text` split into records; `raw` is the same text as UTF-8 bytes, for the fast parser."""
-    head = text[:65536]
+def _read_csv(file_name: str, raw: bytes) -> Sheet:
+    """UTF-8 text split into records: pyarrow's parser, or the tolerant one for ragged files."""
+    head = raw[:65536].decode("utf-8", errors="ignore")
     delimiter = _sniff_delimiter(head)
     first = list(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter))[:2]
     if not first or not any(h.strip() for h in first[0]):
@@ -118,7 +119,7 @@ def _read_csv(file_name: str, text: str, raw: bytes) -> Sheet:
     header_line = raw[:line_end].decode("utf-8", errors="replace")
     if next(csv.reader([header_line], delimiter=delimiter), []) != headers:
         # a header with a line break inside a quoted name: only the slow path knows
-        return _drop_blank_records(_read_csv_tolerant(text, names, delimiter))
+        return _drop_blank_records(_read_csv_tolerant(raw.decode("utf-8"), names, delimiter))
     body_start = line_end + (2 if raw[line_end:line_end + 2] == b"\r\n" else 1)
     # Taobao's item report ends every data line with one more (empty) field than its header.
     extra = len(first) > 1 and len(first[1]) == len(headers) + 1 and first[1][-1] == ""
@@ -135,7 +136,7 @@ def _read_csv(file_name: str, text: str, raw: bytes) -> Sheet:
             ),
         )
     except (pa.ArrowInvalid, ValueError):
-        return _drop_blank_records(_read_csv_tolerant(text, names, delimiter))
+        return _drop_blank_records(_read_csv_tolerant(raw.decode("utf-8"), names, delimiter))
     cells = pd.DataFrame(
         {name: pd.Series(table.column(i), dtype="str") for i, name in enumerate(names)},
         index=pd.RangeIndex(table.num_rows),
