@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 
@@ -24,13 +25,18 @@ def get_settings(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     return {k: json.loads(stored[k]) if k in stored else v for k, v in DEFAULTS.items()}
 
 
+def local_now(con: duckdb.DuckDBPyConnection) -> datetime:
+    """The current moment as a naive time in the desk's time zone (how all times are stored)."""
+    return datetime.now(ZoneInfo(get_settings(con)["timezone"])).replace(tzinfo=None)
+
+
 def save_setting(cur: duckdb.DuckDBPyConnection, key: str, value: Any, by: str) -> None:
     """Store one setting; call inside `Store.write()`."""
     if key not in DEFAULTS:
         raise KeyError(f"unknown setting {key!r}")
     cur.execute(
         "insert or replace into settings (key, value, updated_at, updated_by) values (?, ?, ?, ?)",
-        [key, json.dumps(value), datetime.now(), by],
+        [key, json.dumps(value), local_now(cur), by],
     )
 
 

@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
 
 from pipeline import canonical as C
-from pipeline.settings import get_settings
+from pipeline.settings import get_settings, local_now
 
 ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -116,8 +115,7 @@ class Store:
 
     def now(self) -> datetime:
         """The current moment as a naive time in the desk's time zone."""
-        tz = ZoneInfo(self.settings()["timezone"])
-        return datetime.now(tz).replace(tzinfo=None)
+        return local_now(self.cursor())
 
 
 def refresh_states(cur: duckdb.DuckDBPyConnection, keys: pd.DataFrame | None = None) -> None:
@@ -235,7 +233,7 @@ def apply_parsed(
         cur.execute(
             "insert into imports values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [import_id, file_name, digest, parsed.layout, parsed.rows_read, imported,
-             rejected_rows, datetime.now(), by, "; ".join(parsed.notes) or None],
+             rejected_rows, local_now(cur), by, "; ".join(parsed.notes) or None],
         )
         if rejects:
             cur.executemany(
@@ -391,7 +389,7 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, imp
         f"on conflict ({', '.join(keys)}) do "
         + (f"update set {', '.join(updates)}" if updates else "nothing")
     )
-    params = {"import_id": import_id, "now": datetime.now()}
+    params = {"import_id": import_id, "now": local_now(cur)}
     cur.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
     cur.unregister("stage")
 
