@@ -16,6 +16,7 @@ The rules, judged on what the platform gives:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pandas as pd
 
@@ -76,7 +77,12 @@ def split_chinese(address: str) -> tuple[str, str, str, str]:
 
 def vague_reason(province: object, city: object, district: object, address: object) -> str | None:
     """Why the address is too vague to assign a courier (one of REASONS), or None when fine."""
-    prov, cty, dist, addr = (_clean(v) for v in (province, city, district, address))
+    return _judge(*(_clean(v) for v in (province, city, district, address)))
+
+
+@lru_cache(maxsize=200_000)
+def _judge(prov: str, cty: str, dist: str, addr: str) -> str | None:
+    """`vague_reason` on cleaned text; remembered, as the same addresses come back all day."""
     given = [v for v in (prov, cty, dist, addr) if v]
     if not given:
         return None

@@ -78,8 +78,12 @@ def classify(rows: pd.DataFrame, as_of: datetime, due_soon_hours: float) -> pd.D
 
 def sla_counts(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
     """Per rule of §4 (every rule, zeros included): orders `overdue` and `due_soon`."""
-    o = sla_orders(con, f, as_of)
-    counts = o.groupby(["rule", "status"]).size()
+    return counts_of(sla_orders(con, f, as_of))
+
+
+def counts_of(rows: pd.DataFrame) -> pd.DataFrame:
+    """`sla_counts` of rows already evaluated (from `sla_orders` or `sla_board`)."""
+    counts = rows.groupby(["rule", "status"]).size()
     return pd.DataFrame({
         "rule": list(RULES),
         "overdue": [int(counts.get((r, "overdue"), 0)) for r in RULES],

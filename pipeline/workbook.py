@@ -19,7 +19,7 @@ from pipeline.filters import ALL
 from pipeline.kpis import KPIS, day_kpis, state_counts
 from pipeline.labels import label
 from pipeline.problems import open_problems
-from pipeline.sla import sla_board, sla_counts
+from pipeline.sla import counts_of, sla_board
 
 LANG = "zh"
 LIST_COLUMNS = ["order_id", "platform", "shop", "state", "rule", "deadline", "hours_left",
@@ -51,8 +51,8 @@ def state_sheet(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return _headers(s)
 
 
-def rules_sheet(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFrame:
-    c = sla_counts(con, ALL, as_of)
+def rules_sheet(board: pd.DataFrame) -> pd.DataFrame:
+    c = counts_of(board)
     return _headers(c.assign(rule=c["rule"].map(lambda r: label(f"rule_{r}", LANG))))
 
 
@@ -83,7 +83,7 @@ def workbook_sheets(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str
     sheets = {
         label("sheet_kpis", LANG): kpi_sheet(con, as_of),
         label("sheet_states", LANG): state_sheet(con),
-        label("sheet_rules", LANG): rules_sheet(con, as_of),
+        label("sheet_rules", LANG): rules_sheet(board),
         label("sheet_overdue", LANG): order_list(board, "overdue"),
         label("sheet_due_soon", LANG): order_list(board, "due_soon"),
         label("sheet_problems", LANG): problems_sheet(con, as_of),
