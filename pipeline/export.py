@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 
@@ -35,24 +36,37 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
 def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     """One workbook, a sheet per frame; text cells stored as text (never formulas)."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.cell import WriteOnlyCell
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     for name, df in sheets.items():
         ws = wb.create_sheet(title=name[:31])
         safe = safe_frame(df)
-        ws.append([str(c) for c in safe.columns])
-        for row in safe.itertuples(index=False):
-            values = [None if _isna(v) else _plain(v) for v in row]
-            ws.append(values)
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, str):
-                    cell.data_type = TYPE_STRING
+        ws.append([_text_cell(ws, str(c), WriteOnlyCell) for c in safe.columns])
+        for row in safe.itertuples(index=False, name=None):
+            ws.append([_cell(ws, v, WriteOnlyCell) for v in row])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _text_cell(ws: object, text: str, cell_type: type) -> object:
+    """A cell that holds `text` as a string, even when it starts with '='."""
+    cell = cell_type(ws, value=_ILLEGAL.sub("\ufffd", text))
+    cell.data_type = "s"
+    return cell
+
+
+def _cell(ws: object, v: object, cell_type: type) -> object:
+    if _isna(v):
+        return None
+    v = _plain(v)
+    if isinstance(v, str):
+        return _text_cell(ws, v, cell_type)
+    return v
 
 
 def _isna(v: object) -> bool:
