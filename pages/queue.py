@@ -18,13 +18,14 @@ HELD_COLUMNS = ["order_id", "shop", "problems", "reason", "deadline", "hours_lef
 HEADERS = {c: f"q_col_{c}" for c in ORDER_COLUMNS + BATCH_COLUMNS + HELD_COLUMNS}
 
 
-
 def labelled(frame):
     """Problem codes and due statuses in the page's language."""
     return frame.assign(
         problems=frame["problems"].map(
             lambda s: ", ".join(t("problem_" + p) for p in s.split(", ")) if isinstance(s, str) else s),
         due=frame["due"].map(lambda d: t(f"q_due_{d}")),
+        state=frame["state"].map(t) if "state" in frame else None,
+        courier=frame["courier"].fillna("—"),
     )
 
 
@@ -51,7 +52,7 @@ batches = query(queue.batches, f, as_of, size)
 if batches.empty:
     st.info(t("q_no_batches"), icon=":material/task_alt:")
 else:
-    st.dataframe(batches[BATCH_COLUMNS], hide_index=True, column_config=config,
+    st.dataframe(batches[BATCH_COLUMNS].fillna({"courier": "—"}), hide_index=True, column_config=config,
                  key="queue_batches_table", height=260)
     labels = {r.batch_id: f"{r.batch_id} · {r.sku_set} · {r.courier or t('q_no_courier')} · "
               f"{r.orders} {t('q_col_orders')}" for r in batches.itertuples()}

@@ -18,6 +18,8 @@ def daily_chart(series: pd.DataFrame, names: dict[str, str]) -> go.Figure:
                              mode="lines"), secondary_y=True)
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=340,
                       legend={"orientation": "h", "y": 1.12}, hovermode="x unified")
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_yaxes(showgrid=False, secondary_y=True)
     return fig
 
 
