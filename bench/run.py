@@ -1,0 +1,513 @@
+"""Benchmark: import, page data, report and plain-pandas figures at 10k, 100k and 1M demo orders.
+
+    python bench/run.py                       # 10k, 100k, 1M orders; writes bench/RESULTS.md
+    python bench/run.py --max 5000000         # also 5M
+    python bench/run.py --sizes 2000,20000    # any sizes (a quick look)
+
+Every measurement runs in its own child process, so that its peak memory (the child's RSS
+high-water mark from wait4) is its own. Each import figure has beside it a bare DuckDB scan of
+UTF-8 copies of the same files; the state counts and the overdue list have beside them the
+same computed with plain pandas. This is a script, never a timed test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SIZES = (10_000, 100_000, 1_000_000, 5_000_000)
+END = datetime(2026, 11, 20, 12, 0)      # the demo's last moment and the "as of" of every figure
+PAGE_MODULES = ("kpis", "sla", "problems", "queue", "promo", "stock", "allocation")
+SKIP = {"workbook_sheet"}                 # not page data (the daily workbook)
+WARM_RUNS = 3
+GOALS = {"import_ratio": 3.0, "peak_gb": 2.0, "page_warm_ms": 300.0, "report_s": 3.0}
+
+
+# ---------------------------------------------------------------------------------------------
+# Children: each prints one JSON object on its last stdout line
+
+
+def child_generate(work: Path, orders: int, seed: int) -> dict:
+    from pipeline.demo import write_demo
+
+    t0 = time.perf_counter()
+    paths = write_demo(work / "demo", orders=orders, seed=seed, end=END)
+    return {"seconds": time.perf_counter() - t0, "paths": [str(p) for p in paths]}
+
+
+def child_utf8(work: Path) -> dict:
+    """UTF-8 copies of the GBK order and item reports, for the bare scan and pandas."""
+    out = {}
+    for name in ("taobao_orders.csv", "taobao_items.csv"):
+        src, dst = work / "demo" / name, work / "utf8" / name
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        with open(src, encoding="gb18030", newline="") as fi, \
+                open(dst, "w", encoding="utf-8", newline="") as fo:
+            while chunk := fi.read(1 << 22):
+                fo.write(chunk)
+        out[name] = str(dst)
+    return out
+
+
+def child_scan(work: Path, name: str) -> dict:
+    """A bare DuckDB scan of one UTF-8 copy: every column as text, every row counted."""
+    import duckdb
+
+    con = duckdb.connect()
+    path = str(work / "utf8" / name)
+    t0 = time.perf_counter()
+    rows = con.execute(
+        "select count(*) from read_csv($p, all_varchar = true, header = true)", {"p": path}
+    ).fetchall()[0][0]
+    return {"seconds": time.perf_counter() - t0, "rows": rows}
+
+
+def child_import_one(work: Path, name: str) -> dict:
+    """One report into the store the previous step left (so each has its own peak memory)."""
+    from pipeline.store import Store, import_path
+
+    db = work / "store.duckdb"
+    if name == "taobao_orders.csv":
+        for p in (db, db.with_suffix(".duckdb.wal")):
+            p.unlink(missing_ok=True)
+    store = Store(db)
+    t0 = time.perf_counter()
+    r = import_path(store, work / "demo" / name, by="bench")
+    seconds = time.perf_counter() - t0
+    store.close()
+    return {"seconds": seconds, "status": r.status, "rows_read": r.rows_read,
+            "rows_imported": r.rows_imported, "rows_rejected": r.rows_rejected,
+            "message": r.message[:300]}
+
+
+def page_functions() -> list[tuple[str, Callable]]:
+    """The public `(con, …)` functions of the topic modules that exist."""
+    found = []
+    for mod_name in PAGE_MODULES:
+        try:
+            mod = import_module(f"pipeline.{mod_name}")
+        except ImportError:
+            continue
+        for name, fn in inspect.getmembers(mod, inspect.isfunction):
+            if fn.__module__ != mod.__name__ or name.startswith("_") or name in SKIP:
+                continue
+            if name.endswith("_section"):
+                continue  # report sections: timed through `report`
+            params = list(inspect.signature(fn).parameters)
+            if params and params[0] == "con":
+                found.append((f"{mod_name}.{name}", fn))
+    return found
+
+
+def _context(con: Any) -> dict[str, Any]:
+    """Values for the parameters page functions take, from the store itself."""
+    from pipeline.filters import ALL
+
+    ctx: dict[str, Any] = {"f": ALL, "as_of": END}
+    try:
+        from pipeline.kpis import latest_day
+
+        ctx["day"] = latest_day(con, ALL)
+    except Exception:
+        ctx["day"] = END.date()
+    try:
+        from pipeline.promo import default_period
+
+        period = default_period(con, END)
+        ctx["name"] = period[0] if period else None
+    except Exception:
+        pass
+    try:
+        from pipeline.queue import batches
+
+        b = batches(con, ALL, END)
+        if len(b):
+            ctx["batch_id"] = b["batch_id"].iloc[0]
+    except Exception:
+        pass
+    row = con.execute("select platform, shop, order_id from order_state "
+                      "where state = 'paid_unprocessed' order by order_id limit 1").fetchall()
+    if row:
+        ctx["platform"], ctx["shop"], ctx["order_id"] = row[0]
+    return {k: v for k, v in ctx.items() if v is not None}
+
+
+def child_pages(work: Path) -> dict:
+    """Every page data function: the first call in a fresh process (cold), then warm."""
+    from pipeline.store import Store
+
+    store = Store(work / "store.duckdb")
+    out: dict[str, Any] = {"functions": {}, "skipped": {}}
+    t0 = time.perf_counter()
+    ctx = _context(store.cursor())
+    out["context_seconds"] = time.perf_counter() - t0
+    for label, fn in page_functions():
+        sig = inspect.signature(fn)
+        kwargs, missing = {}, []
+        for i, (pname, p) in enumerate(sig.parameters.items()):
+            if i == 0:
+                continue
+            if pname in ctx:
+                kwargs[pname] = ctx[pname]
+            elif p.default is inspect.Parameter.empty:
+                missing.append(pname)
+        if missing:
+            out["skipped"][label] = f"needs {', '.join(missing)}"
+            continue
+        times = []
+        try:
+            for _ in range(1 + WARM_RUNS):
+                con = store.cursor()
+                t = time.perf_counter()
+                result = fn(con, **kwargs)
+                times.append(time.perf_counter() - t)
+                con.close()
+        except Exception as exc:  # a failing function is reported, not fatal to the run
+            out["skipped"][label] = f"{type(exc).__name__}: {str(exc)[:200]}"
+            continue
+        rows = len(result) if hasattr(result, "__len__") else None
+        out["functions"][label] = {"cold": times[0], "warm": statistics.median(times[1:]),
+                                   "rows": rows}
+    store.close()
+    return out
+
+
+def child_pandas(work: Path) -> dict:
+    """The state counts and the overdue list (paid, not shipped, past 3 days) in plain pandas."""
+    import numpy as np
+    import pandas as pd
+
+    t0 = time.perf_counter()
+    orders = pd.read_csv(work / "utf8" / "taobao_orders.csv", dtype=str, usecols=[
+        "订单编号", "订单状态", "订单付款时间", "物流单号", "总金额", "退款金额", "发货时间",
+        "店铺名称"], keep_default_na=False)
+    items = pd.read_csv(work / "utf8" / "taobao_items.csv", dtype=str,
+                        usecols=["主订单编号", "退款状态"], keep_default_na=False)
+    load = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    oid = orders["订单编号"].str.strip('="')
+    status = orders["订单状态"]
+    paid = orders["订单付款时间"].ne("")
+    total = pd.to_numeric(orders["总金额"], errors="coerce").fillna(0)
+    refunded = pd.to_numeric(orders["退款金额"], errors="coerce").fillna(0)
+    open_refund = items.loc[items["退款状态"].str.startswith(("买家已经申请", "卖家已经同意",
+                                                          "买家已经退货")), "主订单编号"]
+    refunding = oid.isin(set(open_refund.str.strip('="')))
+    state = np.select(
+        [refunding,
+         (refunded > 0) & (refunded >= total),
+         status.str.startswith("交易关闭") & ~paid,
+         status.str.startswith("交易关闭") & paid,
+         status.isin(["交易成功", "买家已签收", "买家已签收，回款至卖家"]),
+         status.str.startswith("卖家已发货"),
+         status.eq("买家已付款，等待卖家发货") & orders["物流单号"].ne(""),
+         status.eq("买家已付款，等待卖家发货"),
+         status.eq("买家已确认，等待卖家发货")],
+        ["refunding", "refunded", "closed", "refunded", "completed", "shipped",
+         "paid_processed", "paid_unprocessed", "confirmed_unpaid"],
+        default="unconfirmed_unpaid")
+    counts = pd.Series(state).value_counts()
+    state_seconds = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    paid_at = pd.to_datetime(orders["订单付款时间"], errors="coerce")
+    waiting = status.eq("买家已付款，等待卖家发货") & ~refunding
+    deadline = paid_at + pd.Timedelta(days=3)
+    overdue = orders.loc[waiting & (deadline < pd.Timestamp(END)), ["订单编号", "店铺名称"]].assign(
+        deadline=deadline[waiting & (deadline < pd.Timestamp(END))],
+        hours_late=(pd.Timestamp(END) - deadline) / pd.Timedelta(hours=1),
+    ).sort_values("deadline")
+    overdue_seconds = time.perf_counter() - t0
+    return {"load": load, "state_counts": state_seconds, "overdue": overdue_seconds,
+            "states": {k: int(v) for k, v in counts.items()}, "overdue_rows": len(overdue)}
+
+
+CHILDREN = {"generate": child_generate, "utf8": child_utf8, "scan": child_scan,
+            "import_one": child_import_one, "pages": child_pages, "pandas": child_pandas}
+
+
+# ---------------------------------------------------------------------------------------------
+# The parent: run children, keep their peak memory, write the table
+
+
+def run_child(*args: str) -> tuple[dict, float, float]:
+    """(result, wall seconds, peak RSS in MB) of `python bench/run.py --child …`."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", *args]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"child {args} failed with {proc.returncode}:\n{out[-3000:]}")
+    return json.loads(out.strip().splitlines()[-1]), wall, usage.ru_maxrss / 1024
+
+
+def measure(n: int, seed: int, base: Path, log: Callable[[str], None]) -> dict:
+    work = base / f"n{n}"
+    work.mkdir(parents=True, exist_ok=True)
+    res: dict[str, Any] = {"orders": n}
+    stamp = work / "demo" / f".done-{seed}-{END:%Y%m%d%H%M}"
+    if not stamp.exists():
+        log(f"[{n}] writing demo exports")
+        gen, _, _ = run_child("generate", str(work), str(n), str(seed))
+        res["generate_seconds"] = gen["seconds"]
+        stamp.touch()
+        (work / "utf8").mkdir(exist_ok=True)
+        run_child("utf8", str(work))
+    sizes = {p.name: p.stat().st_size for p in (work / "demo").glob("*.csv")}
+    res["file_mb"] = {k: v / 2**20 for k, v in sizes.items()}
+
+    res["scan"], res["import"] = {}, {}
+    for name in ("taobao_orders.csv", "taobao_items.csv"):
+        log(f"[{n}] bare scan {name}")
+        scan, _, scan_peak = run_child("scan", str(work), name)
+        res["scan"][name] = {**scan, "peak_mb": scan_peak}
+    for name in ("taobao_orders.csv", "taobao_items.csv", "stock.csv", "bundles.csv",
+                 "promotions.csv"):
+        log(f"[{n}] import {name}")
+        imp, wall, peak = run_child("import_one", str(work), name)
+        res["import"][name] = {**imp, "wall": wall, "peak_mb": peak}
+        log(f"[{n}]   {imp['seconds']:.1f}s, {peak:.0f} MB, {imp['status']}")
+    db = work / "store.duckdb"
+    res["store_mb"] = db.stat().st_size / 2**20
+
+    log(f"[{n}] page data")
+    pages, _, pages_peak = run_child("pages", str(work))
+    res["pages"] = {**pages, "peak_mb": pages_peak}
+
+    log(f"[{n}] report --json")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "--db", str(db), "report",
+                             "--json", "--as-of", f"{END:%Y-%m-%d %H:%M}"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out = proc.stdout.read()
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    res["report"] = {"seconds": time.perf_counter() - t0, "peak_mb": usage.ru_maxrss / 1024,
+                     "ok": os.waitstatus_to_exitcode(status) == 0}
+    if res["report"]["ok"]:
+        rep = json.loads(out)
+        res["report"]["states"] = rep.get("states")
+        res["report"]["overdue"] = rep.get("overdue")
+    else:
+        res["report"]["error"] = err[-500:]
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import pipeline.cli"], cwd=ROOT, check=True)
+    res["report"]["python_startup_seconds"] = time.perf_counter() - t0
+
+    log(f"[{n}] plain pandas")
+    pdres, _, pd_peak = run_child("pandas", str(work))
+    res["pandas"] = {**pdres, "peak_mb": pd_peak}
+    return res
+
+
+# ---------------------------------------------------------------------------------------------
+# The Markdown
+
+
+def machine() -> dict[str, str]:
+    import duckdb
+    import pandas
+    import streamlit
+
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.processor() or "?")
+    mem = next((int(line.split()[1]) / 2**20 for line in
+                Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), 0)
+    return {"cores": str(os.cpu_count()), "memory": f"{mem:.1f} GB", "cpu": cpu,
+            "python": platform.python_version(), "duckdb": duckdb.__version__,
+            "pandas": pandas.__version__, "streamlit": streamlit.__version__,
+            "date": date.today().isoformat(), "os": platform.platform()}
+
+
+def _fmt_n(n: int) -> str:
+    return f"{n // 1_000_000}M" if n >= 1_000_000 and n % 1_000_000 == 0 else f"{n // 1000}k"
+
+
+def markdown(results: list[dict], info: dict[str, str], findings: str = "") -> str:
+    L: list[str] = []
+    L.append("# Benchmark results\n")
+    L.append("Produced by `python bench/run.py` (`make bench`). Demo data of "
+             "`pipeline.demo.write_demo` (about 2.5 lines per order), every figure as of "
+             f"{END:%Y-%m-%d %H:%M}. Each measurement runs in its own process; peak memory is "
+             "that process's RSS high-water mark.\n")
+    L.append(f"- Machine: {info['cores']} cores, {info['memory']} memory, {info['cpu']}")
+    L.append(f"- Versions: Python {info['python']}, DuckDB {info['duckdb']}, pandas "
+             f"{info['pandas']}, Streamlit {info['streamlit']} ({info['os']})")
+    L.append(f"- Date: {info['date']}\n")
+
+    L.append("## Import (GBK order and item reports through `pipeline.store.import_path`)\n")
+    L.append("| orders | file | MB | rows | seconds | rows/s | peak memory | bare scan s "
+             "| × bare scan |")
+    L.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        for name in ("taobao_orders.csv", "taobao_items.csv"):
+            imp, scan = r["import"][name], r["scan"][name]
+            ratio = imp["seconds"] / scan["seconds"] if scan["seconds"] else float("nan")
+            L.append(f"| {_fmt_n(r['orders'])} | {name} | {r['file_mb'][name]:.0f} | "
+                     f"{imp['rows_read']:,} | {imp['seconds']:.2f} | "
+                     f"{imp['rows_read'] / imp['seconds']:,.0f} | {imp['peak_mb']:,.0f} MB | "
+                     f"{scan['seconds']:.2f} | {ratio:.1f}× |")
+    L.append("")
+    L.append("Statuses: " + "; ".join(
+        f"{_fmt_n(r['orders'])}: " + ", ".join(
+            f"{k.split('.')[0]} {v['status']} ({v['rows_imported']:,}/{v['rows_read']:,})"
+            for k, v in r["import"].items()) for r in results) + "\n")
+
+    names = sorted({k for r in results for k in r["pages"]["functions"]})
+    L.append("## Page data (warm ms, cold ms in brackets; all shops, whole period)\n")
+    L.append("| function | " + " | ".join(_fmt_n(r["orders"]) for r in results) + " |")
+    L.append("|---|" + "---:|" * len(results))
+    for name in names:
+        cells = []
+        for r in results:
+            f = r["pages"]["functions"].get(name)
+            if not f:
+                cells.append("—")
+                continue
+            mark = " ⚠" if f["warm"] * 1000 > GOALS["page_warm_ms"] else ""
+            cells.append(f"{f['warm'] * 1000:,.0f} ({f['cold'] * 1000:,.0f}){mark}")
+        L.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    skipped = {k: v for r in results for k, v in r["pages"]["skipped"].items()}
+    if skipped:
+        L.append("\nNot timed: " + "; ".join(f"`{k}` ({v})" for k, v in sorted(skipped.items())))
+    L.append("")
+
+    L.append("## `python -m pipeline report --json` and plain pandas\n")
+    L.append("| orders | report s | report peak | pandas load s | pandas state counts s "
+             "| DuckDB `kpis.state_counts` s | pandas overdue s | DuckDB `sla.sla_orders` s "
+             "| pandas peak | store MB |")
+    L.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        fns = r["pages"]["functions"]
+        sc = fns.get("kpis.state_counts", {}).get("warm", float("nan"))
+        od = fns.get("sla.sla_orders", {}).get("warm", float("nan"))
+        rp, pdr = r["report"], r["pandas"]
+        L.append(f"| {_fmt_n(r['orders'])} | {rp['seconds']:.2f}{'' if rp['ok'] else ' (failed)'}"
+                 f" | {rp['peak_mb']:,.0f} MB | {pdr['load']:.2f} | {pdr['state_counts']:.3f} | "
+                 f"{sc:.3f} | {pdr['overdue']:.3f} | {od:.3f} | {pdr['peak_mb']:,.0f} MB | "
+                 f"{r['store_mb']:,.0f} |")
+    L.append("\nThe report's time includes starting Python and importing the pipeline ("
+             + ", ".join(f"{r['report']['python_startup_seconds']:.2f} s at "
+                         f"{_fmt_n(r['orders'])}" for r in results) + ").\n")
+
+    L.append("## Goals at the largest size\n")
+    L.extend(goal_lines(results))
+    L.append("")
+    if findings:
+        L.append("## Findings\n")
+        L.append(findings.strip() + "\n")
+    return "\n".join(L)
+
+
+def goal_lines(results: list[dict]) -> list[str]:
+    if not results:
+        return []
+    big = results[-1]
+    out = []
+    for name in ("taobao_orders.csv", "taobao_items.csv"):
+        ratio = big["import"][name]["seconds"] / big["scan"][name]["seconds"]
+        out.append(f"- import {name}: {ratio:.1f}× the bare scan (goal ≤ {GOALS['import_ratio']:.0f}×)"
+                   f" {'met' if ratio <= GOALS['import_ratio'] else 'MISSED'}")
+    peak = max(v["peak_mb"] for v in big["import"].values()) / 1024
+    out.append(f"- peak memory of an import: {peak:.2f} GB (goal ≤ {GOALS['peak_gb']:.0f} GB) "
+               f"{'met' if peak <= GOALS['peak_gb'] else 'MISSED'}")
+    slow = {k: v["warm"] * 1000 for k, v in big["pages"]["functions"].items()
+            if v["warm"] * 1000 > GOALS["page_warm_ms"]}
+    out.append(f"- page data warm ≤ {GOALS['page_warm_ms']:.0f} ms: "
+               + ("met by every function" if not slow else "MISSED by " + ", ".join(
+                   f"`{k}` {v:,.0f} ms" for k, v in sorted(slow.items(), key=lambda x: -x[1]))))
+    rep = big["report"]["seconds"]
+    out.append(f"- report: {rep:.2f} s (goal ≤ {GOALS['report_s']:.0f} s) "
+               f"{'met' if rep <= GOALS['report_s'] else 'MISSED'}")
+    if len(results) > 1:
+        small = results[0]
+        scale = big["orders"] / small["orders"]
+
+        def growth(a: float, b: float) -> str:
+            return f"{b / a:.0f}× for {scale:.0f}× the orders" if a else "?"
+
+        imp_small = sum(small["import"][n]["seconds"] for n in ("taobao_orders.csv",
+                                                                "taobao_items.csv"))
+        imp_big = sum(big["import"][n]["seconds"] for n in ("taobao_orders.csv",
+                                                            "taobao_items.csv"))
+        out.append(f"- growth from {_fmt_n(small['orders'])} to {_fmt_n(big['orders'])}: "
+                   f"import {growth(imp_small, imp_big)}, report "
+                   f"{growth(small['report']['seconds'], big['report']['seconds'])}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    p.add_argument("--sizes", help="comma-separated order counts (default 10k, 100k, 1M)")
+    p.add_argument("--max", type=int, default=1_000_000, help="largest size (5000000 adds 5M)")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--work", default=os.environ.get("ORDERDESK_BENCH_DIR", "/tmp/orderdesk-bench"),
+                   help="where demo files and stores go (kept between runs)")
+    p.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
+    p.add_argument("--findings", default=str(ROOT / "bench" / "FINDINGS.md"),
+                   help="a Markdown file whose text goes under 'Findings' (if it exists)")
+    p.add_argument("--render", metavar="RESULTS_JSON",
+                   help="only rewrite the Markdown from a results.json of an earlier run")
+    args = p.parse_args(argv)
+
+    if args.child:
+        kind, *rest = args.child
+        fn = CHILDREN[kind]
+        params = list(inspect.signature(fn).parameters.values())
+        values = [Path(v) if prm.annotation in ("Path", Path) else
+                  int(v) if prm.annotation in ("int", int) else v
+                  for prm, v in zip(params, rest, strict=True)]
+        print(json.dumps(fn(*values), default=str))
+        return 0
+
+    sizes = ([int(s) for s in args.sizes.split(",")] if args.sizes
+             else [s for s in SIZES if s <= args.max])
+    base = Path(args.work)
+    base.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    findings_path = Path(args.findings)
+    findings = findings_path.read_text(encoding="utf-8") if findings_path.exists() else ""
+    if args.render:
+        saved = json.loads(Path(args.render).read_text())
+        results, info = saved["results"], saved["machine"]
+        Path(args.out).write_text(markdown(results, info, findings), encoding="utf-8")
+        return 0
+    results: list[dict] = []
+
+    def log(msg: str) -> None:
+        print(f"{datetime.now():%H:%M:%S} {msg}", flush=True)
+
+    for n in sizes:
+        results.append(measure(n, args.seed, base, log))
+        for where in (base / "results.json", Path(args.out).with_name("results.json")):
+            where.write_text(json.dumps({"machine": info, "results": results}, indent=1,
+                                        default=str))
+        Path(args.out).write_text(markdown(results, info, findings), encoding="utf-8")
+        log(f"[{n}] written to {args.out}")
+    print(markdown(results, info, findings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
