@@ -30,7 +30,8 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
     """UTF-8 with BOM so that Excel shows Chinese headers; cells escaped."""
-    return safe_frame(df).to_csv(index=False).encode("utf-8-sig")
+    # CRLF line ends make the writer quote any cell holding a bare CR or LF.
+    return safe_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
