@@ -5,22 +5,24 @@ import streamlit as st
 from pipeline.labels import LANGS
 from ui.core import filter_options, get_store, query, t
 
-st.set_page_config(page_title="Order Desk 订单台", page_icon=":material/inventory_2:",
+st.set_page_config(page_title="Order Desk 订单台", page_icon="📦",
                    layout="wide")
 
 get_store()
-st.session_state.setdefault("lang", "zh")
 
 with st.sidebar:
-    st.segmented_control(t("language"), LANGS, key="lang", required=True,
-                         format_func=lambda x: {"zh": "中文", "en": "English"}[x])
+    st.segmented_control(t("language"), LANGS, default="zh", key="lang", required=True,
+                         format_func=lambda x: {"zh": "中文", "en": "English"}[x],
+                         persist_state="session")
     opts = query(filter_options)
     st.subheader(t("filters"))
     if opts["min"] is not None:
-        st.date_input(t("date_range"), value=(opts["min"], opts["max"]), key="f_dates")
+        st.date_input(t("date_range"), value=(opts["min"], opts["max"]), key="f_dates",
+                      persist_state="session")
     st.multiselect(t("shop"), opts["shops"], key="f_shops", placeholder=t("all"),
-                   format_func=lambda s: s or "—")
-    st.multiselect(t("platform"), opts["platforms"], key="f_platforms", placeholder=t("all"))
+                   format_func=lambda s: s or "—", persist_state="session")
+    st.multiselect(t("platform"), opts["platforms"], key="f_platforms", placeholder=t("all"),
+                   persist_state="session")
 
 pages = [
     st.Page("pages/overview.py", title=t("page_overview"), icon=":material/dashboard:",
