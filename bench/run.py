@@ -79,7 +79,8 @@ def child_scan(work: Path, name: str) -> dict:
 
 def child_import_one(work: Path, name: str) -> dict:
     """One report into the store the previous step left (so each has its own peak memory)."""
-    from pipeline.store import Store, import_path
+    from pipeline.importing import import_path
+    from pipeline.store import Store
 
     db = work / "store.duckdb"
     if name == "taobao_orders.csv":
@@ -355,7 +356,7 @@ def markdown(results: list[dict], info: dict[str, str], findings: str = "") -> s
              f"{info['pandas']}, Streamlit {info['streamlit']} ({info['os']})")
     L.append(f"- Date: {info['date']}\n")
 
-    L.append("## Import (GBK order and item reports through `pipeline.store.import_path`)\n")
+    L.append("## Import (GBK order and item reports through `pipeline.importing.import_path`)\n")
     L.append("| orders | file | MB | rows | seconds | rows/s | peak memory | bare scan s "
              "| × bare scan |")
     L.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|")

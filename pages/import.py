@@ -1,9 +1,9 @@
 """Import: several export files at once; per file its layout, rows imported and rejected."""
 
 import streamlit as st
-from pipeline.formats import TEMPLATES
 
-from pipeline.store import import_bytes, import_history, refuse_too_big
+from pipeline.formats import TEMPLATES
+from pipeline.importing import import_bytes, import_history, refuse_too_big
 from ui.core import after_write, download_buttons, get_store, query, t
 
 MAX_FILE_BYTES = 200 * 1024 * 1024

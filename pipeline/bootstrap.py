@@ -7,7 +7,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.store import ROOT, ImportResult, Store, import_path
+from pipeline.importing import ImportResult, import_path
+from pipeline.store import ROOT, Store
 
 DEMO_AUTHOR = "demo"
 

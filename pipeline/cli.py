@@ -14,7 +14,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from pipeline.store import ROOT, Store, StoreBusy, import_path
+from pipeline.importing import import_path
+from pipeline.store import ROOT, Store, StoreBusy
 
 EXIT_OK, EXIT_REJECTS, EXIT_REFUSED = 0, 1, 2
 ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", "resolve", "undo")

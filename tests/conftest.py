@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from pipeline import canonical as C
-from pipeline.store import Store, apply_parsed
+from pipeline.importing import apply_parsed
+from pipeline.store import Store
 
 SAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "samples"
 

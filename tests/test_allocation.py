@@ -8,7 +8,7 @@ import pandas as pd
 
 from pipeline import canonical as C
 from pipeline.allocation import order_coverage, out_of_stock_skus, sku_demand
-from pipeline.store import apply_parsed
+from pipeline.importing import apply_parsed
 from tests.conftest import frame, load
 
 

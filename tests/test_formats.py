@@ -735,7 +735,8 @@ def test_desk_time_zone_other_than_shanghai():
 
 def test_samples_import_through_the_store(tmp_path):
     """The frames meet the store's contract: cast, keyed and upserted without loss."""
-    from pipeline.store import Store, import_bytes
+    from pipeline.importing import import_bytes
+    from pipeline.store import Store
 
     store = Store(tmp_path / "formats.duckdb")
     try:

@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 
 from pipeline.cli import main as cli
 from pipeline.export import DANGEROUS_START, csv_bytes, xlsx_bytes
-from pipeline.store import Store, import_bytes
+from pipeline.importing import import_bytes
+from pipeline.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = ("orders", "order_lines", "stock", "bundles", "promotions", "events", "imports",

@@ -11,8 +11,8 @@ import pytest
 from pipeline import canonical as C
 from pipeline import promo
 from pipeline.filters import ALL, Filters
+from pipeline.importing import apply_parsed
 from pipeline.report import build_report
-from pipeline.store import apply_parsed
 from tests.conftest import frame, load
 
 

@@ -7,7 +7,8 @@ import hashlib
 import pytest
 
 from pipeline import canonical as C
-from pipeline.store import Store, apply_parsed
+from pipeline.importing import apply_parsed
+from pipeline.store import Store
 from tests.conftest import frame, load
 
 T0 = "2026-11-20 10:00:00"
@@ -42,7 +43,7 @@ def test_a_failure_half_way_leaves_the_store_unchanged(store):
 
 def test_the_same_file_twice_changes_nothing(store, monkeypatch):
     from pipeline import formats
-    from pipeline.store import import_bytes
+    from pipeline.importing import import_bytes
 
     good = parsed([{"order_id": "o", "created_at": T0, "status_norm": "paid", "paid_at": T0}], [])
     monkeypatch.setattr(formats, "read_export", lambda name, data, timezone: good)
