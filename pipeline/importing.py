@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from pipeline import canonical as C
@@ -77,24 +78,27 @@ def apply_parsed(
     def work(cur: duckdb.DuckDBPyConnection) -> ImportResult:
         import_id = cur.execute("select nextval('import_seq')").fetchall()[0][0]
         rejects = list(parsed.rejects)
-        touched: list[pd.DataFrame] = []
+        cur.execute("create or replace temp table touched "
+                    "(platform varchar, shop varchar, order_id varchar)")
+        touched = False
         for table in C.TABLE_COLUMNS:  # orders before lines: lines may take their shop
             frame = parsed.frames.get(table)
-            if frame is None:
+            if frame is None or frame.empty:
                 continue
-            if table in ("orders", "order_lines"):
-                frame = _resolve_shops(cur, frame)
-            frame, dup_rejects = _drop_duplicate_keys(table, frame)
-            rejects.extend(dup_rejects)
-            if frame.empty:
-                continue
-            _upsert(cur, table, frame, import_id)
-            if table == "orders":
-                _adopt_orphan_lines(cur, frame)
-            if table in ("orders", "order_lines"):
-                touched.append(frame[C.ORDER_KEY])
+            cols = _stage(cur, table, frame)
+            rejects.extend(_drop_duplicate_keys(cur, table))
+            if _count(cur, "stage"):
+                _upsert(cur, table, cols, import_id)
+                if table == "orders":
+                    _adopt_orphan_lines(cur)
+                if table in ("orders", "order_lines"):
+                    cur.execute("insert into touched select distinct platform, shop, order_id "
+                                "from stage")
+                    touched = True
+            cur.execute("drop table stage")
         if touched:
-            refresh_states(cur, pd.concat(touched, ignore_index=True))
+            _refresh_touched(cur)
+        cur.execute("drop table if exists touched")
         rejected_rows = len({r.row for r in rejects})
         imported = max(parsed.rows_read - rejected_rows, 0)
         cur.execute(
@@ -157,44 +161,111 @@ _KEYS = {
 }
 
 
-def _resolve_shops(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows without a shop take the shop of the stored order with the same id, else ''."""
-    frame = frame.copy()
-    if "shop" not in frame:
-        frame["shop"] = None
-    missing = frame["shop"].isna()
-    if not missing.any():
-        return frame
-    cur.register("shopless", frame.loc[missing, ["platform", "order_id"]].drop_duplicates())
-    known = cur.execute(
-        """
-        select o.platform, o.order_id, min(o.shop) as known_shop
-        from orders as o
-        join shopless as k using (platform, order_id)
-        group by all
-        having count(*) = 1
-        """
-    ).df()
-    cur.unregister("shopless")
-    looked_up = frame.loc[missing, ["platform", "order_id"]].merge(
-        known, on=["platform", "order_id"], how="left"
-    )["known_shop"]
-    frame.loc[missing, "shop"] = looked_up.fillna("").to_numpy()
-    return frame
+def _stage(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> list[str]:
+    """The frame as the temporary table `stage`: typed canonical columns, the file's row
+    (`_row`) and the position in the file (`_pos`); orders and lines get their shop resolved.
+    Returns the canonical columns the file gave."""
+    types = C.TABLE_COLUMNS[table]
+    shops = table in ("orders", "order_lines")
+    cols = [c for c in types if c in frame.columns or (c == "shop" and shops)]
+    missing = [k for k in _KEYS[table] if k not in cols]
+    if missing:
+        raise ValueError(f"{table} frame lacks key columns {missing}")
+    # Identifiers below come from the fixed canonical lists only, never from a file.
+    typed = ", ".join(
+        f"cast({'i.' + c if c in frame.columns else 'null'} as {types[c]}) as {c}" for c in cols
+    )
+    row = "i._row" if "_row" in frame.columns else "0"
+    cur.register("incoming", frame.assign(_pos=np.arange(len(frame), dtype=np.int64)))
+    if shops:
+        # A row without a shop takes the shop of the stored order with the same id (when
+        # exactly one shop has it), else ''.
+        cur.execute(
+            f"""
+            create or replace temp table stage as
+            with rows as (
+                select {typed}, cast({row} as integer) as _row, i._pos
+                from incoming as i
+            ),
+            shopless as (
+                select distinct platform, order_id from rows where shop is null
+            ),
+            known as (
+                select o.platform, o.order_id, min(o.shop) as known_shop
+                from orders as o
+                join shopless as k using (platform, order_id)
+                group by all
+                having count(*) = 1
+            )
+            select r.* replace (coalesce(r.shop, k.known_shop, '') as shop)
+            from rows as r
+            left join known as k
+                on r.shop is null and k.platform = r.platform and k.order_id = r.order_id
+            """  # noqa: S608
+        )
+    else:
+        cur.execute(
+            f"create or replace temp table stage as "  # noqa: S608
+            f"select {typed}, cast({row} as integer) as _row, i._pos from incoming as i"
+        )
+    cur.unregister("incoming")
+    return [c for c in cols if c in frame.columns or c == "shop"]
 
 
-def _adopt_orphan_lines(cur: duckdb.DuckDBPyConnection, orders: pd.DataFrame) -> None:
+def _count(cur: duckdb.DuckDBPyConnection, relation: str) -> int:
+    return cur.execute(f"select count(*) from {relation}").fetchall()[0][0]  # noqa: S608
+
+
+def _drop_duplicate_keys(cur: duckdb.DuckDBPyConnection, table: str) -> list[C.Reject]:
+    """Rows repeating a key already seen in the same file are rejected; the first one stands."""
+    keys = _KEYS[table]
+    key_list = ", ".join(keys)
+    cur.execute(
+        f"""
+        create or replace temp table dup_keys as
+        select {key_list} from stage group by all having count(*) > 1
+        """  # noqa: S608
+    )
+    if not _count(cur, "dup_keys"):
+        cur.execute("drop table dup_keys")
+        return []
+    dups = cur.execute(
+        f"""
+        with ranked as (
+            select
+                s._pos,
+                s._row,
+                cast(s.{keys[-1]} as varchar) as value,
+                row_number() over (partition by {key_list} order by s._pos) as n,
+                first_value(s._row) over (partition by {key_list} order by s._pos) as first_row
+            from stage as s
+            semi join dup_keys as d using ({key_list})
+        )
+        select _pos, _row, value, first_row from ranked where n > 1 order by _pos
+        """  # noqa: S608
+    ).fetchall()
+    cur.register("dup_rows", pd.DataFrame({"_pos": [d[0] for d in dups]}, dtype="int64"))
+    cur.execute("delete from stage where _pos in (select _pos from dup_rows)")
+    cur.unregister("dup_rows")
+    cur.execute("drop table dup_keys")
+    reason = f"duplicate {'/'.join(keys)} in this file (first at row {{}}); this row is ignored"
+    return [C.Reject(row, keys[-1], reason.format(first), value or "")
+            for _, row, value, first in dups]
+
+
+def _adopt_orphan_lines(cur: duckdb.DuckDBPyConnection) -> None:
     """Lines imported before their order (shop '') move under the order's shop."""
-    cur.register("adopting", orders.loc[orders["shop"] != "", C.ORDER_KEY])
+    if not _count(cur, "order_lines where shop = ''"):
+        return
     cur.execute(
         """
         delete from order_lines as l
         where l.shop = ''
           and exists (
-              select 1 from adopting as a
+              select 1 from stage as a
               join order_lines as m
                 on m.platform = a.platform and m.shop = a.shop and m.order_id = a.order_id
-              where a.platform = l.platform and a.order_id = l.order_id
+              where a.shop <> '' and a.platform = l.platform and a.order_id = l.order_id
           )
         """
     )
@@ -202,63 +273,66 @@ def _adopt_orphan_lines(cur: duckdb.DuckDBPyConnection, orders: pd.DataFrame) ->
         """
         update order_lines as l
         set shop = a.shop
-        from adopting as a
-        where l.shop = '' and a.platform = l.platform and a.order_id = l.order_id
+        from stage as a
+        where l.shop = '' and a.shop <> '' and a.platform = l.platform
+          and a.order_id = l.order_id
         """
     )
-    cur.unregister("adopting")
 
 
-def _drop_duplicate_keys(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[C.Reject]]:
-    """Rows repeating a key already seen in the same file are rejected; the first one stands."""
+def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_id: int) -> None:
+    """Write the staged rows; only the columns the file gave are updated.
+
+    Orders and lines carry no index (an index on millions of text keys costs more than the
+    import): the keys stay unique because this is their only writer, duplicates in a file are
+    dropped before, an order is updated in place and an order's lines are replaced together.
+    """
     keys = _KEYS[table]
-    dup = frame.duplicated(keys, keep="first")
-    if not dup.any():
-        return frame, []
-    first_row = frame.drop_duplicates(keys).set_index(keys)["_row"] if "_row" in frame else None
-    rejects = []
-    for _, r in frame[dup].iterrows():
-        key = tuple(r[k] for k in keys)
-        first = first_row.loc[key] if first_row is not None else "?"
-        rejects.append(C.Reject(
-            int(r.get("_row", 0)), keys[-1],
-            f"duplicate {'/'.join(keys)} in this file (first at row {first}); this row is ignored",
-            str(key[-1]),
-        ))
-    return frame[~dup], rejects
-
-
-def _upsert(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, import_id: int) -> None:
-    """Write one canonical frame; only the columns the file gave are updated."""
-    types = C.TABLE_COLUMNS[table]
-    keys = _KEYS[table]
-    cols = [c for c in types if c in frame.columns]
-    missing = [k for k in keys if k not in cols]
-    if missing:
-        raise ValueError(f"{table} frame lacks key columns {missing}")
-    cur.register("stage", frame[cols])
-    select = ", ".join(f"cast(stage.{c} as {types[c]}) as {c}" for c in cols)
+    extra_cols, extra_vals, extra_set = _bookkeeping(table)
+    params = {"import_id": import_id, "now": local_now(cur)}
+    non_keys = [c for c in cols if c not in keys]
+    insert = (
+        f"insert into {table} ({', '.join(cols + extra_cols)}) "  # noqa: S608
+        f"select {', '.join('s.' + c for c in cols)}{extra_vals} from stage as s"
+    )
+    match = " and ".join(f"t.{k} = s.{k}" for k in keys)
     if table == "order_lines":
         # A newer export of an order replaces all of its lines.
-        cur.execute(
-            "delete from order_lines as l where exists (select 1 from stage as s "
-            "where s.platform = l.platform and s.shop = l.shop and s.order_id = l.order_id)"
+        if _count(cur, "order_lines"):
+            cur.execute(
+                "delete from order_lines as t using (select distinct platform, shop, order_id "
+                "from stage) as s where t.platform = s.platform and t.shop = s.shop "
+                "and t.order_id = s.order_id"
+            )
+        statement = insert
+    elif table == "orders":
+        if _count(cur, "orders"):
+            updates = [f"{c} = s.{c}" for c in non_keys] + ["import_id = $import_id"]
+            cur.execute(
+                f"update orders as t set {', '.join(updates)} "  # noqa: S608
+                f"from stage as s where {match}",
+                {"import_id": import_id},
+            )
+            insert += f" where not exists (select 1 from orders as t where {match})"  # noqa: S608
+        statement = insert
+    else:
+        if table == "bundles":
+            cur.execute("delete from bundles where bundle_sku in (select bundle_sku from stage)")
+        updates = [f"{c} = excluded.{c}" for c in non_keys] + extra_set
+        statement = (
+            f"{insert} on conflict ({', '.join(keys)}) do "
+            + (f"update set {', '.join(updates)}" if updates else "nothing")
         )
-    if table == "bundles":
-        cur.execute("delete from bundles where bundle_sku in (select bundle_sku from stage)")
-    extra_cols, extra_vals, extra_set = _bookkeeping(table)
-    non_keys = [c for c in cols if c not in keys]
-    updates = [f"{c} = excluded.{c}" for c in non_keys] + extra_set
-    # Identifiers below come from the fixed canonical lists only, never from a file.
-    statement = (
-        f"insert into {table} ({', '.join(cols + extra_cols)}) "  # noqa: S608
-        f"select {select}{extra_vals} from stage "
-        f"on conflict ({', '.join(keys)}) do "
-        + (f"update set {', '.join(updates)}" if updates else "nothing")
-    )
-    params = {"import_id": import_id, "now": local_now(cur)}
     cur.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
-    cur.unregister("stage")
+
+
+def _refresh_touched(cur: duckdb.DuckDBPyConnection) -> None:
+    """The states of the orders this import touched; of every order when that is most."""
+    keys = cur.execute("select distinct platform, shop, order_id from touched").df()
+    if 2 * len(keys) >= _count(cur, "orders"):
+        refresh_states(cur)
+    else:
+        refresh_states(cur, keys)
 
 
 def _bookkeeping(table: str) -> tuple[list[str], str, list[str]]:

@@ -115,3 +115,38 @@ def test_data_version_moves_on_every_write(store):
     v0 = store.data_version()
     load(store, [{"order_id": "o", "created_at": T0}])
     assert store.data_version() == v0 + 1
+
+
+def test_a_newer_export_replaces_an_orders_lines_and_keys_stay_unique(store):
+    load(store, [{"order_id": o, "created_at": T0, "status_norm": "paid", "paid_at": T0}
+                 for o in ("o1", "o2", "o3")],
+         [{"order_id": "o1", "line_id": str(i), "sku": "A", "quantity": 1} for i in (1, 2, 3)]
+         + [{"order_id": "o2", "line_id": "1", "sku": "A", "quantity": 5}], name="first")
+    # The item report carries no shop: its lines take the shop of the stored order.
+    load(store, [{"order_id": "o1", "created_at": T0, "status_norm": "shipped", "paid_at": T0}],
+         [{"order_id": "o1", "line_id": "1", "sku": "B", "quantity": 2, "shop": None}],
+         name="second")
+    cur = store.cursor()
+    assert cur.execute("select shop, order_id, line_id, sku, quantity from order_lines "
+                       "order by all").fetchall() == [
+        ("s1", "o1", "1", "B", 2), ("s1", "o2", "1", "A", 5)]
+    assert cur.execute("select order_id, status_norm, first_import_id < import_id from orders "
+                       "order by all").fetchall() == [
+        ("o1", "shipped", True), ("o2", "paid", False), ("o3", "paid", False)]
+    assert cur.execute("select order_id, pieces, state from order_state order by all").fetchall() == [
+        ("o1", 2, "shipped"), ("o2", 5, "paid_unprocessed"), ("o3", 0, "paid_unprocessed")]
+
+
+def test_refreshing_the_touched_orders_equals_refreshing_all(store):
+    from pipeline.store import refresh_states
+
+    load(store, [{"order_id": f"o{i}", "created_at": T0, "status_norm": "paid", "paid_at": T0}
+                 for i in range(5)], name="first")
+    load(store, [{"order_id": "o1", "created_at": T0, "status_norm": "completed", "paid_at": T0}],
+         [{"order_id": "o1", "line_id": "1", "sku": "A", "quantity": 3}], name="one order")
+    query = "select * from order_state order by all"
+    touched = store.cursor().execute(query).fetchall()
+    with store.write() as cur:
+        refresh_states(cur)
+    assert store.cursor().execute(query).fetchall() == touched
+    assert ("o1", "completed", 3) in {(r[2], r[3], r[-1]) for r in touched}

@@ -71,8 +71,9 @@ create table if not exists orders (
     tags varchar,
     item_count integer,
     first_import_id bigint,
-    import_id bigint,
-    primary key (platform, shop, order_id)
+    import_id bigint
+    -- unique on (platform, shop, order_id), kept so by the import (pipeline/importing.py):
+    -- an index on millions of text keys costs more than the rest of an import
 );
 
 create table if not exists order_lines (
@@ -92,8 +93,8 @@ create table if not exists order_lines (
     is_bundle_marked boolean,
     is_promo boolean,
     status_text varchar,
-    import_id bigint,
-    primary key (platform, shop, order_id, line_id)
+    import_id bigint
+    -- unique on (platform, shop, order_id, line_id), kept so by the import
 );
 
 create table if not exists stock (
