@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--orders", type=int, default=20000)
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--out", default=str(ROOT / "data" / "demo"))
+    demo.add_argument("--end", help="'YYYY-MM-DD HH:MM' where the data stops (default now); "
+                                    "a fixed end and seed give identical files")
     return p
 
 
@@ -131,7 +133,14 @@ def _action(store: Store, args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from pipeline.demo import write_demo
 
-    paths = write_demo(Path(args.out), orders=args.orders, seed=args.seed)
+    end = None
+    if args.end:
+        try:
+            end = datetime.strptime(args.end.strip(), "%Y-%m-%d %H:%M")
+        except ValueError:
+            print(f"error: --end {args.end!r} is not 'YYYY-MM-DD HH:MM'", file=sys.stderr)
+            return EXIT_REFUSED
+    paths = write_demo(Path(args.out), orders=args.orders, seed=args.seed, end=end)
     for p in paths:
         print(p)
     return EXIT_OK

@@ -119,3 +119,15 @@ def test_python_dash_m_pipeline_runs(tmp_path):
     rep = json.loads(out.stdout)
     assert set(rep) >= REPORT_KEYS
     assert rep["orders"] == 0 and sum(rep["states"].values()) == 0
+
+
+def test_demo_with_a_fixed_end_and_seed_writes_identical_files(tmp_path, capsys):
+    args = ["demo", "--orders", "300", "--seed", "3", "--end", "2026-11-20 12:00"]
+    assert main([*args, "--out", str(tmp_path / "a")]) == 0
+    assert main([*args, "--out", str(tmp_path / "b")]) == 0
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "b").iterdir())
+    assert "taobao_orders.csv" in names
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert main(["demo", "--end", "soon", "--out", str(tmp_path / "c")]) == 2
