@@ -4,23 +4,14 @@
 -- a null SKU so that they are still listed.
 
 with waiting as (
-    select
-        s.platform,
-        s.shop,
-        s.order_id,
-        case
-            when s.is_paid then coalesce(o.paid_at, o.created_at)
-            else coalesce(s.confirmed_at, o.created_at)
-        end as paid_at,
-        o.created_at
-    from order_state as s
-    join orders as o using (platform, shop, order_id)
-    where s.waiting_to_ship
+    select platform, shop, order_id, ready_at as paid_at, created_at
+    from open_orders
+    where waiting_to_ship
 ),
 
 needs as (
     select platform, shop, order_id, sku, sum(quantity) as quantity
-    from exploded_lines()
+    from waiting_exploded_lines()
     where sku is not null and quantity > 0
     group by all
 ),

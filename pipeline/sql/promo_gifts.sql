@@ -32,11 +32,9 @@ on_hand as (
 ),
 
 open_demand as (
-    select e.sku, sum(e.quantity)::bigint as open_demand
-    from exploded_lines() as e
-    join order_state as s using (platform, shop, order_id)
-    where s.waiting_to_ship
-    group by e.sku
+    select sku, sum(quantity)::bigint as open_demand
+    from waiting_exploded_lines()
+    group by sku
 ),
 
 final as (

@@ -197,6 +197,13 @@ where (date_from::date is null or o.created_at >= date_from::date)
   and (len(shops::varchar[]) = 0 or list_contains(shops::varchar[], o.shop))
   and (len(platforms::varchar[]) = 0 or list_contains(platforms::varchar[], o.platform));
 
+-- The global filters of filtered_orders() as a condition on a row of a derived table.
+create or replace macro in_filters(created_at, shop, platform, date_from, date_to, shops, platforms) as
+    (date_from::date is null or created_at >= date_from::date)
+    and (date_to::date is null or created_at < date_to::date + interval 1 day)
+    and (len(shops::varchar[]) = 0 or list_contains(shops::varchar[], shop))
+    and (len(platforms::varchar[]) = 0 or list_contains(platforms::varchar[], platform));
+
 -- Order lines with bundles exploded to their components (one level, quantities multiplied).
 -- Wherever stock or demand is counted, read this instead of order_lines.
 create or replace macro exploded_lines() as table
@@ -212,3 +219,167 @@ select
     coalesce(l.is_gift, false) as is_gift
 from order_lines as l
 left join bundles as b on b.bundle_sku = l.sku;
+
+-- Derived, like order_state, and refreshed with it by pipeline.store.refresh_states in the
+-- same transaction as every import and action: the small slices of the store that the queue,
+-- time rules, problem marks and stock allocation read, so that they never scan every order.
+-- Each table has a macro that computes it, for every order (`everything`) or only for the keys
+-- in state_scope; a store made before a table existed gets it filled when it is first opened.
+
+-- Open orders (not shipped, not closed or refunded; DESIGN §6) with what marks, the queue and
+-- the time rules read. `ready_at`: payment, the confirmation of a COD order, else creation.
+create or replace macro open_orders_of(everything) as table
+select
+    o.platform,
+    o.shop,
+    o.order_id,
+    o.created_at,
+    o.paid_at,
+    o.closed_at,
+    o.ship_by,
+    case
+        when s.is_paid then coalesce(o.paid_at, o.created_at)
+        else coalesce(s.confirmed_at, o.created_at)
+    end as ready_at,
+    s.state,
+    s.is_paid,
+    coalesce(o.is_cod, false) as is_cod,
+    s.confirmed_at,
+    s.waiting_to_ship,
+    s.processed,
+    s.courier,
+    s.reminded_at,
+    s.n_lines,
+    s.pieces,
+    o.buyer,
+    o.province,
+    o.city,
+    o.district,
+    o.address,
+    o.buyer_message
+from orders as o
+join order_state as s using (platform, shop, order_id)
+where s.state not in ('shipped', 'completed', 'refunded', 'closed')
+  and o.shipped_at is null
+  and coalesce(o.status_norm not in ('shipped', 'completed'), true)
+  and (
+      everything
+      or exists (
+          select 1 from state_scope as k
+          where k.platform = o.platform and k.shop = o.shop and k.order_id = o.order_id
+      )
+  );
+
+create table if not exists open_orders as select * from open_orders_of(true);
+
+-- The lines of the orders waiting to ship, as imported (bundles not exploded: the bundles
+-- table is read live, like the stock).
+create or replace macro waiting_lines_of(everything) as table
+select
+    l.platform,
+    l.shop,
+    l.order_id,
+    l.line_id,
+    l.sku,
+    l.title,
+    l.quantity,
+    l.is_gift
+from order_lines as l
+semi join order_state as s
+    on s.platform = l.platform and s.shop = l.shop and s.order_id = l.order_id
+    and s.waiting_to_ship
+where everything
+   or exists (
+       select 1 from state_scope as k
+       where k.platform = l.platform and k.shop = l.shop and k.order_id = l.order_id
+   );
+
+create table if not exists waiting_lines as select * from waiting_lines_of(true);
+
+-- The lines of the orders waiting to ship with bundles exploded, as `exploded_lines()`.
+create or replace macro waiting_exploded_lines() as table
+select
+    l.platform,
+    l.shop,
+    l.order_id,
+    l.line_id,
+    coalesce(b.component_sku, l.sku) as sku,
+    coalesce(l.quantity, 0) * coalesce(b.quantity, 1) as quantity,
+    l.sku as line_sku,
+    b.bundle_sku is not null as from_bundle,
+    coalesce(l.is_gift, false) as is_gift
+from waiting_lines as l
+left join bundles as b on b.bundle_sku = l.sku;
+
+-- Per order, what its order types (DESIGN §7) read from its facts and lines, with the columns
+-- the global filters need, so that counting types is one scan. `promo_facts`: a discount code
+-- or amount, a line on promotion, or lines listed above what the order charges for goods;
+-- `bundle_line`: a line's SKU was in the bundles table as it was at the refresh, which
+-- order_type_bundles keeps (pipeline.promo reads the lines again when the bundles changed).
+-- `combo`: two or more different items, gift lines not counted.
+create or replace macro order_type_facts_of(everything) as table
+with scoped as (
+    select o.*
+    from orders as o
+    where everything
+       or exists (
+           select 1 from state_scope as k
+           where k.platform = o.platform and k.shop = o.shop and k.order_id = o.order_id
+       )
+),
+
+lines as (
+    select
+        l.platform,
+        l.shop,
+        l.order_id,
+        coalesce(nullif(trim(l.sku), ''), l.title) as item,
+        coalesce(l.is_promo, false) as is_promo,
+        l.unit_price * l.quantity as list_value,
+        coalesce(l.is_bundle_marked, false) as bundle_marked,
+        l.sku in (select bundle_sku from bundles) as bundle_line,
+        coalesce(l.is_gift, false) or coalesce(l.unit_price = 0, false) as is_gift
+    from order_lines as l
+    where everything
+       or exists (
+           select 1 from state_scope as k
+           where k.platform = l.platform and k.shop = l.shop and k.order_id = l.order_id
+       )
+),
+
+line_facts as (
+    select
+        platform,
+        shop,
+        order_id,
+        bool_or(is_promo) as has_promo_line,
+        sum(list_value) as list_value,
+        bool_or(bundle_marked) as bundle_marked,
+        bool_or(bundle_line) as bundle_line,
+        min(item) filter (where not is_gift) <> max(item) filter (where not is_gift) as combo,
+        bool_or(is_gift) as gift
+    from lines
+    group by all
+)
+
+select
+    o.platform,
+    o.shop,
+    o.order_id,
+    o.created_at,
+    coalesce(nullif(trim(o.promo_code), '') is not null, false)
+        or coalesce(o.discount > 0, false)
+        or coalesce(l.has_promo_line, false)
+        or coalesce(l.list_value - (o.order_total - coalesce(o.shipping_fee, 0)) > 0.005, false)
+        as promo_facts,
+    coalesce(l.bundle_marked, false) as bundle_marked,
+    coalesce(l.bundle_line, false) as bundle_line,
+    coalesce(l.combo, false) as combo,
+    coalesce(l.gift, false) as gift
+from scoped as o
+left join line_facts as l using (platform, shop, order_id);
+
+create table if not exists order_type_facts as select * from order_type_facts_of(true);
+
+-- The bundle SKUs order_type_facts.bundle_line was computed with.
+create table if not exists order_type_bundles as select distinct bundle_sku from bundles;

@@ -30,11 +30,9 @@ per_component as (
 ),
 
 waiting as (
-    select l.sku, sum(coalesce(l.quantity, 0))::bigint as bundle_demand
-    from order_lines as l
-    join order_state as s using (platform, shop, order_id)
-    where s.waiting_to_ship
-    group by l.sku
+    select sku, sum(coalesce(quantity, 0))::bigint as bundle_demand
+    from waiting_lines
+    group by sku
 ),
 
 final as (

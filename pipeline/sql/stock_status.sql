@@ -28,25 +28,32 @@ per_sku_stock as (
     group by sku
 ),
 
-waiting_lines as (
-    select e.sku, e.quantity
-    from exploded_lines() as e
-    join order_state as s using (platform, shop, order_id)
-    where s.waiting_to_ship and e.sku is not null and e.quantity > 0
-),
-
 open_demand as (
     select sku, sum(quantity)::bigint as open_demand
-    from waiting_lines
+    from waiting_exploded_lines()
+    where sku is not null and quantity > 0
     group by sku
+),
+
+rated_orders as (
+    select o.platform, o.shop, o.order_id, o.created_at, o.paid_at
+    from orders as o
+    where (o.paid_at >= $as_of::timestamp - interval 7 day and o.paid_at < $as_of::timestamp)
+       or (o.created_at >= $promo_start::timestamp and o.created_at < $promo_end::timestamp)
+),
+
+paid_orders as (
+    select r.*
+    from rated_orders as r
+    semi join order_state as s
+        on s.platform = r.platform and s.shop = r.shop and s.order_id = r.order_id and s.is_paid
 ),
 
 paid_lines as (
     select e.sku, e.quantity, o.created_at, o.paid_at
     from exploded_lines() as e
-    join orders as o using (platform, shop, order_id)
-    join order_state as s using (platform, shop, order_id)
-    where s.is_paid and e.sku is not null and e.quantity > 0
+    join paid_orders as o using (platform, shop, order_id)
+    where e.sku is not null and e.quantity > 0
 ),
 
 last_7_days as (
