@@ -754,3 +754,29 @@ def test_samples_import_through_the_store(tmp_path):
             "select count(*) from orders where platform = 'shopify'").fetchone() == (50,)
     finally:
         store.close()
+
+
+def test_a_record_cut_off_at_the_end_is_rejected_and_a_complete_one_kept():
+    head = "订单编号,订单创建时间,买家留言\n1,2024-01-01 10:00:00,好\n"
+    for tail in ('2,2024-01-01 10:00:00,"还没写完\n第二行',   # inside a quoted field
+                 "2,2024-01-01 1"):                            # short of fields
+        parsed = read("cut.csv", head + tail)
+        assert parsed.frames["orders"].order_id.tolist() == ["1"]
+        assert [(r.row, r.reason) for r in parsed.rejects] == [
+            (3, "the file ends inside this record (cut off?)")]
+        assert parsed.rows_read == 2
+    whole = read("whole.csv", head + "2,2024-01-01 10:00:00,快")  # no final line break
+    assert whole.frames["orders"].order_id.tolist() == ["1", "2"] and not whole.rejects
+    quoted = read("q.csv", head + '2,2024-01-01 10:00:00,"一行\n两行"')
+    assert quoted.frames["orders"].buyer_message.tolist() == ["好", "一行\n两行"]
+
+
+def test_a_gb18030_file_converted_in_blocks_reads_like_one(monkeypatch):
+    header = ["订单编号", "订单创建时间", "买家留言"]
+    rows = [[str(i), "2024-01-01 10:00:00", "𠮷野家 \"引号\"\n换行" * (i % 3)] for i in range(300)]
+    data = csv_bytes(header, rows, "gb18030")
+    whole = read("a.csv", data)
+    monkeypatch.setattr(formats_reading, "DECODE_BLOCK_SIZE", 64)
+    blocks = read("a.csv", data)
+    assert not blocks.rejects and blocks.rows_read == 300
+    assert_frame_equal(whole.frames["orders"], blocks.frames["orders"])

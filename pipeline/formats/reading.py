@@ -12,13 +12,16 @@ from datetime import date, datetime, time
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from pipeline.canonical import FileRefused, Reject
 
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes of XML a workbook may unpack to
 MAX_XLSX_ENTRIES = 10_000
-CSV_BLOCK_SIZE = 1 << 24                   # bytes per block the CSV parser works on in parallel
+CSV_BLOCK_SIZE = 1 << 20                   # bytes per block the CSV parser works on in parallel
+DECODE_BLOCK_SIZE = 1 << 24                # bytes of a GB18030 file converted at a time
+CUT_RECORD = "the file ends inside this record (cut off?)"
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, or an encrypted workbook
 _DELIMITERS = (",", "\t", ";")
@@ -34,6 +37,8 @@ class Sheet:
     notes: list[str] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)  # records that could not be split
     rows_read: int = 0
+    delimiter: str = ","
+    next_row: int = 0                                  # the number the next record would get
 
 
 def read_sheet(file_name: str, data: bytes, accept: Callable[[list[str]], bool]) -> Sheet:
@@ -47,13 +52,15 @@ def read_sheet(file_name: str, data: bytes, accept: Callable[[list[str]], bool])
             f"{file_name}: an old .xls workbook or a password-protected file; "
             "open it in Excel and save it as .xlsx or CSV"
         )
-    text, notes, encoding = decode(file_name, data)
-    if encoding == "utf-8" and not notes:
-        raw = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    else:
-        raw = text.encode("utf-8")
-    del text  # the UTF-8 bytes are all the parser needs; big files keep one copy
+    text = utf8_text(file_name, data)
+    raw, cut = _split_cut_record(text)
+    notes = text.notes
+    del text
     sheet = _read_csv(file_name, raw)
+    del raw  # the sheet holds its own copy of the cells; big files keep one at a time
+    if cut is not None:
+        sheet.rejects.append(Reject(sheet.next_row, "", CUT_RECORD, cut[:200]))
+        sheet.rows_read += 1
     sheet.notes[:0] = notes
     return sheet
 
@@ -62,47 +69,124 @@ def read_sheet(file_name: str, data: bytes, accept: Callable[[list[str]], bool])
 # Text
 
 
-def decode(file_name: str, data: bytes) -> tuple[str, list[str], str]:
-    """The text of a CSV export, notes, and the encoding it was in: UTF-8 (BOM or not),
-    UTF-16 with a BOM, else GB18030 (a superset of GBK)."""
+@dataclass
+class Text:
+    """A CSV export's text as UTF-8 bytes (no BOM)."""
+
+    utf8: bytes
+    notes: list[str] = field(default_factory=list)
+    cut_char: bool = False      # the file ended inside a character, whose bytes were dropped
+    quotes: int = 0             # how many `"` the text holds
+
+
+def utf8_text(file_name: str, data: bytes) -> Text:
+    """The text of a CSV export as UTF-8: UTF-8 (BOM or not), UTF-16 with a BOM, else
+    GB18030 (a superset of GBK). GB18030 is converted in blocks, never held as one `str`."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), [], "utf-16"
+            utf8 = data.decode("utf-16").encode("utf-8")
         except UnicodeDecodeError as exc:
             raise FileRefused(f"{file_name}: broken UTF-16 text at byte {exc.start}") from exc
+        return Text(utf8, quotes=utf8.count(b'"'))
     if b"\x00" in data[:65536]:
         raise FileRefused(f"{file_name}: binary content, not a CSV or XLSX export")
     if data.startswith(b"\xef\xbb\xbf"):
-        return (*_decode_as(file_name, data[3:], "utf-8", "UTF-8"), "utf-8")
+        try:
+            return _transcode(data, "utf-8", start=3)
+        except UnicodeDecodeError as exc:
+            raise FileRefused(
+                f"{file_name}: broken UTF-8 text (invalid bytes at offset {exc.start - 3})"
+            ) from exc
     for encoding in ("utf-8", "gb18030"):
         try:
-            return data.decode(encoding), [], encoding
-        except UnicodeDecodeError as exc:
-            if _truncated_at_end(exc, len(data)):
-                return (*_decode_as(file_name, data, encoding, encoding.upper()), encoding)
+            return _transcode(data, encoding)
+        except UnicodeDecodeError:
+            continue
     raise FileRefused(
         f"{file_name}: the text is neither UTF-8 nor GBK/GB18030 (undecodable bytes); "
         "save it again as CSV (UTF-8) and retry"
     )
 
 
-def _truncated_at_end(exc: UnicodeDecodeError, size: int) -> bool:
-    return exc.start >= size - 3 and exc.end == size
+def _transcode(data: bytes, encoding: str, start: int = 0) -> Text:
+    """`data[start:]` checked and converted to UTF-8 in blocks that end at a line feed (never
+    inside a character in UTF-8 or GB18030). A character cut off at the very end is dropped
+    with a note; any other undecodable byte raises `UnicodeDecodeError` (offset into `data`)."""
+    size = len(data)
+    same = encoding == "utf-8"         # checked only: the bytes are the text
+    out = io.BytesIO()
+    quotes = 0
+    notes: list[str] = []
+    pos, stop = start, size
+    while pos < size:
+        end = min(pos + DECODE_BLOCK_SIZE, size)
+        if end < size:
+            lf = data.rfind(b"\n", pos, end)
+            if lf < 0:
+                lf = data.find(b"\n", end)
+            end = size if lf < 0 else lf + 1
+        piece = data if (pos, end) == (0, size) else data[pos:end]
+        try:
+            text = piece.decode(encoding)
+        except UnicodeDecodeError as exc:
+            at, upto = pos + exc.start, pos + exc.end
+            if not (upto == size and at >= size - 3):
+                raise UnicodeDecodeError(encoding, b"", at, upto, exc.reason) from None
+            piece, stop = data[pos:at], at
+            text = piece.decode(encoding)
+            notes.append(f"the file ends inside a character (cut off?); its last {size - at} "
+                         "byte(s) were dropped")
+        quotes += piece.count(b'"')
+        if not same:
+            out.write(text.encode("utf-8"))
+        del text, piece
+        pos = end
+    if not same:
+        return Text(out.getvalue(), notes, bool(notes), quotes)
+    return Text(data if (start, stop) == (0, size) else data[start:stop], notes, bool(notes),
+                quotes)
 
 
-def _decode_as(file_name: str, data: bytes, encoding: str, label: str) -> tuple[str, list[str]]:
-    """Decode strictly; a file cut off inside its last character keeps everything before it."""
-    try:
-        return data.decode(encoding), []
-    except UnicodeDecodeError as exc:
-        if not _truncated_at_end(exc, len(data)):
-            raise FileRefused(
-                f"{file_name}: broken {label} text (invalid bytes at offset {exc.start})"
-            ) from exc
-        return data[: exc.start].decode(encoding), [
-            f"the file ends inside a character (cut off?); its last {len(data) - exc.start} "
-            "byte(s) were dropped"
-        ]
+def _split_cut_record(text: Text) -> tuple[bytes, str | None]:
+    """The text without its last record when the file ends inside that record, and that
+    record's text. A file that does not end with a line break is cut off when it ended inside a
+    character, inside a quoted field, or its last record has fewer fields than the header."""
+    raw = text.utf8
+    if not raw or raw[-1:] in (b"\n", b"\r"):
+        return raw, None
+    header_end = _line_end(raw)
+    if header_end >= len(raw):
+        return raw, None                 # the header is all there is
+    start = _last_record_start(raw, text.quotes, header_end)
+    tail = raw[start:].decode("utf-8", errors="replace")
+    cut = text.cut_char or text.quotes % 2 == 1
+    if not cut:
+        head = raw[:65536].decode("utf-8", errors="ignore")
+        delimiter = _sniff_delimiter(head)
+        width = len(next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter), []))
+        record = next(csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter), [])
+        cut = 0 < len(record) < width
+    return (raw[:start], tail) if cut else (raw, None)
+
+
+def _line_end(raw: bytes) -> int:
+    ends = [i for i in (raw.find(b"\n"), raw.find(b"\r")) if i >= 0]
+    return min(ends) if ends else len(raw)
+
+
+def _last_record_start(raw: bytes, quotes: int, floor: int) -> int:
+    """Where the last record begins: after the last line break outside quotes (an even number
+    of `"` before it), and not before `floor`."""
+    pos = len(raw)
+    after = 0                            # quotes from the candidate break to the end
+    while True:
+        i = max(raw.rfind(b"\n", floor, pos), raw.rfind(b"\r", floor, pos))
+        if i < floor:
+            return floor + 1 + (raw[floor:floor + 2] == b"\r\n")
+        after += raw.count(b'"', i, pos)
+        if (quotes - after) % 2 == 0:
+            return i + 1
+        pos = i
 
 
 def _read_csv(file_name: str, raw: bytes) -> Sheet:
@@ -124,24 +208,37 @@ def _read_csv(file_name: str, raw: bytes) -> Sheet:
     # Taobao's item report ends every data line with one more (empty) field than its header.
     extra = len(first) > 1 and len(first[1]) == len(headers) + 1 and first[1][-1] == ""
     columns = names + (["\x00extra"] if extra else [])
+    body = memoryview(raw)[body_start:]
     try:
-        table = pacsv.read_csv(
-            pa.BufferReader(pa.py_buffer(memoryview(raw)[body_start:])),
-            read_options=pacsv.ReadOptions(column_names=columns, block_size=CSV_BLOCK_SIZE),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in columns},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, ValueError):
-        return _drop_blank_records(_read_csv_tolerant(raw.decode("utf-8"), names, delimiter))
+        table = _parse(body, columns, delimiter, CSV_BLOCK_SIZE)
+    except (pa.ArrowInvalid, ValueError) as exc:
+        try:
+            if "straddl" not in str(exc):  # a record longer than a block: retry in one block
+                raise
+            table = _parse(body, columns, delimiter, max(CSV_BLOCK_SIZE, len(body) + 1))
+        except (pa.ArrowInvalid, ValueError):
+            return _drop_blank_records(_read_csv_tolerant(raw.decode("utf-8"), names, delimiter))
+    del body
     cells = pd.DataFrame(
         {name: pd.Series(table.column(i), dtype="str") for i, name in enumerate(names)},
         index=pd.RangeIndex(table.num_rows),
     )
-    return _drop_blank_records(Sheet(names, cells, np.arange(2, table.num_rows + 2)))
+    sheet = Sheet(names, cells, np.arange(2, table.num_rows + 2), delimiter=delimiter,
+                  next_row=table.num_rows + 2)
+    return _drop_blank_records(sheet)
+
+
+def _parse(body: memoryview, columns: list[str], delimiter: str, block_size: int) -> pa.Table:
+    return pacsv.read_csv(
+        pa.BufferReader(pa.py_buffer(body)),
+        read_options=pacsv.ReadOptions(column_names=columns, block_size=block_size),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types={c: pa.large_string() for c in columns},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
 
 
 def _read_csv_tolerant(text: str, names: list[str], delimiter: str) -> Sheet:
@@ -152,7 +249,8 @@ def _read_csv_tolerant(text: str, names: list[str], delimiter: str) -> Sheet:
     rejects: list[Reject] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     next(reader, None)
-    for ordinal, record in enumerate(reader, start=2):
+    ordinal = 1
+    for ordinal, record in enumerate(reader, start=2):  # noqa: B007 (the count is kept)
         if not record:
             continue
         if len(record) > width and any(v.strip() for v in record[width:]):
@@ -166,7 +264,7 @@ def _read_csv_tolerant(text: str, names: list[str], delimiter: str) -> Sheet:
     frame = pd.DataFrame(kept, columns=names, dtype="str") if kept else pd.DataFrame(
         {n: pd.Series([], dtype="str") for n in names})
     return Sheet(names, frame, np.asarray(rows, dtype=np.int64), rejects=rejects,
-                 rows_read=len(rejects))
+                 rows_read=len(rejects), delimiter=delimiter, next_row=ordinal + 1)
 
 
 def _sniff_delimiter(head: str) -> str:
@@ -192,10 +290,19 @@ def _drop_blank_records(sheet: Sheet) -> Sheet:
     """Records with every cell empty (Excel leaves them at the end) are not records."""
     cells = sheet.cells
     if len(cells) and len(cells.columns):
-        filled = np.zeros(len(cells), dtype=bool)
+        # Most records fill their first cells: only the others are looked at further.
+        todo = np.arange(len(cells))
         for col in cells.columns:
-            filled |= (cells[col].str.strip() != "").to_numpy()
-        if not filled.all():
+            values = pa.array(cells[col].array)
+            if len(todo) < len(cells):
+                values = values.take(pa.array(todo))
+            blank = pc.equal(pc.utf8_trim_whitespace(values), "").to_numpy(zero_copy_only=False)
+            todo = todo[blank]
+            if not len(todo):
+                break
+        if len(todo):
+            filled = np.ones(len(cells), dtype=bool)
+            filled[todo] = False
             sheet.cells = cells[filled].reset_index(drop=True)
             sheet.rows = sheet.rows[filled]
     sheet.rows_read += len(sheet.cells)
