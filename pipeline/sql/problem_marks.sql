@@ -3,21 +3,16 @@
 -- reviewed buyer message, who reviewed it. out_of_stock and address are added in Python.
 -- Parameters: $as_of, $date_from, $date_to, $shops, $platforms.
 
-with open_orders as (
-    select o.*, s.state, s.is_paid, s.confirmed_at
-    from orders as o
-    join order_state as s using (platform, shop, order_id)
-    where s.state not in ('shipped', 'completed', 'refunded', 'closed')
-      and o.shipped_at is null
-      and coalesce(o.status_norm not in ('shipped', 'completed'), true)
-      and coalesce(o.created_at <= $as_of, true)
+with open_now as (
+    select *
+    from open_orders
+    where coalesce(created_at <= $as_of, true)
 ),
 
-in_filters as (
-    select o.*
-    from open_orders as o
-    semi join filtered_orders($date_from, $date_to, $shops, $platforms) as f
-        using (platform, shop, order_id)
+in_scope as (
+    select *
+    from open_now
+    where in_filters(created_at, shop, platform, $date_from, $date_to, $shops, $platforms)
 ),
 
 events_by_then as (
@@ -44,67 +39,57 @@ buyer_message as (
         o.created_at as since,
         case when r.reviewed_text = trim(o.buyer_message) then r.reviewed_at end as resolved_at,
         case when r.reviewed_text = trim(o.buyer_message) then r.reviewed_by end as resolved_by
-    from in_filters as o
+    from in_scope as o
     left join last_review as r using (platform, shop, order_id)
     where nullif(trim(o.buyer_message), '') is not null
-),
-
-line_refunds as (
-    select platform, shop, order_id,
-        max(case refund_norm when 'returned' then 3 when 'agreed' then 2 when 'requested' then 1 end)
-            as stage
-    from order_lines
-    where refund_norm in ('requested', 'agreed', 'returned')
-    group by all
 ),
 
 refund_before_ship as (
     select
         o.platform, o.shop, o.order_id,
         'refund_before_ship' as problem,
-        case lr.stage when 3 then 'returned' when 2 then 'agreed' when 1 then 'requested'
+        case o.refund_stage when 3 then 'returned' when 2 then 'agreed' when 1 then 'requested'
             else 'cancelled' end as reason,
         coalesce(o.closed_at, o.paid_at, o.created_at) as since,
         null::timestamp as resolved_at,
         null::varchar as resolved_by
-    from in_filters as o
-    left join line_refunds as lr using (platform, shop, order_id)
+    from in_scope as o
     where o.state = 'refunding'
 ),
 
 merge_keys as (
     select
         platform, shop, order_id, created_at,
-        lower(trim(buyer)) as buyer_key,
-        regexp_replace(lower(concat_ws(' ', province, city, district, address)), '\s+', '', 'g')
-            as address_key
-    from open_orders
+        buyer_key,
+        address_key
+    from open_now
     where state <> 'refunding'
       and nullif(trim(buyer), '') is not null
 ),
 
 merge_groups as (
     select
-        *,
-        count(*) over w as n_orders,
-        max(created_at) over w as group_since,
-        list(order_id order by order_id) over w as group_ids
+        platform, shop, buyer_key, address_key,
+        count(*) as n_orders,
+        max(created_at) as group_since,
+        list(order_id order by order_id) as group_ids
     from merge_keys
     where address_key <> ''
-    window w as (partition by platform, shop, buyer_key, address_key)
+    group by all
+    having count(*) >= 2
 ),
 
 merge_candidate as (
     select
-        g.platform, g.shop, g.order_id,
+        k.platform, k.shop, k.order_id,
         'merge_candidate' as problem,
-        array_to_string(list_filter(g.group_ids, lambda x: x <> g.order_id), ', ') as reason,
+        array_to_string(list_filter(g.group_ids, lambda x: x <> k.order_id), ', ') as reason,
         g.group_since as since,
         null::timestamp as resolved_at,
         null::varchar as resolved_by
-    from merge_groups as g
-    semi join in_filters as f using (platform, shop, order_id)
-    where g.n_orders >= 2
+    from merge_keys as k
+    join merge_groups as g using (platform, shop, buyer_key, address_key)
+    semi join in_scope as f using (platform, shop, order_id)
 ),
 
 last_flag as (
@@ -125,7 +110,7 @@ manual as (
         null::timestamp as resolved_at,
         null::varchar as resolved_by
     from last_flag as f
-    semi join in_filters as o using (platform, shop, order_id)
+    semi join in_scope as o using (platform, shop, order_id)
 ),
 
 final as (

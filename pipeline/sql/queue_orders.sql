@@ -8,23 +8,20 @@
 
 with waiting as (
     select
-        o.platform,
-        o.shop,
-        o.order_id,
-        o.ship_by,
-        s.state,
-        s.processed,
-        s.courier,
-        s.n_lines as lines,
-        s.pieces,
-        case
-            when s.is_paid then coalesce(o.paid_at, o.created_at)
-            else coalesce(s.confirmed_at, o.created_at)
-        end as ready_at
-    from filtered_orders($date_from, $date_to, $shops, $platforms) as o
-    join order_state as s using (platform, shop, order_id)
-    where s.waiting_to_ship
-      and o.created_at <= $as_of
+        platform,
+        shop,
+        order_id,
+        ship_by,
+        state,
+        processed,
+        courier,
+        n_lines as lines,
+        pieces,
+        ready_at
+    from open_orders
+    where waiting_to_ship
+      and created_at <= $as_of
+      and in_filters(created_at, shop, platform, $date_from, $date_to, $shops, $platforms)
 ),
 
 sku_sets as (
@@ -34,7 +31,7 @@ sku_sets as (
         l.order_id,
         string_agg(distinct coalesce(nullif(trim(l.sku), ''), l.title, '?'), ' + '
                    order by coalesce(nullif(trim(l.sku), ''), l.title, '?')) as sku_set
-    from order_lines as l
+    from waiting_lines as l
     join waiting as w using (platform, shop, order_id)
     group by all
 ),

@@ -256,9 +256,26 @@ select
     o.city,
     o.district,
     o.address,
-    o.buyer_message
+    o.buyer_message,
+    r.refund_stage,
+    -- what merge candidates (DESIGN §6) are grouped by: the same buyer and address
+    lower(trim(o.buyer)) as buyer_key,
+    regexp_replace(lower(concat_ws(' ', o.province, o.city, o.district, o.address)), '\s+', '', 'g')
+        as address_key
 from orders as o
 join order_state as s using (platform, shop, order_id)
+left join (
+    -- how far an open line refund went: 3 returned, 2 agreed, 1 requested
+    select
+        l.platform,
+        l.shop,
+        l.order_id,
+        max(case l.refund_norm when 'returned' then 3 when 'agreed' then 2 else 1 end)
+            as refund_stage
+    from order_lines as l
+    where l.refund_norm in ('requested', 'agreed', 'returned')
+    group by all
+) as r using (platform, shop, order_id)
 where s.state not in ('shipped', 'completed', 'refunded', 'closed')
   and o.shipped_at is null
   and coalesce(o.status_norm not in ('shipped', 'completed'), true)

@@ -3,19 +3,45 @@
 -- $as_of is counted as it was then. out_of_stock and address come from the problem marks.
 -- Parameters: $as_of, $chase_hours, $ship_hours, $date_from, $date_to, $shops, $platforms.
 
-with scoped as (
+with open_now as (
     select
-        o.*,
-        s.state,
-        s.waiting_to_ship,
+        platform, shop, order_id, created_at, paid_at, closed_at, ship_by,
+        null::timestamp as shipped_at, is_cod, state, waiting_to_ship, reminded_at, ready_at
+    from open_orders
+    where created_at <= $as_of
+      and in_filters(created_at, shop, platform, $date_from, $date_to, $shops, $platforms)
+),
+
+-- Orders no longer open that were paid, shipped or closed after $as_of: as they were then.
+changed_since as (
+    select o.*
+    from orders as o
+    where (o.paid_at > $as_of or o.closed_at > $as_of or o.shipped_at > $as_of)
+      and o.created_at <= $as_of
+      and in_filters(o.created_at, o.shop, o.platform, $date_from, $date_to, $shops, $platforms)
+      and not exists (
+          select 1 from open_now as n
+          where n.platform = o.platform and n.shop = o.shop and n.order_id = o.order_id
+      )
+),
+
+changed_rows as (
+    select
+        o.platform, o.shop, o.order_id, o.created_at, o.paid_at, o.closed_at, o.ship_by,
+        o.shipped_at, coalesce(o.is_cod, false) as is_cod, s.state, s.waiting_to_ship,
         s.reminded_at,
         case
             when s.is_paid then coalesce(o.paid_at, o.created_at)
             else coalesce(s.confirmed_at, o.created_at)
         end as ready_at
-    from filtered_orders($date_from, $date_to, $shops, $platforms) as o
+    from changed_since as o
     join order_state as s using (platform, shop, order_id)
-    where o.created_at <= $as_of
+),
+
+scoped as (
+    select * from open_now
+    union all
+    select * from changed_rows
 ),
 
 chase_unpaid as (
@@ -24,7 +50,7 @@ chase_unpaid as (
         'chase_unpaid' as rule,
         created_at + to_seconds(round($chase_hours * 3600)::bigint) as deadline
     from scoped
-    where not coalesce(is_cod, false)
+    where not is_cod
       and (
           state in ('unconfirmed_unpaid', 'confirmed_unpaid')
           or paid_at > $as_of
