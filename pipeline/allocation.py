@@ -40,9 +40,12 @@ def order_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             for name in ("platform", "shop", "order_id", "sku", "quantity")}
     paid_at = lines.column("paid_at").to_pandas()
     # Rows arrive sorted by allocation order; an order's rows are contiguous.
-    key = pd.MultiIndex.from_arrays([cols["platform"], cols["shop"], cols["order_id"]])
-    starts = np.flatnonzero(np.r_[True, (key[1:] != key[:-1])])
-    ends = np.r_[starts[1:], len(key)]
+    n = lines.num_rows
+    changed = np.zeros(n - 1, dtype=bool)
+    for name in ("platform", "shop", "order_id"):
+        changed |= cols[name][1:] != cols[name][:-1]
+    starts = np.flatnonzero(np.r_[True, changed])
+    ends = np.r_[starts[1:], n]
     skus, qtys = cols["sku"], cols["quantity"]
     covered = np.ones(len(starts), dtype=bool)
     short: list[list[str]] = [[] for _ in starts]

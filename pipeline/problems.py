@@ -31,6 +31,7 @@ from pipeline.store import sql
 PROBLEMS = ("out_of_stock", "address", "buyer_message", "refund_before_ship", "merge_candidate",
             "manual")
 KEY = ["platform", "shop", "order_id"]
+ADDRESS_COLUMNS = ["province", "city", "district", "address"]
 MARK_COLUMNS = [*KEY, "problem", "reason", "since", "starts_at", "resolved_at", "resolved_by"]
 
 
@@ -99,7 +100,8 @@ def _stock_marks(con: duckdb.DuckDBPyConnection, open_orders: pd.DataFrame) -> p
 
 
 def _address_marks(open_orders: pd.DataFrame) -> pd.DataFrame:
-    vague = vague_addresses(open_orders)
+    # plain Python strings: the rules read each address cell by cell
+    vague = vague_addresses(open_orders.astype({c: object for c in ADDRESS_COLUMNS}))
     return vague.assign(
         problem="address",
         since=vague["created_at"],

@@ -2,9 +2,11 @@
 -- Parameters: $day, $shops, $platforms.
 
 with scoped as (
-    select o.*, s.state
+    select o.created_at, o.paid_at, o.shipped_at, o.paid, o.refunded
     from filtered_orders(null, null, $shops, $platforms) as o
-    join order_state as s using (platform, shop, order_id)
+    where o.created_at::date in ($day::date, $day::date - 1)
+       or o.paid_at::date in ($day::date, $day::date - 1)
+       or o.shipped_at::date in ($day::date, $day::date - 1)
 ),
 
 days as (
