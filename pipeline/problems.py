@@ -35,14 +35,17 @@ ADDRESS_COLUMNS = ["province", "city", "district", "address"]
 MARK_COLUMNS = [*KEY, "problem", "reason", "since", "starts_at", "resolved_at", "resolved_by"]
 
 
-def marks(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
+def marks(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
+          coverage: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every mark on the open orders inside the filters, resolved or not.
 
     `starts_at` is when the order's clock starts for the time rules (paid, else created).
+    `coverage` is `allocation.order_coverage(con)` when the caller has it already (it does not
+    depend on the moment).
     """
     params = {"as_of": as_of, **f.params()}
     open_orders = con.execute(sql("problem_open_orders"), params).df()
-    frames = [_stock_marks(con, open_orders), _address_marks(open_orders)]
+    frames = [_stock_marks(con, open_orders, coverage), _address_marks(open_orders)]
     facts = con.execute(sql("problem_marks"), params).df()
     facts = facts.merge(open_orders[[*KEY, "ready_at"]], on=KEY, how="left")
     frames.append(facts.rename(columns={"ready_at": "starts_at"}))
@@ -82,12 +85,24 @@ def order_marks(con: duckdb.DuckDBPyConnection, platform: str, shop: str, order_
 
 def marks_by_order(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
     """One row per order with open marks: platform, shop, order_id, problems (list of types)."""
-    p = open_problems(con, f, as_of)
-    return p.groupby(KEY, sort=False)["problem"].agg(list).rename("problems").reset_index()
+    return lists_by_order(open_problems(con, f, as_of))
 
 
-def _stock_marks(con: duckdb.DuckDBPyConnection, open_orders: pd.DataFrame) -> pd.DataFrame:
-    cov = order_coverage(con)
+def lists_by_order(p: pd.DataFrame) -> pd.DataFrame:
+    """Marks (rows of `open_problems`) as one row per order: platform, shop, order_id, problems
+    (list of types, in the order of the rows)."""
+    grouped: dict[tuple, list[str]] = {}
+    keys = zip(p["platform"], p["shop"], p["order_id"], strict=True)
+    for key, problem in zip(keys, p["problem"], strict=True):
+        grouped.setdefault(key, []).append(problem)
+    out = pd.DataFrame(list(grouped), columns=KEY, dtype=object)
+    out["problems"] = pd.Series(list(grouped.values()), dtype=object)
+    return out
+
+
+def _stock_marks(con: duckdb.DuckDBPyConnection, open_orders: pd.DataFrame,
+                 coverage: pd.DataFrame | None) -> pd.DataFrame:
+    cov = order_coverage(con) if coverage is None else coverage
     short = cov[~cov["covered"]].merge(open_orders[[*KEY, "ready_at"]], on=KEY)
     return short.assign(
         problem="out_of_stock",

@@ -21,8 +21,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from pipeline.allocation import order_coverage
 from pipeline.filters import Filters
-from pipeline.problems import marks
+from pipeline.problems import lists_by_order, marks
 from pipeline.settings import get_settings
 from pipeline.store import sql
 
@@ -44,14 +45,15 @@ def sla_orders(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
 
 
 def _evaluate(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
-              settings: dict[str, Any] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+              settings: dict[str, Any] | None = None, coverage: pd.DataFrame | None = None
+              ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rows of `sla_orders` and the open problem marks they were built from."""
     s = settings or get_settings(con)
     clock = con.execute(sql("sla_clock_rules"), {
         "as_of": as_of, "chase_hours": float(s["chase_unpaid_hours"]),
         "ship_hours": float(s["ship_paid_hours"]), **f.params(),
     }).df()
-    m = marks(con, f, as_of)
+    m = marks(con, f, as_of, coverage)
     m = m[m["resolved_at"].isna()]
     day = m[m["problem"].isin(["out_of_stock", "address"])]
     day_rules = day.assign(
@@ -93,8 +95,9 @@ def counts_of(rows: pd.DataFrame) -> pd.DataFrame:
 
 def sla_counts_vs(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
     """`sla_counts` as of the moment and as of the same time the day before (`*_before`)."""
-    now = sla_counts(con, f, as_of)
-    before = sla_counts(con, f, as_of - timedelta(days=1))
+    settings, coverage = get_settings(con), order_coverage(con)  # shared by both moments
+    now = counts_of(_evaluate(con, f, as_of, settings, coverage)[0])
+    before = counts_of(_evaluate(con, f, as_of - timedelta(days=1), settings, coverage)[0])
     return now.merge(before, on="rule", suffixes=("", "_before"))
 
 
@@ -102,7 +105,7 @@ def sla_board(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd
     """The orders under any rule with what the desk needs to act: state, open problem marks,
     buyer message, courier, times. Most urgent first."""
     rows, p = _evaluate(con, f, as_of)
-    problems = p.groupby(KEY, sort=False)["problem"].agg(list).rename("problems").reset_index()
+    problems = lists_by_order(p)
     keys = rows[KEY].drop_duplicates()
     con.register("sla_keys", keys)
     try:
