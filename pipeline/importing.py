@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from pipeline import canonical as C
 from pipeline import formats
@@ -47,7 +48,12 @@ def sha256(data: bytes) -> str:
 
 def import_bytes(store: Store, file_name: str, data: bytes, by: str = "cli") -> ImportResult:
     """Detect the layout of one file, then stage, validate and upsert it in one transaction."""
-    digest = sha256(data)
+    return _import(store, file_name, [data], by)
+
+
+def _import(store: Store, file_name: str, held: list[bytes], by: str) -> ImportResult:
+    """`import_bytes` on the bytes in `held`, which it lets go of once they are read."""
+    digest = sha256(held[0])
     seen = next(iter(store.cursor().execute(
         "select import_id, file_name from imports where sha256 = ? order by import_id limit 1",
         [digest],
@@ -59,7 +65,7 @@ def import_bytes(store: Store, file_name: str, data: bytes, by: str = "cli") -> 
                     f"'{seen[1]}'); nothing changed",
         )
     try:
-        parsed = formats.read_export(file_name, data, timezone=store.settings()["timezone"])
+        parsed = formats.read_export(file_name, held.pop(), timezone=store.settings()["timezone"])
     except C.FileRefused as exc:
         return ImportResult(file_name, "refused", message=str(exc))
     try:
@@ -146,10 +152,10 @@ def import_path(store: Store, path: str | Path, by: str = "cli") -> ImportResult
     """`import_bytes` on a file on disk; an unreadable path is refused."""
     p = Path(path)
     try:
-        data = p.read_bytes()
+        held = [p.read_bytes()]  # the only reference: freed once parsed, before the store works
     except OSError as exc:
         return ImportResult(p.name, "refused", message=f"{p}: cannot be read ({exc.strerror})")
-    return import_bytes(store, p.name, data, by)
+    return _import(store, p.name, held, by)
 
 
 _KEYS = {
@@ -176,7 +182,12 @@ def _stage(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> l
         f"cast({'i.' + c if c in frame.columns else 'null'} as {types[c]}) as {c}" for c in cols
     )
     row = "i._row" if "_row" in frame.columns else "0"
-    cur.register("incoming", frame.assign(_pos=np.arange(len(frame), dtype=np.int64)))
+    frame = frame.assign(_pos=np.arange(len(frame), dtype=np.int64))
+    try:  # Arrow-backed columns pass to DuckDB without a copy
+        incoming = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        incoming = frame  # mixed values in a column: DuckDB's casts name the bad one
+    cur.register("incoming", incoming)
     if shops:
         # A row without a shop takes the shop of the stored order with the same id (when
         # exactly one shop has it), else ''.

@@ -58,6 +58,7 @@ def read_sheet(file_name: str, data: bytes, accept: Callable[[list[str]], bool])
     del text
     sheet = _read_csv(file_name, raw)
     del raw  # the sheet holds its own copy of the cells; big files keep one at a time
+    pa.default_memory_pool().release_unused()
     if cut is not None:
         sheet.rejects.append(Reject(sheet.next_row, "", CUT_RECORD, cut[:200]))
         sheet.rows_read += 1
