@@ -1,0 +1,144 @@
+"""Tables derived with the order states (pipeline.store.DERIVED_TABLES): always equal to their
+definition computed afresh, after imports, actions, settings and bundle changes; filled when a
+store made before them is opened; order types read from them equal the rules read live."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pipeline import actions as A
+from pipeline import promo
+from pipeline.filters import ALL, Filters
+from pipeline.sla import update_settings
+from pipeline.store import DERIVED_TABLES, Store, sql
+from tests.conftest import load
+from tests.test_promo import TYPE_LINES, TYPE_ORDERS, load_tables
+
+T0, T1 = "2026-11-20 10:00", "2026-11-20 10:05"
+ORDERS = [
+    {"order_id": "paid", "created_at": T0, "status_norm": "paid", "paid_at": T1,
+     "buyer": "ann", "province": "广东省", "city": "广州市", "district": "越秀区",
+     "address": "解放中路100号"},
+    {"order_id": "paid2", "created_at": T0, "status_norm": "paid", "paid_at": T1,
+     "buyer": "ann", "province": "广东省", "city": "广州市", "district": "越秀区",
+     "address": "解放中路 100号", "buyer_message": "快点"},
+    {"order_id": "unpaid", "created_at": T0, "status_norm": "unpaid", "is_paid": False},
+    {"order_id": "shipped", "created_at": T0, "status_norm": "shipped", "paid_at": T1},
+    {"order_id": "cod", "created_at": T0, "status_norm": "unpaid", "is_cod": True,
+     "tags": "Confirmed"},
+    {"order_id": "refund", "created_at": T0, "status_norm": "paid", "paid_at": T1},
+]
+LINES = [
+    {"order_id": "paid", "line_id": "1", "sku": "A", "quantity": 1, "unit_price": 10},
+    {"order_id": "paid", "line_id": "2", "sku": "SET", "quantity": 1, "unit_price": 30},
+    {"order_id": "paid2", "line_id": "1", "sku": "B", "quantity": 2, "unit_price": 0},
+    {"order_id": "unpaid", "line_id": "1", "sku": "A", "quantity": 1},
+    {"order_id": "shipped", "line_id": "1", "sku": "A", "quantity": 1},
+    {"order_id": "cod", "line_id": "1", "sku": "B", "quantity": 3},
+    {"order_id": "refund", "line_id": "1", "sku": "A", "quantity": 1, "refund_norm": "agreed"},
+]
+
+
+def stored(store: Store, table: str) -> pd.DataFrame:
+    return _sorted(store.cursor().execute(f"select * from {table}").df())  # noqa: S608
+
+
+def afresh(store: Store, table: str) -> pd.DataFrame:
+    return _sorted(store.cursor().execute(f"select * from {table}_of(true)").df())  # noqa: S608
+
+
+def _sorted(df: pd.DataFrame) -> pd.DataFrame:
+    cols = [c for c in ("platform", "shop", "order_id", "line_id") if c in df.columns]
+    return df.sort_values(cols, ignore_index=True)
+
+
+def assert_fresh(store: Store) -> None:
+    for table in DERIVED_TABLES:
+        pd.testing.assert_frame_equal(stored(store, table), afresh(store, table), obj=table)
+
+
+@pytest.fixture
+def desk(store: Store) -> Store:
+    load(store, ORDERS, LINES)
+    return store
+
+
+def test_derived_tables_hold_the_open_and_waiting_orders(desk):
+    assert_fresh(desk)
+    opened = stored(desk, "open_orders")
+    assert opened["order_id"].tolist() == ["cod", "paid", "paid2", "refund", "unpaid"]
+    assert opened.set_index("order_id")["waiting_to_ship"].to_dict() == {
+        "cod": True, "paid": True, "paid2": True, "refund": False, "unpaid": False}
+    assert opened.set_index("order_id")["refund_stage"].fillna(0).astype(int).to_dict() == {
+        "cod": 0, "paid": 0, "paid2": 0, "refund": 2, "unpaid": 0}
+    assert sorted(stored(desk, "waiting_lines")[["order_id", "sku"]].itertuples(
+        index=False, name=None)) == [("cod", "B"), ("paid", "A"), ("paid", "SET"), ("paid2", "B")]
+    assert len(stored(desk, "order_type_facts")) == len(ORDERS)
+
+
+def test_derived_tables_follow_actions_reimports_and_settings(desk):
+    A.record(desk, ("taobao", "s1", "paid"), "process", by="Li")
+    A.record(desk, ("taobao", "s1", "paid2"), "courier", by="Li", text="SF 123")
+    assert_fresh(desk)
+    assert stored(desk, "open_orders").set_index("order_id").loc["paid", "processed"]
+    # a newer export: one order shipped, another gets a different line
+    load(desk, [{**ORDERS[0], "status_norm": "shipped", "shipped_at": "2026-11-21 09:00"}],
+         [{"order_id": "paid2", "line_id": "1", "sku": "C", "quantity": 1, "unit_price": 10}],
+         name="again")
+    assert_fresh(desk)
+    assert "paid" not in stored(desk, "open_orders")["order_id"].tolist()
+    # the confirmed tag decides whether the COD order waits to ship
+    update_settings(desk, {"confirmed_tag": "OK"}, by="Li")
+    assert_fresh(desk)
+    assert "cod" not in stored(desk, "waiting_lines")["order_id"].tolist()
+
+
+def test_order_types_equal_the_rules_read_live_before_and_after_the_bundles_change(store):
+    load_tables(store, bundles=[{"bundle_sku": "SET1", "component_sku": "A", "quantity": 1}],
+                promotions=[{"name": "双11", "start_at": "2026-11-11 00:00",
+                             "end_at": "2026-11-12 00:00"}])
+    load(store, TYPE_ORDERS, TYPE_LINES)
+    con = store.cursor()
+
+    def live(f: Filters = ALL) -> list[int]:
+        rows = con.execute(sql("promo_order_types"),
+                           {**f.params(), "win_start": None, "win_end": None}).df()
+        return [int(rows[t].sum()) for t in promo.ORDER_TYPES]
+
+    def fast(f: Filters = ALL) -> list[int]:
+        return promo.order_type_counts(con, f)["orders"].tolist()
+
+    changed = sql("order_type_bundles_changed")
+    assert con.execute(changed).fetchall() == [(False,)]
+    assert fast() == live() == [4, 2, 1, 2]
+    assert fast(Filters(shops=("s2",))) == live(Filters(shops=("s2",)))
+    pd.testing.assert_frame_equal(
+        promo.order_types(con, ALL),
+        con.execute(sql("promo_order_types"), {**ALL.params(), "win_start": None,
+                                               "win_end": None}).df())
+    # a new bundle: the facts are stale, the counts read the lines until the next refresh
+    load_tables(store, name="more", bundles=[{"bundle_sku": "A", "component_sku": "B",
+                                              "quantity": 1}])
+    assert con.execute(changed).fetchall() == [(True,)]
+    assert fast() == live() == [4, 7, 1, 2]
+    load(store, [TYPE_ORDERS[0]], name="touch")
+    assert con.execute(changed).fetchall() == [(False,)]
+    assert fast() == live() == [4, 7, 1, 2]
+    assert_fresh(store)
+
+
+def test_a_store_made_before_the_derived_tables_gets_them_filled(tmp_path):
+    path = tmp_path / "old.duckdb"
+    s = Store(path)
+    load(s, ORDERS, LINES)
+    want = {t: stored(s, t) for t in DERIVED_TABLES}
+    for t in DERIVED_TABLES:
+        s.con.execute(f"drop table {t}")  # noqa: S608
+    s.close()
+    s = Store(path)
+    try:
+        for t in DERIVED_TABLES:
+            pd.testing.assert_frame_equal(stored(s, t), want[t], obj=t)
+    finally:
+        s.close()
