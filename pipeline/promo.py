@@ -53,7 +53,7 @@ class Window:
 
 def order_types(con: duckdb.DuckDBPyConnection, f: Filters = ALL) -> pd.DataFrame:
     """`platform, shop, order_id, promotion, bundle, combo, gift` for every order in the filters."""
-    return con.execute(sql(_types_sql(con, "promo_order_type_rows")),
+    return con.execute(sql("promo_order_types"),
                        {**f.params(), "win_start": None, "win_end": None}).df()
 
 
@@ -62,27 +62,9 @@ def order_type_counts(con: duckdb.DuckDBPyConnection, f: Filters = ALL) -> pd.Da
     return _counts(con, {**f.params(), "win_start": None, "win_end": None})[0]
 
 
-def _types_sql(con: duckdb.DuckDBPyConnection, fast: str) -> str:
-    """`fast` (read from order_type_facts) unless the bundles changed since those were
-    computed; then the rules read from the orders and lines themselves."""
-    changed = con.execute(sql("order_type_bundles_changed")).fetchall()[0][0]
-    return "promo_order_types" if changed else fast
-
-
-def _type_counts(types: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "order_type": list(ORDER_TYPES),
-        "orders": [int(types[t].sum()) if len(types) else 0 for t in ORDER_TYPES],
-    })
-
-
 def _counts(con: duckdb.DuckDBPyConnection, params: dict) -> tuple[pd.DataFrame, int]:
     """Orders per type (all four, zeros included) and the orders in scope."""
-    name = _types_sql(con, "promo_order_type_counts")
-    if name == "promo_order_types":
-        types = con.execute(sql(name), params).df()
-        return _type_counts(types), len(types)
-    row = con.execute(sql(name), params).df().iloc[0]
+    row = con.execute(sql("promo_order_type_counts"), params).df().iloc[0]
     counts = pd.DataFrame({"order_type": list(ORDER_TYPES),
                            "orders": [int(row[t]) for t in ORDER_TYPES]})
     return counts, int(row["orders"])

@@ -123,49 +123,30 @@ DERIVED_TABLES = ("open_orders", "waiting_lines", "order_type_facts")
 
 def refresh_states(cur: duckdb.DuckDBPyConnection, keys: pd.DataFrame | None = None) -> None:
     """Recompute `order_state` and the tables derived with it (DERIVED_TABLES) for every
-    order, or only for `keys` (platform, shop, order_id).
-
-    `order_type_facts` is recomputed for every order when the bundles changed since it was
-    last computed, as it depends on them.
-    """
+    order, or only for `keys` (platform, shop, order_id)."""
     params = {"confirmed_tag": get_settings(cur)["confirmed_tag"]}
-    everything = _refresh_all(cur, "order_type_facts") if keys is not None else []
     if keys is None:
         cur.execute("delete from order_state")
         cur.execute("insert into order_state " + sql("states"), {**params, "all": True})
-        everything = list(DERIVED_TABLES)
-    else:
-        cur.execute("delete from state_scope")
-        cur.register("scope_keys", keys[C.ORDER_KEY].drop_duplicates())
-        cur.execute("insert into state_scope select platform, shop, order_id from scope_keys")
-        cur.unregister("scope_keys")
-        for table in ("order_state", *DERIVED_TABLES):  # identifiers from a fixed list
-            if table in everything:
-                continue
-            cur.execute(
-                f"""
-                delete from {table} as s
-                where exists (
-                    select 1 from state_scope as k
-                    where k.platform = s.platform and k.shop = s.shop
-                      and k.order_id = s.order_id
-                )
-                """  # noqa: S608 - a table name from DERIVED_TABLES
-            )
-        cur.execute("insert into order_state " + sql("states"), {**params, "all": False})
-    for table in DERIVED_TABLES:
-        if table in everything:
-            cur.execute(f"delete from {table}")  # noqa: S608 - DERIVED_TABLES
+        for table in DERIVED_TABLES:  # identifiers from a fixed list
+            cur.execute(f"delete from {table}")  # noqa: S608
             cur.execute(f"insert into {table} select * from {table}_of(true)")  # noqa: S608
-        else:
-            cur.execute(f"insert into {table} select * from {table}_of(false)")  # noqa: S608
-    if "order_type_facts" in everything:
-        cur.execute("delete from order_type_bundles")
-        cur.execute("insert into order_type_bundles select distinct bundle_sku from bundles")
+        return
     cur.execute("delete from state_scope")
-
-
-def _refresh_all(cur: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    """[table] when the bundles changed since order_type_facts was computed, else []."""
-    rows = cur.execute(sql("order_type_bundles_changed")).fetchall()
-    return [table] if rows[0][0] else []
+    cur.register("scope_keys", keys[C.ORDER_KEY].drop_duplicates())
+    cur.execute("insert into state_scope select platform, shop, order_id from scope_keys")
+    cur.unregister("scope_keys")
+    for table in ("order_state", *DERIVED_TABLES):
+        cur.execute(
+            f"""
+            delete from {table} as s
+            where exists (
+                select 1 from state_scope as k
+                where k.platform = s.platform and k.shop = s.shop and k.order_id = s.order_id
+            )
+            """  # noqa: S608 - a table name from a fixed list
+        )
+    cur.execute("insert into order_state " + sql("states"), {**params, "all": False})
+    for table in DERIVED_TABLES:
+        cur.execute(f"insert into {table} select * from {table}_of(false)")  # noqa: S608
+    cur.execute("delete from state_scope")

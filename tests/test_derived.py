@@ -11,7 +11,7 @@ from pipeline import actions as A
 from pipeline import promo
 from pipeline.filters import ALL, Filters
 from pipeline.sla import update_settings
-from pipeline.store import DERIVED_TABLES, Store, sql
+from pipeline.store import DERIVED_TABLES, Store
 from tests.conftest import load
 from tests.test_promo import TYPE_LINES, TYPE_ORDERS, load_tables
 
@@ -94,37 +94,25 @@ def test_derived_tables_follow_actions_reimports_and_settings(desk):
     assert "cod" not in stored(desk, "waiting_lines")["order_id"].tolist()
 
 
-def test_order_types_equal_the_rules_read_live_before_and_after_the_bundles_change(store):
+def test_order_types_follow_bundles_imported_after_the_orders(store):
     load_tables(store, bundles=[{"bundle_sku": "SET1", "component_sku": "A", "quantity": 1}],
                 promotions=[{"name": "双11", "start_at": "2026-11-11 00:00",
                              "end_at": "2026-11-12 00:00"}])
     load(store, TYPE_ORDERS, TYPE_LINES)
     con = store.cursor()
 
-    def live(f: Filters = ALL) -> list[int]:
-        rows = con.execute(sql("promo_order_types"),
-                           {**f.params(), "win_start": None, "win_end": None}).df()
-        return [int(rows[t].sum()) for t in promo.ORDER_TYPES]
-
-    def fast(f: Filters = ALL) -> list[int]:
+    def counts(f: Filters = ALL) -> list[int]:
         return promo.order_type_counts(con, f)["orders"].tolist()
 
-    changed = sql("order_type_bundles_changed")
-    assert con.execute(changed).fetchall() == [(False,)]
-    assert fast() == live() == [4, 2, 1, 2]
-    assert fast(Filters(shops=("s2",))) == live(Filters(shops=("s2",)))
-    pd.testing.assert_frame_equal(
-        promo.order_types(con, ALL),
-        con.execute(sql("promo_order_types"), {**ALL.params(), "win_start": None,
-                                               "win_end": None}).df())
-    # a new bundle: the facts are stale, the counts read the lines until the next refresh
+    def rows(f: Filters = ALL) -> list[int]:
+        return [int(promo.order_types(con, f)[t].sum()) for t in promo.ORDER_TYPES]
+
+    assert counts() == rows() == [4, 2, 1, 2]
+    assert counts(Filters(shops=("s2",))) == rows(Filters(shops=("s2",))) == [0, 1, 0, 0]
+    # a bundle listed after the orders were imported counts at once: A is in seven orders
     load_tables(store, name="more", bundles=[{"bundle_sku": "A", "component_sku": "B",
                                               "quantity": 1}])
-    assert con.execute(changed).fetchall() == [(True,)]
-    assert fast() == live() == [4, 7, 1, 2]
-    load(store, [TYPE_ORDERS[0]], name="touch")
-    assert con.execute(changed).fetchall() == [(False,)]
-    assert fast() == live() == [4, 7, 1, 2]
+    assert counts() == rows() == [4, 7, 1, 2]
     assert_fresh(store)
 
 

@@ -331,9 +331,8 @@ left join bundles as b on b.bundle_sku = l.sku;
 -- Per order, what its order types (DESIGN §7) read from its facts and lines, with the columns
 -- the global filters need, so that counting types is one scan. `promo_facts`: a discount code
 -- or amount, a line on promotion, or lines listed above what the order charges for goods;
--- `bundle_line`: a line's SKU was in the bundles table as it was at the refresh, which
--- order_type_bundles keeps (pipeline.promo reads the lines again when the bundles changed).
--- `combo`: two or more different items, gift lines not counted.
+-- `bundle_marked`: a line marked as a set (the bundles table is matched live, as it may change
+-- without the orders); `combo`: two or more different items, gift lines not counted.
 create or replace macro order_type_facts_of(everything) as table
 with scoped as (
     select o.*
@@ -354,7 +353,6 @@ lines as (
         coalesce(l.is_promo, false) as is_promo,
         l.unit_price * l.quantity as list_value,
         coalesce(l.is_bundle_marked, false) as bundle_marked,
-        l.sku in (select bundle_sku from bundles) as bundle_line,
         coalesce(l.is_gift, false) or coalesce(l.unit_price = 0, false) as is_gift
     from order_lines as l
     where everything
@@ -372,7 +370,6 @@ line_facts as (
         bool_or(is_promo) as has_promo_line,
         sum(list_value) as list_value,
         bool_or(bundle_marked) as bundle_marked,
-        bool_or(bundle_line) as bundle_line,
         min(item) filter (where not is_gift) <> max(item) filter (where not is_gift) as combo,
         bool_or(is_gift) as gift
     from lines
@@ -390,13 +387,9 @@ select
         or coalesce(l.list_value - (o.order_total - coalesce(o.shipping_fee, 0)) > 0.005, false)
         as promo_facts,
     coalesce(l.bundle_marked, false) as bundle_marked,
-    coalesce(l.bundle_line, false) as bundle_line,
     coalesce(l.combo, false) as combo,
     coalesce(l.gift, false) as gift
 from scoped as o
 left join line_facts as l using (platform, shop, order_id);
 
 create table if not exists order_type_facts as select * from order_type_facts_of(true);
-
--- The bundle SKUs order_type_facts.bundle_line was computed with.
-create table if not exists order_type_bundles as select distinct bundle_sku from bundles;

@@ -2,30 +2,48 @@
 -- and from a promotion period's run-rate (units of paid orders placed in it, per day), against
 -- what is available. Parameters: $shops, $platforms, $p_start, $p_end.
 
-with scoped as (
-    select o.platform, o.shop, o.order_id, o.created_at, s.is_paid, s.waiting_to_ship
-    from filtered_orders(null, null, $shops, $platforms) as o
-    join order_state as s using (platform, shop, order_id)
+with waiting as (
+    select e.sku, e.quantity
+    from waiting_exploded_lines() as e
+    where in_filters(null::timestamp, e.shop, e.platform, null, null, $shops, $platforms)
+      and e.sku is not null and e.quantity > 0
 ),
 
-lines as (
-    select e.sku, e.quantity, e.from_bundle, o.created_at, o.is_paid, o.waiting_to_ship
+period_orders as (
+    select o.platform, o.shop, o.order_id
+    from filtered_orders(null, null, $shops, $platforms) as o
+    semi join order_state as s
+        on s.platform = o.platform and s.shop = o.shop and s.order_id = o.order_id and s.is_paid
+    where o.created_at >= $p_start::timestamp and o.created_at < $p_end::timestamp
+),
+
+period_lines as (
+    select e.sku, e.quantity
     from exploded_lines() as e
-    join scoped as o using (platform, shop, order_id)
+    semi join period_orders as o using (platform, shop, order_id)
     where e.sku is not null and e.quantity > 0
+),
+
+-- components sold inside a bundle by any order in the filters
+bundled as (
+    select distinct b.component_sku as sku
+    from order_lines as l
+    join bundles as b on b.bundle_sku = l.sku
+    semi join filtered_orders(null, null, $shops, $platforms) as o
+        using (platform, shop, order_id)
+    where coalesce(l.quantity, 0) * b.quantity > 0
 ),
 
 per_sku as (
     select
         sku,
-        bool_or(from_bundle) as in_bundles,
-        coalesce(sum(quantity) filter (where waiting_to_ship), 0)::bigint as open_demand,
-        coalesce(sum(quantity) filter (
-            where is_paid
-              and created_at >= $p_start::timestamp
-              and created_at < $p_end::timestamp
-        ), 0)::bigint as period_units
-    from lines
+        coalesce(sum(quantity) filter (where is_open), 0)::bigint as open_demand,
+        coalesce(sum(quantity) filter (where not is_open), 0)::bigint as period_units
+    from (
+        select *, true as is_open from waiting
+        union all
+        select *, false as is_open from period_lines
+    )
     group by sku
 ),
 
@@ -47,7 +65,7 @@ final as (
     select
         p.sku,
         a.name,
-        p.in_bundles,
+        p.sku in (select sku from bundled) as in_bundles,
         p.open_demand,
         p.period_units,
         p.period_units / d.days as period_per_day,
