@@ -27,7 +27,7 @@ per_day as (
               and o.shipped_at <= o.paid_at + interval 72 hour
         ) as shipped_72h
     from days as d
-    cross join scoped as o
+    left join scoped as o on true
     group by d.day
 ),
 
