@@ -130,3 +130,20 @@ def test_lines_without_shop_join_their_order(store):
         "select shop, order_id, pieces from order_state").fetchall()
     assert rows == [("s1", "o", 2)]
     assert store.cursor().execute("select shop from order_lines").fetchall() == [("s1",)]
+
+
+def test_one_state_row_per_order_across_reimports_and_partial_refreshes(store):
+    from pipeline.store import refresh_states
+
+    rows = [{"order_id": f"o{i}", "created_at": T0, "status_norm": "paid", "paid_at": T1}
+            for i in range(5)]
+    load(store, rows, name="first")
+    load(store, rows[:3], [{"order_id": "o1", "line_id": "1", "refund_norm": "requested"}],
+         name="second")
+    with store.write() as cur:
+        refresh_states(cur)
+    counts = store.cursor().execute(
+        "select count(*), count(distinct (platform, shop, order_id)) from order_state"
+    ).fetchall()
+    assert counts == [(5, 5)]
+    assert states(store)["o1"] == "refunding"

@@ -142,6 +142,8 @@ create table if not exists events (
 );
 
 -- Derived: one row per order, refreshed in the same transaction as every import or action.
+-- No key index: refresh_states deletes an order's row before inserting it, which keeps the
+-- rows unique, and an index costs more to maintain on a large import than it saves on reads.
 create table if not exists order_state (
     platform varchar not null,
     shop varchar not null,
@@ -167,8 +169,7 @@ create table if not exists order_state (
     flagged_by varchar,
     last_event_id bigint,
     n_lines integer not null,
-    pieces integer not null,
-    primary key (platform, shop, order_id)
+    pieces integer not null
 );
 
 -- The keys whose state is refreshed by the next `states.sql` run with $all = false.
