@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from pipeline.store import Store
+from tests.conftest import load, load_tables
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -37,3 +38,15 @@ def fresh_app(db: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None
 def make_store(db: Path) -> Store:
     """A store at `db` (closed by the caller before the app opens it)."""
     return Store(db)
+
+
+def store_file(db: Path, orders: list[dict] = (), lines: list[dict] = (),
+               **tables: list[dict]) -> Path:
+    """A closed store file at `db` holding the given canonical rows, for the app to open."""
+    s = Store(db)
+    if orders or lines:
+        load(s, orders, lines)
+    if tables:
+        load_tables(s, **tables)
+    s.close()
+    return db

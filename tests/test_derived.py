@@ -12,8 +12,8 @@ from pipeline import promo
 from pipeline.filters import ALL, Filters
 from pipeline.sla import update_settings
 from pipeline.store import DERIVED_TABLES, Store
-from tests.conftest import load
-from tests.test_promo import TYPE_LINES, TYPE_ORDERS, load_tables
+from tests.conftest import load, load_tables
+from tests.test_promo import TYPE_LINES, TYPE_ORDERS
 
 T0, T1 = "2026-11-20 10:00", "2026-11-20 10:05"
 ORDERS = [

@@ -6,8 +6,7 @@ from datetime import date, time
 
 import pytest
 
-from tests.apptest import fresh_app, make_store
-from tests.conftest import load
+from tests.apptest import fresh_app, store_file
 from tests.test_problems import ADDR
 
 PAGE = "pages/overdue.py"
@@ -29,11 +28,7 @@ ORDERS = [
 
 @pytest.fixture
 def db(tmp_path):
-    path = tmp_path / "overdue.duckdb"
-    s = make_store(path)
-    load(s, ORDERS)
-    s.close()
-    return path
+    return store_file(tmp_path / "overdue.duckdb", ORDERS)
 
 
 def at_moment(at, day, moment):

@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.apptest import fresh_app, make_store
-from tests.conftest import load
+from tests.apptest import fresh_app, store_file
 
 ORDERS = [
     {"order_id": "a", "created_at": "2026-11-20 09:00", "paid_at": "2026-11-20 09:05",
@@ -21,11 +20,7 @@ ORDERS = [
 
 @pytest.fixture
 def db(tmp_path):
-    path = tmp_path / "app.duckdb"
-    s = make_store(path)
-    load(s, ORDERS)
-    s.close()
-    return path
+    return store_file(tmp_path / "app.duckdb", ORDERS)
 
 
 def metric(at, label):

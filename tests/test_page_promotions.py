@@ -7,9 +7,9 @@ from datetime import datetime
 import pytest
 
 from pipeline import promo
-from tests.apptest import fresh_app, make_store
-from tests.conftest import load
-from tests.test_promo import PERIOD_LINES, PERIOD_ORDERS, load_tables
+from tests.apptest import fresh_app, make_store, store_file
+from tests.conftest import load, load_tables
+from tests.test_promo import PERIOD_LINES, PERIOD_ORDERS
 from ui.core import get_store
 
 PAGE = "pages/promotions.py"
@@ -17,11 +17,7 @@ PAGE = "pages/promotions.py"
 
 @pytest.fixture
 def bare_db(tmp_path):
-    path = tmp_path / "bare.duckdb"
-    s = make_store(path)
-    load(s, PERIOD_ORDERS, PERIOD_LINES)
-    s.close()
-    return path
+    return store_file(tmp_path / "bare.duckdb", PERIOD_ORDERS, PERIOD_LINES)
 
 
 @pytest.fixture

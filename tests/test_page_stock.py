@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apptest import fresh_app, make_store
+from tests.apptest import fresh_app, make_store, store_file
 from tests.conftest import load
 from tests.test_stock import SHORT_LINES, SHORT_ORDERS
 
@@ -13,16 +13,12 @@ PAGE = "pages/stock.py"
 
 @pytest.fixture
 def orders_only(tmp_path):
-    path = tmp_path / "orders.duckdb"
-    s = make_store(path)
-    load(s, SHORT_ORDERS, SHORT_LINES)
-    s.close()
-    return path
+    return store_file(tmp_path / "orders.duckdb", SHORT_ORDERS, SHORT_LINES)
 
 
 @pytest.fixture
 def db(tmp_path):
-    from tests.test_promo import load_tables
+    from tests.conftest import load_tables
 
     path = tmp_path / "stock.duckdb"
     s = make_store(path)

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
 import pandas as pd
 import pytest
 
-from pipeline import canonical as C
 from pipeline import promo
 from pipeline.filters import ALL, Filters
-from pipeline.importing import apply_parsed
 from pipeline.report import build_report
-from tests.conftest import frame, load
-
-
-def load_tables(store, name: str = "extra", **tables: list[dict]) -> None:
-    """Import canonical rows of 'stock', 'bundles' or 'promotions' as one file would."""
-    frames = {t: frame(rows) for t, rows in tables.items()}
-    if "stock" in frames and "warehouse" not in frames["stock"]:
-        frames["stock"]["warehouse"] = ""
-    parsed = C.Parsed("test", frames, rows_read=sum(len(r) for r in tables.values()))
-    digest = hashlib.sha256(repr((name, tables)).encode()).hexdigest()
-    apply_parsed(store, parsed, name, digest, "test")
-
+from tests.conftest import load, load_tables
 
 # ---------------------------------------------------------------------------------------------
 # Order types

@@ -15,8 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.apptest import fresh_app, make_store
-from tests.conftest import load
+from tests.apptest import fresh_app, make_store, store_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = "<script>alert(1)</script>"
@@ -130,11 +129,7 @@ LINES = [
 
 @pytest.fixture
 def hostile_db(tmp_path: Path) -> Path:
-    path = tmp_path / "hostile.duckdb"
-    s = make_store(path)
-    load(s, ORDERS, LINES)
-    s.close()
-    return path
+    return store_file(tmp_path / "hostile.duckdb", ORDERS, LINES)
 
 
 def _walk(node) -> Iterator:

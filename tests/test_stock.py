@@ -9,8 +9,7 @@ import pytest
 
 from pipeline import allocation, stock
 from pipeline.filters import ALL, Filters
-from tests.conftest import load
-from tests.test_promo import load_tables
+from tests.conftest import load, load_tables
 
 PAID = {"status_norm": "paid"}
 
