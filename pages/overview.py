@@ -5,7 +5,7 @@ import streamlit as st
 from pipeline import kpis
 from pipeline.labels import STATES
 from ui.charts import daily_chart, state_bar
-from ui.core import demo_banner, filters, fmt_money, fmt_pct, query, t
+from ui.core import demo_banner, filters, get_store, kpi_texts, query, t
 from ui.overdue import workbook_button
 
 st.title(t("page_overview"))
@@ -17,27 +17,16 @@ if last is None:
     st.stop()
 
 day = st.date_input(t("day"), value=last, key="overview_day")
+now = get_store().now()
+# Today is compared with yesterday up to the same minute, not with a whole day.
+until = now.time().replace(second=0, microsecond=0) if day == now.date() else None
+if until is not None:
+    st.caption(t("kpi_until").format(until=until.strftime("%H:%M")))
 
-MONEY = {"paid_amount", "aov", "refund_amount"}
-PCT = {"refund_rate", "shipped_72h"}
-
-
-def show(kpi: str, value: float | None, previous: float | None) -> str:
-    fmt = fmt_money if kpi in MONEY else fmt_pct if kpi in PCT else (
-        lambda v: "—" if v is None else f"{int(v):,}")
-    return fmt(value), fmt(previous)
-
-
-table = query(kpis.day_kpis, f, day)
+table = query(kpis.day_kpis, f, day, until)
 cols = st.columns(4)
 for i, row in enumerate(table.itertuples()):
-    value, previous = show(row.kpi, row.value, row.previous)
-    delta = None
-    if row.value is not None and row.previous is not None and row.value == row.value \
-            and row.previous == row.previous:
-        diff = row.value - row.previous
-        delta = fmt_pct(diff) if row.kpi in PCT else (
-            f"{diff:+,.2f}" if row.kpi in MONEY else f"{int(diff):+,}")
+    value, delta, previous = kpi_texts(row.kpi, row.value, row.previous)
     cols[i % 4].metric(t(f"kpi_{row.kpi}"), value, delta, border=True,
                        help=f"{t('vs_previous_day')}: {previous}",
                        delta_color="inverse" if row.kpi in ("refund_amount", "refund_rate")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import duckdb
 import pandas as pd
@@ -17,9 +17,14 @@ KPIS = (
 )
 
 
-def day_kpis(con: duckdb.DuckDBPyConnection, f: Filters, day: date) -> pd.DataFrame:
-    """One row per KPI: `kpi`, `value` (the day), `previous` (the day before)."""
-    params = {"day": day, "shops": list(f.shops), "platforms": list(f.platforms)}
+def day_kpis(con: duckdb.DuckDBPyConnection, f: Filters, day: date,
+             until: time | None = None) -> pd.DataFrame:
+    """One row per KPI: `kpi`, `value` (the day), `previous` (the day before).
+
+    With `until`, both days count only what happened up to that time of day (today so far
+    against yesterday at the same time).
+    """
+    params = {"day": day, "until": until, "shops": list(f.shops), "platforms": list(f.platforms)}
     wide = con.execute(sql("day_kpis"), params).df()
     cur, prev = wide.iloc[0], wide.iloc[1]
     return pd.DataFrame(

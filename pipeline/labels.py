@@ -477,3 +477,7 @@ LABELS.update({
     "q_due_due_soon": ("即将超时", "due soon"),
     "q_due_ok": ("正常", "on time"),
 })
+
+LABELS.update({
+    "kpi_until": ("今日截至 {until}，与昨日同一时刻相比", "Today until {until}, against yesterday at the same time"),
+})

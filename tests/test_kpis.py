@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pandas as pd
 
@@ -36,6 +36,17 @@ def test_day_kpis_against_previous_day(store):
     assert got.loc["refund_rate", "value"] == 10 / 150
     assert got.loc["shipped_72h"].tolist() == [0.5, 0.0]
     assert got.loc["shipped"].tolist() == [0, 0]
+
+
+def test_day_kpis_until_a_time_compare_with_the_same_time_the_day_before(store):
+    load(store, ORDERS)
+    got = kpis.day_kpis(store.cursor(), ALL, date(2026, 11, 20), until=time(10, 0)).set_index("kpi")
+    assert got.loc["orders"].tolist() == [1, 1]          # a (09:00) against d (08:00)
+    assert got.loc["paid_orders"].tolist() == [1, 1]
+    assert got.loc["paid_amount"].tolist() == [100.0, 40.0]
+    early = kpis.day_kpis(store.cursor(), ALL, date(2026, 11, 20), until=time(8, 5)).set_index("kpi")
+    assert early.loc["orders"].tolist() == [0, 1]
+    assert early.loc["paid_orders"].tolist() == [0, 0]  # d was paid at 08:10
 
 
 def test_state_counts_respect_filters_and_list_every_state(store):

@@ -58,3 +58,30 @@ def test_every_state_is_listed_with_zeros(db, monkeypatch):
     table = at.dataframe[0].value
     assert len(table) == 9
     assert table["订单"].tolist().count(0) == 6
+
+
+def test_today_is_compared_with_yesterday_up_to_the_same_time(tmp_path, monkeypatch):
+    from datetime import timedelta
+
+    from pipeline.settings import local_now
+    from pipeline.store import Store
+
+    s = Store(tmp_path / "today.duckdb")
+    now = local_now(s.cursor())
+    s.close()
+    earlier_today = now - timedelta(minutes=1)
+    later_yesterday = now - timedelta(days=1) + timedelta(minutes=30)
+    if later_yesterday.date() != (now - timedelta(days=1)).date():
+        later_yesterday = now - timedelta(days=1)  # just before midnight: nothing is later
+    db = store_file(tmp_path / "today2.duckdb", [
+        {"order_id": "t", "created_at": earlier_today.strftime("%Y-%m-%d %H:%M:%S")},
+        {"order_id": "y", "created_at": later_yesterday.strftime("%Y-%m-%d %H:%M:%S")},
+    ])
+    at = fresh_app(db, monkeypatch)
+    assert not at.exception
+    assert any("今日截至" in c.value for c in at.caption)
+    orders = metric(at, "订单数")
+    assert orders.value == "1"
+    # yesterday's order came later in the day than now: not counted against today so far
+    if later_yesterday != now - timedelta(days=1):
+        assert orders.help.endswith(": 0")

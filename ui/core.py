@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -105,5 +104,21 @@ def fmt_pct(v: float | None) -> str:
     return "—" if v is None or pd.isna(v) else f"{v:.1%}"
 
 
-def today_or(d: date | None) -> date:
-    return d or date.today()
+MONEY_KPIS = {"paid_amount", "aov", "refund_amount"}
+SHARE_KPIS = {"refund_rate", "shipped_72h"}
+
+
+def kpi_texts(kpi: str, value: float | None, previous: float | None) -> tuple[str, str | None, str]:
+    """The value, the change against the previous day (None when unknown) and the previous value,
+    formatted for the KPI's kind (money, share or count)."""
+    def fmt(v: float | None) -> str:
+        if v is None or pd.isna(v):
+            return "—"
+        return fmt_money(v) if kpi in MONEY_KPIS else fmt_pct(v) if kpi in SHARE_KPIS else f"{int(v):,}"
+
+    delta = None
+    if not (value is None or previous is None or pd.isna(value) or pd.isna(previous)):
+        diff = value - previous
+        delta = (fmt_pct(diff) if kpi in SHARE_KPIS else
+                 f"{diff:+,.2f}" if kpi in MONEY_KPIS else f"{int(diff):+,}")
+    return fmt(value), delta, fmt(previous)

@@ -1,5 +1,7 @@
 -- KPIs of one day against the day before: orders created, paid, shipped, refunds.
--- Parameters: $day, $shops, $platforms.
+-- With $until (a time of day) both days count only what happened before that time: today so
+-- far against yesterday at the same time.
+-- Parameters: $day, $until, $shops, $platforms.
 
 with scoped as (
     select o.created_at, o.paid_at, o.shipped_at, o.paid, o.refunded
@@ -10,21 +12,26 @@ with scoped as (
 ),
 
 days as (
-    select unnest([$day::date, $day::date - 1]) as day
+    select day, day + coalesce($until::time, time '23:59:59.999999') as until_at
+    from (select unnest([$day::date, $day::date - 1]) as day)
 ),
 
 per_day as (
     select
         d.day,
-        count(*) filter (where o.created_at::date = d.day) as orders,
-        count(*) filter (where o.paid_at::date = d.day) as paid_orders,
-        coalesce(sum(o.paid) filter (where o.paid_at::date = d.day), 0) as paid_amount,
-        count(*) filter (where o.shipped_at::date = d.day) as shipped,
-        coalesce(sum(o.refunded) filter (where o.paid_at::date = d.day), 0) as refund_amount,
+        count(*) filter (where o.created_at::date = d.day and o.created_at <= d.until_at) as orders,
+        count(*) filter (where o.paid_at::date = d.day and o.paid_at <= d.until_at) as paid_orders,
+        coalesce(sum(o.paid) filter (
+            where o.paid_at::date = d.day and o.paid_at <= d.until_at), 0) as paid_amount,
+        count(*) filter (
+            where o.shipped_at::date = d.day and o.shipped_at <= d.until_at) as shipped,
+        coalesce(sum(o.refunded) filter (
+            where o.paid_at::date = d.day and o.paid_at <= d.until_at), 0) as refund_amount,
         count(*) filter (
             where o.paid_at::date = d.day
-              and o.shipped_at is not null
+              and o.paid_at <= d.until_at
               and o.shipped_at <= o.paid_at + interval 72 hour
+              and ($until::time is null or o.shipped_at <= d.until_at)
         ) as shipped_72h
     from days as d
     left join scoped as o on true
