@@ -44,7 +44,8 @@ for res in st.session_state.get("import_last", []):
 
 st.subheader(t("import_history"))
 history = query(import_history)
-st.dataframe(history, hide_index=True, key="import_history_table")
+st.dataframe(history, hide_index=True, key="import_history_table",
+             column_config={c: st.column_config.Column(t(f"imp_{c}")) for c in history.columns})
 
 st.subheader(t("templates"))
 st.caption(t("templates_help"))

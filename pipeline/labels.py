@@ -481,3 +481,15 @@ LABELS.update({
 LABELS.update({
     "kpi_until": ("今日截至 {until}，与昨日同一时刻相比", "Today until {until}, against yesterday at the same time"),
 })
+
+LABELS.update({
+    "imp_import_id": ("导入编号", "Import"),
+    "imp_imported_at": ("导入时间", "Imported at"),
+    "imp_file_name": ("文件名", "File"),
+    "imp_layout": ("识别格式", "Layout"),
+    "imp_rows_read": ("读取行数", "Rows read"),
+    "imp_rows_imported": ("导入行数", "Rows imported"),
+    "imp_rows_rejected": ("拒绝行数", "Rows rejected"),
+    "imp_imported_by": ("导入人", "By"),
+    "imp_sha256": ("文件指纹 (SHA-256)", "SHA-256"),
+})

@@ -119,6 +119,6 @@ def kpi_texts(kpi: str, value: float | None, previous: float | None) -> tuple[st
     delta = None
     if not (value is None or previous is None or pd.isna(value) or pd.isna(previous)):
         diff = value - previous
-        delta = (fmt_pct(diff) if kpi in SHARE_KPIS else
+        delta = None if abs(diff) < 1e-9 else (fmt_pct(diff) if kpi in SHARE_KPIS else
                  f"{diff:+,.2f}" if kpi in MONEY_KPIS else f"{int(diff):+,}")
     return fmt(value), delta, fmt(previous)
