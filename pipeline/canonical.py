@@ -151,6 +151,7 @@ class Parsed:
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # table -> canonical frame
     rejects: list[Reject] = field(default_factory=list)
     rows_read: int = 0
+    rows_skipped: int = 0                              # left out on purpose, not rejected
     notes: list[str] = field(default_factory=list)     # warnings worth showing (e.g. unknown columns)
 
 

@@ -106,7 +106,7 @@ def apply_parsed(
             _refresh_touched(cur)
         cur.execute("drop table if exists touched")
         rejected_rows = len({r.row for r in rejects})
-        imported = max(parsed.rows_read - rejected_rows, 0)
+        imported = max(parsed.rows_read - rejected_rows - parsed.rows_skipped, 0)
         cur.execute(
             "insert into imports values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [import_id, file_name, digest, parsed.layout, parsed.rows_read, imported,
@@ -121,6 +121,8 @@ def apply_parsed(
         msg = f"{file_name}: {parsed.layout}, {imported} of {parsed.rows_read} rows imported"
         if rejects:
             msg += f", {rejected_rows} rejected"
+        if parsed.rows_skipped:
+            msg += f", {parsed.rows_skipped} skipped ({'; '.join(parsed.notes)})"
         return ImportResult(file_name, status, parsed.layout, parsed.rows_read, imported,
                             rejected_rows, rejects, msg, import_id)
 

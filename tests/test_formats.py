@@ -631,6 +631,7 @@ def test_shopify_inventory():
     parsed = read("inventory_export.csv", csv_bytes(header, rows, quoting=csv.QUOTE_MINIMAL))
     assert parsed.layout == "shopify_inventory" and not parsed.rejects
     assert any("1 row(s) without an SKU" in n for n in parsed.notes)
+    assert (parsed.rows_read, parsed.rows_skipped) == (4, 1)
     expected = pd.DataFrame({
         "sku": text_col(["SER-30", "SER-60", "CRM-1"]),
         "warehouse": text_col(["Dhaka WH", "Dhaka WH", ""]),
@@ -642,6 +643,15 @@ def test_shopify_inventory():
         "_row": [2, 3, 5],
     })
     assert_frame_equal(parsed.frames["stock"], expected)
+    from pipeline.importing import import_bytes
+    from pipeline.store import Store
+
+    store = Store(":memory:")
+    result = import_bytes(store, "inventory_export.csv",
+                          csv_bytes(header, rows, quoting=csv.QUOTE_MINIMAL))
+    assert (result.status, result.rows_read, result.rows_imported) == ("imported", 4, 3)
+    assert "1 skipped" in result.message
+    store.close()
 
 
 def test_templates_round_trip():

@@ -110,6 +110,7 @@ def _read_export(file_name: str, data: bytes, timezone: str) -> Parsed:
         frames=frames,
         rejects=sorted(sheet.rejects + cells.rejects(), key=lambda r: r.row),
         rows_read=sheet.rows_read,
+        rows_skipped=cells.skipped,
         notes=sheet.notes + notes,
     )
 

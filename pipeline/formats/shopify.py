@@ -237,7 +237,8 @@ def read_inventory(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
     sku = cells.ident("SKU")
     blank = sku.isna().to_numpy()
     if blank.any():
-        notes.append(f"{int(blank.sum())} row(s) without an SKU skipped")
+        cells.skipped = int(blank.sum())
+        notes.append(f"{cells.skipped} row(s) without an SKU skipped")
     warehouse = cells.text("Location")
     warehouse = (warehouse.fillna("") if warehouse is not None
                  else pd.Series([""] * cells.n, dtype="str"))

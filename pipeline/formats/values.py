@@ -174,6 +174,7 @@ class Cells:
         self.source_tz = source_tz or tz
         self.bad = np.zeros(self.n, dtype=bool)
         self.used: set[str] = set()
+        self.skipped = 0  # records deliberately left out (not errors), e.g. stock rows without SKU
         self.problems: list[tuple[np.ndarray, str, str, pd.Series | None]] = []
         self._bad_in: dict[str, np.ndarray] = {}
         self._headers: dict[str, str] = {}
