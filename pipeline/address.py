@@ -115,6 +115,17 @@ def _judge(prov: str, cty: str, dist: str, addr: str) -> str | None:
     return "too_short" if len(street) < MIN_CJK_STREET else None
 
 
+def verdicts(addresses: list[tuple[object, object, object, object]]) -> list[str | None]:
+    """`vague_reason` of each (province, city, district, address) of plain text or None;
+    each address is judged once per process, as the same open orders are read all day."""
+    return [_verdict(*a) for a in addresses]
+
+
+@lru_cache(maxsize=200_000)
+def _verdict(province: object, city: object, district: object, address: object) -> str | None:
+    return vague_reason(province, city, district, address)
+
+
 def vague_addresses(orders: pd.DataFrame) -> pd.DataFrame:
     """The rows of `orders` (with province, city, district, address) whose address is vague,
     with a `reason` column; each distinct address is judged once."""

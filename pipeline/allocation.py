@@ -15,6 +15,7 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from pipeline.store import sql
 
@@ -31,8 +32,21 @@ def available_stock(con: duckdb.DuckDBPyConnection) -> dict[str, int] | None:
 
 def order_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every order waiting to ship, in payment order: `covered` and the `short_skus` it lacks."""
-    lines = con.sql(sql("allocation_lines")).to_arrow_table()
+    return _walk(con.sql(sql("allocation_lines")).to_arrow_table(), available_stock(con))
+
+
+def short_orders(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The rows of `order_coverage` that are not covered (same columns), found by walking only
+    the SKUs whose demand is above what is available: the others cover every order."""
     stock = available_stock(con)
+    if stock is None:
+        return _walk(pa.table({}), None)
+    cov = _walk(con.sql(sql("allocation_contested_lines")).to_arrow_table(), stock)
+    return cov[~cov["covered"]].reset_index(drop=True)
+
+
+def _walk(lines: pa.Table, stock: dict[str, int] | None) -> pd.DataFrame:
+    """The allocation over `lines` (rows of allocation_lines, in allocation order)."""
     if lines.num_rows == 0:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in COVERAGE_COLUMNS}).astype(
             {"paid_at": "datetime64[us]", "covered": bool})
@@ -88,8 +102,7 @@ def sku_demand(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         return out.reset_index(drop=True)
     out["available"] = pd.array([stock.get(s, 0) for s in out["sku"]], dtype="Int64")
     out["shortfall"] = (out["demand"] - out["available"]).clip(lower=0).astype("int64")
-    cov = order_coverage(con)
-    blocked = cov.loc[~cov["covered"], "short_skus"].explode().value_counts()
+    blocked = short_orders(con)["short_skus"].explode().value_counts()
     out["orders_blocked"] = out["sku"].map(blocked).fillna(0).astype("int64")
     return out.reset_index(drop=True)
 

@@ -22,9 +22,10 @@ from datetime import datetime
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
-from pipeline.address import vague_addresses
-from pipeline.allocation import order_coverage
+from pipeline.address import verdicts
+from pipeline.allocation import short_orders
 from pipeline.filters import Filters
 from pipeline.store import sql
 
@@ -40,26 +41,17 @@ def marks(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
     """Every mark on the open orders inside the filters, resolved or not.
 
     `starts_at` is when the order's clock starts for the time rules (paid, else created).
-    `coverage` is `allocation.order_coverage(con)` when the caller has it already (it does not
-    depend on the moment).
+    `coverage` is `allocation.short_orders(con)` (or `order_coverage(con)`) when the caller has
+    it already (it does not depend on the moment).
     """
     params = {"as_of": as_of, **f.params()}
-    open_orders = con.execute(sql("problem_open_orders"), params).df()
-    frames = [_stock_marks(con, open_orders, coverage), _address_marks(open_orders)]
-    facts = con.execute(sql("problem_marks"), params).df()
-    facts = facts.merge(open_orders[[*KEY, "ready_at"]], on=KEY, how="left")
-    frames.append(facts.rename(columns={"ready_at": "starts_at"}))
-    out = pd.concat([fr[MARK_COLUMNS] for fr in frames if not fr.empty], ignore_index=True) \
-        if any(not fr.empty for fr in frames) else _empty()
-    resolved = con.execute(sql("problem_resolutions"), {"as_of": as_of}).df()
-    out = out.merge(resolved, on=[*KEY, "problem"], how="left", suffixes=("", "_event"))
-    by_event = out["resolved_at_event"].notna() & (out["resolved_at_event"] >= out["since"])
-    out.loc[by_event, "resolved_at"] = out.loc[by_event, "resolved_at_event"]
-    out.loc[by_event, "resolved_by"] = out.loc[by_event, "resolved_by_event"]
-    out["problem"] = pd.Categorical(out["problem"], categories=PROBLEMS)
-    out = out.sort_values(["problem", "since", *KEY], kind="stable")
-    out["problem"] = out["problem"].astype(str)
-    return out[MARK_COLUMNS].reset_index(drop=True)
+    con.register("stock_short", _stock_short(con, coverage))
+    con.register("vague_verdicts", _vague_verdicts(con, params))
+    try:
+        return con.execute(sql("problem_marks"), params).df()
+    finally:
+        con.unregister("stock_short")
+        con.unregister("vague_verdicts")
 
 
 def open_problems(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
@@ -100,36 +92,25 @@ def lists_by_order(p: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _stock_marks(con: duckdb.DuckDBPyConnection, open_orders: pd.DataFrame,
-                 coverage: pd.DataFrame | None) -> pd.DataFrame:
-    cov = order_coverage(con) if coverage is None else coverage
-    short = cov[~cov["covered"]].merge(open_orders[[*KEY, "ready_at"]], on=KEY)
-    return short.assign(
-        problem="out_of_stock",
-        reason=short["short_skus"].map(", ".join),
-        since=short["ready_at"],
-        starts_at=short["ready_at"],
-        resolved_at=pd.NaT,
-        resolved_by=None,
-    )
+def _stock_short(con: duckdb.DuckDBPyConnection, coverage: pd.DataFrame | None) -> pa.Table:
+    """The orders the stock allocation does not cover, with the SKUs short as the reason."""
+    cov = short_orders(con) if coverage is None else coverage
+    short = cov[~cov["covered"]]
+    return pa.table({
+        "platform": pa.array(short["platform"].tolist(), pa.string()),
+        "shop": pa.array(short["shop"].tolist(), pa.string()),
+        "order_id": pa.array(short["order_id"].tolist(), pa.string()),
+        "reason": pa.array([", ".join(s) for s in short["short_skus"]], pa.string()),
+    })
 
 
-def _address_marks(open_orders: pd.DataFrame) -> pd.DataFrame:
-    # plain Python strings: the rules read each address cell by cell
-    vague = vague_addresses(open_orders.astype({c: object for c in ADDRESS_COLUMNS}))
-    return vague.assign(
-        problem="address",
-        since=vague["created_at"],
-        starts_at=vague["ready_at"],
-        resolved_at=pd.NaT,
-        resolved_by=None,
-    )
-
-
-def _empty() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="datetime64[us]" if c in (
-        "since", "starts_at", "resolved_at") else object) for c in MARK_COLUMNS})
-
+def _vague_verdicts(con: duckdb.DuckDBPyConnection, params: dict[str, object]) -> pa.Table:
+    """The distinct vague addresses of the open orders in scope, with the rule broken."""
+    rows = con.execute(sql("problem_addresses"), params).fetchall()
+    vague = [(*row, reason) for row, reason in zip(rows, verdicts(rows), strict=True) if reason]
+    columns = [*ADDRESS_COLUMNS, "reason"]
+    return pa.table({c: pa.array([v[i] for v in vague], pa.string())
+                     for i, c in enumerate(columns)})
 
 
 def problems_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, object]:

@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipeline.allocation import order_coverage
+from pipeline.allocation import short_orders
 from pipeline.filters import Filters
 from pipeline.problems import lists_by_order, marks
 from pipeline.settings import get_settings
@@ -95,7 +95,7 @@ def counts_of(rows: pd.DataFrame) -> pd.DataFrame:
 
 def sla_counts_vs(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
     """`sla_counts` as of the moment and as of the same time the day before (`*_before`)."""
-    settings, coverage = get_settings(con), order_coverage(con)  # shared by both moments
+    settings, coverage = get_settings(con), short_orders(con)  # shared by both moments
     now = counts_of(_evaluate(con, f, as_of, settings, coverage)[0])
     before = counts_of(_evaluate(con, f, as_of - timedelta(days=1), settings, coverage)[0])
     return now.merge(before, on="rule", suffixes=("", "_before"))

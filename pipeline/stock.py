@@ -73,7 +73,7 @@ def short_skus(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     short = allocation.out_of_stock_skus(con)
     if short.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in SHORT_COLUMNS})
-    coverage = allocation.order_coverage(con)
+    coverage = allocation.short_orders(con)
     blocked = coverage.loc[~coverage["covered"], ["platform", "shop", "order_id", "short_skus"]]
     per_sku = blocked.explode("short_skus").groupby("short_skus", sort=False)["order_id"] \
         .agg(", ".join)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline.address import split_chinese, vague_addresses, vague_reason
+from pipeline.address import split_chinese, vague_addresses, vague_reason, verdicts
 
 CASES = [
     # Taobao order report: the whole address in 收货地址, zip in brackets
@@ -71,3 +71,10 @@ def test_vague_addresses_keeps_only_vague_rows_with_reason():
     got = vague_addresses(orders)
     assert got[["order_id", "reason"]].to_dict("records") == [
         {"order_id": "b", "reason": "no_street"}, {"order_id": "c", "reason": "placeholder"}]
+
+
+def test_verdicts_judge_each_address_as_vague_reason_does():
+    rows = [(None, None, None, "同上"), ("广东省", "广州市", "越秀区", "某街道186号"),
+            (None, "Dhaka", None, ""), (None, "Dhaka", None, "")]
+    assert verdicts(rows) == [vague_reason(*r) for r in rows] == [
+        "placeholder", None, "no_street", "no_street"]

@@ -7,7 +7,7 @@ import hashlib
 import pandas as pd
 
 from pipeline import canonical as C
-from pipeline.allocation import order_coverage, out_of_stock_skus, sku_demand
+from pipeline.allocation import order_coverage, out_of_stock_skus, short_orders, sku_demand
 from pipeline.importing import apply_parsed
 from tests.conftest import frame, load
 
@@ -123,3 +123,27 @@ def test_missing_stock(store):
 def test_no_waiting_orders(store):
     got = order_coverage(store.cursor())
     assert got.empty and got.columns.tolist()[-2:] == ["covered", "short_skus"]
+
+
+def test_short_orders_are_the_uncovered_rows_of_the_whole_allocation(store):
+    # A is short (4 wanted, 2 there); B fits (3 wanted, 3 there) whatever the order; C is absent
+    load(store, [
+        paid("a", "2026-11-20 10:00"),
+        paid("b", "2026-11-20 11:00"),
+        paid("c", "2026-11-20 12:00"),
+        paid("d", "2026-11-20 13:00"),
+    ], [line("a", "A", 2), line("a", "B", 1, line_id="2"), line("b", "A", 1),
+        line("b", "B", 1, line_id="2"), line("c", "B", 1), line("c", "C", 1, line_id="2"),
+        line("d", "A", 1)])
+    put(store, [{"sku": "A", "available": 2}, {"sku": "B", "available": 3}])
+    whole = order_coverage(store.cursor())
+    want = whole[~whole["covered"]].reset_index(drop=True)
+    got = short_orders(store.cursor())
+    pd.testing.assert_frame_equal(got, want)
+    assert got["order_id"].tolist() == ["b", "c", "d"]
+    assert got["short_skus"].tolist() == [["A"], ["C"], ["A"]]
+
+
+def test_short_orders_without_stock_are_none(store):
+    load(store, [paid("a", "2026-11-20 10:00")], [line("a", "A", 2)])
+    assert short_orders(store.cursor()).empty

@@ -1,6 +1,11 @@
--- The problem marks read from facts and events (DESIGN §6): buyer_message, refund_before_ship,
--- merge_candidate, manual; one row per order and mark, with when it started and, for a
--- reviewed buyer message, who reviewed it. out_of_stock and address are added in Python.
+-- Every problem mark (DESIGN §6) on the open orders inside the filters, resolved or not: one
+-- row per order and mark, with when it started (`since`), when the order's clock starts for the
+-- time rules (`starts_at`) and who resolved it (a review of the current buyer message, or the
+-- latest `resolve` event of the mark's type at or after `since`). Sorted by type (in the order
+-- of the list below), then since, then the order.
+-- Reads two registered relations computed in Python: `stock_short` (platform, shop, order_id,
+-- reason: the orders the stock allocation does not cover) and `vague_verdicts` (province, city,
+-- district, address, reason: the vague addresses).
 -- Parameters: $as_of, $date_from, $date_to, $shops, $platforms.
 
 with open_now as (
@@ -113,11 +118,73 @@ manual as (
     semi join in_scope as o using (platform, shop, order_id)
 ),
 
+out_of_stock as (
+    select
+        o.platform, o.shop, o.order_id,
+        'out_of_stock' as problem,
+        s.reason,
+        o.ready_at as since,
+        null::timestamp as resolved_at,
+        null::varchar as resolved_by
+    from in_scope as o
+    join stock_short as s using (platform, shop, order_id)
+),
+
+address as (
+    select
+        o.platform, o.shop, o.order_id,
+        'address' as problem,
+        v.reason,
+        o.created_at as since,
+        null::timestamp as resolved_at,
+        null::varchar as resolved_by
+    from in_scope as o
+    join vague_verdicts as v
+        on o.province is not distinct from v.province
+        and o.city is not distinct from v.city
+        and o.district is not distinct from v.district
+        and o.address is not distinct from v.address
+),
+
+all_marks as (
+    select *, 1 as type_rank from out_of_stock
+    union all select *, 2 from address
+    union all select *, 3 from buyer_message
+    union all select *, 4 from refund_before_ship
+    union all select *, 5 from merge_candidate
+    union all select *, 6 from manual
+),
+
+resolves as (
+    select
+        platform, shop, order_id,
+        coalesce(kind, 'manual') as problem,
+        arg_max(acted_at, event_id) as resolved_at,
+        arg_max(author, event_id) as resolved_by
+    from events_by_then
+    where action = 'resolve'
+    group by all
+),
+
 final as (
-    select * from buyer_message
-    union all select * from refund_before_ship
-    union all select * from merge_candidate
-    union all select * from manual
+    select
+        m.platform,
+        m.shop,
+        m.order_id,
+        m.problem,
+        m.reason,
+        m.since,
+        o.ready_at as starts_at,
+        case when r.resolved_at >= m.since then r.resolved_at else m.resolved_at end
+            as resolved_at,
+        case when r.resolved_at >= m.since then r.resolved_by else m.resolved_by end
+            as resolved_by,
+        m.type_rank
+    from all_marks as m
+    join in_scope as o using (platform, shop, order_id)
+    left join resolves as r using (platform, shop, order_id, problem)
 )
 
-select * from final
+select * exclude (type_rank)
+from final
+order by type_rank, since nulls last, platform, shop, order_id
