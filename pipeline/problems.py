@@ -37,16 +37,17 @@ MARK_COLUMNS = [*KEY, "problem", "reason", "since", "starts_at", "resolved_at", 
 
 
 def marks(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
-          coverage: pd.DataFrame | None = None) -> pd.DataFrame:
+          coverage: pd.DataFrame | None = None, vague: pa.Table | None = None) -> pd.DataFrame:
     """Every mark on the open orders inside the filters, resolved or not.
 
     `starts_at` is when the order's clock starts for the time rules (paid, else created).
     `coverage` is `allocation.short_orders(con)` (or `order_coverage(con)`) when the caller has
-    it already (it does not depend on the moment).
+    it already (it does not depend on the moment); `vague` is `vague_verdicts(con, f, t)` for
+    a moment `t` at or after `as_of` (it covers every order created by then).
     """
     params = {"as_of": as_of, **f.params()}
     con.register("stock_short", _stock_short(con, coverage))
-    con.register("vague_verdicts", _vague_verdicts(con, params))
+    con.register("vague_verdicts", vague_verdicts(con, f, as_of) if vague is None else vague)
     try:
         return con.execute(sql("problem_marks"), params).df()
     finally:
@@ -104,9 +105,10 @@ def _stock_short(con: duckdb.DuckDBPyConnection, coverage: pd.DataFrame | None) 
     })
 
 
-def _vague_verdicts(con: duckdb.DuckDBPyConnection, params: dict[str, object]) -> pa.Table:
-    """The distinct vague addresses of the open orders in scope, with the rule broken."""
-    rows = con.execute(sql("problem_addresses"), params).fetchall()
+def vague_verdicts(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pa.Table:
+    """The distinct vague addresses of the open orders inside the filters created by `as_of`:
+    province, city, district, address and the rule broken (`reason`)."""
+    rows = con.execute(sql("problem_addresses"), {"as_of": as_of, **f.params()}).fetchall()
     vague = [(*row, reason) for row, reason in zip(rows, verdicts(rows), strict=True) if reason]
     columns = [*ADDRESS_COLUMNS, "reason"]
     return pa.table({c: pa.array([v[i] for v in vague], pa.string())

@@ -23,7 +23,7 @@ import pandas as pd
 
 from pipeline.allocation import short_orders
 from pipeline.filters import Filters
-from pipeline.problems import lists_by_order, marks
+from pipeline.problems import lists_by_order, marks, vague_verdicts
 from pipeline.settings import get_settings
 from pipeline.store import sql
 
@@ -45,15 +45,15 @@ def sla_orders(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
 
 
 def _evaluate(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
-              settings: dict[str, Any] | None = None, coverage: pd.DataFrame | None = None
-              ) -> tuple[pd.DataFrame, pd.DataFrame]:
+              settings: dict[str, Any] | None = None, coverage: pd.DataFrame | None = None,
+              vague: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rows of `sla_orders` and the open problem marks they were built from."""
     s = settings or get_settings(con)
     clock = con.execute(sql("sla_clock_rules"), {
         "as_of": as_of, "chase_hours": float(s["chase_unpaid_hours"]),
         "ship_hours": float(s["ship_paid_hours"]), **f.params(),
     }).df()
-    m = marks(con, f, as_of, coverage)
+    m = marks(con, f, as_of, coverage, vague)
     m = m[m["resolved_at"].isna()]
     day = m[m["problem"].isin(["out_of_stock", "address"])]
     day_rules = day.assign(
@@ -95,9 +95,12 @@ def counts_of(rows: pd.DataFrame) -> pd.DataFrame:
 
 def sla_counts_vs(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
     """`sla_counts` as of the moment and as of the same time the day before (`*_before`)."""
-    settings, coverage = get_settings(con), short_orders(con)  # shared by both moments
-    now = counts_of(_evaluate(con, f, as_of, settings, coverage)[0])
-    before = counts_of(_evaluate(con, f, as_of - timedelta(days=1), settings, coverage)[0])
+    # shared by both moments: the vague addresses as of the later one cover the earlier one
+    settings, coverage = get_settings(con), short_orders(con)
+    vague = vague_verdicts(con, f, as_of)
+    now = counts_of(_evaluate(con, f, as_of, settings, coverage, vague)[0])
+    before = counts_of(_evaluate(con, f, as_of - timedelta(days=1), settings, coverage,
+                                 vague)[0])
     return now.merge(before, on="rule", suffixes=("", "_before"))
 
 
