@@ -85,8 +85,8 @@ def lists_by_order(p: pd.DataFrame) -> pd.DataFrame:
     """Marks (rows of `open_problems`) as one row per order: platform, shop, order_id, problems
     (list of types, in the order of the rows)."""
     grouped: dict[tuple, list[str]] = {}
-    keys = zip(p["platform"], p["shop"], p["order_id"], strict=True)
-    for key, problem in zip(keys, p["problem"], strict=True):
+    keys = zip(p["platform"].tolist(), p["shop"].tolist(), p["order_id"].tolist(), strict=True)
+    for key, problem in zip(keys, p["problem"].tolist(), strict=True):
         grouped.setdefault(key, []).append(problem)
     out = pd.DataFrame(list(grouped), columns=KEY, dtype=object)
     out["problems"] = pd.Series(list(grouped.values()), dtype=object)
