@@ -3,17 +3,8 @@
 -- Only these SKUs can leave an order uncovered (DESIGN §6): an SKU whose whole demand fits in
 -- its stock covers every order that needs it, whatever the orders before it took.
 
-with waiting as (
-    select platform, shop, order_id, ready_at as paid_at, created_at
-    from open_orders
-    where waiting_to_ship
-),
-
-needs as (
-    select platform, shop, order_id, sku, sum(quantity) as quantity
-    from waiting_exploded_lines()
-    where sku is not null and quantity > 0
-    group by all
+with needs as (
+    select * from waiting_needs() where sku is not null
 ),
 
 available as (
@@ -22,31 +13,17 @@ available as (
     group by sku
 ),
 
-demand as (
-    select sku, sum(quantity) as demand
-    from needs
-    semi join waiting using (platform, shop, order_id)
-    group by sku
-),
-
 contested as (
-    select d.sku
-    from demand as d
+    select n.sku
+    from needs as n
     left join available as a using (sku)
-    where d.demand > coalesce(a.available, 0)
+    group by n.sku
+    having sum(n.quantity) > coalesce(any_value(a.available), 0)
 ),
 
 final as (
-    select
-        w.platform,
-        w.shop,
-        w.order_id,
-        w.paid_at,
-        w.created_at,
-        n.sku,
-        n.quantity::bigint as quantity
-    from waiting as w
-    join needs as n using (platform, shop, order_id)
+    select n.*
+    from needs as n
     semi join contested as c using (sku)
 )
 

@@ -1,32 +1,9 @@
--- The lines the orders waiting to ship need, bundles exploded, gifts included, in the order
--- they take stock (DESIGN §6): by payment (COD: confirmation, else creation), then created_at,
--- then order_id. One row per order and component SKU; orders without lines have one row with
--- a null SKU so that they are still listed.
+-- The lines the orders waiting to ship need (waiting_needs() in schema.sql), in the order they
+-- take stock (DESIGN §6): by payment (COD: confirmation, else creation), then created_at, then
+-- order_id.
 
-with waiting as (
-    select platform, shop, order_id, ready_at as paid_at, created_at
-    from open_orders
-    where waiting_to_ship
-),
-
-needs as (
-    select platform, shop, order_id, sku, sum(quantity) as quantity
-    from waiting_exploded_lines()
-    where sku is not null and quantity > 0
-    group by all
-),
-
-final as (
-    select
-        w.platform,
-        w.shop,
-        w.order_id,
-        w.paid_at,
-        w.created_at,
-        n.sku,
-        coalesce(n.quantity, 0)::bigint as quantity
-    from waiting as w
-    left join needs as n using (platform, shop, order_id)
+with final as (
+    select * from waiting_needs()
 )
 
 select * from final

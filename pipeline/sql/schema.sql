@@ -329,6 +329,35 @@ select
 from waiting_lines as l
 left join bundles as b on b.bundle_sku = l.sku;
 
+-- What each order waiting to ship needs for stock (DESIGN §6): bundles exploded, gifts
+-- included, one row per order and component SKU, with the moments that order its claim on
+-- stock (`paid_at`: payment, for COD the confirmation, else creation). Orders without lines
+-- have one row with a null SKU so that they are still listed.
+create or replace macro waiting_needs() as table
+with waiting as (
+    select platform, shop, order_id, ready_at as paid_at, created_at
+    from open_orders
+    where waiting_to_ship
+),
+
+needs as (
+    select platform, shop, order_id, sku, sum(quantity) as quantity
+    from waiting_exploded_lines()
+    where sku is not null and quantity > 0
+    group by all
+)
+
+select
+    w.platform,
+    w.shop,
+    w.order_id,
+    w.paid_at,
+    w.created_at,
+    n.sku,
+    coalesce(n.quantity, 0)::bigint as quantity
+from waiting as w
+left join needs as n using (platform, shop, order_id);
+
 -- Per order, what its order types (DESIGN §7) read from its facts and lines, with the columns
 -- the global filters need, so that counting types is one scan. `promo_facts`: a discount code
 -- or amount, a line on promotion, or lines listed above what the order charges for goods;
