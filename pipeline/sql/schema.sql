@@ -205,9 +205,9 @@ create or replace macro in_filters(created_at, shop, platform, date_from, date_t
     and (len(shops::varchar[]) = 0 or list_contains(shops::varchar[], shop))
     and (len(platforms::varchar[]) = 0 or list_contains(platforms::varchar[], platform));
 
--- Order lines with bundles exploded to their components (one level, quantities multiplied).
--- Wherever stock or demand is counted, read this instead of order_lines.
-create or replace macro exploded_lines() as table
+-- Lines of `src` (order_lines, or waiting_lines) with bundles exploded to their components
+-- (one level, quantities multiplied).
+create or replace macro explode_bundles(src) as table
 select
     l.platform,
     l.shop,
@@ -218,8 +218,13 @@ select
     l.sku as line_sku,
     b.bundle_sku is not null as from_bundle,
     coalesce(l.is_gift, false) as is_gift
-from order_lines as l
+from query_table(src) as l
 left join bundles as b on b.bundle_sku = l.sku;
+
+-- Order lines with bundles exploded. Wherever stock or demand is counted, read this instead of
+-- order_lines.
+create or replace macro exploded_lines() as table
+select * from explode_bundles('order_lines');
 
 -- Derived, like order_state, and refreshed with it by pipeline.store.refresh_states in the
 -- same transaction as every import and action: the small slices of the store that the queue,
@@ -316,18 +321,7 @@ create table if not exists waiting_lines as select * from waiting_lines_of(true)
 
 -- The lines of the orders waiting to ship with bundles exploded, as `exploded_lines()`.
 create or replace macro waiting_exploded_lines() as table
-select
-    l.platform,
-    l.shop,
-    l.order_id,
-    l.line_id,
-    coalesce(b.component_sku, l.sku) as sku,
-    coalesce(l.quantity, 0) * coalesce(b.quantity, 1) as quantity,
-    l.sku as line_sku,
-    b.bundle_sku is not null as from_bundle,
-    coalesce(l.is_gift, false) as is_gift
-from waiting_lines as l
-left join bundles as b on b.bundle_sku = l.sku;
+select * from explode_bundles('waiting_lines');
 
 -- What each order waiting to ship needs for stock (DESIGN §6): bundles exploded, gifts
 -- included, one row per order and component SKU, with the moments that order its claim on
