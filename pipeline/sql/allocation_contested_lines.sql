@@ -7,16 +7,10 @@ with needs as (
     select * from waiting_needs() where sku is not null
 ),
 
-available as (
-    select sku, greatest(sum(coalesce(available, 0)), 0)::bigint as available
-    from stock
-    group by sku
-),
-
 contested as (
     select n.sku
     from needs as n
-    left join available as a using (sku)
+    left join available_by_sku() as a using (sku)
     group by n.sku
     having sum(n.quantity) > coalesce(any_value(a.available), 0)
 ),

@@ -205,6 +205,12 @@ create or replace macro in_filters(created_at, shop, platform, date_from, date_t
     and (len(shops::varchar[]) = 0 or list_contains(shops::varchar[], shop))
     and (len(platforms::varchar[]) = 0 or list_contains(platforms::varchar[], platform));
 
+-- Units available per SKU, summed over warehouses; a negative total counts as none.
+create or replace macro available_by_sku() as table
+select sku, greatest(sum(coalesce(available, 0)), 0)::bigint as available
+from stock
+group by sku;
+
 -- Lines of `src` (order_lines, or waiting_lines) with bundles exploded to their components
 -- (one level, quantities multiplied).
 create or replace macro explode_bundles(src) as table
@@ -351,6 +357,27 @@ select
     coalesce(n.quantity, 0)::bigint as quantity
 from waiting as w
 left join needs as n using (platform, shop, order_id);
+
+-- Each bundle's components against the available stock: how many bundles each component alone
+-- could build, and the bundle's units in orders waiting to ship.
+create or replace macro bundle_components() as table
+with waiting as (
+    select sku, sum(coalesce(quantity, 0))::bigint as bundle_demand
+    from waiting_lines
+    group by sku
+)
+
+select
+    c.bundle_sku,
+    c.component_sku,
+    c.quantity,
+    coalesce(a.available, 0) as available,
+    floor(coalesce(a.available, 0) / c.quantity)::bigint as can_build,
+    coalesce(w.bundle_demand, 0) as bundle_demand
+from bundles as c
+left join available_by_sku() as a on a.sku = c.component_sku
+left join waiting as w on w.sku = c.bundle_sku
+where c.quantity > 0;
 
 -- Per order, what its order types (DESIGN §7) read from its facts and lines, with the columns
 -- the global filters need, so that counting types is one scan. `promo_facts`: a discount code
