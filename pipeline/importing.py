@@ -225,8 +225,14 @@ def _stage(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> l
     return [c for c in cols if c in frame.columns or c == "shop"]
 
 
-def _count(cur: duckdb.DuckDBPyConnection, relation: str) -> int:
-    return cur.execute(f"select count(*) from {relation}").fetchall()[0][0]  # noqa: S608
+_COUNTED = ("stage", "dup_keys", "orders", "order_lines")
+
+
+def _count(cur: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Rows in one of the tables the import works on (names from _COUNTED only)."""
+    if table not in _COUNTED:
+        raise ValueError(f"not a counted table: {table!r}")
+    return cur.execute(f"select count(*) from {table}").fetchall()[0][0]  # noqa: S608
 
 
 def _drop_duplicate_keys(cur: duckdb.DuckDBPyConnection, table: str) -> list[C.Reject]:
@@ -268,7 +274,8 @@ def _drop_duplicate_keys(cur: duckdb.DuckDBPyConnection, table: str) -> list[C.R
 
 def _adopt_orphan_lines(cur: duckdb.DuckDBPyConnection) -> None:
     """Lines imported before their order (shop '') move under the order's shop."""
-    if not _count(cur, "order_lines where shop = ''"):
+    orphans = cur.execute("select count(*) from order_lines where shop = ''").fetchall()[0][0]
+    if not orphans:
         return
     cur.execute(
         """
