@@ -50,3 +50,13 @@ def store_file(db: Path, orders: list[dict] = (), lines: list[dict] = (),
         load_tables(s, **tables)
     s.close()
     return db
+
+
+def metric(at: AppTest, label: str):
+    """The metric element labelled `label`."""
+    return next(m for m in at.metric if m.label == label)
+
+
+def table(at: AppTest, column: str):
+    """The first table on the page with `column` (AppTest does not look tables up by key)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)

@@ -6,7 +6,7 @@ from datetime import date, time
 
 import pytest
 
-from tests.apptest import fresh_app, store_file
+from tests.apptest import fresh_app, metric, store_file
 from tests.test_problems import ADDR
 
 PAGE = "pages/overdue.py"
@@ -38,10 +38,6 @@ def at_moment(at, day, moment):
     at.run()
     assert not at.exception
     return at
-
-
-def metric(at, label):
-    return next(m for m in at.metric if m.label == label)
 
 
 def listed(at):

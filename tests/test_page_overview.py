@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.apptest import fresh_app, store_file
+from tests.apptest import fresh_app, metric, store_file
 
 ORDERS = [
     {"order_id": "a", "created_at": "2026-11-20 09:00", "paid_at": "2026-11-20 09:05",
@@ -21,10 +21,6 @@ ORDERS = [
 @pytest.fixture
 def db(tmp_path):
     return store_file(tmp_path / "app.duckdb", ORDERS)
-
-
-def metric(at, label):
-    return next(m for m in at.metric if m.label == label)
 
 
 def test_overview_shows_kpis_of_the_latest_day(db, monkeypatch):

@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from pipeline import promo
-from tests.apptest import fresh_app, make_store, store_file
+from tests.apptest import fresh_app, make_store, metric, store_file, table
 from tests.conftest import load, load_tables
 from tests.test_promo import PERIOD_LINES, PERIOD_ORDERS
 from ui.core import get_store
@@ -34,15 +34,6 @@ def db(tmp_path):
     )
     s.close()
     return path
-
-
-def metric(at, label):
-    return next(m for m in at.metric if m.label == label)
-
-
-def table(at, column):
-    """The first table on the page with `column` (AppTest does not look tables up by key)."""
-    return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
 def test_no_period_says_how_to_add_one_and_adds_it(bare_db, monkeypatch):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apptest import fresh_app, make_store, store_file
+from tests.apptest import fresh_app, make_store, metric, store_file, table
 from tests.conftest import load
 from tests.test_stock import SHORT_LINES, SHORT_ORDERS
 
@@ -32,15 +32,6 @@ def db(tmp_path):
                        {"sku": "C", "warehouse": "w1", "available": 10}])
     s.close()
     return path
-
-
-def metric(at, label):
-    return next(m for m in at.metric if m.label == label)
-
-
-def table(at, column):
-    """The first table on the page with `column` (AppTest does not look tables up by key)."""
-    return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
 def test_no_stock_says_how_to_import_it(orders_only, monkeypatch):
