@@ -4,10 +4,7 @@
 -- Parameters: $shops, $platforms, $p_start, $p_end, $exploded, $top.
 
 with scoped as (
-    select o.platform, o.shop, o.order_id
-    from filtered_orders(null, null, $shops, $platforms) as o
-    join order_state as s using (platform, shop, order_id)
-    where s.is_paid and o.created_at >= $p_start::timestamp and o.created_at < $p_end::timestamp
+    select * from paid_orders_in($shops, $platforms, $p_start, $p_end)
 ),
 
 sold_lines as (

@@ -198,6 +198,14 @@ where (date_from::date is null or o.created_at >= date_from::date)
   and (len(shops::varchar[]) = 0 or list_contains(shops::varchar[], o.shop))
   and (len(platforms::varchar[]) = 0 or list_contains(platforms::varchar[], o.platform));
 
+-- Keys of the paid orders in the shops and platforms placed in [p_start, p_end): what a
+-- promotion period sold.
+create or replace macro paid_orders_in(shops, platforms, p_start, p_end) as table
+select o.platform, o.shop, o.order_id
+from filtered_orders(null, null, shops, platforms) as o
+join order_state as s using (platform, shop, order_id)
+where s.is_paid and o.created_at >= p_start::timestamp and o.created_at < p_end::timestamp;
+
 -- The global filters of filtered_orders() as a condition on a row of a derived table.
 create or replace macro in_filters(created_at, shop, platform, date_from, date_to, shops, platforms) as
     (date_from::date is null or created_at >= date_from::date)
