@@ -25,6 +25,7 @@ STATUS_NORM = (
     "closed",         # 交易关闭, 交易被淘宝关闭; Shopify voided/expired
     "cancelled",      # Shopify `Cancelled at` set (after payment: refunding until refunded)
     "refunded",       # Shopify refunded
+    "processed",      # paid and processed, as a template's `status` paid_processed says
 )
 
 # Normalised line refund status (`order_lines.refund_norm`).
@@ -76,6 +77,8 @@ ORDER_COLUMNS: dict[str, str] = {
     "promo_code": "varchar",
     "tags": "varchar",             # Shopify tags, comma separated
     "item_count": "integer",       # pieces, as the order report states it
+    "currency": "varchar",         # ISO code: Shopify `Currency`; CNY for the Chinese platforms
+    "paid_net": "boolean",         # the file writes `paid` net of refunds (DESIGN §3)
 }
 
 LINE_KEY = ["platform", "shop", "order_id", "line_id"]

@@ -12,7 +12,7 @@ from pipeline import canonical as C
 from pipeline.importing import apply_parsed
 from pipeline.store import Store
 
-SAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "samples"
+SAMPLES = Path(__file__).resolve().parent / "fixtures" / "samples"  # the real exports, copied
 
 
 @pytest.fixture

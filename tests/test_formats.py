@@ -19,10 +19,8 @@ from pandas.testing import assert_frame_equal
 from pipeline import canonical as C
 from pipeline.formats import TEMPLATES, detect_layout, read_export
 from pipeline.formats import reading as formats_reading
+from tests.conftest import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
-if not SAMPLES.exists():
-    SAMPLES = Path("/work/shared/samples")
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "formats"
 TAOBAO = SAMPLES / "taobao_2017"
 SHOPIFY = SAMPLES / "shopify_cod"

@@ -70,11 +70,17 @@ create table if not exists orders (
     promo_code varchar,
     tags varchar,
     item_count integer,
+    currency varchar,
+    paid_net boolean,
     first_import_id bigint,
     import_id bigint
     -- unique on (platform, shop, order_id), kept so by the import (pipeline/importing.py):
     -- an index on millions of text keys costs more than the rest of an import
 );
+
+-- Columns added after the first stores were made.
+alter table orders add column if not exists currency varchar;
+alter table orders add column if not exists paid_net boolean;
 
 create table if not exists order_lines (
     platform varchar not null,
