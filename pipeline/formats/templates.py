@@ -19,8 +19,8 @@ ORDER_STATUS: dict[str, tuple[str, bool | None, bool | None]] = {
     "已确认未付款":       ("cod_confirmed", False, True),
     "paid_unprocessed":   ("paid",          True,  None),
     "未处理已确认已付款": ("paid",          True,  None),
-    "paid_processed":     ("paid",          True,  None),
-    "已处理已确认已付款": ("paid",          True,  None),
+    "paid_processed":     ("processed",     True,  None),
+    "已处理已确认已付款": ("processed",     True,  None),
     "shipped":            ("shipped",       None,  None),
     "已发货":             ("shipped",       None,  None),
     "completed":          ("completed",     None,  None),
@@ -36,6 +36,7 @@ ORDER_STATUS: dict[str, tuple[str, bool | None, bool | None]] = {
     "cod_confirmed":      ("cod_confirmed", False, True),
     "paid":               ("paid",          True,  None),
     "cancelled":          ("cancelled",     None,  None),
+    "processed":          ("processed",     True,  None),
 }
 
 # Extra header names per canonical column; every canonical column name is accepted as well.
@@ -78,7 +79,7 @@ TEMPLATES_TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 # Columns read from another header or derived, never taken by their canonical name.
-_DERIVED = {"status_text", "status_norm", "refund_norm"}
+_DERIVED = {"status_text", "status_norm", "refund_norm", "paid_net"}
 _KEYS = {"order_id", "line_id"}
 _IDS = {"sku", "component_sku", "bundle_sku", "tracking_no", "phone"}
 

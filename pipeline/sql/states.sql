@@ -93,7 +93,9 @@ facts as (
                 lower(trim($confirmed_tag))
             )
             or ef.confirmed_at is not null as confirmed,
-        nullif(trim(o.tracking_no), '') is not null or ef.processed_at is not null as processed,
+        coalesce(o.status_norm = 'processed', false)
+            or nullif(trim(o.tracking_no), '') is not null
+            or ef.processed_at is not null as processed,
         ef.confirmed_at,
         ef.processed_at,
         coalesce(nullif(trim(split_part(ef.courier_text, ' ', 1)), ''), o.courier) as courier,
