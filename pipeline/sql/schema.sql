@@ -394,8 +394,9 @@ left join waiting as w on w.sku = c.bundle_sku
 where c.quantity > 0;
 
 -- Per order, what its order types (DESIGN §7) read from its facts and lines, with the columns
--- the global filters need, so that counting types is one scan. `promo_facts`: a discount code
--- or amount, a line on promotion, or lines listed above what the order charges for goods;
+-- the global filters need, so that counting types is one scan. `promo_facts`: a discount code,
+-- or a discount amount above 0 on the order or a line (a list or compare-at price above the
+-- price charged is a standing price, and an unpaid order's 0 paid is no discount);
 -- `bundle_marked`: a line marked as a set (the bundles table is matched live, as it may change
 -- without the orders); `combo`: two or more different items, gift lines not counted.
 create or replace macro order_type_facts_of(everything) as table
@@ -416,7 +417,6 @@ lines as (
         l.order_id,
         coalesce(nullif(trim(l.sku), ''), l.title) as item,
         coalesce(l.is_promo, false) as is_promo,
-        l.unit_price * l.quantity as list_value,
         coalesce(l.is_bundle_marked, false) as bundle_marked,
         coalesce(l.is_gift, false) or coalesce(l.unit_price = 0, false) as is_gift
     from order_lines as l
@@ -433,7 +433,6 @@ line_facts as (
         shop,
         order_id,
         bool_or(is_promo) as has_promo_line,
-        sum(list_value) as list_value,
         bool_or(bundle_marked) as bundle_marked,
         min(item) filter (where not is_gift) <> max(item) filter (where not is_gift) as combo,
         bool_or(is_gift) as gift
@@ -449,7 +448,6 @@ select
     coalesce(nullif(trim(o.promo_code), '') is not null, false)
         or coalesce(o.discount > 0, false)
         or coalesce(l.has_promo_line, false)
-        or coalesce(l.list_value - (o.order_total - coalesce(o.shipping_fee, 0)) > 0.005, false)
         as promo_facts,
     coalesce(l.bundle_marked, false) as bundle_marked,
     coalesce(l.combo, false) as combo,
@@ -460,11 +458,10 @@ left join line_facts as l using (platform, shop, order_id);
 create table if not exists order_type_facts as select * from order_type_facts_of(true);
 
 -- The order types of DESIGN §7, one row per order inside the global filters and an optional
--- window [win_start, win_end) (an order may have several). promotion: a discount code or
--- amount in the export, a line on promotion, lines listed at more than the order charges for
--- goods (e.g. a Taobao item report at 239.00 against an order report's 201.12), or placed
--- inside a promotion period; bundle: a line's SKU is in the bundles table or marked as a set;
--- combo: two or more different SKUs, gift lines not counted; gift: a line priced 0 or marked.
+-- window [win_start, win_end) (an order may have several). promotion: a discount code or a
+-- discount amount above 0 in the export, or placed inside a promotion period; bundle: a
+-- line's SKU is in the bundles table or marked as a set; combo: two or more different SKUs,
+-- gift lines not counted; gift: a line priced 0 or marked.
 -- The facts of each order come from order_type_facts; bundles and periods are read live.
 create or replace macro order_types_in(date_from, date_to, shops, platforms, win_start, win_end)
 as table
