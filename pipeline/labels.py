@@ -493,3 +493,88 @@ LABELS.update({
     "imp_imported_by": ("导入人", "By"),
     "imp_sha256": ("文件指纹 (SHA-256)", "SHA-256"),
 })
+
+# war room (pipeline/forecast.py)
+LABELS.update({
+    "page_warroom": ("作战室", "War room"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "wr_as_of": ("截至 {as_of}", "As of {as_of}"),
+    "wr_open": ("打开作战室", "Open the war room"),
+    "wr_intake": ("进单与预期", "Intake against the plan"),
+    "wr_no_promotion": ("现在没有进行中的促销：在促销页添加促销时段后，这里显示当天进单与预期。",
+                        "No promotion is running now: add a period on the Promotions page to "
+                        "see the day's intake against the plan here."),
+    "wr_period": ("进行中：{name}", "Running: {name}"),
+    "wr_last_year": ("去年同期：{name}", "last year: {name}"),
+    "wr_projected_orders": ("今日预计订单数", "Projected orders today"),
+    "wr_projected_paid": ("今日预计付款金额", "Projected paid amount today"),
+    "wr_method_help": ("按截至现在的进单，乘以参照日全天与同一时刻之比：有去年同名促销（年份减一）时用去年那天，"
+                       "否则用基准期（一个促销时长之前）的那天；区间取各种算法（两个参照日、按目前速度平推）的最小与最大。",
+                       "The orders seen so far, scaled by how much of its day a reference day had "
+                       "reached by the same hour: last year's promotion of the same name (the year "
+                       "one less) when there is one, else the baseline's day (one period length "
+                       "before); the range spans every method available (both reference days and "
+                       "the flat rate so far)."),
+    "wr_projection_line": ("目前 {seen} · 区间 {low} – {high} · 依据：{method}",
+                           "So far {seen} · range {low} – {high} · from {method}"),
+    "wr_method_last_year": ("去年同期的分时形状", "last year's hourly shape"),
+    "wr_method_baseline": ("基准日的分时形状", "the baseline day's hourly shape"),
+    "wr_method_flat": ("按目前速度平推", "the flat rate so far"),
+    "wr_today": ("今日", "Today"),
+    "wr_baseline_day": ("基准日", "Baseline day"),
+    "wr_last_year_day": ("去年同日", "Last year"),
+    "wr_hour": ("小时", "Hour"),
+    "wr_backlog": ("积压与产能", "Backlog and capacity"),
+    "wr_waiting": ("待发货订单", "Waiting to ship"),
+    "wr_rate": ("每小时发货（单）", "Orders shipped per hour"),
+    "wr_rate_help": ("过去 {hours} 小时的速度：发出的订单；没有发货时用处理的订单。预测假设这个速度保持不变。",
+                     "The rate over the last {hours} hours: orders shipped, or processed when none "
+                     "shipped. The forecast assumes it holds."),
+    "wr_hours_to_clear": ("清空积压需要（小时）", "Hours to clear the backlog"),
+    "wr_packers": ("不超时需要的打包人数", "Packers needed to avoid breaches"),
+    "wr_packers_help": ("让每一单都在发货时限前发出所需的最低速度，除以每人每小时打包单数（规则设置）。",
+                        "The lowest rate at which every order still in time ships before its "
+                        "deadline, divided by the orders one packer ships an hour (Settings)."),
+    "wr_rates_line": ("过去 {hours} 小时：发货 {shipped} 单/小时，处理 {processed} 单/小时；预测用：{basis}；已超时 {overdue} 单排在最前。",
+                      "Last {hours} h: {shipped} shipped and {processed} processed an hour; "
+                      "the forecast uses {basis}; {overdue} already overdue are first in line."),
+    "wr_basis_shipped": ("发货速度", "the shipping rate"),
+    "wr_basis_processed": ("处理速度", "the processing rate"),
+    "wr_basis_none": ("无（这段时间没有处理或发货，所有订单将在时限到时超时）",
+                      "none (nothing was processed or shipped: every order breaches at its deadline)"),
+    "wr_in_time": ("按时", "in time"),
+    "wr_breaches": ("将超时", "will breach"),
+    "wr_breach_help": ("未来 72 小时每小时到期的待发货订单，按最早到期先做、以当前速度发货时，其中来不及的单数。",
+                       "Per hour of the next 72: the waiting orders whose ship deadline falls in it, "
+                       "and how many of them miss it when the desk works earliest deadline first at "
+                       "its current rate."),
+    "wr_stock": ("库存消耗", "Stock burn-down"),
+    "wr_stock_none": ("没有 SKU 按当前速度会用完。", "No SKU runs out at the current rate."),
+    "wr_stock_help": ("剩余 = 分配用的库存减去待发货订单所需（组合拆成子件，含赠品）；速度 = 过去几小时下单的件数；未在库存表中的 SKU 不计。",
+                      "Left = the stock the allocation takes from, less what the waiting orders "
+                      "need (bundles exploded, gifts included); rate = units ordered over the last "
+                      "hours; SKUs not in the stock export are not tracked."),
+    "wr_col_sku": ("SKU", "SKU"),
+    "wr_col_left_units": ("剩余", "Left"),
+    "wr_col_units_per_hour": ("每小时件数", "Units per hour"),
+    "wr_col_cover_hours": ("可撑小时", "Hours of cover"),
+    "wr_col_runs_out_at": ("预计用完", "Runs out at"),
+    "wr_col_orders_per_hour": ("届时每小时受阻订单", "Orders blocked per hour then"),
+    "wr_gifts": ("赠品台账", "Gifts ledger"),
+    "wr_gifts_none": ("本次促销的付款订单中没有赠品。", "No gifts in this promotion's paid orders."),
+    "wr_col_units_given": ("已送出", "Given"),
+    "wr_col_orders": ("订单数", "Orders"),
+    "wr_col_tracked": ("在库存表中", "Tracked"),
+    "wr_col_stock_left": ("库存剩余", "Stock left"),
+    "wr_col_orders_missing": ("将缺赠品的订单", "Orders that will miss it"),
+    "wr_gift_cost_none": ("赠品成本：库存导出没有单位成本，未计算。",
+                          "Gift cost: the stock export carries no unit cost, so none is shown."),
+    "wr_alert_runout": ("{n} 个 SKU 将在 {within} 小时内用完（最早：{sku}，{hours} 小时）。",
+                        "{n} SKU(s) will run out within {within} h (first: {sku}, in {hours} h)."),
+    "wr_alert_breaches": ("今天将有 {n} 单超过发货时限（提醒阈值 {limit}）。",
+                          "{n} orders will breach their ship deadline today (alert above {limit})."),
+    "wr_alert_intake": ("进单连续两小时偏离预期超过 {limit}%（上一小时 {pct}%）。",
+                        "Intake has been more than {limit}% off the projection for two hours "
+                        "(last hour {pct}%)."),
+})
