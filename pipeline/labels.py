@@ -578,3 +578,11 @@ LABELS.update({
                         "Intake has been more than {limit}% off the projection for two hours "
                         "(last hour {pct}%)."),
 })
+LABELS.update({
+    "set_warroom": ("**作战室**", "**War room**"),
+    "set_forecast_rate_hours": ("速度的计算时长（小时）", "Hours the desk's rates are measured over"),
+    "set_orders_per_packer_hour": ("每人每小时打包单数", "Orders one packer ships an hour"),
+    "set_alert_runout_hours": ("SKU 将在几小时内用完时提醒", "Alert when an SKU runs out within (hours)"),
+    "set_alert_breach_orders": ("今日将超时订单多于几单时提醒", "Alert when more orders than this will breach today"),
+    "set_alert_intake_off_pct": ("进单连续两小时偏离预期超过（%）时提醒", "Alert when intake is off the projection two hours running by more than (%)"),
+})
