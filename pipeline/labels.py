@@ -586,3 +586,62 @@ LABELS.update({
     "set_alert_breach_orders": ("今日将超时订单多于几单时提醒", "Alert when more orders than this will breach today"),
     "set_alert_intake_off_pct": ("进单连续两小时偏离预期超过（%）时提醒", "Alert when intake is off the projection two hours running by more than (%)"),
 })
+
+# Stock: the figure the orders waiting to ship take from, untracked SKUs (DESIGN §6)
+LABELS.update({
+    "allocatable": ("可分配库存", "Stock for orders"),
+    "basis": ("分配依据", "Taken from"),
+    "limiting_allocatable": ("限制组件可分配", "Limiting component stock for orders"),
+    "stock_basis_on_hand": ("实际库存", "on hand (实际库存)"),
+    "stock_basis_available_reserved": ("可用 + 占用", "available + reserved (可用 + 占用)"),
+    "stock_basis_available": ("可用库存", "available"),
+    "stock_basis_mixed": ("各仓不同", "mixed (differs by warehouse)"),
+    "stock_basis_untracked": ("未跟踪", "untracked"),
+    "stock_basis_part": ("{basis} {n} 个SKU", "{basis} for {n} SKUs"),
+    "stock_basis_part_one": ("{basis} 1 个SKU", "{basis} for 1 SKU"),
+    "stock_basis_caption": ("待发货订单从以下库存分配：{parts}。", "Allocation takes from {parts}."),
+    "stock_basis_help": (
+        "每个SKU按库存表（各仓相加）取：有实际库存时用实际库存；否则同时有可用和占用时用可用 + 占用；"
+        "否则只用可用（模板的含义：待发货订单拿走之前的可用数）。导出的可用 = 实际 − 占用，"
+        "待发货订单已在占用里，不会再从可用里扣第二次。",
+        "Per SKU, summed over its stock rows (warehouses): on hand where the export gives it; "
+        "else available + reserved where both are given; else available alone (the template's "
+        "meaning: free before the waiting orders take theirs). Exports write available = on "
+        "hand − reserved, and the orders waiting to ship are already inside reserved, so they "
+        "are never taken from available a second time.",
+    ),
+    "stock_untracked_caption": (
+        "未跟踪（不在库存表中，从不算缺货）：{n} 个SKU。",
+        "Untracked (not in the stock export, never out of stock): {n} SKUs.",
+    ),
+    "stock_untracked_caption_one": (
+        "未跟踪（不在库存表中，从不算缺货）：1 个SKU。",
+        "Untracked (not in the stock export, never out of stock): 1 SKU.",
+    ),
+    "stock_untracked": ("未跟踪库存的商品", "Untracked SKUs"),
+    "stock_untracked_help": (
+        "待发货订单需要、但库存表里没有（或只有“not stocked”）的SKU：不知道有多少，所以从不标缺货。"
+        "套装中未跟踪的组件不限制套装。",
+        "SKUs the orders waiting to ship need that the stock export does not list (or lists only "
+        "as `not stocked`): their stock is unknown, so they are never out of stock. An "
+        "untracked component never limits a bundle.",
+    ),
+    "stock_untracked_count": ("未跟踪SKU", "Untracked SKUs"),
+    "stock_short_taken": ("缺货商品（待发货订单需要的多于可分配库存）",
+                          "Short SKUs (orders waiting to ship need more than the stock they take "
+                          "from)"),
+    "stock_no_short_taken": ("没有缺货：可分配库存够所有待发货订单。",
+                             "Nothing is short: the stock covers every order waiting to ship."),
+    "stock_cover_help_taken": (
+        "可售天数 = (可分配库存 − 待发货需求) ÷ 日销量；日销量按近7天或促销活动期间（套装拆分，含赠品）。"
+        "低于安全库存：发货后剩余少于安全库存。",
+        "Days of cover = (stock for orders − open demand) ÷ units per day, at the last 7 days' "
+        "rate or the promotion's rate (bundles exploded, gifts included). Below safety: what is "
+        "left after the open demand is under the safety stock.",
+    ),
+    "stock_bundles_help": (
+        "可组数量按可分配库存计算；未跟踪的组件不限制套装，组件全部未跟踪的套装没有数量。",
+        "Buildable counts from the stock for orders; an untracked component never limits a "
+        "bundle, and a bundle of untracked components has no count.",
+    ),
+})

@@ -219,10 +219,32 @@ create or replace macro in_filters(created_at, shop, platform, date_from, date_t
     and (len(shops::varchar[]) = 0 or list_contains(shops::varchar[], shop))
     and (len(platforms::varchar[]) = 0 or list_contains(platforms::varchar[], platform));
 
--- Units available per SKU, summed over warehouses; a negative total counts as none.
+-- Per SKU the units the orders waiting to ship take from (DESIGN §6), summed over its stock rows
+-- (warehouses). Each row gives its on hand (实际库存, Shopify `On hand`) where the export has it;
+-- else available + reserved (可用 + 占用, `Available` + `Committed`) where both are given; else
+-- available alone (the template's meaning: free before the waiting orders take theirs). A row
+-- with none of these (Shopify `not stocked`) counts nothing; an SKU without a counting row is
+-- untracked and absent here. A negative total counts as none. `basis`: the figure the SKU's
+-- rows used (`on_hand`, `available_reserved`, `available`; `mixed` when its rows differ).
 create or replace macro available_by_sku() as table
-select sku, greatest(sum(coalesce(available, 0)), 0)::bigint as available
-from stock
+with stock_rows as (
+    select
+        sku,
+        case
+            when on_hand is not null then 'on_hand'
+            when available is not null and reserved is not null then 'available_reserved'
+            when available is not null then 'available'
+        end as basis,
+        coalesce(on_hand, available + reserved, available) as units
+    from stock
+)
+
+select
+    sku,
+    greatest(sum(units), 0)::bigint as allocatable,
+    case when count(distinct basis) = 1 then any_value(basis) else 'mixed' end as basis
+from stock_rows
+where basis is not null
 group by sku;
 
 -- Lines of `src` (order_lines, or waiting_lines) with bundles exploded to their components
@@ -372,8 +394,10 @@ select
 from waiting as w
 left join needs as n using (platform, shop, order_id);
 
--- Each bundle's components against the available stock: how many bundles each component alone
--- could build, and the bundle's units in orders waiting to ship.
+-- Each bundle's components against the stock the waiting orders take from (available_by_sku()):
+-- how many bundles each component alone could build, and the bundle's units in orders waiting
+-- to ship. An untracked component (absent from the stock) never limits: its `allocatable` and
+-- `can_build` are null and `tracked` is false.
 create or replace macro bundle_components() as table
 with waiting as (
     select sku, sum(coalesce(quantity, 0))::bigint as bundle_demand
@@ -385,8 +409,9 @@ select
     c.bundle_sku,
     c.component_sku,
     c.quantity,
-    coalesce(a.available, 0) as available,
-    floor(coalesce(a.available, 0) / c.quantity)::bigint as can_build,
+    a.sku is not null as tracked,
+    a.allocatable,
+    floor(a.allocatable / c.quantity)::bigint as can_build,
     coalesce(w.bundle_demand, 0) as bundle_demand
 from bundles as c
 left join available_by_sku() as a on a.sku = c.component_sku
