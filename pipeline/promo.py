@@ -252,7 +252,7 @@ def top_bundles(con: duckdb.DuckDBPyConnection, f: Filters, name: str, top: int 
 
 def gifts(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
           as_of: datetime | None = None) -> pd.DataFrame:
-    """`sku, name, units, orders, available, open_demand, left_after_open`: the period's gifts."""
+    """`sku, name, units, orders, allocatable, open_demand, left_after_open`: the period's gifts."""
     w = window(con, name, as_of)
     return con.execute(sql("promo_gifts"), w.params(_shops_only(f), baseline=False)).df()
 
