@@ -1,8 +1,9 @@
-"""The desk's editable parameters (time rules, time zone, batch size), kept in the store."""
+"""The desk's editable parameters (time rules, time zone, batches, currency), kept in the store."""
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +17,16 @@ DEFAULTS: dict[str, Any] = {
     "due_soon_hours": 4,             # warning window before a deadline
     "confirmed_tag": "Confirmed",    # the Shopify tag that means phone-confirmed
     "batch_size": 50,                # the largest proposed batch in the work queue
+    "currency": None,                # the desk's ISO code; None: the currency of most orders
 }
+
+# An ISO 4217 code as the desk stores it: three capital letters.
+CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+
+
+def valid_currency(code: Any) -> bool:
+    """True for a three-letter ISO code in capitals (e.g. CNY, USD)."""
+    return isinstance(code, str) and CURRENCY_CODE.fullmatch(code) is not None
 
 
 def get_settings(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -34,6 +44,8 @@ def save_setting(cur: duckdb.DuckDBPyConnection, key: str, value: Any, by: str) 
     """Store one setting; call inside `Store.write()`."""
     if key not in DEFAULTS:
         raise KeyError(f"unknown setting {key!r}")
+    if key == "currency" and value is not None and not valid_currency(value):
+        raise ValueError(f"a currency is a three-letter ISO code (CNY, USD), not {value!r}")
     cur.execute(
         "insert or replace into settings (key, value, updated_at, updated_by) values (?, ?, ?, ?)",
         [key, json.dumps(value), local_now(cur), by],

@@ -26,6 +26,7 @@ ORDER_TEXT = {
     "seller_note":  ("Notes", "Note"),
     "tags":         ("Tags",),
     "courier":      ("Shipping Method",),  # the CSV names no carrier; the method is the best hint
+    "currency":     ("Currency",),         # ISO code of the order's money (BDT, USD, …)
 }
 ORDER_IDS = {
     "phone":        ("Shipping Phone", "Phone"),
