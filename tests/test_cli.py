@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
+from pipeline.settings import save_setting
+from pipeline.store import Store
 from tests.conftest import SAMPLES
 
 TAOBAO = SAMPLES / "taobao_2017"
@@ -21,7 +23,8 @@ REAL_FILES = [
     SHOPIFY / "orders_export.masked.csv",
 ]
 REPORT_KEYS = {"as_of", "orders", "order_lines", "states", "amounts", "partial_refunds",
-               "overdue", "due_soon", "problems", "order_types", "out_of_stock_skus", "stock"}
+               "overdue", "due_soon", "problems", "order_types", "out_of_stock_skus", "stock",
+               "currency", "currencies"}
 
 
 def report(db: Path, capsys, *extra: str) -> dict:
@@ -64,6 +67,24 @@ def test_real_samples_import_and_report_as_counted_by_hand(tmp_path, capsys):
     # items listed at 239.00 etc. against 201.12 paid: the Taobao orders are discounted
     # (and 23 Shopify orders carry the discount code AUTOMATIC DISCOUNTS)
     assert rep["order_types"]["promotion"] == 5 + 23
+
+
+def test_real_samples_report_money_per_currency(tmp_path, capsys):
+    db = tmp_path / "s.duckdb"
+    assert main(["--db", str(db), "import", *map(str, REAL_FILES)]) == 0
+    store = Store(db)
+    with store.write() as cur:
+        save_setting(cur, "currency", "CNY", "desk")
+    store.close()
+    rep = report(db, capsys, "--as-of", "2026-04-08 12:00")
+    assert rep["currency"] == "CNY"
+    assert rep["amounts"]["paid"] == round(201.12 + 186.15 + 331.55 + 989.00 + 236.55, 2)
+    assert rep["currencies"]["CNY"]["orders"] == 5
+    assert rep["currencies"]["CNY"]["paid"] == rep["amounts"]["paid"]
+    # the Shopify orders are in taka, never added to the yuan; COD orders are not paid yet
+    assert rep["currencies"]["BDT"]["orders"] == 55
+    assert rep["currencies"]["BDT"]["paid"] == 0.0
+    assert set(rep["currencies"]) == {"CNY", "BDT"}
 
 
 def test_importing_again_changes_nothing(tmp_path, capsys):

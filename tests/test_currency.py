@@ -1,0 +1,119 @@
+"""Currencies (DESIGN §2, §10): each order keeps its currency and money is never added across."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline.cli import main
+from pipeline.filters import ALL, Filters
+from pipeline.formats import TEMPLATES, read_export
+from pipeline.money import currencies, currency_mix, desk_currency
+from pipeline.report import build_report
+from pipeline.settings import save_setting
+from tests.conftest import SAMPLES, load
+
+PAID = {"status_norm": "paid", "is_paid": True, "paid_at": "2026-11-20 10:05"}
+UNPAID = {"status_norm": "unpaid", "is_paid": False}
+
+# Three CNY orders, one without a currency (an older import), two USD, one TRY.
+ORDERS = [
+    {"order_id": "c1", "currency": "CNY", "order_total": 120.00, "paid": 100.00,
+     "refunded": 10.00, **PAID},
+    {"order_id": "c2", "currency": "CNY", "order_total": 50.50, "paid": 50.50, **PAID},
+    {"order_id": "c3", "currency": "CNY", "order_total": 8.00, "paid": 0.00, **UNPAID},
+    {"order_id": "n1", "currency": None, "order_total": 30.00, "paid": 30.00, **PAID},
+    {"order_id": "u1", "currency": "USD", "order_total": 20.00, "paid": 20.00,
+     "refunded": 5.25, **PAID},
+    {"order_id": "u2", "currency": "USD", "order_total": 15.00, "paid": 15.00, **UNPAID},
+    {"order_id": "t1", "currency": "TRY", "order_total": 1000.00, "paid": 999.99, **PAID},
+]
+
+
+@pytest.fixture
+def mixed(store):
+    load(store, [{"created_at": "2026-11-20 10:00", **o} for o in ORDERS])
+    return store
+
+
+def test_amounts_are_the_desk_currency_and_currencies_each_code(mixed):
+    rep = build_report(mixed.cursor(), mixed.now())
+    # unset: the currency most orders state (CNY, 3); the order without one counts as CNY
+    assert rep["currency"] == "CNY"
+    assert rep["amounts"] == {"order_total": 120.00 + 50.50 + 8.00 + 30.00,
+                              "paid": 100.00 + 50.50 + 30.00, "refunded": 10.00}
+    assert rep["currencies"] == {
+        "CNY": {"orders": 4, "order_total": 208.50, "paid": 180.50, "refunded": 10.00},
+        "USD": {"orders": 2, "order_total": 35.00, "paid": 20.00, "refunded": 5.25},
+        "TRY": {"orders": 1, "order_total": 1000.00, "paid": 999.99, "refunded": 0.0},
+    }
+    assert rep["orders"] == 7  # counts stay over every order
+
+
+def test_the_setting_currency_changes_amounts(mixed):
+    with mixed.write() as cur:
+        save_setting(cur, "currency", "USD", "ann")
+    rep = build_report(mixed.cursor(), mixed.now())
+    assert rep["currency"] == "USD"
+    # the order without a currency now takes the desk's USD
+    assert rep["amounts"] == {"order_total": 65.00, "paid": 50.00, "refunded": 5.25}
+    assert rep["currencies"]["USD"] == {"orders": 3, "order_total": 65.00, "paid": 50.00,
+                                        "refunded": 5.25}
+    assert rep["currencies"]["CNY"] == {"orders": 3, "order_total": 178.50, "paid": 150.50,
+                                        "refunded": 10.00}
+    assert list(rep["currencies"]) == ["USD", "CNY", "TRY"]
+
+
+def test_the_setting_is_an_iso_code(store):
+    with pytest.raises(ValueError, match="three-letter"), store.write() as cur:
+        save_setting(cur, "currency", "dollars", "ann")
+    with store.write() as cur:
+        save_setting(cur, "currency", None, "ann")  # back to "the currency of most orders"
+    assert desk_currency(store.cursor()) == "CNY"  # nothing stated, nothing set
+
+
+def test_a_store_of_one_currency_is_all_of_it(store):
+    load(store, [{"order_id": "a", "currency": "ZAR", "created_at": "2026-11-20 10:00",
+                  "order_total": 99.00, "paid": 99.00, **PAID},
+                 {"order_id": "b", "currency": None, "created_at": "2026-11-20 11:00",
+                  "order_total": 1.00, "paid": 1.00, **PAID}])
+    rep = build_report(store.cursor(), store.now())
+    assert rep["currency"] == "ZAR"
+    assert rep["amounts"] == {"order_total": 100.00, "paid": 100.00, "refunded": 0.0}
+    assert rep["currencies"] == {"ZAR": {"orders": 2, "order_total": 100.00, "paid": 100.00,
+                                         "refunded": 0.0}}
+
+
+def test_currencies_follow_the_filters_desk_first(mixed):
+    assert currencies(mixed.cursor(), ALL) == ["CNY", "USD", "TRY"]
+    mix = currency_mix(mixed.cursor(), Filters(date_from=None, shops=("nowhere",)))
+    assert mix.empty
+    assert currencies(mixed.cursor(), Filters(shops=("nowhere",))) == ["CNY"]
+
+
+def test_shopify_sample_keeps_its_currency(tmp_path, capsys):
+    data = (SAMPLES / "shopify_cod" / "orders_export.masked.csv").read_bytes()
+    parsed = read_export("orders_export.masked.csv", data)
+    assert parsed.frames["orders"].set_index("order_id")["currency"].to_dict() == {
+        f"#{n}": "BDT" for n in range(71733, 71738)}
+    db = tmp_path / "s.duckdb"
+    files = [SAMPLES / "shopify_cod" / n for n in ("orders_export.masked.csv",
+                                                    "orders_export_10.masked.csv")]
+    assert main(["--db", str(db), "import", *map(str, files)]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db), "report", "--json"]) == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["currency"] == "BDT"
+    assert set(rep["currencies"]) == {"BDT"}
+    assert rep["currencies"]["BDT"]["orders"] == 55
+    assert rep["currencies"]["BDT"]["order_total"] == rep["amounts"]["order_total"]
+
+
+def test_the_order_template_reads_currency():
+    text = TEMPLATES["orders"]
+    assert text.splitlines()[0].endswith(",currency")
+    lower = text.replace(",CNY\n", ",usd\n", 1).replace(",CNY\n", ",RMB元\n", 1)
+    parsed = read_export("orders.csv", lower.encode())
+    assert parsed.frames["orders"]["currency"].tolist() == ["USD", "CNY"]
+    assert [(r.row, r.column, r.value) for r in parsed.rejects] == [(3, "currency", "RMB元")]
