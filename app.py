@@ -3,6 +3,7 @@
 import streamlit as st
 
 from pipeline.labels import LANGS
+from pipeline.money import currencies
 from ui.core import filter_options, get_store, query, t
 
 st.set_page_config(page_title="Order Desk 订单台", page_icon="📦",
@@ -23,6 +24,11 @@ with st.sidebar:
                    format_func=lambda s: s or "—", persist_state="session")
     st.multiselect(t("platform"), opts["platforms"], key="f_platforms", placeholder=t("all"),
                    persist_state="session")
+    # Money is shown in one currency at a time, the desk's first; offered when there are several.
+    money = query(currencies)
+    if len(money) > 1:
+        st.selectbox(t("money_currency"), money, key="f_currency", persist_state="session",
+                     help=t("money_currency_help"))
 
 pages = [
     st.Page("pages/overview.py", title=t("page_overview"), icon=":material/dashboard:",

@@ -117,3 +117,41 @@ def test_the_order_template_reads_currency():
     parsed = read_export("orders.csv", lower.encode())
     assert parsed.frames["orders"]["currency"].tolist() == ["USD", "CNY"]
     assert [(r.row, r.column, r.value) for r in parsed.rejects] == [(3, "currency", "RMB元")]
+
+
+def _overview(tmp_path, monkeypatch, state=None):
+    from tests.apptest import fresh_app, store_file
+
+    db = store_file(tmp_path / "cur.duckdb", [{"created_at": "2026-11-20 10:00", **o}
+                                               for o in ORDERS])
+    return fresh_app(db, monkeypatch, state=state)
+
+
+def test_overview_shows_the_desk_currency_and_lists_the_others(tmp_path, monkeypatch):
+    from tests.apptest import metric
+
+    at = _overview(tmp_path, monkeypatch, state={"lang": "en"})
+    assert not at.exception
+    assert at.selectbox(key="f_currency").options == ["CNY", "USD", "TRY"]
+    # paid on the day, CNY only: c1 100.00 + c2 50.50 + n1 30.00 (no currency: the desk's)
+    assert metric(at, "Paid amount").value == "CNY 180.50"
+    assert metric(at, "Average order value").value == "CNY 60.17"
+    assert metric(at, "Refund amount").value == "CNY 10.00"
+    assert metric(at, "Paid orders").value == "5"  # counts stay over every currency
+    notes = [x.value for x in at.text]
+    assert "2 other currencies (paid this day): TRY 999.99 · USD 20.00" in notes
+    # never one sum over currencies
+    mixed = f"{180.50 + 20.00 + 999.99:,.2f}"
+    assert not any(mixed in m.value for m in at.metric)
+
+
+def test_overview_in_another_currency(tmp_path, monkeypatch):
+    from tests.apptest import metric
+
+    at = _overview(tmp_path, monkeypatch, state={"lang": "en", "f_currency": "USD"})
+    assert not at.exception
+    assert metric(at, "Paid amount").value == "USD 20.00"  # u2 is not paid
+    assert "2 other currencies (paid this day): TRY 999.99 · CNY 180.50" in [x.value
+                                                                             for x in at.text]
+    fig = at.get("plotly_chart")[1].proto.spec
+    assert "Paid amount (USD)" in fig

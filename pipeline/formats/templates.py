@@ -132,7 +132,7 @@ def read_template(cells: Cells, layout: str) -> tuple[dict[str, pd.DataFrame], l
                 **cols}
     if table == "orders":
         _order_status(cells, cols, notes)
-        _currency(cells, cols)
+        currency_codes(cells, cols)
     if table == "order_lines":
         _line_extras(cells, cols, notes)
     if table == "stock" and cols.get("warehouse") is None:
@@ -176,8 +176,8 @@ def _order_status(cells: Cells, cols: dict[str, object], notes: list[str]) -> No
         cols["is_cod"] = cols["is_cod"].where(cols["is_cod"].notna(), cod)
 
 
-def _currency(cells: Cells, cols: dict[str, object]) -> None:
-    """`currency` in capitals (usd -> USD); anything but a three-letter code rejects its row."""
+def currency_codes(cells: Cells, cols: dict[str, object]) -> None:
+    """`cols["currency"]` in capitals (usd -> USD); other than three letters rejects its row."""
     currency = cols.get("currency")
     if currency is None:
         return
