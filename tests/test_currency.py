@@ -155,3 +155,28 @@ def test_overview_in_another_currency(tmp_path, monkeypatch):
                                                                              for x in at.text]
     fig = at.get("plotly_chart")[1].proto.spec
     assert "Paid amount (USD)" in fig
+
+
+def test_settings_page_sets_and_clears_the_currency(tmp_path, monkeypatch):
+    from tests.apptest import fresh_app, store_file
+    from ui.core import get_store
+
+    db = store_file(tmp_path / "set.duckdb", [{"created_at": "2026-11-20 10:00", **o}
+                                               for o in ORDERS])
+    at = fresh_app(db, monkeypatch, "pages/settings.py", state={"lang": "en"})
+    assert not at.exception
+    assert "(the currency of most orders)" in at.dataframe[0].value.iloc[:, 1].tolist()
+    at.text_input(key="set_currency").set_value("us")
+    at.button[0].click()
+    at.run()
+    assert any("three-letter" in e.value for e in at.error)
+    assert desk_currency(get_store().cursor()) == "CNY"  # nothing saved
+    at.text_input(key="set_currency").set_value("usd")
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    assert desk_currency(get_store().cursor()) == "USD"
+    at.text_input(key="set_currency").set_value("")
+    at.button[0].click()
+    at.run()
+    assert desk_currency(get_store().cursor()) == "CNY"  # unset again: most orders are CNY
