@@ -16,6 +16,7 @@ KPIS = (
     "orders", "paid_orders", "paid_amount", "aov", "shipped",
     "refund_amount", "refund_rate", "shipped_72h",
 )
+MONEY_KPIS = ("paid_amount", "aov", "refund_amount")  # in one currency, never added across
 
 
 def day_kpis(con: duckdb.DuckDBPyConnection, f: Filters, day: date,

@@ -514,4 +514,5 @@ LABELS.update({
     "set_currency_invalid": ("币种须为三个字母的 ISO 代码，如 CNY、USD",
                              "A currency is a three-letter ISO code, e.g. CNY, USD"),
     "set_currency_auto": ("（多数订单的币种）", "(the currency of most orders)"),
+    "col_currency": ("币种", "Currency"),
 })

@@ -180,3 +180,25 @@ def test_settings_page_sets_and_clears_the_currency(tmp_path, monkeypatch):
     at.button[0].click()
     at.run()
     assert desk_currency(get_store().cursor()) == "CNY"  # unset again: most orders are CNY
+
+
+def test_promotions_show_one_currency_and_list_the_others(tmp_path, monkeypatch):
+    from tests.apptest import fresh_app, make_store, metric
+    from tests.conftest import load_tables
+
+    path = tmp_path / "promo.duckdb"
+    s = make_store(path)
+    load(s, [{"created_at": "2026-11-20 10:00", **o} for o in ORDERS])
+    load_tables(s, promotions=[{"name": "P", "start_at": "2026-11-20 00:00",
+                                "end_at": "2026-11-21 00:00"}])
+    s.close()
+    at = fresh_app(path, monkeypatch, "pages/promotions.py", state={"lang": "en"})
+    assert not at.exception
+    # paid orders placed in the period, CNY: c1 100.00 + c2 50.50 + n1 30.00
+    assert metric(at, "Paid amount").value == "CNY 180.50"
+    assert metric(at, "Average order value").value == "CNY 60.17"
+    assert "2 other currencies (paid in the period): TRY 999.99 · USD 20.00" in [
+        x.value for x in at.text]
+    at = fresh_app(path, monkeypatch, "pages/promotions.py",
+                   state={"lang": "en", "f_currency": "TRY"})
+    assert metric(at, "Paid amount").value == "TRY 999.99"
