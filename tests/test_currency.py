@@ -202,3 +202,32 @@ def test_promotions_show_one_currency_and_list_the_others(tmp_path, monkeypatch)
     at = fresh_app(path, monkeypatch, "pages/promotions.py",
                    state={"lang": "en", "f_currency": "TRY"})
     assert metric(at, "Paid amount").value == "TRY 999.99"
+
+
+def _dialog_script():
+    import streamlit as st
+
+    from ui import order_dialog
+
+    st.dialog("Order", width="large")(order_dialog._order_body)("taobao", "s1", "u1")
+
+
+def test_the_order_dialog_names_the_order_currency(tmp_path, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from pipeline.store import Store
+
+    path = tmp_path / "dialog.duckdb"
+    s = Store(path)
+    load(s, [{"created_at": "2026-11-20 10:00", **o} for o in ORDERS])
+    s.close()
+    monkeypatch.setenv("ORDERDESK_DB", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_function(_dialog_script, default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    shown = [v for d in at.dataframe for v in d.value.astype(str).values.ravel().tolist()]
+    assert {"USD 20.00", "USD 5.25"} <= set(shown)
