@@ -1,10 +1,12 @@
 """Order Desk: the frame and router. Global filters in the sidebar; pages do the rest."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from pipeline.labels import LANGS
 from pipeline.money import currencies
-from ui.core import filter_options, get_store, query, t
+from ui.core import filter_options, filters, get_store, query, t
 
 st.set_page_config(page_title="Order Desk 订单台", page_icon="📦",
                    layout="wide")
@@ -24,8 +26,9 @@ with st.sidebar:
                    format_func=lambda s: s or "—", persist_state="session")
     st.multiselect(t("platform"), opts["platforms"], key="f_platforms", placeholder=t("all"),
                    persist_state="session")
-    # Money is shown in one currency at a time, the desk's first; offered when there are several.
-    money = query(currencies)
+    # Money is shown in one currency at a time, the desk's first; offered when the orders in
+    # the filters have several.
+    money = query(currencies, replace(filters(), currency=None))
     if len(money) > 1:
         st.selectbox(t("money_currency"), money, key="f_currency", persist_state="session",
                      help=t("money_currency_help"))

@@ -34,8 +34,7 @@ for i, row in enumerate(table.itertuples()):
                        else "normal")
 others = query(kpis.day_other_currencies, f, day, until)
 if not others.empty:  # other currencies are listed, each on its own, never added in
-    st.text(t("money_other_currencies").format(n=len(others),
-                                               list=fmt_amounts(others, "paid_amount")))
+    st.text(t("money_other_currencies").format(list=fmt_amounts(others, "paid_amount")))
 
 left, right = st.columns([2, 3])
 with left:

@@ -107,8 +107,7 @@ for i, m in enumerate(("orders", "paid_amount", "units", "aov", "orders_per_hour
                    help=f"{t('promo_baseline')}: {fmt(r['baseline'])}")
 others = query(promo.period_other_currencies, f, name, as_of)
 if not others.empty:  # other currencies are listed, each on its own, never added in
-    st.text(t("money_other_currencies_period").format(n=len(others),
-                                                      list=fmt_amounts(others, "paid_amount")))
+    st.text(t("money_other_currencies_period").format(list=fmt_amounts(others, "paid_amount")))
 peak = query(promo.peak_hour, f, name)
 if not peak.empty:
     p = peak.iloc[0]

@@ -501,10 +501,12 @@ LABELS.update({
         "金额按此币种显示，不同币种从不相加；默认为本店币种（设置中的币种，未设置时为多数订单的币种）",
         "Money is shown in this currency and never added across currencies; by default the "
         "desk's currency (the setting, else the currency of most orders)"),
-    "money_other_currencies": ("另有 {n} 种币种（当日付款）：{list}",
-                               "{n} other currencies (paid this day): {list}"),
-    "money_other_currencies_period": ("另有 {n} 种币种（活动期付款）：{list}",
-                                      "{n} other currencies (paid in the period): {list}"),
+    "money_other_currencies": ("当日其他币种付款（不计入上方金额）：{list}",
+                               "Paid this day in other currencies (not in the figures above): "
+                               "{list}"),
+    "money_other_currencies_period": ("活动期其他币种付款（不计入上方金额）：{list}",
+                                      "Paid in the period in other currencies (not in the "
+                                      "figures above): {list}"),
     "money_in_currency": ("{label}（{currency}）", "{label} ({currency})"),
     "set_currency": ("币种（ISO 代码）", "Currency (ISO code)"),
     "set_currency_help": (

@@ -28,13 +28,20 @@ def desk_currency(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def money_currency(con: duckdb.DuckDBPyConnection, f: Filters) -> str:
-    """The currency whose money a view shows: the filters' choice, else the desk's."""
-    return f.currency or desk_currency(con)
+    """The currency whose money a view shows: the filters' choice, else the desk's, else (when
+    no order in the filters is in the desk's currency) the currency of most of them."""
+    return f.currency or currencies(con, f)[0]
 
 
 def money_params(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, str]:
     """Bound parameters of a money query: `$currency` (summed) and `$desk` (for orders without one)."""
     return {"currency": money_currency(con, f), "desk": desk_currency(con)}
+
+
+def desk_params(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """`money_params` for the desk's own currency, whatever the orders are (report --json)."""
+    desk = desk_currency(con)
+    return {"currency": desk, "desk": desk}
 
 
 def currency_mix(con: duckdb.DuckDBPyConnection, f: Filters = ALL) -> pd.DataFrame:
@@ -44,7 +51,6 @@ def currency_mix(con: duckdb.DuckDBPyConnection, f: Filters = ALL) -> pd.DataFra
 
 
 def currencies(con: duckdb.DuckDBPyConnection, f: Filters = ALL) -> list[str]:
-    """The currencies of the orders in the filters, the desk's first (also when it has none)."""
-    desk = desk_currency(con)
-    found = currency_mix(con, f)["currency"].tolist()
-    return [desk, *(c for c in found if c != desk)]
+    """The currencies of the orders in the filters, the desk's first, then by orders; only the
+    desk's when there are no orders."""
+    return currency_mix(con, f)["currency"].tolist() or [desk_currency(con)]

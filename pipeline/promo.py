@@ -280,7 +280,7 @@ def workbook_sheet(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFr
     for p in periods(con).itertuples():
         if p.start_at > as_of:
             continue
-        m = period_vs_baseline(con, ALL, p.name, as_of).set_index("measure")
+        m = period_vs_baseline(con, Filters(currency=currency), p.name, as_of).set_index("measure")
         rows.append({
             "name": p.name, "start_at": p.start_at, "end_at": p.end_at,
             "running": p.start_at <= as_of < p.end_at,

@@ -14,7 +14,7 @@ import duckdb
 
 from pipeline.filters import ALL
 from pipeline.kpis import state_counts
-from pipeline.money import currency_mix, money_params
+from pipeline.money import currency_mix, desk_params
 from pipeline.problems import problems_section
 from pipeline.promo import order_types_section
 from pipeline.sla import sla_section
@@ -26,7 +26,7 @@ Section = Callable[[duckdb.DuckDBPyConnection, datetime], dict[str, Any]]
 def totals_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, Any]:
     """orders, order_lines, states, amounts (in the desk's currency), currency, currencies,
     partial_refunds."""
-    money = money_params(con, ALL)
+    money = desk_params(con)
     t = con.execute(sql("report_totals"), money).df().iloc[0]
     mix = currency_mix(con, ALL)
     states = state_counts(con, ALL)

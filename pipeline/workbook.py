@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from pipeline.export import xlsx_bytes
-from pipeline.filters import ALL
+from pipeline.filters import ALL, Filters
 from pipeline.kpis import KPIS, MONEY_KPIS, day_kpis, state_counts
 from pipeline.labels import label
 from pipeline.money import desk_currency
@@ -38,8 +38,8 @@ def _headers(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def kpi_sheet(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFrame:
-    k = day_kpis(con, ALL, as_of.date())
-    currency = desk_currency(con)  # money KPIs are the desk currency's
+    currency = desk_currency(con)
+    k = day_kpis(con, Filters(currency=currency), as_of.date())
     return pd.DataFrame({
         _h("kpi"): [label(f"kpi_{x}", LANG) for x in KPIS],
         f"{as_of:%Y-%m-%d}": k["value"].to_numpy(),

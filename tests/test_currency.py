@@ -17,6 +17,9 @@ from tests.conftest import SAMPLES, load
 PAID = {"status_norm": "paid", "is_paid": True, "paid_at": "2026-11-20 10:05"}
 UNPAID = {"status_norm": "unpaid", "is_paid": False}
 
+OTHER_DAY = "Paid this day in other currencies (not in the figures above): "
+OTHER_PERIOD = "Paid in the period in other currencies (not in the figures above): "
+
 # Three CNY orders, one without a currency (an older import), two USD, one TRY.
 ORDERS = [
     {"order_id": "c1", "currency": "CNY", "order_total": 120.00, "paid": 100.00,
@@ -139,7 +142,7 @@ def test_overview_shows_the_desk_currency_and_lists_the_others(tmp_path, monkeyp
     assert metric(at, "Refund amount").value == "CNY 10.00"
     assert metric(at, "Paid orders").value == "5"  # counts stay over every currency
     notes = [x.value for x in at.text]
-    assert "2 other currencies (paid this day): TRY 999.99 · USD 20.00" in notes
+    assert OTHER_DAY + "TRY 999.99 · USD 20.00" in notes
     # never one sum over currencies
     mixed = f"{180.50 + 20.00 + 999.99:,.2f}"
     assert not any(mixed in m.value for m in at.metric)
@@ -151,8 +154,7 @@ def test_overview_in_another_currency(tmp_path, monkeypatch):
     at = _overview(tmp_path, monkeypatch, state={"lang": "en", "f_currency": "USD"})
     assert not at.exception
     assert metric(at, "Paid amount").value == "USD 20.00"  # u2 is not paid
-    assert "2 other currencies (paid this day): TRY 999.99 · CNY 180.50" in [x.value
-                                                                             for x in at.text]
+    assert OTHER_DAY + "TRY 999.99 · CNY 180.50" in [x.value for x in at.text]
     fig = at.get("plotly_chart")[1].proto.spec
     assert "Paid amount (USD)" in fig
 
@@ -197,7 +199,7 @@ def test_promotions_show_one_currency_and_list_the_others(tmp_path, monkeypatch)
     # paid orders placed in the period, CNY: c1 100.00 + c2 50.50 + n1 30.00
     assert metric(at, "Paid amount").value == "CNY 180.50"
     assert metric(at, "Average order value").value == "CNY 60.17"
-    assert "2 other currencies (paid in the period): TRY 999.99 · USD 20.00" in [
+    assert OTHER_PERIOD + "TRY 999.99 · USD 20.00" in [
         x.value for x in at.text]
     at = fresh_app(path, monkeypatch, "pages/promotions.py",
                    state={"lang": "en", "f_currency": "TRY"})
@@ -231,3 +233,24 @@ def test_the_order_dialog_names_the_order_currency(tmp_path, monkeypatch):
     assert not at.exception
     shown = [v for d in at.dataframe for v in d.value.astype(str).values.ravel().tolist()]
     assert {"USD 20.00", "USD 5.25"} <= set(shown)
+
+
+def test_a_shop_filtered_to_its_own_currency_shows_that_currency(tmp_path, monkeypatch):
+    from tests.apptest import fresh_app, metric, store_file
+
+    db = store_file(tmp_path / "shops.duckdb", [
+        {"order_id": "c", "shop": "cn", "currency": "CNY", "created_at": "2026-11-20 10:00",
+         "order_total": 10.00, "paid": 10.00, **PAID},
+        {"order_id": "c2", "shop": "cn", "currency": "CNY", "created_at": "2026-11-20 10:00",
+         "order_total": 10.00, "paid": 10.00, **PAID},
+        {"order_id": "z", "shop": "za", "currency": "ZAR", "created_at": "2026-11-20 10:00",
+         "order_total": 77.70, "paid": 77.70, **PAID},
+    ])
+    at = fresh_app(db, monkeypatch, state={"lang": "en", "f_shops": ["za"]})
+    assert not at.exception
+    assert not [s for s in at.selectbox if s.key == "f_currency"]  # one currency: no choice
+    assert metric(at, "Paid amount").value == "ZAR 77.70"
+    assert not at.text or not any("other currencies" in x.value for x in at.text)
+    at = fresh_app(db, monkeypatch, state={"lang": "en"})
+    assert metric(at, "Paid amount").value == "CNY 20.00"
+    assert OTHER_DAY + "ZAR 77.70" in [x.value for x in at.text]
