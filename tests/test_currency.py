@@ -254,3 +254,14 @@ def test_a_shop_filtered_to_its_own_currency_shows_that_currency(tmp_path, monke
     at = fresh_app(db, monkeypatch, state={"lang": "en"})
     assert metric(at, "Paid amount").value == "CNY 20.00"
     assert OTHER_DAY + "ZAR 77.70" in [x.value for x in at.text]
+
+
+def test_the_daily_workbook_names_the_currency_of_its_money(mixed):
+    from datetime import datetime
+
+    from pipeline.workbook import kpi_sheet
+
+    sheet = kpi_sheet(mixed.cursor(), datetime(2026, 11, 20, 23, 0)).set_index("指标")
+    assert sheet.loc["付款金额", "币种"] == "CNY"
+    assert sheet.loc["付款金额", "2026-11-20"] == 180.50  # CNY only
+    assert sheet.loc["订单数", "币种"] == ""
