@@ -1,9 +1,12 @@
 """Order Desk: the frame and router. Global filters in the sidebar; pages do the rest."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from pipeline.labels import LANGS
-from ui.core import filter_options, get_store, query, t
+from pipeline.money import currencies
+from ui.core import filter_options, filters, get_store, query, t
 from ui.warroom import alert_banner
 
 st.set_page_config(page_title="Order Desk 订单台", page_icon="📦",
@@ -24,6 +27,12 @@ with st.sidebar:
                    format_func=lambda s: s or "—", persist_state="session")
     st.multiselect(t("platform"), opts["platforms"], key="f_platforms", placeholder=t("all"),
                    persist_state="session")
+    # Money is shown in one currency at a time, the desk's first; offered when the orders in
+    # the filters have several.
+    money = query(currencies, replace(filters(), currency=None))
+    if len(money) > 1:
+        st.selectbox(t("money_currency"), money, key="f_currency", persist_state="session",
+                     help=t("money_currency_help"))
 
 pages = [
     st.Page("pages/overview.py", title=t("page_overview"), icon=":material/dashboard:",

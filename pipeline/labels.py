@@ -645,3 +645,28 @@ LABELS.update({
         "bundle, and a bundle of untracked components has no count.",
     ),
 })
+
+# Currencies: money shown with its currency, one currency at a time
+LABELS.update({
+    "money_currency": ("币种", "Currency"),
+    "money_currency_help": (
+        "金额按此币种显示，不同币种从不相加；默认为本店币种（设置中的币种，未设置时为多数订单的币种）",
+        "Money is shown in this currency and never added across currencies; by default the "
+        "desk's currency (the setting, else the currency of most orders)"),
+    "money_other_currencies": ("当日其他币种付款（不计入上方金额）：{list}",
+                               "Paid this day in other currencies (not in the figures above): "
+                               "{list}"),
+    "money_other_currencies_period": ("活动期其他币种付款（不计入上方金额）：{list}",
+                                      "Paid in the period in other currencies (not in the "
+                                      "figures above): {list}"),
+    "money_in_currency": ("{label}（{currency}）", "{label} ({currency})"),
+    "set_currency": ("币种（ISO 代码）", "Currency (ISO code)"),
+    "set_currency_help": (
+        "三个字母，如 CNY、USD；留空则为多数订单的币种。没有币种的订单（旧数据、文件未给出）按此币种计",
+        "Three letters, e.g. CNY, USD; empty means the currency of most orders. Orders without "
+        "a currency (older imports, files without one) count in it"),
+    "set_currency_invalid": ("币种须为三个字母的 ISO 代码，如 CNY、USD",
+                             "A currency is a three-letter ISO code, e.g. CNY, USD"),
+    "set_currency_auto": ("（多数订单的币种）", "(the currency of most orders)"),
+    "col_currency": ("币种", "Currency"),
+})

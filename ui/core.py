@@ -53,7 +53,8 @@ def after_write() -> None:
 
 
 def filters() -> Filters:
-    """The global filters from the sidebar widgets (keys f_dates, f_shops, f_platforms)."""
+    """The global filters from the sidebar widgets (keys f_dates, f_shops, f_platforms, and
+    f_currency: whose money is shown, the desk's when unset)."""
     dates = st.session_state.get("f_dates") or ()
     d_from = dates[0] if len(dates) > 0 else None
     d_to = dates[1] if len(dates) > 1 else d_from
@@ -62,6 +63,7 @@ def filters() -> Filters:
         date_to=d_to,
         shops=tuple(st.session_state.get("f_shops") or ()),
         platforms=tuple(st.session_state.get("f_platforms") or ()),
+        currency=st.session_state.get("f_currency") or None,
     )
 
 
@@ -96,8 +98,17 @@ def download_buttons(df: pd.DataFrame, stem: str, key: str) -> None:
     )
 
 
-def fmt_money(v: float | None) -> str:
-    return "—" if v is None or pd.isna(v) else f"{v:,.2f}"
+def fmt_money(v: float | None, currency: str | None = None) -> str:
+    """`1,234.50`, or `CNY 1,234.50` with its currency; `—` when unknown."""
+    if v is None or pd.isna(v):
+        return "—"
+    return f"{currency} {v:,.2f}" if currency else f"{v:,.2f}"
+
+
+def fmt_amounts(amounts: pd.DataFrame, column: str) -> str:
+    """One figure per currency, never a sum: `USD 1,234.00 · TRY 5,678.00` (`currency`, `column`)."""
+    return " · ".join(fmt_money(v, c) for c, v in zip(amounts["currency"], amounts[column],
+                                                      strict=True))
 
 
 def fmt_pct(v: float | None) -> str:
@@ -108,13 +119,14 @@ MONEY_KPIS = {"paid_amount", "aov", "refund_amount"}
 SHARE_KPIS = {"refund_rate", "shipped_72h"}
 
 
-def kpi_texts(kpi: str, value: float | None, previous: float | None) -> tuple[str, str | None, str]:
+def kpi_texts(kpi: str, value: float | None, previous: float | None,
+              currency: str | None = None) -> tuple[str, str | None, str]:
     """The value, the change against the previous day (None when unknown) and the previous value,
-    formatted for the KPI's kind (money, share or count)."""
+    formatted for the KPI's kind (money with its `currency`, share or count)."""
     def fmt(v: float | None) -> str:
         if v is None or pd.isna(v):
             return "—"
-        return fmt_money(v) if kpi in MONEY_KPIS else fmt_pct(v) if kpi in SHARE_KPIS else f"{int(v):,}"
+        return fmt_money(v, currency) if kpi in MONEY_KPIS else fmt_pct(v) if kpi in SHARE_KPIS else f"{int(v):,}"
 
     delta = None
     if not (value is None or previous is None or pd.isna(value) or pd.isna(previous)):

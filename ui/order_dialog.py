@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pipeline import actions, problems
+from pipeline import actions, money, problems
 from pipeline.store import Conflict
 from ui.actor import actor
 from ui.core import after_write, fmt_money, get_store, query, t
@@ -136,10 +136,12 @@ def _order_body(platform: str, shop: str, order_id: str) -> None:
             t("dlg_processed_at"): o["processed_at"],
         })
     with c2:
+        # the order's own currency; an order without one counts in the desk's
+        currency = o["currency"] if _present(o["currency"]) else query(money.desk_currency)
         _facts(t("dlg_amounts"), {
-            t("col_order_total"): fmt_money(o["order_total"]),
-            t("paid_amount"): fmt_money(o["paid"]),
-            t("dlg_refunded"): fmt_money(o["refunded"]), t("q_col_pieces"): o["pieces"],
+            t("col_order_total"): fmt_money(o["order_total"], currency),
+            t("paid_amount"): fmt_money(o["paid"], currency),
+            t("dlg_refunded"): fmt_money(o["refunded"], currency), t("q_col_pieces"): o["pieces"],
         })
     with c3:
         address = " ".join(str(v) for v in (o["province"], o["city"], o["district"], o["address"])
@@ -153,7 +155,7 @@ def _order_body(platform: str, shop: str, order_id: str) -> None:
                                t("dlg_reviewed_message"): o["reviewed_message"],
                                t("dlg_flag"): o["flag_reason"]})
 
-    st.caption(t("dlg_lines"))
+    st.caption(t("money_in_currency").format(label=t("dlg_lines"), currency=currency))
     st.dataframe(actions.order_lines(con, platform, shop, order_id), hide_index=True,
                  key="dlg_lines_table")
     if not marks.empty:

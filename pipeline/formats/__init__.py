@@ -137,15 +137,15 @@ TEMPLATES: dict[str, str] = {
     "orders": _template(
         "order_id,created_at,platform,shop,status,paid_at,shipped_at,completed_at,closed_at,"
         "ship_by,order_total,paid,refunded,courier,tracking_no,province,city,district,address,"
-        "buyer_message,seller_note,promo_code",
+        "buyer_message,seller_note,promo_code,currency",
         "PDD240501001,2024-05-01 09:12:00,pinduoduo,Flagship,paid_unprocessed,"
         "2024-05-01 09:13:10,,,,2024-05-03 09:13:10,128.00,128.00,0.00,,,浙江省,杭州市,西湖区,"
-        "文三路 100 号,请周五前发货,,MAY10",
+        "文三路 100 号,请周五前发货,,MAY10,CNY",
         "PDD240501002,2024-05-01 10:40:00,pinduoduo,Flagship,shipped,2024-05-01 10:41:02,"
         "2024-05-02 15:20:00,,,,59.90,59.90,0.00,中通快递,75312345678901,广东省,深圳市,南山区,"
-        "科技园南路 8 号,,加急,",
+        "科技园南路 8 号,,加急,,CNY",
         "PDD240501003,2024-05-01 11:05:00,pinduoduo,Flagship,closed,,,,2024-05-01 23:05:00,,"
-        "35.00,0.00,0.00,,,四川省,成都市,武侯区,人民南路 5 号,,,",
+        "35.00,0.00,0.00,,,四川省,成都市,武侯区,人民南路 5 号,,,,CNY",
     ),
     "order_lines": _template(
         "order_id,line_id,sku,title,quantity,unit_price,paid,refund_status,is_gift,platform,shop",

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.formats.reading import Sheet
+from pipeline.formats.templates import currency_codes
 from pipeline.formats.values import Cells, norm_header, positions, repeat_text
 
 PLATFORM = "shopify"
@@ -26,6 +27,7 @@ ORDER_TEXT = {
     "seller_note":  ("Notes", "Note"),
     "tags":         ("Tags",),
     "courier":      ("Shipping Method",),  # the CSV names no carrier; the method is the best hint
+    "currency":     ("Currency",),         # ISO code of the order's money (BDT, USD, …)
 }
 ORDER_IDS = {
     "phone":        ("Shipping Phone", "Phone"),
@@ -125,6 +127,7 @@ def _order_columns(cells: Cells, notes: list[str]) -> dict[str, object]:
     for name, aliases in ORDER_AMOUNTS.items():
         cols[name] = cells.amount(*aliases)
     cells.require(cols["created_at"], cells.header("Created at"), "creation time")
+    currency_codes(cells, cols)
     parts = [cells.text(h) for h in ADDRESS_HEADERS if cells.has(h)]
     if parts:
         address = parts[0]

@@ -132,6 +132,7 @@ def read_template(cells: Cells, layout: str) -> tuple[dict[str, pd.DataFrame], l
                 **cols}
     if table == "orders":
         _order_status(cells, cols, notes)
+        currency_codes(cells, cols)
     if table == "order_lines":
         _line_extras(cells, cols, notes)
     if table == "stock" and cols.get("warehouse") is None:
@@ -173,6 +174,17 @@ def _order_status(cells: Cells, cols: dict[str, object], notes: list[str]) -> No
         cols["is_cod"] = cod
     else:
         cols["is_cod"] = cols["is_cod"].where(cols["is_cod"].notna(), cod)
+
+
+def currency_codes(cells: Cells, cols: dict[str, object]) -> None:
+    """`cols["currency"]` in capitals (usd -> USD); other than three letters rejects its row."""
+    currency = cols.get("currency")
+    if currency is None:
+        return
+    upper = currency.str.strip().str.upper()
+    bad = (upper.notna() & ~upper.str.fullmatch(r"[A-Z]{3}").fillna(False)).to_numpy(dtype=bool)
+    cells.flag(bad, cells.header("currency"), "not a currency code (CNY, USD, …)", currency)
+    cols["currency"] = upper
 
 
 def _line_extras(cells: Cells, cols: dict[str, object], notes: list[str]) -> None:
