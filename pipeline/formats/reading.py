@@ -46,8 +46,13 @@ class Sheet:
     next_row: int = 0                                  # the number the next record would get
 
 
-def read_sheet(file_name: str, data: bytes, accept: Callable[[list[str]], bool]) -> Sheet:
-    """The sheet in `data` (CSV text or an XLSX workbook); `accept` picks a workbook's sheet."""
+def read_sheet(file_name: str, data: bytes | list[bytes],
+               accept: Callable[[list[str]], bool]) -> Sheet:
+    """The sheet in `data` (CSV text or an XLSX workbook); `accept` picks a workbook's sheet.
+    Given as a one-item list holding the only reference, the bytes are let go of once parsed:
+    the sheet's cells are then the one full copy of the file."""
+    if isinstance(data, list):
+        data = data.pop()
     if not data or (len(data) < 65536 and not data.strip()):
         raise FileRefused(f"{file_name}: the file is empty")
     if data.startswith(_ZIP_MAGIC):
@@ -64,7 +69,7 @@ def read_sheet(file_name: str, data: bytes, accept: Callable[[list[str]], bool])
                           "not a CSV or XLSX export")
     raw, cut = _split_cut_record(text)
     notes = text.notes
-    del text
+    del text, data
     sheet = _read_csv(file_name, raw)
     del raw  # the sheet holds its own copy of the cells; big files keep one at a time
     _reject_broken_cells(sheet)
@@ -279,6 +284,7 @@ def _may_run_over_records(table: pa.Table, delimiter: str, width: int) -> bool:
 
 
 _LINE_BREAK = re.compile("\r\n|\r|\n")
+_AFTER_LINE_BREAK = re.compile("(?<=\n)|(?<=\r)(?!\n)")
 
 
 def _record_like(line: str, delimiter: str, width: int) -> bool:
@@ -335,7 +341,11 @@ def _read_csv_lines(raw: bytes, names: list[str], delimiter: str) -> Sheet:
     quote never closed that would run over whole records read as a character, the records
     after it read one by one. Rows are numbered by record, as everywhere."""
     width = len(names)
-    lines = list(io.StringIO(raw.decode("utf-8"), newline=""))
+    text = raw.decode("utf-8")
+    lines = _AFTER_LINE_BREAK.split(text)  # the lines with their breaks, as csv sees them
+    del text
+    if lines and not lines[-1]:
+        lines.pop()
     open_end = bool(lines) and not lines[-1].endswith(("\n", "\r"))
     header = csv.reader(iter(lines), delimiter=delimiter)
     next(header, None)
