@@ -90,6 +90,19 @@ def test_a_quote_never_closed_to_the_end_of_the_file(end):
     assert any("row 5:" in n and "never closed" in n for n in parsed.notes)
 
 
+def test_a_quote_never_closed_in_a_big_file_and_many_of_them():
+    """Past the csv module's field limit, and one stray quote every ten rows."""
+    lines = order_lines(5000)
+    lines[4] = lines[4].replace("留言", '"留言', 1)
+    parsed = read_export("big.csv", joined(lines))
+    assert not parsed.rejects and rows_of(parsed) == list(range(2, 5002))
+    lines = order_lines(2000, lambda i: '"留言' if i % 10 == 0 else "留言")
+    parsed = read_export("many.csv", joined(lines))
+    assert not parsed.rejects and rows_of(parsed) == list(range(2, 2002))
+    assert len(parsed.notes) == 11
+    assert parsed.notes[-1].startswith("and 190 more row(s) with a quote never closed")
+
+
 def test_a_stray_quote_in_a_taobao_report_with_quoted_ids():
     """Quoted ids (`="…"`) close the stray quote at once: the record comes out too wide, which
     once rejected one row and took the next ones with it."""

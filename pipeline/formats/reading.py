@@ -24,6 +24,7 @@ MAX_XLSX_ENTRIES = 10_000
 CSV_BLOCK_SIZE = 1 << 20                   # bytes per block the CSV parser works on in parallel
 DECODE_BLOCK_SIZE = 1 << 24                # bytes of a GB18030 file converted at a time
 MAX_FIELD_CHARS = 65_536                  # a longer cell is a broken record, not an export's field
+MAX_NOTES = 10                             # rows named one by one in a file's notes
 MAX_NUL_BYTES = 100                        # more NUL bytes than this: binary, not a text export
 CUT_RECORD = "the file ends inside this record (cut off?)"
 NUL_IN_FIELD = "the field holds a NUL byte (the file is damaged here)"
@@ -274,6 +275,9 @@ def _may_run_over_records(table: pa.Table, delimiter: str, width: int) -> bool:
         broken = pc.match_substring_regex(column, "[\r\n]")
         if not pc.any(broken).as_py():
             continue
+        # neither test can pass with fewer delimiters in the whole cell
+        broken = pc.and_(broken, pc.greater_equal(pc.count_substring(column, delimiter),
+                                                  min(i, width - 1)))
         for value in pc.filter(column, broken).to_pylist():
             parts = _LINE_BREAK.split(value)[1:]
             if any(part.count(delimiter) >= width - 1 for part in parts):
@@ -347,9 +351,9 @@ def _read_csv_lines(raw: bytes, names: list[str], delimiter: str) -> Sheet:
     if lines and not lines[-1]:
         lines.pop()
     open_end = bool(lines) and not lines[-1].endswith(("\n", "\r"))
-    header = csv.reader(iter(lines), delimiter=delimiter)
-    next(header, None)
-    pos = header.line_num
+    source = _Lines(lines)
+    next(csv.reader(source, delimiter=delimiter), None)   # the header
+    pos = source.pos
     kept: list[list[str]] = []
     rows: list[int] = []
     rejects: list[Reject] = []
@@ -368,39 +372,58 @@ def _read_csv_lines(raw: bytes, names: list[str], delimiter: str) -> Sheet:
         kept.append((record + [""] * width)[:width])
         rows.append(ordinal)
 
-    while pos < len(lines):
-        reader = csv.reader(itertools.islice(lines, pos, None), delimiter=delimiter)
-        seen = 0
-        while True:
-            start = pos
-            try:
-                record, error = next(reader), None
-            except StopIteration:
-                pos = len(lines)
-                break
-            except csv.Error as exc:  # a field over the csv module's limit
-                record, error = [], exc
-            pos += reader.line_num - seen
-            seen = reader.line_num
-            ordinal += 1
-            if error is not None:
-                rejects.append(Reject(
-                    ordinal, "", f"a field of more than {csv.field_size_limit():,} characters "
-                    f"(at most {MAX_FIELD_CHARS:,}): the record is broken", lines[start][:200]))
-                continue
-            if pos - start > 1 and any(_record_like(lines[i], delimiter, width)
-                                       for i in range(start + 1, pos)):
-                _stray_quote(lines[start], names, delimiter, ordinal, pos - start, keep,
-                             rejects, notes)
-                pos = start + 1
-                break
-            if record:
-                keep(record, "".join(lines[start:pos]))
-            # a blank line still takes its number
+    reader = csv.reader(source, delimiter=delimiter)
+    while True:
+        start = source.pos
+        try:
+            record, error = next(reader), None
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a field over the csv module's limit
+            record, error = [], exc
+        pos = source.pos
+        ordinal += 1
+        if pos - start > 1 and any(_record_like(lines[i], delimiter, width)
+                                   for i in range(start + 1, pos)):
+            # a quote never closed took the next records in: they are read again as records
+            _stray_quote(lines[start], names, delimiter, ordinal, pos - start, keep,
+                         rejects, notes)
+            source.pos = start + 1
+            reader = csv.reader(source, delimiter=delimiter)
+        elif error is not None:
+            rejects.append(Reject(
+                ordinal, "", f"a field of more than {csv.field_size_limit():,} characters "
+                f"(at most {MAX_FIELD_CHARS:,}): the record is broken", lines[start][:200]))
+            reader = csv.reader(source, delimiter=delimiter)
+        elif record:
+            keep(record, "".join(lines[start:pos]))
+        # a blank line still takes its number
+    if len(notes) > MAX_NOTES:
+        more = len(notes) - MAX_NOTES
+        notes[MAX_NOTES:] = [f"and {more:,} more row(s) with a quote never closed, each read "
+                             "the same way"]
     frame = pd.DataFrame(kept, columns=names, dtype="str") if kept else pd.DataFrame(
         {n: pd.Series([], dtype="str") for n in names})
     return Sheet(names, frame, np.asarray(rows, dtype=np.int64), notes=notes, rejects=rejects,
                  rows_read=len(rejects), delimiter=delimiter, next_row=ordinal + 1)
+
+
+class _Lines:
+    """The lines of a text handed to the csv module one at a time; `pos` is the next one, and
+    setting it reads again from there."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self.pos = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.pos >= len(self.lines):
+            raise StopIteration
+        self.pos += 1
+        return self.lines[self.pos - 1]
 
 
 def _stray_quote(line: str, names: list[str], delimiter: str, row: int, span: int,
