@@ -194,7 +194,7 @@ class Cells:
         self.skipped = 0  # records deliberately left out (not errors), e.g. stock rows without SKU
         self.problems: list[tuple[np.ndarray, str, str, pd.Series | None]] = []
         self._bad_in: dict[str, np.ndarray] = {}
-        self._cut: dict[str, np.ndarray] = {}     # header -> rows whose text was cut to its cap
+        self._cut: dict[str, tuple[np.ndarray, int]] = {}  # header -> rows cut to the cap
         self._headers: dict[str, str] = {}
         for h in sheet.headers:
             self._headers.setdefault(norm_header(h), h)
@@ -230,7 +230,7 @@ class Cells:
                 if h not in self._cut:
                     self.sheet.notes.append(
                         f"{int(over.sum()):,} {h} value(s) cut to {cap:,} characters")
-                self._cut[h] = self._cut.get(h, False) | over
+                self._cut[h] = (self._cut.get(h, (False, cap))[0] | over, cap)
             return s
 
         return self._coalesce(aliases, one)
@@ -322,10 +322,9 @@ class Cells:
         if values is not None:
             missing = values.isna().to_numpy() & ~self._bad_in.get(column, False)
             self.flag(missing, column, f"missing {what}", None)
-            cut = self._cut.get(column)
-            if cut is not None:
-                self.flag(cut, column, f"{what} longer than its cap (cut to "
-                          f"{int(values[cut].str.len().max()):,} characters)", values)
+            if column in self._cut:
+                cut, cap = self._cut[column]
+                self.flag(cut, column, f"{what} longer than {cap:,} characters", values)
 
     def rejects(self) -> list[Reject]:
         rows = self.sheet.rows
