@@ -73,8 +73,10 @@ def detect_layout(headers: list[str]) -> str | None:
 
 def read_export(file_name: str, data: bytes, timezone: str = "Asia/Shanghai") -> Parsed:
     """Read one export file into canonical frames; `FileRefused` if it cannot be read at all."""
+    held = [data]  # read_sheet lets go of the bytes once they are parsed
+    del data
     try:
-        return _read_export(file_name, data, timezone)
+        return _read_export(file_name, held, timezone)
     except FileRefused:
         raise
     except (MemoryError, RecursionError):
@@ -85,8 +87,8 @@ def read_export(file_name: str, data: bytes, timezone: str = "Asia/Shanghai") ->
         ) from exc
 
 
-def _read_export(file_name: str, data: bytes, timezone: str) -> Parsed:
-    sheet = read_sheet(file_name, data, lambda headers: detect_layout(headers) is not None)
+def _read_export(file_name: str, held: list[bytes], timezone: str) -> Parsed:
+    sheet = read_sheet(file_name, held, lambda headers: detect_layout(headers) is not None)
     layout = detect_layout(sheet.headers)
     if layout is None:
         raise FileRefused(

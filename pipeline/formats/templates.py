@@ -7,7 +7,16 @@ import pandas as pd
 from pipeline import canonical as C
 from pipeline.formats.taobao import ORDER_STATUS as TAOBAO_STATUS
 from pipeline.formats.taobao import REFUND_STATUS, _word_key
-from pipeline.formats.values import Cells, map_words, norm_header, positions, repeat_text
+from pipeline.formats.values import (
+    NAME_CAP,
+    SIGNED_STOCK,
+    Cells,
+    cap_of,
+    map_words,
+    norm_header,
+    positions,
+    repeat_text,
+)
 
 DEFAULT_PLATFORM = "other"
 
@@ -111,22 +120,23 @@ def read_template(cells: Cells, layout: str) -> tuple[dict[str, pd.DataFrame], l
         names = aliases(table, column)
         if kind == "varchar":
             cols[column] = (cells.ident(*names, key=column in _KEYS)
-                            if column in _KEYS | _IDS else cells.text(*names))
+                            if column in _KEYS | _IDS else cells.text(*names, cap=cap_of(column)))
         elif kind == "timestamp":
             cols[column] = cells.time(*names)
         elif kind.startswith("decimal"):
             cols[column] = cells.amount(*names)
         elif kind == "integer":
-            cols[column] = cells.integer(*names)
+            cols[column] = cells.integer(
+                *names, negative=table == "stock" and column in SIGNED_STOCK)
         elif kind == "boolean":
             cols[column] = cells.boolean(*names)
     for column in required:
         cells.require(cols.get(column), cells.header(*aliases(table, column)), column)
     if table in ("orders", "order_lines"):
-        platform = cells.text("platform")
+        platform = cells.text("platform", cap=NAME_CAP)
         platform = (platform.str.strip().str.lower().fillna(DEFAULT_PLATFORM)
                     if platform is not None else DEFAULT_PLATFORM)
-        shop = cells.text("shop")
+        shop = cells.text("shop", cap=NAME_CAP)
         cols = {"platform": platform,
                 "shop": shop if shop is not None else repeat_text(cells.n),
                 **cols}
