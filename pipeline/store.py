@@ -7,14 +7,16 @@ is derived and bumps the data version that UI caches are keyed by.
 
 from __future__ import annotations
 
+import ctypes
 import errno
+import gc
 import logging
 import os
 import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -251,6 +253,9 @@ class Store:
 
     def _open(self, create: bool) -> None:
         """Schema, store id and marker (writable), then the file's identity."""
+        # DuckDB's allocator gives freed memory back to the system in the background: a large
+        # import does not leave the process holding its peak for good.
+        self.con.execute("set allocator_background_threads = true")
         if not self.read_only:
             with self._lock:
                 self.con.execute(sql("schema"))
@@ -368,9 +373,20 @@ def open_for_reading(path: str | Path | None = None) -> Store:
     """The store opened read-only, writing nothing to disk; a store that never existed here
     (no file, no marker) reads as an empty one, held in memory."""
     p = Path(path) if path else default_db_path()
-    if str(p) != MEMORY and not p.exists() and not marker_path(p).exists():
+    if str(p) == MEMORY or (not p.exists() and not marker_path(p).exists()):
         return Store(MEMORY)
     return Store(p, read_only=True)
+
+
+def release_unused_memory() -> None:
+    """Give back what a large import leaves behind: Python garbage, the unused memory of
+    Arrow's pool and (with glibc) the free pages at the top of the heap."""
+    import pyarrow as pa
+
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    with suppress(OSError, AttributeError):  # not glibc: its allocator keeps its own counsel
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _rollback(cur: duckdb.DuckDBPyConnection) -> None:
