@@ -123,11 +123,11 @@ _ERRNO_KINDS = {
 _TEXT_KINDS = (
     ("disk_full", ("no space left on device", "disk is full", "disk quota exceeded",
                    '"errno":"28"', "file too large")),
+    ("gone", ("database does not exist", "no such file or directory", "stale file handle")),
     ("read_only", ("read-only", "read only", "readonly", "permission denied",
                    "operation not permitted")),
     ("busy", ("could not set lock", "conflicting lock", "lock on file",
               "resource temporarily unavailable")),
-    ("gone", ("no such file or directory", "database does not exist", "stale file handle")),
 )
 
 
@@ -204,24 +204,12 @@ class Store:
         self.memory = str(self.path) == MEMORY
         self.store_id: int | None = None
         self._identity: tuple[int, int] | None = None
+        self._schema_pending = False
         self._lock = threading.RLock()
         create = fresh_store_allowed() if create is None else create
         if not self.memory:
             self._refuse_a_missing_store(create)
-        try:
-            if not self.memory and not read_only:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.con = duckdb.connect(str(self.path), read_only=read_only and not self.memory)
-        except (duckdb.Error, OSError) as exc:
-            if "lock" in str(exc).lower():
-                raise StoreBusy(
-                    f"the store {self.path} is open in another program (the dashboard or a "
-                    "running import); close it or wait for it to finish, then try again"
-                ) from exc
-            fault = _as_fault(exc, self.path, "open")
-            if fault is not None:
-                raise fault from exc
-            raise
+        self.con = self._connect()
         try:
             self._open(create)
         except BaseException as exc:
@@ -230,6 +218,29 @@ class Store:
             if fault is not None:
                 raise fault from exc
             raise
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        """The connection; a file this process may not write is opened read-only (reads work,
+        writes are refused as read-only)."""
+        try:
+            if not self.memory and not self.read_only:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            return duckdb.connect(str(self.path), read_only=self.read_only and not self.memory)
+        except (duckdb.Error, OSError) as exc:
+            if "lock" in str(exc).lower():
+                raise StoreBusy(
+                    f"the store {self.path} is open in another program (the dashboard or a "
+                    "running import); close it or wait for it to finish, then try again"
+                ) from exc
+            fault = _as_fault(exc, self.path, "open")
+            if fault is None:
+                raise
+            if fault.kind == "read_only" and not self.read_only and self.path.exists():
+                log.warning("store %s cannot be written; opened read-only", self.path,
+                            exc_info=True)
+                self.read_only = True
+                return self._connect()
+            raise fault from exc
 
     def _refuse_a_missing_store(self, create: bool) -> None:
         """A marker says a store was kept here but its file is missing: refuse, unless asked
@@ -257,15 +268,16 @@ class Store:
         # import does not leave the process holding its peak for good.
         self.con.execute("set allocator_background_threads = true")
         if not self.read_only:
-            with self._lock:
-                self.con.execute(sql("schema"))
-                self.con.execute(
-                    "insert into meta values ('data_version', 0) on conflict do nothing"
-                )
-                self.con.execute(
-                    "insert into meta values ('store_id', ?) on conflict do nothing",
-                    [secrets.randbits(62)],
-                )
+            try:
+                self._run_schema()
+            except (duckdb.Error, OSError) as exc:
+                # The schema rewrites its views and macros on every start; on a full disk the
+                # store still opens for reading, and the schema is run before the next write.
+                if classify(exc).kind != "disk_full" or not self._has_schema():
+                    raise
+                log.warning("store %s: the disk is full; opened without refreshing the schema",
+                            self.path, exc_info=True)
+                self._schema_pending = True
         rows = self.con.execute("select value from meta where key = 'store_id'").fetchall()
         self.store_id = int(rows[0][0]) if rows else None
         if self.memory:
@@ -281,6 +293,19 @@ class Store:
         if not self.read_only and self.store_id is not None and kept != self.store_id:
             _write_marker(marker, self.store_id)
         self._identity = _file_identity(self.path)
+
+    def _run_schema(self) -> None:
+        with self._lock:
+            self.con.execute(sql("schema"))
+            self.con.execute("insert into meta values ('data_version', 0) on conflict do nothing")
+            self.con.execute("insert into meta values ('store_id', ?) on conflict do nothing",
+                             [secrets.randbits(62)])
+        self._schema_pending = False
+
+    def _has_schema(self) -> bool:
+        return bool(self.con.execute(
+            "select count(*) from duckdb_tables() where table_name = 'meta' and schema_name = 'main'"
+        ).fetchall()[0][0])
 
     def check_identity(self, committed: bool = False) -> None:
         """Refuse (StoreGone) when the file on disk is no longer the one this store opened."""
@@ -298,9 +323,10 @@ class Store:
                 f"the store file {self.path} {what} while this was being recorded; it is not "
                 "in the store; put the file back or restart the desk"
             )
+        log.warning("store %s %s since it was opened", self.path, what)
         raise StoreGone(
-            f"the store file {self.path} is gone or was replaced ({what}); nothing was "
-            "recorded; put it back or restart the desk"
+            f"the store file {self.path} is gone or was replaced; nothing was recorded; "
+            "put it back or restart the desk"
         )
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -324,6 +350,14 @@ class Store:
         or as a StoreFault when the file itself is the trouble (full, read-only, gone)."""
         with self._lock:
             self.check_identity()
+            if self._schema_pending:
+                try:
+                    self._run_schema()
+                except (duckdb.Error, OSError) as exc:
+                    fault = _as_fault(exc, self.path)
+                    if fault is None:
+                        raise
+                    raise fault from exc
             cur = self.con.cursor()
             active = False
             try:
