@@ -20,6 +20,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
+
 from pipeline.importing import import_path
 from pipeline.store import ROOT, Store, StoreFault, open_for_reading
 
@@ -76,6 +78,12 @@ def main(argv: list[str] | None = None) -> int:
     except StoreFault as exc:
         logging.getLogger("pipeline.cli").debug("store fault", exc_info=True)
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except duckdb.Error as exc:  # anything else the store said: its first line, no traceback
+        logging.getLogger("pipeline.cli").debug("store error", exc_info=True)
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"error: the store could not do this, nothing was recorded: {first}",
+              file=sys.stderr)
         return EXIT_REFUSED
 
 

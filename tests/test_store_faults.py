@@ -421,3 +421,35 @@ def test_the_app_on_a_missing_marked_store_says_so_and_loads_no_demo(db, monkeyp
     assert not at.exception
     assert [e.value for e in at.error] == [label("store_fault_open_gone", "zh")]
     assert files(db) == kept
+
+
+def test_an_import_into_a_store_gone_meanwhile_says_so_and_records_nothing(db, monkeypatch):
+    monkeypatch.setenv("ORDERDESK_DB", str(db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/import.py").run()
+    assert not at.exception
+    kept = db.with_name("kept.duckdb")
+    db.rename(kept)  # taken away while the app runs
+    at.file_uploader(key="import_files").set_value(
+        ("stock.csv", "sku,available\nA,5\n".encode(), "text/csv"))
+    next(b for b in at.button if b.label == "导入").click().run()
+    assert not at.exception
+    assert label("store_fault_gone", "zh") in [e.value for e in at.error]
+    st.cache_resource.clear()
+    kept.rename(db)
+    s = Store(db)
+    try:
+        assert s.cursor().execute("select count(*) from stock").fetchall() == [(0,)]
+    finally:
+        s.close()
+
+
+def test_the_cli_prints_any_other_store_error_in_one_line(db, capsys):
+    s = Store(db)
+    s.con.execute("drop table order_state")  # a store the report cannot read
+    s.close()
+    assert main(["--db", str(db), "report"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: the store could not do this") and len(err.splitlines()) == 1
