@@ -4,11 +4,13 @@ nobody will find it, and every refusal says why in one plain sentence."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -176,31 +178,52 @@ def test_the_first_start_makes_a_store_and_its_marker(tmp_path):
 # Read-only stores and reading without writing
 
 
-def test_a_read_only_store_gives_the_read_only_message(db):
-    if os.geteuid() == 0:  # root writes through any mode bits: open the store read-only
-        store = Store(db, read_only=True)
-    else:
+@contextlib.contextmanager
+def read_only(db: Path) -> Iterator[Store]:
+    """The store at `db` as a desk opens it when its file may not be written: mode bits for a
+    user; for root (who writes through mode bits) a read-only bind mount of the folder, or,
+    where mounting is not allowed, the store opened read-only."""
+    if os.geteuid() != 0:
         db.chmod(0o444)
         db.parent.chmod(0o555)
-        store = None
-    try:
-        if store is None:
-            with pytest.raises(StoreFault) as refused:
-                Store(db)
-        else:
-            with pytest.raises(StoreFault) as refused:
-                actions.record(store, KEY, "process", by="李")
-        assert refused.value.kind == "read_only"
-        assert "read-only" in str(refused.value)
-        assert classify(refused.value).message == FAULT_MESSAGES["read_only"]
-        assert label("store_fault_read_only", "en").startswith(
-            "The store cannot be written: it is read-only.")
-    finally:
-        if store is not None:
+        try:
+            store = Store(db)
+            yield store
             store.close()
-        db.parent.chmod(0o755)
-        db.chmod(0o644)
-    assert [e[1] for e in events_in(db)] == ["note"]
+        finally:
+            db.parent.chmod(0o755)
+            db.chmod(0o644)
+        return
+    view = db.parent.with_name("read-only view")
+    view.mkdir()
+    mounted = subprocess.run(["mount", "--bind", str(db.parent), str(view)],
+                             capture_output=True).returncode == 0
+    try:
+        if mounted and subprocess.run(["mount", "-o", "remount,ro,bind", str(view)],
+                                      capture_output=True).returncode == 0:
+            store = Store(view / db.name)
+        else:
+            store = Store(db, read_only=True)
+        yield store
+        store.close()
+    finally:
+        if mounted:
+            subprocess.run(["umount", "-l", str(view)], check=False)
+
+
+def test_a_read_only_store_opens_for_reading_and_refuses_writes_plainly(db):
+    before = files(db)
+    with read_only(db) as store:
+        assert store.read_only
+        assert [e[1] for e in events(store)] == ["note"]  # the desk can still be looked at
+        with pytest.raises(StoreFault) as refused:
+            actions.record(store, KEY, "process", by="李")
+        assert refused.value.kind == "read_only"
+        assert "cannot be written: it is read-only; nothing was recorded" in str(refused.value)
+        assert classify(refused.value).message == FAULT_MESSAGES["read_only"]
+    assert label("store_fault_read_only", "en").startswith(
+        "The store cannot be written: it is read-only.")
+    assert files(db) == before
 
 
 def test_report_reads_a_store_without_writing_to_it(db, capsys):
@@ -433,7 +456,7 @@ def test_an_import_into_a_store_gone_meanwhile_says_so_and_records_nothing(db, m
     kept = db.with_name("kept.duckdb")
     db.rename(kept)  # taken away while the app runs
     at.file_uploader(key="import_files").set_value(
-        ("stock.csv", "sku,available\nA,5\n".encode(), "text/csv"))
+        ("stock.csv", b"sku,available\nA,5\n", "text/csv"))
     next(b for b in at.button if b.label == "导入").click().run()
     assert not at.exception
     assert label("store_fault_gone", "zh") in [e.value for e in at.error]
