@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.importing import import_path
-from pipeline.store import ROOT, Store, StoreFault, open_for_reading
+from pipeline.store import ROOT, Store, StoreFault, first_line, open_for_reading
 
 EXIT_OK, EXIT_REJECTS, EXIT_REFUSED = 0, 1, 2
 ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", "resolve", "undo")
@@ -81,8 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_REFUSED
     except duckdb.Error as exc:  # anything else the store said: its first line, no traceback
         logging.getLogger("pipeline.cli").debug("store error", exc_info=True)
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"error: the store could not do this, nothing was recorded: {first}",
+        print(f"error: the store could not do this, nothing was recorded: {first_line(exc)}",
               file=sys.stderr)
         return EXIT_REFUSED
 

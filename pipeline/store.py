@@ -236,8 +236,8 @@ class Store:
             if fault is None:
                 raise
             if fault.kind == "read_only" and not self.read_only and self.path.exists():
-                log.warning("store %s cannot be written; opened read-only", self.path,
-                            exc_info=True)
+                log.warning("store %s cannot be written; opened read-only (%s)", self.path,
+                            first_line(exc))
                 self.read_only = True
                 return self._connect()
             raise fault from exc
@@ -275,8 +275,8 @@ class Store:
                 # store still opens for reading, and the schema is run before the next write.
                 if classify(exc).kind != "disk_full" or not self._has_schema():
                     raise
-                log.warning("store %s: the disk is full; opened without refreshing the schema",
-                            self.path, exc_info=True)
+                log.warning("store %s: the disk is full; opened without refreshing the schema "
+                            "(%s)", self.path, first_line(exc))
                 self._schema_pending = True
         rows = self.con.execute("select value from meta where key = 'store_id'").fetchall()
         self.store_id = int(rows[0][0]) if rows else None
@@ -428,8 +428,14 @@ def _rollback(cur: duckdb.DuckDBPyConnection) -> None:
     error that caused it."""
     try:
         cur.execute("rollback")
-    except duckdb.Error:
-        log.warning("rollback after a failed write also failed", exc_info=True)
+    except duckdb.Error as exc:
+        log.warning("rollback after a failed write also failed (%s)", first_line(exc))
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of what `exc` says (DuckDB messages run on with hints)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _file_identity(path: Path) -> tuple[int, int]:
