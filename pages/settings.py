@@ -8,6 +8,7 @@ import streamlit as st
 from pipeline.settings import DEFAULTS, get_settings, valid_currency
 from pipeline.sla import restore_defaults, update_settings
 from ui.core import after_write, get_store, t
+from ui.errors import store_errors
 
 st.title(t("page_settings"))
 st.caption(t("set_intro"))
@@ -64,18 +65,21 @@ elif saved:
              for k, v in values.items()}
     if not clean["confirmed_tag"]:
         clean["confirmed_tag"] = current["confirmed_tag"]
-    changed = update_settings(store, clean, by or "desk")
-    after_write()
-    st.success(t("set_saved") if changed else t("set_unchanged"), icon=":material/check:")
-    current = get_settings(store.cursor())
+    with store_errors():
+        changed = update_settings(store, clean, by or "desk")
+        after_write()
+        st.success(t("set_saved") if changed else t("set_unchanged"), icon=":material/check:")
+        current = get_settings(store.cursor())
 
 if st.button(t("set_reset"), icon=":material/restart_alt:", key="set_reset_button"):
-    restore_defaults(store)
-    after_write()
-    for key in DEFAULTS:
-        st.session_state.pop(f"set_{key}", None)
-    st.session_state["set_flash"] = t("set_reset_done")
-    st.rerun()
+    with store_errors() as reset:
+        restore_defaults(store)
+    if not reset.failed:
+        after_write()
+        for key in DEFAULTS:
+            st.session_state.pop(f"set_{key}", None)
+        st.session_state["set_flash"] = t("set_reset_done")
+        st.rerun()
 
 if flash := st.session_state.pop("set_flash", None):
     st.success(flash, icon=":material/check:")

@@ -670,3 +670,29 @@ LABELS.update({
     "set_currency_auto": ("（多数订单的币种）", "(the currency of most orders)"),
     "col_currency": ("币种", "Currency"),
 })
+
+# The store under faults: what a viewer sees when the store cannot be written
+LABELS.update({
+    "store_fault_disk_full": ("无法写入数据库：磁盘已满。本次操作未记录，请清理磁盘空间后重试。",
+                              "The store cannot be written: the disk is full. Nothing was "
+                              "recorded; free some disk space and try again."),
+    "store_fault_read_only": ("无法写入数据库：数据库为只读。本次操作未记录，请联系管理员开放数据目录的写权限。",
+                              "The store cannot be written: it is read-only. Nothing was "
+                              "recorded; ask whoever runs the desk to make the data folder "
+                              "writable."),
+    "store_fault_busy": ("数据库正忙（另一个程序正在使用）。本次操作未记录，请稍后重试。",
+                         "The store is busy (another program is using it). Nothing was "
+                         "recorded; try again in a moment."),
+    "store_fault_gone": ("数据库文件已不存在或已被替换。本次操作未记录，请放回原文件或重启工作台。",
+                         "The store file is gone or was replaced. Nothing was recorded; put it "
+                         "back or restart the desk."),
+    "store_fault_other": ("数据库无法完成此操作，本次操作未记录。详情见服务器日志。",
+                          "The store could not do this; nothing was recorded. The details are "
+                          "in the server log."),
+    "store_fault_open_gone": ("数据库文件不存在或不是本工作台的数据库，工作台不会自动新建空库。请放回原文件；"
+                              "如确需从头开始，请由管理员以 ORDERDESK_NEW_STORE=1 启动。",
+                              "The store file is missing or is not this desk's store, and the desk "
+                              "will not start an empty one by itself. Put the file back; to start "
+                              "afresh on purpose, whoever runs the desk starts it with "
+                              "ORDERDESK_NEW_STORE=1."),
+})

@@ -14,12 +14,13 @@ from pipeline.export import csv_bytes, xlsx_bytes
 from pipeline.filters import Filters
 from pipeline.labels import label
 from pipeline.store import Store
+from ui.errors import open_store
 
 
 @st.cache_resource(show_spinner=False)
 def get_store() -> Store:
     """The process's one store; an empty store is filled with the demo shop on first start."""
-    store = Store()
+    store = open_store()  # a store that cannot be opened: the page says why and stops
     if bootstrap.store_is_empty(store.cursor()):
         with st.spinner("Loading the demo shop…"):
             bootstrap.load_demo(store)

@@ -22,6 +22,7 @@ from pipeline import actions, money, problems
 from pipeline.store import Conflict
 from ui.actor import actor
 from ui.core import after_write, fmt_money, get_store, query, t
+from ui.errors import FAULTS, fault_text
 
 Key = tuple[str, str, str]
 KEY_COLUMNS = ["platform", "shop", "order_id"]
@@ -46,6 +47,9 @@ def act_on(keys: list[Key], action: str, text: str | None = None, kind: str | No
         events = actions.record_many(get_store(), keys, action, by=who or "", text=text, kind=kind)
     except (actions.ActionError, Conflict) as exc:
         _flash("error", str(exc))
+        return
+    except FAULTS as exc:  # the store cannot be written: one plain sentence, details logged
+        _flash("error", fault_text(exc))
         return
     after_write()
     _flash("success", t("act_done").format(action=t(f"action_{action}"), n=len(events)))
@@ -242,6 +246,8 @@ def _submit(key: Key, action: str, who: str | None) -> None:
         st.session_state[NOTICE] = ("warning", str(exc))
     except actions.ActionError as exc:
         st.session_state[NOTICE] = ("error", str(exc))
+    except FAULTS as exc:  # the store cannot be written: one plain sentence, details logged
+        st.session_state[NOTICE] = ("error", fault_text(exc))
     else:
         after_write()
         _flash("success", t("act_done_one").format(action=t(f"action_{action}"),
