@@ -300,7 +300,31 @@ class Store:
             self.con.execute("insert into meta values ('data_version', 0) on conflict do nothing")
             self.con.execute("insert into meta values ('store_id', ?) on conflict do nothing",
                              [secrets.randbits(62)])
+            self._rederive_if_rules_changed()
         self._schema_pending = False
+
+    def _rederive_if_rules_changed(self) -> None:
+        """A store whose derived tables were built by older rules (DERIVED_RULES) gets them
+        rebuilt once, in one transaction."""
+        rows = self.con.execute("select value from meta where key = 'derived_rules'").fetchall()
+        if rows and int(rows[0][0]) >= DERIVED_RULES:
+            return
+        if not self.con.execute("select count(*) from orders").fetchall()[0][0]:
+            self.con.execute("insert or replace into meta values ('derived_rules', ?)",
+                             [DERIVED_RULES])
+            return
+        cur = self.con.cursor()
+        cur.execute("begin transaction")
+        try:
+            refresh_states(cur)
+            cur.execute("insert or replace into meta values ('derived_rules', ?)", [DERIVED_RULES])
+            cur.execute("update meta set value = value + 1 where key = 'data_version'")
+            cur.execute("commit")
+        except BaseException:
+            cur.execute("rollback")
+            raise
+        finally:
+            cur.close()
 
     def _has_schema(self) -> bool:
         return bool(self.con.execute(
@@ -461,6 +485,11 @@ def _write_marker(marker: Path, store_id: int) -> None:
     tmp.write_text(f"{store_id}\n", encoding="utf-8")
     os.replace(tmp, marker)
 
+
+# The version of the rules the derived tables are built by (states.sql, the *_of macros of
+# schema.sql): raised when a rule changes, so that stores made before get them rebuilt.
+# 2: net-paid refunds, a template's processed status, promotions by discounts only.
+DERIVED_RULES = 2
 
 # Tables derived from the orders and their states, each computed by the table macro
 # `<name>_of(everything)` in sql/schema.sql; refreshed after `order_state`, for the same keys.
