@@ -88,12 +88,13 @@ def shop_label(shop: str) -> str:
 
 
 def download_buttons(df: pd.DataFrame, stem: str, key: str) -> None:
-    """CSV and XLSX downloads of `df`, cells escaped, ids as text."""
+    """CSV and XLSX downloads of `df`, cells escaped, ids as text; each file is built when
+    its button is clicked, not on every view."""
     c1, c2 = st.columns(2)
-    c1.download_button(t("download_csv"), csv_bytes(df), f"{stem}.csv", "text/csv",
+    c1.download_button(t("download_csv"), lambda: csv_bytes(df), f"{stem}.csv", "text/csv",
                        key=f"{key}_csv", icon=":material/download:")
     c2.download_button(
-        t("download_xlsx"), xlsx_bytes({stem: df}), f"{stem}.xlsx",
+        t("download_xlsx"), lambda: xlsx_bytes({stem: df}), f"{stem}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx", icon=":material/download:",
     )
