@@ -23,13 +23,14 @@ until = now.time().replace(second=0, microsecond=0) if day == now.date() else No
 if until is not None:
     st.caption(t("kpi_until").format(until=until.strftime("%H:%M")))
 
-table = query(kpis.day_kpis, f, day, until)
+table = query(kpis.day_kpis, f, day, until, now.replace(second=0, microsecond=0))
 currency = query(money.money_currency, f)
 cols = st.columns(4)
 for i, row in enumerate(table.itertuples()):
     value, delta, previous = kpi_texts(row.kpi, row.value, row.previous, currency)
+    why = t("kpi_72h_not_yet") if row.kpi == "shipped_72h" and value == "—" else ""
     cols[i % 4].metric(t(f"kpi_{row.kpi}"), value, delta, border=True,
-                       help=f"{t('vs_previous_day')}: {previous}",
+                       help=f"{t('kpi_help_' + row.kpi)} {why}\n\n{t('vs_previous_day')}: {previous}",
                        delta_color="inverse" if row.kpi in ("refund_amount", "refund_rate")
                        else "normal")
 others = query(kpis.day_other_currencies, f, day, until)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 import duckdb
 import pandas as pd
@@ -20,14 +20,16 @@ MONEY_KPIS = ("paid_amount", "aov", "refund_amount")  # in one currency, never a
 
 
 def day_kpis(con: duckdb.DuckDBPyConnection, f: Filters, day: date,
-             until: time | None = None) -> pd.DataFrame:
+             until: time | None = None, as_of: datetime | None = None) -> pd.DataFrame:
     """One row per KPI: `kpi`, `value` (the day), `previous` (the day before).
 
     With `until`, both days count only what happened up to that time of day (today so far
     against yesterday at the same time). Money KPIs are in `f.currency` (else the desk's).
+    With `as_of`, the 72-hour shipping share is null for a day whose paid orders have not all
+    had 72 hours yet (a day still running is never a drop).
     """
-    params = {"day": day, "until": until, "shops": list(f.shops), "platforms": list(f.platforms),
-              **money_params(con, f)}
+    params = {"day": day, "until": until, "as_of": as_of, "shops": list(f.shops),
+              "platforms": list(f.platforms), **money_params(con, f)}
     wide = con.execute(sql("day_kpis"), params).df()
     cur, prev = wide.iloc[0], wide.iloc[1]
     return pd.DataFrame(

@@ -696,3 +696,28 @@ LABELS.update({
                               "afresh on purpose, whoever runs the desk starts it with "
                               "ORDERDESK_NEW_STORE=1."),
 })
+
+# Overview: what each KPI counts
+LABELS.update({
+    "kpi_help_orders": ("这一天下单（订单创建时间）的订单数。", "Orders placed (created) on this day."),
+    "kpi_help_paid_orders": ("这一天付款的订单数，不论何时下单：前几天下单、今天付款的也算，所以可能多于订单数。",
+                             "Orders paid on this day, whenever they were placed: an order placed "
+                             "earlier and paid today counts, so this can exceed Orders."),
+    "kpi_help_paid_amount": ("这一天付款的订单的买家实付金额（所选币种）。",
+                             "What buyers paid for the orders paid on this day (in the chosen "
+                             "currency)."),
+    "kpi_help_aov": ("付款金额 ÷ 这一天付款的订单数（所选币种）。",
+                     "Paid amount ÷ the orders paid on this day (in the chosen currency)."),
+    "kpi_help_shipped": ("这一天发货（发货时间）的订单数，不论何时下单。",
+                         "Orders shipped on this day (shipping time), whenever placed."),
+    "kpi_help_refund_amount": ("这一天付款的订单的退款金额（所选币种）。",
+                               "Refunds on the orders paid on this day (in the chosen currency)."),
+    "kpi_help_refund_rate": ("退款金额 ÷ 付款金额，都按这一天付款的订单计。",
+                             "Refund amount ÷ paid amount, both over the orders paid on this day."),
+    "kpi_help_shipped_72h": ("这一天付款的订单中，付款后 72 小时内发货的比例。",
+                             "The share of the orders paid on this day that shipped within 72 h "
+                             "of payment."),
+    "kpi_72h_not_yet": ("这一天的付款订单还没有都满 72 小时，比例要到三天后才能算出，所以显示“—”。",
+                        "Shown as — : this day's paid orders have not all had their 72 hours "
+                        "yet; the share is known three days after the day."),
+})

@@ -39,7 +39,9 @@ def _headers(df: pd.DataFrame) -> pd.DataFrame:
 
 def kpi_sheet(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFrame:
     currency = desk_currency(con)
-    k = day_kpis(con, Filters(currency=currency), as_of.date())
+    # today so far against yesterday up to the same minute, as the Overview shows it
+    k = day_kpis(con, Filters(currency=currency), as_of.date(),
+                 as_of.time().replace(second=0, microsecond=0), as_of)
     return pd.DataFrame({
         _h("kpi"): [label(f"kpi_{x}", LANG) for x in KPIS],
         f"{as_of:%Y-%m-%d}": k["value"].to_numpy(),

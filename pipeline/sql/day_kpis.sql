@@ -3,7 +3,9 @@
 -- far against yesterday at the same time.
 -- Money (paid and refund amounts, and the paid orders they are averaged over) counts only the
 -- orders in $currency (an order without a currency takes $desk): currencies are never added.
--- Parameters: $day, $until, $shops, $platforms, $currency, $desk.
+-- The share shipped within 72 h of payment is given only for a day whose paid orders have all
+-- had their 72 hours by $as_of (null $as_of: every day); otherwise it is null.
+-- Parameters: $day, $until, $as_of, $shops, $platforms, $currency, $desk.
 
 with scoped as (
     select
@@ -62,7 +64,11 @@ final as (
         shipped,
         refund_amount::double as refund_amount,
         case when paid_amount > 0 then refund_amount::double / paid_amount::double end as refund_rate,
-        case when paid_orders > 0 then shipped_72h / paid_orders end as shipped_72h
+        case
+            when paid_orders > 0
+             and ($as_of::timestamp is null or day + interval 4 day <= $as_of::timestamp)
+                then shipped_72h / paid_orders
+        end as shipped_72h
     from per_day
 )
 
