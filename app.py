@@ -3,17 +3,22 @@
 import streamlit as st
 
 from pipeline.labels import LANGS
+from pipeline.roles import may
+from ui.auth import gate, sidebar_account
 from ui.core import filter_options, get_store, query, t
 
 st.set_page_config(page_title="Order Desk 订单台", page_icon="📦",
                    layout="wide")
 
 get_store()
+frame = st.container()  # the sign-in form, or the open-mode banner
 
 with st.sidebar:
     st.segmented_control(t("language"), LANGS, default="zh", key="lang", required=True,
                          format_func=lambda x: {"zh": "中文", "en": "English"}[x],
                          persist_state="session")
+    user = gate(frame)  # stops here, with the sign-in form, until someone signs in
+    sidebar_account()
     opts = query(filter_options)
     st.subheader(t("filters"))
     if opts["min"] is not None:
@@ -33,5 +38,8 @@ pages = [
     st.Page("pages/overdue.py", title=t("page_overdue"), icon=":material/alarm:"),
     st.Page("pages/queue.py", title=t("page_queue"), icon=":material/checklist:"),
     st.Page("pages/settings.py", title=t("page_settings"), icon=":material/tune:"),
+    st.Page("pages/team.py", title=t("page_team"), icon=":material/groups:"),
 ]
+if user is not None and may(user.role, "users"):
+    pages.append(st.Page("pages/users.py", title=t("page_users"), icon=":material/manage_accounts:"))
 st.navigation(pages).run()

@@ -5,8 +5,11 @@ from zoneinfo import available_timezones
 import pandas as pd
 import streamlit as st
 
+from pipeline.roles import may
 from pipeline.settings import DEFAULTS, get_settings
 from pipeline.sla import restore_defaults, update_settings
+from ui.actor import role
+from ui.auth import signed_in_name
 from ui.core import after_write, get_store, t
 
 st.title(t("page_settings"))
@@ -21,6 +24,9 @@ def default_help(key: str) -> str:
     return t("set_default").format(v=DEFAULTS[key])
 
 
+allowed = may(role(), "settings")
+if not allowed:
+    st.caption(t("auth_not_allowed"))
 with st.form("settings_form"):
     values = {}
     for key in HOURS:
@@ -37,21 +43,27 @@ with st.form("settings_form"):
     values["batch_size"] = st.number_input(t("set_batch_size"), min_value=1, max_value=10000,
                                            value=int(current["batch_size"]), step=1,
                                            key="set_batch_size", help=default_help("batch_size"))
-    by = st.text_input(t("set_by"), value="desk", key="set_by")
-    saved = st.form_submit_button(t("set_save"), type="primary", icon=":material/save:")
+    values["session_idle_minutes"] = st.number_input(
+        t("set_session_idle_minutes"), min_value=5, max_value=7 * 24 * 60,
+        value=int(current["session_idle_minutes"]), step=5, key="set_session_idle_minutes",
+        help=default_help("session_idle_minutes"))
+    by = signed_in_name() or st.text_input(t("set_by"), value="desk", key="set_by")
+    saved = st.form_submit_button(t("set_save"), type="primary", icon=":material/save:",
+                                  disabled=not allowed)
 
 if saved:
     # Whole hours stay integers in the store, as the defaults are.
     clean = {k: (int(v) if k in HOURS and float(v).is_integer() else v) for k, v in values.items()}
     if not clean["confirmed_tag"]:
         clean["confirmed_tag"] = current["confirmed_tag"]
-    changed = update_settings(store, clean, by or "desk")
+    changed = update_settings(store, clean, by or "desk", role=role())
     after_write()
     st.success(t("set_saved") if changed else t("set_unchanged"), icon=":material/check:")
     current = get_settings(store.cursor())
 
-if st.button(t("set_reset"), icon=":material/restart_alt:", key="set_reset_button"):
-    restore_defaults(store)
+if st.button(t("set_reset"), icon=":material/restart_alt:", key="set_reset_button",
+             disabled=not allowed):
+    restore_defaults(store, role=role())
     after_write()
     for key in DEFAULTS:
         st.session_state.pop(f"set_{key}", None)

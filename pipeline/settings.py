@@ -16,6 +16,7 @@ DEFAULTS: dict[str, Any] = {
     "due_soon_hours": 4,             # warning window before a deadline
     "confirmed_tag": "Confirmed",    # the Shopify tag that means phone-confirmed
     "batch_size": 50,                # the largest proposed batch in the work queue
+    "session_idle_minutes": 480,     # a signed-in session ends after this long without a click
 }
 
 
@@ -30,8 +31,12 @@ def local_now(con: duckdb.DuckDBPyConnection) -> datetime:
     return datetime.now(ZoneInfo(get_settings(con)["timezone"])).replace(tzinfo=None)
 
 
-def save_setting(cur: duckdb.DuckDBPyConnection, key: str, value: Any, by: str) -> None:
-    """Store one setting; call inside `Store.write()`."""
+def save_setting(cur: duckdb.DuckDBPyConnection, key: str, value: Any, by: str,
+                 role: str | None = None) -> None:
+    """Store one setting; call inside `Store.write()`. `role`: a manager's (None: the CLI)."""
+    from pipeline.roles import require
+
+    require(role, "settings")
     if key not in DEFAULTS:
         raise KeyError(f"unknown setting {key!r}")
     cur.execute(
@@ -40,6 +45,9 @@ def save_setting(cur: duckdb.DuckDBPyConnection, key: str, value: Any, by: str) 
     )
 
 
-def reset_settings(cur: duckdb.DuckDBPyConnection) -> None:
-    """Back to the defaults; call inside `Store.write()`."""
+def reset_settings(cur: duckdb.DuckDBPyConnection, role: str | None = None) -> None:
+    """Back to the defaults; call inside `Store.write()`. `role`: a manager's (None: the CLI)."""
+    from pipeline.roles import require
+
+    require(role, "settings")
     cur.execute("delete from settings")
