@@ -4,7 +4,7 @@ import streamlit as st
 
 from pipeline.labels import LANGS
 from pipeline.roles import may
-from ui.auth import gate, sidebar_account
+from ui.auth import OPEN_ROLE, gate, sidebar_account
 from ui.core import filter_options, get_store, query, t
 
 st.set_page_config(page_title="Order Desk 订单台", page_icon="📦",
@@ -40,6 +40,6 @@ pages = [
     st.Page("pages/settings.py", title=t("page_settings"), icon=":material/tune:"),
     st.Page("pages/team.py", title=t("page_team"), icon=":material/groups:"),
 ]
-if user is not None and may(user.role, "users"):
+if may(user.role if user else OPEN_ROLE, "users"):  # open local mode: this machine's manager
     pages.append(st.Page("pages/users.py", title=t("page_users"), icon=":material/manage_accounts:"))
 st.navigation(pages).run()

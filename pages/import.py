@@ -6,10 +6,12 @@ from pipeline.formats import TEMPLATES
 from pipeline.importing import import_bytes, import_history, refuse_too_big
 from pipeline.roles import may
 from ui.actor import role
+from ui.auth import page_guard
 from ui.core import after_write, download_buttons, get_store, query, t
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
+page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_import"))
 st.session_state.setdefault("import_by", "")
 

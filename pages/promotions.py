@@ -7,9 +7,11 @@ import streamlit as st
 from pipeline import promo, stock
 from pipeline.roles import may
 from ui.actor import role
+from ui.auth import page_guard
 from ui.core import after_write, demo_banner, filters, fmt_money, fmt_pct, get_store, query, t
 from ui.promo import hourly_overlay, labelled, order_type_bar, units_bar
 
+page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_promotions"))
 demo_banner()
 f = filters()

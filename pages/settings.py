@@ -9,9 +9,10 @@ from pipeline.roles import may
 from pipeline.settings import DEFAULTS, get_settings
 from pipeline.sla import restore_defaults, update_settings
 from ui.actor import role
-from ui.auth import signed_in_name
+from ui.auth import page_guard, signed_in_name
 from ui.core import after_write, get_store, t
 
+page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_settings"))
 st.caption(t("set_intro"))
 store = get_store()

@@ -5,10 +5,12 @@ import streamlit as st
 
 from pipeline import team
 from pipeline.export import csv_bytes
+from ui.auth import page_guard
 from ui.core import filters, get_store, query, t
 from ui.order_dialog import open_order_dialog, order_table
 from ui.team import actions_chart, behind_columns, behind_view, figure_label, figures, labelled
 
+page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_team"))
 st.caption(t("team_intro"))
 f = filters()

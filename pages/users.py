@@ -6,9 +6,10 @@ import streamlit as st
 from pipeline import users
 from pipeline.roles import ROLES, NotAllowed, may
 from ui.actor import role
-from ui.auth import signed_in_name, sso_configured
+from ui.auth import page_guard, sso_configured
 from ui.core import get_store, t
 
+page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_users"))
 if not may(role(), "users"):  # not in the navigation for other roles; refused if reached
     st.error(t("auth_not_allowed"), icon=":material/block:")
@@ -53,7 +54,7 @@ try:
             st.error(t("usr_mismatch"), icon=":material/error:")
         else:
             user = users.add_user(store, name, new_role, password or None,
-                                  by=signed_in_name() or "app", sso_email=email or None,
+                                  by=st.session_state.get("actor") or "app", sso_email=email or None,
                                   actor_role=role())
             done(t("usr_added").format(name=user.name))
 

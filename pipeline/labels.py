@@ -519,9 +519,10 @@ LABELS.update({
                   "Your account was disabled or removed; you were signed out."),
     "auth_open_banner": (
         "尚无账户：订单台仅在本机开放，无需登录。添加第一位主管：python -m pipeline user add 姓名 "
-        "--role manager",
+        "--role manager（或在“用户”页面添加）；之后每个人都需登录。",
         "No accounts yet: the desk is open on this machine only, without sign-in. Add the first "
-        "manager: python -m pipeline user add NAME --role manager",
+        "manager: python -m pipeline user add NAME --role manager (or on the Users page); "
+        "from then on everyone signs in.",
     ),
     "auth_network_refused": (
         "订单台正对网络开放（server.address 不是 localhost），但还没有任何账户，因此拒绝服务。请先添加一位"
@@ -531,6 +532,8 @@ LABELS.update({
         "so it refuses to open. Add a manager first: python -m pipeline user add NAME --role "
         "manager, or set address = \"localhost\" in .streamlit/config.toml.",
     ),
+    "auth_front_page": ("请打开订单台首页（网址不带页面名）登录。",
+                        "Sign in on the desk's front page (its address without a page name)."),
     "auth_not_allowed": ("您的角色不能执行此操作。", "Your role may not do this."),
     "auth_view_only": ("您的角色只能查看和下载。", "Your role may only view and download."),
     "dlg_h_role": ("角色", "Role"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from streamlit import config
@@ -229,3 +230,47 @@ def test_a_disabled_user_cannot_sign_in_and_an_idle_session_ends(db, monkeypatch
     at = fresh_app(db, monkeypatch, state={"lang": "en", "auth_user": idle})
     assert [t.value for t in at.title] == ["Sign in"]
     assert any("without activity" in i.value for i in at.info)
+
+
+def test_in_open_mode_the_typed_name_survives_a_reload(db, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest import APP
+
+    monkeypatch.setenv("ORDERDESK_DB", str(db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.run()
+    at.switch_page("pages/queue.py").run()
+    at.text_input(key="actor_input").input("Wang").run()
+    assert at.query_params["by"] == "Wang"
+    reloaded = AppTest.from_file(APP, default_timeout=60)  # a new session, the same address
+    reloaded.query_params["by"] = "Wang"
+    reloaded.run()
+    reloaded.switch_page("pages/queue.py").run()
+    assert reloaded.text_input(key="actor_input").value == "Wang"
+    assert reloaded.session_state["actor"] == "Wang"
+
+
+@pytest.mark.parametrize("page", ["queue", "import", "team", "users", "settings", "overview"])
+def test_a_page_run_without_app_py_stays_behind_the_sign_in(db, monkeypatch, page):
+    """Streamlit runs a pages/ file alone when its address is the first asked for after the
+    server starts; the page itself stops there."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest import APP
+
+    with_account(db)
+    monkeypatch.setenv("ORDERDESK_DB", str(db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(Path(APP).parent / "pages" / f"{page}.py"), default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert any("front page" in w.value for w in at.warning)
+    assert not at.metric and not at.dataframe and not at.title

@@ -32,6 +32,8 @@ def actor(key: str = "actor_input") -> str | None:
         name = (st.query_params.get(QUERY_KEY) or "").strip()[:40]
         if name:
             st.session_state[SESSION_KEY] = name
+    elif st.query_params.get(QUERY_KEY) != name:
+        st.query_params[QUERY_KEY] = name  # a page switch drops the address's parameters
     if st.session_state.get(key) != name:
         st.session_state[key] = name
     st.text_input(t("your_name"), key=key, on_change=_remember, args=(key,),

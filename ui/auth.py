@@ -54,6 +54,24 @@ def gate(frame) -> users.User | None:
     return user
 
 
+def page_guard() -> None:
+    """Every page's first call: stop a page run without the gate of app.py.
+
+    Streamlit runs a file of pages/ directly, without app.py, when its address is the first one
+    asked for after the server starts; this check keeps such a run behind the sign-in too.
+    """
+    con = get_store().cursor()
+    if users.has_accounts(con):
+        if st.session_state.get(SESSION):
+            return
+        st.warning(t("auth_front_page"), icon=":material/login:")
+    elif served_locally():
+        return
+    else:
+        st.error(t("auth_network_refused"), icon=":material/lan:")
+    st.stop()
+
+
 def served_locally() -> bool:
     """Whether the server listens on this machine only."""
     return (st.get_option("server.address") or "").strip().lower() in LOCAL_ADDRESSES
@@ -152,7 +170,7 @@ def _sign_in_form() -> None:
             st.button(t("auth_sign_out"), key="auth_sso_out", on_click=st.logout)
         else:
             st.button(t("auth_sso"), key="auth_sso", icon=":material/key:", on_click=st.login)
-    with st.form("auth_form"):
+    with st.form("auth_form", clear_on_submit=True):  # the password never stays in the session
         name = st.text_input(t("auth_name"), key="auth_name_input", max_chars=users.MAX_NAME)
         password = st.text_input(t("auth_password"), type="password", key="auth_password_input")
         submitted = st.form_submit_button(t("auth_submit"), type="primary",
