@@ -26,12 +26,16 @@ def rows(store, as_of, rule=None, f=ALL):
             for r in got.itertuples()]
 
 
+# An order completed late in the month: the export it came with was taken then, so the shops it
+# carries are fresh at every moment the tests ask about (pipeline.freshness).
+EXPORTED = {"order_id": "exported", "status_norm": "completed", "is_paid": False,
+            "created_at": "2026-11-19 00:00:00", "completed_at": "2026-11-30 00:00:00"}
 UNPAID = {"order_id": "u", "status_norm": "unpaid", "is_paid": False,
           "created_at": "2026-11-20 10:00:00", **ADDR}
 
 
 def test_chase_unpaid_one_second_either_side_of_the_deadline(store):
-    load(store, [UNPAID])
+    load(store, [UNPAID, EXPORTED])
     deadline = "2026-11-22 10:00:00"
     assert rows(store, "2026-11-22 05:59:59") == [("u", "chase_unpaid", deadline, "ok", 14401)]
     assert rows(store, "2026-11-22 06:00:00") == [
@@ -105,6 +109,7 @@ def test_ship_paid_72_hours_or_the_promised_ship_by_when_earlier(store):
         PAID,
         {**PAID, "order_id": "early", "ship_by": "2026-11-22 18:00:00"},
         {**PAID, "order_id": "late", "ship_by": "2026-11-24 10:00:00"},
+        EXPORTED,
     ])
     assert rows(store, "2026-11-23 10:00:01") == [
         ("early", "ship_paid", "2026-11-22 18:00:00", "overdue", -57601),
@@ -173,7 +178,7 @@ def test_settings_change_the_deadlines(store):
 
 
 def test_counts_list_every_rule_and_compare_with_the_day_before(store):
-    load(store, [UNPAID, PAID, {**PAID, "order_id": "s2", "shop": "s2"}])
+    load(store, [UNPAID, PAID, {**PAID, "order_id": "s2", "shop": "s2"}, EXPORTED])
     got = sla_counts(store.cursor(), ALL, at("2026-11-23 08:00:00"))
     want = pd.DataFrame({"rule": list(RULES), "overdue": [1, 0, 0, 0],
                          "due_soon": [0, 2, 0, 0]})
@@ -190,6 +195,7 @@ def test_board_and_aging(store):
         {**PAID, "buyer_message": "快点", "courier": "顺丰"},
         {**PAID, "order_id": "q", "paid_at": "2026-11-19 09:00:00", "shop": "s2"},
         UNPAID,
+        EXPORTED,
     ])
     board = sla_board(store.cursor(), ALL, at("2026-11-23 12:00:00"))
     shown = board[["order_id", "rule", "status", "state", "buyer_message", "courier"]]
