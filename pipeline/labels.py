@@ -493,3 +493,16 @@ LABELS.update({
     "imp_imported_by": ("导入人", "By"),
     "imp_sha256": ("文件指纹 (SHA-256)", "SHA-256"),
 })
+
+# Data freshness: the moment each shop's data describes, stale shops
+LABELS.update({
+    "fresh_caption": ("数据截至：{shops}", "Data as of: {shops}"),
+    "fresh_stale_warning": (
+        "以下店铺的数据已超过一天未更新，时效规则按其数据时刻计算，并排在其他店铺之后：{shops}",
+        "These shops' data is more than a day old; their time rules are evaluated as of their "
+        "data moment and listed after the other shops: {shops}",
+    ),
+    "fresh_stale_row": ("旧数据（截至 {t}）", "stale data (as of {t})"),
+    "col_data_as_of": ("数据时效", "Data as of"),
+    "q_col_data_as_of": ("数据时效", "Data as of"),
+})

@@ -26,7 +26,8 @@ from pipeline.store import sql
 
 MARK_COLUMNS = ["platform", "shop", "order_id", "problem", "reason", "since"]
 HELD_COLUMNS = ["rank", "platform", "shop", "order_id", "problems", "reason", "deadline",
-                "hours_left", "due", "sku_set", "courier", "pieces", "state", "stale"]
+                "hours_left", "due", "sku_set", "courier", "pieces", "state", "stale",
+                "data_as_of"]
 
 
 def work_queue(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
