@@ -2,14 +2,24 @@
 
 import streamlit as st
 
+from pipeline import bootstrap
 from pipeline.formats import TEMPLATES
 from pipeline.importing import import_bytes, import_history, refuse_too_big
-from ui.core import after_write, download_buttons, get_store, query, t
+from ui.core import after_import, download_buttons, get_store, import_store, on_demo, query, t
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
 st.title(t("page_import"))
 st.session_state.setdefault("import_by", "")
+
+# Which data is on screen: the demo (kept apart) or the desk's own.
+if on_demo():
+    st.info(t("imp_on_screen_demo"), icon=":material/science:")
+else:
+    st.success(t("imp_on_screen_own"), icon=":material/storage:")
+    if query(bootstrap.has_demo_imports):
+        st.warning(t("imp_demo_mixed"), icon=":material/warning:")
+st.text(f"{t('imp_store_file')}: {get_store().path}")
 
 with st.form("import_form", clear_on_submit=True):
     files = st.file_uploader(t("upload_files"), accept_multiple_files=True, key="import_files",
@@ -20,18 +30,28 @@ with st.form("import_form", clear_on_submit=True):
 if submitted and files:
     bar = st.progress(0.0, text=t("importing"))
     results = []
+    target = import_store()
     for i, up in enumerate(files, start=1):
         bar.progress((i - 1) / len(files), text=f"{t('importing')} {up.name}")
         data = up.getvalue()
         if len(data) > MAX_FILE_BYTES:
             results.append(refuse_too_big(up.name, len(data), MAX_FILE_BYTES))
             continue
-        results.append(import_bytes(get_store(), up.name, data,
+        results.append(import_bytes(target, up.name, data,
                                     by=st.session_state.get("actor") or "app"))
     bar.progress(1.0, text=t("importing"))
-    after_write()
+    switched = on_demo() and any(r.status in ("imported", "partial") for r in results)
+    after_import(target, switched)
     st.session_state["import_last"] = results
+    if switched:
+        # the demo's date range and shops mean nothing in the own data
+        for key in ("f_dates", "f_shops", "f_platforms"):
+            st.session_state.pop(key, None)
+        st.session_state["import_switched"] = True
+        st.rerun()
 
+if st.session_state.pop("import_switched", False):
+    st.success(t("imp_switched_to_own"), icon=":material/swap_horiz:")
 for res in st.session_state.get("import_last", []):
     icon = {"imported": ":material/check_circle:", "partial": ":material/warning:",
             "skipped": ":material/info:"}.get(res.status, ":material/error:")

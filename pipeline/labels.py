@@ -506,3 +506,22 @@ LABELS.update({
     "col_data_as_of": ("数据时效", "Data as of"),
     "q_col_data_as_of": ("数据时效", "Data as of"),
 })
+
+# The demo kept apart: which data is on screen
+LABELS.update({
+    "imp_on_screen_demo": (
+        "当前显示的是演示数据（单独存放）。导入您的第一个文件后，将建立您自己的数据库并切换过去，演示订单不会混入。",
+        "On screen: the demo data, kept in a store of its own. Your first import starts your "
+        "own store and the app switches to it; no demo order is mixed in.",
+    ),
+    "imp_on_screen_own": ("当前显示的是您自己导入的数据。", "On screen: your own imported data."),
+    "imp_demo_mixed": (
+        "此数据库中还有旧版本导入的演示订单。",
+        "This store still holds demo orders imported by an earlier version.",
+    ),
+    "imp_store_file": ("数据库文件", "Store file"),
+    "imp_switched_to_own": (
+        "已建立您自己的数据库并切换过去；演示数据仍单独保存。",
+        "Your own store was started and is now on screen; the demo stays apart.",
+    ),
+})
