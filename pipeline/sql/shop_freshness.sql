@@ -4,24 +4,21 @@
 -- moment lies more than $stale_hours before $as_of is stale.
 -- Parameters: $as_of, $stale_hours.
 
-with order_times as (
+with shop_exports as (
     select
         platform,
         shop,
         import_id,
-        greatest(created_at, paid_at, shipped_at, completed_at, closed_at) as latest_at
+        greatest(max(created_at), max(paid_at), max(shipped_at), max(completed_at),
+                 max(closed_at)) as latest_at
     from orders
+    group by all
 ),
 
 export_moments as (
     select import_id, max(latest_at) as export_moment
-    from order_times
+    from shop_exports
     group by import_id
-),
-
-shop_exports as (
-    select distinct platform, shop, import_id
-    from order_times
 ),
 
 shop_moments as (
