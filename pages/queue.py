@@ -15,7 +15,8 @@ PAGE_ROWS = 500
 BATCH_COLUMNS = ["batch_id", "sku_set", "courier", "orders", "pieces", "deadline"]
 ORDER_COLUMNS = ["rank", "order_id", "shop", "deadline", "hours_left", "due", "data_as_of",
                  "sku_set", "courier", "lines", "pieces", "state"]
-HELD_COLUMNS = ["order_id", "shop", "problems", "reason", "deadline", "hours_left", "sku_set"]
+HELD_COLUMNS = ["order_id", "shop", "problems", "reason", "deadline", "hours_left", "data_as_of",
+                "sku_set"]
 HEADERS = {c: f"q_col_{c}" for c in ORDER_COLUMNS + BATCH_COLUMNS + HELD_COLUMNS}
 
 
