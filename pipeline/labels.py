@@ -494,7 +494,7 @@ LABELS.update({
     "imp_sha256": ("文件指纹 (SHA-256)", "SHA-256"),
 })
 
-# Data freshness: the moment each shop's data describes, stale shops
+# Data freshness (the moment each shop's data describes, stale shops) and the demo kept apart
 LABELS.update({
     "fresh_caption": ("数据截至：{shops}", "Data as of: {shops}"),
     "fresh_stale_warning": (
@@ -505,10 +505,7 @@ LABELS.update({
     "fresh_stale_row": ("旧数据（截至 {t}）", "stale data (as of {t})"),
     "col_data_as_of": ("数据时效", "Data as of"),
     "q_col_data_as_of": ("数据时效", "Data as of"),
-})
-
-# The demo kept apart: which data is on screen
-LABELS.update({
+    # the demo kept apart: which data is on screen
     "imp_on_screen_demo": (
         "当前显示的是演示数据（单独存放）。导入您的第一个文件后，将建立您自己的数据库并切换过去，演示订单不会混入。",
         "On screen: the demo data, kept in a store of its own. Your first import starts your "
