@@ -2,13 +2,14 @@
 
 import streamlit as st
 
+from pipeline import bootstrap
 from pipeline.formats import TEMPLATES
 from pipeline.importing import import_bytes, import_history, refuse_too_big
 from pipeline.roles import may
 from pipeline.store import release_unused_memory
 from ui.actor import role
 from ui.auth import page_guard
-from ui.core import after_write, download_buttons, get_store, query, t
+from ui.core import after_import, download_buttons, get_store, import_store, on_demo, query, t
 from ui.errors import store_errors
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -16,6 +17,15 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_import"))
 st.session_state.setdefault("import_by", "")
+
+# Which data is on screen: the demo (kept apart) or the desk's own.
+if on_demo():
+    st.info(t("imp_on_screen_demo"), icon=":material/science:")
+else:
+    st.success(t("imp_on_screen_own"), icon=":material/storage:")
+    if query(bootstrap.has_demo_imports):
+        st.warning(t("imp_demo_mixed"), icon=":material/warning:")
+st.text(f"{t('imp_store_file')}: {get_store().path}")
 
 files, submitted = [], False
 if may(role(), "import"):
@@ -30,19 +40,30 @@ else:
 if submitted and files:
     bar = st.progress(0.0, text=t("importing"))
     results = []
+    switched = False
     with store_errors():  # a store that cannot be written: one plain sentence, details logged
+        target = import_store()
         for i, up in enumerate(files, start=1):
             bar.progress((i - 1) / len(files), text=f"{t('importing')} {up.name}")
             if up.size > MAX_FILE_BYTES:
                 results.append(refuse_too_big(up.name, up.size, MAX_FILE_BYTES))
                 continue
-            results.append(import_bytes(get_store(), up.name, up.getvalue(),
+            results.append(import_bytes(target, up.name, up.getvalue(),
                                         by=st.session_state.get("actor") or "app", role=role()))
+        switched = on_demo() and any(r.status in ("imported", "partial") for r in results)
+        after_import(target, switched)
     bar.progress(1.0, text=t("importing"))
-    after_write()
     st.session_state["import_last"] = results  # outcomes and rejects only, no bytes or frames
     release_unused_memory()  # what parsing and staging the files took goes back
+    if switched:
+        # the demo's date range and shops mean nothing in the own data
+        for key in ("f_dates", "f_shops", "f_platforms"):
+            st.session_state.pop(key, None)
+        st.session_state["import_switched"] = True
+        st.rerun()
 
+if st.session_state.pop("import_switched", False):
+    st.success(t("imp_switched_to_own"), icon=":material/swap_horiz:")
 for res in st.session_state.get("import_last", []):
     icon = {"imported": ":material/check_circle:", "partial": ":material/warning:",
             "skipped": ":material/info:"}.get(res.status, ":material/error:")

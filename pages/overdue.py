@@ -11,6 +11,7 @@ from ui.overdue import (
     as_of_picker,
     display_frame,
     export_frame,
+    freshness_note,
     labeller,
     open_order,
     options,
@@ -22,6 +23,7 @@ st.title(t("page_overdue"))
 demo_banner()
 f = filters()
 as_of = as_of_picker()
+freshness_note(as_of, f)
 
 counts = query(sla.sla_counts_vs, f, as_of)
 rule_metrics(counts)

@@ -7,12 +7,14 @@ from pipeline.labels import STATES
 from ui.auth import page_guard
 from ui.charts import daily_chart, state_bar
 from ui.core import demo_banner, filters, fmt_amounts, get_store, kpi_texts, query, t
-from ui.overdue import workbook_button
+from ui.overdue import freshness_note, workbook_button
 
 page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_overview"))
 demo_banner()
 f = filters()
+# How old each shop's data is; a warning for shops more than a day old.
+freshness_note(get_store().now().replace(second=0, microsecond=0), f)
 last = query(kpis.latest_day, f)
 if last is None:
     st.info(t("empty_store"), icon=":material/info:")

@@ -10,12 +10,14 @@ from ui.actor import actor
 from ui.auth import page_guard
 from ui.core import demo_banner, download_buttons, filters, get_store, query, t
 from ui.order_dialog import act_on, open_order_dialog, order_table, show_flash
+from ui.overdue import freshness_note, stale_marks
 
 PAGE_ROWS = 500
 BATCH_COLUMNS = ["batch_id", "sku_set", "courier", "orders", "pieces", "deadline"]
-ORDER_COLUMNS = ["rank", "order_id", "shop", "deadline", "hours_left", "due", "sku_set",
-                 "courier", "lines", "pieces", "state"]
-HELD_COLUMNS = ["order_id", "shop", "problems", "reason", "deadline", "hours_left", "sku_set"]
+ORDER_COLUMNS = ["rank", "order_id", "shop", "deadline", "hours_left", "due", "data_as_of",
+                 "sku_set", "courier", "lines", "pieces", "state"]
+HELD_COLUMNS = ["order_id", "shop", "problems", "reason", "deadline", "hours_left", "data_as_of",
+                "sku_set"]
 HEADERS = {c: f"q_col_{c}" for c in ORDER_COLUMNS + BATCH_COLUMNS + HELD_COLUMNS}
 
 
@@ -27,6 +29,7 @@ def labelled(frame):
         due=frame["due"].map(lambda d: t(f"q_due_{d}")),
         state=frame["state"].map(t) if "state" in frame else None,
         courier=frame["courier"].fillna("—"),
+        data_as_of=stale_marks(frame),
     )
 
 
@@ -37,6 +40,7 @@ show_flash()
 f = filters()
 # The end of the current minute: actions just taken count, and the cache holds for a minute.
 as_of = get_store().now().replace(second=0, microsecond=0) + timedelta(minutes=1)
+freshness_note(as_of, f)
 default_size = int(get_settings(get_store().cursor())["batch_size"])
 st.session_state.setdefault("queue_batch_size", default_size)
 size = int(st.number_input(t("q_batch_size"), min_value=1, max_value=10_000, step=10,

@@ -872,3 +872,31 @@ LABELS.update({
     "team_what_resolved": ("{author} 解决的问题", "problems {author} resolved"),
     "team_what_processed": ("{author} 处理的订单（{shop}）", "orders {author} processed ({shop})"),
 })
+# Data freshness (the moment each shop's data describes, stale shops) and the demo kept apart
+LABELS.update({
+    "fresh_caption": ("数据截至：{shops}", "Data as of: {shops}"),
+    "fresh_stale_warning": (
+        "以下店铺的数据已超过一天未更新，时效规则按其数据时刻计算，并排在其他店铺之后：{shops}",
+        "These shops' data is more than a day old; their time rules are evaluated as of their "
+        "data moment and listed after the other shops: {shops}",
+    ),
+    "fresh_stale_row": ("旧数据（截至 {t}）", "stale data (as of {t})"),
+    "col_data_as_of": ("数据时效", "Data as of"),
+    "q_col_data_as_of": ("数据时效", "Data as of"),
+    # the demo kept apart: which data is on screen
+    "imp_on_screen_demo": (
+        "当前显示的是演示数据（单独存放）。导入您的第一个文件后，将建立您自己的数据库并切换过去，演示订单不会混入。",
+        "On screen: the demo data, kept in a store of its own. Your first import starts your "
+        "own store and the app switches to it; no demo order is mixed in.",
+    ),
+    "imp_on_screen_own": ("当前显示的是您自己导入的数据。", "On screen: your own imported data."),
+    "imp_demo_mixed": (
+        "此数据库中还有旧版本导入的演示订单。",
+        "This store still holds demo orders imported by an earlier version.",
+    ),
+    "imp_store_file": ("数据库文件", "Store file"),
+    "imp_switched_to_own": (
+        "已建立您自己的数据库并切换过去；演示数据仍单独保存。",
+        "Your own store was started and is now on screen; the demo stays apart.",
+    ),
+})

@@ -7,7 +7,8 @@ courier together. Batches group the orders still to process by SKU set and couri
 size cap, the most urgent batch first. An order with an open problem mark (pipeline.problems)
 is held out of the batches, in its own list with the reason, until the mark is resolved.
 Processed orders (audited, waybill printed, courier assigned) stay in the queue until they
-ship, but leave the batches: their processing is done.
+ship, but leave the batches: their processing is done. A shop whose data is stale
+(pipeline.freshness) is timed as of its data moment and queued after every fresh shop.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ import duckdb
 import pandas as pd
 
 from pipeline.filters import Filters
+from pipeline.freshness import MOMENT_COLUMNS, shop_moments
 from pipeline.problems import open_problems
 from pipeline.settings import get_settings
 from pipeline.store import sql
 
 MARK_COLUMNS = ["platform", "shop", "order_id", "problem", "reason", "since"]
 HELD_COLUMNS = ["rank", "platform", "shop", "order_id", "problems", "reason", "deadline",
-                "hours_left", "due", "sku_set", "courier", "pieces", "state"]
+                "hours_left", "due", "sku_set", "courier", "pieces", "state", "stale",
+                "data_as_of"]
 
 
 def work_queue(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
@@ -32,13 +35,15 @@ def work_queue(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> p
 
     Columns: rank, platform, shop, order_id, state, processed, held, problems, reason, paid_at
     (payment, or the confirmation of a cash-on-delivery order), ship_by, deadline, hours_left,
-    due (overdue | due_soon | ok), sku_set, courier, lines, pieces, simple.
+    due (overdue | due_soon | ok), stale, data_as_of (the moment it is timed at: its shop's data
+    moment when stale), sku_set, courier, lines, pieces, simple.
     """
     settings = get_settings(con)
     marks = open_problems(con, f, as_of)
     marks = marks[MARK_COLUMNS].astype({"problem": str, "reason": object}).assign(
         since=pd.to_datetime(marks["since"]))
     con.register("queue_marks", marks)
+    con.register("shop_moments", shop_moments(con, as_of)[MOMENT_COLUMNS])
     try:
         return con.execute(sql("queue_orders"), {
             **f.params(),
@@ -48,6 +53,7 @@ def work_queue(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> p
         }).df()
     finally:
         con.unregister("queue_marks")
+        con.unregister("shop_moments")
 
 
 def batch_members(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,

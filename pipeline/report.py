@@ -14,6 +14,7 @@ import duckdb
 
 from pipeline.filters import ALL
 from pipeline.forecast import forecast_section
+from pipeline.freshness import freshness_section
 from pipeline.kpis import state_counts
 from pipeline.money import currency_mix, desk_params
 from pipeline.problems import problems_section
@@ -60,6 +61,7 @@ def stock_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, 
 
 SECTIONS: list[Section] = [totals_section, stock_section, order_types_section, sla_section,
                            problems_section, forecast_section]
+SECTIONS.append(freshness_section)  # stale_shops: shops whose data is over a day old
 
 
 def build_report(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, Any]:

@@ -11,6 +11,10 @@
 An order is `overdue` past its deadline, `due_soon` within `due_soon_hours` before it (the
 deadline itself included), `ok` otherwise; `seconds_left` is negative when late. Stored times
 are local to the desk's time zone, so "end of the day" is midnight there.
+
+A shop whose data is stale (pipeline.freshness) is evaluated as of its data moment, not the
+moment asked: what was overdue when its data was taken. Its rows carry `stale` and come after
+the fresh shops' rows in every list.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import pandas as pd
 
 from pipeline.allocation import short_orders
 from pipeline.filters import Filters
+from pipeline.freshness import MOMENT_COLUMNS, shop_moments
 from pipeline.problems import lists_by_order, marks, vague_verdicts
 from pipeline.settings import get_settings
 from pipeline.store import sql
@@ -30,51 +35,67 @@ from pipeline.store import sql
 RULES = ("chase_unpaid", "ship_paid", "out_of_stock", "address")
 STATUSES = ("overdue", "due_soon", "ok")
 KEY = ["platform", "shop", "order_id"]
-SLA_COLUMNS = [*KEY, "rule", "deadline", "status", "seconds_left"]
+SLA_COLUMNS = [*KEY, "rule", "deadline", "status", "seconds_left", "as_of", "stale"]
 AGING_BUCKETS = ("<4h", "4-24h", "1-3d", ">3d")
 _AGING_EDGES = [0, 4 * 3600, 24 * 3600, 72 * 3600, float("inf")]
 
 
 def sla_orders(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
                settings: dict[str, Any] | None = None) -> pd.DataFrame:
-    """Every order under a rule: platform, shop, order_id, rule, deadline, status, seconds_left.
+    """Every order under a rule: platform, shop, order_id, rule, deadline, status, seconds_left,
+    as_of (the moment it was evaluated at: its shop's data moment when stale), stale.
 
-    Most urgent first (the latest overdue at the top).
+    Most urgent first (the latest overdue at the top), fresh shops before stale ones.
     """
     return _evaluate(con, f, as_of, settings)[0]
 
 
 def _evaluate(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
               settings: dict[str, Any] | None = None, coverage: pd.DataFrame | None = None,
-              vague: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The rows of `sla_orders` and the open problem marks they were built from."""
+              vague: Any = None, moments: pd.DataFrame | None = None,
+              ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of `sla_orders` and the open problem marks they were built from.
+
+    `moments` (pipeline.freshness.shop_moments) says as of when each shop is evaluated;
+    by default as of `as_of`, stale shops as of their data moment."""
     s = settings or get_settings(con)
-    clock = con.execute(sql("sla_clock_rules"), {
-        "as_of": as_of, "chase_hours": float(s["chase_unpaid_hours"]),
-        "ship_hours": float(s["ship_paid_hours"]), **f.params(),
-    }).df()
+    moments = shop_moments(con, as_of) if moments is None else moments
+    con.register("shop_moments", moments[MOMENT_COLUMNS])
+    try:
+        clock = con.execute(sql("sla_clock_rules"), {
+            "as_of": as_of, "chase_hours": float(s["chase_unpaid_hours"]),
+            "ship_hours": float(s["ship_paid_hours"]), **f.params(),
+        }).df()
+    finally:
+        con.unregister("shop_moments")
     m = marks(con, f, as_of, coverage, vague)
     m = m[m["resolved_at"].isna()]
     day = m[m["problem"].isin(["out_of_stock", "address"])]
     day_rules = day.assign(
         rule=day["problem"],
         deadline=pd.to_datetime(day["starts_at"]).dt.normalize() + pd.Timedelta(days=1),
-    )[[*KEY, "rule", "deadline"]]
+    )[[*KEY, "rule", "deadline"]].merge(moments[MOMENT_COLUMNS], on=["platform", "shop"],
+                                        how="left")
     rows = pd.concat([x for x in (clock, day_rules) if not x.empty], ignore_index=True) \
         if not (clock.empty and day_rules.empty) else clock
     return classify(rows, as_of, float(s["due_soon_hours"])), m
 
 
 def classify(rows: pd.DataFrame, as_of: datetime, due_soon_hours: float) -> pd.DataFrame:
-    """Add `status` and `seconds_left` to rows with a `deadline`; most urgent first."""
+    """Add `status` and `seconds_left` to rows with a `deadline`, each against its own `as_of`
+    where the rows carry one (else `as_of`); fresh shops first, then the most urgent first."""
     out = rows.copy()
     out["deadline"] = pd.to_datetime(out["deadline"])
-    left = (out["deadline"] - pd.Timestamp(as_of)).dt.total_seconds()
+    moment = pd.to_datetime(out["as_of"]) if "as_of" in out else pd.Series(
+        pd.Timestamp(as_of), index=out.index)
+    out["as_of"] = moment.fillna(pd.Timestamp(as_of))
+    out["stale"] = out["stale"].fillna(False).astype(bool) if "stale" in out else False
+    left = (out["deadline"] - out["as_of"]).dt.total_seconds()
     out["seconds_left"] = left.round().astype("int64") if len(out) else left.astype("int64")
     out["status"] = "ok"
     out.loc[left <= due_soon_hours * 3600, "status"] = "due_soon"
     out.loc[left < 0, "status"] = "overdue"
-    out = out.sort_values(["seconds_left", "rule", *KEY], kind="stable")
+    out = out.sort_values(["stale", "seconds_left", "rule", *KEY], kind="stable")
     return out[SLA_COLUMNS].reset_index(drop=True)
 
 
@@ -98,9 +119,12 @@ def sla_counts_vs(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -
     # shared by both moments: the vague addresses as of the later one cover the earlier one
     settings, coverage = get_settings(con), short_orders(con)
     vague = vague_verdicts(con, f, as_of)
-    now = counts_of(_evaluate(con, f, as_of, settings, coverage, vague)[0])
+    # a stale shop is compared with the day before its own data moment
+    moments = shop_moments(con, as_of)
+    earlier = moments.assign(as_of=moments["as_of"] - pd.Timedelta(days=1))
+    now = counts_of(_evaluate(con, f, as_of, settings, coverage, vague, moments)[0])
     before = counts_of(_evaluate(con, f, as_of - timedelta(days=1), settings, coverage,
-                                 vague)[0])
+                                 vague, earlier)[0])
     return now.merge(before, on="rule", suffixes=("", "_before"))
 
 
@@ -135,7 +159,8 @@ def aging(board: pd.DataFrame, by: str) -> pd.DataFrame:
 
 
 def sla_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, Any]:
-    """report --json: `overdue` and `due_soon`, a count for every rule of §4."""
+    """report --json: `overdue` and `due_soon`, a count for every rule of §4; a stale shop's
+    orders are counted as of its data moment."""
     from pipeline.filters import ALL
 
     counts = sla_counts(con, ALL, as_of)

@@ -61,8 +61,13 @@ def test_real_samples_import_and_report_as_counted_by_hand(tmp_path, capsys):
     assert rep["amounts"]["paid"] == 0.0
     assert rep["currencies"]["CNY"]["paid"] == round(201.12 + 186.15 + 331.55 + 989.00 + 236.55, 2)
     assert rep["amounts"]["refunded"] == 0.0
-    # the Taobao orders were paid in 2017: long past the 72 h to ship
-    assert rep["overdue"]["ship_paid"] == 5
+    # the Taobao export ends in 2017: that shop is stale and timed as of its data moment
+    # (paid on 2017-07-07/08, none past the 72 h to ship then); the nine unconfirmed Shopify
+    # COD orders are past the 48 h to chase them
+    assert rep["overdue"]["ship_paid"] == 0
+    assert rep["overdue"]["chase_unpaid"] == 9
+    assert rep["stale_shops"] == [
+        {"shop": "勤驿达海外生活", "platform": "taobao", "data_as_of": "2017-07-08 00:42:39"}]
     assert set(rep["overdue"]) == set(rep["due_soon"]) == {
         "chase_unpaid", "ship_paid", "out_of_stock", "address"}
     assert set(rep["problems"]) == {"out_of_stock", "address", "buyer_message",

@@ -103,7 +103,10 @@ def test_queue_holds_only_orders_waiting_to_ship(store):
 
 
 def test_due_and_hours_left_against_as_of(store):
-    load(store, [paid("late", "08:00"), paid("soon", "10:00"), paid("fine", "20:00")],
+    # "done" was completed on 11-23 08:00: the export was taken then, the shop is fresh at 09:00
+    load(store, [paid("late", "08:00"), paid("soon", "10:00"), paid("fine", "20:00"),
+                 {"order_id": "done", "created_at": f"{DAY} 07:00", "status_norm": "completed",
+                  "completed_at": "2026-11-23 08:00"}],
          lines("late", ("A", 1)) + lines("soon", ("A", 1)) + lines("fine", ("A", 1)))
     q = Q.work_queue(store.cursor(), ALL, datetime(2026, 11, 23, 9, 0))
     assert rows(q, ["order_id", "due", "hours_left"]) == [
@@ -171,10 +174,11 @@ def test_processing_a_batch_takes_it_out_of_the_batches_not_the_queue(shelf):
     before = Q.queue_counts(con, ALL, AS_OF, max_size=2)
     A.record_many(shelf, keys, "process", by="Li")
     after = Q.queue_counts(shelf.cursor(), ALL, AS_OF, max_size=2)
+    # the shop's data (11-20) is stale in 2030: its orders are timed as of 11-20 11:02, not late
     assert before == {"waiting": 8, "to_process": 8, "batched": 8, "batches": 5, "held": 0,
-                      "processed": 0, "overdue": 8, "due_soon": 0}
+                      "processed": 0, "overdue": 0, "due_soon": 0}
     assert after == {"waiting": 8, "to_process": 6, "batched": 6, "batches": 4, "held": 0,
-                     "processed": 2, "overdue": 8, "due_soon": 0}
+                     "processed": 2, "overdue": 0, "due_soon": 0}
 
 
 def test_assigning_a_courier_moves_orders_out_of_batches(shelf):
@@ -193,3 +197,23 @@ def test_filters_apply(shelf):
          [{**line, "shop": "s2"} for line in lines("other", ("A", 1))], name="s2")
     assert order_ids(Q.work_queue(shelf.cursor(), Filters(shops=("s2",)), AS_OF)) == ["other"]
     assert len(Q.work_queue(shelf.cursor(), ALL, AS_OF)) == 9
+
+
+def test_a_stale_shops_orders_come_after_the_fresh_ones_timed_at_its_data_moment(store):
+    # s_old's export ends on 2017-07-08; s1's on 2026-11-23 08:00 (as of 11-23 09:00)
+    load(store, [{"order_id": "old", "shop": "s_old", "created_at": "2017-07-07 08:00",
+                  "status_norm": "paid", "paid_at": "2017-07-07 09:00"},
+                 {"order_id": "old_done", "shop": "s_old", "created_at": "2017-07-01 08:00",
+                  "status_norm": "completed", "completed_at": "2017-07-08 09:00"}],
+         lines("old", ("A", 1)), name="old export")
+    load(store, [paid("fresh", "20:00"), {"order_id": "done", "created_at": f"{DAY} 07:00",
+                                          "status_norm": "completed",
+                                          "completed_at": "2026-11-23 08:00"}],
+         lines("fresh", ("A", 1)), name="new export")
+    q = Q.work_queue(store.cursor(), ALL, datetime(2026, 11, 23, 9, 0))
+    assert rows(q, ["order_id", "stale", "data_as_of", "due", "hours_left"]) == [
+        ["fresh", False, pd.Timestamp("2026-11-23 09:00"), "ok", 11.0],
+        ["old", True, pd.Timestamp("2017-07-08 09:00"), "ok", 48.0],
+    ]
+    assert Q.batches(store.cursor(), ALL, datetime(2026, 11, 23, 9, 0))["deadline"].tolist() == [
+        pd.Timestamp("2026-11-23 20:00"), pd.Timestamp("2017-07-10 09:00")]

@@ -26,12 +26,16 @@ def rows(store, as_of, rule=None, f=ALL):
             for r in got.itertuples()]
 
 
+# An order completed late in the month: the export it came with was taken then, so the shops it
+# carries are fresh at every moment the tests ask about (pipeline.freshness).
+EXPORTED = {"order_id": "exported", "status_norm": "completed", "is_paid": False,
+            "created_at": "2026-11-19 00:00:00", "completed_at": "2026-11-30 00:00:00"}
 UNPAID = {"order_id": "u", "status_norm": "unpaid", "is_paid": False,
           "created_at": "2026-11-20 10:00:00", **ADDR}
 
 
 def test_chase_unpaid_one_second_either_side_of_the_deadline(store):
-    load(store, [UNPAID])
+    load(store, [UNPAID, EXPORTED])
     deadline = "2026-11-22 10:00:00"
     assert rows(store, "2026-11-22 05:59:59") == [("u", "chase_unpaid", deadline, "ok", 14401)]
     assert rows(store, "2026-11-22 06:00:00") == [
@@ -43,10 +47,9 @@ def test_chase_unpaid_one_second_either_side_of_the_deadline(store):
     assert rows(store, "2026-11-20 09:59:59") == []
 
 
-def test_chase_cleared_by_a_reminder_payment_and_closing_not_for_cod(store):
+def test_chase_cleared_by_a_reminder_payment_and_closing(store):
     load(store, [
         UNPAID,
-        {**UNPAID, "order_id": "cod", "is_cod": True},
         {**UNPAID, "order_id": "closed", "status_norm": "closed"},
         {**UNPAID, "order_id": "paid_later", "status_norm": "paid", "is_paid": True,
          "paid_at": "2026-11-23 08:00:00"},
@@ -63,6 +66,40 @@ def test_chase_cleared_by_a_reminder_payment_and_closing_not_for_cod(store):
         "paid_later", "u"]
 
 
+COD = {**UNPAID, "is_cod": True}
+
+
+def test_unconfirmed_cod_is_chased_until_the_desk_confirms_it(store):
+    load(store, [
+        {**COD, "order_id": "cod"},
+        {**COD, "order_id": "tagged", "tags": "Confirmed, releasit_cod_form"},
+        {**COD, "order_id": "tb_confirmed", "status_norm": "cod_confirmed"},
+        {**COD, "order_id": "reminded"},
+        {**COD, "order_id": "cancelled", "status_norm": "closed",
+         "closed_at": "2026-11-23 06:00:00"},
+    ])
+    event(store, "reminded", "remind", "2026-11-21 12:00:00")
+    deadline = "2026-11-22 10:00:00"
+    assert rows(store, "2026-11-23 00:00:00", "chase_unpaid") == [
+        ("cancelled", "chase_unpaid", deadline, "overdue", -50400),
+        ("cod", "chase_unpaid", deadline, "overdue", -50400),
+    ]
+    assert rows(store, "2026-11-21 11:00:00", "chase_unpaid") == [
+        ("cancelled", "chase_unpaid", deadline, "ok", 82800),
+        ("cod", "chase_unpaid", deadline, "ok", 82800),
+        ("reminded", "chase_unpaid", deadline, "ok", 82800),
+    ]
+    event(store, "cod", "confirm", "2026-11-23 08:00:00")
+    # Confirmed: off the chase, waiting to ship from the confirmation; before it, still chased.
+    assert rows(store, "2026-11-23 09:00:00", "chase_unpaid") == []
+    assert [r for r in rows(store, "2026-11-23 09:00:00", "ship_paid") if r[0] == "cod"] == [
+        ("cod", "ship_paid", "2026-11-26 08:00:00", "ok", 255600)]
+    assert [r[0] for r in rows(store, "2026-11-23 07:00:00", "chase_unpaid")] == ["cod"]
+    event(store, "cod", "process", "2026-11-23 10:00:00")
+    assert [r[0] for r in rows(store, "2026-11-23 07:00:00", "chase_unpaid")] == ["cod"]
+    assert rows(store, "2026-11-23 11:00:00", "chase_unpaid") == []
+
+
 PAID = {"order_id": "p", "status_norm": "paid", "created_at": "2026-11-20 09:00:00",
         "paid_at": "2026-11-20 10:00:00", **ADDR}
 
@@ -72,6 +109,7 @@ def test_ship_paid_72_hours_or_the_promised_ship_by_when_earlier(store):
         PAID,
         {**PAID, "order_id": "early", "ship_by": "2026-11-22 18:00:00"},
         {**PAID, "order_id": "late", "ship_by": "2026-11-24 10:00:00"},
+        EXPORTED,
     ])
     assert rows(store, "2026-11-23 10:00:01") == [
         ("early", "ship_paid", "2026-11-22 18:00:00", "overdue", -57601),
@@ -140,7 +178,7 @@ def test_settings_change_the_deadlines(store):
 
 
 def test_counts_list_every_rule_and_compare_with_the_day_before(store):
-    load(store, [UNPAID, PAID, {**PAID, "order_id": "s2", "shop": "s2"}])
+    load(store, [UNPAID, PAID, {**PAID, "order_id": "s2", "shop": "s2"}, EXPORTED])
     got = sla_counts(store.cursor(), ALL, at("2026-11-23 08:00:00"))
     want = pd.DataFrame({"rule": list(RULES), "overdue": [1, 0, 0, 0],
                          "due_soon": [0, 2, 0, 0]})
@@ -157,6 +195,7 @@ def test_board_and_aging(store):
         {**PAID, "buyer_message": "快点", "courier": "顺丰"},
         {**PAID, "order_id": "q", "paid_at": "2026-11-19 09:00:00", "shop": "s2"},
         UNPAID,
+        EXPORTED,
     ])
     board = sla_board(store.cursor(), ALL, at("2026-11-23 12:00:00"))
     shown = board[["order_id", "rule", "status", "state", "buyer_message", "courier"]]
@@ -173,3 +212,35 @@ def test_board_and_aging(store):
     by_shop = aging(board, "shop")
     assert by_shop[by_shop["orders"] > 0].values.tolist() == [
         ["<4h", "s1", 1], ["1-3d", "s1", 1], ["1-3d", "s2", 1]]
+
+
+def test_the_real_cod_shop_chases_its_unconfirmed_orders(store):
+    """Counted by hand from the CSVs: COD orders `pending`, `unfulfilled`, without the tag
+    `Confirmed`, created by the moment and not cancelled (`Cancelled at`) before it; Shopify
+    offsets converted to Beijing time, deadline created + 48 h, warning window 4 h."""
+    from pipeline.importing import import_path
+    from tests.conftest import SAMPLES
+
+    for name in ("orders_export.masked.csv", "orders_export_10.masked.csv"):
+        assert import_path(store, SAMPLES / "shopify_cod" / name).status == "imported"
+
+    def chased(as_of):
+        return {r[0]: (r[2], r[3]) for r in rows(store, as_of, "chase_unpaid")}
+
+    # Before the voided orders were cancelled (all but #1113, cancelled on 04-02), they were
+    # unconfirmed COD orders to chase, like #1137; the tagged ones are confirmed all along.
+    assert chased("2026-04-04 12:00:00") == {
+        "#1114": ("2026-04-04 03:48:57", "overdue"), "#1115": ("2026-04-04 10:57:37", "overdue"),
+        "#1117": ("2026-04-04 12:59:09", "due_soon"), "#1119": ("2026-04-04 17:16:28", "ok"),
+        "#1120": ("2026-04-04 17:43:40", "ok"), "#1123": ("2026-04-04 20:43:25", "ok"),
+        "#1129": ("2026-04-05 17:07:35", "ok"), "#1133": ("2026-04-05 20:49:34", "ok"),
+        "#1137": ("2026-04-06 01:54:20", "ok"), "#1139": ("2026-04-06 08:10:03", "ok"),
+    }
+    # After the export: the nine still unconfirmed (five of the 6-row file, four of the other).
+    assert chased("2026-04-08 00:00:00") == {
+        "#71733": ("2026-04-08 01:06:21", "due_soon"), "#71734": ("2026-04-08 01:37:56", "due_soon"),
+        "#71735": ("2026-04-08 02:53:12", "due_soon"), "#71736": ("2026-04-08 03:30:29", "due_soon"),
+        "#71737": ("2026-04-08 05:48:03", "ok"), "#1137": ("2026-04-06 01:54:20", "overdue"),
+        "#1145": ("2026-04-06 19:23:48", "overdue"), "#1152": ("2026-04-07 01:59:00", "overdue"),
+        "#1156": ("2026-04-07 04:56:29", "overdue"),
+    }

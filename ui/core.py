@@ -19,12 +19,35 @@ from ui.errors import open_store
 
 @st.cache_resource(show_spinner=False)
 def get_store() -> Store:
-    """The process's one store; an empty store is filled with the demo shop on first start."""
-    store = open_store()  # a store that cannot be opened: the page says why and stops
-    if bootstrap.store_is_empty(store.cursor()):
+    """The process's one store: the desk's own once it holds an import, else the demo store,
+    filled with the demo shop on first start. A store that cannot be opened: the page says why
+    and stops."""
+    store = open_store(bootstrap.open_store)
+    if bootstrap.is_demo_store(store) and bootstrap.store_is_empty(store.cursor()):
         with st.spinner("Loading the demo shop…"):
             bootstrap.load_demo(store)
     return store
+
+
+def on_demo() -> bool:
+    """True while the demo store is on screen."""
+    return bootstrap.is_demo_store(get_store())
+
+
+def import_store() -> Store:
+    """Where an import goes: the store on screen, or while the demo is shown the desk's own
+    store (made if need be), never the demo."""
+    return bootstrap.own_store() if on_demo() else get_store()
+
+
+def after_import(target: Store, imported: bool) -> None:
+    """Call after importing into `target`: when it is the own store taking over from the demo
+    and something was imported, the app switches to it."""
+    if target is not get_store():
+        target.close()
+        if imported:
+            get_store.clear()
+    after_write()
 
 
 def t(key: str) -> str:
@@ -79,7 +102,7 @@ def filter_options(con: Any) -> dict[str, Any]:
 
 
 def demo_banner() -> None:
-    if query(bootstrap.is_demo):
+    if on_demo():
         st.info(t("demo_banner"), icon=":material/science:")
 
 

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -52,10 +52,11 @@ def store_errors() -> Iterator[Outcome]:
         st.error(outcome.message, icon=":material/error:")
 
 
-def open_store() -> Store:
-    """The store at ORDERDESK_DB; when it cannot be opened, the page says why and stops."""
+def open_store(opener: Callable[[], Store] = Store) -> Store:
+    """The store `opener` opens (by default the one at ORDERDESK_DB); when it cannot be opened,
+    the page says why and stops."""
     try:
-        return Store()
+        return opener()
     except FAULTS as exc:
         st.error(fault_text(exc, opening=True), icon=":material/database_off:")
         st.stop()

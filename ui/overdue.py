@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from datetime import datetime, time
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from pipeline import problems, sla
+from pipeline import freshness, problems, sla
+from pipeline.filters import Filters
 from pipeline.labels import label
-from ui.core import get_store, query, t
+from ui.core import get_store, query, shop_label, t
 
 LIST_ROWS = 5000
 
@@ -39,6 +41,26 @@ def human_left(seconds: int, language: str = "zh") -> str:
         parts = [unit(m, "od_unit_min")]
     text = sep.join(parts)
     return label("od_late" if seconds < 0 else "od_left", language).format(t=text)
+
+
+def md_escape(text: str) -> str:
+    """`text` with every Markdown character escaped, for captions and alerts."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$:=])", r"\\\1", text)
+
+
+def stale_text(moment: object, language: str = "zh") -> str:
+    """'stale data (as of 2017-07-08 00:42)' for one row of a stale shop."""
+    return label("fresh_stale_row", language).format(t=f"{pd.Timestamp(moment):%Y-%m-%d %H:%M}")
+
+
+def stale_marks(frame: pd.DataFrame, language: str | None = None) -> pd.Series:
+    """Per row: the stale mark with its shop's data moment, '' for a fresh shop."""
+    lang_ = language or st.session_state.get("lang", "zh")
+    if "stale" not in frame or "data_as_of" not in frame:
+        return pd.Series("", index=frame.index)
+    return pd.Series([stale_text(m, lang_) if s else "" for s, m in
+                      zip(frame["stale"].fillna(False), frame["data_as_of"], strict=True)],
+                     index=frame.index)
 
 
 def labeller(language: str):
@@ -72,6 +94,8 @@ def display_frame(board: pd.DataFrame, language: str = "zh") -> pd.DataFrame:
         lab("col_status"): board["status"].map(lambda s: lab(f"status_{s}")),
         lab("col_deadline"): board["deadline"],
         lab("col_time_left"): board["seconds_left"].map(lambda s: human_left(s, language)),
+        lab("col_data_as_of"): stale_marks(board.rename(columns={"as_of": "data_as_of"}),
+                                           language),
         lab("col_problems"): board["problems"].map(
             lambda ps: ", ".join(lab(f"problem_{p}") for p in ps)),
         lab("col_buyer_message"): board["buyer_message"].fillna(""),
@@ -104,6 +128,29 @@ def aging_chart(aging: pd.DataFrame, by: str, names: dict[str, str],
 
 # ---------------------------------------------------------------------------------------------
 # Widgets
+
+
+def freshness_note(as_of: datetime, f: Filters | None = None) -> None:
+    """Per shop in the filters, small: the moment its data describes; a warning listing the
+    shops whose data is more than a day older than `as_of`."""
+    fr = query(freshness.shop_freshness, as_of)
+    if f is not None and f.shops:
+        fr = fr[fr["shop"].isin(f.shops)]
+    if f is not None and f.platforms:
+        fr = fr[fr["platform"].isin(f.platforms)]
+    if fr.empty:
+        return
+
+    def name(r) -> str:
+        return md_escape(f"{shop_label(r.shop)} ({r.platform})")
+
+    stale = fr[fr["stale"]]
+    if len(stale):
+        listed = "; ".join(f"{name(r)}: {pd.Timestamp(r.data_moment):%Y-%m-%d %H:%M}"
+                           for r in stale.itertuples())
+        st.warning(t("fresh_stale_warning").format(shops=listed), icon=":material/history:")
+    st.caption(t("fresh_caption").format(shops=" · ".join(
+        f"{name(r)} {pd.Timestamp(r.data_moment):%Y-%m-%d %H:%M}" for r in fr.itertuples())))
 
 
 def as_of_picker() -> datetime:

@@ -35,6 +35,8 @@ final as (
         deadline,
         hours_left,
         due,
+        stale,
+        data_as_of,
         sku_set,
         courier,
         lines,

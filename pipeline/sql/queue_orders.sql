@@ -4,24 +4,34 @@
 -- ones; ties keep the same SKU set and the same courier together.
 -- Reads the registered relation `queue_marks` (platform, shop, order_id, problem, reason,
 -- since): the open problem marks; an order with one is held out of batches.
+-- Reads the registered relation `shop_moments` (platform, shop, as_of, stale): a stale shop's
+-- orders are timed as of its data moment and come after every fresh shop's (pipeline/freshness.py).
 -- Parameters: $as_of, $ship_hours, $due_soon_hours, $date_from, $date_to, $shops, $platforms.
 
-with waiting as (
+with moments as (
+    select platform, shop, as_of, stale
+    from shop_moments
+),
+
+waiting as (
     select
-        platform,
-        shop,
-        order_id,
-        ship_by,
-        state,
-        processed,
-        courier,
-        n_lines as lines,
-        pieces,
-        ready_at
-    from open_orders
-    where waiting_to_ship
-      and created_at <= $as_of
-      and in_filters(created_at, shop, platform, $date_from, $date_to, $shops, $platforms)
+        o.platform,
+        o.shop,
+        o.order_id,
+        o.ship_by,
+        o.state,
+        o.processed,
+        o.courier,
+        o.n_lines as lines,
+        o.pieces,
+        o.ready_at,
+        coalesce(m.as_of, $as_of::timestamp) as as_of,
+        coalesce(m.stale, false) as stale
+    from open_orders as o
+    left join moments as m using (platform, shop)
+    where o.waiting_to_ship
+      and o.created_at <= $as_of
+      and in_filters(o.created_at, o.shop, o.platform, $date_from, $date_to, $shops, $platforms)
 ),
 
 sku_sets as (
@@ -66,7 +76,7 @@ timed as (
 final as (
     select
         row_number() over (
-            order by deadline nulls last, ready_at nulls last, simple desc,
+            order by stale, deadline nulls last, ready_at nulls last, simple desc,
                      sku_set nulls last, courier nulls last, platform, shop, order_id
         ) as rank,
         platform,
@@ -80,13 +90,15 @@ final as (
         ready_at as paid_at,
         ship_by,
         deadline,
-        round(epoch(deadline - $as_of::timestamp) / 3600, 1) as hours_left,
+        round(epoch(deadline - as_of) / 3600, 1) as hours_left,
         case
-            when deadline < $as_of then 'overdue'
-            when deadline <= $as_of + to_seconds(round($due_soon_hours * 3600)::bigint)
+            when deadline < as_of then 'overdue'
+            when deadline <= as_of + to_seconds(round($due_soon_hours * 3600)::bigint)
                 then 'due_soon'
             else 'ok'
         end as due,
+        stale,
+        as_of as data_as_of,
         sku_set,
         courier,
         lines,

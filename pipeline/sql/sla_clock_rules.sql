@@ -1,23 +1,45 @@
 -- The two time rules read from facts (DESIGN §4): chase_unpaid and ship_paid, one row per
--- order under a rule as of $as_of with its deadline. An order paid, reminded or shipped after
--- $as_of is counted as it was then. out_of_stock and address come from the problem marks.
+-- order under a rule as of its shop's moment with its deadline. An order paid, reminded or
+-- shipped after that moment is counted as it was then. out_of_stock and address come from
+-- the problem marks.
+-- A cash-on-delivery order is chased until it is confirmed (DESIGN §3): by the desk's
+-- *confirm* (at its time), or by the export (the Shopify tag, 买家已确认: confirmed all along).
+-- Reads the registered relation `shop_moments` (platform, shop, as_of, stale): the moment each
+-- shop is evaluated at ($as_of, or the data moment of a stale shop; pipeline/freshness.py).
 -- Parameters: $as_of, $chase_hours, $ship_hours, $date_from, $date_to, $shops, $platforms.
 
-with open_now as (
-    select
-        platform, shop, order_id, created_at, paid_at, closed_at, ship_by,
-        null::timestamp as shipped_at, is_cod, state, waiting_to_ship, reminded_at, ready_at
-    from open_orders
-    where created_at <= $as_of
-      and in_filters(created_at, shop, platform, $date_from, $date_to, $shops, $platforms)
+with moments as (
+    select platform, shop, as_of, stale
+    from shop_moments
 ),
 
--- Orders no longer open that were paid, shipped or closed after $as_of: as they were then.
+open_now as (
+    select
+        o.platform, o.shop, o.order_id, o.created_at, o.paid_at, o.closed_at, o.ship_by,
+        null::timestamp as shipped_at, o.is_cod, o.state, o.is_paid, s.confirmed,
+        o.confirmed_at, o.waiting_to_ship, o.reminded_at, o.ready_at,
+        coalesce(m.as_of, $as_of::timestamp) as as_of, coalesce(m.stale, false) as stale
+    from open_orders as o
+    join order_state as s using (platform, shop, order_id)
+    left join moments as m using (platform, shop)
+    where o.created_at <= coalesce(m.as_of, $as_of::timestamp)
+      and in_filters(o.created_at, o.shop, o.platform, $date_from, $date_to, $shops, $platforms)
+),
+
+-- Orders no longer open that were paid, shipped or closed after their moment: as they were then.
 changed_since as (
-    select o.*
+    select
+        o.*,
+        coalesce(m.as_of, $as_of::timestamp) as as_of,
+        coalesce(m.stale, false) as stale
     from orders as o
-    where (o.paid_at > $as_of or o.closed_at > $as_of or o.shipped_at > $as_of)
-      and o.created_at <= $as_of
+    left join moments as m using (platform, shop)
+    where (
+          o.paid_at > coalesce(m.as_of, $as_of::timestamp)
+          or o.closed_at > coalesce(m.as_of, $as_of::timestamp)
+          or o.shipped_at > coalesce(m.as_of, $as_of::timestamp)
+      )
+      and o.created_at <= coalesce(m.as_of, $as_of::timestamp)
       and in_filters(o.created_at, o.shop, o.platform, $date_from, $date_to, $shops, $platforms)
       and not exists (
           select 1 from open_now as n
@@ -28,12 +50,14 @@ changed_since as (
 changed_rows as (
     select
         o.platform, o.shop, o.order_id, o.created_at, o.paid_at, o.closed_at, o.ship_by,
-        o.shipped_at, coalesce(o.is_cod, false) as is_cod, s.state, s.waiting_to_ship,
-        s.reminded_at,
+        o.shipped_at, coalesce(o.is_cod, false) as is_cod, s.state, s.is_paid, s.confirmed,
+        s.confirmed_at, s.waiting_to_ship, s.reminded_at,
         case
             when s.is_paid then coalesce(o.paid_at, o.created_at)
             else coalesce(s.confirmed_at, o.created_at)
-        end as ready_at
+        end as ready_at,
+        o.as_of,
+        o.stale
     from changed_since as o
     join order_state as s using (platform, shop, order_id)
 ),
@@ -48,28 +72,34 @@ chase_unpaid as (
     select
         platform, shop, order_id,
         'chase_unpaid' as rule,
-        created_at + to_seconds(round($chase_hours * 3600)::bigint) as deadline
+        created_at + to_seconds(round($chase_hours * 3600)::bigint) as deadline,
+        as_of,
+        stale
     from scoped
-    where not is_cod
-      and (
+    where (
           state in ('unconfirmed_unpaid', 'confirmed_unpaid')
-          or paid_at > $as_of
-          or (state = 'closed' and closed_at > $as_of)
+          or paid_at > as_of
+          or (state = 'closed' and closed_at > as_of)
+          -- a COD order confirmed after the moment and processed since: unconfirmed then
+          or (is_cod and not is_paid and state = 'paid_processed' and confirmed_at > as_of)
       )
-      and coalesce(paid_at > $as_of, true)
-      and coalesce(reminded_at > $as_of, true)
+      and (not is_cod or not confirmed or confirmed_at > as_of)
+      and coalesce(paid_at > as_of, true)
+      and coalesce(reminded_at > as_of, true)
 ),
 
 ship_paid as (
     select
         platform, shop, order_id,
         'ship_paid' as rule,
-        least(ready_at + to_seconds(round($ship_hours * 3600)::bigint), ship_by) as deadline
+        least(ready_at + to_seconds(round($ship_hours * 3600)::bigint), ship_by) as deadline,
+        as_of,
+        stale
     from scoped
-    where ready_at <= $as_of
+    where ready_at <= as_of
       and (
           waiting_to_ship
-          or (state in ('shipped', 'completed') and shipped_at > $as_of)
+          or (state in ('shipped', 'completed') and shipped_at > as_of)
       )
 ),
 
