@@ -4,6 +4,7 @@ import streamlit as st
 
 from pipeline.labels import LANGS
 from ui.core import filter_options, get_store, query, t
+from ui.search import search_box
 
 st.set_page_config(page_title="Order Desk 订单台", page_icon="📦",
                    layout="wide")
@@ -14,6 +15,7 @@ with st.sidebar:
     st.segmented_control(t("language"), LANGS, default="zh", key="lang", required=True,
                          format_func=lambda x: {"zh": "中文", "en": "English"}[x],
                          persist_state="session")
+    search_box()
     opts = query(filter_options)
     st.subheader(t("filters"))
     if opts["min"] is not None:

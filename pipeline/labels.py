@@ -493,3 +493,21 @@ LABELS.update({
     "imp_imported_by": ("导入人", "By"),
     "imp_sha256": ("文件指纹 (SHA-256)", "SHA-256"),
 })
+
+# Finding any order, bulk tracking numbers (批量发货), pick lists and packing slips
+LABELS.update({
+    "search_label": ("查找订单", "Find an order"),
+    "search_placeholder": ("订单号 / 尾号 / 昵称 / 手机尾号 / 运单号",
+                           "Order id / last digits / nick / phone / tracking no."),
+    "search_help": ("在所有店铺和平台中查找：完整订单号或其末尾至少 4 位、买家昵称、收件人手机号后 4 位、"
+                    "运单号。按回车查找；只有一单时直接打开。",
+                    "Searches every shop and platform: the whole order id or its last 4+ "
+                    "characters, the buyer's nick, the last 4 digits of the receiver's phone, a "
+                    "tracking number. Press Enter; a single hit opens at once."),
+    "search_none": ("没有找到订单。", "No order found."),
+    "search_hits": ("找到 {n} 个订单，点选一单打开。", "{n} orders found; click one to open it."),
+    "search_capped": ("（只列出前 {n} 个，请输入更完整的内容）", " (the first {n} only; type more)"),
+    "q_click_hint": ("点击任一单元格打开该订单详情；勾选左侧方框可只处理所选订单。",
+                     "Click any cell to open that order; tick the boxes on the left to act on "
+                     "the ticked orders only."),
+})
