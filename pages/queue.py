@@ -7,6 +7,7 @@ import streamlit as st
 from pipeline import queue
 from pipeline.settings import get_settings
 from ui.actor import actor
+from ui.bulk_ship import bulk_ship_section
 from ui.core import demo_banner, download_buttons, filters, get_store, query, t
 from ui.order_dialog import act_on, open_order_dialog, order_table, show_flash
 
@@ -78,6 +79,8 @@ else:
               args=(picked, "courier", courier))
     if s3.button(t("q_open_order"), key="queue_open_batch_order", disabled=len(picked) != 1):
         open_order_dialog(*picked[0])
+
+bulk_ship_section(who)
 
 st.subheader(t("q_held_title"))
 held = query(queue.held_orders, f, as_of)

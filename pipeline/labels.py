@@ -511,3 +511,53 @@ LABELS.update({
                      "Click any cell to open that order; tick the boxes on the left to act on "
                      "the ticked orders only."),
 })
+
+LABELS.update({
+    "bulk_title": ("批量发货 / 批量填写运单号", "Bulk tracking numbers"),
+    "bulk_toggle": ("批量发货 / Bulk tracking numbers", "批量发货 / Bulk tracking numbers"),
+    "bulk_help": ("上传平台的批量发货文件（CSV 或 XLSX，列：订单编号、物流公司、运单号/物流单号），"
+                  "或粘贴每行一单：订单号 快递公司 运单号。先预览，确认后全部记录或全部不记录。",
+                  "Upload the platform's bulk-shipping file (CSV or XLSX with the columns "
+                  "订单编号/order_id, 物流公司/courier, 运单号/物流单号/tracking_no) or paste one "
+                  "order a line: ORDER_ID COURIER TRACKING_NO. Preview first; confirming records "
+                  "every row or none."),
+    "bulk_source": ("来源", "From"),
+    "bulk_source_file": ("上传文件", "A file"),
+    "bulk_source_text": ("粘贴文本", "Pasted lines"),
+    "bulk_file": ("批量发货文件", "Bulk-shipping file"),
+    "bulk_text": ("每行：订单号 快递公司 运单号", "One a line: ORDER_ID COURIER TRACKING_NO"),
+    "bulk_preview": ("预览", "Preview"),
+    "bulk_confirm": ("确认：为 {n} 个订单记录运单号", "Confirm: record tracking numbers on {n} orders"),
+    "bulk_all_ok": ("{n} 行都可以记录。", "All {n} rows can be recorded."),
+    "bulk_some_refused": ("{bad} / {n} 行不能记录，请改正后再预览；全部可以时才能确认。",
+                          "{bad} of {n} rows cannot be recorded; correct them and preview again. "
+                          "Confirming needs every row to fit."),
+    "bulk_no_rows": ("没有读到任何行。", "No rows were read."),
+    "bulk_done": ("已记录 {n} 个订单的快递和运单号。", "Recorded the courier and tracking number of {n} orders."),
+    "bulk_file_missing_column": ("文件缺少列：{detail}", "The file lacks the column(s): {detail}"),
+    "bulk_col_line": ("行", "Line"),
+    "bulk_col_found": ("找到订单", "Order found"),
+    "bulk_col_ok": ("可以记录", "Can be recorded"),
+    "bulk_col_reason": ("原因", "Reason"),
+    "bulk_yes": ("是", "yes"),
+    "bulk_no": ("否", "no"),
+    "bulk_nothing_recorded": ("有 {n} 行不能记录，全部未记录：", "{n} rows cannot be recorded, so nothing was: "),
+    "bulk_refused_row": ("第 {line} 行 订单 {order}：{reason}", "line {line} order {order}: {reason}"),
+    "bulk_more": ("；另有 {n} 行", "; and {n} more"),
+    "bulk_why_bad_line": ("无法读取这一行（应为：订单号 快递公司 运单号）：{detail}",
+                          "cannot read the line (expected ORDER_ID COURIER TRACKING_NO): {detail}"),
+    "bulk_why_no_id": ("缺少订单号", "no order id"),
+    "bulk_why_id_rounded": ("订单号被表格软件改成了科学计数法，末尾数字已丢失",
+                            "the order id was turned into a rounded number by a spreadsheet; its "
+                            "last digits are lost"),
+    "bulk_why_no_courier": ("缺少快递公司", "no courier"),
+    "bulk_why_no_tracking": ("缺少运单号", "no tracking number"),
+    "bulk_why_courier_blank": ("快递公司名称中不能有空格", "the courier's name must have no blanks"),
+    "bulk_why_duplicate": ("与第 {detail} 行是同一订单", "the same order as line {detail}"),
+    "bulk_why_not_found": ("没有这个订单", "no such order"),
+    "bulk_why_ambiguous": ("多个店铺有此订单号（{detail}），请加一列“店铺”",
+                           "the id is in several shops ({detail}); add a 店铺/shop column"),
+    "bulk_why_state": ("订单状态为「{detail}」，只有待发货的订单可以填写运单号",
+                       "the order is {detail}: only an order waiting to ship can be given a "
+                       "tracking number"),
+})
