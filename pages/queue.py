@@ -10,6 +10,7 @@ from ui.actor import actor
 from ui.bulk_ship import bulk_ship_section
 from ui.core import demo_banner, download_buttons, filters, get_store, query, t
 from ui.order_dialog import act_on, open_order_dialog, order_table, show_flash
+from ui.printing import print_buttons
 
 PAGE_ROWS = 500
 BATCH_COLUMNS = ["batch_id", "sku_set", "courier", "orders", "pieces", "deadline"]
@@ -79,6 +80,7 @@ else:
               args=(picked, "courier", courier))
     if s3.button(t("q_open_order"), key="queue_open_batch_order", disabled=len(picked) != 1):
         open_order_dialog(*picked[0])
+    print_buttons(members, batch_id)
 
 bulk_ship_section(who)
 
