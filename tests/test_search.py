@@ -136,3 +136,37 @@ def test_several_hits_give_a_pick_list_and_no_dialog(db, monkeypatch):
         ["3512200012345678901", "s1", "Paid, not processed"],
         ["3512200012345678901", "s2", "Unconfirmed, unpaid"]]
     assert any("2 orders found" in c.value for c in at.sidebar.caption)
+
+
+# --- a click on a table's cell opens its order ---------------------------------------------
+
+
+def click(state: dict, rows: list[int], cells: list[tuple], multi: bool = True):
+    from types import SimpleNamespace
+
+    from ui import order_dialog
+
+    state["t_v3"] = {"selection": {"rows": rows, "columns": [], "cells": cells}}
+    original = order_dialog.st
+    order_dialog.st = SimpleNamespace(session_state=state)
+    try:
+        order_dialog._remember_selection("t", "t_v3", True, multi)
+    finally:
+        order_dialog.st = original
+    return state.pop("t_clicked", None)
+
+
+def test_a_clicked_cell_opens_its_row_and_ticks_only_select():
+    state = {"t_shown": [("p", "s", "a"), ("p", "s", "b")]}
+    assert click(state, [], [(1, "order_id")]) == ("t_v3", ("p", "s", "b"))
+    assert click(state, [0], [(1, "order_id")]) is None           # a tick: the cell is as it was
+    assert state["t_selected"] == ("t_v3", [("p", "s", "a")])
+    assert click(state, [0], [(1, "shop")]) == ("t_v3", ("p", "s", "b"))   # another cell
+    assert click(state, [0], []) is None
+
+
+def test_in_a_single_row_table_selecting_a_row_opens_it():
+    state = {"t_shown": [("p", "s", "a"), ("p", "s", "b")]}
+    assert click(state, [1], [], multi=False) == ("t_v3", ("p", "s", "b"))
+    assert click(state, [1], [], multi=False) is None             # the same row, still selected
+    assert click(state, [], [(0, "shop")], multi=False) == ("t_v3", ("p", "s", "a"))

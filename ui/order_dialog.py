@@ -98,7 +98,7 @@ def order_table(frame: pd.DataFrame, key: str, columns: list[str] | None = None,
 
 def _remember_selection(key: str, widget: str, opens: bool = False, multi: bool = True) -> None:
     """Map the positions just selected to the keys of the rows shown at that moment; a newly
-    clicked cell (or newly selected row of a single-row table) asks to open its order."""
+    clicked cell (or a newly selected row of a single-row table) asks to open its order."""
     selection = st.session_state[widget]["selection"]
     rows = list(selection["rows"])
     shown = st.session_state.get(f"{key}_shown", [])
@@ -108,6 +108,8 @@ def _remember_selection(key: str, widget: str, opens: bool = False, multi: bool 
     if not opens:
         return
     cells = [tuple(c) for c in selection.get("cells", [])]
+    # The grid keeps a clicked cell selected: only a cell other than the last one opens (a
+    # tick box changes the rows and leaves the cell as it was).
     last_cell = st.session_state.get(f"{key}_cell")
     st.session_state[f"{key}_cell"] = (widget, cells[0] if cells else None)
     if cells and last_cell != (widget, cells[0]) and cells[0][0] < len(shown):
