@@ -10,6 +10,7 @@ from pipeline.store import sql
 
 MAX_QUERY = 100   # characters of the search text read; an id or nick is never longer
 MIN_ENDING = 4    # characters of an id's or phone's ending that identify it
+MAX_PHONE = 15    # digits of the longest phone number (E.164); longer digits are an id
 
 SEARCH_COLUMNS = ["platform", "shop", "order_id", "state", "created_at", "buyer", "courier",
                   "tracking_no", "matched"]
@@ -29,8 +30,9 @@ def find_orders(con: duckdb.DuckDBPyConnection, text: str, limit: int = 20) -> p
     like = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return con.execute(sql("search_orders"), {
         "q": q, "q_upper": q.upper(), "ending": "%" + like, "part": "%" + like + "%",
-        "id_end": len(q) >= MIN_ENDING, "phone_end": len(q) >= MIN_ENDING and q.isascii()
-        and q.isdigit(), "nick": len(q) >= 2, "limit": int(limit),
+        "id_end": len(q) >= MIN_ENDING,
+        "phone_end": MIN_ENDING <= len(q) <= MAX_PHONE and q.isascii() and q.isdigit(),
+        "nick": len(q) >= 2, "limit": int(limit),
     }).df()
 
 

@@ -6,41 +6,43 @@
 -- (whole), nick (part); then the newest order first.
 -- Parameters: $q (the text, trimmed), $q_upper, $ending ('%' || q, LIKE wildcards in q escaped
 -- with '\'), $part ('%' || q || '%', escaped), $id_end (q long enough to be an id's ending),
--- $phone_end (q is 4 or more digits), $nick (q long enough to be part of a nick), $limit.
+-- $phone_end (q is 4 to 15 digits), $nick (q long enough to be part of a nick), $limit.
 
 with by_id as (
-    select platform, shop, order_id, 'order_id' as matched, 0 as score
+    select platform, shop, order_id, created_at, buyer, 'order_id' as matched, 0 as score
     from orders
     where order_id = $q
 ),
 
 by_tracking as (
     -- the effective number (the desk's courier action, else the import), and the imported one
-    select platform, shop, order_id, 'tracking_no' as matched, 1 as score
-    from order_state
-    where tracking_no = $q or tracking_no = $q_upper
+    select o.platform, o.shop, o.order_id, o.created_at, o.buyer, 'tracking_no' as matched,
+           1 as score
+    from order_state as s
+    join orders as o using (platform, shop, order_id)
+    where s.tracking_no = $q or s.tracking_no = $q_upper
     union all
-    select platform, shop, order_id, 'tracking_no', 1
+    select platform, shop, order_id, created_at, buyer, 'tracking_no', 1
     from orders
     where tracking_no = $q or tracking_no = $q_upper
 ),
 
 by_id_end as (
-    select platform, shop, order_id, 'order_id_end' as matched, 2 as score
+    select platform, shop, order_id, created_at, buyer, 'order_id_end' as matched, 2 as score
     from orders
     where $id_end and order_id like $ending escape '\'
 ),
 
 by_phone as (
     -- the last digits survive a masked (139****4321) or spaced (+1 415 555 0199) number
-    select platform, shop, order_id, 'phone' as matched, 3 as score
+    select platform, shop, order_id, created_at, buyer, 'phone' as matched, 3 as score
     from orders
     where $phone_end and phone like $ending escape '\'
 ),
 
 by_buyer as (
     select
-        platform, shop, order_id, 'buyer' as matched,
+        platform, shop, order_id, created_at, buyer, 'buyer' as matched,
         case when lower(trim(buyer)) = lower($q) then 4 else 5 end as score
     from orders
     where $nick and buyer ilike $part escape '\'
@@ -55,7 +57,10 @@ hits as (
 ),
 
 best as (
-    select platform, shop, order_id, arg_min(matched, score) as matched, min(score) as score
+    select
+        platform, shop, order_id, created_at, buyer,
+        arg_min(matched, score) as matched,
+        min(score) as score
     from hits
     group by all
 ),
@@ -66,15 +71,14 @@ final as (
         b.shop,
         b.order_id,
         s.state,
-        o.created_at,
-        o.buyer,
+        b.created_at,
+        b.buyer,
         s.courier,
         s.tracking_no,
         b.matched
     from best as b
-    join orders as o using (platform, shop, order_id)
     left join order_state as s using (platform, shop, order_id)
-    order by b.score, o.created_at desc nulls last, b.platform, b.shop, b.order_id
+    order by b.score, b.created_at desc nulls last, b.platform, b.shop, b.order_id
     limit $limit
 )
 
