@@ -510,9 +510,6 @@ LABELS.update({
     "q_click_hint": ("点击任一单元格打开该订单详情；勾选左侧方框可只处理所选订单。",
                      "Click any cell to open that order; tick the boxes on the left to act on "
                      "the ticked orders only."),
-})
-
-LABELS.update({
     "bulk_title": ("批量发货 / 批量填写运单号", "Bulk tracking numbers"),
     "bulk_toggle": ("批量发货 / Bulk tracking numbers", "批量发货 / Bulk tracking numbers"),
     "bulk_help": ("上传平台的批量发货文件（CSV 或 XLSX，列：订单编号、物流公司、运单号/物流单号），"
@@ -560,9 +557,6 @@ LABELS.update({
     "bulk_why_state": ("订单状态为「{detail}」，只有待发货的订单可以填写运单号",
                        "the order is {detail}: only an order waiting to ship can be given a "
                        "tracking number"),
-})
-
-LABELS.update({
     "print_title": ("打印拣货单和发货单", "Print the pick list and packing slips"),
     "print_help": ("为所选批次生成：拣货单（按 SKU 汇总，套装拆成组件，含赠品）和每单一页的发货单。",
                    "For the chosen batch: the pick list (per SKU, sets split into their "
