@@ -9,6 +9,7 @@ from pipeline.money import currencies
 from pipeline.roles import may
 from ui.auth import OPEN_ROLE, gate, sidebar_account
 from ui.core import filter_options, filters, get_store, query, t
+from ui.search import search_box
 from ui.warroom import alert_banner
 
 st.set_page_config(page_title="Order Desk 订单台", page_icon="📦",
@@ -42,6 +43,7 @@ page = st.navigation(pages)
 
 with st.sidebar:
     sidebar_account()
+    search_box()
     opts = query(filter_options)
     st.subheader(t("filters"))
     if opts["min"] is not None:

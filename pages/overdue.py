@@ -1,10 +1,12 @@
 """Overdue: the time rules per rule against yesterday, the orders to act on, how late they are."""
 
+import pandas as pd
 import streamlit as st
 
 from pipeline import sla
 from ui.auth import page_guard
-from ui.core import demo_banner, download_buttons, filters, get_store, lang, query, t
+from ui.core import demo_banner, download_buttons, filters, lang, query, t
+from ui.order_dialog import KEY_COLUMNS, order_table
 from ui.overdue import (
     LIST_ROWS,
     aging_chart,
@@ -13,7 +15,6 @@ from ui.overdue import (
     export_frame,
     freshness_note,
     labeller,
-    open_order,
     options,
     rule_metrics,
 )
@@ -56,18 +57,12 @@ else:
     if len(listed) > LIST_ROWS:
         st.caption(t("od_rows_capped").format(n=LIST_ROWS))
     st.caption(t("od_pick_hint"))
-    # Keyed by data and moment: a selection never points into rows that changed under it.
-    table_key = f"od_table_{get_store().data_version()}_{as_of:%Y%m%d%H%M}"
-    picked = st.dataframe(display_frame(shown, lang()), hide_index=True, key=table_key,
-                          on_select="rerun", selection_mode="single-row")
-    rows = picked.selection.rows if picked else []
-    if rows:
-        key = tuple(shown.iloc[rows[0]][["platform", "shop", "order_id"]])
-        if st.session_state.get("od_opened") != key:
-            st.session_state["od_opened"] = key
-            open_order(*key, as_of)
-    else:
-        st.session_state.pop("od_opened", None)
+    # Keyed by the moment (and, inside, by the data): a selection never points into rows that
+    # changed under it; a click on any cell opens that row's order.
+    view = display_frame(shown, lang()).reset_index(drop=True)
+    keyed = pd.concat([shown[KEY_COLUMNS].reset_index(drop=True), view], axis=1)
+    order_table(keyed, f"od_table_{as_of:%Y%m%d%H%M}", list(view.columns), multi=False,
+                opens=True)
     download_buttons(export_frame(listed, lang()), f"overdue_{as_of:%Y%m%d_%H%M}", "od_dl")
 
 st.subheader(t("od_aging"))

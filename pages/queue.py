@@ -8,9 +8,11 @@ from pipeline import queue
 from pipeline.settings import get_settings
 from ui.actor import actor
 from ui.auth import page_guard
+from ui.bulk_ship import bulk_ship_section
 from ui.core import demo_banner, download_buttons, filters, get_store, query, t
 from ui.order_dialog import act_on, open_order_dialog, order_table, show_flash
 from ui.overdue import freshness_note, stale_marks
+from ui.printing import print_buttons
 
 PAGE_ROWS = 500
 BATCH_COLUMNS = ["batch_id", "sku_set", "courier", "orders", "pieces", "deadline"]
@@ -73,8 +75,9 @@ else:
     courier = c2.text_input(t("q_courier_for_batch"), key="queue_courier", placeholder="SF")
     c3.button(t("q_courier_batch"), key="queue_courier_batch", disabled=not (who and courier),
               on_click=act_on, args=(keys, "courier", courier), icon=":material/local_shipping:")
-    st.caption(t("q_pick_hint"))
-    picked = order_table(labelled(members), "queue_batch_orders", ORDER_COLUMNS, config)
+    st.caption(t("q_click_hint"))
+    picked = order_table(labelled(members), "queue_batch_orders", ORDER_COLUMNS, config,
+                         opens=True)
     s1, s2, s3 = st.columns(3)
     s1.button(t("q_process_selected").format(n=len(picked)), key="queue_process_selected",
               disabled=not (who and picked), on_click=act_on, args=(picked, "process"))
@@ -83,6 +86,9 @@ else:
               args=(picked, "courier", courier))
     if s3.button(t("q_open_order"), key="queue_open_batch_order", disabled=len(picked) != 1):
         open_order_dialog(*picked[0])
+    print_buttons(members, batch_id)
+
+bulk_ship_section(who)
 
 st.subheader(t("q_held_title"))
 held = query(queue.held_orders, f, as_of)
@@ -90,7 +96,8 @@ if held.empty:
     st.caption(t("q_none_held"))
 else:
     st.caption(t("q_held_help"))
-    chosen = order_table(labelled(held), "queue_held", HELD_COLUMNS, config, multi=False)
+    chosen = order_table(labelled(held), "queue_held", HELD_COLUMNS, config, multi=False,
+                         opens=True)
     if st.button(t("q_open_order"), key="queue_open_held", disabled=not chosen):
         open_order_dialog(*chosen[0])
 
@@ -101,7 +108,7 @@ if st.toggle(t("q_show_full_queue"), key="queue_show_full"):
     page = st.number_input(t("q_page").format(pages=pages), 1, pages, key="queue_page")
     part = full.iloc[(page - 1) * PAGE_ROWS: page * PAGE_ROWS]
     chosen = order_table(labelled(part), "queue_full", ORDER_COLUMNS + ["problems"], config,
-                         multi=False)
+                         multi=False, opens=True)
     if st.button(t("q_open_order"), key="queue_open_full", disabled=not chosen):
         open_order_dialog(*chosen[0])
     download_buttons(full, f"queue_{as_of:%Y%m%d_%H%M}", key="queue_download")

@@ -342,6 +342,33 @@ def test_processing_a_batch_on_the_queue_page_is_recorded(page, app):
     shot(page, app, "queue_processed")
 
 
+IDS_JS = """() => [...document.querySelectorAll(
+    '[data-testid="stMain"] [data-testid="stDataFrame"] table td, '
+    + '[data-testid="stMain"] [data-testid="stDataFrame"] [role="gridcell"]')]
+    .map(c => c.innerText.trim()).filter(t => /^[0-9]{16,19}$/.test(t))"""
+
+
+def test_the_sidebar_search_opens_the_order(page, app):
+    """An order id read off the Queue page, typed into the sidebar box: its dialog opens."""
+    from playwright.sync_api import expect
+
+    open_app(page, app, timeout=FIRST_PAGE_MS)
+    queue_href = next((h for _, h in nav_links(page) if h.rstrip("/").endswith("/queue")), None)
+    assert queue_href, "no Queue page in the navigation"
+    visit(page, queue_href)
+    page.wait_for_function(f"({IDS_JS})().length > 0")
+    order_id = page.evaluate(IDS_JS)[0]
+    box = page.get_by_test_id("stSidebar").locator(".st-key-search_q input")
+    box.fill(order_id)
+    box.press("Enter")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text(order_id)
+    expect(dialog.get_by_test_id("stDataFrame").first).to_be_visible()
+    assert_no_error_shown(page, "order dialog opened from the search box")
+    shot(page, app, "search_dialog")
+
+
 def hostile_orders_csv() -> bytes:
     """One paid order in the desk's orders template whose typed fields carry script and img tags."""
     from datetime import datetime, timedelta

@@ -4,7 +4,8 @@
   (a button click); the dialog records actions with the order's last event as read when it
   opened, so a change by someone else meanwhile is reported, never overwritten silently.
 - `order_table(frame, key)`: a table of orders whose selection returns order keys (never row
-  positions: the keys are taken from the rows as they were shown when the user selected).
+  positions: the keys are taken from the rows as they were shown when the user selected);
+  with `opens=True` a click on a cell opens that row's order.
 - `act_on(keys, action, text)`: a button callback acting on many orders at once.
 - `show_flash()`: call near the top of a page to show what the last action did.
 """
@@ -73,29 +74,54 @@ def _flash(kind: str, message: str) -> None:
 
 
 def order_table(frame: pd.DataFrame, key: str, columns: list[str] | None = None,
-                column_config: dict[str, Any] | None = None, multi: bool = True) -> list[Key]:
-    """Show orders with row selection; returns the keys of the selected rows still shown."""
+                column_config: dict[str, Any] | None = None, multi: bool = True,
+                opens: bool = False) -> list[Key]:
+    """Show orders with row selection; returns the keys of the selected rows still shown.
+
+    `opens`: a click on a cell opens that row's order in the dialog (and in a single-row
+    table, so does selecting a row); the tick boxes of a multi-row table still only select.
+    """
     version = get_store().data_version()
     widget = f"{key}_v{version}"  # a new table, with nothing selected, after every write
     shown = list(frame[KEY_COLUMNS].itertuples(index=False, name=None))
+    modes = ["multi-row" if multi else "single-row"] + (["single-cell"] if opens else [])
     st.dataframe(
         frame[columns] if columns else frame, key=widget, hide_index=True,
-        column_config=column_config, on_select=partial(_remember_selection, key, widget),
-        selection_mode="multi-row" if multi else "single-row",
+        column_config=column_config,
+        on_select=partial(_remember_selection, key, widget, opens, multi),
+        selection_mode=modes if opens else modes[0],
     )
     st.session_state[f"{key}_shown"] = shown
+    present = set(shown)
+    clicked = st.session_state.pop(f"{key}_clicked", None)
+    if clicked and clicked[0] == widget and clicked[1] in present:
+        open_order_dialog(*clicked[1])
     picked_version, picked = st.session_state.get(f"{key}_selected", (None, []))
     if picked_version != widget:
         return []
-    present = set(shown)
     return [k for k in picked if k in present]
 
 
-def _remember_selection(key: str, widget: str) -> None:
-    """Map the positions just selected to the keys of the rows shown at that moment."""
-    rows = st.session_state[widget]["selection"]["rows"]
+def _remember_selection(key: str, widget: str, opens: bool = False, multi: bool = True) -> None:
+    """Map the positions just selected to the keys of the rows shown at that moment; a newly
+    clicked cell (or a newly selected row of a single-row table) asks to open its order."""
+    selection = st.session_state[widget]["selection"]
+    rows = list(selection["rows"])
     shown = st.session_state.get(f"{key}_shown", [])
-    st.session_state[f"{key}_selected"] = (widget, [shown[i] for i in rows if i < len(shown)])
+    before = st.session_state.get(f"{key}_selected", (None, []))
+    picked = [shown[i] for i in rows if i < len(shown)]
+    st.session_state[f"{key}_selected"] = (widget, picked)
+    if not opens:
+        return
+    cells = [tuple(c) for c in selection.get("cells", [])]
+    # The grid keeps a clicked cell selected: only a cell other than the last one opens (a
+    # tick box changes the rows and leaves the cell as it was).
+    last_cell = st.session_state.get(f"{key}_cell")
+    st.session_state[f"{key}_cell"] = (widget, cells[0] if cells else None)
+    if cells and last_cell != (widget, cells[0]) and cells[0][0] < len(shown):
+        st.session_state[f"{key}_clicked"] = (widget, shown[cells[0][0]])
+    elif not multi and picked and before != (widget, picked):
+        st.session_state[f"{key}_clicked"] = (widget, picked[0])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,34 @@
+-- The items of each packing slip as sold, a bundle with its components, gifts marked (a line
+-- marked as a gift or priced 0).
+-- Reads the registered relation `print_keys` (pos, platform, shop, order_id).
+
+with keys as (
+    select platform, shop, order_id, min(pos) as pos from print_keys group by all
+),
+
+components as (
+    select
+        bundle_sku,
+        string_agg(component_sku || ' ×' || quantity, ', ' order by component_sku) as components
+    from bundles
+    group by bundle_sku
+),
+
+final as (
+    select
+        k.pos,
+        l.platform,
+        l.shop,
+        l.order_id,
+        l.line_id,
+        l.sku,
+        l.title,
+        l.quantity,
+        coalesce(l.is_gift, false) or coalesce(l.unit_price = 0, false) as is_gift,
+        c.components
+    from keys as k
+    join order_lines as l using (platform, shop, order_id)
+    left join components as c on c.bundle_sku = l.sku
+)
+
+select * from final order by pos, try_cast(line_id as integer) nulls last, line_id

@@ -1,0 +1,29 @@
+-- One packing slip per order: who it goes to, the courier, the buyer's message and the seller
+-- note as the desk has it now; in the order of `print_keys.pos`.
+-- Reads the registered relation `print_keys` (pos, platform, shop, order_id).
+
+with keys as (
+    select platform, shop, order_id, min(pos) as pos from print_keys group by all
+),
+
+final as (
+    select
+        k.pos,
+        o.platform,
+        o.shop,
+        o.order_id,
+        o.created_at,
+        o.paid_at,
+        o.buyer,
+        o.receiver,
+        concat_ws(' ', o.province, o.city, o.district, o.address) as address,
+        nullif(trim(o.buyer_message), '') as buyer_message,
+        nullif(trim(s.seller_note), '') as seller_note,
+        s.courier,
+        s.tracking_no
+    from keys as k
+    join orders as o using (platform, shop, order_id)
+    left join order_state as s using (platform, shop, order_id)
+)
+
+select * from final order by pos

@@ -1,0 +1,144 @@
+"""Printing a batch: the pick list (sets split, gifts counted) and packing slips, as PDF with
+Chinese text and as XLSX with ids as text and formula-like cells escaped."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import zlib
+from datetime import datetime
+
+import pandas as pd
+import pytest
+
+from pipeline import printing as P
+from tests.conftest import load, load_tables
+
+ID = "3512200012345678901"
+AT = datetime(2026, 11, 20, 10, 0)
+
+
+@pytest.fixture
+def data(store):
+    paid = {"created_at": "2026-11-20 08:00", "status_norm": "paid", "paid_at": "2026-11-20 09:00"}
+    load(store, [
+        {"order_id": ID, **paid, "buyer_message": "=1+1 请<b>包好</b>", "receiver": "张三",
+         "province": "浙江省", "city": "杭州市", "district": "西湖区", "address": "文三路1号",
+         "seller_note": "老客户"},
+        {"order_id": "o2", **paid},
+        {"order_id": "other", **paid},
+    ], [
+        {"order_id": ID, "line_id": "1", "sku": "SET1", "title": "礼盒套装", "quantity": 2,
+         "unit_price": 100},
+        {"order_id": ID, "line_id": "2", "sku": "G1", "title": "小样", "quantity": 1,
+         "unit_price": 0},
+        {"order_id": "o2", "line_id": "1", "sku": "A", "title": "精华", "quantity": 1,
+         "unit_price": 50},
+        {"order_id": "other", "line_id": "1", "sku": "A", "quantity": 9, "unit_price": 50},
+    ])
+    load_tables(store, bundles=[{"bundle_sku": "SET1", "component_sku": "A", "quantity": 1},
+                                {"bundle_sku": "SET1", "component_sku": "B", "quantity": 2}],
+                stock=[{"sku": "A", "name": "精华液", "available": 5, "warehouse": "杭州仓"},
+                       {"sku": "B", "name": "面霜", "available": 0, "warehouse": "上海仓"}])
+    keys = pd.DataFrame([("taobao", "s1", ID), ("taobao", "s1", "o2")],
+                        columns=["platform", "shop", "order_id"])
+    return P.print_data(store.cursor(), keys)
+
+
+def plain(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def test_the_pick_list_splits_sets_and_counts_gifts(data):
+    assert plain(data.pick).to_dict("list") == {
+        "sku": ["B", "A", "G1"], "name": ["面霜", "精华液", "小样"],
+        "warehouse": ["上海仓", "杭州仓", None], "quantity": [4, 3, 1],
+        "gift_quantity": [0, 0, 1], "from_bundles": ["SET1", "SET1", None],
+        "orders": [1, 2, 1],
+    }
+
+
+def test_slips_keep_the_batch_order_and_list_components(data):
+    assert data.orders["order_id"].tolist() == [ID, "o2"]
+    assert plain(data.lines)[["order_id", "sku", "is_gift", "components"]].values.tolist() == [
+        [ID, "SET1", False, "A ×1, B ×2"], [ID, "G1", True, None], ["o2", "A", False, None]]
+
+
+# --- PDF: the text is read back from the content streams (no PDF library needed) -----------
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text drawn in a reportlab PDF: its streams decoded, strings in the CID font (F2,
+    UCS-2) read as UTF-16BE."""
+    out = []
+    for m in re.finditer(rb"<<([^<>]*?)>>\s*stream\r?\n(.*?)\s*endstream", pdf, re.S):
+        head, body = m.group(1), m.group(2)
+        if b"ASCII85Decode" in head:
+            body = base64.a85decode(body.strip().removesuffix(b"~>"))
+        if b"FlateDecode" in head:
+            body = zlib.decompress(body)
+        font = None
+        for t in re.finditer(rb"/(F\d+)\s+[\d.]+\s+Tf|\(((?:\\.|[^\\)])*)\)", body, re.S):
+            if t.group(1):
+                font = t.group(1)
+                continue
+            raw = re.sub(rb"\\([0-7]{1,3}|.)", _unescape, t.group(2), flags=re.S)
+            out.append(raw.decode("utf-16-be") if font == b"F2" else raw.decode("latin-1"))
+    return "".join(out)
+
+
+def _unescape(m: re.Match) -> bytes:
+    g = m.group(1)
+    if g[:1].isdigit():
+        return bytes([int(g, 8) & 0xFF])
+    return {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}.get(g, g)
+
+
+def test_pick_list_pdf_has_the_chinese_text(data):
+    pdf = P.pick_list_pdf(data.pick, "ab12cd-1", AT, n_orders=2)
+    assert pdf.startswith(b"%PDF") and b"/STSong-Light" in pdf
+    text = pdf_text(pdf)
+    assert "拣货单 | ab12cd-1" in text
+    assert "打印时间 2026-11-20 10:00 | 2 个订单 | 3 个 SKU" in text
+    assert "面霜" in text and "上海仓" in text and "精华液" in text
+
+
+def test_packing_slips_pdf_one_page_per_order_text_as_text(data):
+    pdf = P.packing_slips_pdf(data, AT, lang="en")
+    assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") >= 2
+    text = pdf_text(pdf)
+    assert f"Packing slip | {ID}" in text and "Packing slip | o2" in text
+    assert "=1+1 请<b>包好</b>" in text              # drawn as typed, not as markup
+    assert "浙江省 杭州市 西湖区 文三路1号" in text
+    assert "G1 ×1" in text and "老客户" in text and "A ×1, B ×2" in text
+
+
+# --- XLSX ----------------------------------------------------------------------------------
+
+
+def cells(xlsx: bytes) -> dict[str, list[list]]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(xlsx))
+    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb}
+
+
+def test_packing_slips_xlsx_ids_as_text_and_formulas_escaped(data):
+    book = cells(P.packing_slips_xlsx(data))
+    orders, items = book["发货单"], book["商品明细"]
+    assert orders[0][:3] == ["订单编号", "店铺", "平台"]
+    assert orders[1][0] == ID                                  # the 19 digits, as text
+    assert orders[1][orders[0].index("买家留言")] == "'=1+1 请<b>包好</b>"
+    assert orders[1][orders[0].index("赠品")] == "G1 ×1"
+    assert [r[3] for r in items[1:]] == ["SET1", "G1", "A"]
+    assert [r[6] for r in items[1:]] == [None, "赠品", None]
+
+
+def test_pick_list_xlsx(data):
+    book = cells(P.pick_list_xlsx(data.pick, "ab12cd-1", lang="en"))
+    sheet = book["Pick list"]
+    assert sheet[0] == ["SKU", "Name", "Warehouse", "Quantity", "Of which gifts", "From sets",
+                        "Orders", "Batch"]
+    assert sheet[1] == ["B", "面霜", "上海仓", 4, 0, "SET1", 1, "ab12cd-1"]
+    assert sheet[3][:3] == ["G1", "小样", "—"]

@@ -1,0 +1,47 @@
+"""Download buttons for printing a batch: pick list and packing slips, PDF or XLSX, each built
+only when its button is clicked."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pipeline import printing
+from ui.core import get_store, lang, t
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def print_buttons(members: pd.DataFrame, batch_id: str) -> None:
+    """Pick list and packing slips of the batch's orders `members` (platform, shop, order_id)."""
+    st.caption(t("print_help"))
+    store, language = get_store(), lang()
+    keys = members[["platform", "shop", "order_id"]].reset_index(drop=True).copy()
+    stem = f"{batch_id}_{store.now():%Y%m%d_%H%M}"
+
+    def data() -> printing.PrintData:
+        return printing.print_data(store.cursor(), keys)
+
+    def pick_pdf() -> bytes:
+        return printing.pick_list_pdf(data().pick, batch_id, store.now(), len(keys), language)
+
+    def pick_xlsx() -> bytes:
+        return printing.pick_list_xlsx(data().pick, batch_id, language)
+
+    def slips_pdf() -> bytes:
+        return printing.packing_slips_pdf(data(), store.now(), language)
+
+    def slips_xlsx() -> bytes:
+        return printing.packing_slips_xlsx(data(), language)
+
+    buttons = [
+        ("print_pick_pdf", pick_pdf, f"pick_{stem}.pdf", PDF),
+        ("print_pick_xlsx", pick_xlsx, f"pick_{stem}.xlsx", XLSX),
+        ("print_slips_pdf", slips_pdf, f"slips_{stem}.pdf", PDF),
+        ("print_slips_xlsx", slips_xlsx, f"slips_{stem}.xlsx", XLSX),
+    ]
+    for col, (name, build, file_name, mime) in zip(st.columns(len(buttons)), buttons,
+                                                   strict=True):
+        col.download_button(t(name), build, file_name, mime, key=f"queue_{name}",
+                            disabled=keys.empty, icon=":material/print:")

@@ -1,0 +1,68 @@
+"""The sidebar search: any order, in any shop, by id (or its last digits), buyer nick, receiver
+phone (last 4 digits) or tracking number; one hit opens the order, several give a pick list."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from pipeline.search import clean_query, find_orders
+from ui.core import query, t
+from ui.order_dialog import KEY_COLUMNS, open_order_dialog, order_table
+
+SEARCH_KEY = "search_q"
+PENDING = "search_pending"
+LIMIT = 20
+PICK_COLUMNS = ["order_id", "shop", "platform", "state", "created_at"]
+
+
+def search_box() -> None:
+    """The search box and what it found; a new search with one hit opens that order at once."""
+    st.text_input(t("search_label"), key=SEARCH_KEY, placeholder=t("search_placeholder"),
+                  help=t("search_help"), on_change=_searched)
+    text = clean_query(st.session_state.get(SEARCH_KEY))
+    if not text:
+        return
+    hits = query(find_orders, text, LIMIT)
+    if hits.empty:
+        st.caption(t("search_none"))
+        return
+    if len(hits) == 1:
+        key = tuple(hits.iloc[0][KEY_COLUMNS])
+        if st.session_state.pop(PENDING, False):
+            open_order_dialog(*key)
+        st.text(pick_line(hits.iloc[0]))
+        if st.button(t("q_open_order"), key="search_open", icon=":material/open_in_new:"):
+            open_order_dialog(*key)
+        return
+    st.session_state.pop(PENDING, None)
+    more = t("search_capped").format(n=LIMIT) if len(hits) >= LIMIT else ""
+    st.caption(t("search_hits").format(n=len(hits)) + more)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:10]
+    order_table(pick_view(hits), f"search_hits_{digest}", PICK_COLUMNS, _headers(),
+                multi=False, opens=True)
+
+
+def _searched() -> None:
+    st.session_state[PENDING] = True
+
+
+def pick_view(hits: pd.DataFrame) -> pd.DataFrame:
+    """The hits as listed: state in words, empty shop as '—'."""
+    return hits.assign(state=hits["state"].map(lambda s: t(s) if isinstance(s, str) else "—"),
+                       shop=hits["shop"].map(lambda s: s or "—"))
+
+
+def pick_line(hit: pd.Series) -> str:
+    """One hit as a line of plain text."""
+    created = "—" if pd.isna(hit["created_at"]) else f"{hit['created_at']:%Y-%m-%d %H:%M}"
+    state = t(hit["state"]) if isinstance(hit["state"], str) else "—"
+    return f"{hit['order_id']} · {hit['shop'] or '—'} · {hit['platform']} · {state} · {created}"
+
+
+def _headers() -> dict:
+    names = {"order_id": "col_order_id", "shop": "col_shop", "platform": "col_platform",
+             "state": "col_state", "created_at": "col_created_at"}
+    return {c: st.column_config.Column(t(k)) for c, k in names.items()}
