@@ -113,6 +113,7 @@ STOCK_COLUMNS: dict[str, str] = {
     "available": "integer",
     "in_transit": "integer",
     "safety_stock": "integer",
+    "unit_cost": "decimal(14,2)",  # what one unit costs the shop, where the export gives it
 }
 
 BUNDLE_COLUMNS: dict[str, str] = {

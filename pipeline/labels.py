@@ -568,8 +568,9 @@ LABELS.update({
     "wr_col_tracked": ("在库存表中", "Tracked"),
     "wr_col_stock_left": ("库存剩余", "Stock left"),
     "wr_col_orders_missing": ("将缺赠品的订单", "Orders that will miss it"),
-    "wr_gift_cost_none": ("赠品成本：库存导出没有单位成本，未计算。",
-                          "Gift cost: the stock export carries no unit cost, so none is shown."),
+    "wr_gift_cost_none": ("赠品成本：库存导出没有单位成本（成本价 / unit_cost 列），未计算。",
+                          "Gift cost: the stock export carries no unit cost (a 成本价 / "
+                          "unit_cost column), so none is shown."),
     "wr_alert_runout": ("{n} 个 SKU 将在 {within} 小时内用完（最早：{sku}，{hours} 小时）。",
                         "{n} SKU(s) will run out within {within} h (first: {sku}, in {hours} h)."),
     "wr_alert_breaches": ("今天将有 {n} 单超过发货时限（提醒阈值 {limit}）。",
@@ -1007,4 +1008,13 @@ LABELS.update({
     "print_col_title": ("商品名称", "Item"),
     "print_col_is_gift": ("赠品", "Gift"),
     "print_col_components": ("套装组件", "Set components"),
+})
+
+LABELS.update({
+    "wr_col_unit_cost": ("单位成本", "Unit cost"),
+    "wr_col_gift_cost": ("赠品成本", "Gift cost"),
+    "wr_gift_cost_total": ("已送赠品成本合计 {cost}（按库存导出的单位成本；{missing} 个赠品没有成本）。",
+                           "Cost of the gifts given: {cost} (unit costs from the stock export; "
+                           "{missing} gift(s) without one)."),
+    "unit_cost": ("单位成本", "Unit cost"),
 })

@@ -11,7 +11,9 @@ import streamlit as st
 from pipeline import bulk_ship
 from pipeline.actions import ActionError
 from pipeline.canonical import FileRefused
+from pipeline.roles import NotAllowed
 from pipeline.store import Conflict
+from ui.actor import role
 from ui.core import after_write, get_store, lang, t
 from ui.order_dialog import FLASH
 
@@ -98,7 +100,7 @@ def _confirm(who: str | None) -> None:
     if not isinstance(checked, pd.DataFrame):
         return
     try:
-        events = bulk_ship.apply(get_store(), checked, by=who or "")
+        events = bulk_ship.apply(get_store(), checked, by=who or "", role=role())
     except bulk_ship.BulkShipError as exc:
         after_write()
         refused = exc.rows if exc.rows is not None else checked
@@ -107,7 +109,7 @@ def _confirm(who: str | None) -> None:
         digest = st.session_state[CHECKED][0]
         st.session_state[CHECKED] = (digest, fresh)
         return
-    except (ActionError, Conflict) as exc:
+    except (ActionError, Conflict, NotAllowed) as exc:
         st.session_state[FLASH] = ("error", str(exc))
         return
     after_write()

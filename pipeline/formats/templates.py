@@ -65,6 +65,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "in_transit":   ("在途库存",),
         "safety_stock": ("安全库存",),
         "warehouse":    ("仓库", "仓库名称"),
+        "unit_cost":    ("成本价", "单位成本", "成本"),
     },
     "bundles": {
         "bundle_sku":    ("组合商品编码", "组合装编码"),

@@ -112,10 +112,13 @@ create table if not exists stock (
     available integer,
     in_transit integer,
     safety_stock integer,
+    unit_cost decimal(14,2),
     snapshot_at timestamp,
     import_id bigint,
     primary key (sku, warehouse)
 );
+
+alter table stock add column if not exists unit_cost decimal(14,2);
 
 create table if not exists bundles (
     bundle_sku varchar not null,
