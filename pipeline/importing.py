@@ -122,7 +122,9 @@ def apply_parsed(
         if rejects:
             msg += f", {rejected_rows} rejected"
         if parsed.rows_skipped:
-            msg += f", {parsed.rows_skipped} skipped ({'; '.join(parsed.notes)})"
+            msg += f", {parsed.rows_skipped} skipped"
+        if parsed.notes:
+            msg += f" ({'; '.join(parsed.notes)})"
         return ImportResult(file_name, status, parsed.layout, parsed.rows_read, imported,
                             rejected_rows, rejects, msg, import_id)
 

@@ -71,7 +71,7 @@ facts as (
         coalesce(o.partial_shipped, false) as partial_shipped,
         coalesce(lf.n_lines, 0) as n_lines,
         coalesce(lf.pieces, o.item_count, 0) as pieces,
-        coalesce(lf.refund_open, false) as refund_open,
+        coalesce(lf.refund_open, false) or coalesce(o.refund_open, false) as refund_open,
         coalesce(
             o.refunded > 0
             and (
