@@ -9,6 +9,7 @@ from ui.core import after_write, download_buttons, get_store, query, t
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
 st.title(t("page_import"))
+st.caption(t("import_layouts"))
 st.session_state.setdefault("import_by", "")
 
 with st.form("import_form", clear_on_submit=True):

@@ -32,7 +32,7 @@ SIGNATURES: list[tuple[str, list[tuple[str, ...]]]] = [
                                                "商品数量", "支付完成时间", "订单完成时间", "售后状态",
                                                "收件人", "收件人手机号", "详细地址", "取消原因",
                                                *douyin.DISCOUNTS)]),
-    ("pinduoduo_orders",    [pinduoduo.ORDER_ID, ("订单成交时间", *pinduoduo.GOODS,
+    ("pinduoduo_orders",    [pinduoduo.ORDER_ID, ("订单成交时间", "订单付款时间", *pinduoduo.GOODS,
                                                   *pinduoduo.PAID, *pinduoduo.SKU, "样式ID",
                                                   *(h for d in pinduoduo.DISCOUNTS for h in d))]),
     ("pinduoduo_refunds",   [("订单编号",), ("售后编号", "交易金额", "售后状态", "申请时间",
