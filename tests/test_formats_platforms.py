@@ -8,8 +8,11 @@ import io
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipeline.formats import detect, detect_layout, read_export
+from pipeline.formats import REQUIRED, detect, detect_layout, douyin, pinduoduo, read_export
+from pipeline.formats import jd as jd_format
 from pipeline.importing import import_bytes
 from tests.conftest import states
 from tests.test_formats import NEW_ITEMS, ORDER_2020
@@ -517,3 +520,16 @@ def test_taobao_and_template_unknown_words_name_their_counts():
     parsed = read_export("lines.csv", lines.encode())
     assert parsed.notes == ["unknown refund_status '谈判中' on 1 line; "
                             "taken as no refund in progress"]
+
+
+PLATFORM_HEADERS = {"douyin_orders": douyin.HEADERS, "pinduoduo_orders": pinduoduo.HEADERS,
+                    "jd_orders": jd_format.HEADERS}
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), layout=st.sampled_from(sorted(PLATFORM_HEADERS)))
+def test_any_subset_keeping_id_and_creation_time_is_its_platform(data, layout):
+    required = [data.draw(st.sampled_from(group)) for group in REQUIRED[layout]]
+    rest = data.draw(st.lists(st.sampled_from(PLATFORM_HEADERS[layout]), max_size=12))
+    headers = list(dict.fromkeys(required + rest))
+    assert detect(headers) == (layout, [])
