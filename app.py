@@ -4,6 +4,7 @@ import streamlit as st
 
 from pipeline.labels import LANGS
 from ui.core import filter_options, get_store, query, t
+from ui.warroom import alert_banner
 
 st.set_page_config(page_title="Order Desk 订单台", page_icon="📦",
                    layout="wide")
@@ -32,6 +33,9 @@ pages = [
     st.Page("pages/stock.py", title=t("page_stock"), icon=":material/inventory:"),
     st.Page("pages/overdue.py", title=t("page_overdue"), icon=":material/alarm:"),
     st.Page("pages/queue.py", title=t("page_queue"), icon=":material/checklist:"),
+    st.Page("pages/warroom.py", title=t("page_warroom"), icon=":material/crisis_alert:"),
     st.Page("pages/settings.py", title=t("page_settings"), icon=":material/tune:"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+alert_banner()
+page.run()

@@ -15,6 +15,8 @@ store = get_store()
 current = get_settings(store.cursor())
 
 HOURS = ("chase_unpaid_hours", "ship_paid_hours", "due_soon_hours")
+WARROOM = ("forecast_rate_hours", "orders_per_packer_hour", "alert_runout_hours",
+           "alert_breach_orders", "alert_intake_off_pct")
 
 
 def default_help(key: str) -> str:
@@ -37,12 +39,18 @@ with st.form("settings_form"):
     values["batch_size"] = st.number_input(t("set_batch_size"), min_value=1, max_value=10000,
                                            value=int(current["batch_size"]), step=1,
                                            key="set_batch_size", help=default_help("batch_size"))
+    st.markdown(t("set_warroom"))
+    for key in WARROOM:
+        values[key] = st.number_input(t(f"set_{key}"), min_value=0.0, max_value=10000.0,
+                                      value=float(current[key]), step=1.0, key=f"set_{key}",
+                                      help=default_help(key))
     by = st.text_input(t("set_by"), value="desk", key="set_by")
     saved = st.form_submit_button(t("set_save"), type="primary", icon=":material/save:")
 
 if saved:
     # Whole hours stay integers in the store, as the defaults are.
-    clean = {k: (int(v) if k in HOURS and float(v).is_integer() else v) for k, v in values.items()}
+    clean = {k: (int(v) if k in HOURS + WARROOM and float(v).is_integer() else v)
+             for k, v in values.items()}
     if not clean["confirmed_tag"]:
         clean["confirmed_tag"] = current["confirmed_tag"]
     changed = update_settings(store, clean, by or "desk")

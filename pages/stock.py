@@ -5,6 +5,7 @@ import streamlit as st
 from pipeline import stock
 from ui.core import demo_banner, download_buttons, get_store, query, t
 from ui.promo import cover_bar, labelled
+from ui.stock import basis_caption, bundles_view, with_basis
 
 st.title(t("page_stock"))
 demo_banner()
@@ -16,28 +17,38 @@ as_of = get_store().now().replace(second=0, microsecond=0)
 status = query(stock.stock_status, as_of)
 short = query(stock.short_skus)
 in_file = status[status["in_stock_file"]]
+untracked = stock.untracked_skus(status)
 
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4, c5 = st.columns(5)
 c1.metric(t("stock_skus"), f"{len(in_file):,}", border=True)
 c2.metric(t("stock_units"), f"{int(in_file['available'].sum()):,}", border=True)
 c3.metric(t("stock_short_count"), f"{int((short['kind'] == 'sku').sum()):,}", border=True)
 c4.metric(t("stock_below_safety"), f"{int(status['below_safety'].sum()):,}", border=True)
+c5.metric(t("stock_untracked_count"), f"{len(untracked):,}", border=True)
+st.caption(basis_caption(stock.basis_counts(status), t), help=t("stock_basis_help"))
 
-st.subheader(t("stock_short"))
+st.subheader(t("stock_short_taken"))
 if short.empty:
-    st.success(t("stock_no_short"), icon=":material/check_circle:")
+    st.success(t("stock_no_short_taken"), icon=":material/check_circle:")
 else:
-    st.dataframe(labelled(short.assign(kind=short["kind"].map(
+    st.dataframe(labelled(with_basis(short, t).assign(kind=short["kind"].map(
         {"sku": t("sku"), "bundle": t("bundle")})), t), hide_index=True, key="stock_short_table")
-    download_buttons(short, "short_skus", key="stock_short_dl")
+    download_buttons(with_basis(short, t), "short_skus", key="stock_short_dl")
+
+if not untracked.empty:
+    st.subheader(t("stock_untracked"))
+    st.caption(t("stock_untracked_help"))
+    st.dataframe(labelled(untracked, t), hide_index=True, key="stock_untracked_table")
 
 bundles = query(stock.bundle_buildable)
 if not bundles.empty:
     st.subheader(t("stock_bundles"))
-    st.dataframe(labelled(bundles, t), hide_index=True, key="stock_bundles_table")
+    st.caption(t("stock_bundles_help"))
+    st.dataframe(labelled(bundles_view(bundles, t), t), hide_index=True,
+                 key="stock_bundles_table")
 
 st.subheader(t("stock_cover"))
-st.caption(t("stock_cover_help"))
+st.caption(t("stock_cover_help_taken"))
 ref = query(stock.reference_promotion, as_of)
 if ref:
     st.caption(f"{t('stock_promo_ref')}: {ref[0]} ({ref[1]:%Y-%m-%d %H:%M} – {ref[2]:%Y-%m-%d %H:%M})")
@@ -46,12 +57,12 @@ st.plotly_chart(cover_bar(status, {"rate_7d": t("rate_7d"), "promo_rate": t("pro
 below = status[status["below_safety"]]
 if not below.empty:
     st.subheader(t("stock_below_safety"))
-    st.dataframe(labelled(below[["sku", "name", "available", "safety_stock", "open_demand",
+    st.dataframe(labelled(below[["sku", "name", "allocatable", "open_demand", "safety_stock",
                                  "in_transit"]], t), hide_index=True, key="stock_safety_table")
 
 st.subheader(t("stock_all"))
-st.dataframe(labelled(status, t), hide_index=True, key="stock_all_table")
-download_buttons(status, "stock_status", key="stock_all_dl")
+st.dataframe(labelled(with_basis(status, t), t), hide_index=True, key="stock_all_table")
+download_buttons(with_basis(status, t), "stock_status", key="stock_all_dl")
 if st.toggle(t("stock_by_warehouse"), key="stock_show_warehouses"):
     st.dataframe(labelled(query(stock.stock_by_warehouse), t), hide_index=True,
                  key="stock_warehouse_table")

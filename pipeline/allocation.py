@@ -1,13 +1,19 @@
-"""Stock allocation (DESIGN §6): which orders waiting to ship the available stock covers.
+"""Stock allocation (DESIGN §6): which orders waiting to ship the stock covers.
 
-The orders waiting to ship take `stock.available` (summed over warehouses) in order of payment
-(ties: created_at, then order_id), bundles exploded to their components, gift lines included.
-An order is covered only if every one of its lines is; an order that is not covered takes
-nothing, so a later, smaller order can still be covered.
+The orders waiting to ship take stock in order of payment (ties: created_at, then order_id),
+bundles exploded to their components, gift lines included. An order is covered only if every
+one of its lines is; an order that is not covered takes nothing, so a later, smaller order can
+still be covered.
 
-SKUs missing from the stock table: when no stock export was imported at all (the table is
-empty) nothing is out of stock; once stock is imported, an SKU absent from it has 0 available.
-Lines without an SKU cannot be matched to stock and are left out of the allocation.
+The units they take from, per SKU summed over warehouses (`available_by_sku()` in schema.sql):
+on hand where the stock export gives it; else available + reserved where both are given; else
+available alone. Exports write available = on hand − reserved, and the waiting orders are
+already inside reserved: taking them from available would count them twice.
+
+An SKU absent from the stock (or whose rows give no figure, Shopify's `not stocked`) is
+*untracked* and never out of stock; with no stock imported at all nothing is out of stock. A
+bundle is judged by its components, so an untracked component never blocks it. Lines without
+an SKU cannot be matched to stock and are left out of the allocation.
 """
 
 from __future__ import annotations
@@ -20,14 +26,30 @@ import pyarrow as pa
 from pipeline.store import sql
 
 COVERAGE_COLUMNS = ["platform", "shop", "order_id", "paid_at", "covered", "short_skus"]
+BASES = ("on_hand", "available_reserved", "available", "mixed")
+UNTRACKED = "untracked"
+
+
+def stock_figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per tracked SKU: `allocatable` (the units the waiting orders take from) and `basis`
+    (`on_hand`, `available_reserved`, `available`, or `mixed` across warehouses)."""
+    return con.execute(sql("stock_available")).df()
+
+
+def has_stock(con: duckdb.DuckDBPyConnection) -> bool:
+    """True once a stock export has been imported."""
+    return con.execute("select count(*) from stock").fetchall()[0][0] > 0
 
 
 def available_stock(con: duckdb.DuckDBPyConnection) -> dict[str, int] | None:
-    """SKU -> units available; None when no stock has been imported."""
-    rows = con.execute(sql("stock_available")).fetchall()
-    if not rows:
+    """Tracked SKU -> the units the waiting orders take from; None when no stock was imported.
+
+    An SKU missing from the dict is untracked: it never limits an order.
+    """
+    if not has_stock(con):
         return None
-    return {sku: int(avail) for sku, avail in rows}
+    rows = con.execute(sql("stock_available")).fetchall()
+    return {sku: int(units) for sku, units, _ in rows}
 
 
 def order_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -66,15 +88,14 @@ def _walk(lines: pa.Table, stock: dict[str, int] | None) -> pd.DataFrame:
     if stock is not None:
         left = dict(stock)
         for i, (a, b) in enumerate(zip(starts, ends, strict=True)):
-            lacking = [skus[j] for j in range(a, b)
-                       if skus[j] is not None and qtys[j] > left.get(skus[j], 0)]
+            lacking = [skus[j] for j in range(a, b) if skus[j] in left and qtys[j] > left[skus[j]]]
             if lacking:
                 covered[i] = False
                 short[i] = lacking
                 continue
             for j in range(a, b):
-                if skus[j] is not None:
-                    left[skus[j]] = left.get(skus[j], 0) - int(qtys[j])
+                if skus[j] in left:
+                    left[skus[j]] -= int(qtys[j])
     return pd.DataFrame({
         "platform": cols["platform"][starts],
         "shop": cols["shop"][starts],
@@ -86,28 +107,34 @@ def _walk(lines: pa.Table, stock: dict[str, int] | None) -> pd.DataFrame:
 
 
 def sku_demand(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Per SKU the orders waiting to ship need: `demand`, `available`, `shortfall`, `orders_blocked`.
+    """Per SKU the orders waiting to ship need: `demand`, `allocatable`, `basis`, `shortfall`,
+    `orders_blocked`.
 
-    `available` is missing when no stock was imported; `orders_blocked` counts the uncovered
-    orders this SKU stops.
+    `allocatable` is the stock they take from, missing for an untracked SKU (`basis`
+    `untracked`: no shortfall) and for every SKU when no stock was imported; `orders_blocked`
+    counts the uncovered orders this SKU stops.
     """
     demand = con.execute(sql("sku_demand")).df()
-    stock = available_stock(con)
     out = demand[["sku", "demand"]].copy()
     out["demand"] = out["demand"].astype("int64")
-    if stock is None:
-        out["available"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    figures = stock_figures(con).set_index("sku") if has_stock(con) else None
+    if figures is None:
+        out["allocatable"] = pd.array([pd.NA] * len(out), dtype="Int64")
+        out["basis"] = UNTRACKED
         out["shortfall"] = 0
         out["orders_blocked"] = 0
         return out.reset_index(drop=True)
-    out["available"] = pd.array([stock.get(s, 0) for s in out["sku"]], dtype="Int64")
-    out["shortfall"] = (out["demand"] - out["available"]).clip(lower=0).astype("int64")
+    out["allocatable"] = pd.array(out["sku"].map(figures["allocatable"]), dtype="Int64")
+    out["basis"] = out["sku"].map(figures["basis"]).fillna(UNTRACKED).astype(object)
+    out["shortfall"] = (out["demand"] - out["allocatable"]).clip(lower=0).fillna(0) \
+        .astype("int64")
     blocked = short_orders(con)["short_skus"].explode().value_counts()
     out["orders_blocked"] = out["sku"].map(blocked).fillna(0).astype("int64")
     return out.reset_index(drop=True)
 
 
 def out_of_stock_skus(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The SKUs whose demand from orders waiting to ship is above what is available (§7)."""
+    """The tracked SKUs whose demand from orders waiting to ship is above the stock they take
+    from (§6, §7)."""
     d = sku_demand(con)
     return d[d["shortfall"] > 0].reset_index(drop=True)

@@ -1081,7 +1081,11 @@ def _write(f, rows: pa.BinaryArray) -> None:
 def _stock_frame(
     rng: np.random.Generator, cat: _Catalog, demand: np.ndarray, sold: np.ndarray, days: int
 ) -> pd.DataFrame:
-    """Stock per SKU and warehouse: mostly healthy, several short, a few under safety, some at 0."""
+    """Stock per SKU and warehouse: mostly healthy, several short, a few under safety, some at 0.
+
+    占用 (reserved) is what the orders waiting to ship hold and 可用 = 实际 − 占用, as ERPs
+    write it; a short SKU has less on hand than its orders hold, so its 可用 is negative.
+    """
     stocked = [i for i in range(cat.n) if not cat.bundle0 <= i < cat.gift0]
     units = sold @ cat.bom
     per_day = np.maximum(units / max(days, 1), 0.2)
@@ -1108,7 +1112,10 @@ def _stock_frame(
             available = d + int(np.ceil(v * rng.uniform(8, 30))) + int(rng.integers(20, 200))
             safety = min(safety, available // 2)
             in_transit = int(np.ceil(v * rng.uniform(5, 15))) if rng.random() < 0.3 else 0
-        values = np.array([available + d, d, available, in_transit, safety])
+        on_hand = available + d        # 实际 = 占用 (what the waiting orders hold) + 可用
+        if i in short:                 # a real shortage: less on hand than the orders hold
+            on_hand, available = available, available - d
+        values = np.array([on_hand, d, available, in_transit, safety])
         if i < cat.n_sell and i in order[:12] and i not in zero:
             second = (values * 0.3).astype(np.int64)   # the second warehouse holds about 30 %
             second[0] = second[1] + second[2]

@@ -494,6 +494,158 @@ LABELS.update({
     "imp_sha256": ("文件指纹 (SHA-256)", "SHA-256"),
 })
 
+# war room (pipeline/forecast.py)
+LABELS.update({
+    "page_warroom": ("作战室", "War room"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "wr_as_of": ("截至 {as_of}", "As of {as_of}"),
+    "wr_open": ("打开作战室", "Open the war room"),
+    "wr_intake": ("进单与预期", "Intake against the plan"),
+    "wr_no_promotion": ("现在没有进行中的促销：在促销页添加促销时段后，这里显示当天进单与预期。",
+                        "No promotion is running now: add a period on the Promotions page to "
+                        "see the day's intake against the plan here."),
+    "wr_period": ("进行中：{name}", "Running: {name}"),
+    "wr_last_year": ("去年同期：{name}", "last year: {name}"),
+    "wr_projected_orders": ("今日预计订单数", "Projected orders today"),
+    "wr_projected_paid": ("今日预计付款金额", "Projected paid amount today"),
+    "wr_method_help": ("按截至现在的进单，乘以参照日全天与同一时刻之比：有去年同名促销（年份减一）时用去年那天，"
+                       "否则用基准期（一个促销时长之前）的那天；区间取各种算法（两个参照日、按目前速度平推）的最小与最大。",
+                       "The orders seen so far, scaled by how much of its day a reference day had "
+                       "reached by the same hour: last year's promotion of the same name (the year "
+                       "one less) when there is one, else the baseline's day (one period length "
+                       "before); the range spans every method available (both reference days and "
+                       "the flat rate so far)."),
+    "wr_projection_line": ("目前 {seen} · 区间 {low} – {high} · 依据：{method}",
+                           "So far {seen} · range {low} – {high} · from {method}"),
+    "wr_method_last_year": ("去年同期的分时形状", "last year's hourly shape"),
+    "wr_method_baseline": ("基准日的分时形状", "the baseline day's hourly shape"),
+    "wr_method_flat": ("按目前速度平推", "the flat rate so far"),
+    "wr_today": ("今日", "Today"),
+    "wr_baseline_day": ("基准日", "Baseline day"),
+    "wr_last_year_day": ("去年同日", "Last year"),
+    "wr_hour": ("小时", "Hour"),
+    "wr_backlog": ("积压与产能", "Backlog and capacity"),
+    "wr_waiting": ("待发货订单", "Waiting to ship"),
+    "wr_rate": ("每小时发货（单）", "Orders shipped per hour"),
+    "wr_rate_help": ("过去 {hours} 小时的速度：发出的订单；没有发货时用处理的订单。预测假设这个速度保持不变。",
+                     "The rate over the last {hours} hours: orders shipped, or processed when none "
+                     "shipped. The forecast assumes it holds."),
+    "wr_hours_to_clear": ("清空积压需要（小时）", "Hours to clear the backlog"),
+    "wr_packers": ("不超时需要的打包人数", "Packers needed to avoid breaches"),
+    "wr_packers_help": ("让每一单都在发货时限前发出所需的最低速度，除以每人每小时打包单数（规则设置）。",
+                        "The lowest rate at which every order still in time ships before its "
+                        "deadline, divided by the orders one packer ships an hour (Settings)."),
+    "wr_rates_line": ("过去 {hours} 小时：发货 {shipped} 单/小时，处理 {processed} 单/小时；预测用：{basis}；已超时 {overdue} 单排在最前。",
+                      "Last {hours} h: {shipped} shipped and {processed} processed an hour; "
+                      "the forecast uses {basis}; {overdue} already overdue are first in line."),
+    "wr_basis_shipped": ("发货速度", "the shipping rate"),
+    "wr_basis_processed": ("处理速度", "the processing rate"),
+    "wr_basis_none": ("无（这段时间没有处理或发货，所有订单将在时限到时超时）",
+                      "none (nothing was processed or shipped: every order breaches at its deadline)"),
+    "wr_in_time": ("按时", "in time"),
+    "wr_breaches": ("将超时", "will breach"),
+    "wr_breach_help": ("未来 72 小时每小时到期的待发货订单，按最早到期先做、以当前速度发货时，其中来不及的单数。",
+                       "Per hour of the next 72: the waiting orders whose ship deadline falls in it, "
+                       "and how many of them miss it when the desk works earliest deadline first at "
+                       "its current rate."),
+    "wr_stock": ("库存消耗", "Stock burn-down"),
+    "wr_stock_none": ("没有 SKU 按当前速度会用完。", "No SKU runs out at the current rate."),
+    "wr_stock_help": ("剩余 = 分配用的库存减去待发货订单所需（组合拆成子件，含赠品）；速度 = 过去几小时下单的件数；未在库存表中的 SKU 不计。",
+                      "Left = the stock the allocation takes from, less what the waiting orders "
+                      "need (bundles exploded, gifts included); rate = units ordered over the last "
+                      "hours; SKUs not in the stock export are not tracked."),
+    "wr_col_sku": ("SKU", "SKU"),
+    "wr_col_left_units": ("剩余", "Left"),
+    "wr_col_units_per_hour": ("每小时件数", "Units per hour"),
+    "wr_col_cover_hours": ("可撑小时", "Hours of cover"),
+    "wr_col_runs_out_at": ("预计用完", "Runs out at"),
+    "wr_col_orders_per_hour": ("届时每小时受阻订单", "Orders blocked per hour then"),
+    "wr_gifts": ("赠品台账", "Gifts ledger"),
+    "wr_gifts_none": ("本次促销的付款订单中没有赠品。", "No gifts in this promotion's paid orders."),
+    "wr_col_units_given": ("已送出", "Given"),
+    "wr_col_orders": ("订单数", "Orders"),
+    "wr_col_tracked": ("在库存表中", "Tracked"),
+    "wr_col_stock_left": ("库存剩余", "Stock left"),
+    "wr_col_orders_missing": ("将缺赠品的订单", "Orders that will miss it"),
+    "wr_gift_cost_none": ("赠品成本：库存导出没有单位成本，未计算。",
+                          "Gift cost: the stock export carries no unit cost, so none is shown."),
+    "wr_alert_runout": ("{n} 个 SKU 将在 {within} 小时内用完（最早：{sku}，{hours} 小时）。",
+                        "{n} SKU(s) will run out within {within} h (first: {sku}, in {hours} h)."),
+    "wr_alert_breaches": ("今天将有 {n} 单超过发货时限（提醒阈值 {limit}）。",
+                          "{n} orders will breach their ship deadline today (alert above {limit})."),
+    "wr_alert_intake": ("进单连续两小时偏离预期超过 {limit}%（上一小时 {pct}%）。",
+                        "Intake has been more than {limit}% off the projection for two hours "
+                        "(last hour {pct}%)."),
+})
+LABELS.update({
+    "set_warroom": ("**作战室**", "**War room**"),
+    "set_forecast_rate_hours": ("速度的计算时长（小时）", "Hours the desk's rates are measured over"),
+    "set_orders_per_packer_hour": ("每人每小时打包单数", "Orders one packer ships an hour"),
+    "set_alert_runout_hours": ("SKU 将在几小时内用完时提醒", "Alert when an SKU runs out within (hours)"),
+    "set_alert_breach_orders": ("今日将超时订单多于几单时提醒", "Alert when more orders than this will breach today"),
+    "set_alert_intake_off_pct": ("进单连续两小时偏离预期超过（%）时提醒", "Alert when intake is off the projection two hours running by more than (%)"),
+})
+
+# Stock: the figure the orders waiting to ship take from, untracked SKUs (DESIGN §6)
+LABELS.update({
+    "allocatable": ("可分配库存", "Stock for orders"),
+    "basis": ("分配依据", "Taken from"),
+    "limiting_allocatable": ("限制组件可分配", "Limiting component stock for orders"),
+    "stock_basis_on_hand": ("实际库存", "on hand (实际库存)"),
+    "stock_basis_available_reserved": ("可用 + 占用", "available + reserved (可用 + 占用)"),
+    "stock_basis_available": ("可用库存", "available"),
+    "stock_basis_mixed": ("各仓不同", "mixed (differs by warehouse)"),
+    "stock_basis_untracked": ("未跟踪", "untracked"),
+    "stock_basis_part": ("{basis} {n} 个SKU", "{basis} for {n} SKUs"),
+    "stock_basis_part_one": ("{basis} 1 个SKU", "{basis} for 1 SKU"),
+    "stock_basis_caption": ("待发货订单从以下库存分配：{parts}。", "Allocation takes from {parts}."),
+    "stock_basis_help": (
+        "每个SKU按库存表（各仓相加）取：有实际库存时用实际库存；否则同时有可用和占用时用可用 + 占用；"
+        "否则只用可用（模板的含义：待发货订单拿走之前的可用数）。导出的可用 = 实际 − 占用，"
+        "待发货订单已在占用里，不会再从可用里扣第二次。",
+        "Per SKU, summed over its stock rows (warehouses): on hand where the export gives it; "
+        "else available + reserved where both are given; else available alone (the template's "
+        "meaning: free before the waiting orders take theirs). Exports write available = on "
+        "hand − reserved, and the orders waiting to ship are already inside reserved, so they "
+        "are never taken from available a second time.",
+    ),
+    "stock_untracked_caption": (
+        "未跟踪（不在库存表中，从不算缺货）：{n} 个SKU。",
+        "Untracked (not in the stock export, never out of stock): {n} SKUs.",
+    ),
+    "stock_untracked_caption_one": (
+        "未跟踪（不在库存表中，从不算缺货）：1 个SKU。",
+        "Untracked (not in the stock export, never out of stock): 1 SKU.",
+    ),
+    "stock_untracked": ("未跟踪库存的商品", "Untracked SKUs"),
+    "stock_untracked_help": (
+        "待发货订单需要、但库存表里没有（或只有“not stocked”）的SKU：不知道有多少，所以从不标缺货。"
+        "套装中未跟踪的组件不限制套装。",
+        "SKUs the orders waiting to ship need that the stock export does not list (or lists only "
+        "as `not stocked`): their stock is unknown, so they are never out of stock. An "
+        "untracked component never limits a bundle.",
+    ),
+    "stock_untracked_count": ("未跟踪SKU", "Untracked SKUs"),
+    "stock_short_taken": ("缺货商品（待发货订单需要的多于可分配库存）",
+                          "Short SKUs (orders waiting to ship need more than the stock they take "
+                          "from)"),
+    "stock_no_short_taken": ("没有缺货：可分配库存够所有待发货订单。",
+                             "Nothing is short: the stock covers every order waiting to ship."),
+    "stock_cover_help_taken": (
+        "可售天数 = (可分配库存 − 待发货需求) ÷ 日销量；日销量按近7天或促销活动期间（套装拆分，含赠品）。"
+        "低于安全库存：发货后剩余少于安全库存。",
+        "Days of cover = (stock for orders − open demand) ÷ units per day, at the last 7 days' "
+        "rate or the promotion's rate (bundles exploded, gifts included). Below safety: what is "
+        "left after the open demand is under the safety stock.",
+    ),
+    "stock_bundles_help": (
+        "可组数量按可分配库存计算；未跟踪的组件不限制套装，组件全部未跟踪的套装没有数量。",
+        "Buildable counts from the stock for orders; an untracked component never limits a "
+        "bundle, and a bundle of untracked components has no count.",
+    ),
+})
+
 # Import page: the layouts it reads
 LABELS.update({
     "import_layouts": (

@@ -1,8 +1,9 @@
 """Problem marks (DESIGN §6): a mark on top of an order's state, with a type, an age and who
 resolved it. Only open orders count: not shipped, not closed or refunded.
 
-- `out_of_stock`: an order waiting to ship that the available stock does not cover
-  (pipeline.allocation); the reason lists the SKUs short.
+- `out_of_stock`: an order waiting to ship that the stock does not cover (pipeline.allocation:
+  on hand, else available + reserved, else available; an untracked SKU never blocks); the
+  reason lists the SKUs short.
 - `address`: too vague to assign a courier (pipeline.address); the reason is the rule broken.
 - `buyer_message`: a buyer message not yet reviewed, or changed since the review.
 - `refund_before_ship`: a refund asked (a line refund requested/agreed/returned) or a paid

@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 
 from pipeline.filters import ALL
+from pipeline.forecast import forecast_section
 from pipeline.kpis import state_counts
 from pipeline.problems import problems_section
 from pipeline.promo import order_types_section
@@ -48,7 +49,7 @@ def stock_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, 
 
 
 SECTIONS: list[Section] = [totals_section, stock_section, order_types_section, sla_section,
-                           problems_section]
+                           problems_section, forecast_section]
 
 
 def build_report(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, Any]:

@@ -16,6 +16,12 @@ DEFAULTS: dict[str, Any] = {
     "due_soon_hours": 4,             # warning window before a deadline
     "confirmed_tag": "Confirmed",    # the Shopify tag that means phone-confirmed
     "batch_size": 50,                # the largest proposed batch in the work queue
+    # the war room (pipeline/forecast.py)
+    "forecast_rate_hours": 3,        # the desk's rates are measured over this many hours
+    "orders_per_packer_hour": 40,    # what one packer ships in an hour
+    "alert_runout_hours": 12,        # alert when an SKU runs out within this many hours
+    "alert_breach_orders": 20,       # alert when more orders than this will breach today
+    "alert_intake_off_pct": 30,      # alert when intake is this far off the projection, 2 h
 }
 
 

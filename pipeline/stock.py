@@ -1,9 +1,11 @@
 """Stock (DESIGN §7): will it hold? Stock against the demand of the orders waiting to ship.
 
 Bundles are exploded to their components wherever demand is counted; gift lines count too.
-An SKU is short when the orders waiting to ship need more of it than is available; which orders
-each short SKU blocks comes from the stock allocation (`pipeline.allocation`), so the page and
-`report --json` (`out_of_stock_skus`) agree. With no stock export imported nothing is short.
+An SKU is short when the orders waiting to ship need more of it than the stock they take from
+(`allocatable`: on hand, else available + reserved, else available; `basis` says which); which
+orders each short SKU blocks comes from the stock allocation (`pipeline.allocation`), so the
+page and `report --json` (`out_of_stock_skus`) agree. An SKU absent from the stock is untracked
+and never short; with no stock export imported nothing is short.
 """
 
 from __future__ import annotations
@@ -18,13 +20,31 @@ from pipeline.filters import Filters
 from pipeline.promo import default_period, window
 from pipeline.store import sql
 
-SHORT_COLUMNS = ["kind", "sku", "name", "demand", "available", "shortfall", "orders_blocked",
-                 "blocked_orders", "limiting_component"]
+SHORT_COLUMNS = ["kind", "sku", "name", "demand", "allocatable", "basis", "shortfall",
+                 "orders_blocked", "blocked_orders", "limiting_component"]
+BASIS_ORDER = (*allocation.BASES, allocation.UNTRACKED)
 
 
 def has_stock(con: duckdb.DuckDBPyConnection) -> bool:
     """True once a stock export has been imported."""
-    return con.execute("select count(*) from stock").fetchall()[0][0] > 0
+    return allocation.has_stock(con)
+
+
+def basis_counts(status: pd.DataFrame) -> pd.DataFrame:
+    """`basis, skus`: how many SKUs of `status` (from `stock_status`) the allocation takes from
+    each figure (`untracked`: SKUs with no stock figure, never short). Figures no SKU uses are
+    left out; in the order of `BASIS_ORDER`."""
+    counts = status["basis"].value_counts()
+    rows = [(b, int(counts[b])) for b in BASIS_ORDER if b in counts.index]
+    return pd.DataFrame(rows, columns=["basis", "skus"])
+
+
+def untracked_skus(status: pd.DataFrame) -> pd.DataFrame:
+    """The SKUs of `status` (from `stock_status`) that the orders waiting to ship need and the
+    stock does not track (never short): `sku, name, open_demand, in_stock_file`."""
+    out = status[(status["basis"] == allocation.UNTRACKED) & (status["open_demand"] > 0)]
+    return out[["sku", "name", "open_demand", "in_stock_file"]] \
+        .sort_values(["open_demand", "sku"], ascending=[False, True], ignore_index=True)
 
 
 def reference_promotion(con: duckdb.DuckDBPyConnection, as_of: datetime
@@ -37,9 +57,12 @@ def stock_status(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFram
     """Per SKU, summed over warehouses: stock, open demand, shortfall, days of cover, below safety.
 
     Columns: sku, name, warehouses, on_hand, available, reserved, in_transit, safety_stock,
-    open_demand, shortfall, units_7d, rate_7d, cover_days_7d, promo_rate, cover_days_promo,
-    below_safety, in_stock_file, snapshot_at. Short SKUs first, then the fewest days of cover.
-    The promotion rate is that of `reference_promotion(con, as_of)`.
+    allocatable, basis, open_demand, shortfall, units_7d, rate_7d, cover_days_7d, promo_rate,
+    cover_days_promo, below_safety, in_stock_file, snapshot_at. `allocatable` is what the
+    waiting orders take from, by `basis` (`on_hand`, `available_reserved`, `available`, `mixed`,
+    or `untracked`: no figure, no shortfall); `available` is the exported figure, summed.
+    Short SKUs first, then the fewest days of cover. The promotion rate is that of
+    `reference_promotion(con, as_of)`.
     """
     ref = reference_promotion(con, as_of)
     params = {"as_of": as_of, "promo_start": ref[1] if ref else None,
@@ -56,18 +79,20 @@ def stock_by_warehouse(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def bundle_buildable(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """`bundle_sku, buildable, limiting_component, limiting_available, limiting_quantity,
-    bundle_demand`: how many of each bundle the available stock builds; fewest first."""
+    """`bundle_sku, buildable, limiting_component, limiting_allocatable, limiting_quantity,
+    bundle_demand`: how many of each bundle the stock builds; fewest first. An untracked
+    component never limits; with every component untracked `buildable` is null."""
     return con.execute(sql("stock_bundles")).df()
 
 
 def short_skus(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """SKUs the waiting orders need more of than is available, with the orders each blocks.
+    """SKUs the waiting orders need more of than the stock they take from, with the orders each
+    blocks.
 
-    `kind` is `sku` for a stocked SKU (bundles exploded) and `bundle` for a bundle in waiting
-    orders that contains a short component and is itself short or blocks orders: its
-    `available` is how many the stock can build, its `limiting_component` the short component
-    that builds the fewest.
+    `kind` is `sku` for a tracked SKU (bundles exploded; `allocatable` and `basis` as in
+    `stock_status`) and `bundle` for a bundle in waiting orders that contains a short component
+    and is itself short or blocks orders: its `allocatable` is how many the stock can build,
+    its `basis` that of its `limiting_component`, the short component that builds the fewest.
     `blocked_orders` lists the order ids not covered because of it, in payment order.
     """
     short = allocation.out_of_stock_skus(con)
@@ -86,7 +111,7 @@ def short_skus(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     )
     bundles = _short_bundles(con, short, blocked, names)
     out = pd.concat([skus[SHORT_COLUMNS], bundles[SHORT_COLUMNS]], ignore_index=True)
-    for col in ("name", "limiting_component"):
+    for col in ("name", "basis", "limiting_component"):
         out[col] = out[col].astype(object).where(out[col].notna(), None)
     return out.sort_values(["kind", "shortfall", "sku"], ascending=[False, False, True],
                            ignore_index=True)
@@ -102,6 +127,7 @@ def _short_bundles(con: duckdb.DuckDBPyConnection, short: pd.DataFrame, blocked:
     """Bundles in waiting orders with a short component, the component that builds the fewest."""
     comps = con.execute(sql("stock_bundle_components")).df()
     comps = comps[comps["component_sku"].isin(short["sku"]) & (comps["bundle_demand"] > 0)]
+    basis = short.set_index("sku")["basis"]
     if comps.empty:
         return pd.DataFrame(columns=SHORT_COLUMNS)
     limiting = comps.sort_values(["bundle_sku", "can_build", "component_sku"]) \
@@ -118,8 +144,9 @@ def _short_bundles(con: duckdb.DuckDBPyConnection, short: pd.DataFrame, blocked:
         "limiting_component": limiting["component_sku"].to_numpy(),
     })
     out["name"] = out["sku"].map(names)
-    out["available"] = out["sku"].map(built).fillna(0).astype("int64")
-    out["shortfall"] = (out["demand"] - out["available"]).clip(lower=0).astype("int64")
+    out["allocatable"] = out["sku"].map(built).fillna(0).astype("int64")
+    out["basis"] = out["limiting_component"].map(basis)
+    out["shortfall"] = (out["demand"] - out["allocatable"]).clip(lower=0).astype("int64")
     out["orders_blocked"] = out["sku"].map(counts).fillna(0).astype("int64")
     out["blocked_orders"] = out["sku"].map(orders).fillna("")
     return out[(out["shortfall"] > 0) | (out["orders_blocked"] > 0)]
@@ -129,8 +156,8 @@ def component_demand(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
                      as_of: datetime | None = None) -> pd.DataFrame:
     """Per SKU (bundles exploded): open demand, the period's units and run-rate, days of cover.
 
-    Columns: sku, name, in_bundles, open_demand, period_units, period_per_day, available,
-    cover_days_at_period_rate. Uses the shop and platform filters; the period sets the dates.
+    Columns: sku, name, in_bundles, open_demand, period_units, period_per_day, allocatable,
+    cover_days_at_period_rate (`allocatable` null for an untracked SKU, as in `stock_status`). Uses the shop and platform filters; the period sets the dates.
     """
     w = window(con, name, as_of)
     return con.execute(sql("stock_component_demand"), {

@@ -13,10 +13,12 @@ from tests.conftest import frame, load
 
 
 def put(store, stock=(), bundles=()):
-    """Import stock rows (sku, available[, warehouse]) and bundle rows as one file would."""
+    """Import stock rows (sku, available[, on_hand, reserved, warehouse]) and bundle rows as one
+    file would."""
     frames = {}
     if stock:
-        frames["stock"] = frame([{"warehouse": "", **r} for r in stock])
+        frames["stock"] = frame([{"warehouse": "", "on_hand": None, "reserved": None, **r}
+                                 for r in stock])
     if bundles:
         frames["bundles"] = frame(list(bundles))
     digest = hashlib.sha256(repr((stock, bundles)).encode()).hexdigest()
@@ -84,7 +86,8 @@ def test_bundles_are_exploded_and_gifts_take_stock_and_all_lines_must_be_covered
     demand = sku_demand(store.cursor())
     want = pd.DataFrame({
         "sku": ["A", "B", "G"], "demand": [4, 1, 2],
-        "available": pd.array([3, 1, 1], dtype="Int64"),
+        "allocatable": pd.array([3, 1, 1], dtype="Int64"),
+        "basis": ["available"] * 3,
         "shortfall": [1, 0, 1], "orders_blocked": [0, 0, 1],
     })
     pd.testing.assert_frame_equal(demand, want, check_dtype=False)
@@ -107,17 +110,21 @@ def test_only_orders_waiting_to_ship_take_stock(store):
     assert coverage(store) == {"cod": (True, []), "late": (False, ["A"])}
 
 
-def test_missing_stock(store):
-    load(store, [paid("a", "2026-11-20 10:00"), paid("b", "2026-11-20 11:00")],
-         [line("a", "A", 1), line("b", "B", 1)])
+def test_missing_stock_is_untracked_and_never_out_of_stock(store):
+    load(store, [paid("a", "2026-11-20 10:00"), paid("b", "2026-11-20 11:00"),
+                 paid("c", "2026-11-20 12:00")],
+         [line("a", "A", 1), line("b", "B", 1), line("c", "A", 5)])
     # No stock export imported: nothing is out of stock.
-    assert coverage(store) == {"a": (True, []), "b": (True, [])}
+    assert coverage(store) == {"a": (True, []), "b": (True, []), "c": (True, [])}
     assert out_of_stock_skus(store.cursor()).empty
-    assert sku_demand(store.cursor())["available"].isna().all()
-    # Stock imported: an SKU absent from it has none available.
+    assert sku_demand(store.cursor())["allocatable"].isna().all()
+    # Stock imported without B: B is untracked and never blocks; A is counted.
     put(store, [{"sku": "A", "available": 5}])
-    assert coverage(store) == {"a": (True, []), "b": (False, ["B"])}
-    assert out_of_stock_skus(store.cursor())["sku"].tolist() == ["B"]
+    assert coverage(store) == {"a": (True, []), "b": (True, []), "c": (False, ["A"])}
+    assert out_of_stock_skus(store.cursor())["sku"].tolist() == ["A"]
+    demand = sku_demand(store.cursor()).set_index("sku")
+    assert demand.loc["B", "basis"] == "untracked" and pd.isna(demand.loc["B", "allocatable"])
+    assert demand.loc["B", "shortfall"] == 0 and demand.loc["A", "shortfall"] == 1
 
 
 def test_no_waiting_orders(store):
@@ -127,6 +134,7 @@ def test_no_waiting_orders(store):
 
 def test_short_orders_are_the_uncovered_rows_of_the_whole_allocation(store):
     # A is short (4 wanted, 2 there); B fits (3 wanted, 3 there) whatever the order; C is absent
+    # from the stock: untracked, it blocks nothing
     load(store, [
         paid("a", "2026-11-20 10:00"),
         paid("b", "2026-11-20 11:00"),
@@ -140,10 +148,109 @@ def test_short_orders_are_the_uncovered_rows_of_the_whole_allocation(store):
     want = whole[~whole["covered"]].reset_index(drop=True)
     got = short_orders(store.cursor())
     pd.testing.assert_frame_equal(got, want)
-    assert got["order_id"].tolist() == ["b", "c", "d"]
-    assert got["short_skus"].tolist() == [["A"], ["C"], ["A"]]
+    assert got["order_id"].tolist() == ["b", "d"]
+    assert got["short_skus"].tolist() == [["A"], ["A"]]
 
 
 def test_short_orders_without_stock_are_none(store):
     load(store, [paid("a", "2026-11-20 10:00")], [line("a", "A", 2)])
     assert short_orders(store.cursor()).empty
+
+
+# The figure the waiting orders take from (DESIGN §6): exports write available = on hand −
+# reserved, and reserved already holds these orders. 55 on hand, 38 held by the waiting orders.
+THIRTY_EIGHT = [paid("a", "2026-11-20 10:00"), paid("b", "2026-11-20 11:00"),  # need 38
+                paid("c", "2026-11-20 12:00")]                                   # 20 more
+THIRTY_EIGHT_LINES = [line("a", "LIP", 20), line("b", "LIP", 18), line("c", "LIP", 20)]
+
+
+def figures(store):
+    d = sku_demand(store.cursor()).set_index("sku")
+    return {s: (int(r.allocatable), r.basis, int(r.shortfall)) for s, r in d.iterrows()}
+
+
+def test_allocation_takes_from_on_hand_where_the_export_gives_it(store):
+    load(store, THIRTY_EIGHT, THIRTY_EIGHT_LINES)
+    put(store, [{"sku": "LIP", "on_hand": 40, "reserved": 28, "available": 12, "warehouse": "w1"},
+                {"sku": "LIP", "on_hand": 15, "reserved": 10, "available": 5, "warehouse": "w2"}])
+    # 55 on hand: a (20) and b (18) are covered, c (20 more) is not
+    assert coverage(store) == {"a": (True, []), "b": (True, []), "c": (False, ["LIP"])}
+    assert figures(store) == {"LIP": (55, "on_hand", 3)}
+
+
+def test_allocation_takes_available_plus_reserved_without_on_hand(store):
+    load(store, THIRTY_EIGHT, THIRTY_EIGHT_LINES)
+    put(store, [{"sku": "LIP", "reserved": 38, "available": 17}])
+    assert coverage(store) == {"a": (True, []), "b": (True, []), "c": (False, ["LIP"])}
+    assert figures(store) == {"LIP": (55, "available_reserved", 3)}
+
+
+def test_allocation_takes_available_alone_from_the_template(store):
+    # The template's `available` is what is free before the waiting orders take theirs.
+    load(store, THIRTY_EIGHT, THIRTY_EIGHT_LINES)
+    put(store, [{"sku": "LIP", "available": 18}])
+    assert coverage(store) == {"a": (False, ["LIP"]), "b": (True, []), "c": (False, ["LIP"])}
+    assert figures(store) == {"LIP": (18, "available", 40)}
+
+
+def test_the_figure_is_chosen_per_stock_row_and_summed(store):
+    load(store, THIRTY_EIGHT, THIRTY_EIGHT_LINES)
+    put(store, [{"sku": "LIP", "on_hand": 30, "reserved": 28, "available": 2, "warehouse": "w1"},
+                {"sku": "LIP", "available": 10, "warehouse": "w2"},
+                {"sku": "LIP", "available": -4, "reserved": 9, "warehouse": "w3"}])
+    # 30 on hand + 10 available + (−4 + 9) = 45
+    assert figures(store) == {"LIP": (45, "mixed", 13)}
+    assert coverage(store) == {"a": (True, []), "b": (True, []), "c": (False, ["LIP"])}
+
+
+def test_a_negative_total_counts_as_none(store):
+    load(store, THIRTY_EIGHT[:1], THIRTY_EIGHT_LINES[:1])
+    put(store, [{"sku": "LIP", "on_hand": -3, "reserved": 0, "available": -3}])
+    assert figures(store) == {"LIP": (0, "on_hand", 20)}
+
+
+SHOPIFY_HEADER = ("Handle,Title,Option1 Name,Option1 Value,SKU,Location,Incoming (not editable),"
+                  "Unavailable (not editable),Committed (not editable),Available (not editable),"
+                  "On hand (current),On hand (new)\n")
+
+
+def test_a_shopify_inventory_export_allocates_from_on_hand(store):
+    from pipeline.importing import import_bytes
+
+    load(store, [paid("#1", "2026-11-20 10:00"), paid("#2", "2026-11-20 11:00"),
+                 paid("#3", "2026-11-20 12:00"), paid("#4", "2026-11-20 13:00")],
+         [line("#1", "SER-30", 2), line("#2", "SER-30", 1), line("#3", "SER-60", 4),
+          line("#4", "CRM-1", 3)])
+    text = SHOPIFY_HEADER + (
+        # Committed 3 (#1 and #2), Available −1: On hand 2 covers #1 only
+        "serum,Hair Serum,Size,30ml,SER-30,Shop,0,0,3,-1,2,\n"
+        # stocked nowhere: no figure at all, so untracked
+        "serum,Hair Serum,Size,60ml,SER-60,Shop,not stocked,not stocked,not stocked,"
+        "not stocked,not stocked,\n"
+        # not stocked at one location, 5 on hand at the other
+        "cream,Cream,Title,Default Title,CRM-1,Shop,not stocked,not stocked,not stocked,"
+        "not stocked,not stocked,\n"
+        "cream,Cream,Title,Default Title,CRM-1,Depot,0,0,3,2,5,\n")
+    result = import_bytes(store, "inventory_export.csv", text.encode())
+    assert result.status == "imported"
+    assert coverage(store) == {"#1": (True, []), "#2": (False, ["SER-30"]), "#3": (True, []),
+                               "#4": (True, [])}
+    d = sku_demand(store.cursor()).set_index("sku")
+    assert d.loc["SER-30", "allocatable"] == 2 and d.loc["SER-30", "basis"] == "on_hand"
+    assert d.loc["CRM-1", "allocatable"] == 5 and d.loc["CRM-1", "basis"] == "on_hand"
+    assert d.loc["SER-60", "basis"] == "untracked" and d.loc["SER-60", "shortfall"] == 0
+    assert out_of_stock_skus(store.cursor())["sku"].tolist() == ["SER-30"]
+
+
+def test_an_untracked_bundle_component_never_blocks(store):
+    load(store, [paid("a", "2026-11-20 10:00"), paid("b", "2026-11-20 11:00"),
+                 paid("c", "2026-11-20 12:00")],
+         [line("a", "SET", 1), line("b", "SET", 1), line("c", "PAIR", 3)])
+    # SET = 2 A (tracked, 3 on hand) + 1 U (untracked); PAIR = U + V, both untracked
+    put(store, [{"sku": "A", "on_hand": 3, "reserved": 4, "available": -1}],
+        [{"bundle_sku": "SET", "component_sku": "A", "quantity": 2},
+         {"bundle_sku": "SET", "component_sku": "U", "quantity": 1},
+         {"bundle_sku": "PAIR", "component_sku": "U", "quantity": 1},
+         {"bundle_sku": "PAIR", "component_sku": "V", "quantity": 1}])
+    assert coverage(store) == {"a": (True, []), "b": (False, ["A"]), "c": (True, [])}
+    assert out_of_stock_skus(store.cursor())["sku"].tolist() == ["A"]

@@ -257,6 +257,7 @@ def test_taobao_subset_of_columns():
         "shop": text_col([None, None]),
         "order_id": text_col(["35153131473293579", "35153131473293580"]),
         "created_at": times(["2017-07-08 00:42:32", "2017-07-09 08:05:00"]),
+        "currency": text_col(["CNY", "CNY"]),
         "_row": [2, 3],
     })
     assert_frame_equal(parsed.frames["orders"], expected)
@@ -328,9 +329,10 @@ def test_new_item_layout():
         "refund_amount": [0.0, np.nan, 89.0],
         "is_gift": pd.array([False, True, False], dtype="boolean"),
         "is_bundle_marked": pd.array([True, False, False], dtype="boolean"),
-        "is_promo": pd.array([True, False, False], dtype="boolean"),
     })
     assert_frame_equal(parsed.frames["order_lines"][expected.columns], expected)
+    # 199.00 listed, 159.00 paid: a standing price, not a promotion (DESIGN §7)
+    assert "is_promo" not in parsed.frames["order_lines"]
 
 
 def test_item_report_ragged_rows_fall_back_and_reject():
@@ -573,7 +575,8 @@ def test_shopify_status_words_and_older_headers():
     assert lines.line_id.tolist()[:2] == ["1", "2"]
     assert lines.sku.tolist()[:2] == ["SER", "Sample"]          # no SKU: the line's name
     assert lines.is_gift.tolist()[:3] == [False, True, False]
-    assert lines.is_promo.tolist()[:3] == [False, False, True]  # compare-at above the price
+    # a compare-at price above the price is a standing price, not a promotion (DESIGN §7)
+    assert "is_promo" not in lines
 
 
 def test_shopify_order_rejected_with_its_lines():

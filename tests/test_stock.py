@@ -58,10 +58,11 @@ def test_bundle_buildable_and_limiting_component(store):
     got = stock.bundle_buildable(store.cursor())
     want = pd.DataFrame({
         "bundle_sku": ["DUO", "SET", "TIE"],
-        "buildable": [0, 2, 3],               # D is not in stock; C builds 5 // 2; B and E tie
-        "limiting_component": ["D", "C", "B"],
-        "limiting_available": [0, 5, 3],
-        "limiting_quantity": [1, 2, 1],
+        # D is untracked and never limits: A builds 5 // 2; C builds 5 // 2; B and E tie
+        "buildable": [2, 2, 3],
+        "limiting_component": ["A", "C", "B"],
+        "limiting_allocatable": [5, 5, 3],
+        "limiting_quantity": [2, 2, 1],
         "bundle_demand": [0, 0, 0],
     })
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
@@ -142,7 +143,8 @@ def test_short_skus_with_the_orders_they_block(shortage):
         "sku": ["A", "B", "SET"],
         "name": pd.Series(["精华液", None, None], dtype=object),
         "demand": [6, 1, 1],
-        "available": [3, 0, 0],
+        "allocatable": [3, 0, 0],
+        "basis": ["available", "available", "available"],
         "shortfall": [3, 1, 1],
         "orders_blocked": [1, 1, 1],
         "blocked_orders": ["w2", "w3", "w3"],
@@ -192,8 +194,8 @@ def test_component_demand_from_open_orders_and_the_period(store):
         "open_demand": [2, 5],
         "period_units": [5, 4],
         "period_per_day": [10.0, 8.0],
-        "available": [100, 0],
-        "cover_days_at_period_rate": [9.8, 0.0],
+        "allocatable": [100, None],             # B is not in the stock: untracked
+        "cover_days_at_period_rate": [9.8, None],
     })
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
     s1 = stock.component_demand(store.cursor(), Filters(shops=("s1",)), "P")
@@ -215,3 +217,79 @@ def test_cover_bar_shows_the_skus_that_run_out_first():
     assert list(promo_rate.x)[1:] == [1.0, 0.5]
     assert (seven.name, promo_rate.name) == ("7d", "promo")
     assert fig.layout.barmode == "group"
+
+
+def test_stock_status_takes_from_on_hand_and_lists_untracked_skus(store):
+    load(store, [waiting("w1", "2026-11-20 09:00"), waiting("w2", "2026-11-20 10:00"),
+                 waiting("w3", "2026-11-20 11:00")],
+         [line("w1", "LIP", 20), line("w2", "LIP", 18), line("w3", "NEW", 4),
+          line("w3", "GIFT", 1, line_id="2", is_gift=True)])
+    load_tables(store, stock=[
+        # 可用 = 实际 − 占用: the 38 the waiting orders hold are inside 占用
+        {"sku": "LIP", "warehouse": "w1", "on_hand": 40, "reserved": 28, "available": 12,
+         "safety_stock": 10},
+        {"sku": "LIP", "warehouse": "w2", "on_hand": 15, "reserved": 10, "available": 5},
+        {"sku": "GIFT", "warehouse": "w1", "reserved": 1, "available": 2, "safety_stock": 3},
+        {"sku": "NS", "warehouse": "w1"},                          # `not stocked`: no figure
+    ])
+    got = stock.stock_status(store.cursor(), AS_OF).set_index("sku")
+    assert got.loc["LIP", ["available", "allocatable", "basis", "open_demand", "shortfall"]] \
+        .tolist() == [17, 55, "on_hand", 38, 0]
+    assert not got.loc["LIP", "below_safety"]                # 55 − 38 = 17 left, safety 10
+    assert got.loc["GIFT", ["allocatable", "basis", "shortfall"]].tolist() == [
+        3, "available_reserved", 0]
+    assert got.loc["GIFT", "below_safety"]                   # 3 − 1 = 2 left, safety 3
+    for sku, in_file in (("NEW", False), ("NS", True)):
+        row = got.loc[sku]
+        assert row["basis"] == "untracked" and bool(row["in_stock_file"]) is in_file
+        assert pd.isna(row["allocatable"]) and pd.isna(row["shortfall"])
+        assert not row["below_safety"]
+    assert allocation.out_of_stock_skus(store.cursor()).empty
+    assert stock.short_skus(store.cursor()).empty
+    counts = stock.basis_counts(stock.stock_status(store.cursor(), AS_OF))
+    assert counts.to_dict("list") == {"basis": ["on_hand", "available_reserved", "untracked"],
+                                      "skus": [1, 1, 2]}
+    untracked = stock.untracked_skus(stock.stock_status(store.cursor(), AS_OF))
+    assert untracked[["sku", "open_demand", "in_stock_file"]].to_dict("list") == {
+        "sku": ["NEW"], "open_demand": [4], "in_stock_file": [False]}
+
+
+def test_days_of_cover_count_from_on_hand_less_open_demand(store):
+    load(store, [waiting("r1", "2026-11-19 10:00", status_norm="shipped"),
+                 waiting("open", "2026-11-20 11:00")],
+         [line("r1", "A", 14), line("open", "A", 10)])
+    load_tables(store, stock=[{"sku": "A", "warehouse": "", "on_hand": 30, "reserved": 10,
+                               "available": 20}])
+    a = stock.stock_status(store.cursor(), AS_OF).set_index("sku").loc["A"]
+    # 7 days: 14 + 10 = 24 units; left after the open orders: 30 − 10 = 20 (= available)
+    assert a["cover_days_7d"] == pytest.approx(20 / (24 / 7))
+
+
+def test_bundles_with_an_untracked_component(store):
+    load(store, [waiting("w1", "2026-11-20 09:00"), waiting("w2", "2026-11-20 10:00")],
+         [line("w1", "SET", 2), line("w2", "PAIR", 1)])
+    load_tables(store,
+                bundles=[{"bundle_sku": "SET", "component_sku": "A", "quantity": 2},
+                         {"bundle_sku": "SET", "component_sku": "U", "quantity": 1},
+                         {"bundle_sku": "PAIR", "component_sku": "U", "quantity": 1},
+                         {"bundle_sku": "PAIR", "component_sku": "V", "quantity": 1}],
+                stock=[{"sku": "A", "warehouse": "", "on_hand": 3, "reserved": 4,
+                        "available": -1}])
+    got = stock.bundle_buildable(store.cursor())
+    want = pd.DataFrame({
+        "bundle_sku": ["SET", "PAIR"],
+        "buildable": pd.array([1, None], dtype="Int64"),      # U never limits; PAIR: no count
+        "limiting_component": pd.Series(["A", None], dtype="str"),
+        "limiting_allocatable": pd.array([3, None], dtype="Int64"),
+        "limiting_quantity": pd.array([2, None], dtype="Int64"),
+        "bundle_demand": [2, 1],
+    })
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    # w1's two sets need 4 A of the 3 on hand: A is short, SET is listed with it; U is not
+    short = stock.short_skus(store.cursor())
+    assert short[["kind", "sku", "allocatable", "basis", "shortfall", "blocked_orders"]] \
+        .to_dict("list") == {"kind": ["sku", "bundle"], "sku": ["A", "SET"],
+                             "allocatable": [3, 1], "basis": ["on_hand", "on_hand"],
+                             "shortfall": [1, 1], "blocked_orders": ["w1", "w1"]}
+    status = stock.stock_status(store.cursor(), AS_OF)
+    assert stock.untracked_skus(status)["sku"].tolist() == ["U", "V"]

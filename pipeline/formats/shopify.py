@@ -207,7 +207,6 @@ def _line_columns(cells: Cells, name: pd.Series) -> dict[str, object]:
         sku = title if sku is None else sku.where(sku.notna(), title)
     price = cells.amount("Lineitem price")
     discount = cells.amount("Lineitem discount")
-    compare = cells.amount("Lineitem compare at price")
     cols: dict[str, object] = {
         "platform": PLATFORM,
         "shop": repeat_text(cells.n),
@@ -221,13 +220,10 @@ def _line_columns(cells: Cells, name: pd.Series) -> dict[str, object]:
     }
     if price is not None:
         cols["is_gift"] = pd.Series((price == 0).to_numpy(), dtype="boolean")
-    if discount is not None or (compare is not None and price is not None):
-        promo = np.zeros(cells.n, dtype=bool)
-        if discount is not None:
-            promo |= (discount > 0).to_numpy()
-        if compare is not None and price is not None:
-            promo |= (compare > price).to_numpy()
-        cols["is_promo"] = pd.Series(promo, dtype="boolean")
+    if discount is not None:
+        # a line discount is a promotion; a compare-at price above the price is a standing
+        # price, not one (DESIGN §7)
+        cols["is_promo"] = pd.Series((discount > 0).fillna(False).to_numpy(), dtype="boolean")
     return cols
 
 

@@ -67,6 +67,9 @@ ORDER_AMOUNTS = {
 ORDER_INTS = {
     "item_count":    ("宝贝总数量",),
 }
+# Discounts the 2020s reports may carry (DESIGN §7); their sum is the order's discount.
+ORDER_DISCOUNTS = ("店铺优惠", "平台优惠", "店铺优惠金额", "平台优惠金额")
+CURRENCY = "CNY"
 ORDER_REQUIRED = (("订单编号",), ("订单创建时间",))
 
 # Item report, old (订单编号, line = position) and new (主订单编号 + 子订单编号) layouts.
@@ -107,6 +110,13 @@ def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
         cols[name] = cells.amount(*aliases)
     for name, aliases in ORDER_INTS.items():
         cols[name] = cells.integer(*aliases)
+    cols["currency"] = repeat_text(cells.n, CURRENCY)
+    discounts = [d for d in (cells.amount(h) for h in ORDER_DISCOUNTS if cells.has(h))
+                 if d is not None]
+    if discounts:
+        cols["discount"] = sum(d.fillna(0) for d in discounts)
+    if cols.get("paid") is not None and cols.get("refunded") is not None:
+        cols["paid_net"] = _paid_net(cols["paid"], cols["refunded"], cells.n, notes)
     address = cells.text("收货地址")
     if address is not None:
         cols.update(split_address(address))
@@ -116,6 +126,17 @@ def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
     elif cols.get("paid_at") is not None:
         cols["is_paid"] = cols["paid_at"].notna().astype("boolean")
     return {"orders": cells.frame(cols)}, notes
+
+
+def _paid_net(paid: pd.Series, refunded: pd.Series, n: int, notes: list[str]) -> pd.Series:
+    """Whether the file writes 买家实际支付金额 net of refunds (DESIGN §3): decided for the whole
+    file, by any row refunding more than it says was paid (no gross payment is refunded above
+    itself)."""
+    net = bool((refunded.fillna(0) > paid.fillna(0) + 0.005).any())
+    if net:
+        notes.append("买家实际支付金额 is net of refunds in this file (a refund above the paid "
+                     "figure); orders are refunded in full only when nothing is left paid")
+    return pd.Series(np.full(n, net), dtype="boolean")
 
 
 def _order_status(status: pd.Series, paid_at: pd.Series | None, notes: list[str],
@@ -207,8 +228,4 @@ def read_items(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
             pattern = "|".join(BUNDLE_WORDS)
             bundle |= title.str.contains(pattern, regex=True).fillna(False).astype(bool).to_numpy()
         cols["is_bundle_marked"] = pd.Series(bundle, dtype="boolean")
-    if paid is not None and price is not None and quantity is not None:
-        full = price * quantity.astype("float64")
-        promo = (paid < full - 0.005).astype("boolean")
-        cols["is_promo"] = promo.where(paid.notna() & full.notna(), pd.NA)
     return {"order_lines": cells.frame(cols)}, notes

@@ -1,7 +1,8 @@
--- The rows of allocation_lines for the SKUs the orders waiting to ship need more of than is
--- available (summed over warehouses; an SKU absent from the stock has none), in the same order.
+-- The rows of allocation_lines for the tracked SKUs the orders waiting to ship need more of than
+-- the stock they take from (available_by_sku(), summed over warehouses), in the same order.
 -- Only these SKUs can leave an order uncovered (DESIGN §6): an SKU whose whole demand fits in
--- its stock covers every order that needs it, whatever the orders before it took.
+-- its stock covers every order that needs it, whatever the orders before it took; an untracked
+-- SKU (absent from the stock) never does.
 
 with needs as (
     select * from waiting_needs() where sku is not null
@@ -10,9 +11,9 @@ with needs as (
 contested as (
     select n.sku
     from needs as n
-    left join available_by_sku() as a using (sku)
+    join available_by_sku() as a using (sku)
     group by n.sku
-    having sum(n.quantity) > coalesce(any_value(a.available), 0)
+    having sum(n.quantity) > any_value(a.allocatable)
 ),
 
 final as (

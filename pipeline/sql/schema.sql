@@ -221,10 +221,32 @@ create or replace macro in_filters(created_at, shop, platform, date_from, date_t
     and (len(shops::varchar[]) = 0 or list_contains(shops::varchar[], shop))
     and (len(platforms::varchar[]) = 0 or list_contains(platforms::varchar[], platform));
 
--- Units available per SKU, summed over warehouses; a negative total counts as none.
+-- Per SKU the units the orders waiting to ship take from (DESIGN §6), summed over its stock rows
+-- (warehouses). Each row gives its on hand (实际库存, Shopify `On hand`) where the export has it;
+-- else available + reserved (可用 + 占用, `Available` + `Committed`) where both are given; else
+-- available alone (the template's meaning: free before the waiting orders take theirs). A row
+-- with none of these (Shopify `not stocked`) counts nothing; an SKU without a counting row is
+-- untracked and absent here. A negative total counts as none. `basis`: the figure the SKU's
+-- rows used (`on_hand`, `available_reserved`, `available`; `mixed` when its rows differ).
 create or replace macro available_by_sku() as table
-select sku, greatest(sum(coalesce(available, 0)), 0)::bigint as available
-from stock
+with stock_rows as (
+    select
+        sku,
+        case
+            when on_hand is not null then 'on_hand'
+            when available is not null and reserved is not null then 'available_reserved'
+            when available is not null then 'available'
+        end as basis,
+        coalesce(on_hand, available + reserved, available) as units
+    from stock
+)
+
+select
+    sku,
+    greatest(sum(units), 0)::bigint as allocatable,
+    case when count(distinct basis) = 1 then any_value(basis) else 'mixed' end as basis
+from stock_rows
+where basis is not null
 group by sku;
 
 -- Lines of `src` (order_lines, or waiting_lines) with bundles exploded to their components
@@ -374,8 +396,10 @@ select
 from waiting as w
 left join needs as n using (platform, shop, order_id);
 
--- Each bundle's components against the available stock: how many bundles each component alone
--- could build, and the bundle's units in orders waiting to ship.
+-- Each bundle's components against the stock the waiting orders take from (available_by_sku()):
+-- how many bundles each component alone could build, and the bundle's units in orders waiting
+-- to ship. An untracked component (absent from the stock) never limits: its `allocatable` and
+-- `can_build` are null and `tracked` is false.
 create or replace macro bundle_components() as table
 with waiting as (
     select sku, sum(coalesce(quantity, 0))::bigint as bundle_demand
@@ -387,8 +411,9 @@ select
     c.bundle_sku,
     c.component_sku,
     c.quantity,
-    coalesce(a.available, 0) as available,
-    floor(coalesce(a.available, 0) / c.quantity)::bigint as can_build,
+    a.sku is not null as tracked,
+    a.allocatable,
+    floor(a.allocatable / c.quantity)::bigint as can_build,
     coalesce(w.bundle_demand, 0) as bundle_demand
 from bundles as c
 left join available_by_sku() as a on a.sku = c.component_sku
@@ -396,8 +421,9 @@ left join waiting as w on w.sku = c.bundle_sku
 where c.quantity > 0;
 
 -- Per order, what its order types (DESIGN §7) read from its facts and lines, with the columns
--- the global filters need, so that counting types is one scan. `promo_facts`: a discount code
--- or amount, a line on promotion, or lines listed above what the order charges for goods;
+-- the global filters need, so that counting types is one scan. `promo_facts`: a discount code,
+-- or a discount amount above 0 on the order or a line (a list or compare-at price above the
+-- price charged is a standing price, and an unpaid order's 0 paid is no discount);
 -- `bundle_marked`: a line marked as a set (the bundles table is matched live, as it may change
 -- without the orders); `combo`: two or more different items, gift lines not counted.
 create or replace macro order_type_facts_of(everything) as table
@@ -418,7 +444,6 @@ lines as (
         l.order_id,
         coalesce(nullif(trim(l.sku), ''), l.title) as item,
         coalesce(l.is_promo, false) as is_promo,
-        l.unit_price * l.quantity as list_value,
         coalesce(l.is_bundle_marked, false) as bundle_marked,
         coalesce(l.is_gift, false) or coalesce(l.unit_price = 0, false) as is_gift
     from order_lines as l
@@ -435,7 +460,6 @@ line_facts as (
         shop,
         order_id,
         bool_or(is_promo) as has_promo_line,
-        sum(list_value) as list_value,
         bool_or(bundle_marked) as bundle_marked,
         min(item) filter (where not is_gift) <> max(item) filter (where not is_gift) as combo,
         bool_or(is_gift) as gift
@@ -451,7 +475,6 @@ select
     coalesce(nullif(trim(o.promo_code), '') is not null, false)
         or coalesce(o.discount > 0, false)
         or coalesce(l.has_promo_line, false)
-        or coalesce(l.list_value - (o.order_total - coalesce(o.shipping_fee, 0)) > 0.005, false)
         as promo_facts,
     coalesce(l.bundle_marked, false) as bundle_marked,
     coalesce(l.combo, false) as combo,
@@ -462,11 +485,10 @@ left join line_facts as l using (platform, shop, order_id);
 create table if not exists order_type_facts as select * from order_type_facts_of(true);
 
 -- The order types of DESIGN §7, one row per order inside the global filters and an optional
--- window [win_start, win_end) (an order may have several). promotion: a discount code or
--- amount in the export, a line on promotion, lines listed at more than the order charges for
--- goods (e.g. a Taobao item report at 239.00 against an order report's 201.12), or placed
--- inside a promotion period; bundle: a line's SKU is in the bundles table or marked as a set;
--- combo: two or more different SKUs, gift lines not counted; gift: a line priced 0 or marked.
+-- window [win_start, win_end) (an order may have several). promotion: a discount code or a
+-- discount amount above 0 in the export, or placed inside a promotion period; bundle: a
+-- line's SKU is in the bundles table or marked as a set; combo: two or more different SKUs,
+-- gift lines not counted; gift: a line priced 0 or marked.
 -- The facts of each order come from order_type_facts; bundles and periods are read live.
 create or replace macro order_types_in(date_from, date_to, shops, platforms, win_start, win_end)
 as table

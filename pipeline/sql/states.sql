@@ -72,12 +72,15 @@ facts as (
         coalesce(lf.n_lines, 0) as n_lines,
         coalesce(lf.pieces, o.item_count, 0) as pieces,
         coalesce(lf.refund_open, false) or coalesce(o.refund_open, false) as refund_open,
+        -- A file that writes the paid amount net of refunds (orders.paid_net) keeps in `paid`
+        -- what the buyer kept: refunded in full only when that is 0 (DESIGN §3).
         coalesce(
             o.refunded > 0
-            and (
-                o.refunded >= o.order_total
-                or (coalesce(o.is_paid, o.paid_at is not null) and o.paid - o.refunded <= 0)
-            ),
+            and case
+                when coalesce(o.paid_net, false) then coalesce(o.paid, 0) <= 0
+                else o.refunded >= o.order_total
+                    or (coalesce(o.is_paid, o.paid_at is not null) and o.paid - o.refunded <= 0)
+            end,
             false
         ) as refund_reaches_total,
         coalesce(lf.n_lines > 0 and lf.n_refund_success = lf.n_lines, false) as all_lines_refunded,

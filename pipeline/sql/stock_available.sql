@@ -1,7 +1,8 @@
--- Units available per SKU, summed over warehouses; a negative total counts as none.
+-- Per tracked SKU the units the orders waiting to ship take from and the figure used
+-- (available_by_sku() in schema.sql); an SKU absent from the stock is untracked and not listed.
 
 with final as (
-    select * from available_by_sku()
+    select sku, allocatable, basis from available_by_sku()
 )
 
-select * from final
+select * from final order by sku

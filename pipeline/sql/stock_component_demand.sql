@@ -1,6 +1,7 @@
 -- Demand per component SKU (bundles exploded, gifts included): from the orders waiting to ship,
 -- and from a promotion period's run-rate (units of paid orders placed in it, per day), against
--- what is available. Parameters: $shops, $platforms, $p_start, $p_end.
+-- the stock the waiting orders take from (`allocatable`: available_by_sku(); null for an
+-- untracked SKU, and no days of cover). Parameters: $shops, $platforms, $p_start, $p_end.
 
 with waiting as (
     select e.sku, e.quantity
@@ -47,14 +48,12 @@ per_sku as (
     group by sku
 ),
 
-available as (
-    select sku, max(name) as name, greatest(sum(coalesce(available, 0)), 0) as available
-    from stock
-    group by sku
+names as (
+    select sku, max(name) as name from stock group by sku
 ),
 
-stock_loaded as (
-    select count(*) > 0 as loaded from stock
+allocatable as (
+    select sku, allocatable from available_by_sku()
 ),
 
 period_days as (
@@ -64,19 +63,19 @@ period_days as (
 final as (
     select
         p.sku,
-        a.name,
+        nm.name,
         p.sku in (select sku from bundled) as in_bundles,
         p.open_demand,
         p.period_units,
         p.period_units / d.days as period_per_day,
-        case when l.loaded then coalesce(a.available, 0) end as available,
-        case when l.loaded and p.period_units > 0
-            then greatest(coalesce(a.available, 0) - p.open_demand, 0) / (p.period_units / d.days)
+        a.allocatable,
+        case when a.allocatable is not null and p.period_units > 0
+            then greatest(a.allocatable - p.open_demand, 0) / (p.period_units / d.days)
         end as cover_days_at_period_rate
     from per_sku as p
     cross join period_days as d
-    cross join stock_loaded as l
-    left join available as a using (sku)
+    left join names as nm using (sku)
+    left join allocatable as a using (sku)
     where p.open_demand > 0 or p.period_units > 0
 )
 

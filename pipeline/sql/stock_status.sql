@@ -1,8 +1,12 @@
--- Stock per SKU (summed over warehouses) against demand (DESIGN §7): what the orders waiting to
--- ship need (bundles exploded, gifts included), the shortfall, and days of cover at the last
+-- Stock per SKU (summed over warehouses) against demand (DESIGN §6, §7): what the orders waiting
+-- to ship need (bundles exploded, gifts included), the stock they take from (`allocatable`, by
+-- the figure in `basis`: available_by_sku()), the shortfall, and days of cover at the last
 -- 7 days' rate and at a promotion's rate. Every SKU in the stock table or demanded is listed.
--- Days of cover = what is left after the waiting orders (available − open demand, not below 0)
--- ÷ units per day; null when nothing moved. With no stock imported, stock columns are null.
+-- `available` is the exported available, summed. An SKU with no stock figure is `untracked`:
+-- no shortfall, no cover, never below safety. Days of cover = what is left after the waiting
+-- orders (allocatable − open demand, not below 0) ÷ units per day; null when nothing moved.
+-- Below safety: that same remainder under the safety stock. With no stock imported, stock
+-- columns and `basis` are null.
 -- Parameters: $as_of, $promo_start, $promo_end (the promotion window; null when none).
 
 with stock_rows as (
@@ -19,13 +23,17 @@ per_sku_stock as (
         max(name) as name,
         count(*) as warehouses,
         sum(on_hand) as on_hand,
-        sum(coalesce(available, 0)) as available,
+        sum(available) as available,
         sum(reserved) as reserved,
         sum(in_transit) as in_transit,
         sum(safety_stock) as safety_stock,
         max(snapshot_at) as snapshot_at
     from stock_rows
     group by sku
+),
+
+allocatable as (
+    select * from available_by_sku()
 ),
 
 open_demand as (
@@ -90,7 +98,14 @@ joined as (
         coalesce(st.name, n.title) as name,
         st.warehouses,
         st.on_hand,
-        case when l.loaded then coalesce(st.available, 0) end as available,
+        st.available,
+        al.allocatable,
+        case
+            when not l.loaded then null
+            when al.sku is null then 'untracked'
+            else al.basis
+        end as basis,
+        al.sku is not null as tracked,
         st.reserved,
         st.in_transit,
         st.safety_stock,
@@ -105,6 +120,7 @@ joined as (
     cross join stock_loaded as l
     cross join promo_days as pd
     left join per_sku_stock as st using (sku)
+    left join allocatable as al using (sku)
     left join open_demand as d using (sku)
     left join last_7_days as w using (sku)
     left join promotion as p using (sku)
@@ -121,16 +137,22 @@ final as (
         reserved,
         in_transit,
         safety_stock,
+        allocatable,
+        basis,
         open_demand,
-        case when loaded then greatest(open_demand - greatest(available, 0), 0) end as shortfall,
+        case when tracked then greatest(open_demand - allocatable, 0) end as shortfall,
         units_7d,
         rate_7d,
-        case when loaded and rate_7d > 0
-            then greatest(available - open_demand, 0) / rate_7d end as cover_days_7d,
+        case when tracked and rate_7d > 0
+            then greatest(allocatable - open_demand, 0) / rate_7d end as cover_days_7d,
         promo_rate,
-        case when loaded and promo_rate > 0
-            then greatest(available - open_demand, 0) / promo_rate end as cover_days_promo,
-        coalesce(loaded and safety_stock > 0 and available < safety_stock, false) as below_safety,
+        case when tracked and promo_rate > 0
+            then greatest(allocatable - open_demand, 0) / promo_rate end as cover_days_promo,
+        coalesce(
+            tracked and safety_stock > 0
+            and greatest(allocatable - open_demand, 0) < safety_stock,
+            false
+        ) as below_safety,
         in_stock_file,
         snapshot_at
     from joined

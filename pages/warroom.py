@@ -1,0 +1,87 @@
+"""War room: intake against the plan, backlog against the desk's rate, stock running out."""
+
+import pandas as pd
+import streamlit as st
+
+from pipeline import forecast
+from ui.core import demo_banner, filters, get_store, query, t
+from ui.promo import labelled
+from ui.warroom import breach_chart, intake_chart
+
+st.title(t("page_warroom"))
+demo_banner()
+f = filters()
+as_of = get_store().now().replace(second=0, microsecond=0)
+st.caption(t("wr_as_of").format(as_of=f"{as_of:%Y-%m-%d %H:%M}"))
+
+# Intake against the plan
+st.subheader(t("wr_intake"))
+it = query(forecast.intake, as_of, f)
+if it is None:
+    st.info(t("wr_no_promotion"), icon=":material/info:")
+else:
+    st.text(t("wr_period").format(name=it.period)
+            + (" · " + t("wr_last_year").format(name=it.last_year) if it.last_year else ""))
+    cols = st.columns(2)
+    for col, measure in zip(cols, ("orders", "paid"), strict=True):
+        p = it.projection[measure]
+        fmt = (lambda v: f"{v:,.0f}") if measure == "orders" else (lambda v: f"{v:,.2f}")
+        col.metric(t(f"wr_projected_{measure}"),
+                   "—" if p["value"] is None else fmt(p["value"]),
+                   border=True,
+                   help=t("wr_method_help"))
+        if p["value"] is not None:
+            col.caption(t("wr_projection_line").format(
+                seen=fmt(it.seen[measure]), low=fmt(p["low"]), high=fmt(p["high"]),
+                method=t(f"wr_method_{p['method']}")))
+        col.plotly_chart(intake_chart(it.hourly, measure, {
+            "today": t("wr_today"), "baseline": t("wr_baseline_day"),
+            "last_year": t("wr_last_year_day"), "hour": t("wr_hour"),
+        }), key=f"wr_intake_{measure}")
+
+# Backlog and capacity
+st.subheader(t("wr_backlog"))
+grid, cap, packers = query(forecast.breach_forecast, as_of, f)
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(t("wr_waiting"), f"{cap.backlog:,}", border=True)
+c2.metric(t("wr_rate"), f"{cap.rate_per_hour:,.1f}", border=True,
+          help=t("wr_rate_help").format(hours=f"{cap.window_hours:g}"))
+c3.metric(t("wr_hours_to_clear"),
+          "—" if cap.hours_to_clear is None else f"{cap.hours_to_clear:,.1f}", border=True)
+c4.metric(t("wr_packers"), "—" if packers is None else f"{packers:,}", border=True,
+          help=t("wr_packers_help"))
+st.caption(t("wr_rates_line").format(
+    shipped=f"{cap.shipped_per_hour:,.1f}", processed=f"{cap.processed_per_hour:,.1f}",
+    hours=f"{cap.window_hours:g}", overdue=f"{cap.overdue:,}",
+    basis=t(f"wr_basis_{cap.rate_basis or 'none'}")))
+st.plotly_chart(breach_chart(grid, {"in_time": t("wr_in_time"), "breaches": t("wr_breaches")}),
+                key="wr_breach_chart")
+st.caption(t("wr_breach_help"))
+
+# Stock burn-down
+st.subheader(t("wr_stock"))
+burn = query(forecast.stock_burn, as_of)
+if burn.empty:
+    st.success(t("wr_stock_none"), icon=":material/check_circle:")
+else:
+    shown = burn.assign(
+        units_per_hour=burn["units_per_hour"].round(1),
+        cover_hours=burn["cover_hours"].round(1),
+        orders_per_hour=burn["orders_per_hour"].round(1),
+        runs_out_at=pd.to_datetime(burn["runs_out_at"]).dt.strftime("%m-%d %H:%M").fillna("—"),
+    )
+    st.dataframe(labelled(shown, lambda c: t(f"wr_col_{c}")), hide_index=True,
+                 key="wr_burn_table")
+st.caption(t("wr_stock_help"))
+
+if it is not None:
+    st.subheader(t("wr_gifts"))
+    start = query(forecast.period_start, it.period)
+    gifts = query(forecast.gift_ledger, f, it.period, start, as_of)
+    if gifts.empty:
+        st.info(t("wr_gifts_none"), icon=":material/info:")
+    else:
+        st.dataframe(labelled(gifts.assign(tracked=gifts["tracked"].map(
+            {True: t("yes"), False: t("no")})), lambda c: t(f"wr_col_{c}")),
+            hide_index=True, key="wr_gift_table")
+        st.caption(t("wr_gift_cost_none"))

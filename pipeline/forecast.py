@@ -1,0 +1,318 @@
+"""The near future of a big promotion: intake against the plan, backlog against the desk's
+rate, stock burn-down, gifts, and the alerts they raise.
+
+Every projection says what it assumes and rests on data that exists:
+
+- *rates* are what the desk did over the last `forecast_rate_hours` hours (orders shipped; when
+  none shipped, orders processed); they are assumed to hold;
+- the *breach forecast* works the orders waiting to ship earliest deadline first (DESIGN §5) at
+  that rate: the k-th order leaves at as_of + k / rate; it breaches when that is past its
+  `ship_paid` deadline. Orders already overdue are counted apart, ahead in the line;
+- the *packers* needed: the smallest rate at which no order still in time breaches, divided by
+  `orders_per_packer_hour`;
+- the *day's intake* is projected from the orders seen so far, scaled by the share a reference
+  day had reached by the same hour: the same promotion's day a year before (matched by name,
+  the year one less) when there is one, else the baseline's day (one period length before);
+  the range spans every projection available (both shapes and the flat rate so far);
+- *stock burn-down* takes each tracked SKU's units left once the waiting orders took theirs
+  and the units ordered per hour over the last `forecast_rate_hours` hours.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from pipeline.filters import ALL, Filters
+from pipeline.promo import default_period
+from pipeline.settings import get_settings
+from pipeline.store import sql
+
+HORIZON_HOURS = 72
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """The backlog and the rate the desk is working it at."""
+
+    backlog: int                  # orders waiting to ship now
+    overdue: int                  # of those, already past their ship_paid deadline
+    processed_per_hour: float
+    shipped_per_hour: float
+    rate_per_hour: float          # the rate the forecast assumes
+    rate_basis: str | None        # 'shipped', 'processed', or None when the desk did nothing
+    window_hours: float
+    hours_to_clear: float | None  # None when the rate is 0
+
+
+def _settings(con: duckdb.DuckDBPyConnection, s: dict[str, Any] | None) -> dict[str, Any]:
+    return s or get_settings(con)
+
+
+def waiting_deadlines(con: duckdb.DuckDBPyConnection, f: Filters = ALL,
+                      s: dict[str, Any] | None = None) -> pd.DataFrame:
+    """`platform, shop, order_id, ready_at, deadline` of the orders waiting to ship, earliest
+    deadline first."""
+    s = _settings(con, s)
+    return con.execute(sql("forecast_waiting"),
+                       {"ship_hours": float(s["ship_paid_hours"]), **f.params()}).df()
+
+
+def capacity(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters = ALL,
+             s: dict[str, Any] | None = None, waiting: pd.DataFrame | None = None) -> Capacity:
+    """The backlog now and the desk's rate over the last `forecast_rate_hours` hours."""
+    s = _settings(con, s)
+    hours = float(s["forecast_rate_hours"])
+    waiting = waiting_deadlines(con, f, s) if waiting is None else waiting
+    processed, shipped = con.execute(
+        sql("forecast_rates"), {"as_of": as_of, "hours": hours, **f.params()}
+    ).fetchall()[0]
+    per_shipped, per_processed = shipped / hours, processed / hours
+    if per_shipped > 0:
+        rate, basis = per_shipped, "shipped"
+    elif per_processed > 0:
+        rate, basis = per_processed, "processed"
+    else:
+        rate, basis = 0.0, None
+    backlog = len(waiting)
+    overdue = int((pd.to_datetime(waiting["deadline"]) < pd.Timestamp(as_of)).sum())
+    return Capacity(backlog, overdue, per_processed, per_shipped, rate, basis, hours,
+                    backlog / rate if rate > 0 else None)
+
+
+def breach_forecast(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters = ALL,
+                    s: dict[str, Any] | None = None, hours: int = HORIZON_HOURS
+                    ) -> tuple[pd.DataFrame, Capacity, int | None]:
+    """Per hour of the next `hours`: `hour, hour_start, deadlines` (orders whose deadline falls
+    in it) and `breaches` (of those, the ones the desk will not ship in time at its rate); the
+    capacity it assumed; the packers needed so that none breaches (None: nothing to ship)."""
+    s = _settings(con, s)
+    waiting = waiting_deadlines(con, f, s)
+    cap = capacity(con, as_of, f, s, waiting)
+    left_h = ((pd.to_datetime(waiting["deadline"]) - pd.Timestamp(as_of))
+              .dt.total_seconds().to_numpy() / 3600.0)
+    k = np.arange(1, len(left_h) + 1, dtype=float)      # place in the line
+    ships_h = k / cap.rate_per_hour if cap.rate_per_hour > 0 else np.full(len(k), np.inf)
+    future = left_h > 0
+    breach = future & (ships_h > left_h + 1e-9)
+    slot = np.floor(left_h).astype(int) if len(left_h) else np.array([], dtype=int)
+    grid = pd.DataFrame({"hour": np.arange(hours)})
+    grid["hour_start"] = [as_of + timedelta(hours=int(h)) for h in grid["hour"]]
+    in_horizon = future & (slot < hours)
+    grid["deadlines"] = np.bincount(slot[in_horizon], minlength=hours)[:hours]
+    grid["breaches"] = np.bincount(slot[in_horizon & breach], minlength=hours)[:hours]
+    packers = None
+    if future.any():
+        need_rate = float(np.max(k[future] / left_h[future]))
+        packers = max(1, math.ceil(need_rate / float(s["orders_per_packer_hour"]) - 1e-9))
+    return grid, cap, packers
+
+
+def stock_burn(con: duckdb.DuckDBPyConnection, as_of: datetime,
+               s: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Per tracked SKU that is selling or already used up: `sku, left_units, units_per_hour,
+    cover_hours, runs_out_at, orders_per_hour` (the orders an hour that will be blocked once it
+    runs out). Fewest hours of cover first. Untracked SKUs are never listed."""
+    s = _settings(con, s)
+    hours = float(s["forecast_rate_hours"])
+    burn = con.execute(sql("forecast_sku_burn"), {"as_of": as_of, "hours": hours}).df()
+    burn["units_per_hour"] = burn["recent_units"] / hours
+    burn["orders_per_hour"] = burn["recent_orders"] / hours
+    burn = burn[(burn["units_per_hour"] > 0) | (burn["left_units"] <= 0)].copy()
+    rate = burn["units_per_hour"]
+    cover = np.where(burn["left_units"] <= 0, 0.0,
+                     np.where(rate > 0, burn["left_units"] / rate.where(rate > 0, 1), np.inf))
+    burn["cover_hours"] = cover
+    burn["runs_out_at"] = [as_of + timedelta(hours=float(c)) if np.isfinite(c) else pd.NaT
+                           for c in cover]
+    cols = ["sku", "left_units", "units_per_hour", "cover_hours", "runs_out_at",
+            "orders_per_hour"]
+    return burn.sort_values(["cover_hours", "sku"])[cols].reset_index(drop=True)
+
+
+def period_start(con: duckdb.DuckDBPyConnection, name: str) -> datetime:
+    """When the promotion period `name` starts."""
+    return con.execute("select start_at from promotions where name = ?", [name]).fetchall()[0][0]
+
+
+def gift_ledger(con: duckdb.DuckDBPyConnection, f: Filters, name: str, start: datetime,
+                end: datetime) -> pd.DataFrame:
+    """The gifts of a promotion period: `sku, units_given, orders, tracked, stock_left,
+    orders_missing` (waiting orders whose gift runs past the stock, in order of payment)."""
+    return con.execute(sql("forecast_gifts"), {
+        "shops": list(f.shops), "platforms": list(f.platforms), "p_start": start, "p_end": end,
+    }).df()
+
+
+# ---------------------------------------------------------------------------------------------
+# Intake against the plan
+
+
+@dataclass(frozen=True)
+class Intake:
+    """The running promotion's day: its hours so far against the reference days."""
+
+    period: str
+    day_start: datetime
+    as_of: datetime
+    hourly: pd.DataFrame          # hour, series (today | baseline | last_year), orders, paid
+    seen: dict[str, float]        # orders / paid so far today
+    projection: dict[str, dict[str, Any]]  # measure -> {value, low, high, method}
+    last_year: str | None         # the name of last year's promotion, when found
+
+
+def last_year_name(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    """The same promotion a year before: the name with its (last) year one less, if stored."""
+    years = list(re.finditer(r"(19|20)\d{2}", name))
+    if not years:
+        return None
+    m = years[-1]
+    other = f"{name[:m.start()]}{int(m.group()) - 1}{name[m.end():]}"
+    rows = con.execute("select name from promotions where name = ?", [other]).fetchall()
+    return rows[0][0] if rows else None
+
+
+def _hourly(con: duckdb.DuckDBPyConnection, f: Filters, day: datetime,
+            until: datetime | None = None) -> pd.DataFrame:
+    return con.execute(sql("forecast_hourly"), {
+        "day_start": day, "until": until or day + timedelta(days=1),
+        "shops": list(f.shops), "platforms": list(f.platforms),
+    }).df()
+
+
+def _share_by(curve: pd.DataFrame, measure: str, elapsed: float) -> float:
+    """What a day's curve had reached `elapsed` hours into it (the running hour pro rata)."""
+    return float((curve[measure] * (elapsed - curve["hour"]).clip(0, 1)).sum())
+
+
+def intake(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters = ALL) -> Intake | None:
+    """The running promotion's day so far against its reference days; None when no promotion
+    is running at `as_of`."""
+    rows = con.execute("select name, start_at, end_at from promotions where start_at <= ? "
+                       "and end_at > ? order by start_at desc, name limit 1",
+                       [as_of, as_of]).fetchall()
+    if not rows:
+        return None
+    name, start, end = rows[0]
+    day = datetime.combine(as_of.date(), datetime.min.time())
+    refs = {"baseline": day - (end - start)}
+    ly = last_year_name(con, name)
+    if ly:
+        ly_start = con.execute("select start_at from promotions where name = ?",
+                               [ly]).fetchall()[0][0]
+        refs["last_year"] = ly_start + (day - start)
+    curves = {"today": _hourly(con, f, day, as_of)}
+    curves.update({series: _hourly(con, f, ref) for series, ref in refs.items()})
+    hourly = pd.concat([c.assign(series=k) for k, c in curves.items()], ignore_index=True)
+    elapsed = (as_of - day).total_seconds() / 3600.0
+    seen = {m: float(curves["today"][m].sum()) for m in ("orders", "paid")}
+    projection = {}
+    for measure in ("orders", "paid"):
+        estimates: dict[str, float] = {}
+        for series in refs:
+            total = float(curves[series][measure].sum())
+            by_now = _share_by(curves[series], measure, elapsed)
+            if total > 0 and by_now > 0:
+                estimates[series] = seen[measure] * total / by_now
+        if elapsed > 0:
+            estimates["flat"] = seen[measure] / elapsed * 24
+        method = next((m for m in ("last_year", "baseline", "flat") if m in estimates), None)
+        projection[measure] = {
+            "value": estimates.get(method) if method else None,
+            "low": min(estimates.values()) if estimates else None,
+            "high": max(estimates.values()) if estimates else None,
+            "method": method,
+        }
+    return Intake(name, day, as_of, hourly, seen, projection, ly)
+
+
+def intake_off(it: Intake, hours: int = 2) -> list[float]:
+    """For each of the last `hours` complete hours of the day: actual orders ÷ expected − 1,
+    where expected is the projected day's total times the reference shape's share of that hour
+    (empty when there is no shape to compare with)."""
+    method = it.projection["orders"]["method"]
+    value = it.projection["orders"]["value"]
+    if method not in ("last_year", "baseline") or not value:
+        return []
+    ref = it.hourly[it.hourly["series"] == method].set_index("hour")["orders"]
+    today = it.hourly[it.hourly["series"] == "today"].set_index("hour")["orders"]
+    done = int((it.as_of - it.day_start).total_seconds() // 3600)
+    out = []
+    for h in range(done - hours, done):
+        if h < 0 or ref.sum() == 0:
+            return []
+        expected = value * ref.get(h, 0) / ref.sum()
+        if expected <= 0:
+            return []
+        out.append(today.get(h, 0) / expected - 1)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Alerts and the report
+
+
+def alerts(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters = ALL,
+           s: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The thresholds crossed now, each `{kind, ...numbers}`: `stock_runout` (SKUs running out
+    within `alert_runout_hours`), `breaches` (more than `alert_breach_orders` orders will
+    breach before the day ends), `intake_off` (intake more than `alert_intake_off_pct` % off
+    the projection in each of the last two hours)."""
+    s = _settings(con, s)
+    out: list[dict[str, Any]] = []
+    burn = stock_burn(con, as_of, s)
+    soon = burn[burn["cover_hours"] <= float(s["alert_runout_hours"])]
+    if len(soon):
+        out.append({"kind": "stock_runout", "skus": len(soon),
+                    "first": str(soon["sku"].iloc[0]),
+                    "hours": float(soon["cover_hours"].iloc[0]),
+                    "within": float(s["alert_runout_hours"])})
+    grid, cap, _ = breach_forecast(con, as_of, f, s, hours=HORIZON_HOURS)
+    day_end = datetime.combine(as_of.date(), datetime.min.time()) + timedelta(days=1)
+    today = int(grid.loc[pd.to_datetime(grid["hour_start"]) < pd.Timestamp(day_end),
+                         "breaches"].sum())
+    if today > int(s["alert_breach_orders"]):
+        out.append({"kind": "breaches", "orders": today, "limit": int(s["alert_breach_orders"])})
+    it = intake(con, as_of, f)
+    if it is not None:
+        off = intake_off(it)
+        limit = float(s["alert_intake_off_pct"]) / 100
+        if len(off) == 2 and all(abs(x) > limit for x in off):
+            out.append({"kind": "intake_off", "pct": round(off[-1] * 100),
+                        "limit": float(s["alert_intake_off_pct"]), "period": it.period})
+    return out
+
+
+def forecast_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, Any]:
+    """report --json: `forecast` (backlog, hours_to_clear, breaches by hour for the next 24 h,
+    skus_running_out within 24 h)."""
+    s = get_settings(con)
+    grid, cap, packers = breach_forecast(con, as_of, ALL, s, hours=24)
+    burn = stock_burn(con, as_of, s)
+    out = burn[burn["cover_hours"] <= 24]
+    return {"forecast": {
+        "backlog": cap.backlog,
+        "overdue_now": cap.overdue,
+        "rate_per_hour": round(cap.rate_per_hour, 2),
+        "rate_basis": cap.rate_basis,
+        "hours_to_clear": None if cap.hours_to_clear is None else round(cap.hours_to_clear, 1),
+        "breaches_by_hour": [int(x) for x in grid["breaches"]],
+        "packers_needed": packers,
+        "skus_running_out": [
+            {"sku": r.sku, "hours_left": round(float(r.cover_hours), 1),
+             "runs_out_at": pd.Timestamp(r.runs_out_at).strftime("%Y-%m-%d %H:%M")}
+            for r in out.itertuples()
+        ],
+    }}
+
+
+__all__ = ["Capacity", "Intake", "alerts", "breach_forecast", "capacity", "default_period",
+           "forecast_section", "gift_ledger", "period_start", "intake", "intake_off", "last_year_name",
+           "stock_burn", "waiting_deadlines"]

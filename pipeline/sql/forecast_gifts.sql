@@ -1,0 +1,50 @@
+-- The gifts of a promotion period (gift lines of its paid orders, bundles exploded): units
+-- given, stock left once the waiting orders took theirs, and the waiting orders that will miss
+-- the gift (in order of payment, the orders whose claim on the gift runs past the stock).
+-- Parameters: $shops, $platforms, $p_start, $p_end.
+
+with given as (
+    select l.sku, sum(l.quantity)::bigint as units_given,
+           count(distinct (l.platform, l.shop, l.order_id)) as orders
+    from explode_bundles('order_lines') as l
+    semi join paid_orders_in($shops, $platforms, $p_start, $p_end) as p
+        using (platform, shop, order_id)
+    where l.is_gift and l.sku is not null
+    group by l.sku
+),
+
+waiting_gift as (
+    select
+        w.platform, w.shop, w.order_id, w.sku, w.quantity,
+        sum(w.quantity) over (
+            partition by w.sku order by w.paid_at, w.created_at, w.platform, w.shop, w.order_id
+            rows unbounded preceding
+        ) as running
+    from waiting_needs() as w
+    semi join given as g on g.sku = w.sku
+),
+
+misses as (
+    select wg.sku, count(*) as orders_missing
+    from waiting_gift as wg
+    join available_by_sku() as a using (sku)
+    where wg.running > a.available
+    group by wg.sku
+),
+
+final as (
+    select
+        g.sku,
+        g.units_given,
+        g.orders,
+        a.available is not null as tracked,
+        a.available - coalesce(
+            (select sum(quantity) from waiting_needs() as w where w.sku = g.sku), 0
+        ) as stock_left,
+        coalesce(m.orders_missing, 0) as orders_missing
+    from given as g
+    left join available_by_sku() as a using (sku)
+    left join misses as m using (sku)
+)
+
+select * from final order by orders_missing desc, units_given desc, sku

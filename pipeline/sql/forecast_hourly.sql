@@ -1,0 +1,32 @@
+-- Orders placed and paid amount (paid orders) per hour of one day from $day_start, placed
+-- before $until, zeros included: the curve the war room lays over its reference days.
+-- Parameters: $day_start, $until, $shops, $platforms.
+
+with grid as (
+    select h.hour from range(0, 24) as h (hour)
+),
+
+scoped as (
+    select
+        floor(epoch(o.created_at - $day_start::timestamp) / 3600)::bigint as hour,
+        case when s.is_paid then coalesce(o.paid, 0) else 0 end as paid
+    from filtered_orders(null, null, $shops, $platforms) as o
+    join order_state as s using (platform, shop, order_id)
+    where o.created_at >= $day_start::timestamp
+      and o.created_at < $day_start::timestamp + interval 1 day
+      and o.created_at < $until::timestamp
+),
+
+per_hour as (
+    select hour, count(*) as orders, sum(paid)::double as paid
+    from scoped
+    group by hour
+),
+
+final as (
+    select g.hour, coalesce(p.orders, 0)::double as orders, coalesce(p.paid, 0)::double as paid
+    from grid as g
+    left join per_hour as p using (hour)
+)
+
+select * from final order by hour

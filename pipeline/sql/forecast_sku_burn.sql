@@ -1,0 +1,44 @@
+-- Per tracked SKU (bundles exploded, gifts included): what is left once the orders waiting to
+-- ship have taken theirs, and the units and orders placed in the last $hours hours before
+-- $as_of (orders not closed), the rate the burn-down projects.
+-- Parameters: $as_of, $hours.
+
+with stock_left as (
+    select a.sku, a.available - coalesce(w.need, 0) as left_units
+    from available_by_sku() as a
+    left join (
+        select sku, sum(quantity) as need
+        from waiting_needs()
+        where sku is not null
+        group by sku
+    ) as w using (sku)
+),
+
+recent as (
+    select o.platform, o.shop, o.order_id
+    from orders as o
+    join order_state as s using (platform, shop, order_id)
+    where o.created_at > $as_of::timestamp - to_seconds(round($hours * 3600)::bigint)
+      and o.created_at <= $as_of
+      and s.state <> 'closed'
+),
+
+recent_units as (
+    select l.sku, sum(l.quantity) as units, count(distinct (l.platform, l.shop, l.order_id)) as orders
+    from explode_bundles('order_lines') as l
+    semi join recent as r using (platform, shop, order_id)
+    where l.sku is not null and l.quantity > 0
+    group by l.sku
+),
+
+final as (
+    select
+        s.sku,
+        s.left_units::bigint as left_units,
+        coalesce(r.units, 0)::bigint as recent_units,
+        coalesce(r.orders, 0)::bigint as recent_orders
+    from stock_left as s
+    left join recent_units as r using (sku)
+)
+
+select * from final order by sku
