@@ -4,7 +4,9 @@ import streamlit as st
 
 from pipeline.formats import TEMPLATES
 from pipeline.importing import import_bytes, import_history, refuse_too_big
+from pipeline.store import release_unused_memory
 from ui.core import after_write, download_buttons, get_store, query, t
+from ui.errors import store_errors
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
@@ -21,17 +23,18 @@ with st.form("import_form", clear_on_submit=True):
 if submitted and files:
     bar = st.progress(0.0, text=t("importing"))
     results = []
-    for i, up in enumerate(files, start=1):
-        bar.progress((i - 1) / len(files), text=f"{t('importing')} {up.name}")
-        data = up.getvalue()
-        if len(data) > MAX_FILE_BYTES:
-            results.append(refuse_too_big(up.name, len(data), MAX_FILE_BYTES))
-            continue
-        results.append(import_bytes(get_store(), up.name, data,
-                                    by=st.session_state.get("actor") or "app"))
+    with store_errors():  # a store that cannot be written: one plain sentence, details logged
+        for i, up in enumerate(files, start=1):
+            bar.progress((i - 1) / len(files), text=f"{t('importing')} {up.name}")
+            if up.size > MAX_FILE_BYTES:
+                results.append(refuse_too_big(up.name, up.size, MAX_FILE_BYTES))
+                continue
+            results.append(import_bytes(get_store(), up.name, up.getvalue(),
+                                        by=st.session_state.get("actor") or "app"))
     bar.progress(1.0, text=t("importing"))
     after_write()
-    st.session_state["import_last"] = results
+    st.session_state["import_last"] = results  # outcomes and rejects only, no bytes or frames
+    release_unused_memory()  # what parsing and staging the files took goes back
 
 for res in st.session_state.get("import_last", []):
     icon = {"imported": ":material/check_circle:", "partial": ":material/warning:",

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from pipeline import kpis
+from pipeline import kpis, money
 from pipeline.labels import STATES
 from ui.charts import daily_chart, state_bar
-from ui.core import demo_banner, filters, get_store, kpi_texts, query, t
+from ui.core import demo_banner, filters, fmt_amounts, get_store, kpi_texts, query, t
 from ui.overdue import workbook_button
 
 st.title(t("page_overview"))
@@ -23,14 +23,19 @@ until = now.time().replace(second=0, microsecond=0) if day == now.date() else No
 if until is not None:
     st.caption(t("kpi_until").format(until=until.strftime("%H:%M")))
 
-table = query(kpis.day_kpis, f, day, until)
+table = query(kpis.day_kpis, f, day, until, now.replace(second=0, microsecond=0))
+currency = query(money.money_currency, f)
 cols = st.columns(4)
 for i, row in enumerate(table.itertuples()):
-    value, delta, previous = kpi_texts(row.kpi, row.value, row.previous)
+    value, delta, previous = kpi_texts(row.kpi, row.value, row.previous, currency)
+    why = t("kpi_72h_not_yet") if row.kpi == "shipped_72h" and value == "—" else ""
     cols[i % 4].metric(t(f"kpi_{row.kpi}"), value, delta, border=True,
-                       help=f"{t('vs_previous_day')}: {previous}",
+                       help=f"{t('kpi_help_' + row.kpi)} {why}\n\n{t('vs_previous_day')}: {previous}",
                        delta_color="inverse" if row.kpi in ("refund_amount", "refund_rate")
                        else "normal")
+others = query(kpis.day_other_currencies, f, day, until)
+if not others.empty:  # other currencies are listed, each on its own, never added in
+    st.text(t("money_other_currencies").format(list=fmt_amounts(others, "paid_amount")))
 
 left, right = st.columns([2, 3])
 with left:
@@ -45,7 +50,8 @@ with left:
 with right:
     st.subheader(t("per_day"))
     series = query(kpis.daily_series, f)
-    st.plotly_chart(daily_chart(series, {"orders": t("orders"), "paid_amount": t("paid_amount")}),
+    paid_name = t("money_in_currency").format(label=t("paid_amount"), currency=currency)
+    st.plotly_chart(daily_chart(series, {"orders": t("orders"), "paid_amount": paid_name}),
                     key="overview_daily")
 
 workbook_button()

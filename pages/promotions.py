@@ -4,8 +4,18 @@ from datetime import datetime, time, timedelta
 
 import streamlit as st
 
-from pipeline import promo, stock
-from ui.core import after_write, demo_banner, filters, fmt_money, fmt_pct, get_store, query, t
+from pipeline import money, promo, stock
+from ui.core import (
+    after_write,
+    demo_banner,
+    filters,
+    fmt_amounts,
+    fmt_money,
+    fmt_pct,
+    get_store,
+    query,
+    t,
+)
 from ui.promo import hourly_overlay, labelled, order_type_bar, units_bar
 
 st.title(t("page_promotions"))
@@ -85,24 +95,32 @@ st.caption(f"{t('promo_window')}: {w.start:%Y-%m-%d %H:%M} – {w.end:%Y-%m-%d %
            help=t("promo_baseline_help"))
 
 table = query(promo.period_vs_baseline, f, name, as_of).set_index("measure")
+currency = query(money.money_currency, f)
 MONEY = {"paid_amount", "aov", "paid_per_hour", "paid_per_day"}
 cols = st.columns(5)
 for i, m in enumerate(("orders", "paid_amount", "units", "aov", "orders_per_hour")):
     r = table.loc[m]
-    fmt = fmt_money if m in MONEY else (lambda v: f"{v:,.1f}" if v % 1 else f"{v:,.0f}")
+    fmt = ((lambda v: fmt_money(v, currency)) if m in MONEY
+           else (lambda v: f"{v:,.1f}" if v % 1 else f"{v:,.0f}"))
     cols[i].metric(t(f"kpi_{m}"), fmt(r["period"]),
                    None if r["uplift"] != r["uplift"] else f"{r['uplift']:+.1%}", border=True,
                    help=f"{t('promo_baseline')}: {fmt(r['baseline'])}")
+others = query(promo.period_other_currencies, f, name, as_of)
+if not others.empty:  # other currencies are listed, each on its own, never added in
+    st.text(t("money_other_currencies_period").format(list=fmt_amounts(others, "paid_amount")))
 peak = query(promo.peak_hour, f, name)
 if not peak.empty:
     p = peak.iloc[0]
     st.caption(f"{t('promo_peak_hour')}: {p['hour_start']:%Y-%m-%d %H:00} · "
-               f"{t('orders')} {int(p['orders']):,} · {t('paid_amount')} {fmt_money(p['paid'])}")
+               f"{t('orders')} {int(p['orders']):,} · "
+               f"{t('paid_amount')} {fmt_money(p['paid'], currency)}")
 
 st.subheader(t("promo_hourly"))
 measure = st.segmented_control(t("measure"), ["orders", "paid"], key="promo_measure",
                                default="orders", required=True,
-                               format_func=lambda m: t(f"promo_measure_{m}"))
+                               format_func=lambda m: t(f"promo_measure_{m}") if m == "orders"
+                               else t("money_in_currency").format(
+                                   label=t(f"promo_measure_{m}"), currency=currency))
 curve = query(promo.hourly_curve, f, name)
 st.plotly_chart(hourly_overlay(curve, measure, {
     "period": t("promo_series_period"), "baseline": t("promo_series_baseline"),

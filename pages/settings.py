@@ -5,9 +5,10 @@ from zoneinfo import available_timezones
 import pandas as pd
 import streamlit as st
 
-from pipeline.settings import DEFAULTS, get_settings
+from pipeline.settings import DEFAULTS, get_settings, valid_currency
 from pipeline.sla import restore_defaults, update_settings
 from ui.core import after_write, get_store, t
+from ui.errors import store_errors
 
 st.title(t("page_settings"))
 st.caption(t("set_intro"))
@@ -19,8 +20,13 @@ WARROOM = ("forecast_rate_hours", "orders_per_packer_hour", "alert_runout_hours"
            "alert_breach_orders", "alert_intake_off_pct")
 
 
+def shown(value: object) -> str:
+    """A setting's value as text; an unset currency reads as what it means."""
+    return t("set_currency_auto") if value is None else str(value)
+
+
 def default_help(key: str) -> str:
-    return t("set_default").format(v=DEFAULTS[key])
+    return t("set_default").format(v=shown(DEFAULTS[key]))
 
 
 with st.form("settings_form"):
@@ -39,6 +45,10 @@ with st.form("settings_form"):
     values["batch_size"] = st.number_input(t("set_batch_size"), min_value=1, max_value=10000,
                                            value=int(current["batch_size"]), step=1,
                                            key="set_batch_size", help=default_help("batch_size"))
+    values["currency"] = st.text_input(
+        t("set_currency"), value=current["currency"] or "", max_chars=3, key="set_currency",
+        placeholder=t("set_currency_auto"),
+        help=f"{default_help('currency')} — {t('set_currency_help')}").strip().upper() or None
     st.markdown(t("set_warroom"))
     for key in WARROOM:
         values[key] = st.number_input(t(f"set_{key}"), min_value=0.0, max_value=10000.0,
@@ -47,24 +57,29 @@ with st.form("settings_form"):
     by = st.text_input(t("set_by"), value="desk", key="set_by")
     saved = st.form_submit_button(t("set_save"), type="primary", icon=":material/save:")
 
-if saved:
+if saved and values["currency"] is not None and not valid_currency(values["currency"]):
+    st.error(t("set_currency_invalid"), icon=":material/error:")
+elif saved:
     # Whole hours stay integers in the store, as the defaults are.
     clean = {k: (int(v) if k in HOURS + WARROOM and float(v).is_integer() else v)
              for k, v in values.items()}
     if not clean["confirmed_tag"]:
         clean["confirmed_tag"] = current["confirmed_tag"]
-    changed = update_settings(store, clean, by or "desk")
-    after_write()
-    st.success(t("set_saved") if changed else t("set_unchanged"), icon=":material/check:")
-    current = get_settings(store.cursor())
+    with store_errors():
+        changed = update_settings(store, clean, by or "desk")
+        after_write()
+        st.success(t("set_saved") if changed else t("set_unchanged"), icon=":material/check:")
+        current = get_settings(store.cursor())
 
 if st.button(t("set_reset"), icon=":material/restart_alt:", key="set_reset_button"):
-    restore_defaults(store)
-    after_write()
-    for key in DEFAULTS:
-        st.session_state.pop(f"set_{key}", None)
-    st.session_state["set_flash"] = t("set_reset_done")
-    st.rerun()
+    with store_errors() as reset:
+        restore_defaults(store)
+    if not reset.failed:
+        after_write()
+        for key in DEFAULTS:
+            st.session_state.pop(f"set_{key}", None)
+        st.session_state["set_flash"] = t("set_reset_done")
+        st.rerun()
 
 if flash := st.session_state.pop("set_flash", None):
     st.success(flash, icon=":material/check:")
@@ -72,6 +87,6 @@ if flash := st.session_state.pop("set_flash", None):
 st.subheader(t("set_current"))
 st.dataframe(pd.DataFrame({
     t("set_key"): [t(f"set_{k}") for k in DEFAULTS],
-    t("set_value"): [str(current[k]) for k in DEFAULTS],
-    t("set_default_col"): [str(v) for v in DEFAULTS.values()],
+    t("set_value"): [shown(current[k]) for k in DEFAULTS],
+    t("set_default_col"): [shown(v) for v in DEFAULTS.values()],
 }), hide_index=True, key="set_table")

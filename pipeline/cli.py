@@ -4,18 +4,26 @@
     python -m pipeline [--db PATH] report [--as-of 'YYYY-MM-DD HH:MM'] [--json]
     python -m pipeline [--db PATH] action ORDER_ID ACTION [--by NAME] [--text TEXT]
     python -m pipeline demo [--orders N] [--seed S] [--out DIR]
+
+`report` opens the store read-only and writes nothing. A store that cannot be opened or
+written (disk full, read-only, busy, gone or replaced) is one plain line on stderr and exit 2;
+the details go to the log (shown with ORDERDESK_DEBUG=1).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
+
 from pipeline.importing import import_path
-from pipeline.store import ROOT, Store, StoreBusy
+from pipeline.store import ROOT, Store, StoreFault, first_line, open_for_reading
 
 EXIT_OK, EXIT_REJECTS, EXIT_REFUSED = 0, 1, 2
 ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", "resolve", "undo")
@@ -55,19 +63,27 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "demo":
         return _demo(args)
+    logging.basicConfig(level=logging.DEBUG if os.environ.get("ORDERDESK_DEBUG") else
+                        logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        store = Store(args.db)
-    except StoreBusy as exc:
+        store = open_for_reading(args.db) if args.command == "report" else Store(args.db)
+        try:
+            if args.command == "import":
+                return _import(store, args)
+            if args.command == "report":
+                return _report(store, args)
+            return _action(store, args)
+        finally:
+            store.close()
+    except StoreFault as exc:
+        logging.getLogger("pipeline.cli").debug("store fault", exc_info=True)
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REFUSED
-    try:
-        if args.command == "import":
-            return _import(store, args)
-        if args.command == "report":
-            return _report(store, args)
-        return _action(store, args)
-    finally:
-        store.close()
+    except duckdb.Error as exc:  # anything else the store said: its first line, no traceback
+        logging.getLogger("pipeline.cli").debug("store error", exc_info=True)
+        print(f"error: the store could not do this, nothing was recorded: {first_line(exc)}",
+              file=sys.stderr)
+        return EXIT_REFUSED
 
 
 def _import(store: Store, args: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""The global filters (date range, shops, platforms) as bound SQL parameters."""
+"""The global filters (date range, shops, platforms; the currency shown) as bound SQL parameters."""
 
 from __future__ import annotations
 
@@ -11,13 +11,16 @@ from typing import Any
 class Filters:
     """Orders created between `date_from` and `date_to` (inclusive), in `shops` and `platforms`.
 
-    Empty tuples mean "all".
+    Empty tuples mean "all". `currency` is whose money is shown (never a filter on the orders
+    counted); None means the desk's currency. It is not part of `params()`: money queries bind
+    it with `pipeline.money.money_params`.
     """
 
     date_from: date | None = None
     date_to: date | None = None
     shops: tuple[str, ...] = ()
     platforms: tuple[str, ...] = ()
+    currency: str | None = None
 
     def params(self) -> dict[str, Any]:
         return {

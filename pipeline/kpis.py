@@ -2,34 +2,50 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 import duckdb
 import pandas as pd
 
 from pipeline.filters import Filters
 from pipeline.labels import STATES
+from pipeline.money import money_params
 from pipeline.store import sql
 
 KPIS = (
     "orders", "paid_orders", "paid_amount", "aov", "shipped",
     "refund_amount", "refund_rate", "shipped_72h",
 )
+MONEY_KPIS = ("paid_amount", "aov", "refund_amount")  # in one currency, never added across
 
 
 def day_kpis(con: duckdb.DuckDBPyConnection, f: Filters, day: date,
-             until: time | None = None) -> pd.DataFrame:
+             until: time | None = None, as_of: datetime | None = None) -> pd.DataFrame:
     """One row per KPI: `kpi`, `value` (the day), `previous` (the day before).
 
     With `until`, both days count only what happened up to that time of day (today so far
-    against yesterday at the same time).
+    against yesterday at the same time). Money KPIs are in `f.currency` (else the desk's).
+    With `as_of`, the 72-hour shipping share is null for a day whose paid orders have not all
+    had 72 hours yet (a day still running is never a drop).
     """
-    params = {"day": day, "until": until, "shops": list(f.shops), "platforms": list(f.platforms)}
+    params = {"day": day, "until": until, "as_of": as_of, "shops": list(f.shops),
+              "platforms": list(f.platforms), **money_params(con, f)}
     wide = con.execute(sql("day_kpis"), params).df()
     cur, prev = wide.iloc[0], wide.iloc[1]
     return pd.DataFrame(
         {"kpi": list(KPIS), "value": [cur[k] for k in KPIS], "previous": [prev[k] for k in KPIS]}
     )
+
+
+def day_other_currencies(con: duckdb.DuckDBPyConnection, f: Filters, day: date,
+                         until: time | None = None) -> pd.DataFrame:
+    """The day's money in the currencies other than the one the KPIs show:
+    `currency, paid_orders, paid_amount, refund_amount`, largest paid amount first."""
+    money = money_params(con, f)
+    params = {"day": day, "until": until, "shops": list(f.shops), "platforms": list(f.platforms),
+              "desk": money["desk"]}
+    per = con.execute(sql("day_money_by_currency"), params).df()
+    return per[per["currency"] != money["currency"]].reset_index(drop=True)
 
 
 def state_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
@@ -38,8 +54,9 @@ def state_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
 
 
 def daily_series(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """Tidy `day`, `measure` (orders | paid_amount), `value`."""
-    return con.execute(sql("daily_series"), f.params()).df()
+    """Tidy `day`, `measure` (orders | paid_amount), `value`; the paid amount in `f.currency`
+    (else the desk's)."""
+    return con.execute(sql("daily_series"), {**f.params(), **money_params(con, f)}).df()
 
 
 def latest_day(con: duckdb.DuckDBPyConnection, f: Filters) -> date | None:

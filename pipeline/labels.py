@@ -646,6 +646,233 @@ LABELS.update({
     ),
 })
 
+# Currencies: money shown with its currency, one currency at a time
+LABELS.update({
+    "money_currency": ("币种", "Currency"),
+    "money_currency_help": (
+        "金额按此币种显示，不同币种从不相加；默认为本店币种（设置中的币种，未设置时为多数订单的币种）",
+        "Money is shown in this currency and never added across currencies; by default the "
+        "desk's currency (the setting, else the currency of most orders)"),
+    "money_other_currencies": ("当日其他币种付款（不计入上方金额）：{list}",
+                               "Paid this day in other currencies (not in the figures above): "
+                               "{list}"),
+    "money_other_currencies_period": ("活动期其他币种付款（不计入上方金额）：{list}",
+                                      "Paid in the period in other currencies (not in the "
+                                      "figures above): {list}"),
+    "money_in_currency": ("{label}（{currency}）", "{label} ({currency})"),
+    "set_currency": ("币种（ISO 代码）", "Currency (ISO code)"),
+    "set_currency_help": (
+        "三个字母，如 CNY、USD；留空则为多数订单的币种。没有币种的订单（旧数据、文件未给出）按此币种计",
+        "Three letters, e.g. CNY, USD; empty means the currency of most orders. Orders without "
+        "a currency (older imports, files without one) count in it"),
+    "set_currency_invalid": ("币种须为三个字母的 ISO 代码，如 CNY、USD",
+                             "A currency is a three-letter ISO code, e.g. CNY, USD"),
+    "set_currency_auto": ("（多数订单的币种）", "(the currency of most orders)"),
+    "col_currency": ("币种", "Currency"),
+})
+
+# The store under faults: what a viewer sees when the store cannot be written
+LABELS.update({
+    "store_fault_disk_full": ("无法写入数据库：磁盘已满。本次操作未记录，请清理磁盘空间后重试。",
+                              "The store cannot be written: the disk is full. Nothing was "
+                              "recorded; free some disk space and try again."),
+    "store_fault_read_only": ("无法写入数据库：数据库为只读。本次操作未记录，请联系管理员开放数据目录的写权限。",
+                              "The store cannot be written: it is read-only. Nothing was "
+                              "recorded; ask whoever runs the desk to make the data folder "
+                              "writable."),
+    "store_fault_busy": ("数据库正忙（另一个程序正在使用）。本次操作未记录，请稍后重试。",
+                         "The store is busy (another program is using it). Nothing was "
+                         "recorded; try again in a moment."),
+    "store_fault_gone": ("数据库文件已不存在或已被替换。本次操作未记录，请放回原文件或重启工作台。",
+                         "The store file is gone or was replaced. Nothing was recorded; put it "
+                         "back or restart the desk."),
+    "store_fault_other": ("数据库无法完成此操作，本次操作未记录。详情见服务器日志。",
+                          "The store could not do this; nothing was recorded. The details are "
+                          "in the server log."),
+    "store_fault_open_gone": ("数据库文件不存在或不是本工作台的数据库，工作台不会自动新建空库。请放回原文件；"
+                              "如确需从头开始，请由管理员以 ORDERDESK_NEW_STORE=1 启动。",
+                              "The store file is missing or is not this desk's store, and the desk "
+                              "will not start an empty one by itself. Put the file back; to start "
+                              "afresh on purpose, whoever runs the desk starts it with "
+                              "ORDERDESK_NEW_STORE=1."),
+})
+
+# Overview: what each KPI counts
+LABELS.update({
+    "kpi_help_orders": ("这一天下单（订单创建时间）的订单数。", "Orders placed (created) on this day."),
+    "kpi_help_paid_orders": ("这一天付款的订单数，不论何时下单：前几天下单、今天付款的也算，所以可能多于订单数。",
+                             "Orders paid on this day, whenever they were placed: an order placed "
+                             "earlier and paid today counts, so this can exceed Orders."),
+    "kpi_help_paid_amount": ("这一天付款的订单的买家实付金额（所选币种）。",
+                             "What buyers paid for the orders paid on this day (in the chosen "
+                             "currency)."),
+    "kpi_help_aov": ("付款金额 ÷ 这一天付款的订单数（所选币种）。",
+                     "Paid amount ÷ the orders paid on this day (in the chosen currency)."),
+    "kpi_help_shipped": ("这一天发货（发货时间）的订单数，不论何时下单。",
+                         "Orders shipped on this day (shipping time), whenever placed."),
+    "kpi_help_refund_amount": ("这一天付款的订单的退款金额（所选币种）。",
+                               "Refunds on the orders paid on this day (in the chosen currency)."),
+    "kpi_help_refund_rate": ("退款金额 ÷ 付款金额，都按这一天付款的订单计。",
+                             "Refund amount ÷ paid amount, both over the orders paid on this day."),
+    "kpi_help_shipped_72h": ("这一天付款的订单中，付款后 72 小时内发货的比例。",
+                             "The share of the orders paid on this day that shipped within 72 h "
+                             "of payment."),
+    "kpi_72h_not_yet": ("这一天的付款订单还没有都满 72 小时，比例要到三天后才能算出，所以显示“—”。",
+                        "Shown as — : this day's paid orders have not all had their 72 hours "
+                        "yet; the share is known three days after the day."),
+})
+
+# The desk as a team: sign-in, roles, accounts and who did what
+LABELS.update({
+    "role_viewer": ("查看者", "viewer"),
+    "role_clerk": ("客服专员", "clerk"),
+    "role_manager": ("主管", "manager"),
+    "auth_title": ("登录", "Sign in"),
+    "auth_name": ("用户名", "Name"),
+    "auth_password": ("密码", "Password"),
+    "auth_submit": ("登录", "Sign in"),
+    "auth_sso": ("使用单点登录", "Sign in with single sign-on"),
+    "auth_sign_out": ("退出登录", "Sign out"),
+    "auth_signed_in_as": ("已登录：{name}（{role}）", "Signed in: {name} ({role})"),
+    "auth_bad": ("用户名或密码错误。", "Wrong name or password."),
+    "auth_disabled": ("此账户已停用，请联系主管。", "This account is disabled; ask a manager."),
+    "auth_throttled": ("登录失败次数过多，请 {s} 秒后再试。",
+                       "Too many failed sign-ins: try again in {s} seconds."),
+    "auth_unmapped": ("邮箱 {email} 尚未关联到账户，请主管在“用户”页面关联。",
+                      "The e-mail {email} is not mapped to an account; ask a manager to map it on "
+                      "the Users page."),
+    "auth_expired": ("长时间未操作，已自动退出，请重新登录。",
+                     "You were signed out after a while without activity; sign in again."),
+    "auth_gone": ("您的账户已停用或删除，已退出登录。",
+                  "Your account was disabled or removed; you were signed out."),
+    "auth_open_banner": (
+        "尚无账户：订单台仅在本机开放，无需登录。添加第一位主管：python -m pipeline user add 姓名 "
+        "--role manager（或在“用户”页面添加）；之后每个人都需登录。",
+        "No accounts yet: the desk is open on this machine only, without sign-in. Add the first "
+        "manager: python -m pipeline user add NAME --role manager (or on the Users page); "
+        "from then on everyone signs in.",
+    ),
+    "auth_network_refused": (
+        "订单台正对网络开放（server.address 不是 localhost），但还没有任何账户，因此拒绝服务。请先添加一位"
+        "主管：python -m pipeline user add 姓名 --role manager，或在 .streamlit/config.toml 中设置 "
+        "address = \"localhost\"。",
+        "The desk is served to the network (server.address is not localhost) and has no accounts, "
+        "so it refuses to open. Add a manager first: python -m pipeline user add NAME --role "
+        "manager, or set address = \"localhost\" in .streamlit/config.toml.",
+    ),
+    "auth_front_page": ("请打开订单台首页（网址不带页面名）登录。",
+                        "Sign in on the desk's front page (its address without a page name)."),
+    "auth_not_allowed": ("您的角色不能执行此操作。", "Your role may not do this."),
+    "auth_view_only": ("您的角色只能查看和下载。", "Your role may only view and download."),
+    "dlg_h_role": ("角色", "Role"),
+    "set_session_idle_minutes": ("登录闲置多少分钟后自动退出", "Minutes idle before a signed-in "
+                                 "session ends"),
+    "page_users": ("用户", "Users"),
+    "page_team": ("团队", "Team"),
+    # users page
+    "usr_intro": ("账户与角色：查看者可查看和下载；客服专员可处理订单并撤销自己的操作；主管还可导入、改设置、"
+                  "编辑促销期和套装、撤销任何人的操作、管理账户。",
+                  "Accounts and roles: a viewer sees and downloads; a clerk acts on orders and "
+                  "undoes their own actions; a manager also imports, changes settings, edits "
+                  "promotion periods and bundles, undoes anyone's action and manages accounts."),
+    "usr_list": ("账户", "Accounts"),
+    "usr_add": ("添加账户", "Add an account"),
+    "usr_name": ("用户名", "Name"),
+    "usr_role": ("角色", "Role"),
+    "usr_password": ("密码（至少 8 个字符）", "Password (8 characters or more)"),
+    "usr_password_again": ("再次输入密码", "Password again"),
+    "usr_email": ("单点登录邮箱（可选）", "SSO e-mail (optional)"),
+    "usr_add_button": ("添加", "Add"),
+    "usr_added": ("已添加账户 {name}。", "Account {name} added."),
+    "usr_mismatch": ("两次输入的密码不一致。", "The two passwords differ."),
+    "usr_change": ("修改账户", "Change an account"),
+    "usr_pick": ("账户", "Account"),
+    "usr_set_role": ("更改角色", "Change role"),
+    "usr_disable": ("停用", "Disable"),
+    "usr_enable": ("重新启用", "Enable again"),
+    "usr_reset": ("重设密码", "Reset password"),
+    "usr_map": ("关联邮箱", "Map e-mail"),
+    "usr_done": ("已保存。", "Saved."),
+    "usr_col_name": ("用户名", "Name"),
+    "usr_col_role": ("角色", "Role"),
+    "usr_col_disabled": ("已停用", "Disabled"),
+    "usr_col_has_password": ("有密码", "Has a password"),
+    "usr_col_sso_email": ("单点登录邮箱", "SSO e-mail"),
+    "usr_col_created_at": ("创建时间", "Created"),
+    "usr_col_created_by": ("创建人", "Created by"),
+    "usr_sso_on": ("已配置单点登录：邮箱关联到账户后，以该账户的角色登录。",
+                   "Single sign-on is configured: an e-mail mapped to an account signs in with "
+                   "that account's role."),
+    "usr_sso_off": ("未配置单点登录（.streamlit/secrets.toml 中的 [auth]）；邮箱关联在配置后生效。",
+                    "Single sign-on is not configured ([auth] in .streamlit/secrets.toml); "
+                    "mapped e-mails apply once it is."),
+    # team page
+    "team_intro": ("谁做了什么：每人每天、每小时的操作，撤销，解决的问题及用时，从付款到处理和发货的时间。",
+                   "Who did what: actions per person per day and hour, undos, problems resolved "
+                   "and how long they took, time from payment to processed and to shipped."),
+    "team_week": ("周（自）", "Week starting"),
+    "team_by_day": ("每人每天的操作", "Actions per person per day"),
+    "team_by_hour": ("每人各小时的操作", "Actions per person by hour of day"),
+    "team_view": ("按", "By"),
+    "team_view_day": ("天", "day"),
+    "team_view_hour": ("小时", "hour"),
+    "team_people": ("每人汇总", "Per person"),
+    "team_resolved": ("解决的问题", "Problems resolved"),
+    "team_resolved_note": (
+        "用时：从标记开始（手动标记的时间；没有开始事件的自动标记取订单付款时间，未付款取下单时间）到解决。",
+        "Time to resolve: from the mark's start (the flag's time; for marks without a start "
+        "event the order's payment time, else its creation) to the resolve action.",
+    ),
+    "team_fulfil": ("从付款到处理、到发货", "From payment to processed and to shipped"),
+    "team_fulfil_note": (
+        "按处理订单的人（处理或填写快递的操作人）和店铺；发货时间来自平台导出。",
+        "By whoever processed the order (the author of its process or courier action) and by "
+        "shop; the shipping time comes from the platform's export.",
+    ),
+    "team_orders": ("查看订单", "Orders behind a number"),
+    "team_pick": ("数字", "Number"),
+    "team_none": ("本周没有操作。", "No actions this week."),
+    "team_download": ("本周操作（CSV）", "This week's actions (CSV)"),
+    "team_col_author": ("操作人", "Person"),
+    "team_col_role": ("角色", "Role"),
+    "team_col_day": ("日期", "Day"),
+    "team_col_hour": ("小时", "Hour"),
+    "team_col_actions": ("操作数", "Actions"),
+    "team_col_orders": ("订单数", "Orders"),
+    "team_col_undos": ("撤销", "Undos"),
+    "team_col_undone": ("被撤销", "Undone by others or self"),
+    "team_col_resolved": ("解决问题", "Problems resolved"),
+    "team_col_problem": ("问题类型", "Problem type"),
+    "team_col_hours_median": ("用时中位数（小时）", "Median hours"),
+    "team_col_hours_mean": ("平均用时（小时）", "Mean hours"),
+    "team_col_shop": ("店铺", "Shop"),
+    "team_col_processed": ("处理订单", "Orders processed"),
+    "team_col_hours_to_processed": ("付款到处理（小时，中位数）", "Paid to processed (h, median)"),
+    "team_col_shipped": ("已发货", "Shipped"),
+    "team_col_hours_to_shipped": ("付款到发货（小时，中位数）", "Paid to shipped (h, median)"),
+    "team_col_resolved_at": ("解决时间", "Resolved"),
+    "team_col_order_id": ("订单号", "Order"),
+    "team_col_platform": ("平台", "Platform"),
+    "team_col_action": ("操作", "Action"),
+    "team_col_acted_at": ("时间", "When"),
+    "team_col_event_id": ("编号", "Event"),
+    "team_col_text": ("内容", "Detail"),
+    "team_col_kind": ("问题类型", "Problem type"),
+    "team_col_started_at": ("开始", "Started"),
+    "team_col_hours": ("用时（小时）", "Hours"),
+    "team_col_start_source": ("开始时间来自", "Start from"),
+    "team_start_flag": ("标记事件", "flag event"),
+    "team_start_paid": ("付款时间", "payment time"),
+    "team_start_created": ("下单时间", "creation time"),
+    "team_col_paid_at": ("付款时间", "Paid"),
+    "team_col_processed_at": ("处理时间", "Processed"),
+    "team_col_shipped_at": ("发货时间", "Shipped"),
+    "team_what_actions": ("{author} 的操作", "{author}'s actions"),
+    "team_what_undos": ("{author} 的撤销", "{author}'s undos"),
+    "team_what_resolved": ("{author} 解决的问题", "problems {author} resolved"),
+    "team_what_processed": ("{author} 处理的订单（{shop}）", "orders {author} processed ({shop})"),
+})
+
 # Import page: the layouts it reads
 LABELS.update({
     "import_layouts": (

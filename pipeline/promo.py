@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from pipeline.filters import ALL, Filters
+from pipeline.money import desk_currency, money_params
 from pipeline.store import Store, sql
 
 ORDER_TYPES = ("promotion", "bundle", "combo", "gift")
@@ -180,7 +181,7 @@ def delete_period(store: Store, name: str, by: str) -> None:
 
 
 def _shops_only(f: Filters) -> Filters:
-    return Filters(shops=f.shops, platforms=f.platforms)
+    return Filters(shops=f.shops, platforms=f.platforms, currency=f.currency)
 
 
 def period_vs_baseline(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
@@ -188,10 +189,12 @@ def period_vs_baseline(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
     """Tidy `measure, period, baseline, uplift` (uplift = period / baseline − 1; null on a 0 baseline).
 
     Measures: orders placed, paid orders, paid amount, units, average order value (paid amount per
-    paid order), and orders and paid amount per hour and per day.
+    paid order), and orders and paid amount per hour and per day. Money is in `f.currency` (else
+    the desk's); counts are over every currency.
     """
     w = window(con, name, as_of)
-    wide = con.execute(sql("promo_windows"), w.params(_shops_only(f))).df().set_index("series")
+    params = {**w.params(_shops_only(f)), **money_params(con, f)}
+    wide = con.execute(sql("promo_windows"), params).df().set_index("series")
     out = pd.DataFrame({
         "measure": list(MEASURES),
         "period": [wide.loc["period", m] for m in MEASURES],
@@ -208,9 +211,22 @@ def hourly_curve(con: duckdb.DuckDBPyConnection, f: Filters, name: str) -> pd.Da
     """Tidy `hour, series (period | baseline), hour_start, orders, paid` over the whole period.
 
     `hour` counts from each window's start, so the baseline's curve lies under the period's.
+    `paid` is in `f.currency` (else the desk's).
     """
     w = window(con, name)
-    return con.execute(sql("promo_hourly"), w.params(_shops_only(f))).df()
+    return con.execute(sql("promo_hourly"),
+                       {**w.params(_shops_only(f)), **money_params(con, f)}).df()
+
+
+def period_other_currencies(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
+                            as_of: datetime | None = None) -> pd.DataFrame:
+    """What the period's paid orders paid in the currencies other than the one shown:
+    `currency, paid_orders, paid_amount`, largest first."""
+    w = window(con, name, as_of)
+    money = money_params(con, f)
+    per = con.execute(sql("promo_paid_by_currency"),
+                      {**w.params(_shops_only(f), baseline=False), "desk": money["desk"]}).df()
+    return per[per["currency"] != money["currency"]].reset_index(drop=True)
 
 
 def peak_hour(con: duckdb.DuckDBPyConnection, f: Filters, name: str) -> pd.DataFrame:
@@ -252,7 +268,7 @@ def top_bundles(con: duckdb.DuckDBPyConnection, f: Filters, name: str, top: int 
 
 def gifts(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
           as_of: datetime | None = None) -> pd.DataFrame:
-    """`sku, name, units, orders, available, open_demand, left_after_open`: the period's gifts."""
+    """`sku, name, units, orders, allocatable, open_demand, left_after_open`: the period's gifts."""
     w = window(con, name, as_of)
     return con.execute(sql("promo_gifts"), w.params(_shops_only(f), baseline=False)).df()
 
@@ -260,10 +276,11 @@ def gifts(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
 def workbook_sheet(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFrame:
     """The daily workbook's promotions sheet: each period started by `as_of` against its baseline."""
     rows = []
+    currency = desk_currency(con)  # the paid amounts are the desk currency's
     for p in periods(con).itertuples():
         if p.start_at > as_of:
             continue
-        m = period_vs_baseline(con, ALL, p.name, as_of).set_index("measure")
+        m = period_vs_baseline(con, Filters(currency=currency), p.name, as_of).set_index("measure")
         rows.append({
             "name": p.name, "start_at": p.start_at, "end_at": p.end_at,
             "running": p.start_at <= as_of < p.end_at,
@@ -274,8 +291,9 @@ def workbook_sheet(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFr
             "paid_uplift": m.loc["paid_amount", "uplift"],
             "units": m.loc["units", "period"], "baseline_units": m.loc["units", "baseline"],
             "units_uplift": m.loc["units", "uplift"],
+            "currency": currency,
         })
     cols = ["name", "start_at", "end_at", "running", "orders", "baseline_orders", "orders_uplift",
             "paid_amount", "baseline_paid_amount", "paid_uplift", "units", "baseline_units",
-            "units_uplift"]
+            "units_uplift", "currency"]
     return pd.DataFrame(rows, columns=cols)

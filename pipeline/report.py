@@ -15,6 +15,7 @@ import duckdb
 from pipeline.filters import ALL
 from pipeline.forecast import forecast_section
 from pipeline.kpis import state_counts
+from pipeline.money import currency_mix, desk_params
 from pipeline.problems import problems_section
 from pipeline.promo import order_types_section
 from pipeline.sla import sla_section
@@ -24,8 +25,11 @@ Section = Callable[[duckdb.DuckDBPyConnection, datetime], dict[str, Any]]
 
 
 def totals_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, Any]:
-    """orders, order_lines, states, amounts, partial_refunds."""
-    t = con.execute(sql("report_totals")).df().iloc[0]
+    """orders, order_lines, states, amounts (in the desk's currency), currency, currencies,
+    partial_refunds."""
+    money = desk_params(con)
+    t = con.execute(sql("report_totals"), money).df().iloc[0]
+    mix = currency_mix(con, ALL)
     states = state_counts(con, ALL)
     return {
         "orders": int(t["orders"]),
@@ -35,6 +39,12 @@ def totals_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str,
             "order_total": float(t["order_total"]),
             "paid": float(t["paid"]),
             "refunded": float(t["refunded"]),
+        },
+        "currency": money["currency"],
+        "currencies": {
+            r.currency: {"orders": int(r.orders), "order_total": float(r.order_total),
+                         "paid": float(r.paid), "refunded": float(r.refunded)}
+            for r in mix.itertuples()
         },
         "partial_refunds": int(t["partial_refunds"]),
     }

@@ -1,8 +1,9 @@
-"""The desk's editable parameters (time rules, time zone, batch size), kept in the store."""
+"""The desk's editable parameters (time rules, time zone, batches, currency), kept in the store."""
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,7 +23,16 @@ DEFAULTS: dict[str, Any] = {
     "alert_runout_hours": 12,        # alert when an SKU runs out within this many hours
     "alert_breach_orders": 20,       # alert when more orders than this will breach today
     "alert_intake_off_pct": 30,      # alert when intake is this far off the projection, 2 h
+    "currency": None,                # the desk's ISO code; None: the currency of most orders
 }
+
+# An ISO 4217 code as the desk stores it: three capital letters.
+CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+
+
+def valid_currency(code: Any) -> bool:
+    """True for a three-letter ISO code in capitals (e.g. CNY, USD)."""
+    return isinstance(code, str) and CURRENCY_CODE.fullmatch(code) is not None
 
 
 def get_settings(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -40,6 +50,8 @@ def save_setting(cur: duckdb.DuckDBPyConnection, key: str, value: Any, by: str) 
     """Store one setting; call inside `Store.write()`."""
     if key not in DEFAULTS:
         raise KeyError(f"unknown setting {key!r}")
+    if key == "currency" and value is not None and not valid_currency(value):
+        raise ValueError(f"a currency is a three-letter ISO code (CNY, USD), not {value!r}")
     cur.execute(
         "insert or replace into settings (key, value, updated_at, updated_by) values (?, ?, ?, ?)",
         [key, json.dumps(value), local_now(cur), by],

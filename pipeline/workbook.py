@@ -15,9 +15,10 @@ import duckdb
 import pandas as pd
 
 from pipeline.export import xlsx_bytes
-from pipeline.filters import ALL
-from pipeline.kpis import KPIS, day_kpis, state_counts
+from pipeline.filters import ALL, Filters
+from pipeline.kpis import KPIS, MONEY_KPIS, day_kpis, state_counts
 from pipeline.labels import label
+from pipeline.money import desk_currency
 from pipeline.problems import open_problems
 from pipeline.sla import counts_of, sla_board
 
@@ -37,11 +38,15 @@ def _headers(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def kpi_sheet(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFrame:
-    k = day_kpis(con, ALL, as_of.date())
+    currency = desk_currency(con)
+    # today so far against yesterday up to the same minute, as the Overview shows it
+    k = day_kpis(con, Filters(currency=currency), as_of.date(),
+                 as_of.time().replace(second=0, microsecond=0), as_of)
     return pd.DataFrame({
         _h("kpi"): [label(f"kpi_{x}", LANG) for x in KPIS],
         f"{as_of:%Y-%m-%d}": k["value"].to_numpy(),
         _h("previous_day"): k["previous"].to_numpy(),
+        _h("currency"): [currency if x in MONEY_KPIS else "" for x in KPIS],
     })
 
 

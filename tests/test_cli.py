@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
+from pipeline.settings import save_setting
+from pipeline.store import Store
 from tests.conftest import SAMPLES
 
 TAOBAO = SAMPLES / "taobao_2017"
@@ -21,7 +23,8 @@ REAL_FILES = [
     SHOPIFY / "orders_export.masked.csv",
 ]
 REPORT_KEYS = {"as_of", "orders", "order_lines", "states", "amounts", "partial_refunds",
-               "overdue", "due_soon", "problems", "order_types", "out_of_stock_skus", "stock"}
+               "overdue", "due_soon", "problems", "order_types", "out_of_stock_skus", "stock",
+               "currency", "currencies"}
 
 
 def report(db: Path, capsys, *extra: str) -> dict:
@@ -52,8 +55,11 @@ def test_real_samples_import_and_report_as_counted_by_hand(tmp_path, capsys):
         "refunded": 0,
         "closed": 12,              # Shopify voided + cancelled before payment
     }
-    # paid: the Taobao orders' 买家实际支付金额; Shopify COD orders are not paid yet
-    assert rep["amounts"]["paid"] == round(201.12 + 186.15 + 331.55 + 989.00 + 236.55, 2)
+    # amounts are in the desk currency, that of most orders: 55 Shopify orders in taka, whose
+    # COD orders are not paid yet; the Taobao orders' 买家实际支付金额 are yuan, never added
+    assert rep["currency"] == "BDT"
+    assert rep["amounts"]["paid"] == 0.0
+    assert rep["currencies"]["CNY"]["paid"] == round(201.12 + 186.15 + 331.55 + 989.00 + 236.55, 2)
     assert rep["amounts"]["refunded"] == 0.0
     # the Taobao orders were paid in 2017: long past the 72 h to ship
     assert rep["overdue"]["ship_paid"] == 5
@@ -64,6 +70,24 @@ def test_real_samples_import_and_report_as_counted_by_hand(tmp_path, capsys):
     # 23 Shopify orders carry a discount code (22 + 1 in the two files); the Taobao items
     # listed at 239.00 against 201.12 paid are a standing price, not a promotion (DESIGN §7)
     assert rep["order_types"]["promotion"] == 23
+
+
+def test_real_samples_report_money_per_currency(tmp_path, capsys):
+    db = tmp_path / "s.duckdb"
+    assert main(["--db", str(db), "import", *map(str, REAL_FILES)]) == 0
+    store = Store(db)
+    with store.write() as cur:
+        save_setting(cur, "currency", "CNY", "desk")
+    store.close()
+    rep = report(db, capsys, "--as-of", "2026-04-08 12:00")
+    assert rep["currency"] == "CNY"
+    assert rep["amounts"]["paid"] == round(201.12 + 186.15 + 331.55 + 989.00 + 236.55, 2)
+    assert rep["currencies"]["CNY"]["orders"] == 5
+    assert rep["currencies"]["CNY"]["paid"] == rep["amounts"]["paid"]
+    # the Shopify orders are in taka, never added to the yuan; COD orders are not paid yet
+    assert rep["currencies"]["BDT"]["orders"] == 55
+    assert rep["currencies"]["BDT"]["paid"] == 0.0
+    assert set(rep["currencies"]) == {"CNY", "BDT"}
 
 
 def test_importing_again_changes_nothing(tmp_path, capsys):

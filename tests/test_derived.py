@@ -130,3 +130,27 @@ def test_a_store_made_before_the_derived_tables_gets_them_filled(tmp_path):
             pd.testing.assert_frame_equal(stored(s, t), want[t], obj=t)
     finally:
         s.close()
+
+
+def test_a_store_built_by_older_rules_is_rederived_once_when_opened(tmp_path):
+    db = tmp_path / "old.duckdb"
+    s = Store(db)
+    load(s, [{"order_id": "o", "created_at": "2026-11-01 10:00", "status_norm": "paid",
+              "paid_at": "2026-11-01 10:01", "order_total": 100, "paid": 100}])
+    with s.write() as cur:
+        # what an older version left: its own verdicts, and no record of the rules' version
+        cur.execute("update order_type_facts set promo_facts = true")
+        cur.execute("update order_state set state = 'closed'")
+        cur.execute("delete from meta where key = 'derived_rules'")
+    version = s.data_version()
+    s.close()
+    s = Store(db)
+    cur = s.cursor()
+    assert cur.execute("select promo_facts from order_type_facts").fetchall() == [(False,)]
+    assert cur.execute("select state from order_state").fetchall() == [("paid_unprocessed",)]
+    assert s.data_version() > version
+    s.close()
+    # once rebuilt, opening again leaves the tables (and the data version) alone
+    s = Store(db)
+    assert s.data_version() == version + 1
+    s.close()

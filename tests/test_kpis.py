@@ -38,6 +38,17 @@ def test_day_kpis_against_previous_day(store):
     assert got.loc["shipped"].tolist() == [0, 0]
 
 
+def test_the_72h_share_waits_until_the_days_paid_orders_had_their_72_hours(store):
+    load(store, ORDERS)
+    day = date(2026, 11, 20)
+    # 11-23 23:59: the orders paid late on 11-20 have not had 72 h yet; 11-19's have
+    early = kpis.day_kpis(store.cursor(), ALL, day, as_of=datetime(2026, 11, 23, 23, 59))
+    assert pd.isna(early.set_index("kpi").loc["shipped_72h", "value"])
+    assert early.set_index("kpi").loc["shipped_72h", "previous"] == 0.0
+    done = kpis.day_kpis(store.cursor(), ALL, day, as_of=datetime(2026, 11, 24, 0, 0))
+    assert done.set_index("kpi").loc["shipped_72h"].tolist() == [0.5, 0.0]
+
+
 def test_day_kpis_until_a_time_compare_with_the_same_time_the_day_before(store):
     load(store, ORDERS)
     got = kpis.day_kpis(store.cursor(), ALL, date(2026, 11, 20), until=time(10, 0)).set_index("kpi")

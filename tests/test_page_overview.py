@@ -27,7 +27,7 @@ def test_overview_shows_kpis_of_the_latest_day(db, monkeypatch):
     at = fresh_app(db, monkeypatch)
     assert not at.exception
     assert metric(at, "订单数").value == "2"
-    assert metric(at, "付款金额").value == "150.00"
+    assert metric(at, "付款金额").value == "CNY 150.00"  # no currency stated: the desk default
     assert at.dataframe[0].value["订单"].sum() == 3
 
 

@@ -210,7 +210,7 @@ def test_top_bundles_and_gifts(period):
     gifts = promo.gifts(period.cursor(), ALL, "P")
     # p4 waits to ship and holds the only gift: 5 available, 1 wanted, 4 left
     assert gifts.to_dict("list") == {"sku": ["G"], "name": ["小样"], "units": [1], "orders": [1],
-                                     "available": [5], "open_demand": [1],
+                                     "allocatable": [5], "open_demand": [1],
                                      "left_after_open": [4]}
 
 

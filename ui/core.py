@@ -14,12 +14,13 @@ from pipeline.export import csv_bytes, xlsx_bytes
 from pipeline.filters import Filters
 from pipeline.labels import label
 from pipeline.store import Store
+from ui.errors import open_store
 
 
 @st.cache_resource(show_spinner=False)
 def get_store() -> Store:
     """The process's one store; an empty store is filled with the demo shop on first start."""
-    store = Store()
+    store = open_store()  # a store that cannot be opened: the page says why and stops
     if bootstrap.store_is_empty(store.cursor()):
         with st.spinner("Loading the demo shop…"):
             bootstrap.load_demo(store)
@@ -53,7 +54,8 @@ def after_write() -> None:
 
 
 def filters() -> Filters:
-    """The global filters from the sidebar widgets (keys f_dates, f_shops, f_platforms)."""
+    """The global filters from the sidebar widgets (keys f_dates, f_shops, f_platforms, and
+    f_currency: whose money is shown, the desk's when unset)."""
     dates = st.session_state.get("f_dates") or ()
     d_from = dates[0] if len(dates) > 0 else None
     d_to = dates[1] if len(dates) > 1 else d_from
@@ -62,6 +64,7 @@ def filters() -> Filters:
         date_to=d_to,
         shops=tuple(st.session_state.get("f_shops") or ()),
         platforms=tuple(st.session_state.get("f_platforms") or ()),
+        currency=st.session_state.get("f_currency") or None,
     )
 
 
@@ -85,19 +88,29 @@ def shop_label(shop: str) -> str:
 
 
 def download_buttons(df: pd.DataFrame, stem: str, key: str) -> None:
-    """CSV and XLSX downloads of `df`, cells escaped, ids as text."""
+    """CSV and XLSX downloads of `df`, cells escaped, ids as text; each file is built when
+    its button is clicked, not on every view."""
     c1, c2 = st.columns(2)
-    c1.download_button(t("download_csv"), csv_bytes(df), f"{stem}.csv", "text/csv",
+    c1.download_button(t("download_csv"), lambda: csv_bytes(df), f"{stem}.csv", "text/csv",
                        key=f"{key}_csv", icon=":material/download:")
     c2.download_button(
-        t("download_xlsx"), xlsx_bytes({stem: df}), f"{stem}.xlsx",
+        t("download_xlsx"), lambda: xlsx_bytes({stem: df}), f"{stem}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx", icon=":material/download:",
     )
 
 
-def fmt_money(v: float | None) -> str:
-    return "—" if v is None or pd.isna(v) else f"{v:,.2f}"
+def fmt_money(v: float | None, currency: str | None = None) -> str:
+    """`1,234.50`, or `CNY 1,234.50` with its currency; `—` when unknown."""
+    if v is None or pd.isna(v):
+        return "—"
+    return f"{currency} {v:,.2f}" if currency else f"{v:,.2f}"
+
+
+def fmt_amounts(amounts: pd.DataFrame, column: str) -> str:
+    """One figure per currency, never a sum: `USD 1,234.00 · TRY 5,678.00` (`currency`, `column`)."""
+    return " · ".join(fmt_money(v, c) for c, v in zip(amounts["currency"], amounts[column],
+                                                      strict=True))
 
 
 def fmt_pct(v: float | None) -> str:
@@ -108,13 +121,14 @@ MONEY_KPIS = {"paid_amount", "aov", "refund_amount"}
 SHARE_KPIS = {"refund_rate", "shipped_72h"}
 
 
-def kpi_texts(kpi: str, value: float | None, previous: float | None) -> tuple[str, str | None, str]:
+def kpi_texts(kpi: str, value: float | None, previous: float | None,
+              currency: str | None = None) -> tuple[str, str | None, str]:
     """The value, the change against the previous day (None when unknown) and the previous value,
-    formatted for the KPI's kind (money, share or count)."""
+    formatted for the KPI's kind (money with its `currency`, share or count)."""
     def fmt(v: float | None) -> str:
         if v is None or pd.isna(v):
             return "—"
-        return fmt_money(v) if kpi in MONEY_KPIS else fmt_pct(v) if kpi in SHARE_KPIS else f"{int(v):,}"
+        return fmt_money(v, currency) if kpi in MONEY_KPIS else fmt_pct(v) if kpi in SHARE_KPIS else f"{int(v):,}"
 
     delta = None
     if not (value is None or previous is None or pd.isna(value) or pd.isna(previous)):

@@ -18,10 +18,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pipeline import actions, problems
+from pipeline import actions, money, problems
 from pipeline.store import Conflict
 from ui.actor import actor
 from ui.core import after_write, fmt_money, get_store, query, t
+from ui.errors import FAULTS, fault_text
 
 Key = tuple[str, str, str]
 KEY_COLUMNS = ["platform", "shop", "order_id"]
@@ -46,6 +47,9 @@ def act_on(keys: list[Key], action: str, text: str | None = None, kind: str | No
         events = actions.record_many(get_store(), keys, action, by=who or "", text=text, kind=kind)
     except (actions.ActionError, Conflict) as exc:
         _flash("error", str(exc))
+        return
+    except FAULTS as exc:  # the store cannot be written: one plain sentence, details logged
+        _flash("error", fault_text(exc))
         return
     after_write()
     _flash("success", t("act_done").format(action=t(f"action_{action}"), n=len(events)))
@@ -136,10 +140,12 @@ def _order_body(platform: str, shop: str, order_id: str) -> None:
             t("dlg_processed_at"): o["processed_at"],
         })
     with c2:
+        # the order's own currency; an order without one counts in the desk's
+        currency = o["currency"] if _present(o["currency"]) else query(money.desk_currency)
         _facts(t("dlg_amounts"), {
-            t("col_order_total"): fmt_money(o["order_total"]),
-            t("paid_amount"): fmt_money(o["paid"]),
-            t("dlg_refunded"): fmt_money(o["refunded"]), t("q_col_pieces"): o["pieces"],
+            t("col_order_total"): fmt_money(o["order_total"], currency),
+            t("paid_amount"): fmt_money(o["paid"], currency),
+            t("dlg_refunded"): fmt_money(o["refunded"], currency), t("q_col_pieces"): o["pieces"],
         })
     with c3:
         address = " ".join(str(v) for v in (o["province"], o["city"], o["district"], o["address"])
@@ -153,7 +159,7 @@ def _order_body(platform: str, shop: str, order_id: str) -> None:
                                t("dlg_reviewed_message"): o["reviewed_message"],
                                t("dlg_flag"): o["flag_reason"]})
 
-    st.caption(t("dlg_lines"))
+    st.caption(t("money_in_currency").format(label=t("dlg_lines"), currency=currency))
     st.dataframe(actions.order_lines(con, platform, shop, order_id), hide_index=True,
                  key="dlg_lines_table")
     if not marks.empty:
@@ -240,6 +246,8 @@ def _submit(key: Key, action: str, who: str | None) -> None:
         st.session_state[NOTICE] = ("warning", str(exc))
     except actions.ActionError as exc:
         st.session_state[NOTICE] = ("error", str(exc))
+    except FAULTS as exc:  # the store cannot be written: one plain sentence, details logged
+        st.session_state[NOTICE] = ("error", fault_text(exc))
     else:
         after_write()
         _flash("success", t("act_done_one").format(action=t(f"action_{action}"),

@@ -193,8 +193,10 @@ def detect_layout(headers: list[str]) -> str | None:
 
 def read_export(file_name: str, data: bytes, timezone: str = "Asia/Shanghai") -> Parsed:
     """Read one export file into canonical frames; `FileRefused` if it cannot be read at all."""
+    held = [data]  # read_sheet lets go of the bytes once they are parsed
+    del data
     try:
-        return _read_export(file_name, data, timezone)
+        return _read_export(file_name, held, timezone)
     except FileRefused:
         raise
     except (MemoryError, RecursionError):
@@ -205,8 +207,8 @@ def read_export(file_name: str, data: bytes, timezone: str = "Asia/Shanghai") ->
         ) from exc
 
 
-def _read_export(file_name: str, data: bytes, timezone: str) -> Parsed:
-    sheet = read_sheet(file_name, data, lambda headers: bool(candidates(headers)))
+def _read_export(file_name: str, held: list[bytes], timezone: str) -> Parsed:
+    sheet = read_sheet(file_name, held, lambda headers: bool(candidates(headers)))
     layout, tied = detect(sheet.headers)
     if tied:
         raise FileRefused(
@@ -263,15 +265,15 @@ TEMPLATES: dict[str, str] = {
     "orders": _template(
         "order_id,created_at,platform,shop,status,paid_at,shipped_at,completed_at,closed_at,"
         "ship_by,order_total,paid,refunded,courier,tracking_no,province,city,district,address,"
-        "buyer_message,seller_note,promo_code",
+        "buyer_message,seller_note,promo_code,currency",
         "PDD240501001,2024-05-01 09:12:00,pinduoduo,Flagship,paid_unprocessed,"
         "2024-05-01 09:13:10,,,,2024-05-03 09:13:10,128.00,128.00,0.00,,,浙江省,杭州市,西湖区,"
-        "文三路 100 号,请周五前发货,,MAY10",
+        "文三路 100 号,请周五前发货,,MAY10,CNY",
         "PDD240501002,2024-05-01 10:40:00,pinduoduo,Flagship,shipped,2024-05-01 10:41:02,"
         "2024-05-02 15:20:00,,,,59.90,59.90,0.00,中通快递,75312345678901,广东省,深圳市,南山区,"
-        "科技园南路 8 号,,加急,",
+        "科技园南路 8 号,,加急,,CNY",
         "PDD240501003,2024-05-01 11:05:00,pinduoduo,Flagship,closed,,,,2024-05-01 23:05:00,,"
-        "35.00,0.00,0.00,,,四川省,成都市,武侯区,人民南路 5 号,,,",
+        "35.00,0.00,0.00,,,四川省,成都市,武侯区,人民南路 5 号,,,,CNY",
     ),
     "order_lines": _template(
         "order_id,line_id,sku,title,quantity,unit_price,paid,refund_status,is_gift,platform,shop",

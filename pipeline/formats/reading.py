@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +23,11 @@ MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes of XML a workbook may unpack 
 MAX_XLSX_ENTRIES = 10_000
 CSV_BLOCK_SIZE = 1 << 20                   # bytes per block the CSV parser works on in parallel
 DECODE_BLOCK_SIZE = 1 << 24                # bytes of a GB18030 file converted at a time
+MAX_FIELD_CHARS = 65_536                  # a longer cell is a broken record, not an export's field
+MAX_NOTES = 10                             # rows named one by one in a file's notes
+MAX_NUL_BYTES = 100                        # more NUL bytes than this: binary, not a text export
 CUT_RECORD = "the file ends inside this record (cut off?)"
+NUL_IN_FIELD = "the field holds a NUL byte (the file is damaged here)"
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, or an encrypted workbook
 _DELIMITERS = (",", "\t", ";")
@@ -41,8 +47,13 @@ class Sheet:
     next_row: int = 0                                  # the number the next record would get
 
 
-def read_sheet(file_name: str, data: bytes, accept: Callable[[list[str]], bool]) -> Sheet:
-    """The sheet in `data` (CSV text or an XLSX workbook); `accept` picks a workbook's sheet."""
+def read_sheet(file_name: str, data: bytes | list[bytes],
+               accept: Callable[[list[str]], bool]) -> Sheet:
+    """The sheet in `data` (CSV text or an XLSX workbook); `accept` picks a workbook's sheet.
+    Given as a one-item list holding the only reference, the bytes are let go of once parsed:
+    the sheet's cells are then the one full copy of the file."""
+    if isinstance(data, list):
+        data = data.pop()
     if not data or (len(data) < 65536 and not data.strip()):
         raise FileRefused(f"{file_name}: the file is empty")
     if data.startswith(_ZIP_MAGIC):
@@ -53,11 +64,16 @@ def read_sheet(file_name: str, data: bytes, accept: Callable[[list[str]], bool])
             "open it in Excel and save it as .xlsx or CSV"
         )
     text = utf8_text(file_name, data)
+    nuls = text.utf8.count(b"\x00")
+    if nuls > MAX_NUL_BYTES:
+        raise FileRefused(f"{file_name}: binary content ({nuls:,} NUL bytes), "
+                          "not a CSV or XLSX export")
     raw, cut = _split_cut_record(text)
     notes = text.notes
-    del text
+    del text, data
     sheet = _read_csv(file_name, raw)
     del raw  # the sheet holds its own copy of the cells; big files keep one at a time
+    _reject_broken_cells(sheet)
     pa.default_memory_pool().release_unused()
     if cut is not None:
         sheet.rejects.append(Reject(sheet.next_row, "", CUT_RECORD, cut[:200]))
@@ -160,11 +176,16 @@ def _split_cut_record(text: Text) -> tuple[bytes, str | None]:
         return raw, None                 # the header is all there is
     start = _last_record_start(raw, text.quotes, header_end)
     tail = raw[start:].decode("utf-8", errors="replace")
+    head = raw[:65536].decode("utf-8", errors="ignore")
+    delimiter = _sniff_delimiter(head)
+    width = len(next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter), []))
     cut = text.cut_char or text.quotes % 2 == 1
+    if cut and any(_record_like(line, delimiter, width)
+                   for line in itertools.islice(io.StringIO(tail, newline=""), 1, None)):
+        # Not one record cut off: a quote never closed runs over whole records to the end.
+        # The careful reader reads them one by one (and a last one short of fields as cut).
+        return raw, None
     if not cut:
-        head = raw[:65536].decode("utf-8", errors="ignore")
-        delimiter = _sniff_delimiter(head)
-        width = len(next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter), []))
         record = next(csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter), [])
         cut = 0 < len(record) < width
     return (raw[:start], tail) if cut else (raw, None)
@@ -203,8 +224,8 @@ def _read_csv(file_name: str, raw: bytes) -> Sheet:
     line_end = min(ends) if ends else len(raw)
     header_line = raw[:line_end].decode("utf-8", errors="replace")
     if next(csv.reader([header_line], delimiter=delimiter), []) != headers:
-        # a header with a line break inside a quoted name: only the slow path knows
-        return _drop_blank_records(_read_csv_tolerant(raw.decode("utf-8"), names, delimiter))
+        # a header with a line break inside a quoted name: only the careful reader knows
+        return _drop_blank_records(_read_csv_lines(raw, names, delimiter))
     body_start = line_end + (2 if raw[line_end:line_end + 2] == b"\r\n" else 1)
     # Taobao's item report ends every data line with one more (empty) field than its header.
     extra = len(first) > 1 and len(first[1]) == len(headers) + 1 and first[1][-1] == ""
@@ -218,8 +239,12 @@ def _read_csv(file_name: str, raw: bytes) -> Sheet:
                 raise
             table = _parse(body, columns, delimiter, max(CSV_BLOCK_SIZE, len(body) + 1))
         except (pa.ArrowInvalid, ValueError):
-            return _drop_blank_records(_read_csv_tolerant(raw.decode("utf-8"), names, delimiter))
+            del body
+            return _drop_blank_records(_read_csv_lines(raw, names, delimiter))
     del body
+    if _may_run_over_records(table, delimiter, len(headers)):
+        del table
+        return _drop_blank_records(_read_csv_lines(raw, names, delimiter))
     cells = pd.DataFrame(
         {name: pd.Series(table.column(i), dtype="str") for i, name in enumerate(names)},
         index=pd.RangeIndex(table.num_rows),
@@ -242,30 +267,188 @@ def _parse(body: memoryview, columns: list[str], delimiter: str, block_size: int
     )
 
 
-def _read_csv_tolerant(text: str, names: list[str], delimiter: str) -> Sheet:
-    """The slow path for ragged files: short records padded, overlong ones rejected."""
+def _may_run_over_records(table: pa.Table, delimiter: str, width: int) -> bool:
+    """Whether a cell may hold whole records, swallowed by a quote that was never closed: a
+    line inside it holds a record's worth of delimiters, or its last line as many as the
+    record had before the cell (the fields after the closing quote then fill the record)."""
+    for i, column in enumerate(table.columns):
+        broken = pc.match_substring_regex(column, "[\r\n]")
+        if not pc.any(broken).as_py():
+            continue
+        # neither test can pass with fewer delimiters in the whole cell
+        broken = pc.and_(broken, pc.greater_equal(pc.count_substring(column, delimiter),
+                                                  min(i, width - 1)))
+        for value in pc.filter(column, broken).to_pylist():
+            parts = _LINE_BREAK.split(value)[1:]
+            if any(part.count(delimiter) >= width - 1 for part in parts):
+                return True
+            if parts and parts[-1].count(delimiter) == i:
+                return True
+    return False
+
+
+_LINE_BREAK = re.compile("\r\n|\r|\n")
+_AFTER_LINE_BREAK = re.compile("(?<=\n)|(?<=\r)(?!\n)")
+
+
+def _record_like(line: str, delimiter: str, width: int) -> bool:
+    """A line that splits into a whole record on its own: the header's number of fields
+    (more only when they are empty), whether its quotes are read as quotes or as characters."""
+    if width < 2 or line.count(delimiter) < width - 1:
+        return False
+    line = line.rstrip("\r\n")
+    for quoting in (csv.QUOTE_MINIMAL, csv.QUOTE_NONE):
+        fields = next(csv.reader([line], delimiter=delimiter, quoting=quoting), [])
+        if len(fields) >= width and not any(f.strip() for f in fields[width:]):
+            return True
+    return False
+
+
+def _open_quote(line: str, delimiter: str) -> tuple[int, int] | None:
+    """Where a quote opens a field that the line never closes, and that field's position."""
+    pos, column = 0, 0
+    while pos < len(line):
+        if line[pos] == '"':
+            start, pos = pos, pos + 1
+            while True:
+                close = line.find('"', pos)
+                if close < 0:
+                    return start, column
+                if line[close + 1:close + 2] == '"':
+                    pos = close + 2
+                    continue
+                pos = close + 1
+                break
+        nxt = line.find(delimiter, pos)
+        if nxt < 0:
+            return None
+        pos, column = nxt + 1, column + 1
+    return None
+
+
+def _split_literal(line: str, delimiter: str) -> tuple[list[str], int] | None:
+    """The line's fields with the quote it never closes read as a character, and the position
+    of the field it opens; None when every quote of the line is closed."""
+    line = line.rstrip("\r\n")
+    found = _open_quote(line, delimiter)
+    if found is None:
+        return None
+    at, column = found
+    before = next(csv.reader([line[:at]], delimiter=delimiter), [""])[:-1] if at else []
+    after = next(csv.reader([line[at:]], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
+    return before + after, column
+
+
+def _read_csv_lines(raw: bytes, names: list[str], delimiter: str) -> Sheet:
+    """The careful reader, for files the fast parser cannot take as they are: short records
+    padded, overlong ones rejected, a record with a field over MAX_FIELD_CHARS rejected, and a
+    quote never closed that would run over whole records read as a character, the records
+    after it read one by one. Rows are numbered by record, as everywhere."""
     width = len(names)
+    text = raw.decode("utf-8")
+    lines = _AFTER_LINE_BREAK.split(text)  # the lines with their breaks, as csv sees them
+    del text
+    if lines and not lines[-1]:
+        lines.pop()
+    open_end = bool(lines) and not lines[-1].endswith(("\n", "\r"))
+    source = _Lines(lines)
+    next(csv.reader(source, delimiter=delimiter), None)   # the header
+    pos = source.pos
     kept: list[list[str]] = []
     rows: list[int] = []
     rejects: list[Reject] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    next(reader, None)
+    notes: list[str] = []
     ordinal = 1
-    for ordinal, record in enumerate(reader, start=2):  # noqa: B007 (the count is kept)
-        if not record:
-            continue
+
+    def keep(record: list[str], text: str) -> None:
         if len(record) > width and any(v.strip() for v in record[width:]):
             rejects.append(Reject(
                 ordinal, "", f"the record has {len(record)} fields but the header {width}",
-                delimiter.join(record)[:200],
-            ))
-            continue
+                text[:200]))
+            return
+        if open_end and pos >= len(lines) and 0 < len(record) < width:
+            rejects.append(Reject(ordinal, "", CUT_RECORD, text[:200]))
+            return
         kept.append((record + [""] * width)[:width])
         rows.append(ordinal)
+
+    reader = csv.reader(source, delimiter=delimiter)
+    while True:
+        start = source.pos
+        try:
+            record, error = next(reader), None
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a field over the csv module's limit
+            record, error = [], exc
+        pos = source.pos
+        ordinal += 1
+        if pos - start > 1 and any(_record_like(lines[i], delimiter, width)
+                                   for i in range(start + 1, pos)):
+            # a quote never closed took the next records in: they are read again as records
+            _stray_quote(lines[start], names, delimiter, ordinal, pos - start, keep,
+                         rejects, notes)
+            source.pos = start + 1
+            reader = csv.reader(source, delimiter=delimiter)
+        elif error is not None:
+            rejects.append(Reject(
+                ordinal, "", f"a field of more than {csv.field_size_limit():,} characters "
+                f"(at most {MAX_FIELD_CHARS:,}): the record is broken", lines[start][:200]))
+            reader = csv.reader(source, delimiter=delimiter)
+        elif record:
+            keep(record, "".join(lines[start:pos]))
+        # a blank line still takes its number
+    if len(notes) > MAX_NOTES:
+        more = len(notes) - MAX_NOTES
+        notes[MAX_NOTES:] = [f"and {more:,} more row(s) with a quote never closed, each read "
+                             "the same way"]
     frame = pd.DataFrame(kept, columns=names, dtype="str") if kept else pd.DataFrame(
         {n: pd.Series([], dtype="str") for n in names})
-    return Sheet(names, frame, np.asarray(rows, dtype=np.int64), rejects=rejects,
+    return Sheet(names, frame, np.asarray(rows, dtype=np.int64), notes=notes, rejects=rejects,
                  rows_read=len(rejects), delimiter=delimiter, next_row=ordinal + 1)
+
+
+class _Lines:
+    """The lines of a text handed to the csv module one at a time; `pos` is the next one, and
+    setting it reads again from there."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self.pos = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.pos >= len(self.lines):
+            raise StopIteration
+        self.pos += 1
+        return self.lines[self.pos - 1]
+
+
+def _stray_quote(line: str, names: list[str], delimiter: str, row: int, span: int,
+                 keep: Callable[[list[str], str], None], rejects: list[Reject],
+                 notes: list[str]) -> None:
+    """Row `row` opens a quote it never closes, which would run over `span` lines of records:
+    the row is read with the quote as a character when that gives it its fields, else
+    rejected; either way the import says so, and the rows after it are read as rows."""
+    last = row + span - 1
+    split = _split_literal(line, delimiter)
+    column = names[split[1]] if split and split[1] < len(names) else ""
+    where = f" in {column}" if column else ""
+    if split is not None and len(split[0]) >= len(names) and not any(
+            v.strip() for v in split[0][len(names):]):
+        before = len(rejects)
+        keep(split[0], line)
+        if len(rejects) == before:
+            notes.append(f"row {row}: a quote opened{where} is never closed (it would run "
+                         f"across rows {row}–{last}); it was read as a character, and rows "
+                         f"{row + 1}–{last} as rows of their own")
+            return
+        del rejects[before:]
+    rejects.append(Reject(row, column, f"a quote opened here is never closed: the field runs "
+                                       f"across rows {row}–{last}; the rows after it were read "
+                                       "as rows of their own", line.rstrip("\r\n")[:200]))
 
 
 def _sniff_delimiter(head: str) -> str:
@@ -310,6 +493,33 @@ def _drop_blank_records(sheet: Sheet) -> Sheet:
     return sheet
 
 
+def _reject_broken_cells(sheet: Sheet) -> None:
+    """Records holding a NUL byte or a cell over MAX_FIELD_CHARS are damaged, not data: each
+    is rejected (naming its first such column) and left out; the others stay."""
+    cells = sheet.cells
+    if not len(cells):
+        return
+    broken = np.zeros(len(cells), dtype=bool)
+    found: list[Reject] = []
+    for col in cells.columns:
+        values = pa.array(cells[col].array)
+        nul = pc.match_substring(values, "\x00").to_numpy(zero_copy_only=False)
+        length = pc.utf8_length(values).to_numpy(zero_copy_only=False)
+        long = length > MAX_FIELD_CHARS
+        for i in np.flatnonzero((nul | long) & ~broken):
+            value = values[int(i)].as_py()
+            reason = (NUL_IN_FIELD if nul[i] else
+                      f"a field of {int(length[i]):,} characters (at most {MAX_FIELD_CHARS:,}): "
+                      "the record is broken")
+            found.append(Reject(int(sheet.rows[i]), col, reason,
+                                value[:200].replace("\x00", "\\0")))
+        broken |= nul | long
+    if found:
+        sheet.rejects.extend(found)
+        sheet.cells = cells[~broken].reset_index(drop=True)
+        sheet.rows = sheet.rows[~broken]
+
+
 # ---------------------------------------------------------------------------------------------
 # XLSX
 
@@ -320,7 +530,12 @@ def _read_xlsx(file_name: str, data: bytes, accept: Callable[[list[str]], bool])
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise FileRefused(f"{file_name}: not a valid XLSX workbook (broken zip: {exc})") from exc
-    if len(infos) > MAX_XLSX_ENTRIES or sum(i.file_size for i in infos) > MAX_XLSX_UNCOMPRESSED:
+    if len(infos) > MAX_XLSX_ENTRIES:
+        raise FileRefused(
+            f"{file_name}: the workbook has too many parts ({len(infos):,}; at most "
+            f"{MAX_XLSX_ENTRIES:,}); export it as CSV instead"
+        )
+    if sum(i.file_size for i in infos) > MAX_XLSX_UNCOMPRESSED:
         raise FileRefused(
             f"{file_name}: the workbook unpacks to more than "
             f"{MAX_XLSX_UNCOMPRESSED // 2**20} MB; export it as CSV instead"

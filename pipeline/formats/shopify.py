@@ -6,7 +6,16 @@ import numpy as np
 import pandas as pd
 
 from pipeline.formats.reading import Sheet
-from pipeline.formats.values import Cells, norm_header, positions, repeat_text
+from pipeline.formats.templates import currency_codes
+from pipeline.formats.values import (
+    NAME_CAP,
+    SIGNED_STOCK,
+    Cells,
+    cap_of,
+    norm_header,
+    positions,
+    repeat_text,
+)
 
 PLATFORM = "shopify"
 KNOWN_FINANCIAL = ("pending", "authorized", "paid", "partially_paid", "partially_refunded",
@@ -26,6 +35,7 @@ ORDER_TEXT = {
     "seller_note":  ("Notes", "Note"),
     "tags":         ("Tags",),
     "courier":      ("Shipping Method",),  # the CSV names no carrier; the method is the best hint
+    "currency":     ("Currency",),         # ISO code of the order's money (BDT, USD, …)
 }
 ORDER_IDS = {
     "phone":        ("Shipping Phone", "Phone"),
@@ -96,7 +106,8 @@ def _order_level(cells: Cells, name: pd.Series, first: np.ndarray) -> Cells:
     raw.index = pd.Index(name.to_numpy())
     firsts = raw.groupby(level=0, sort=False, dropna=True).first()
     rows = firsts.reset_index(drop=True).fillna("").astype("str")
-    return Cells(Sheet(keep, rows, sheet.rows[first]), cells.tz, cells.source_tz)
+    return Cells(Sheet(keep, rows, sheet.rows[first], notes=sheet.notes), cells.tz,
+                 cells.source_tz)
 
 
 def _spread(problem, first: np.ndarray):
@@ -117,7 +128,7 @@ def _order_columns(cells: Cells, notes: list[str]) -> dict[str, object]:
         "order_id": cells.ident("Name", key=True),
     }
     for name, aliases in ORDER_TEXT.items():
-        cols[name] = cells.text(*aliases)
+        cols[name] = cells.text(*aliases, cap=cap_of(name))
     for name, aliases in ORDER_IDS.items():
         cols[name] = cells.ident(*aliases)
     for name, aliases in ORDER_TIMES.items():
@@ -125,6 +136,7 @@ def _order_columns(cells: Cells, notes: list[str]) -> dict[str, object]:
     for name, aliases in ORDER_AMOUNTS.items():
         cols[name] = cells.amount(*aliases)
     cells.require(cols["created_at"], cells.header("Created at"), "creation time")
+    currency_codes(cells, cols)
     parts = [cells.text(h) for h in ADDRESS_HEADERS if cells.has(h)]
     if parts:
         address = parts[0]
@@ -235,7 +247,7 @@ def read_inventory(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
     if blank.any():
         cells.skipped = int(blank.sum())
         notes.append(f"{cells.skipped} row(s) without an SKU skipped")
-    warehouse = cells.text("Location")
+    warehouse = cells.text("Location", cap=NAME_CAP)
     warehouse = (warehouse.fillna("") if warehouse is not None
                  else pd.Series([""] * cells.n, dtype="str"))
     cols: dict[str, object] = {"sku": sku, "warehouse": warehouse, "name": _variant_name(cells)}
@@ -247,7 +259,7 @@ def read_inventory(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
         stocked = raw.str.strip().str.lower() != NOT_STOCKED
         masked = raw.where(stocked, "")
         cells.sheet.cells[header] = masked
-        cols[name] = cells.integer(header)
+        cols[name] = cells.integer(header, negative=name in SIGNED_STOCK)
     skip = ~blank
     return {"stock": cells.frame(cols, keep=skip)}, notes
 

@@ -8,7 +8,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.formats.cn import unknown_note
-from pipeline.formats.values import _BLANKS, Cells, map_words, positions, repeat_text
+from pipeline.formats.values import (
+    _BLANKS,
+    NAME_CAP,
+    Cells,
+    cap_of,
+    map_words,
+    positions,
+    repeat_text,
+)
 
 PLATFORM = "taobao"
 SOURCE_TZ = "Asia/Shanghai"  # the seller centre writes Beijing time
@@ -94,14 +102,14 @@ def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
     cells.require(order_id, cells.header("订单编号"), "order id")
     created = cells.time(*ORDER_TIMES["created_at"])
     cells.require(created, cells.header("订单创建时间"), "creation time")
-    shop = cells.text("店铺名称")
+    shop = cells.text("店铺名称", cap=NAME_CAP)
     cols: dict[str, object] = {
         "platform": PLATFORM,
         "shop": shop if shop is not None else repeat_text(cells.n),
         "order_id": order_id,
     }
     for name, aliases in ORDER_TEXT.items():
-        cols[name] = cells.text(*aliases)
+        cols[name] = cells.text(*aliases, cap=cap_of(name))
     for name, aliases in ORDER_IDS.items():
         cols[name] = cells.ident(*aliases)
     for name, aliases in ORDER_TIMES.items():

@@ -8,7 +8,16 @@ from pipeline import canonical as C
 from pipeline.formats.cn import unknown_note
 from pipeline.formats.taobao import ORDER_STATUS as TAOBAO_STATUS
 from pipeline.formats.taobao import REFUND_STATUS, _word_key
-from pipeline.formats.values import Cells, map_words, norm_header, positions, repeat_text
+from pipeline.formats.values import (
+    NAME_CAP,
+    SIGNED_STOCK,
+    Cells,
+    cap_of,
+    map_words,
+    norm_header,
+    positions,
+    repeat_text,
+)
 
 DEFAULT_PLATFORM = "other"
 
@@ -112,27 +121,29 @@ def read_template(cells: Cells, layout: str) -> tuple[dict[str, pd.DataFrame], l
         names = aliases(table, column)
         if kind == "varchar":
             cols[column] = (cells.ident(*names, key=column in _KEYS)
-                            if column in _KEYS | _IDS else cells.text(*names))
+                            if column in _KEYS | _IDS else cells.text(*names, cap=cap_of(column)))
         elif kind == "timestamp":
             cols[column] = cells.time(*names)
         elif kind.startswith("decimal"):
             cols[column] = cells.amount(*names)
         elif kind == "integer":
-            cols[column] = cells.integer(*names)
+            cols[column] = cells.integer(
+                *names, negative=table == "stock" and column in SIGNED_STOCK)
         elif kind == "boolean":
             cols[column] = cells.boolean(*names)
     for column in required:
         cells.require(cols.get(column), cells.header(*aliases(table, column)), column)
     if table in ("orders", "order_lines"):
-        platform = cells.text("platform")
+        platform = cells.text("platform", cap=NAME_CAP)
         platform = (platform.str.strip().str.lower().fillna(DEFAULT_PLATFORM)
                     if platform is not None else DEFAULT_PLATFORM)
-        shop = cells.text("shop")
+        shop = cells.text("shop", cap=NAME_CAP)
         cols = {"platform": platform,
                 "shop": shop if shop is not None else repeat_text(cells.n),
                 **cols}
     if table == "orders":
         _order_status(cells, cols, notes)
+        currency_codes(cells, cols)
     if table == "order_lines":
         _line_extras(cells, cols, notes)
     if table == "stock" and cols.get("warehouse") is None:
@@ -174,6 +185,17 @@ def _order_status(cells: Cells, cols: dict[str, object], notes: list[str]) -> No
         cols["is_cod"] = cod
     else:
         cols["is_cod"] = cols["is_cod"].where(cols["is_cod"].notna(), cod)
+
+
+def currency_codes(cells: Cells, cols: dict[str, object]) -> None:
+    """`cols["currency"]` in capitals (usd -> USD); other than three letters rejects its row."""
+    currency = cols.get("currency")
+    if currency is None:
+        return
+    upper = currency.str.strip().str.upper()
+    bad = (upper.notna() & ~upper.str.fullmatch(r"[A-Z]{3}").fillna(False)).to_numpy(dtype=bool)
+    cells.flag(bad, cells.header("currency"), "not a currency code (CNY, USD, …)", currency)
+    cols["currency"] = upper
 
 
 def _line_extras(cells: Cells, cols: dict[str, object], notes: list[str]) -> None:

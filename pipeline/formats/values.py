@@ -16,6 +16,18 @@ from pipeline.formats.reading import Sheet
 EMPTY_MARKERS = ("", "-", '=""')
 AMOUNT_LIMIT = 1e12          # decimal(14,2)
 INT_LIMIT = 2**31 - 1        # integer
+# Length caps, in characters. Free text over its cap is cut there (the import says how many
+# values); an id over its cap, or a required value over its cap, rejects its row.
+TEXT_CAP = 2_000             # buyer messages, notes, addresses, titles, status words
+IDENT_CAP = 200              # ids, SKUs, phones, tracking numbers
+NAME_CAP = 200               # names of people, shops, couriers, warehouses
+NAME_COLUMNS = frozenset({"buyer", "receiver", "shop", "platform", "courier", "warehouse",
+                          "promo_code"})
+# Stock figures that may be below zero (sold beyond what is there: Shopify writes -3).
+SIGNED_STOCK = frozenset({"available", "on_hand"})
+# Times outside [TIME_FLOOR, now + TIME_AHEAD] are not an order desk's: their rows are rejected.
+TIME_FLOOR = pd.Timestamp("2000-01-01")
+TIME_AHEAD = pd.DateOffset(years=1)
 TRUE_WORDS = ("true", "1", "yes", "y", "t", "是", "√")
 FALSE_WORDS = ("false", "0", "no", "n", "f", "否", "")
 TIME_FORMATS = (
@@ -32,6 +44,11 @@ _OFFSET = r"[0-9]:[0-9]{2}(?::[0-9]{2}(?:[.][0-9]+)?)? *(?:[+-][0-9]{2}:?[0-9]{2
 _SPREADSHEET_NUMBER = r"^[0-9](?:[.][0-9]+)?[eE][+][0-9]+$"  # 3.51531E+16: an id a spreadsheet rounded
 _BLANKS = "[ \t\u3000\u00a0]"
 _MONEY_MARKS = "[元¥￥$, \t\u3000\u00a0]|RMB|CNY"
+
+
+def cap_of(column: str) -> int:
+    """The length cap of a canonical text column."""
+    return NAME_CAP if column in NAME_COLUMNS else TEXT_CAP
 
 
 def norm_header(header: str) -> str:
@@ -177,6 +194,7 @@ class Cells:
         self.skipped = 0  # records deliberately left out (not errors), e.g. stock rows without SKU
         self.problems: list[tuple[np.ndarray, str, str, pd.Series | None]] = []
         self._bad_in: dict[str, np.ndarray] = {}
+        self._cut: dict[str, tuple[np.ndarray, int]] = {}  # header -> rows cut to the cap
         self._headers: dict[str, str] = {}
         for h in sheet.headers:
             self._headers.setdefault(norm_header(h), h)
@@ -200,15 +218,33 @@ class Cells:
 
     # typed columns ---------------------------------------------------------------------------
 
-    def text(self, *aliases: str) -> pd.Series | None:
-        """Free text; the first alias present wins, later ones fill its gaps."""
-        return self._coalesce(aliases, lambda h: clean_text(self.raw(h)))
+    def text(self, *aliases: str, cap: int = TEXT_CAP) -> pd.Series | None:
+        """Free text cut to `cap` characters; the first alias present wins, later ones fill
+        its gaps. The file's notes say how many values of a column were cut."""
 
-    def ident(self, *aliases: str, key: bool = False) -> pd.Series | None:
-        """Ids, phones, tracking numbers as exact text; `key` refuses spreadsheet-rounded ids."""
+        def one(h: str) -> pd.Series:
+            s = clean_text(self.raw(h))
+            over = (s.str.len() > cap).fillna(False).to_numpy(dtype=bool)
+            if over.any():
+                s = s.where(~over, s.str.slice(0, cap))
+                if h not in self._cut:
+                    self.sheet.notes.append(
+                        f"{int(over.sum()):,} {h} value(s) cut to {cap:,} characters")
+                self._cut[h] = (self._cut.get(h, (False, cap))[0] | over, cap)
+            return s
+
+        return self._coalesce(aliases, one)
+
+    def ident(self, *aliases: str, key: bool = False, cap: int = IDENT_CAP) -> pd.Series | None:
+        """Ids, phones, tracking numbers as exact text; `key` refuses spreadsheet-rounded ids.
+        An id longer than `cap` characters rejects its row."""
 
         def one(h: str) -> pd.Series:
             s = clean_id(self.raw(h))
+            over = (s.str.len() > cap).fillna(False).to_numpy(dtype=bool)
+            if over.any():
+                self.flag(over, h, f"longer than {cap:,} characters (not an id)", s)
+                s = s.mask(over)
             if key:
                 rounded = s.str.match(_SPREADSHEET_NUMBER).fillna(False).astype(bool).to_numpy()
                 if rounded.any():
@@ -219,26 +255,44 @@ class Cells:
 
         return self._coalesce(aliases, one)
 
-    def amount(self, *aliases: str) -> pd.Series | None:
-        return self._typed(aliases, parse_amounts, "not an amount")
+    def amount(self, *aliases: str, negative: bool = False) -> pd.Series | None:
+        """Money; below zero only where the column can be (`negative`), else the row is
+        rejected (totals, payments, prices, refunds never are)."""
+        return self._typed(aliases, parse_amounts, "not an amount",
+                           None if negative else _below_zero)
 
-    def integer(self, *aliases: str) -> pd.Series | None:
-        return self._typed(aliases, parse_ints, "not a whole number")
+    def integer(self, *aliases: str, negative: bool = False) -> pd.Series | None:
+        """Whole numbers; below zero only where the column can be (stock `available`)."""
+        return self._typed(aliases, parse_ints, "not a whole number",
+                           None if negative else _below_zero)
 
     def boolean(self, *aliases: str) -> pd.Series | None:
         return self._typed(aliases, parse_bools, "not yes/no (true/false, 1/0, 是/否)")
 
     def time(self, *aliases: str) -> pd.Series | None:
+        """Times within [TIME_FLOOR, now + TIME_AHEAD]; a time outside rejects its row."""
         return self._typed(
-            aliases, lambda s: parse_times(s, self.source_tz, self.tz), "not a date/time"
+            aliases, lambda s: parse_times(s, self.source_tz, self.tz), "not a date/time",
+            self._implausible,
         )
 
-    def _typed(self, aliases, parse, reason: str) -> pd.Series | None:
+    def _implausible(self, values: pd.Series) -> tuple[np.ndarray, str]:
+        ceiling = pd.Timestamp.now(tz=self.tz).tz_localize(None) + TIME_AHEAD
+        outside = (values.notna() & ((values < TIME_FLOOR) | (values > ceiling))).to_numpy()
+        return outside, (f"outside the plausible time window ({TIME_FLOOR:%Y-%m-%d} to "
+                         f"{ceiling:%Y-%m-%d})")
+
+    def _typed(self, aliases, parse, reason: str, check=None) -> pd.Series | None:
         def one(h: str) -> pd.Series:
             s = clean_text(self.raw(h))
             values, bad = parse(s)
             if bad.any():
                 self.flag(bad, h, reason, s)
+            if check is not None:
+                wrong, why = check(values)
+                if wrong.any():
+                    self.flag(wrong, h, why, s)
+                    values = values.mask(wrong)
             return values
 
         return self._coalesce(aliases, one)
@@ -268,6 +322,9 @@ class Cells:
         if values is not None:
             missing = values.isna().to_numpy() & ~self._bad_in.get(column, False)
             self.flag(missing, column, f"missing {what}", None)
+            if column in self._cut:
+                cut, cap = self._cut[column]
+                self.flag(cut, column, f"{what} longer than {cap:,} characters", values)
 
     def rejects(self) -> list[Reject]:
         rows = self.sheet.rows
@@ -295,6 +352,10 @@ class Cells:
         frame["_row"] = self.sheet.rows.astype("int64")
         ok = ~self.bad if keep is None else (~self.bad & keep)
         return frame[ok].reset_index(drop=True)
+
+
+def _below_zero(values: pd.Series) -> tuple[np.ndarray, str]:
+    return (values < 0).fillna(False).to_numpy(dtype=bool), "below zero, which it never is"
 
 
 def repeat_text(n: int, value: str | None = None) -> pd.Series:

@@ -1,5 +1,6 @@
--- Orders created and amount paid per day, as a tidy long frame (day, measure, value).
--- Parameters: $date_from, $date_to, $shops, $platforms.
+-- Orders created and amount paid per day, as a tidy long frame (day, measure, value). The paid
+-- amount counts only the orders in $currency (an order without a currency takes $desk).
+-- Parameters: $date_from, $date_to, $shops, $platforms, $currency, $desk.
 
 with scoped as (
     select * from filtered_orders($date_from, $date_to, $shops, $platforms)
@@ -14,7 +15,7 @@ created as (
 paid as (
     select paid_at::date as day, sum(paid)::double as value
     from scoped
-    where paid_at is not null
+    where paid_at is not null and coalesce(currency, $desk) = $currency
     group by all
 ),
 

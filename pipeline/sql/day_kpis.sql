@@ -1,10 +1,20 @@
 -- KPIs of one day against the day before: orders created, paid, shipped, refunds.
 -- With $until (a time of day) both days count only what happened before that time: today so
 -- far against yesterday at the same time.
--- Parameters: $day, $until, $shops, $platforms.
+-- Money (paid and refund amounts, and the paid orders they are averaged over) counts only the
+-- orders in $currency (an order without a currency takes $desk): currencies are never added.
+-- The share shipped within 72 h of payment is given only for a day whose paid orders have all
+-- had their 72 hours by $as_of (null $as_of: every day); otherwise it is null.
+-- Parameters: $day, $until, $as_of, $shops, $platforms, $currency, $desk.
 
 with scoped as (
-    select o.created_at, o.paid_at, o.shipped_at, o.paid, o.refunded
+    select
+        o.created_at,
+        o.paid_at,
+        o.shipped_at,
+        o.paid,
+        o.refunded,
+        coalesce(o.currency, $desk) = $currency as in_currency
     from filtered_orders(null, null, $shops, $platforms) as o
     where o.created_at::date in ($day::date, $day::date - 1)
        or o.paid_at::date in ($day::date, $day::date - 1)
@@ -21,12 +31,17 @@ per_day as (
         d.day,
         count(*) filter (where o.created_at::date = d.day and o.created_at <= d.until_at) as orders,
         count(*) filter (where o.paid_at::date = d.day and o.paid_at <= d.until_at) as paid_orders,
+        count(*) filter (
+            where o.paid_at::date = d.day and o.paid_at <= d.until_at and o.in_currency
+        ) as paid_orders_in_currency,
         coalesce(sum(o.paid) filter (
-            where o.paid_at::date = d.day and o.paid_at <= d.until_at), 0) as paid_amount,
+            where o.paid_at::date = d.day and o.paid_at <= d.until_at and o.in_currency), 0)
+            as paid_amount,
         count(*) filter (
             where o.shipped_at::date = d.day and o.shipped_at <= d.until_at) as shipped,
         coalesce(sum(o.refunded) filter (
-            where o.paid_at::date = d.day and o.paid_at <= d.until_at), 0) as refund_amount,
+            where o.paid_at::date = d.day and o.paid_at <= d.until_at and o.in_currency), 0)
+            as refund_amount,
         count(*) filter (
             where o.paid_at::date = d.day
               and o.paid_at <= d.until_at
@@ -44,11 +59,16 @@ final as (
         orders,
         paid_orders,
         paid_amount::double as paid_amount,
-        case when paid_orders > 0 then paid_amount::double / paid_orders end as aov,
+        case when paid_orders_in_currency > 0
+            then paid_amount::double / paid_orders_in_currency end as aov,
         shipped,
         refund_amount::double as refund_amount,
         case when paid_amount > 0 then refund_amount::double / paid_amount::double end as refund_rate,
-        case when paid_orders > 0 then shipped_72h / paid_orders end as shipped_72h
+        case
+            when paid_orders > 0
+             and ($as_of::timestamp is null or day + interval 4 day <= $as_of::timestamp)
+                then shipped_72h / paid_orders
+        end as shipped_72h
     from per_day
 )
 

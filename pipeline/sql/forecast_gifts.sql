@@ -28,7 +28,7 @@ misses as (
     select wg.sku, count(*) as orders_missing
     from waiting_gift as wg
     join available_by_sku() as a using (sku)
-    where wg.running > a.available
+    where wg.running > a.allocatable
     group by wg.sku
 ),
 
@@ -37,8 +37,8 @@ final as (
         g.sku,
         g.units_given,
         g.orders,
-        a.available is not null as tracked,
-        a.available - coalesce(
+        a.allocatable is not null as tracked,
+        a.allocatable - coalesce(
             (select sum(quantity) from waiting_needs() as w where w.sku = g.sku), 0
         ) as stock_left,
         coalesce(m.orders_missing, 0) as orders_missing

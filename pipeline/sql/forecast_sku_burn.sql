@@ -4,7 +4,7 @@
 -- Parameters: $as_of, $hours.
 
 with stock_left as (
-    select a.sku, a.available - coalesce(w.need, 0) as left_units
+    select a.sku, a.allocatable - coalesce(w.need, 0) as left_units
     from available_by_sku() as a
     left join (
         select sku, sum(quantity) as need

@@ -1,6 +1,6 @@
 -- Gifts of a promotion period (lines priced 0 or marked 赠品 in paid orders placed in it) with
--- their stock: available (all warehouses), open demand of the orders waiting to ship (bundles
--- exploded), and what is left after that demand.
+-- their stock: the units the orders waiting to ship take from (all warehouses; DESIGN §6, null
+-- for an untracked gift), their open demand (bundles exploded), and what is left after it.
 -- Parameters: $shops, $platforms, $p_start, $p_end.
 
 with scoped as (
@@ -25,7 +25,7 @@ gifts as (
 ),
 
 on_hand as (
-    select sku, sum(coalesce(available, 0))::bigint as available from stock group by sku
+    select sku, allocatable from available_by_sku()
 ),
 
 open_demand as (
@@ -40,9 +40,9 @@ final as (
         g.name,
         g.units,
         g.orders,
-        a.available,
+        a.allocatable,
         coalesce(d.open_demand, 0) as open_demand,
-        a.available - coalesce(d.open_demand, 0) as left_after_open
+        a.allocatable - coalesce(d.open_demand, 0) as left_after_open
     from gifts as g
     left join on_hand as a using (sku)
     left join open_demand as d using (sku)

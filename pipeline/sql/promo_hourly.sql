@@ -1,6 +1,8 @@
 -- Orders and paid amount per hour of a promotion period, laid over the same hours of its
--- baseline: hour offset from each window's start, zeros included.
--- Parameters: $shops, $platforms, $p_start, $p_end (the period), $b_start (baseline start).
+-- baseline: hour offset from each window's start, zeros included. The paid amount counts only
+-- the orders in $currency (an order without a currency takes $desk).
+-- Parameters: $shops, $platforms, $p_start, $p_end (the period), $b_start (baseline start),
+-- $currency, $desk.
 
 with windows as (
     select 'period' as series, $p_start::timestamp as w_start, $p_end::timestamp as w_end
@@ -15,7 +17,10 @@ grid as (
 ),
 
 scoped as (
-    select o.created_at, case when s.is_paid then o.paid else 0 end as paid
+    select
+        o.created_at,
+        case when s.is_paid and coalesce(o.currency, $desk) = $currency then o.paid else 0 end
+            as paid
     from filtered_orders(null, null, $shops, $platforms) as o
     join order_state as s using (platform, shop, order_id)
     where o.created_at >= $b_start::timestamp and o.created_at < $p_end::timestamp

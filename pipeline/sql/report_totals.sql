@@ -1,13 +1,18 @@
--- Store-wide totals for `report --json`: counts and amounts over all orders, rounded to cents.
+-- Store-wide totals for `report --json`: counts over all orders; amounts, rounded to cents, over
+-- the orders in $currency (an order without a currency takes $desk).
+-- Parameters: $currency, $desk.
 
 with order_totals as (
     select
         count(*) as orders,
-        coalesce(sum(o.order_total), 0) as order_total,
-        coalesce(sum(case when s.is_paid then o.paid else 0 end), 0) as paid,
-        coalesce(sum(o.refunded), 0) as refunded,
+        coalesce(sum(o.order_total) filter (where in_currency), 0) as order_total,
+        coalesce(sum(case when s.is_paid then o.paid else 0 end) filter (where in_currency), 0)
+            as paid,
+        coalesce(sum(o.refunded) filter (where in_currency), 0) as refunded,
         count(*) filter (where s.partial_refund) as partial_refunds
-    from orders as o
+    from (
+        select *, coalesce(currency, $desk) = $currency as in_currency from orders
+    ) as o
     join order_state as s using (platform, shop, order_id)
 ),
 

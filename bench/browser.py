@@ -1,0 +1,181 @@
+"""Browser-level benchmark: how long each page takes to settle in a real browser, for one user
+and for several at once, and the server's memory.
+
+    python bench/browser.py --db STORE.duckdb [--users 1,5,20] [--rounds 2] [--out FILE.json]
+
+Starts `streamlit run app.py` on the store, opens one headless Chromium (Debian's) with one
+browser context per user, and has every user walk through every page of the sidebar
+navigation `--rounds` times at once. A page's settle time runs from the click on its link to
+the moment the script has finished (`data-test-script-state` notRunning) with the page's own
+title shown. Round 1 is each session's first visit (cold for that session), later rounds warm.
+The server's RSS is read from /proc after each level. A script, never a timed test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("ORDERDESK_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TIMEOUT_MS = 600_000
+
+SETTLED = """([title]) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
+  const h1 = document.querySelector('[data-testid="stMain"] h1');
+  return !!h1 && h1.innerText.trim().startsWith(title);
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid: int) -> tuple[float, float]:
+    """The process's resident memory now and its high-water mark, in MB."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        fields[key] = value.strip()
+    return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
+
+
+def start_server(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    env = {**os.environ, "ORDERDESK_DB": str(db), "PYTHONUNBUFFERED": "1"}
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    out = log.open("wb")
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.25)
+        if proc.poll() is not None:
+            raise RuntimeError(log.read_text(errors="replace")[-3000:])
+    raise RuntimeError("the server did not start")
+
+
+async def _user(browser, url: str, rounds: int, n: int, out: list[dict]) -> None:
+    ctx = await browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    page = await ctx.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    t0 = time.perf_counter()
+    await page.goto(url, wait_until="domcontentloaded")
+    await page.wait_for_function(SETTLED, arg=[""])   # the first page, whatever its title
+    links = page.get_by_test_id("stSidebarNav").get_by_test_id("stSidebarNavLink")
+    pages = [(await a.locator("span[label]").get_attribute("label"), await a.get_attribute("href"))
+             for a in await links.all()]
+    out.append({"user": n, "round": 0, "page": pages[0][0], "seconds": time.perf_counter() - t0,
+                "kind": "first load"})
+    for r in range(1, rounds + 1):
+        for title, href in pages:
+            t0 = time.perf_counter()
+            await page.get_by_test_id("stSidebarNav").locator(f'a[href="{href}"]').click()
+            await page.wait_for_function(SETTLED, arg=[title])
+            out.append({"user": n, "round": r, "page": title,
+                        "seconds": time.perf_counter() - t0,
+                        "kind": "first visit" if r == 1 else "warm"})
+    await ctx.close()
+
+
+async def _level(url: str, users: int, rounds: int) -> list[dict]:
+    from playwright.async_api import async_playwright
+
+    out: list[dict] = []
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        await asyncio.gather(*(_user(browser, url, rounds, n, out) for n in range(users)))
+        await browser.close()
+    return out
+
+
+def _pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, max(0, round(q * (len(xs) - 1))))]
+
+
+def summarise(rows: list[dict]) -> list[dict]:
+    """Per users level, page and kind: p50, p95 and max seconds."""
+    groups: dict[tuple, list[float]] = {}
+    for r in rows:
+        groups.setdefault((r["users"], r["page"], r["kind"]), []).append(r["seconds"])
+    return [{"users": u, "page": p, "kind": k, "n": len(v), "p50": statistics.median(v),
+             "p95": _pct(v, 0.95), "max": max(v)} for (u, p, k), v in sorted(groups.items())]
+
+
+def measure(db: Path, levels: list[int], rounds: int, log: Path) -> dict:
+    proc, url = start_server(db, log)
+    try:
+        rows, memory = [], []
+        for users in levels:
+            got = asyncio.run(_level(url, users, rounds))
+            rows += [{**r, "users": users} for r in got]
+            now, peak = rss_mb(proc.pid)
+            memory.append({"users": users, "rss_mb": round(now), "peak_mb": round(peak)})
+        time.sleep(5)
+        idle = rss_mb(proc.pid)[0]
+        return {"rows": rows, "summary": summarise(rows), "memory": memory,
+                "idle_rss_mb": round(idle)}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def markdown(result: dict, label: str) -> str:
+    lines = [f"### Pages in a browser ({label})", "",
+             "| users | page | visit | n | p50 s | p95 s | max s |",
+             "|---:|---|---|---:|---:|---:|---:|"]
+    for s in result["summary"]:
+        lines.append(f"| {s['users']} | {s['page']} | {s['kind']} | {s['n']} | {s['p50']:.2f} "
+                     f"| {s['p95']:.2f} | {s['max']:.2f} |")
+    lines += ["", "| users | server RSS after | server peak RSS |", "|---:|---:|---:|"]
+    for m in result["memory"]:
+        lines.append(f"| {m['users']} | {m['rss_mb']:,} MB | {m['peak_mb']:,} MB |")
+    lines += ["", f"Server RSS 5 s after the last level: {result['idle_rss_mb']:,} MB.", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--db", required=True, help="the store to serve")
+    p.add_argument("--users", default="1,5,20", help="concurrent users per level")
+    p.add_argument("--rounds", type=int, default=2)
+    p.add_argument("--label", default="")
+    p.add_argument("--out", help="write the raw result as JSON here")
+    a = p.parse_args(argv)
+    db = Path(a.db)
+    result = measure(db, [int(x) for x in a.users.split(",")], a.rounds,
+                     db.with_suffix(".streamlit.log"))
+    if a.out:
+        Path(a.out).write_text(json.dumps(result, indent=1))
+    print(markdown(result, a.label or db.name))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
