@@ -6,13 +6,23 @@ import streamlit as st
 
 from pipeline.labels import LANGS
 from pipeline.money import currencies
+from pipeline.roles import may
+from ui.auth import OPEN_ROLE, gate, sidebar_account
 from ui.core import filter_options, filters, get_store, query, t
 from ui.warroom import alert_banner
 
 st.set_page_config(page_title="Order Desk 订单台", page_icon="📦",
                    layout="wide")
 
-# The navigation first: the sidebar shows the pages' titles while the store opens.
+get_store()
+frame = st.container()  # the sign-in form, or the open-mode banner
+
+with st.sidebar:
+    st.segmented_control(t("language"), LANGS, default="zh", key="lang", required=True,
+                         format_func=lambda x: {"zh": "中文", "en": "English"}[x],
+                         persist_state="session")
+    user = gate(frame)  # stops here, with the sign-in form, until someone signs in
+
 pages = [
     st.Page("pages/overview.py", title=t("page_overview"), icon=":material/dashboard:",
             default=True),
@@ -23,15 +33,15 @@ pages = [
     st.Page("pages/queue.py", title=t("page_queue"), icon=":material/checklist:"),
     st.Page("pages/warroom.py", title=t("page_warroom"), icon=":material/crisis_alert:"),
     st.Page("pages/settings.py", title=t("page_settings"), icon=":material/tune:"),
+    st.Page("pages/team.py", title=t("page_team"), icon=":material/groups:"),
 ]
+if may(user.role if user else OPEN_ROLE, "users"):  # open local mode: this machine's manager
+    pages.append(st.Page("pages/users.py", title=t("page_users"),
+                         icon=":material/manage_accounts:"))
 page = st.navigation(pages)
 
-get_store()
-
 with st.sidebar:
-    st.segmented_control(t("language"), LANGS, default="zh", key="lang", required=True,
-                         format_func=lambda x: {"zh": "中文", "en": "English"}[x],
-                         persist_state="session")
+    sidebar_account()
     opts = query(filter_options)
     st.subheader(t("filters"))
     if opts["min"] is not None:

@@ -4,21 +4,29 @@ import streamlit as st
 
 from pipeline.formats import TEMPLATES
 from pipeline.importing import import_bytes, import_history, refuse_too_big
+from pipeline.roles import may
 from pipeline.store import release_unused_memory
+from ui.actor import role
+from ui.auth import page_guard
 from ui.core import after_write, download_buttons, get_store, query, t
 from ui.errors import store_errors
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
+page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_import"))
 st.caption(t("import_layouts"))
 st.session_state.setdefault("import_by", "")
 
-with st.form("import_form", clear_on_submit=True):
-    files = st.file_uploader(t("upload_files"), accept_multiple_files=True, key="import_files",
-                             type=["csv", "xlsx", "txt"])
-    submitted = st.form_submit_button(t("import_button"), type="primary",
-                                      icon=":material/upload:")
+files, submitted = [], False
+if may(role(), "import"):
+    with st.form("import_form", clear_on_submit=True):
+        files = st.file_uploader(t("upload_files"), accept_multiple_files=True, key="import_files",
+                                 type=["csv", "xlsx", "txt"])
+        submitted = st.form_submit_button(t("import_button"), type="primary",
+                                          icon=":material/upload:")
+else:
+    st.caption(t("auth_not_allowed"))
 
 if submitted and files:
     bar = st.progress(0.0, text=t("importing"))
@@ -30,7 +38,7 @@ if submitted and files:
                 results.append(refuse_too_big(up.name, up.size, MAX_FILE_BYTES))
                 continue
             results.append(import_bytes(get_store(), up.name, up.getvalue(),
-                                        by=st.session_state.get("actor") or "app"))
+                                        by=st.session_state.get("actor") or "app", role=role()))
     bar.progress(1.0, text=t("importing"))
     after_write()
     st.session_state["import_last"] = results  # outcomes and rejects only, no bytes or frames

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from pipeline import sla
+from ui.auth import page_guard
 from ui.core import demo_banner, download_buttons, filters, get_store, lang, query, t
 from ui.overdue import (
     LIST_ROWS,
@@ -16,6 +17,7 @@ from ui.overdue import (
     rule_metrics,
 )
 
+page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_overdue"))
 demo_banner()
 f = filters()

@@ -4,10 +4,12 @@ import streamlit as st
 
 from pipeline import kpis, money
 from pipeline.labels import STATES
+from ui.auth import page_guard
 from ui.charts import daily_chart, state_bar
 from ui.core import demo_banner, filters, fmt_amounts, get_store, kpi_texts, query, t
 from ui.overdue import workbook_button
 
+page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_overview"))
 demo_banner()
 f = filters()

@@ -5,6 +5,9 @@ from datetime import datetime, time, timedelta
 import streamlit as st
 
 from pipeline import money, promo, stock
+from pipeline.roles import may
+from ui.actor import role
+from ui.auth import page_guard
 from ui.core import (
     after_write,
     demo_banner,
@@ -18,6 +21,7 @@ from ui.core import (
 )
 from ui.promo import hourly_overlay, labelled, order_type_bar, units_bar
 
+page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_promotions"))
 demo_banner()
 f = filters()
@@ -43,6 +47,9 @@ def load_target() -> None:
 
 def period_editor() -> None:
     """Add, change or remove a period; validation errors are shown, nothing half-saved."""
+    if not may(role(), "promotions"):
+        st.caption(t("auth_not_allowed"))
+        return
     new = t("promo_new")
     target = st.selectbox(t("promo_edit_target"), [new, *periods["name"]], key="promo_edit_target",
                           on_change=load_target)
@@ -60,11 +67,11 @@ def period_editor() -> None:
     by = st.session_state.get("actor") or "app"
     try:
         if saved and not editing:
-            promo.add_period(get_store(), name, start, end, by)
+            promo.add_period(get_store(), name, start, end, by, role=role())
         elif saved:
-            promo.update_period(get_store(), target, name, start, end, by)
+            promo.update_period(get_store(), target, name, start, end, by, role=role())
         elif removed and confirm:
-            promo.delete_period(get_store(), target, by)
+            promo.delete_period(get_store(), target, by, role=role())
         else:
             return
     except (promo.PeriodInvalid, KeyError) as exc:

@@ -7,6 +7,7 @@ import streamlit as st
 from pipeline import queue
 from pipeline.settings import get_settings
 from ui.actor import actor
+from ui.auth import page_guard
 from ui.core import demo_banner, download_buttons, filters, get_store, query, t
 from ui.order_dialog import act_on, open_order_dialog, order_table, show_flash
 
@@ -29,6 +30,7 @@ def labelled(frame):
     )
 
 
+page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_queue"))
 demo_banner()
 show_flash()

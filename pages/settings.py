@@ -5,11 +5,15 @@ from zoneinfo import available_timezones
 import pandas as pd
 import streamlit as st
 
+from pipeline.roles import may
 from pipeline.settings import DEFAULTS, get_settings, valid_currency
 from pipeline.sla import restore_defaults, update_settings
+from ui.actor import role
+from ui.auth import page_guard, signed_in_name
 from ui.core import after_write, get_store, t
 from ui.errors import store_errors
 
+page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_settings"))
 st.caption(t("set_intro"))
 store = get_store()
@@ -29,6 +33,9 @@ def default_help(key: str) -> str:
     return t("set_default").format(v=shown(DEFAULTS[key]))
 
 
+allowed = may(role(), "settings")
+if not allowed:
+    st.caption(t("auth_not_allowed"))
 with st.form("settings_form"):
     values = {}
     for key in HOURS:
@@ -49,13 +56,18 @@ with st.form("settings_form"):
         t("set_currency"), value=current["currency"] or "", max_chars=3, key="set_currency",
         placeholder=t("set_currency_auto"),
         help=f"{default_help('currency')} — {t('set_currency_help')}").strip().upper() or None
+    values["session_idle_minutes"] = st.number_input(
+        t("set_session_idle_minutes"), min_value=5, max_value=7 * 24 * 60,
+        value=int(current["session_idle_minutes"]), step=5, key="set_session_idle_minutes",
+        help=default_help("session_idle_minutes"))
     st.markdown(t("set_warroom"))
     for key in WARROOM:
         values[key] = st.number_input(t(f"set_{key}"), min_value=0.0, max_value=10000.0,
                                       value=float(current[key]), step=1.0, key=f"set_{key}",
                                       help=default_help(key))
-    by = st.text_input(t("set_by"), value="desk", key="set_by")
-    saved = st.form_submit_button(t("set_save"), type="primary", icon=":material/save:")
+    by = signed_in_name() or st.text_input(t("set_by"), value="desk", key="set_by")
+    saved = st.form_submit_button(t("set_save"), type="primary", icon=":material/save:",
+                                  disabled=not allowed)
 
 if saved and values["currency"] is not None and not valid_currency(values["currency"]):
     st.error(t("set_currency_invalid"), icon=":material/error:")
@@ -66,14 +78,15 @@ elif saved:
     if not clean["confirmed_tag"]:
         clean["confirmed_tag"] = current["confirmed_tag"]
     with store_errors():
-        changed = update_settings(store, clean, by or "desk")
+        changed = update_settings(store, clean, by or "desk", role=role())
         after_write()
         st.success(t("set_saved") if changed else t("set_unchanged"), icon=":material/check:")
         current = get_settings(store.cursor())
 
-if st.button(t("set_reset"), icon=":material/restart_alt:", key="set_reset_button"):
+if st.button(t("set_reset"), icon=":material/restart_alt:", key="set_reset_button",
+             disabled=not allowed):
     with store_errors() as reset:
-        restore_defaults(store)
+        restore_defaults(store, role=role())
     if not reset.failed:
         after_write()
         for key in DEFAULTS:

@@ -3,10 +3,12 @@
 import streamlit as st
 
 from pipeline import stock
+from ui.auth import page_guard
 from ui.core import demo_banner, download_buttons, get_store, query, t
 from ui.promo import cover_bar, labelled
 from ui.stock import basis_caption, bundles_view, with_basis
 
+page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_stock"))
 demo_banner()
 if not query(stock.has_stock):

@@ -4,10 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from pipeline import forecast
+from ui.auth import page_guard
 from ui.core import demo_banner, filters, get_store, query, t
 from ui.promo import labelled
 from ui.warroom import breach_chart, intake_chart
 
+page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_warroom"))
 demo_banner()
 f = filters()

@@ -20,8 +20,10 @@ import duckdb
 import pandas as pd
 
 from pipeline import canonical as C
+from pipeline.roles import NotAllowed, may, require
 from pipeline.settings import get_settings
 from pipeline.store import Conflict, Store, refresh_states, sql
+from pipeline.users import ensure_ready
 
 ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", "resolve", "undo")
 
@@ -92,10 +94,11 @@ select * from final
 
 INSERT_EVENTS_SQL = """
 insert into events
+    (event_id, platform, shop, order_id, action, text, kind, target_event, author, acted_at, role)
 select nextval('event_seq'), platform, shop, order_id, action, text, kind, target_event,
-       author, acted_at
+       author, acted_at, role
 from new_events
-returning *
+returning event_id, platform, shop, order_id, action, text, kind, target_event, author, acted_at
 """
 
 CHANGES_SINCE_SQL = """
@@ -144,6 +147,7 @@ final as (
         file_name || ' (' || layout || ')' as detail,
         null::varchar as kind,
         imported_by as author,
+        null::varchar as role,
         false as undone,
         null::bigint as undone_by
     from order_imports
@@ -156,6 +160,7 @@ final as (
         case when e.action = 'undo' then '#' || e.target_event else e.text end,
         e.kind,
         e.author,
+        e.role,
         u.undone_by is not null,
         u.undone_by
     from order_events as e
@@ -268,9 +273,15 @@ def record(
     text: str | None = None,
     kind: str | None = None,
     expected_last_event: int | None = None,
+    role: str | None = None,
 ) -> Event:
-    """Record one action on one order. `expected_last_event`: 0 = the order had no event."""
-    return _record(store, _keys_frame([key]), action, by, text, kind, expected_last_event)[0]
+    """Record one action on one order. `expected_last_event`: 0 = the order had no event.
+
+    `role`: the actor's role (pipeline/roles.py), checked first; None is the command line's
+    operator, a manager. A clerk may undo only their own actions.
+    """
+    return _record(store, _keys_frame([key]), action, by, text, kind, expected_last_event,
+                   role)[0]
 
 
 def record_many(
@@ -280,9 +291,10 @@ def record_many(
     by: str,
     text: str | None = None,
     kind: str | None = None,
+    role: str | None = None,
 ) -> list[Event]:
     """Record one action on many orders, all or nothing; refused orders are listed in the error."""
-    return _record(store, _keys_frame(keys), action, by, text, kind, None)
+    return _record(store, _keys_frame(keys), action, by, text, kind, None, role)
 
 
 def record_by_id(
@@ -292,9 +304,11 @@ def record_by_id(
     by: str,
     text: str | None = None,
     kind: str | None = None,
+    role: str | None = None,
 ) -> Event:
     """`record` on a bare order id; unknown or ambiguous (several shops) ids are refused."""
-    return record(store, find_order(store.cursor(), order_id), action, by, text, kind)
+    return record(store, find_order(store.cursor(), order_id), action, by, text, kind,
+                  role=role)
 
 
 def find_order(con: duckdb.DuckDBPyConnection, order_id: str) -> tuple[str, str, str]:
@@ -319,9 +333,11 @@ def _record(
     text: str | None,
     kind: str | None,
     expected_last_event: int | None,
+    role: str | None = None,
 ) -> list[Event]:
     if action not in ACTIONS:
         raise ActionError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
+    require(role, action)
     author = _clean(by)
     if author is None:
         raise ActionError("say who acts: a name is required")
@@ -348,6 +364,9 @@ def _record(
         refused = [(r, why) for r, why in refused if why]
         if refused:
             raise ActionError(_refused_message(action, refused, len(rows)))
+        if action == "undo" and not may(role, "undo_any"):
+            _own_only(cur, orders["undo_target"], author)
+        ensure_ready(cur)
         acted_at = store.now()
         new = pd.DataFrame({
             "platform": orders["platform"],
@@ -359,6 +378,7 @@ def _record(
             "target_event": orders["undo_target"] if action == "undo" else None,
             "author": author,
             "acted_at": acted_at,
+            "role": role or "manager",
         })
         new["target_event"] = new["target_event"].astype("Int64")
         new["text"] = new["text"].astype(object)
@@ -370,6 +390,17 @@ def _record(
         return [_event(r) for r in written]
 
     return store.run_write(work)
+
+
+def _own_only(cur: duckdb.DuckDBPyConnection, targets: pd.Series, author: str) -> None:
+    """Raise NotAllowed when any event to undo was recorded by someone else."""
+    ids = [int(t) for t in targets.dropna()]
+    others = cur.execute("select event_id, author from events where list_contains(?, event_id) "
+                         "and author <> ? order by event_id", [ids, author]).fetchall()
+    if others:
+        listed = ", ".join(f"#{e} by {a}" for e, a in others[:10])
+        raise NotAllowed(f"a clerk may undo only their own actions, not {listed}; "
+                         "ask a manager")
 
 
 def _event(row: tuple) -> Event:
@@ -418,8 +449,10 @@ def history(con: duckdb.DuckDBPyConnection, platform: str, shop: str, order_id: 
     """Imports that wrote the order and its events, oldest first.
 
     Columns: happened_at, source (import | event), ref (import or event id), action, detail, kind,
-    author, undone, undone_by.
+    author, role (the author's role when acting; empty for imports and older events), undone,
+    undone_by.
     """
+    ensure_ready(con)
     return con.execute(ORDER_HISTORY_SQL, _key_params(platform, shop, order_id)).df()
 
 

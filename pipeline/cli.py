@@ -4,6 +4,11 @@
     python -m pipeline [--db PATH] report [--as-of 'YYYY-MM-DD HH:MM'] [--json]
     python -m pipeline [--db PATH] action ORDER_ID ACTION [--by NAME] [--text TEXT]
     python -m pipeline demo [--orders N] [--seed S] [--out DIR]
+    python -m pipeline [--db PATH] user add NAME --role ROLE [--password-stdin] [--email E]
+    python -m pipeline [--db PATH] user list | set-role NAME ROLE | disable NAME
+    python -m pipeline [--db PATH] user reset-password NAME [--password-stdin]
+
+The person at the command line is the machine's operator and acts as a manager.
 
 `report` opens the store read-only and writes nothing. A store that cannot be opened or
 written (disk full, read-only, busy, gone or replaced) is one plain line on stderr and exit 2;
@@ -56,7 +61,31 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default=str(ROOT / "data" / "demo"))
     demo.add_argument("--end", help="'YYYY-MM-DD HH:MM' where the data stops (default now); "
                                     "a fixed end and seed give identical files")
+    _user_parser(sub)
     return p
+
+
+def _user_parser(sub: argparse._SubParsersAction) -> None:
+    from pipeline.roles import ROLES
+
+    user = sub.add_parser("user", help="the desk's accounts (sign-in names, roles)")
+    cmd = user.add_subparsers(dest="user_command", required=True)
+    add = cmd.add_parser("add", help="add an account (the password is asked twice)")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--email", help="an SSO e-mail that signs in as this account")
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from the first line of standard input")
+    cmd.add_parser("list", help="the accounts (no passwords)")
+    role = cmd.add_parser("set-role", help="change an account's role")
+    role.add_argument("name", metavar="NAME")
+    role.add_argument("role", metavar="ROLE", choices=ROLES)
+    off = cmd.add_parser("disable", help="disable an account (it can no longer sign in)")
+    off.add_argument("name", metavar="NAME")
+    reset = cmd.add_parser("reset-password", help="set a new password")
+    reset.add_argument("name", metavar="NAME")
+    reset.add_argument("--password-stdin", action="store_true",
+                       help="read the password from the first line of standard input")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
                 return _import(store, args)
             if args.command == "report":
                 return _report(store, args)
+            if args.command == "user":
+                return _user(store, args)
             return _action(store, args)
         finally:
             store.close()
@@ -160,3 +191,53 @@ def _demo(args: argparse.Namespace) -> int:
     for p in paths:
         print(p)
     return EXIT_OK
+
+
+def _user(store: Store, args: argparse.Namespace) -> int:
+    from pipeline import users
+    from pipeline.labels import label
+
+    try:
+        if args.user_command == "list":
+            frame = users.list_users(store.cursor())
+            if frame.empty:
+                print("no accounts yet: the desk runs open on this machine only")
+            for r in frame.itertuples():
+                print(f"{r.name}\t{r.role}\t{'disabled' if r.disabled else 'enabled'}\t"
+                      f"{'password' if r.has_password else 'no password'}\t{r.sso_email or '-'}")
+            return EXIT_OK
+        if args.user_command == "add":
+            password = _password(args.password_stdin, required=not args.email)
+            user = users.add_user(store, args.name, args.role, password, by="cli",
+                                  sso_email=args.email)
+            print(f"account {user.name} added as {label('role_' + user.role, 'en')}")
+        elif args.user_command == "set-role":
+            users.set_role(store, args.name, args.role)
+            print(f"{args.name} is now {label('role_' + args.role, 'en')}")
+        elif args.user_command == "disable":
+            users.set_disabled(store, args.name)
+            print(f"{args.name} is disabled")
+        else:
+            users.reset_password(store, args.name, _password(args.password_stdin))
+            print(f"password of {args.name} changed")
+    except users.UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    return EXIT_OK
+
+
+def _password(from_stdin: bool, required: bool = True) -> str | None:
+    """The new password: the first line of stdin, or asked twice without echo."""
+    from getpass import getpass
+
+    from pipeline.users import UserError
+
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass("password: ")
+        if password != getpass("again: "):
+            raise UserError("the two passwords differ; nothing was changed")
+    if not password and not required:
+        return None
+    return password

@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from pipeline import canonical as C
 from pipeline import formats
+from pipeline.roles import require
 from pipeline.settings import local_now
 from pipeline.store import Store, refresh_states
 
@@ -46,8 +47,11 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def import_bytes(store: Store, file_name: str, data: bytes, by: str = "cli") -> ImportResult:
-    """Detect the layout of one file, then stage, validate and upsert it in one transaction."""
+def import_bytes(store: Store, file_name: str, data: bytes, by: str = "cli",
+                 role: str | None = None) -> ImportResult:
+    """Detect the layout of one file, then stage, validate and upsert it in one transaction.
+    `role`: a manager's (None: the CLI); others raise roles.NotAllowed."""
+    require(role, "import")
     return _import(store, file_name, [data], by)
 
 
@@ -152,8 +156,10 @@ def import_history(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pd.DataF
     ).df()
 
 
-def import_path(store: Store, path: str | Path, by: str = "cli") -> ImportResult:
+def import_path(store: Store, path: str | Path, by: str = "cli",
+                role: str | None = None) -> ImportResult:
     """`import_bytes` on a file on disk; an unreadable path is refused."""
+    require(role, "import")
     p = Path(path)
     try:
         held = [p.read_bytes()]  # the only reference: freed once parsed, before the store works

@@ -15,6 +15,7 @@ import pandas as pd
 
 from pipeline.filters import ALL, Filters
 from pipeline.money import desk_currency, money_params
+from pipeline.roles import require
 from pipeline.store import Store, sql
 
 ORDER_TYPES = ("promotion", "bundle", "combo", "gift")
@@ -137,8 +138,10 @@ def _validate(cur: duckdb.DuckDBPyConnection, name: str, start: datetime, end: d
     return name
 
 
-def add_period(store: Store, name: str, start: datetime, end: datetime, by: str) -> None:
+def add_period(store: Store, name: str, start: datetime, end: datetime, by: str,
+               role: str | None = None) -> None:
     """Add a period; raises PeriodInvalid (no name, end not after start, name taken)."""
+    require(role, "promotions")
 
     def work(cur: duckdb.DuckDBPyConnection) -> None:
         clean = _validate(cur, name, start, end, None)
@@ -149,8 +152,9 @@ def add_period(store: Store, name: str, start: datetime, end: datetime, by: str)
 
 
 def update_period(store: Store, old_name: str, name: str, start: datetime, end: datetime,
-                  by: str) -> None:
+                  by: str, role: str | None = None) -> None:
     """Change a period's name, start or end; raises PeriodInvalid or KeyError."""
+    require(role, "promotions")
 
     def work(cur: duckdb.DuckDBPyConnection) -> None:
         if not cur.execute("select count(*) from promotions where name = ?",
@@ -164,8 +168,9 @@ def update_period(store: Store, old_name: str, name: str, start: datetime, end: 
     store.run_write(work)
 
 
-def delete_period(store: Store, name: str, by: str) -> None:
+def delete_period(store: Store, name: str, by: str, role: str | None = None) -> None:
     """Remove a period; raises KeyError when there is none by that name."""
+    require(role, "promotions")
 
     def work(cur: duckdb.DuckDBPyConnection) -> None:
         gone = cur.execute("delete from promotions where name = ? returning name",

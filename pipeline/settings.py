@@ -24,6 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "alert_breach_orders": 20,       # alert when more orders than this will breach today
     "alert_intake_off_pct": 30,      # alert when intake is this far off the projection, 2 h
     "currency": None,                # the desk's ISO code; None: the currency of most orders
+    "session_idle_minutes": 480,     # a signed-in session ends after this long without a click
 }
 
 # An ISO 4217 code as the desk stores it: three capital letters.
@@ -46,8 +47,12 @@ def local_now(con: duckdb.DuckDBPyConnection) -> datetime:
     return datetime.now(ZoneInfo(get_settings(con)["timezone"])).replace(tzinfo=None)
 
 
-def save_setting(cur: duckdb.DuckDBPyConnection, key: str, value: Any, by: str) -> None:
-    """Store one setting; call inside `Store.write()`."""
+def save_setting(cur: duckdb.DuckDBPyConnection, key: str, value: Any, by: str,
+                 role: str | None = None) -> None:
+    """Store one setting; call inside `Store.write()`. `role`: a manager's (None: the CLI)."""
+    from pipeline.roles import require
+
+    require(role, "settings")
     if key not in DEFAULTS:
         raise KeyError(f"unknown setting {key!r}")
     if key == "currency" and value is not None and not valid_currency(value):
@@ -58,6 +63,9 @@ def save_setting(cur: duckdb.DuckDBPyConnection, key: str, value: Any, by: str) 
     )
 
 
-def reset_settings(cur: duckdb.DuckDBPyConnection) -> None:
-    """Back to the defaults; call inside `Store.write()`."""
+def reset_settings(cur: duckdb.DuckDBPyConnection, role: str | None = None) -> None:
+    """Back to the defaults; call inside `Store.write()`. `role`: a manager's (None: the CLI)."""
+    from pipeline.roles import require
+
+    require(role, "settings")
     cur.execute("delete from settings")

@@ -169,7 +169,8 @@ RULE_SETTINGS = ("chase_unpaid_hours", "ship_paid_hours", "due_soon_hours", "tim
                  "confirmed_tag", "batch_size")
 
 
-def update_settings(store: Any, values: dict[str, Any], by: str) -> list[str]:
+def update_settings(store: Any, values: dict[str, Any], by: str,
+                    role: str | None = None) -> list[str]:
     """Save the settings that differ from the stored ones, in one transaction; the order
     states are refreshed when the confirmed tag changes. Returns the keys changed."""
     from pipeline.settings import save_setting
@@ -179,7 +180,7 @@ def update_settings(store: Any, values: dict[str, Any], by: str) -> list[str]:
         current = get_settings(cur)
         changed = [k for k, v in values.items() if current.get(k) != v]
         for k in changed:
-            save_setting(cur, k, values[k], by)
+            save_setting(cur, k, values[k], by, role)
         if "confirmed_tag" in changed:
             refresh_states(cur)
         return changed
@@ -187,14 +188,14 @@ def update_settings(store: Any, values: dict[str, Any], by: str) -> list[str]:
     return store.run_write(work)
 
 
-def restore_defaults(store: Any) -> None:
+def restore_defaults(store: Any, role: str | None = None) -> None:
     """Every setting back to its default; the order states are refreshed with the default tag."""
     from pipeline.settings import reset_settings
     from pipeline.store import refresh_states
 
     def work(cur: duckdb.DuckDBPyConnection) -> None:
         tag_before = get_settings(cur)["confirmed_tag"]
-        reset_settings(cur)
+        reset_settings(cur, role)
         if get_settings(cur)["confirmed_tag"] != tag_before:
             refresh_states(cur)
 

@@ -1,18 +1,20 @@
-"""Who acts: every action is recorded with its author.
+"""Who acts: every action is recorded with its author and the author's role.
 
-Today the author is the name a manager enters once per browser session (kept in
-`st.session_state["actor"]`, shown again wherever an action needs it). When login is
-configured (`[auth]` in `.streamlit/secrets.toml`, see Streamlit's `st.login`), the logged-in
-user wins: `_logged_in_name()` is the hook, and the name field is then not shown.
+Signed in (ui/auth.py), the author is the signed-in user and no name is asked. In open local
+mode (no account yet, this machine only) the author is the name typed once per browser
+session into a small field; it is kept in `st.session_state["actor"]` and in the page address
+(`?by=NAME`), so a reload keeps it. The role is `role()`: the signed-in user's, else manager.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from ui.auth import current_role, signed_in_name
 from ui.core import t
 
 SESSION_KEY = "actor"
+QUERY_KEY = "by"
 
 
 def actor(key: str = "actor_input") -> str | None:
@@ -21,11 +23,17 @@ def actor(key: str = "actor_input") -> str | None:
     `key` names the field: use a different one where two fields can show in one run
     (a page and a dialog on top of it).
     """
-    user = _logged_in_name()
+    user = signed_in_name()
     if user:
         st.caption(f"{t('acting_as')}: {user}")
         return user
     name = (st.session_state.get(SESSION_KEY) or "").strip()
+    if not name:
+        name = (st.query_params.get(QUERY_KEY) or "").strip()[:40]
+        if name:
+            st.session_state[SESSION_KEY] = name
+    elif st.query_params.get(QUERY_KEY) != name:
+        st.query_params[QUERY_KEY] = name  # a page switch drops the address's parameters
     if st.session_state.get(key) != name:
         st.session_state[key] = name
     st.text_input(t("your_name"), key=key, on_change=_remember, args=(key,),
@@ -33,15 +41,15 @@ def actor(key: str = "actor_input") -> str | None:
     return name or None
 
 
+def role() -> str:
+    """The role the acting person's work is checked against."""
+    return current_role()
+
+
 def _remember(key: str) -> None:
-    st.session_state[SESSION_KEY] = (st.session_state.get(key) or "").strip()
-
-
-def _logged_in_name() -> str | None:
-    """The logged-in user's name or e-mail when login is configured, else None."""
-    try:
-        if not st.user.get("is_logged_in"):
-            return None
-    except Exception:  # no auth configured: st.user holds nothing useful
-        return None
-    return st.user.get("name") or st.user.get("email") or None
+    name = (st.session_state.get(key) or "").strip()
+    st.session_state[SESSION_KEY] = name
+    if name:
+        st.query_params[QUERY_KEY] = name
+    else:
+        st.query_params.pop(QUERY_KEY, None)

@@ -18,9 +18,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pipeline import actions, money, problems
+from pipeline import actions, money, problems, team
+from pipeline.roles import NotAllowed, may
 from pipeline.store import Conflict
-from ui.actor import actor
+from ui.actor import actor, role
 from ui.core import after_write, fmt_money, get_store, query, t
 from ui.errors import FAULTS, fault_text
 
@@ -44,8 +45,9 @@ def act_on(keys: list[Key], action: str, text: str | None = None, kind: str | No
         _flash("warning", t("act_nothing_selected"))
         return
     try:
-        events = actions.record_many(get_store(), keys, action, by=who or "", text=text, kind=kind)
-    except (actions.ActionError, Conflict) as exc:
+        events = actions.record_many(get_store(), keys, action, by=who or "", text=text, kind=kind,
+                                     role=role())
+    except (actions.ActionError, Conflict, NotAllowed) as exc:
         _flash("error", str(exc))
         return
     except FAULTS as exc:  # the store cannot be written: one plain sentence, details logged
@@ -171,13 +173,14 @@ def _order_body(platform: str, shop: str, order_id: str) -> None:
     _actions_form((platform, shop, order_id), open_marks)
 
 
-HISTORY_COLUMNS = ["happened_at", "action", "detail", "kind", "author", "undone", "ref"]
+HISTORY_COLUMNS = ["happened_at", "action", "detail", "kind", "author", "role", "undone", "ref"]
 
 
 def _history_view(h: pd.DataFrame) -> pd.DataFrame:
     """The history with labelled actions and headers."""
     h = h.assign(action=h["action"].map(lambda a: t(f"action_{a}")),
-                 kind=h["kind"].map(lambda k: t("problem_" + k) if isinstance(k, str) else None))
+                 kind=h["kind"].map(lambda k: t("problem_" + k) if isinstance(k, str) else None),
+                 role=h["role"].map(lambda r: t("role_" + r) if isinstance(r, str) else None))
     return h[HISTORY_COLUMNS].rename(columns={c: t(f"dlg_h_{c}") for c in HISTORY_COLUMNS})
 
 
@@ -202,9 +205,16 @@ def _present(v: Any) -> bool:
 def _actions_form(key: Key, open_marks: pd.DataFrame) -> None:
     con = get_store().cursor()
     ctx = actions.order_context(con, *key)
-    allowed = actions.allowed_actions(ctx)
+    mine = role()
+    allowed = [a for a in actions.allowed_actions(ctx) if may(mine, a)]
     st.divider()
+    if not may(mine, "confirm"):
+        st.caption(t("auth_view_only"))
+        return
     who = actor(key="dlg_actor")
+    if "undo" in allowed and not may(mine, "undo_any") and team.event_author(
+            con, ctx["undo_target"]) != who:
+        allowed.remove("undo")  # a clerk undoes only their own actions
     if not allowed:
         st.caption(t("dlg_no_actions"))
         return
@@ -238,13 +248,13 @@ def _submit(key: Key, action: str, who: str | None) -> None:
     expected = expected if stored_key == key else None
     try:
         event = actions.record(get_store(), key, action, by=who or "", text=text, kind=kind,
-                               expected_last_event=expected)
+                               expected_last_event=expected, role=role())
     except Conflict as exc:
         after_write()
         fresh = actions.order_context(get_store().cursor(), *key)
         st.session_state[EXPECTED] = (key, int(fresh["last_event_id"] or 0))
         st.session_state[NOTICE] = ("warning", str(exc))
-    except actions.ActionError as exc:
+    except (actions.ActionError, NotAllowed) as exc:
         st.session_state[NOTICE] = ("error", str(exc))
     except FAULTS as exc:  # the store cannot be written: one plain sentence, details logged
         st.session_state[NOTICE] = ("error", fault_text(exc))

@@ -1,0 +1,101 @@
+"""The running app with an account in the store: the sign-in form in headless Chromium, then
+the desk under the signed-in manager's name, the Users page, and signing out.
+
+Its own server (the app of tests/test_browser.py runs open, without accounts); the browser
+helpers are shared with that module.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from pipeline import users
+from pipeline.store import Store
+from tests.test_browser import (  # noqa: F401 - `browser` and `page` are fixtures used here
+    FIRST_PAGE_MS,
+    ROOT,
+    App,
+    _chromium_or_skip,
+    _free_port,
+    _wait_healthy,
+    assert_no_error_shown,
+    browser,
+    nav_links,
+    open_app,
+    page,
+    settled,
+    shot,
+    visit,
+)
+
+pytestmark = pytest.mark.browser
+
+NAME, PASSWORD = "店长 Mia", "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    _chromium_or_skip()
+    tmp = tmp_path_factory.mktemp("browser_signin")
+    db = tmp / "app.duckdb"
+    store = Store(db)
+    users.add_user(store, NAME, "manager", PASSWORD, by="test")
+    store.close()
+    port = _free_port()
+    env = {**os.environ, "ORDERDESK_DB": str(db), "ORDERDESK_DEMO_ORDERS": "300",
+           "PYTHONUNBUFFERED": "1"}
+    log = tmp / "streamlit.log"
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(proc, url, log)
+        yield App(url, log, proc, tmp / "shots")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+
+
+def test_signing_in_through_the_form(page, app):  # noqa: F811 - the fixtures imported above
+    from playwright.sync_api import expect
+
+    open_app(page, app, timeout=FIRST_PAGE_MS)
+    main = page.get_by_test_id("stMain")
+    expect(main.locator("h1").first).to_have_text("登录")
+    assert page.get_by_test_id("stMetric").count() == 0, "nothing of the desk before signing in"
+
+    page.locator(".st-key-auth_name_input input").fill(NAME)
+    page.locator(".st-key-auth_password_input input").fill("wrong password")
+    page.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
+    expect(page.locator('[data-testid="stAlertContentError"]')).to_contain_text("用户名或密码错误")
+
+    page.locator(".st-key-auth_name_input input").fill(NAME)
+    page.locator(".st-key-auth_password_input input").fill(PASSWORD)
+    page.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
+    expect(main.locator("h1").first).to_have_text("总览", timeout=FIRST_PAGE_MS)
+    settled(page)
+    assert_no_error_shown(page, "overview, signed in")
+    expect(page.get_by_test_id("stSidebar")).to_contain_text(NAME)
+    labels = [label for label, _ in nav_links(page)]
+    assert "用户" in labels and "团队" in labels, labels
+    users_href = next(h for label, h in nav_links(page) if label == "用户")
+    assert visit(page, users_href) == "用户"
+    assert_no_error_shown(page, "users page")
+    expect(main.get_by_test_id("stDataFrame").first).to_be_visible()
+    shot(page, app, "signed_in_users")
+
+    page.locator(".st-key-auth_sign_out button").click()
+    expect(main.locator("h1").first).to_have_text("登录")
+    assert page.get_by_test_id("stMetric").count() == 0

@@ -1,0 +1,163 @@
+"""Who did what: the Team figures against events made by hand, the orders behind a figure,
+the week's download, and the page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from pipeline import team
+from pipeline.export import csv_bytes
+from pipeline.filters import Filters
+from pipeline.store import Store, refresh_states
+from pipeline.users import ensure_ready
+from tests.apptest import fresh_app
+from tests.conftest import load
+
+WEEK = date(2026, 11, 18)  # a Wednesday: its week starts on Monday 16 November
+D16, D17, D18 = (pd.Timestamp(f"2026-11-{d}") for d in (16, 17, 18))
+LONG = "0012345678901234567"  # a 19-digit id with leading zeros
+
+ORDERS = [
+    {"order_id": "o1", "created_at": "2026-11-16 07:00", "status_norm": "paid",
+     "paid_at": "2026-11-16 08:00"},
+    {"order_id": LONG, "created_at": "2026-11-16 08:30", "status_norm": "shipped",
+     "paid_at": "2026-11-16 09:00", "shipped_at": "2026-11-17 09:00"},
+    {"order_id": "o3", "created_at": "2026-11-16 09:00", "status_norm": "paid",
+     "paid_at": "2026-11-16 09:30"},
+    {"order_id": "o4", "created_at": "2026-11-16 09:00", "status_norm": "paid",
+     "paid_at": "2026-11-16 09:30"},
+]
+
+# (author, role, action, order, at, text, kind, target) - event ids follow this order, from 1
+EVENTS = [
+    ("Ann", "clerk", "process", "o1", "2026-11-16 10:00", None, None, None),
+    ("Ann", "clerk", "courier", LONG, "2026-11-16 11:00", "SF 123", None, None),
+    ("Bob", "clerk", "flag", "o3", "2026-11-17 09:00", "破损", "manual", None),
+    ("Bob", "clerk", "resolve", "o3", "2026-11-17 12:00", "补发", "manual", None),
+    ("Ann", "clerk", "resolve", "o1", "2026-11-18 10:00", "地址已确认", "address", None),
+    ("Bob", "clerk", "note", LONG, "2026-11-18 15:00", "=1+2", None, None),
+    ("Mia", "manager", "undo", LONG, "2026-11-18 16:00", None, None, 6),
+    ("Ann", "clerk", "process", "o4", "2026-11-23 10:00", None, None, None),  # next week
+]
+
+
+def make(store: Store) -> Store:
+    load(store, ORDERS)
+    ensure_ready(store.cursor())
+    with store.write() as cur:
+        for author, role, action, order, at, text, kind, target in EVENTS:
+            cur.execute(
+                "insert into events (event_id, platform, shop, order_id, action, text, kind, "
+                "target_event, author, acted_at, role) values (nextval('event_seq'), 'taobao', "
+                "'s1', ?, ?, ?, ?, ?, ?, ?, ?)",
+                [order, action, text, kind, target, author, at, role])
+        refresh_states(cur)
+    return store
+
+
+@pytest.fixture
+def desk(store: Store) -> Store:
+    return make(store)
+
+
+def rows(frame: pd.DataFrame, *cols: str) -> list[tuple]:
+    return [tuple(r) for r in frame[list(cols)].itertuples(index=False)]
+
+
+def test_actions_per_person_per_day_and_hour(desk):
+    con = desk.cursor()
+    assert team.week_of(WEEK) == date(2026, 11, 16)
+    daily = team.actions_per_day(con, WEEK)
+    assert rows(daily, "author", "day", "actions") == [
+        ("Ann", D16, 2), ("Bob", D17, 2),
+        ("Ann", D18, 1), ("Bob", D18, 1),
+        ("Mia", D18, 1)]
+    hourly = team.actions_per_hour(con, WEEK)
+    assert rows(hourly, "author", "hour", "actions") == [
+        ("Bob", 9, 1), ("Ann", 10, 2), ("Ann", 11, 1), ("Bob", 12, 1), ("Bob", 15, 1),
+        ("Mia", 16, 1)]
+
+
+def test_per_person_actions_undos_and_problems_resolved(desk):
+    people = team.people(desk.cursor(), WEEK)
+    assert rows(people, "author", "role", "actions", "orders", "undos", "undone", "resolved") == [
+        ("Ann", "clerk", 3, 2, 0, 0, 1),
+        ("Bob", "clerk", 3, 2, 0, 1, 1),
+        ("Mia", "manager", 0, 1, 1, 0, 0)]
+
+
+def test_time_to_resolve_from_the_flag_or_else_the_payment(desk):
+    detail = team.resolved(desk.cursor(), WEEK)
+    assert rows(detail, "author", "order_id", "kind", "start_source", "hours") == [
+        ("Bob", "o3", "manual", "flag", 3.0),        # flagged 09:00, resolved 12:00
+        ("Ann", "o1", "address", "paid", 50.0)]      # paid 16th 08:00, resolved 18th 10:00
+    summary = team.resolved_summary(desk.cursor(), WEEK)
+    assert rows(summary, "author", "kind", "resolved", "hours_median") == [
+        ("Ann", "address", 1, 50.0), ("Bob", "manual", 1, 3.0)]
+
+
+def test_payment_to_processed_and_to_shipped_per_person_and_shop(desk):
+    detail = team.processed(desk.cursor(), WEEK)
+    assert rows(detail, "author", "order_id", "hours_to_processed") == [
+        ("Ann", "o1", 2.0), ("Ann", LONG, 2.0)]  # o4 was processed the week after
+    summary = team.fulfil_summary(desk.cursor(), WEEK)
+    assert rows(summary, "author", "shop", "processed", "hours_to_processed", "shipped",
+                "hours_to_shipped") == [("Ann", "s1", 2, 2.0, 1, 24.0)]
+    next_week = team.fulfil_summary(desk.cursor(), date(2026, 11, 23))
+    assert rows(next_week, "author", "processed") == [("Ann", 1)]
+
+
+def test_the_orders_behind_a_figure(desk):
+    con = desk.cursor()
+    assert team.behind(con, WEEK, "undone", "Bob")["order_id"].tolist() == [LONG]
+    assert team.behind(con, WEEK, "undos", "Mia")["target_event"].tolist() == [6]
+    assert team.behind(con, WEEK, "actions", "Ann")["order_id"].tolist() == ["o1", LONG, "o1"]
+    assert team.behind(con, WEEK, "resolved", "Bob")["order_id"].tolist() == ["o3"]
+    assert team.behind(con, WEEK, "processed", "Ann", shop="s1")["order_id"].tolist() == [
+        "o1", LONG]
+    with pytest.raises(ValueError):
+        team.behind(con, WEEK, "everything", "Ann")
+
+
+def test_the_shop_filter_and_an_empty_week(desk):
+    assert team.people(desk.cursor(), WEEK, Filters(shops=("s2",))).empty
+    assert team.week_events(desk.cursor(), date(2026, 10, 1)).empty
+
+
+def test_the_weeks_download_keeps_ids_and_escapes_cells(desk):
+    data = csv_bytes(team.week_events(desk.cursor(), WEEK))
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    assert LONG in text and "'=1+2" in text and "=1+2," not in text.replace("'=1+2", "")
+
+
+def test_history_shows_who_did_each_step_with_their_role(desk):
+    from pipeline.actions import history
+
+    h = history(desk.cursor(), "taobao", "s1", LONG)
+    events = h[h["source"] == "event"]
+    assert rows(events, "action", "author", "role", "undone") == [
+        ("courier", "Ann", "clerk", False), ("note", "Bob", "clerk", True),
+        ("undo", "Mia", "manager", False)]
+
+
+def test_the_team_page(tmp_path, monkeypatch):
+    db = tmp_path / "team.duckdb"
+    make(Store(db)).close()
+    at = fresh_app(db, monkeypatch, "pages/team.py", state={"lang": "en", "team_week": WEEK})
+    assert not at.exception
+    people = next(d.value for d in at.dataframe if "Undos" in d.value.columns)
+    assert people["Person"].tolist() == ["Ann", "Bob", "Mia"]
+    assert people["Role"].tolist() == ["clerk", "clerk", "manager"]
+    pick = at.selectbox(key="team_pick")
+    undone = next(o for o in pick.options if o.startswith("Bob's actions — Undone"))
+    assert undone.endswith(": 1")
+    pick.select_index(pick.options.index(undone)).run()
+    assert not at.exception
+    listed = next(d.value for d in at.dataframe if "Detail" in d.value.columns
+                  and "Action" in d.value.columns)
+    assert listed["Order"].tolist() == [LONG]
+    assert at.get("plotly_chart")

@@ -1,0 +1,188 @@
+"""Who is at the desk: the sign-in gate, sessions that expire, single sign-on when configured.
+
+- With no account in the store the desk runs open, but only when served on this machine
+  (`server.address` localhost/127.0.0.1/::1); served to the network it refuses to open.
+- Once an account exists everyone signs in: a name and password form, or the SSO button when
+  `[auth]` is configured in `.streamlit/secrets.toml` (an e-mail mapped on the Users page).
+- A session ends after the setting `session_idle_minutes` without a rerun, or at sign-out;
+  a disabled account is signed out at its next click; the role is read again on every run.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import streamlit as st
+
+from pipeline import users
+from pipeline.labels import label
+from pipeline.settings import get_settings
+from ui.core import get_store, t
+
+SESSION = "auth_user"          # {"name", "role", "seen", "sso"}
+NOTICE = "auth_notice"
+LOCAL_ADDRESSES = ("localhost", "127.0.0.1", "::1")
+OPEN_ROLE = "manager"          # open local mode: the one person at this machine
+
+log = logging.getLogger(__name__)
+
+
+def gate(frame) -> users.User | None:
+    """Call once per run, before the navigation: the signed-in user, or None in open local mode.
+
+    Writes into `frame` (a main-area container) the sign-in form, the open-mode banner or the
+    refusal to serve the network without accounts, and stops the script unless someone may go on.
+    """
+    con = get_store().cursor()
+    if not users.has_accounts(con):
+        st.session_state.pop(SESSION, None)
+        with frame:
+            if not served_locally():
+                st.error(t("auth_network_refused"), icon=":material/lan:")
+                st.stop()
+            open_banner()
+        st.session_state["actor_role"] = OPEN_ROLE
+        return None
+    user = _current(con)
+    if user is None:
+        with frame:
+            _sign_in_form()
+        st.stop()
+    st.session_state["actor"] = user.name
+    st.session_state["actor_role"] = user.role
+    return user
+
+
+def page_guard() -> None:
+    """Every page's first call: stop a page run without the gate of app.py.
+
+    Streamlit runs a file of pages/ directly, without app.py, when its address is the first one
+    asked for after the server starts; this check keeps such a run behind the sign-in too.
+    """
+    con = get_store().cursor()
+    if users.has_accounts(con):
+        if st.session_state.get(SESSION):
+            return
+        st.warning(t("auth_front_page"), icon=":material/login:")
+    elif served_locally():
+        return
+    else:
+        st.error(t("auth_network_refused"), icon=":material/lan:")
+    st.stop()
+
+
+def served_locally() -> bool:
+    """Whether the server listens on this machine only."""
+    return (st.get_option("server.address") or "").strip().lower() in LOCAL_ADDRESSES
+
+
+def open_banner() -> None:
+    """The note that the desk is open on this machine, and how to add the first manager."""
+    st.info(t("auth_open_banner"), icon=":material/lock_open:")
+
+
+def current_role() -> str:
+    """The role to check the signed-in user's work against (open local mode: a manager)."""
+    s = st.session_state.get(SESSION)
+    return s["role"] if s else OPEN_ROLE
+
+
+def signed_in_name() -> str | None:
+    s = st.session_state.get(SESSION)
+    return s["name"] if s else None
+
+
+def sidebar_account() -> None:
+    """Who is signed in, and the sign-out button."""
+    s = st.session_state.get(SESSION)
+    if not s:
+        return
+    st.caption(t("auth_signed_in_as").format(name=s["name"], role=t("role_" + s["role"])))
+    st.button(t("auth_sign_out"), key="auth_sign_out", icon=":material/logout:",
+              on_click=sign_out)
+
+
+def sign_out(notice: str | None = None) -> None:
+    s = st.session_state.pop(SESSION, None)
+    for key in ("actor", "actor_role"):
+        st.session_state.pop(key, None)
+    if notice:
+        st.session_state[NOTICE] = notice
+    if s and s.get("sso") and _sso_logged_in():
+        st.logout()
+
+
+def sso_configured() -> bool:
+    """Whether `[auth]` is set in `.streamlit/secrets.toml`."""
+    try:
+        return bool(st.secrets.load_if_toml_exists() and st.secrets.get("auth"))
+    except Exception:  # an unreadable secrets file: no SSO
+        log.exception("secrets.toml could not be read")
+        return False
+
+
+def client_address() -> str | None:
+    """The client's address when Streamlit knows it (None on localhost)."""
+    ip = getattr(st.context, "ip_address", None)
+    return ip if isinstance(ip, str) and ip else None
+
+
+def _current(con) -> users.User | None:
+    s = st.session_state.get(SESSION)
+    now = time.time()
+    if s:
+        idle = float(get_settings(con)["session_idle_minutes"]) * 60
+        if now - s["seen"] > idle:
+            sign_out("auth_expired")
+            return None
+        user = users.active_user(con, s["name"])
+        if user is None:
+            sign_out("auth_gone")
+            return None
+        st.session_state[SESSION] = {**s, "role": user.role, "seen": now}
+        return user
+    if sso_configured() and _sso_logged_in():
+        user = users.user_for_email(con, st.user.get("email"))
+        if user is not None:
+            st.session_state[SESSION] = {"name": user.name, "role": user.role, "seen": now,
+                                         "sso": True}
+            return user
+    return None
+
+
+def _sso_logged_in() -> bool:
+    try:
+        return bool(st.user.get("is_logged_in"))
+    except Exception:  # no auth configured
+        return False
+
+
+def _sign_in_form() -> None:
+    st.title(t("auth_title"))
+    notice = st.session_state.pop(NOTICE, None)
+    if notice:
+        st.info(t(notice), icon=":material/schedule:")
+    if sso_configured():
+        if _sso_logged_in():
+            st.warning(t("auth_unmapped").format(email=st.user.get("email") or "—"),
+                       icon=":material/person_off:")
+            st.button(t("auth_sign_out"), key="auth_sso_out", on_click=st.logout)
+        else:
+            st.button(t("auth_sso"), key="auth_sso", icon=":material/key:", on_click=st.login)
+    with st.form("auth_form", clear_on_submit=True):  # the password never stays in the session
+        name = st.text_input(t("auth_name"), key="auth_name_input", max_chars=users.MAX_NAME)
+        password = st.text_input(t("auth_password"), type="password", key="auth_password_input")
+        submitted = st.form_submit_button(t("auth_submit"), type="primary",
+                                          icon=":material/login:")
+    if not submitted:
+        return
+    try:
+        user = users.sign_in(get_store(), name, password, address=client_address())
+    except users.SignInRefused as exc:
+        message = label("auth_" + exc.reason, st.session_state.get("lang", "zh"))
+        st.error(message.format(s=exc.wait_seconds), icon=":material/block:")
+        return
+    st.session_state[SESSION] = {"name": user.name, "role": user.role, "seen": time.time(),
+                                 "sso": False}
+    st.rerun()

@@ -1,0 +1,85 @@
+"""The Team page's chart builder and labelled tables (no data work: that is pipeline/team.py)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ui.core import t
+
+CODED = {"action": "action_", "role": "role_", "kind": "problem_",
+         "start_source": "team_start_"}
+
+
+def actions_chart(frame: pd.DataFrame, x: str, names: dict[str, str]) -> go.Figure:
+    """Actions per person as stacked bars over `x` (`day` or `hour`); a pure builder."""
+    fig = go.Figure()
+    for author, rows in frame.groupby("author", sort=True):
+        fig.add_trace(go.Bar(x=rows[x], y=rows["actions"], name=str(author)))
+    fig.update_layout(barmode="stack", margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=340,
+                      legend={"orientation": "h", "y": 1.12}, xaxis_title=names.get(x),
+                      yaxis_title=names.get("actions"))
+    if x == "hour":
+        fig.update_xaxes(range=[-0.5, 23.5], dtick=1)
+    return fig
+
+
+def labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """Codes shown as labels, headers in the chosen language (`team_col_<column>`)."""
+    out = frame.copy()
+    for col, prefix in CODED.items():
+        if col in out.columns:
+            out[col] = out[col].map(lambda v, p=prefix: t(p + v) if isinstance(v, str) else None)
+    shown = [c for c in out.columns if f"team_col_{c}" in _KNOWN]
+    return out[shown].rename(columns={c: t(f"team_col_{c}") for c in shown})
+
+
+def figures(people: pd.DataFrame, fulfil: pd.DataFrame) -> list[tuple]:
+    """The figures whose rows can be listed: (what, author, shop, count), counts above 0."""
+    out = [(what, p.author, None, int(getattr(p, what))) for p in people.itertuples()
+           for what in ("actions", "undos", "undone", "resolved") if getattr(p, what)]
+    return out + [("processed", r.author, r.shop, int(r.processed)) for r in fulfil.itertuples()]
+
+
+def figure_label(figure: tuple) -> str:
+    what, author, shop, n = figure
+    if what == "undone":
+        text = f"{t('team_what_actions').format(author=author)} — {t('team_col_undone')}"
+    else:
+        text = t(f"team_what_{what}").format(author=author, shop=shop or "—")
+    return f"{text}: {n}"
+
+
+BEHIND_COLUMNS = {
+    "resolved": ["resolved_at", "kind", "text", "started_at", "start_source", "hours"],
+    "processed": ["processed_at", "paid_at", "shipped_at"],
+}
+
+
+def _behind_raw(what: str) -> list[str]:
+    return ["order_id", "shop", "platform",
+            *BEHIND_COLUMNS.get(what, ["acted_at", "action", "kind", "text", "role"])]
+
+
+def behind_columns(what: str) -> list[str]:
+    """The headers of `behind_view(rows, what)` to show."""
+    return [t(f"team_col_{c}") for c in _behind_raw(what)]
+
+
+def behind_view(rows: pd.DataFrame, what: str) -> pd.DataFrame:
+    """The rows behind a figure, labelled, with the order keys kept for selecting an order."""
+    shown = labelled(rows[_behind_raw(what)])
+    for col in ("platform", "shop", "order_id"):
+        shown[col] = rows[col].to_numpy()
+    return shown
+
+
+_KNOWN = {
+    f"team_col_{c}" for c in (
+        "author", "role", "day", "hour", "actions", "orders", "undos", "undone", "resolved",
+        "kind", "hours_median", "hours_mean", "shop", "processed", "hours_to_processed",
+        "shipped", "hours_to_shipped", "order_id", "platform", "action", "acted_at",
+        "event_id", "text", "started_at", "hours", "start_source", "paid_at",
+        "processed_at", "shipped_at", "resolved_at",
+    )
+}
