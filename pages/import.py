@@ -16,6 +16,7 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 
 page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_import"))
+st.caption(t("import_layouts"))
 st.session_state.setdefault("import_by", "")
 
 # Which data is on screen: the demo (kept apart) or the desk's own.

@@ -79,6 +79,7 @@ ORDER_COLUMNS: dict[str, str] = {
     "item_count": "integer",       # pieces, as the order report states it
     "currency": "varchar",         # ISO code: Shopify `Currency`; CNY for the Chinese platforms
     "paid_net": "boolean",         # the file writes `paid` net of refunds (DESIGN §3)
+    "refund_open": "boolean",      # the export says a refund is in progress on the order
 }
 
 LINE_KEY = ["platform", "shop", "order_id", "line_id"]

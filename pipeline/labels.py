@@ -1018,3 +1018,15 @@ LABELS.update({
                            "{missing} gift(s) without one)."),
     "unit_cost": ("单位成本", "Unit cost"),
 })
+
+
+# Import page: the layouts it reads
+LABELS.update({
+    "import_layouts": (
+        "可识别：淘宝/天猫订单报表与宝贝报表、Shopify 订单与库存、抖店订单、拼多多订单与售后（售后信息）、"
+        "京东订单，以及本系统模板（CSV 或 XLSX）。",
+        "Reads: Taobao/Tmall order and item reports, Shopify orders and inventory, 抖店 (Douyin) "
+        "orders, 拼多多 (Pinduoduo) orders and after-sales (售后信息), 京东 (JD) orders, and the "
+        "desk's templates (CSV or XLSX).",
+    ),
+})
