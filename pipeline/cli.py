@@ -22,13 +22,22 @@ import json
 import logging
 import os
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 from pipeline.importing import import_path
-from pipeline.store import ROOT, Store, StoreFault, first_line, open_for_reading
+from pipeline.store import (
+    ROOT,
+    Store,
+    StoreBusy,
+    StoreFault,
+    default_db_path,
+    first_line,
+    open_for_reading,
+)
 
 EXIT_OK, EXIT_REJECTS, EXIT_REFUSED = 0, 1, 2
 ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", "resolve", "undo")
@@ -37,6 +46,9 @@ ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pipeline", description="Order Desk")
     p.add_argument("--db", help="the store (default data/orderdesk.duckdb; env ORDERDESK_DB)")
+    p.add_argument("--wait", type=float, default=60.0, metavar="SECONDS",
+                   help="while another program holds the store (and no dashboard serves it), "
+                        "wait up to this long (default 60)")
     sub = p.add_subparsers(dest="command", required=True)
 
     imp = sub.add_parser("import", help="import export files (layout detected from headers)")
@@ -95,15 +107,14 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if os.environ.get("ORDERDESK_DEBUG") else
                         logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        store = open_for_reading(args.db) if args.command == "report" else Store(args.db)
         try:
-            if args.command == "import":
-                return _import(store, args)
-            if args.command == "report":
-                return _report(store, args)
-            if args.command == "user":
-                return _user(store, args)
-            return _action(store, args)
+            store = _open(args)
+        except _HandedOff as done:
+            sys.stdout.write(done.out)
+            sys.stderr.write(done.err)
+            return done.code
+        try:
+            return _dispatch(store, args)
         finally:
             store.close()
     except StoreFault as exc:
@@ -115,6 +126,90 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: the store could not do this, nothing was recorded: {first_line(exc)}",
               file=sys.stderr)
         return EXIT_REFUSED
+
+
+def _dispatch(store: Store, args: argparse.Namespace) -> int:
+    if args.command == "import":
+        return _import(store, args)
+    if args.command == "report":
+        return _report(store, args)
+    if args.command == "user":
+        return _user(store, args)
+    return _action(store, args)
+
+
+class _HandedOff(Exception):
+    """The dashboard holding the store ran the command: its exit code and output."""
+
+    def __init__(self, code: int, out: str, err: str):
+        super().__init__(code)
+        self.code, self.out, self.err = code, out, err
+
+
+def _open(args: argparse.Namespace) -> Store:
+    """The store, for this command. While another program holds it: the dashboard serving it
+    is handed the command (import, report, action); else wait up to `--wait` seconds."""
+    from pipeline import handoff
+
+    db = Path(args.db) if args.db else default_db_path()
+    deadline = time.monotonic() + max(0.0, args.wait)
+    said = False
+    while True:
+        try:
+            return open_for_reading(args.db) if args.command == "report" else Store(args.db)
+        except StoreBusy:
+            if args.command in handoff.COMMANDS:
+                handed = handoff.forward(db, _portable_argv(args))
+                if handed is not None:
+                    raise _HandedOff(*handed) from None
+            if time.monotonic() >= deadline:
+                raise
+            if not said:
+                print(f"the store {db} is held by another program; waiting up to "
+                      f"{args.wait:g} s for it", file=sys.stderr, flush=True)
+                said = True
+            time.sleep(0.5)
+
+
+def _portable_argv(args: argparse.Namespace) -> list[str]:
+    """The command as another process on this machine runs it: paths made absolute, no --db."""
+    if args.command == "import":
+        return ["import", *(str(Path(f).resolve()) for f in args.files), "--by", args.by]
+    if args.command == "report":
+        out = ["report"]
+        if args.as_of:
+            out += ["--as-of", args.as_of]
+        if args.json:
+            out.append("--json")
+        if args.xlsx:
+            out += ["--xlsx", str(Path(args.xlsx).resolve())]
+        return out
+    out = ["action", args.order_id, args.action, "--by", args.by]
+    if args.text is not None:
+        out += ["--text", args.text]
+    if args.kind is not None:
+        out += ["--kind", args.kind]
+    return out
+
+
+def run_handed(store: Store, argv: list[str]) -> tuple[int, str, str]:
+    """A command handed over by another process, run on `store` (the dashboard's): its exit
+    code and what it printed."""
+    from pipeline import handoff
+
+    def run() -> int:
+        args = build_parser().parse_args(argv)
+        if args.command not in handoff.COMMANDS:
+            print(f"error: {args.command} is not handed over; stop the desk first",
+                  file=sys.stderr)
+            return EXIT_REFUSED
+        try:
+            return _dispatch(store, args)
+        except StoreFault as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_REFUSED
+
+    return handoff.captured(run)
 
 
 def _import(store: Store, args: argparse.Namespace) -> int:

@@ -1030,3 +1030,7 @@ LABELS.update({
         "desk's templates (CSV or XLSX).",
     ),
 })
+
+LABELS.update({
+    "loading_demo": ("正在载入演示店铺…", "Loading the demo shop…"),
+})
