@@ -59,6 +59,18 @@ def _clean(value: object) -> str:
     return " ".join(str(value).split())
 
 
+def display_address(province: object, city: object, district: object, address: object) -> str:
+    """The address as a person reads it: the region parts the street does not already carry,
+    then the street ("上海 上海市 闵行区 上海 上海市 闵行区 长江路872号" never happens)."""
+    street = _clean(address)
+    compact = street.replace(" ", "")
+    parts: list[str] = []
+    for part in (_clean(province), _clean(city), _clean(district)):
+        if part and part not in compact and part not in parts:
+            parts.append(part)
+    return " ".join([*parts, street] if street else parts)
+
+
 def is_masked(text: str) -> bool:
     """The platform masked this part of the receiver (`##密文`, `****`): not available."""
     return _MASKED.search(text) is not None

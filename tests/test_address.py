@@ -7,7 +7,13 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from pipeline.address import split_chinese, vague_addresses, vague_reason, verdicts
+from pipeline.address import (
+    display_address,
+    split_chinese,
+    vague_addresses,
+    vague_reason,
+    verdicts,
+)
 from pipeline.filters import Filters
 from pipeline.problems import open_problems
 from tests.conftest import load
@@ -112,3 +118,15 @@ def test_masked_address_gets_no_address_mark_through_the_store(store):
     marks = open_problems(store.cursor(), Filters(), datetime(2024, 3, 1, 12))
     flagged = set(marks.loc[marks["problem"] == "address", "order_id"])
     assert flagged == {"V1"}
+
+
+@pytest.mark.parametrize("parts,shown", [
+    (("上海", "上海市", "闵行区", "上海 上海市 闵行区 长江路872号"), "上海 上海市 闵行区 长江路872号"),
+    (("浙江省", "杭州市", "西湖区", "文三路 100 号"), "浙江省 杭州市 西湖区 文三路 100 号"),
+    (("广东省", "深圳市", "南山区", "深圳市南山区科技园南路8号"), "广东省 深圳市南山区科技园南路8号"),
+    ((None, None, None, "123 Main St"), "123 Main St"),
+    (("北京", "北京", "朝阳区", None), "北京 朝阳区"),
+    ((None, None, None, None), ""),
+])
+def test_display_address_never_repeats_the_region(parts, shown):
+    assert display_address(*parts) == shown

@@ -20,6 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from pipeline import actions, money, problems, team
+from pipeline.address import display_address
 from pipeline.roles import NotAllowed, may
 from pipeline.store import Conflict
 from ui.actor import actor, role
@@ -176,8 +177,7 @@ def _order_body(platform: str, shop: str, order_id: str) -> None:
             t("dlg_refunded"): fmt_money(o["refunded"], currency), t("q_col_pieces"): o["pieces"],
         })
     with c3:
-        address = " ".join(str(v) for v in (o["province"], o["city"], o["district"], o["address"])
-                           if _present(v))
+        address = display_address(o["province"], o["city"], o["district"], o["address"])
         _facts(t("dlg_delivery"), {
             t("dlg_receiver"): o["receiver"], t("dlg_address"): address,
             t("col_courier"): o["courier"], t("col_tracking_no"): o["tracking_no"],

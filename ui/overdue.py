@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pipeline import freshness, problems, sla
+from pipeline.address import display_address
 from pipeline.filters import Filters
 from pipeline.labels import label
 from ui.core import get_store, query, shop_label, t
@@ -215,8 +216,7 @@ def _simple_detail(platform: str, shop: str, order_id: str, as_of: datetime) -> 
             " ": [o["order_total"], o["paid"], o["refunded"]],
         }), hide_index=True)
     st.markdown(f"**{t('od_address')}**")
-    st.text(" ".join(str(v) for v in (o["province"], o["city"], o["district"], o["address"])
-                     if isinstance(v, str) and v))
+    st.text(display_address(o["province"], o["city"], o["district"], o["address"]))
     st.markdown(f"**{t('od_messages')}**")
     st.text(f"{t('col_buyer_message')}: {o['buyer_message'] or '—'}")
     st.text(f"{t('od_seller_note')}: {o['desk_seller_note'] or '—'}")
