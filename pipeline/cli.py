@@ -4,6 +4,7 @@
     python -m pipeline [--db PATH] report [--as-of 'YYYY-MM-DD HH:MM'] [--json]
     python -m pipeline [--db PATH] action ORDER_ID ACTION [--by NAME] [--text TEXT]
     python -m pipeline demo [--orders N] [--seed S] [--out DIR]
+    python -m pipeline [--db PATH] watch DIR [--every SECONDS] [--once]
     python -m pipeline [--db PATH] user add NAME --role ROLE [--password-stdin] [--email E]
     python -m pipeline [--db PATH] user list | set-role NAME ROLE | disable NAME
     python -m pipeline [--db PATH] user reset-password NAME [--password-stdin]
@@ -73,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default=str(ROOT / "data" / "demo"))
     demo.add_argument("--end", help="'YYYY-MM-DD HH:MM' where the data stops (default now); "
                                     "a fixed end and seed give identical files")
+    watch = sub.add_parser("watch", help="import the new exports dropped into a folder")
+    watch.add_argument("folder", metavar="DIR")
+    watch.add_argument("--every", type=float, default=60.0, metavar="SECONDS",
+                       help="how often to look (default 60)")
+    watch.add_argument("--once", action="store_true", help="look twice (a file must hold "
+                       "still between the looks), import, and stop")
     _user_parser(sub)
     return p
 
@@ -135,6 +142,8 @@ def _dispatch(store: Store, args: argparse.Namespace) -> int:
         return _report(store, args)
     if args.command == "user":
         return _user(store, args)
+    if args.command == "watch":
+        return _watch(store, args)
     return _action(store, args)
 
 
@@ -270,6 +279,28 @@ def _action(store: Store, args: argparse.Namespace) -> int:
     print(f"{event.action} recorded on order {event.order_id} ({event.shop or event.platform}) "
           f"by {event.author} at {event.acted_at:%Y-%m-%d %H:%M:%S}, event #{event.event_id}")
     return EXIT_OK
+
+
+def _watch(store: Store, args: argparse.Namespace) -> int:
+    """Look into the folder every `--every` seconds and import what is new (until stopped)."""
+    from pipeline.inbox import Inbox
+
+    box = Inbox(Path(args.folder))
+    print(f"watching {box.folder} every {args.every:g} s (Ctrl-C stops)", file=sys.stderr,
+          flush=True)
+    code = EXIT_OK
+    looks = 0
+    try:
+        while True:
+            for result in box.look(store):
+                print(result.message, flush=True)
+                code = max(code, result.exit_code)
+            looks += 1
+            if args.once and looks >= 2:
+                return code
+            time.sleep(min(args.every, 1.0) if args.once else args.every)
+    except KeyboardInterrupt:
+        return code
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -1034,3 +1034,10 @@ LABELS.update({
 LABELS.update({
     "loading_demo": ("正在载入演示店铺…", "Loading the demo shop…"),
 })
+
+LABELS.update({
+    "inbox_imported": ("收件夹里有 {n} 个新文件已导入，详见“导入”页的导入记录。",
+                       "{n} new file(s) from the inbox imported: see the import history on the "
+                       "Import page."),
+    "set_inbox_dir": ("收件夹（放入的导出文件会自动导入）", "Inbox folder (exports dropped here are imported)"),
+})
