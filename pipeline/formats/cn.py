@@ -92,6 +92,17 @@ def per_order(rows: pd.DataFrame, sums: tuple[str, ...] = (),
     return out
 
 
+def order_key(cells: Cells, id_headers: tuple[str, ...],
+              created_headers: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
+    """The order id and creation time every row needs (a row without either is rejected)."""
+    id_header = cells.header(*id_headers)
+    order_id = cells.ident(id_header, key=True)
+    cells.require(order_id, id_header, "order id")
+    created = cells.time(*created_headers)
+    cells.require(created, cells.header(*created_headers), "creation time")
+    return order_id, created
+
+
 def shopless(n: int) -> pd.Series:
     """These exports name no shop: the store resolves it (DESIGN §2, like Taobao items)."""
     return repeat_text(n)

@@ -11,6 +11,7 @@ from pipeline.formats.cn import (
     GIFT_WORD,
     contains,
     lookup,
+    order_key,
     per_order,
     reject_whole_orders,
     shopless,
@@ -79,11 +80,7 @@ ORDER_TIMES = {
 def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """The export as `orders` (one row per 主订单编号) and `order_lines` (one per 子订单编号)."""
     notes: list[str] = []
-    id_header = cells.header(*ORDER_ID)
-    order_id = cells.ident(id_header, key=True)
-    cells.require(order_id, id_header, "order id")
-    created = cells.time(*CREATED)
-    cells.require(created, cells.header(*CREATED), "creation time")
+    order_id, created = order_key(cells, ORDER_ID, CREATED)
     n = cells.n
 
     charge = cells.amount("订单应付金额")
@@ -127,7 +124,7 @@ def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
         if note:
             notes.append(note)
 
-    reject_whole_orders(cells, order_id, id_header)
+    reject_whole_orders(cells, order_id, cells.header(*ORDER_ID))
 
     # lines ------------------------------------------------------------------------------------
     line_id = positions(order_id)

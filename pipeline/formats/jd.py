@@ -10,6 +10,7 @@ from pipeline.formats.cn import (
     GIFT_WORD,
     contains,
     lookup,
+    order_key,
     per_order,
     reject_whole_orders,
     shopless,
@@ -54,11 +55,7 @@ ORDER_TEXT = {
 def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """The export as `orders` (one row per 订单号) and `order_lines` (one per item row)."""
     notes: list[str] = []
-    id_header = cells.header(*ORDER_ID)
-    order_id = cells.ident(id_header, key=True)
-    cells.require(order_id, id_header, "order id")
-    created = cells.time(*CREATED)
-    cells.require(created, cells.header(*CREATED), "creation time")
+    order_id, created = order_key(cells, ORDER_ID, CREATED)
     n = cells.n
     paid_at = cells.time("付款确认时间")
     cols: dict[str, object] = {
@@ -102,7 +99,7 @@ def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
         cols["paid"] = total.where(is_paid.fillna(False).to_numpy(), 0.0).where(
             is_paid.notna() & total.notna())
 
-    reject_whole_orders(cells, order_id, id_header)
+    reject_whole_orders(cells, order_id, cells.header(*ORDER_ID))
 
     title = cells.text("商品名称")
     sku = cells.ident("货号", "商品ID")

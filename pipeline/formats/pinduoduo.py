@@ -10,6 +10,7 @@ from pipeline.formats.cn import (
     GIFT_WORD,
     contains,
     lookup,
+    order_key,
     shopless,
     unknown_note,
     word_key,
@@ -90,11 +91,7 @@ REFUND_STATUS: dict[str, str] = {
 def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """The order export as `orders` and `order_lines` (one line per order)."""
     notes: list[str] = []
-    id_header = cells.header(*ORDER_ID)
-    order_id = cells.ident(id_header, key=True)
-    cells.require(order_id, id_header, "order id")
-    created = cells.time(*CREATED)
-    cells.require(created, cells.header(*CREATED), "creation time")
+    order_id, created = order_key(cells, ORDER_ID, CREATED)
     n = cells.n
     paid_at = cells.time("订单付款时间")
     cols: dict[str, object] = {
