@@ -85,8 +85,8 @@ def child_import_one(work: Path, name: str) -> dict:
     from pipeline.store import Store
 
     db = work / "store.duckdb"
-    if name == "taobao_orders.csv":
-        for p in (db, db.with_suffix(".duckdb.wal")):
+    if name == "taobao_orders.csv":  # a fresh store, on purpose: the file, its log and marker
+        for p in (db, db.with_suffix(".duckdb.wal"), db.with_suffix(".duckdb.id")):
             p.unlink(missing_ok=True)
     store = Store(db)
     t0 = time.perf_counter()
