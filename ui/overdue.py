@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import re
 from datetime import datetime, time
 
 import pandas as pd
@@ -14,6 +13,7 @@ from pipeline import freshness, problems, sla
 from pipeline.filters import Filters
 from pipeline.labels import label
 from ui.core import get_store, query, shop_label, t
+from ui.safe import md_escape
 
 LIST_ROWS = 5000
 
@@ -41,11 +41,6 @@ def human_left(seconds: int, language: str = "zh") -> str:
         parts = [unit(m, "od_unit_min")]
     text = sep.join(parts)
     return label("od_late" if seconds < 0 else "od_left", language).format(t=text)
-
-
-def md_escape(text: str) -> str:
-    """`text` with every Markdown character escaped, for captions and alerts."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$:=])", r"\\\1", text)
 
 
 def stale_text(moment: object, language: str = "zh") -> str:
