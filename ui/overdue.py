@@ -188,12 +188,12 @@ def open_order(platform: str, shop: str, order_id: str, as_of: datetime) -> None
 def _simple_detail(platform: str, shop: str, order_id: str, as_of: datetime) -> None:
     facts = query(problems.order_facts, platform, shop, order_id)
     order = facts["order"]
-    st.subheader(f"{t('od_detail')} · {order_id}")
+    st.subheader(f"{t('od_detail')} · {md_escape(order_id)}")
     if order.empty:
         st.write("—")
         return
     o = order.iloc[0]
-    st.caption(f"{platform} · {shop or '—'} · {t(o['state'])}")
+    st.caption(md_escape(f"{platform} · {shop or '—'} · {t(o['state'])}"))
     st.markdown(f"**{t('od_lines')}**")
     st.dataframe(facts["lines"], hide_index=True)
     c1, c2 = st.columns(2)
@@ -206,7 +206,7 @@ def _simple_detail(platform: str, shop: str, order_id: str, as_of: datetime) -> 
     with c2:
         st.markdown(f"**{t('od_amounts')}**")
         st.dataframe(pd.DataFrame({
-            "": ["order_total", "paid", "refunded"],
+            "": [t("od_amount_order_total"), t("od_amount_paid"), t("od_amount_refunded")],
             " ": [o["order_total"], o["paid"], o["refunded"]],
         }), hide_index=True)
     st.markdown(f"**{t('od_address')}**")
@@ -221,6 +221,7 @@ def _simple_detail(platform: str, shop: str, order_id: str, as_of: datetime) -> 
         st.caption(t("od_no_marks"))
     else:
         shown = marks.assign(problem=marks["problem"].map(lambda p: t(f"problem_{p}")))
+        shown = shown.astype(object).where(shown.notna(), "—")
         st.dataframe(shown.rename(columns={c: t(f"col_{c}") for c in shown.columns}),
                      hide_index=True)
 
