@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -20,6 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from pipeline import actions, address, money, problems, team
+from pipeline.formats import LAYOUTS
 from pipeline.roles import NotAllowed, may
 from pipeline.store import Conflict
 from ui.actor import actor, role
@@ -206,10 +208,20 @@ HISTORY_COLUMNS = ["happened_at", "action", "detail", "kind", "author", "role", 
 def _history_view(h: pd.DataFrame) -> pd.DataFrame:
     """The history with labelled actions and headers."""
     h = h.assign(action=h["action"].map(lambda a: t(f"action_{a}")),
+                 detail=[_import_detail(d) if s == "import" else d
+                         for s, d in zip(h["source"], h["detail"], strict=True)],
                  kind=h["kind"].map(lambda k: t("problem_" + k) if isinstance(k, str) else None),
                  role=h["role"].map(lambda r: t("role_" + r) if isinstance(r, str) else None))
     return _cells(h[HISTORY_COLUMNS]).rename(
         columns={c: t(f"dlg_h_{c}") for c in HISTORY_COLUMNS})
+
+
+def _import_detail(detail: Any) -> Any:
+    """'file.csv (taobao_orders)' with the layout in words."""
+    found = re.fullmatch(r"(.*) \((\w+)\)", detail) if isinstance(detail, str) else None
+    if not found or found[2] not in LAYOUTS:
+        return detail
+    return f"{found[1]} ({t('layout_' + found[2])})"
 
 
 LINE_COLUMNS = ["line_id", "sku", "title", "quantity", "unit_price", "paid", "refund_text",
