@@ -195,7 +195,10 @@ def _simple_detail(platform: str, shop: str, order_id: str, as_of: datetime) -> 
     o = order.iloc[0]
     st.caption(md_escape(f"{platform} · {shop or '—'} · {t(o['state'])}"))
     st.markdown(f"**{t('od_lines')}**")
-    st.dataframe(facts["lines"], hide_index=True)
+    lines = facts["lines"].rename(columns={"refund_norm": "refund_text"})
+    lines = lines.astype(object).where(lines.notna(), "—")
+    st.dataframe(lines.rename(columns={c: t(f"dlg_l_{c}") for c in lines.columns}),
+                 hide_index=True)
     c1, c2 = st.columns(2)
     with c1:
         st.markdown(f"**{t('od_times')}**")
