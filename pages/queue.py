@@ -10,7 +10,7 @@ from ui.actor import actor
 from ui.auth import page_guard
 from ui.bulk_ship import bulk_ship_section
 from ui.core import demo_banner, download_buttons, filters, get_store, query, t
-from ui.order_dialog import act_on, open_order_dialog, order_table, show_flash
+from ui.order_dialog import act_on, open_order_dialog, order_table, reason_words, show_flash
 from ui.overdue import freshness_note, stale_marks
 from ui.printing import print_buttons
 
@@ -96,8 +96,10 @@ if held.empty:
     st.caption(t("q_none_held"))
 else:
     st.caption(t("q_held_help"))
-    chosen = order_table(labelled(held), "queue_held", HELD_COLUMNS, config, multi=False,
-                         opens=True)
+    held = labelled(held).assign(reason=held["reason"].map(reason_words),
+                                 shop=held["shop"].map(lambda s: s or "—"),
+                                 sku_set=held["sku_set"].map(lambda s: s or "—"))
+    chosen = order_table(held, "queue_held", HELD_COLUMNS, config, multi=False, opens=True)
     if st.button(t("q_open_order"), key="queue_open_held", disabled=not chosen):
         open_order_dialog(*chosen[0])
 
