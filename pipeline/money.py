@@ -17,13 +17,35 @@ from pipeline.store import sql
 
 FALLBACK = "CNY"   # the desk's currency when neither the setting nor any order names one
 
+# What the orders' currencies are changes only when the data does: remembered per store file
+# and data version (bumped by every committed write), so that the many money queries of one
+# page view do not each scan every order again.
+_MEMO: dict[tuple, object] = {}
+_MEMO_MAX = 64
+_VERSION_SQL = """
+select (select path from duckdb_databases() where database_name = current_database()),
+       (select value from meta where key = 'data_version')
+"""
+
+
+def _remembered(con: duckdb.DuckDBPyConnection, what: tuple, compute):
+    path, version = con.execute(_VERSION_SQL).fetchall()[0]
+    if not path:          # an in-memory store: nothing to key on
+        return compute()
+    key = (path, version, *what)
+    if key not in _MEMO:
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.pop(next(iter(_MEMO)))
+        _MEMO[key] = compute()
+    return _MEMO[key]
+
 
 def desk_currency(con: duckdb.DuckDBPyConnection) -> str:
     """The setting `currency`, else the currency of most orders, else CNY."""
     chosen = get_settings(con)["currency"]
     if chosen:
         return chosen
-    rows = con.execute(sql("currency_most_orders")).fetchall()
+    rows = _remembered(con, ("most",), lambda: con.execute(sql("currency_most_orders")).fetchall())
     return rows[0][0] if rows else FALLBACK
 
 
@@ -47,7 +69,10 @@ def desk_params(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 def currency_mix(con: duckdb.DuckDBPyConnection, f: Filters = ALL) -> pd.DataFrame:
     """`currency, orders, order_total, paid, refunded` per currency in the filters, the desk's
     first, then by orders."""
-    return con.execute(sql("currency_mix"), {**f.params(), "desk": desk_currency(con)}).df()
+    desk = desk_currency(con)
+    params = {**f.params(), "desk": desk}
+    key = ("mix", desk, f.date_from, f.date_to, f.shops, f.platforms)
+    return _remembered(con, key, lambda: con.execute(sql("currency_mix"), params).df()).copy()
 
 
 def currencies(con: duckdb.DuckDBPyConnection, f: Filters = ALL) -> list[str]:
