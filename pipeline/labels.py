@@ -1085,3 +1085,9 @@ LABELS.update({
     "layout_template_stock": ("库存模板", "stock template"),
     "layout_template_promotions": ("活动模板", "promotions template"),
 })
+
+LABELS.update({
+    "wr_alert_runout_now": ("{n} 个 SKU 已用完或将在 {within} 小时内用完（{sku} 已没有余量给新订单）。",
+                            "{n} SKU(s) are used up or will run out within {within} h ({sku} has "
+                            "nothing left for new orders)."),
+})

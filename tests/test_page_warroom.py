@@ -47,8 +47,8 @@ def test_alert_banner_names_the_numbers(tmp_path, monkeypatch):
     # the first page it opens; the browser test sees it on the others)
     at = fresh_app(_store(tmp_path), monkeypatch)
     shown = " ".join(x.value for x in at.text)
-    assert "1 个 SKU 将在 12 小时内用完（最早：A，0.0 小时）" in shown
+    assert "1 个 SKU 已用完或将在 12 小时内用完（A 已没有余量给新订单）。" in shown
     at = fresh_app(_store(tmp_path, "en.duckdb"), monkeypatch, state={"lang": "en"})
     assert not at.exception
     shown = " ".join(x.value for x in at.text)
-    assert "1 SKU(s) will run out within 12 h (first: A, in 0.0 h)." in shown
+    assert "1 SKU(s) are used up or will run out within 12 h (A has nothing left for new orders)." in shown

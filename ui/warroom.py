@@ -45,9 +45,9 @@ def alert_texts(alerts: list[dict]) -> list[str]:
     out = []
     for a in alerts:
         if a["kind"] == "stock_runout":
-            out.append(t("wr_alert_runout").format(n=a["skus"], sku=a["first"],
-                                                   hours=f"{a['hours']:.1f}",
-                                                   within=f"{a['within']:g}"))
+            key = "wr_alert_runout_now" if a["hours"] <= 0 else "wr_alert_runout"
+            out.append(t(key).format(n=a["skus"], sku=a["first"], hours=f"{a['hours']:.1f}",
+                                     within=f"{a['within']:g}"))
         elif a["kind"] == "breaches":
             out.append(t("wr_alert_breaches").format(n=a["orders"], limit=a["limit"]))
         elif a["kind"] == "intake_off":
