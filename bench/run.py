@@ -37,7 +37,8 @@ PAGE_MODULES = ("kpis", "sla", "problems", "queue", "promo", "stock", "allocatio
                 "freshness", "money", "search", "team")
 SKIP = {"workbook_sheet"}                 # not page data (the daily workbook)
 WARM_RUNS = 3
-GOALS = {"import_ratio": 3.0, "peak_gb": 2.0, "page_warm_ms": 300.0, "report_s": 3.0}
+# The goals of the performance issue (import 5× then 3×; page functions 100 ms warm at 1M).
+GOALS = {"import_ratio": 5.0, "peak_gb": 2.0, "page_warm_ms": 100.0, "report_s": 3.0}
 
 
 # ---------------------------------------------------------------------------------------------
