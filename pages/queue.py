@@ -6,6 +6,7 @@ current minute on every interaction, and a batch action asks for confirmation fi
 
 from datetime import timedelta
 
+import pandas as pd
 import streamlit as st
 
 from pipeline import queue
@@ -49,9 +50,11 @@ def labelled(frame):
 
 def batch_view(frame):
     """Batch kinds in the page's language; a mixed batch says how many SKU sets it holds."""
-    sets = frame["sku_sets"].map(lambda n: t("q_mixed_sets").format(n=n))
+    sets = [t("q_mixed_skus" if k == "mixed_single" else "q_mixed_sets").format(n=n)
+            for k, n in zip(frame["kind"], frame["sku_sets"], strict=True)]
     return frame.assign(kind=frame["kind"].map(lambda k: t(f"q_kind_{k}")),
-                        sku_set=frame["sku_set"].where(frame["sku_set"].notna(), sets),
+                        sku_set=frame["sku_set"].where(frame["sku_set"].notna(),
+                                                       pd.Series(sets, index=frame.index)),
                         courier=frame["courier"].fillna("—"))
 
 

@@ -1026,6 +1026,7 @@ LABELS.update({
     "q_kind_mixed_single": ("单件 · 混合", "single items, mixed"),
     "q_kind_mixed": ("多件 · 混合", "several items, mixed"),
     "q_mixed_sets": ("混合：{n} 种组合", "mixed: {n} SKU set(s)"),
+    "q_mixed_skus": ("混合：{n} 个 SKU", "mixed: {n} SKU(s)"),
     "flow_confirm_process": ("确认将 {n} 单标记为已处理？", "Mark {n} orders processed?"),
     "flow_confirm_courier": ("确认为 {n} 单指定快递 {courier}？",
                              "Assign courier {courier} to {n} orders?"),
