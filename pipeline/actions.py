@@ -98,6 +98,16 @@ select * from final
 
 INSERT_EVENTS_SQL = """
 insert into events
+    (event_id, platform, shop, order_id, action, text, kind, target_event, author, acted_at, role)
+select nextval('event_seq'), platform, shop, order_id, action, text, kind, target_event,
+       author, acted_at, role
+from new_events
+returning event_id, platform, shop, order_id, action, text, kind, target_event, author, acted_at
+"""
+
+# The same with the events' batch id (null for an action on one order).
+INSERT_BATCH_EVENTS_SQL = """
+insert into events
     (event_id, platform, shop, order_id, action, text, kind, target_event, author, acted_at, role,
      batch_id)
 select nextval('event_seq'), platform, shop, order_id, action, text, kind, target_event,
@@ -426,7 +436,7 @@ def _record(
         new["text"] = new["text"].astype(object)
         new["kind"] = new["kind"].astype(object)
         cur.register("new_events", new)
-        written = cur.execute(INSERT_EVENTS_SQL).fetchall()
+        written = cur.execute(INSERT_BATCH_EVENTS_SQL).fetchall()
         cur.unregister("new_events")
         refresh_states(cur, keys)
         return [_event(r) for r in written]
@@ -482,7 +492,7 @@ def undo_batch(store: Store, batch_id: int, by: str, role: str | None = None) ->
         new["kind"] = new["kind"].astype(object)
         new["batch_id"] = new["batch_id"].astype("Int64")
         cur.register("new_events", new)
-        written = cur.execute(INSERT_EVENTS_SQL).fetchall()
+        written = cur.execute(INSERT_BATCH_EVENTS_SQL).fetchall()
         cur.unregister("new_events")
         refresh_states(cur, _keys_frame(events))
         return [_event(r) for r in written]
@@ -503,7 +513,7 @@ def _own_only(cur: duckdb.DuckDBPyConnection, targets: pd.Series, author: str) -
 
 def _event(row: tuple) -> Event:
     (event_id, platform, shop, order_id, action, text, kind, target, author, acted_at,
-     batch_id) = row
+     batch_id) = (*row, None) if len(row) == 10 else row
     return Event(int(event_id), platform, shop, order_id, action, text, kind,
                  None if target is None else int(target), author, acted_at,
                  None if batch_id is None else int(batch_id))
