@@ -26,5 +26,6 @@ lint: setup
 bench: setup
 	$(BIN)/python bench/run.py
 
-clean-db:
-	rm -f data/orderdesk.duckdb data/orderdesk.duckdb.wal
+clean-db:  # removes the desk's own store deliberately (its marker too) and the demo's
+	rm -f data/orderdesk.duckdb data/orderdesk.duckdb.wal data/orderdesk.duckdb.id \
+		data/demo.duckdb data/demo.duckdb.wal data/demo.duckdb.id

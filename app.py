@@ -9,6 +9,7 @@ from pipeline.money import currencies
 from pipeline.roles import may
 from ui.auth import OPEN_ROLE, gate, sidebar_account
 from ui.core import filter_options, filters, get_store, query, t
+from ui.inbox import inbox_watch
 from ui.search import search_box
 from ui.warroom import alert_banner
 
@@ -61,4 +62,5 @@ with st.sidebar:
                      help=t("money_currency_help"))
 
 alert_banner()
+inbox_watch()   # the inbox folder's new exports imported, every minute
 page.run()

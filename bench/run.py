@@ -3,6 +3,7 @@
     python bench/run.py                       # 10k, 100k, 1M orders; writes bench/RESULTS.md
     python bench/run.py --max 5000000         # also 5M
     python bench/run.py --sizes 2000,20000    # any sizes (a quick look)
+    python bench/run.py --browser 1,5,20      # also pages in a real browser (bench/browser.py)
 
 Every measurement runs in its own child process, so that its peak memory (the child's RSS
 high-water mark from wait4) is its own. Each import figure has beside it a bare DuckDB scan of
@@ -32,7 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 SIZES = (10_000, 100_000, 1_000_000, 5_000_000)
 END = datetime(2026, 11, 20, 12, 0)      # the demo's last moment and the "as of" of every figure
-PAGE_MODULES = ("kpis", "sla", "problems", "queue", "promo", "stock", "allocation")
+PAGE_MODULES = ("kpis", "sla", "problems", "queue", "promo", "stock", "allocation", "forecast",
+                "freshness", "money", "search", "team")
 SKIP = {"workbook_sheet"}                 # not page data (the daily workbook)
 WARM_RUNS = 3
 GOALS = {"import_ratio": 3.0, "peak_gb": 2.0, "page_warm_ms": 300.0, "report_s": 3.0}
@@ -83,8 +85,8 @@ def child_import_one(work: Path, name: str) -> dict:
     from pipeline.store import Store
 
     db = work / "store.duckdb"
-    if name == "taobao_orders.csv":
-        for p in (db, db.with_suffix(".duckdb.wal")):
+    if name == "taobao_orders.csv":  # a fresh store, on purpose: the file, its log and marker
+        for p in (db, db.with_suffix(".duckdb.wal"), db.with_suffix(".duckdb.id")):
             p.unlink(missing_ok=True)
     store = Store(db)
     t0 = time.perf_counter()
@@ -261,7 +263,8 @@ def run_child(*args: str) -> tuple[dict, float, float]:
     return json.loads(out.strip().splitlines()[-1]), wall, usage.ru_maxrss / 1024
 
 
-def measure(n: int, seed: int, base: Path, log: Callable[[str], None]) -> dict:
+def measure(n: int, seed: int, base: Path, log: Callable[[str], None],
+            browser_users: list[int] | None = None) -> dict:
     work = base / f"n{n}"
     work.mkdir(parents=True, exist_ok=True)
     res: dict[str, Any] = {"orders": n}
@@ -317,6 +320,13 @@ def measure(n: int, seed: int, base: Path, log: Callable[[str], None]) -> dict:
     log(f"[{n}] plain pandas")
     pdres, _, pd_peak = run_child("pandas", str(work))
     res["pandas"] = {**pdres, "peak_mb": pd_peak}
+
+    if browser_users:
+        from bench import browser
+
+        log(f"[{n}] pages in a browser, {browser_users} users")
+        got = browser.measure(db, browser_users, 2, work / "streamlit.log")
+        res["browser"] = {k: v for k, v in got.items() if k != "rows"}
     return res
 
 
@@ -411,6 +421,17 @@ def markdown(results: list[dict], info: dict[str, str], findings: str = "") -> s
              + ", ".join(f"{r['report']['python_startup_seconds']:.2f} s at "
                          f"{_fmt_n(r['orders'])}" for r in results) + ").\n")
 
+    measured = [r for r in results if r.get("browser")]
+    if measured:
+        from bench import browser
+
+        L.append("## Pages in a real browser (`bench/browser.py`)\n")
+        L.append("Settle time from the click on a page's link to the finished script with the "
+                 "page's title shown, every user walking through every page twice at once; "
+                 "visit 1 is each session's first, visit 2 warm. The server's memory is read "
+                 "from /proc after each level.\n")
+        for r in measured:
+            L.append(browser.markdown(r["browser"], f"{_fmt_n(r['orders'])} orders"))
     L.append("## Goals at the largest size\n")
     L.extend(goal_lines(results))
     L.append("")
@@ -468,6 +489,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
     p.add_argument("--findings", default=str(ROOT / "bench" / "FINDINGS.md"),
                    help="a Markdown file whose text goes under 'Findings' (if it exists)")
+    p.add_argument("--browser", metavar="USERS",
+                   help="also measure the pages in headless Chromium with these numbers of "
+                        "users at once (e.g. 1,5,20)")
     p.add_argument("--render", metavar="RESULTS_JSON",
                    help="only rewrite the Markdown from a results.json of an earlier run")
     args = p.parse_args(argv)
@@ -500,7 +524,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{datetime.now():%H:%M:%S} {msg}", flush=True)
 
     for n in sizes:
-        results.append(measure(n, args.seed, base, log))
+        users = [int(u) for u in args.browser.split(",")] if args.browser else None
+        results.append(measure(n, args.seed, base, log, users))
         for where in (base / "results.json", Path(args.out).with_name("results.json")):
             where.write_text(json.dumps({"machine": info, "results": results}, indent=1,
                                         default=str))

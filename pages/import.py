@@ -11,11 +11,28 @@ from ui.actor import role
 from ui.auth import page_guard
 from ui.core import after_import, download_buttons, get_store, import_store, on_demo, query, t
 from ui.errors import store_errors
+from ui.safe import md_escape
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
+
+def outcome_text(res) -> str:
+    """One file's outcome in the page's language, from the result's figures (file name escaped)."""
+    words = {"file": md_escape(res.file_name), "status": t("status_" + res.status),
+             "layout": t("layout_" + res.layout) if res.layout else "—", "read": res.rows_read,
+             "imported": res.rows_imported, "rejected": res.rows_rejected,
+             "import_id": res.import_id}
+    if res.status == "skipped":
+        return t("imp_result_skipped").format(**words)
+    if res.status == "refused":
+        return t("imp_result_refused").format(**words)
+    text = t("imp_result_read").format(**words)
+    return text + (t("imp_result_rejected").format(**words) if res.rows_rejected else "")
+
+
 page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_import"))
+st.caption(t("import_layouts"))
 st.session_state.setdefault("import_by", "")
 
 # Which data is on screen: the demo (kept apart) or the desk's own.
@@ -44,7 +61,7 @@ if submitted and files:
     with store_errors():  # a store that cannot be written: one plain sentence, details logged
         target = import_store()
         for i, up in enumerate(files, start=1):
-            bar.progress((i - 1) / len(files), text=f"{t('importing')} {up.name}")
+            bar.progress((i - 1) / len(files), text=f"{t('importing')} {md_escape(up.name)}")
             if up.size > MAX_FILE_BYTES:
                 results.append(refuse_too_big(up.name, up.size, MAX_FILE_BYTES))
                 continue
@@ -62,20 +79,25 @@ if submitted and files:
         st.session_state["import_switched"] = True
         st.rerun()
 
+
 if st.session_state.pop("import_switched", False):
     st.success(t("imp_switched_to_own"), icon=":material/swap_horiz:")
 for res in st.session_state.get("import_last", []):
     icon = {"imported": ":material/check_circle:", "partial": ":material/warning:",
             "skipped": ":material/info:"}.get(res.status, ":material/error:")
     box = st.error if res.status == "refused" else st.warning if res.status == "partial" else st.success
-    box(f"{res.file_name} — {t('status_' + res.status)}: {res.message}", icon=icon)
+    box(outcome_text(res), icon=icon)
+    if res.status == "refused" and res.message:
+        st.text(f"{t('imp_reader_detail')}: {res.message}")
     if res.rejects:
         rej = res.rejects_frame()
+        rej = rej.rename(columns={c: t(f"imp_rej_{c}") for c in rej.columns})
         st.dataframe(rej.head(1000), hide_index=True, key=f"rej_{res.file_name}")
         download_buttons(rej, f"rejects_{res.file_name}", key=f"rej_dl_{res.file_name}")
 
 st.subheader(t("import_history"))
 history = query(import_history)
+history = history.assign(layout=history["layout"].map(lambda v: t("layout_" + v) if v else "—"))
 st.dataframe(history, hide_index=True, key="import_history_table",
              column_config={c: st.column_config.Column(t(f"imp_{c}")) for c in history.columns})
 
@@ -83,7 +105,7 @@ st.subheader(t("templates"))
 st.caption(t("templates_help"))
 cols = st.columns(len(TEMPLATES))
 for col, (kind, text) in zip(cols, TEMPLATES.items(), strict=True):
-    col.download_button(kind, text.encode("utf-8-sig"), f"template_{kind}.csv", "text/csv",
-                        key=f"tpl_{kind}", icon=":material/description:")
-    with col.popover(kind, icon=":material/visibility:"):
+    col.download_button(t(f"tpl_{kind}"), text.encode("utf-8-sig"), f"template_{kind}.csv",
+                        "text/csv", key=f"tpl_{kind}", icon=":material/description:")
+    with col.popover(t(f"tpl_{kind}"), icon=":material/visibility:"):
         st.code(text, language=None)

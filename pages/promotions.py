@@ -20,6 +20,7 @@ from ui.core import (
     t,
 )
 from ui.promo import hourly_overlay, labelled, order_type_bar, units_bar
+from ui.safe import md_escape
 
 page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_promotions"))
@@ -75,7 +76,7 @@ def period_editor() -> None:
         else:
             return
     except (promo.PeriodInvalid, KeyError) as exc:
-        st.error(str(exc).strip("'\""), icon=":material/error:")
+        st.error(md_escape(str(exc).strip("'\"")), icon=":material/error:")
         return
     after_write()
     st.session_state["promo_msg"] = t("promo_deleted" if removed else "promo_saved")

@@ -20,11 +20,13 @@ from ui.order_dialog import (
     last_batch,
     open_order_dialog,
     order_table,
+    reason_words,
     show_flash,
     undo_last_batch,
 )
-from ui.overdue import freshness_note, md_escape, stale_marks
+from ui.overdue import freshness_note, stale_marks
 from ui.printing import print_buttons
+from ui.safe import md_escape
 
 PAGE_ROWS = 500
 BATCH_COLUMNS = ["batch_id", "kind", "sku_set", "courier", "orders", "pieces", "deadline"]
@@ -168,8 +170,10 @@ if held.empty:
     st.caption(t("q_none_held"))
 else:
     st.caption(t("q_held_help"))
-    chosen = order_table(labelled(held), "queue_held", HELD_COLUMNS, config, multi=False,
-                         opens=True)
+    held = labelled(held).assign(reason=held["reason"].map(reason_words),
+                                 shop=held["shop"].map(lambda s: s or "—"),
+                                 sku_set=held["sku_set"].map(lambda s: s or "—"))
+    chosen = order_table(held, "queue_held", HELD_COLUMNS, config, multi=False, opens=True)
     if st.button(t("q_open_order"), key="queue_open_held", disabled=not chosen):
         open_order_dialog(*chosen[0])
 

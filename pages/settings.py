@@ -60,6 +60,9 @@ with st.form("settings_form"):
         t("set_session_idle_minutes"), min_value=5, max_value=7 * 24 * 60,
         value=int(current["session_idle_minutes"]), step=5, key="set_session_idle_minutes",
         help=default_help("session_idle_minutes"))
+    values["inbox_dir"] = st.text_input(
+        t("set_inbox_dir"), value=current["inbox_dir"], key="set_inbox_dir",
+        help=default_help("inbox_dir")).strip() or DEFAULTS["inbox_dir"]
     st.markdown(t("set_warroom"))
     for key in WARROOM:
         values[key] = st.number_input(t(f"set_{key}"), min_value=0.0, max_value=10000.0,

@@ -6,6 +6,7 @@ from pipeline import stock
 from ui.auth import page_guard
 from ui.core import demo_banner, download_buttons, get_store, query, t
 from ui.promo import cover_bar, labelled
+from ui.safe import md_escape
 from ui.stock import basis_caption, bundles_view, with_basis
 
 page_guard()  # behind the sign-in even when reached without app.py
@@ -53,7 +54,7 @@ st.subheader(t("stock_cover"))
 st.caption(t("stock_cover_help_taken"))
 ref = query(stock.reference_promotion, as_of)
 if ref:
-    st.caption(f"{t('stock_promo_ref')}: {ref[0]} ({ref[1]:%Y-%m-%d %H:%M} – {ref[2]:%Y-%m-%d %H:%M})")
+    st.caption(f"{t('stock_promo_ref')}: {md_escape(ref[0])} ({ref[1]:%Y-%m-%d %H:%M} – {ref[2]:%Y-%m-%d %H:%M})")
 st.plotly_chart(cover_bar(status, {"rate_7d": t("rate_7d"), "promo_rate": t("promo_rate"),
                                    "days": t("days")}), key="stock_cover_chart")
 below = status[status["below_safety"]]

@@ -8,6 +8,7 @@ from pipeline.roles import ROLES, NotAllowed, may
 from ui.actor import role
 from ui.auth import page_guard, sso_configured
 from ui.core import get_store, t
+from ui.safe import md_escape
 
 page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_users"))
@@ -18,7 +19,7 @@ st.caption(t("usr_intro"))
 store = get_store()
 st.info(t("usr_sso_on") if sso_configured() else t("usr_sso_off"), icon=":material/key:")
 if flash := st.session_state.pop("usr_flash", None):
-    st.success(flash, icon=":material/check:")
+    st.success(md_escape(flash), icon=":material/check:")
 
 
 def done(message: str) -> None:
@@ -91,4 +92,4 @@ try:
             users.set_disabled(store, target, not disabled, actor_role=role())
             done(t("usr_done"))
 except (users.UserError, NotAllowed) as exc:
-    st.error(str(exc), icon=":material/error:")
+    st.error(md_escape(str(exc)), icon=":material/error:")

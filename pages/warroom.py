@@ -86,4 +86,9 @@ if it is not None:
         st.dataframe(labelled(gifts.assign(tracked=gifts["tracked"].map(
             {True: t("yes"), False: t("no")})), lambda c: t(f"wr_col_{c}")),
             hide_index=True, key="wr_gift_table")
-        st.caption(t("wr_gift_cost_none"))
+        if gifts["unit_cost"].isna().all():
+            st.caption(t("wr_gift_cost_none"))
+        else:
+            st.caption(t("wr_gift_cost_total").format(
+                cost=f"{gifts['gift_cost'].sum():,.2f}",
+                missing=int(gifts["unit_cost"].isna().sum())))

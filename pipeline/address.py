@@ -10,7 +10,9 @@ The rules, judged on what the platform gives:
   `广东省 广州市 越秀区 某街道186bd9号(510000)`), the parts are read from it;
 - any other address (Shopify: city + address line, no district) needs a city and an address
   line of at least 5 characters -> `missing_city`, `no_street`, `too_short`;
-- an order whose export carries no address at all is not judged (a subset export).
+- an order whose export carries no address at all is not judged (a subset export);
+- nor is a receiver the platform masked (`##密文`, `$$密文`, `****`, `浙江省 杭州市 ***`): the
+  address is not available to the desk, which is not the same as vague (DESIGN §6).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ _DISTRICT = re.compile(r"^[^\s\d]{1,10}?(?:区|县|市|旗)")
 
 
 _PLACEHOLDER = re.compile("|".join(re.escape(w) for w in PLACEHOLDER_WORDS))
+_MASKED = re.compile(r"密文|\*{3,}")
 _PUNCT = re.compile(r"[\s,，.。#\-]")
 
 
@@ -54,6 +57,23 @@ def _clean(value: object) -> str:
     if value is None or pd.isna(value):
         return ""
     return " ".join(str(value).split())
+
+
+def display_address(province: object, city: object, district: object, address: object) -> str:
+    """The address as a person reads it: the region parts the street does not already carry,
+    then the street ("上海 上海市 闵行区 上海 上海市 闵行区 长江路872号" never happens)."""
+    street = _clean(address)
+    compact = street.replace(" ", "")
+    parts: list[str] = []
+    for part in (_clean(province), _clean(city), _clean(district)):
+        if part and part not in compact and part not in parts:
+            parts.append(part)
+    return " ".join([*parts, street] if street else parts)
+
+
+def is_masked(text: str) -> bool:
+    """The platform masked this part of the receiver (`##密文`, `****`): not available."""
+    return _MASKED.search(text) is not None
 
 
 def _is_placeholder(text: str) -> bool:
@@ -84,7 +104,7 @@ def vague_reason(province: object, city: object, district: object, address: obje
 def _judge(prov: str, cty: str, dist: str, addr: str) -> str | None:
     """`vague_reason` on cleaned text; remembered, as the same addresses come back all day."""
     given = [v for v in (prov, cty, dist, addr) if v]
-    if not given:
+    if not given or any(is_masked(v) for v in given):
         return None
     if any(_is_placeholder(v) for v in given):
         return "placeholder"

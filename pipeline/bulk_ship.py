@@ -21,6 +21,7 @@ from pipeline.actions import Event
 from pipeline.formats.reading import read_sheet
 from pipeline.formats.values import clean_id, clean_text, norm_header
 from pipeline.labels import label
+from pipeline.roles import effective, require
 from pipeline.store import Store, refresh_states
 
 # Headers read for each field, compared trimmed and case-insensitive (norm_header).
@@ -218,12 +219,14 @@ def check(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.DataFrame:
     return out[CHECK_COLUMNS].reset_index(drop=True)
 
 
-def apply(store: Store, checked: pd.DataFrame, by: str) -> list[Event]:
+def apply(store: Store, checked: pd.DataFrame, by: str, role: str | None = None) -> list[Event]:
     """Record `courier` ("COURIER TRACKING_NO") on the order of every row, all or nothing.
+    `role`: the signed-in user's (None: the command line's operator, a manager).
 
     The rows are checked again inside the transaction: an order whose state changed since the
     preview refuses the whole batch. Raises BulkShipError (rows: the refused rows).
     """
+    require(role, "courier")
     author = (by or "").strip()
     if not author:
         raise actions.ActionError("say who acts: a name is required")
@@ -252,7 +255,7 @@ def apply(store: Store, checked: pd.DataFrame, by: str) -> list[Event]:
             "platform": keys["platform"], "shop": keys["shop"], "order_id": keys["order_id"],
             "action": "courier", "text": texts.astype(object), "kind": None,
             "target_event": pd.array([None] * len(keys), dtype="Int64"),
-            "author": author, "acted_at": store.now(),
+            "author": author, "acted_at": store.now(), "role": effective(role),
         })
         new["kind"] = new["kind"].astype(object)
         cur.register("new_events", new)

@@ -79,6 +79,7 @@ ORDER_COLUMNS: dict[str, str] = {
     "item_count": "integer",       # pieces, as the order report states it
     "currency": "varchar",         # ISO code: Shopify `Currency`; CNY for the Chinese platforms
     "paid_net": "boolean",         # the file writes `paid` net of refunds (DESIGN §3)
+    "refund_open": "boolean",      # the export says a refund is in progress on the order
 }
 
 LINE_KEY = ["platform", "shop", "order_id", "line_id"]
@@ -113,6 +114,7 @@ STOCK_COLUMNS: dict[str, str] = {
     "available": "integer",
     "in_transit": "integer",
     "safety_stock": "integer",
+    "unit_cost": "decimal(14,2)",  # what one unit costs the shop, where the export gives it
 }
 
 BUNDLE_COLUMNS: dict[str, str] = {

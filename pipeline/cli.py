@@ -4,6 +4,7 @@
     python -m pipeline [--db PATH] report [--as-of 'YYYY-MM-DD HH:MM'] [--json]
     python -m pipeline [--db PATH] action ORDER_ID ACTION [--by NAME] [--text TEXT]
     python -m pipeline demo [--orders N] [--seed S] [--out DIR]
+    python -m pipeline [--db PATH] watch DIR [--every SECONDS] [--once]
     python -m pipeline [--db PATH] user add NAME --role ROLE [--password-stdin] [--email E]
     python -m pipeline [--db PATH] user list | set-role NAME ROLE | disable NAME
     python -m pipeline [--db PATH] user reset-password NAME [--password-stdin]
@@ -22,13 +23,22 @@ import json
 import logging
 import os
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 from pipeline.importing import import_path
-from pipeline.store import ROOT, Store, StoreFault, first_line, open_for_reading
+from pipeline.store import (
+    ROOT,
+    Store,
+    StoreBusy,
+    StoreFault,
+    default_db_path,
+    first_line,
+    open_for_reading,
+)
 
 EXIT_OK, EXIT_REJECTS, EXIT_REFUSED = 0, 1, 2
 ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", "resolve", "undo")
@@ -37,6 +47,9 @@ ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pipeline", description="Order Desk")
     p.add_argument("--db", help="the store (default data/orderdesk.duckdb; env ORDERDESK_DB)")
+    p.add_argument("--wait", type=float, default=60.0, metavar="SECONDS",
+                   help="while another program holds the store (and no dashboard serves it), "
+                        "wait up to this long (default 60)")
     sub = p.add_subparsers(dest="command", required=True)
 
     imp = sub.add_parser("import", help="import export files (layout detected from headers)")
@@ -61,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default=str(ROOT / "data" / "demo"))
     demo.add_argument("--end", help="'YYYY-MM-DD HH:MM' where the data stops (default now); "
                                     "a fixed end and seed give identical files")
+    watch = sub.add_parser("watch", help="import the new exports dropped into a folder")
+    watch.add_argument("folder", metavar="DIR")
+    watch.add_argument("--every", type=float, default=60.0, metavar="SECONDS",
+                       help="how often to look (default 60)")
+    watch.add_argument("--once", action="store_true", help="look twice (a file must hold "
+                       "still between the looks), import, and stop")
     _user_parser(sub)
     return p
 
@@ -95,15 +114,14 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if os.environ.get("ORDERDESK_DEBUG") else
                         logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        store = open_for_reading(args.db) if args.command == "report" else Store(args.db)
         try:
-            if args.command == "import":
-                return _import(store, args)
-            if args.command == "report":
-                return _report(store, args)
-            if args.command == "user":
-                return _user(store, args)
-            return _action(store, args)
+            store = _open(args)
+        except _HandedOff as done:
+            sys.stdout.write(done.out)
+            sys.stderr.write(done.err)
+            return done.code
+        try:
+            return _dispatch(store, args)
         finally:
             store.close()
     except StoreFault as exc:
@@ -115,6 +133,92 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: the store could not do this, nothing was recorded: {first_line(exc)}",
               file=sys.stderr)
         return EXIT_REFUSED
+
+
+def _dispatch(store: Store, args: argparse.Namespace) -> int:
+    if args.command == "import":
+        return _import(store, args)
+    if args.command == "report":
+        return _report(store, args)
+    if args.command == "user":
+        return _user(store, args)
+    if args.command == "watch":
+        return _watch(store, args)
+    return _action(store, args)
+
+
+class _HandedOff(Exception):
+    """The dashboard holding the store ran the command: its exit code and output."""
+
+    def __init__(self, code: int, out: str, err: str):
+        super().__init__(code)
+        self.code, self.out, self.err = code, out, err
+
+
+def _open(args: argparse.Namespace) -> Store:
+    """The store, for this command. While another program holds it: the dashboard serving it
+    is handed the command (import, report, action); else wait up to `--wait` seconds."""
+    from pipeline import handoff
+
+    db = Path(args.db) if args.db else default_db_path()
+    deadline = time.monotonic() + max(0.0, args.wait)
+    said = False
+    while True:
+        try:
+            return open_for_reading(args.db) if args.command == "report" else Store(args.db)
+        except StoreBusy:
+            if args.command in handoff.COMMANDS:
+                handed = handoff.forward(db, _portable_argv(args))
+                if handed is not None:
+                    raise _HandedOff(*handed) from None
+            if time.monotonic() >= deadline:
+                raise
+            if not said:
+                print(f"the store {db} is held by another program; waiting up to "
+                      f"{args.wait:g} s for it", file=sys.stderr, flush=True)
+                said = True
+            time.sleep(0.5)
+
+
+def _portable_argv(args: argparse.Namespace) -> list[str]:
+    """The command as another process on this machine runs it: paths made absolute, no --db."""
+    if args.command == "import":
+        return ["import", *(str(Path(f).resolve()) for f in args.files), "--by", args.by]
+    if args.command == "report":
+        out = ["report"]
+        if args.as_of:
+            out += ["--as-of", args.as_of]
+        if args.json:
+            out.append("--json")
+        if args.xlsx:
+            out += ["--xlsx", str(Path(args.xlsx).resolve())]
+        return out
+    out = ["action", args.order_id, args.action, "--by", args.by]
+    if args.text is not None:
+        out += ["--text", args.text]
+    if args.kind is not None:
+        out += ["--kind", args.kind]
+    return out
+
+
+def run_handed(store: Store, argv: list[str]) -> tuple[int, str, str]:
+    """A command handed over by another process, run on `store` (the dashboard's): its exit
+    code and what it printed."""
+    from pipeline import handoff
+
+    def run() -> int:
+        args = build_parser().parse_args(argv)
+        if args.command not in handoff.COMMANDS:
+            print(f"error: {args.command} is not handed over; stop the desk first",
+                  file=sys.stderr)
+            return EXIT_REFUSED
+        try:
+            return _dispatch(store, args)
+        except StoreFault as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_REFUSED
+
+    return handoff.captured(run)
 
 
 def _import(store: Store, args: argparse.Namespace) -> int:
@@ -175,6 +279,28 @@ def _action(store: Store, args: argparse.Namespace) -> int:
     print(f"{event.action} recorded on order {event.order_id} ({event.shop or event.platform}) "
           f"by {event.author} at {event.acted_at:%Y-%m-%d %H:%M:%S}, event #{event.event_id}")
     return EXIT_OK
+
+
+def _watch(store: Store, args: argparse.Namespace) -> int:
+    """Look into the folder every `--every` seconds and import what is new (until stopped)."""
+    from pipeline.inbox import Inbox
+
+    box = Inbox(Path(args.folder))
+    print(f"watching {box.folder} every {args.every:g} s (Ctrl-C stops)", file=sys.stderr,
+          flush=True)
+    code = EXIT_OK
+    looks = 0
+    try:
+        while True:
+            for result in box.look(store):
+                print(result.message, flush=True)
+                code = max(code, result.exit_code)
+            looks += 1
+            if args.once and looks >= 2:
+                return code
+            time.sleep(min(args.every, 1.0) if args.once else args.every)
+    except KeyboardInterrupt:
+        return code
 
 
 def _demo(args: argparse.Namespace) -> int:

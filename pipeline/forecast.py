@@ -145,7 +145,8 @@ def period_start(con: duckdb.DuckDBPyConnection, name: str) -> datetime:
 def gift_ledger(con: duckdb.DuckDBPyConnection, f: Filters, name: str, start: datetime,
                 end: datetime) -> pd.DataFrame:
     """The gifts of a promotion period: `sku, units_given, orders, tracked, stock_left,
-    orders_missing` (waiting orders whose gift runs past the stock, in order of payment)."""
+    orders_missing` (waiting orders whose gift runs past the stock, in order of payment),
+    `unit_cost, gift_cost` (null where the stock export gives no unit cost)."""
     return con.execute(sql("forecast_gifts"), {
         "shops": list(f.shops), "platforms": list(f.platforms), "p_start": start, "p_end": end,
     }).df()

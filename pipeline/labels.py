@@ -568,8 +568,9 @@ LABELS.update({
     "wr_col_tracked": ("在库存表中", "Tracked"),
     "wr_col_stock_left": ("库存剩余", "Stock left"),
     "wr_col_orders_missing": ("将缺赠品的订单", "Orders that will miss it"),
-    "wr_gift_cost_none": ("赠品成本：库存导出没有单位成本，未计算。",
-                          "Gift cost: the stock export carries no unit cost, so none is shown."),
+    "wr_gift_cost_none": ("赠品成本：库存导出没有单位成本（成本价 / unit_cost 列），未计算。",
+                          "Gift cost: the stock export carries no unit cost (a 成本价 / "
+                          "unit_cost column), so none is shown."),
     "wr_alert_runout": ("{n} 个 SKU 将在 {within} 小时内用完（最早：{sku}，{hours} 小时）。",
                         "{n} SKU(s) will run out within {within} h (first: {sku}, in {hours} h)."),
     "wr_alert_breaches": ("今天将有 {n} 单超过发货时限（提醒阈值 {limit}）。",
@@ -1007,6 +1008,82 @@ LABELS.update({
     "print_col_title": ("商品名称", "Item"),
     "print_col_is_gift": ("赠品", "Gift"),
     "print_col_components": ("套装组件", "Set components"),
+})
+
+LABELS.update({
+    "wr_col_unit_cost": ("单位成本", "Unit cost"),
+    "wr_col_gift_cost": ("赠品成本", "Gift cost"),
+    "wr_gift_cost_total": ("已送赠品成本合计 {cost}（按库存导出的单位成本；{missing} 个赠品没有成本）。",
+                           "Cost of the gifts given: {cost} (unit costs from the stock export; "
+                           "{missing} gift(s) without one)."),
+    "unit_cost": ("单位成本", "Unit cost"),
+})
+
+
+# Import page: the layouts it reads
+LABELS.update({
+    "import_layouts": (
+        "可识别：淘宝/天猫订单报表与宝贝报表、Shopify 订单与库存、抖店订单、拼多多订单与售后（售后信息）、"
+        "京东订单，以及本系统模板（CSV 或 XLSX）。",
+        "Reads: Taobao/Tmall order and item reports, Shopify orders and inventory, 抖店 (Douyin) "
+        "orders, 拼多多 (Pinduoduo) orders and after-sales (售后信息), 京东 (JD) orders, and the "
+        "desk's templates (CSV or XLSX).",
+    ),
+})
+
+LABELS.update({
+    "loading_demo": ("正在载入演示店铺…", "Loading the demo shop…"),
+})
+
+LABELS.update({
+    "inbox_imported": ("收件夹里有 {n} 个新文件已导入，详见“导入”页的导入记录。",
+                       "{n} new file(s) from the inbox imported: see the import history on the "
+                       "Import page."),
+    "set_inbox_dir": ("收件夹（放入的导出文件会自动导入）", "Inbox folder (exports dropped here are imported)"),
+})
+
+# User text shown as text; the order's lines, marks and import outcomes in words
+LABELS.update({
+    "dlg_l_line_id": ("行号", "Line"),
+    "dlg_l_sku": ("SKU（商家编码）", "SKU"),
+    "dlg_l_title": ("商品名称", "Item"),
+    "dlg_l_quantity": ("数量", "Quantity"),
+    "dlg_l_unit_price": ("单价", "Unit price"),
+    "dlg_l_paid": ("实付", "Paid"),
+    "dlg_l_refund_text": ("退款状态", "Refund"),
+    "dlg_l_is_gift": ("赠品", "Gift"),
+    "dlg_l_is_bundle_marked": ("套装", "Set"),
+    "od_amount_order_total": ("订单金额", "Order total"),
+    "od_amount_paid": ("实付金额", "Paid"),
+    "od_amount_refunded": ("退款金额", "Refunded"),
+    "imp_result_read": (
+        "{file} — {status}：识别为 {layout}，读取 {read} 行，导入 {imported} 行",
+        "{file} — {status}: read as {layout}, {imported} of {read} rows imported"),
+    "imp_result_rejected": ("，拒绝 {rejected} 行", ", {rejected} rejected"),
+    "imp_result_skipped": ("{file} — {status}（与第 {import_id} 次导入的内容相同）",
+                           "{file} — {status} (same content as import #{import_id})"),
+    "imp_result_refused": ("{file} — {status}：未导入任何内容。",
+                           "{file} — {status}: nothing was imported."),
+    "imp_reader_detail": ("读取器的说明（英文）", "What the reader reported"),
+    "tpl_orders": ("订单", "orders"),
+    "tpl_order_lines": ("商品行", "order lines"),
+    "tpl_stock": ("库存", "stock"),
+    "tpl_bundles": ("套装", "sets"),
+    "tpl_promotions": ("活动", "promotions"),
+    "imp_rej_file": ("文件", "File"),
+    "imp_rej_row": ("行", "Row"),
+    "imp_rej_column": ("列", "Column"),
+    "imp_rej_reason": ("原因", "Reason"),
+    "imp_rej_value": ("值", "Value"),
+    "layout_taobao_orders": ("淘宝/天猫订单报表", "Taobao/Tmall orders"),
+    "layout_taobao_items": ("淘宝/天猫宝贝报表", "Taobao/Tmall items"),
+    "layout_shopify_orders": ("Shopify 订单", "Shopify orders"),
+    "layout_shopify_inventory": ("Shopify 库存", "Shopify inventory"),
+    "layout_template_orders": ("订单模板", "orders template"),
+    "layout_template_lines": ("商品行模板", "order lines template"),
+    "layout_template_bundles": ("套装模板", "sets template"),
+    "layout_template_stock": ("库存模板", "stock template"),
+    "layout_template_promotions": ("活动模板", "promotions template"),
 })
 
 # The desk at work all day: packing batches, confirming and undoing batch actions, live pages,

@@ -25,6 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "alert_intake_off_pct": 30,      # alert when intake is this far off the projection, 2 h
     "currency": None,                # the desk's ISO code; None: the currency of most orders
     "session_idle_minutes": 480,     # a signed-in session ends after this long without a click
+    "inbox_dir": "data/inbox",       # exports dropped here are imported by themselves
 }
 
 # An ISO 4217 code as the desk stores it: three capital letters.

@@ -297,6 +297,7 @@ class Store:
     def _run_schema(self) -> None:
         with self._lock:
             self.con.execute(sql("schema"))
+            self.con.execute(sql("users_schema"))   # accounts, sign-in attempts, events' role
             self.con.execute("insert into meta values ('data_version', 0) on conflict do nothing")
             self.con.execute("insert into meta values ('store_id', ?) on conflict do nothing",
                              [secrets.randbits(62)])

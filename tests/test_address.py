@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 import pytest
 
-from pipeline.address import split_chinese, vague_addresses, vague_reason, verdicts
+from pipeline.address import (
+    display_address,
+    split_chinese,
+    vague_addresses,
+    vague_reason,
+    verdicts,
+)
+from pipeline.filters import Filters
+from pipeline.problems import open_problems
+from tests.conftest import load
 
 CASES = [
     # Taobao order report: the whole address in 收货地址, zip in brackets
@@ -78,3 +89,44 @@ def test_verdicts_judge_each_address_as_vague_reason_does():
             (None, "Dhaka", None, ""), (None, "Dhaka", None, "")]
     assert verdicts(rows) == [vague_reason(*r) for r in rows] == [
         "placeholder", None, "no_street", "no_street"]
+
+
+MASKED = [
+    (None, None, None, "##密文"),
+    (None, None, None, "$$密文"),
+    (None, None, None, "****"),
+    ("浙江省", "杭州市", "西湖区", "##密文"),
+    ("浙江省", "杭州市", "西湖区", "****"),
+    (None, None, None, "浙江省 杭州市 西湖区 *******"),
+    ("", "", "", "$$密文"),
+]
+
+
+@pytest.mark.parametrize("parts", MASKED)
+def test_masked_receivers_are_not_available_not_vague(parts):
+    assert vague_reason(*parts) is None
+    assert vague_addresses(pd.DataFrame([dict(zip(
+        ["province", "city", "district", "address"], parts, strict=True))])).empty
+
+
+def test_masked_address_gets_no_address_mark_through_the_store(store):
+    base = {"created_at": "2024-03-01 08:00", "paid_at": "2024-03-01 08:01",
+            "is_paid": True, "order_total": 10.0, "paid": 10.0}
+    load(store, orders=[{**base, "order_id": "M1", "address": "##密文"},
+                        {**base, "order_id": "M2", "address": "****"},
+                        {**base, "order_id": "V1", "address": "同上"}])
+    marks = open_problems(store.cursor(), Filters(), datetime(2024, 3, 1, 12))
+    flagged = set(marks.loc[marks["problem"] == "address", "order_id"])
+    assert flagged == {"V1"}
+
+
+@pytest.mark.parametrize("parts,shown", [
+    (("上海", "上海市", "闵行区", "上海 上海市 闵行区 长江路872号"), "上海 上海市 闵行区 长江路872号"),
+    (("浙江省", "杭州市", "西湖区", "文三路 100 号"), "浙江省 杭州市 西湖区 文三路 100 号"),
+    (("广东省", "深圳市", "南山区", "深圳市南山区科技园南路8号"), "广东省 深圳市南山区科技园南路8号"),
+    ((None, None, None, "123 Main St"), "123 Main St"),
+    (("北京", "北京", "朝阳区", None), "北京 朝阳区"),
+    ((None, None, None, None), ""),
+])
+def test_display_address_never_repeats_the_region(parts, shown):
+    assert display_address(*parts) == shown

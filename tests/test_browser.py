@@ -417,3 +417,139 @@ def test_hostile_text_uploaded_through_the_browser_stays_text(page, app):
             shown_on.append(label)
     assert page.watch.dialogs == []
     print(f"hostile text shown as text on: {shown_on or 'no page lists buyer messages yet'}")
+
+
+class _Listener:
+    """A local web server that records every request made to it (none is expected)."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        hits = self.hits = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (the handler's protocol names it)
+                hits.append(self.path)  # recorded before the answer: a caller sees it
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=10)
+
+
+def markup_files(port: int) -> tuple[str, list[dict]]:
+    """An order (and its line) whose every typed field carries a Markdown image, an HTML image
+    and bold, both pointing at the local listener; the file names carry them too."""
+    import csv
+    import io
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    mark = (f"![p](http://127.0.0.1:{port}/leak) <img src=http://127.0.0.1:{port}/leak2> "
+            "**bold**")
+    now = datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None, microsecond=0)
+    created, paid = now - timedelta(days=3), now - timedelta(days=3, hours=-1)
+    order_id, shop = f"M1 {mark}", f"店 {mark}"
+
+    def csv_bytes(header: list[str], row: list[str]) -> bytes:
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows([header, row])
+        return buf.getvalue().encode("utf-8")
+
+    orders = csv_bytes(
+        ["order_id", "created_at", "platform", "shop", "status", "paid_at", "order_total", "paid",
+         "province", "city", "district", "address", "buyer", "receiver", "courier",
+         "buyer_message", "seller_note"],
+        [order_id, str(created), "taobao", shop, "paid_unprocessed", str(paid), "88.00", "88.00",
+         "浙江省", "杭州市", "西湖区", f"文三路 1 号 {mark}", f"nick {mark}", f"收 {mark}",
+         f"SF {mark}", f"留言 {mark}", f"备注 {mark}"])
+    lines = csv_bytes(["order_id", "line_id", "sku", "title", "quantity", "platform", "shop"],
+                      [order_id, "1", f"SKU-{mark}", f"商品 {mark}", "1", "taobao", shop])
+    return order_id, [
+        {"name": f"{mark} orders.csv", "mimeType": "text/csv", "buffer": orders},
+        {"name": f"{mark} lines.csv", "mimeType": "text/csv", "buffer": lines},
+    ]
+
+
+CELLS_JS = """(d) => [...d.querySelectorAll('th, td, [role="columnheader"], [role="gridcell"]')]
+    .map(c => c.innerText.trim()).join('\\n')"""
+
+
+def shown_text(page, root: str) -> str:
+    """The text under `root`, the cells and headers of its tables (drawn on a canvas) included."""
+    from playwright.sync_api import expect
+
+    area = page.locator(root).first
+    parts = [area.inner_text()]
+    for grid in area.get_by_test_id("stDataFrame").all():
+        grid.scroll_into_view_if_needed()
+        expect(grid.locator('th, [role="columnheader"]').first).to_be_attached(timeout=PAGE_MS)
+        parts.append(grid.evaluate(CELLS_JS))
+    return "\n".join(parts)
+
+
+def test_markup_in_orders_and_file_names_is_shown_as_text_and_fetches_nothing(page, app):
+    """Ids, shop, nick, messages, note, address, courier, SKU, title and file names holding
+    Markdown and HTML images: no page, list, search or dialog makes the browser fetch them,
+    and the markup is shown as the text it is. Adds an order to the shared store."""
+    from playwright.sync_api import expect
+
+    listener = _Listener()
+    urllib.request.urlopen(f"http://127.0.0.1:{listener.port}/ready", timeout=5).close()
+    assert listener.hits == ["/ready"], "the listener records requests"
+    listener.hits.clear()
+    order_id, files = markup_files(listener.port)
+    try:
+        open_app(page, app, timeout=FIRST_PAGE_MS)
+        links = dict((h.rstrip("/").rsplit("/", 1)[-1], h) for _, h in nav_links(page))
+        visit(page, links["import"])
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(files=files)
+        page.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
+        done = page.get_by_test_id("stAlertContentSuccess")
+        expect(done.filter(has_text="orders.csv")).to_be_visible(timeout=PAGE_MS)
+        expect(done.filter(has_text="lines.csv")).to_be_visible(timeout=PAGE_MS)
+        settled(page)
+        assert_no_error_shown(page, "import of files with markup in their names")
+        seen = {"import": shown_text(page, '[data-testid="stMain"]')}
+
+        for name in ("overdue", "queue", "import"):
+            label = visit(page, links[name])
+            assert_no_error_shown(page, label)
+            seen[name] = shown_text(page, '[data-testid="stMain"]')
+
+        box = page.get_by_test_id("stSidebar").locator(".st-key-search_q input")
+        box.fill(order_id)
+        box.press("Enter")
+        dialog = page.get_by_role("dialog")
+        expect(dialog).to_be_visible(timeout=PAGE_MS)
+        expect(dialog.get_by_test_id("stDataFrame").first).to_be_visible(timeout=PAGE_MS)
+        settled(page)
+        assert_no_error_shown(page, "order dialog of the order with markup")
+        seen["dialog"] = shown_text(page, '[role="dialog"]')
+        shot(page, app, "markup_dialog")
+
+        injected = page.locator(f'img[src*="{listener.port}"], a[href*="{listener.port}"]')
+        assert injected.count() == 0, "markup from user text reached the page"
+        assert listener.hits == [], f"the browser fetched addresses from user text: {listener.hits}"
+        # what a person reads is in their language: no column name, code or None on show
+        assert "SKU（商家编码）" in seen["dialog"] and "订单编号" in seen["queue"], "tables are read"
+        for where, text in seen.items():
+            raw = [w for w in ("line_id", "unit_price", "refund_text", "is_bundle_marked",
+                               "resolved_at", "None", "missing_", "no_street", "template_",
+                               "rows imported") if w in text]
+            assert raw == [], f"{where} shows raw names or codes: {raw}"
+        shown = [where for where, text in seen.items() if "![p](" in text]
+        assert "dialog" in shown and "import" in shown, f"markup shown as text on: {shown}"
+    finally:
+        listener.close()

@@ -95,3 +95,34 @@ def test_import_page_says_which_data_is_on_screen_and_switches_to_own_data(paths
     at.run()
     assert not at.exception
     assert not any("demo data" in i.value for i in at.info)
+
+
+def test_an_own_store_with_an_account_is_shown_not_the_demo(paths):
+    # the first manager is added before any import: sign-in must be read from the own store,
+    # never from the demo's (where nobody has an account and the desk would run open)
+    from pipeline.users import add_user
+
+    own, demo = paths
+    s = Store(own)
+    add_user(s, "boss", "manager", "a long password", by="cli")
+    s.close()
+    shown = bootstrap.open_store()
+    assert shown.path == own
+    shown.close()
+
+
+def test_a_moved_demo_only_store_takes_its_marker_and_a_vanished_own_store_is_refused(paths):
+    from pipeline.store import StoreGone, marker_path
+
+    own, demo = paths
+    s = Store(own)
+    bootstrap.load_demo(s)
+    s.close()
+    shown = bootstrap.open_store()              # an older demo-only store moves to the demo's place
+    assert shown.path == demo and marker_path(demo).exists() and not marker_path(own).exists()
+    shown.close()
+    # an own store that existed and is gone is never replaced by the demo
+    Store(own).close()
+    own.unlink()
+    with pytest.raises(StoreGone):
+        bootstrap.open_store()

@@ -191,11 +191,14 @@ def test_a_stale_read_is_a_conflict_naming_who_acted(db):
 # A second program
 
 
-def test_the_cli_gets_a_clear_message_while_the_app_holds_the_store(db):
+def test_the_cli_gets_a_clear_message_while_another_program_holds_the_store(db):
+    # a program that holds the store and serves no hand-off (the dashboard does serve one:
+    # tests/test_handoff.py); the command does not wait (--wait 0)
     holder = Store(db)
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "pipeline", "--db", str(db), "action", KEYS[0][2], "note",
+            [sys.executable, "-m", "pipeline", "--db", str(db), "--wait", "0", "action",
+             KEYS[0][2], "note",
              "--by", "cron", "--text", "t"],
             cwd=ROOT, capture_output=True, text=True, timeout=60)
     finally:

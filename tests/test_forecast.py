@@ -57,7 +57,7 @@ def war(store):
     lines += [line("r1", "G", lid="2", is_gift=True), line("r2", "UNTRACKED", lid="2")]
     load(store, waiting + today + base + last, lines)
     load_tables(store, stock=[{"sku": "A", "available": 10}, {"sku": "B", "available": 100},
-                              {"sku": "G", "available": 1}],
+                              {"sku": "G", "available": 1, "unit_cost": 2.5}],
                 promotions=[{"name": "双11 2026", "start_at": "2026-11-11 00:00",
                              "end_at": "2026-11-12 00:00"},
                             {"name": "双11 2025", "start_at": "2025-11-11 00:00",
@@ -99,6 +99,14 @@ def test_gift_ledger(war):
     row = got.set_index("sku").loc["G"]
     # given: r1's gift; left: 1 − 2 waiting; w5 (paid after w4) misses it
     assert (row["units_given"], row["stock_left"], row["orders_missing"]) == (1, -1, 1)
+    assert (row["unit_cost"], row["gift_cost"]) == (2.5, 2.5)   # 1 given at 2.50
+
+
+def test_the_stock_template_reads_a_unit_cost():
+    from pipeline.formats import read_export
+
+    parsed = read_export("stock.csv", "商家编码,可用库存,成本价\nG,5,2.50\n".encode())
+    assert parsed.frames["stock"]["unit_cost"].tolist() == [2.5]
 
 
 def test_intake_projected_from_last_years_shape(war):

@@ -25,7 +25,9 @@ def event(store, order_id, action, at, text=None, kind=None, by="ann", shop="s1"
     """Append one event as the actions module would, and refresh the order's state."""
     with store.write() as cur:
         cur.execute(
-            "insert into events values (nextval('event_seq'), 'taobao', ?, ?, ?, ?, ?, null, ?, ?)",
+            "insert into events (event_id, platform, shop, order_id, action, text, kind, "
+            "target_event, author, acted_at) "
+            "values (nextval('event_seq'), 'taobao', ?, ?, ?, ?, ?, null, ?, ?)",
             [shop, order_id, action, text, kind, by, at],
         )
         refresh_states(cur, pd.DataFrame(

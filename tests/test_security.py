@@ -217,7 +217,9 @@ def test_an_upload_with_a_hostile_name_and_no_layout_is_refused_as_text(hostile_
     submit.click().run()
     assert not at.exception
     errors = [e.value for e in at.error]
-    assert any("layout not recognised" in e for e in errors), errors
+    assert any("\\<img src" in e for e in errors), errors  # the name escaped in the sentence
+    details = [x.value for x in at.text]  # the reader's reason, as plain text
+    assert any("layout not recognised" in d for d in details), details
     assert _snapshot(hostile_db) == before
 
 

@@ -63,3 +63,23 @@ def test_report_sections(store):
     assert rep["problems"] == {"out_of_stock": 0, "address": 1, "buyer_message": 2,
                                "refund_before_ship": 0, "merge_candidate": 0, "manual": 0}
     assert rep["out_of_stock_skus"] == 0
+
+
+def test_downloads_are_formatted_to_be_read():
+    import io
+
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from pipeline.export import xlsx_bytes
+
+    frame = pd.DataFrame({"order_id": ["35153131473293579"], "paid_amount": [1234.5],
+                          "refund_rate": [0.125], "orders": [3], "名称": ["面霜 50g"]})
+    ws = load_workbook(io.BytesIO(xlsx_bytes({"s": frame}))).active
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:E2"
+    assert ws["B2"].number_format == "#,##0.00" and ws["B2"].value == 1234.5
+    assert ws["C2"].number_format == "0.0%"
+    assert ws["D2"].number_format == "General"          # a count stays a plain number
+    assert ws["A2"].data_type == "s" and ws["A2"].value == "35153131473293579"
+    assert ws.column_dimensions["A"].width >= len("35153131473293579")

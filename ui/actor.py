@@ -12,6 +12,7 @@ import streamlit as st
 
 from ui.auth import current_role, signed_in_name
 from ui.core import t
+from ui.safe import md_escape
 
 SESSION_KEY = "actor"
 QUERY_KEY = "by"
@@ -25,7 +26,7 @@ def actor(key: str = "actor_input") -> str | None:
     """
     user = signed_in_name()
     if user:
-        st.caption(f"{t('acting_as')}: {user}")
+        st.caption(f"{t('acting_as')}: {md_escape(user)}")
         return user
     name = (st.session_state.get(SESSION_KEY) or "").strip()
     if not name:

@@ -19,6 +19,7 @@ from pipeline import users
 from pipeline.labels import label
 from pipeline.settings import get_settings
 from ui.core import get_store, t
+from ui.safe import md_escape
 
 SESSION = "auth_user"          # {"name", "role", "seen", "sso"}
 NOTICE = "auth_notice"
@@ -98,7 +99,8 @@ def sidebar_account() -> None:
     s = st.session_state.get(SESSION)
     if not s:
         return
-    st.caption(t("auth_signed_in_as").format(name=s["name"], role=t("role_" + s["role"])))
+    st.caption(t("auth_signed_in_as").format(name=md_escape(s["name"]),
+                                             role=t("role_" + s["role"])))
     st.button(t("auth_sign_out"), key="auth_sign_out", icon=":material/logout:",
               on_click=sign_out)
 
@@ -165,7 +167,7 @@ def _sign_in_form() -> None:
         st.info(t(notice), icon=":material/schedule:")
     if sso_configured():
         if _sso_logged_in():
-            st.warning(t("auth_unmapped").format(email=st.user.get("email") or "—"),
+            st.warning(t("auth_unmapped").format(email=md_escape(st.user.get("email") or "—")),
                        icon=":material/person_off:")
             st.button(t("auth_sign_out"), key="auth_sso_out", on_click=st.logout)
         else:

@@ -11,9 +11,12 @@ import streamlit as st
 from pipeline import bulk_ship
 from pipeline.actions import ActionError
 from pipeline.canonical import FileRefused
+from pipeline.roles import NotAllowed
 from pipeline.store import Conflict
+from ui.actor import role
 from ui.core import after_write, get_store, lang, t
 from ui.order_dialog import FLASH
+from ui.safe import md_escape
 
 CHECKED = "bulk_checked"
 SOURCES = ("file", "text")
@@ -41,7 +44,7 @@ def bulk_ship_section(who: str | None) -> None:
     if checked is None or stored_digest != digest:
         return
     if isinstance(checked, str):
-        st.error(checked, icon=":material/error:")
+        st.error(md_escape(checked), icon=":material/error:")
         return
     if checked.empty:
         st.warning(t("bulk_no_rows"), icon=":material/info:")
@@ -98,17 +101,17 @@ def _confirm(who: str | None) -> None:
     if not isinstance(checked, pd.DataFrame):
         return
     try:
-        events = bulk_ship.apply(get_store(), checked, by=who or "")
+        events = bulk_ship.apply(get_store(), checked, by=who or "", role=role())
     except bulk_ship.BulkShipError as exc:
         after_write()
         refused = exc.rows if exc.rows is not None else checked
-        st.session_state[FLASH] = ("error", bulk_ship.refused_message(refused, lang()))
+        st.session_state[FLASH] = ("error", md_escape(bulk_ship.refused_message(refused, lang())))
         fresh = bulk_ship.check(get_store().cursor(), checked[bulk_ship.ROW_COLUMNS])
         digest = st.session_state[CHECKED][0]
         st.session_state[CHECKED] = (digest, fresh)
         return
-    except (ActionError, Conflict) as exc:
-        st.session_state[FLASH] = ("error", str(exc))
+    except (ActionError, Conflict, NotAllowed) as exc:
+        st.session_state[FLASH] = ("error", md_escape(str(exc)))
         return
     after_write()
     st.session_state.pop(CHECKED, None)

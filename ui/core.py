@@ -9,7 +9,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pipeline import bootstrap
+from pipeline import bootstrap, handoff
+from pipeline.cli import run_handed
 from pipeline.export import csv_bytes, xlsx_bytes
 from pipeline.filters import Filters
 from pipeline.labels import label
@@ -24,8 +25,11 @@ def get_store() -> Store:
     and stops."""
     store = open_store(bootstrap.open_store)
     if bootstrap.is_demo_store(store) and bootstrap.store_is_empty(store.cursor()):
-        with st.spinner("Loading the demo shop…"):
+        with st.spinner(t("loading_demo")):
             bootstrap.load_demo(store)
+    # the command line hands its import, report and action to this process while it holds the
+    # store (pipeline/handoff.py)
+    handoff.serve(store.path, lambda argv: run_handed(store, argv))
     return store
 
 

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -21,12 +22,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pipeline import actions, money, problems, team
+from pipeline import actions, address, money, problems, team
+from pipeline.address import display_address
+from pipeline.formats import LAYOUTS
 from pipeline.roles import NotAllowed, may
 from pipeline.store import Conflict
 from ui.actor import actor, role
 from ui.core import after_write, fmt_money, get_store, query, t
 from ui.errors import FAULTS, fault_text
+from ui.safe import md_escape
 
 Key = tuple[str, str, str]
 KEY_COLUMNS = ["platform", "shop", "order_id"]
@@ -52,7 +56,7 @@ def act_on(keys: list[Key], action: str, text: str | None = None, kind: str | No
         events = actions.record_many(get_store(), keys, action, by=who or "", text=text, kind=kind,
                                      role=role())
     except (actions.ActionError, Conflict, NotAllowed) as exc:
-        _flash("error", str(exc))
+        _flash("error", md_escape(str(exc)))
         return
     except FAULTS as exc:  # the store cannot be written: one plain sentence, details logged
         _flash("error", fault_text(exc))
@@ -165,7 +169,7 @@ def open_order_dialog(platform: str, shop: str, order_id: str) -> None:
     ctx = actions.order_context(get_store().cursor(), platform, shop, order_id)
     st.session_state[EXPECTED] = ((platform, shop, order_id), int(ctx["last_event_id"] or 0))
     st.session_state.pop(NOTICE, None)
-    title = f"{t('dlg_order')} {order_id}"
+    title = f"{t('dlg_order')} {md_escape(order_id)}"
     st.dialog(title, width="large")(_order_body)(platform, shop, order_id)
 
 
@@ -208,10 +212,9 @@ def _order_body(platform: str, shop: str, order_id: str) -> None:
             t("dlg_refunded"): fmt_money(o["refunded"], currency), t("q_col_pieces"): o["pieces"],
         })
     with c3:
-        address = " ".join(str(v) for v in (o["province"], o["city"], o["district"], o["address"])
-                           if _present(v))
+        where = display_address(o["province"], o["city"], o["district"], o["address"])
         _facts(t("dlg_delivery"), {
-            t("dlg_receiver"): o["receiver"], t("dlg_address"): address,
+            t("dlg_receiver"): o["receiver"], t("dlg_address"): where,
             t("col_courier"): o["courier"], t("col_tracking_no"): o["tracking_no"],
         })
     _facts(t("dlg_messages"), {t("col_buyer_message"): o["buyer_message"],
@@ -219,12 +222,12 @@ def _order_body(platform: str, shop: str, order_id: str) -> None:
                                t("dlg_reviewed_message"): o["reviewed_message"],
                                t("dlg_flag"): o["flag_reason"]})
 
-    st.caption(t("money_in_currency").format(label=t("dlg_lines"), currency=currency))
-    st.dataframe(actions.order_lines(con, platform, shop, order_id), hide_index=True,
-                 key="dlg_lines_table")
+    st.caption(t("money_in_currency").format(label=t("dlg_lines"), currency=md_escape(currency)))
+    st.dataframe(_lines_view(actions.order_lines(con, platform, shop, order_id), currency),
+                 hide_index=True, key="dlg_lines_table")
     if not marks.empty:
         st.caption(t("dlg_marks"))
-        st.dataframe(marks, hide_index=True, key="dlg_marks_table")
+        st.dataframe(marks_view(marks), hide_index=True, key="dlg_marks_table")
     st.caption(t("dlg_history"))
     st.dataframe(_history_view(actions.history(con, platform, shop, order_id)), hide_index=True,
                  key="dlg_history_table")
@@ -238,10 +241,66 @@ HISTORY_COLUMNS = ["happened_at", "action", "detail", "kind", "author", "role", 
 def _history_view(h: pd.DataFrame) -> pd.DataFrame:
     """The history with labelled actions and headers."""
     h = h.assign(action=h["action"].map(lambda a: t(f"action_{a}")),
+                 detail=[_import_detail(d) if s == "import" else d
+                         for s, d in zip(h["source"], h["detail"], strict=True)],
                  kind=h["kind"].map(lambda k: t("problem_" + k) if isinstance(k, str) else None),
                  role=h["role"].map(lambda r: t("role_" + r) if isinstance(r, str) else None))
     h = h.assign(batch_id=h["batch_id"].astype("Int64"))
-    return h[HISTORY_COLUMNS].rename(columns={c: t(f"dlg_h_{c}") for c in HISTORY_COLUMNS})
+    return _cells(h[HISTORY_COLUMNS]).rename(
+        columns={c: t(f"dlg_h_{c}") for c in HISTORY_COLUMNS})
+
+
+def _import_detail(detail: Any) -> Any:
+    """'file.csv (taobao_orders)' with the layout in words."""
+    found = re.fullmatch(r"(.*) \((\w+)\)", detail) if isinstance(detail, str) else None
+    if not found or found[2] not in LAYOUTS:
+        return detail
+    return f"{found[1]} ({t('layout_' + found[2])})"
+
+
+LINE_COLUMNS = ["line_id", "sku", "title", "quantity", "unit_price", "paid", "refund_text",
+                "is_gift", "is_bundle_marked"]
+MARK_COLUMNS = ["problem", "reason", "since", "resolved_at", "resolved_by"]
+# Reasons that are codes (the rule an address breaks, how far a refund went); other reasons
+# are the order's own text (SKUs short, the buyer's message, other order ids, a typed reason).
+REASON_LABELS = {**{r: f"addr_{r}" for r in address.REASONS},
+                 **{r: f"refund_{r}" for r in ("requested", "agreed", "returned", "cancelled")}}
+
+
+def _lines_view(lines: pd.DataFrame, currency: str | None) -> pd.DataFrame:
+    """The lines with labelled headers, money with its currency, yes/no and '—' in words."""
+    money_cols = {"unit_price", "paid"}
+    shown = pd.DataFrame({
+        c: (lines[c].map(lambda v: fmt_money(v, currency)) if c in money_cols
+            else lines[c].map(_yes_no) if c.startswith("is_") else lines[c].map(_fmt))
+        for c in LINE_COLUMNS})
+    return shown.rename(columns={c: t(f"dlg_l_{c}") for c in LINE_COLUMNS})
+
+
+def marks_view(marks: pd.DataFrame) -> pd.DataFrame:
+    """An order's marks with labelled headers, problems and coded reasons in words."""
+    shown = _cells(marks[MARK_COLUMNS].assign(
+        problem=marks["problem"].map(lambda p: t("problem_" + p)),
+        reason=marks["reason"].map(reason_words)))
+    return shown.rename(columns={c: t(f"col_{c}") for c in MARK_COLUMNS})
+
+
+def reason_words(reason: Any) -> str:
+    """A mark's reason as shown: each '; '-separated code in words, other text as it is."""
+    if not _present(reason):
+        return "—"
+    return "; ".join(t(REASON_LABELS[p]) if p in REASON_LABELS else p
+                     for p in str(reason).split("; "))
+
+
+def _cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as text ('—' when empty, times to the minute); yes/no columns stay ticks."""
+    return frame.assign(**{c: frame[c].map(_fmt) for c in frame.columns
+                           if frame[c].dtype != bool})
+
+
+def _yes_no(v: Any) -> str:
+    return "—" if not _present(v) else t("yes") if bool(v) else t("no")
 
 
 def _facts(title: str, facts: dict[str, Any]) -> None:
@@ -313,15 +372,16 @@ def _submit(key: Key, action: str, who: str | None) -> None:
         after_write()
         fresh = actions.order_context(get_store().cursor(), *key)
         st.session_state[EXPECTED] = (key, int(fresh["last_event_id"] or 0))
-        st.session_state[NOTICE] = ("warning", str(exc))
+        st.session_state[NOTICE] = ("warning", md_escape(str(exc)))
     except (actions.ActionError, NotAllowed) as exc:
-        st.session_state[NOTICE] = ("error", str(exc))
+        st.session_state[NOTICE] = ("error", md_escape(str(exc)))
     except FAULTS as exc:  # the store cannot be written: one plain sentence, details logged
         st.session_state[NOTICE] = ("error", fault_text(exc))
     else:
         after_write()
         _flash("success", t("act_done_one").format(action=t(f"action_{action}"),
-                                                   order=key[2], event=event.event_id))
+                                                   order=md_escape(key[2]),
+                                                   event=event.event_id))
         st.session_state[DONE] = True
 
 

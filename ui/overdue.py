@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import re
 from datetime import datetime, time
 
 import pandas as pd
@@ -11,9 +10,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pipeline import freshness, problems, sla
+from pipeline.address import display_address
 from pipeline.filters import Filters
 from pipeline.labels import label
 from ui.core import get_store, query, shop_label, t
+from ui.safe import md_escape
 
 LIST_ROWS = 5000
 
@@ -41,11 +42,6 @@ def human_left(seconds: int, language: str = "zh") -> str:
         parts = [unit(m, "od_unit_min")]
     text = sep.join(parts)
     return label("od_late" if seconds < 0 else "od_left", language).format(t=text)
-
-
-def md_escape(text: str) -> str:
-    """`text` with every Markdown character escaped, for captions and alerts."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$:=])", r"\\\1", text)
 
 
 def stale_text(moment: object, language: str = "zh") -> str:
@@ -193,14 +189,17 @@ def open_order(platform: str, shop: str, order_id: str, as_of: datetime) -> None
 def _simple_detail(platform: str, shop: str, order_id: str, as_of: datetime) -> None:
     facts = query(problems.order_facts, platform, shop, order_id)
     order = facts["order"]
-    st.subheader(f"{t('od_detail')} · {order_id}")
+    st.subheader(f"{t('od_detail')} · {md_escape(order_id)}")
     if order.empty:
         st.write("—")
         return
     o = order.iloc[0]
-    st.caption(f"{platform} · {shop or '—'} · {t(o['state'])}")
+    st.caption(md_escape(f"{platform} · {shop or '—'} · {t(o['state'])}"))
     st.markdown(f"**{t('od_lines')}**")
-    st.dataframe(facts["lines"], hide_index=True)
+    lines = facts["lines"].rename(columns={"refund_norm": "refund_text"})
+    lines = lines.astype(object).where(lines.notna(), "—")
+    st.dataframe(lines.rename(columns={c: t(f"dlg_l_{c}") for c in lines.columns}),
+                 hide_index=True)
     c1, c2 = st.columns(2)
     with c1:
         st.markdown(f"**{t('od_times')}**")
@@ -211,12 +210,11 @@ def _simple_detail(platform: str, shop: str, order_id: str, as_of: datetime) -> 
     with c2:
         st.markdown(f"**{t('od_amounts')}**")
         st.dataframe(pd.DataFrame({
-            "": ["order_total", "paid", "refunded"],
+            "": [t("od_amount_order_total"), t("od_amount_paid"), t("od_amount_refunded")],
             " ": [o["order_total"], o["paid"], o["refunded"]],
         }), hide_index=True)
     st.markdown(f"**{t('od_address')}**")
-    st.text(" ".join(str(v) for v in (o["province"], o["city"], o["district"], o["address"])
-                     if isinstance(v, str) and v))
+    st.text(display_address(o["province"], o["city"], o["district"], o["address"]))
     st.markdown(f"**{t('od_messages')}**")
     st.text(f"{t('col_buyer_message')}: {o['buyer_message'] or '—'}")
     st.text(f"{t('od_seller_note')}: {o['desk_seller_note'] or '—'}")
@@ -226,6 +224,7 @@ def _simple_detail(platform: str, shop: str, order_id: str, as_of: datetime) -> 
         st.caption(t("od_no_marks"))
     else:
         shown = marks.assign(problem=marks["problem"].map(lambda p: t(f"problem_{p}")))
+        shown = shown.astype(object).where(shown.notna(), "—")
         st.dataframe(shown.rename(columns={c: t(f"col_{c}") for c in shown.columns}),
                      hide_index=True)
 

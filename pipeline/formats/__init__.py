@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pipeline import canonical as C
 from pipeline.canonical import FileRefused, Parsed
-from pipeline.formats import shopify, taobao, templates
+from pipeline.formats import douyin, jd, pinduoduo, shopify, taobao, templates
 from pipeline.formats.reading import read_sheet
 from pipeline.formats.values import Cells, norm_header
 
-# Recognising a layout: each group of headers needs at least one present; first match wins.
+# Recognising a layout: each group of headers needs at least one present to make the layout a
+# candidate; candidates are then weighed by how many of the file's headers they know (below).
 SIGNATURES: list[tuple[str, list[tuple[str, ...]]]] = [
     ("shopify_orders",      [("Name",), ("Financial Status", "Fulfillment Status",
                                          "Lineitem name", "Lineitem quantity")]),
@@ -26,6 +28,18 @@ SIGNATURES: list[tuple[str, list[tuple[str, ...]]]] = [
     ("taobao_orders",       [("订单编号",), ("订单创建时间", "买家会员名", "总金额",
                                              "买家实际支付金额", "收货地址", "收货人姓名",
                                              "宝贝标题", "订单状态", "订单付款时间")]),
+    ("douyin_orders",       [douyin.ORDER_ID, ("订单提交时间", "订单应付金额", "选购商品", "商品规格",
+                                               "商品数量", "支付完成时间", "订单完成时间", "售后状态",
+                                               "收件人", "收件人手机号", "详细地址", "取消原因",
+                                               *douyin.DISCOUNTS)]),
+    ("pinduoduo_orders",    [pinduoduo.ORDER_ID, ("订单成交时间", "订单付款时间", *pinduoduo.GOODS,
+                                                  *pinduoduo.PAID, *pinduoduo.SKU, "样式ID",
+                                                  *(h for d in pinduoduo.DISCOUNTS for h in d))]),
+    ("pinduoduo_refunds",   [("订单编号",), ("售后编号", "交易金额", "售后状态", "申请时间",
+                                             "同意退款时间")]),
+    ("jd_orders",           [jd.ORDER_ID, ("下单时间", "京东价", "应付金额", "订单金额", "结算金额",
+                                           "余额支付", "付款确认时间", "客户姓名", "客户地址",
+                                           "下单帐号", "货号", "订购数量", "商品名称")]),
     ("template_lines",      [("order_id",), ("sku", "quantity", "line_id")]),
     ("template_orders",     [("order_id",)]),
     ("template_bundles",    [templates.aliases("bundles", "bundle_sku"),
@@ -44,10 +58,83 @@ REQUIRED: dict[str, list[tuple[str, ...]]] = {
     "taobao_items": list(taobao.ITEM_REQUIRED),
     "shopify_orders": list(shopify.ORDER_REQUIRED),
     "shopify_inventory": list(shopify.INVENTORY_REQUIRED),
+    "douyin_orders": list(douyin.REQUIRED),
+    "pinduoduo_orders": list(pinduoduo.REQUIRED),
+    "pinduoduo_refunds": list(pinduoduo.REFUND_REQUIRED),
+    "jd_orders": list(jd.REQUIRED),
     **{layout: templates.required_headers(layout) for layout in templates.TEMPLATES_TABLE},
 }
 
 LAYOUTS = tuple(name for name, _ in SIGNATURES)
+
+# Every header each layout is known to carry (its full export), for weighing the candidates.
+_TAOBAO_ORDERS = (
+    "订单编号", "买家会员名", "买家会员昵称", "支付单号", "支付详情", "买家支付宝账号", "买家应付货款",
+    "买家应付邮费", "买家支付积分", "总金额", "返点积分", "买家实际支付金额", "买家实际支付积分",
+    "订单状态", "买家留言", "收货人姓名", "收货地址", "运送方式", "联系电话", "联系手机", "订单创建时间",
+    "订单付款时间", "宝贝标题", "宝贝种类", "物流单号", "物流公司", "订单备注", "宝贝总数量", "店铺Id",
+    "店铺名称", "订单关闭原因", "卖家服务费", "买家服务费", "发票抬头", "是否手机订单", "分阶段订单信息",
+    "特权订金订单id", "是否上传合同照片", "是否上传小票", "是否代付", "定金排名", "修改后的sku",
+    "修改后的收货地址", "异常信息", "天猫卡券抵扣", "集分宝抵扣", "是否是O2O交易", "新零售交易类型",
+    "新零售导购门店id", "新零售导购门店名称", "新零售发货门店id", "新零售发货门店名称", "退款金额",
+    "预约门店", "确认收货时间", "打款商家金额", "预售订单", "发货时间", "商家备忘", "主订单编号",
+)
+_TAOBAO_ITEMS = (
+    "子订单编号", "主订单编号", "订单编号", "标题", "价格", "购买数量", "外部系统编号", "商品属性",
+    "套餐信息", "备注", "订单状态", "商家编码", "支付单号", "买家应付货款", "买家实际支付金额",
+    "退款状态", "退款金额", "订单创建时间", "订单付款时间",
+)
+_SHOPIFY_ORDERS = (
+    "Name", "Email", "Financial Status", "Paid at", "Fulfillment Status", "Fulfilled at",
+    "Fulfillment Date", "Accepts Marketing", "Currency", "Subtotal", "Shipping", "Taxes", "Total",
+    "Discount Code", "Discount Amount", "Shipping Method", "Created at", "Lineitem quantity",
+    "Lineitem name", "Lineitem price", "Lineitem compare at price", "Lineitem sku",
+    "Lineitem requires shipping", "Lineitem taxable", "Lineitem fulfillment status",
+    "Lineitem discount", "Lineitem id", "Billing Name", "Billing Street", "Billing Address1",
+    "Billing Address2", "Billing Company", "Billing City", "Billing Zip", "Billing Province",
+    "Billing Country", "Billing Phone", "Shipping Name", "Shipping Street", "Shipping Address1",
+    "Shipping Address2", "Shipping Company", "Shipping City", "Shipping Zip", "Shipping Province",
+    "Shipping Country", "Shipping Phone", "Notes", "Note", "Note Attributes", "Cancelled at",
+    "Payment Method", "Payment Reference", "Refunded Amount", "Vendor", "Outstanding Balance",
+    "Employee", "Location", "Device ID", "Id", "Tags", "Risk Level", "Source", "Phone",
+    "Receipt Number", "Duties", "Billing Province Name", "Shipping Province Name", "Payment ID",
+    "Payment Terms Name", "Next Payment Due At", "Payment References",
+)
+_SHOPIFY_INVENTORY = (
+    "Handle", "Title", "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value",
+    "Option3 Name", "Option3 Value", "SKU", "HS Code", "COO", "Location", "Bin name",
+    "Incoming (not editable)", "Unavailable (not editable)", "Committed (not editable)",
+    "Available (not editable)", "On hand (current)", "On hand (new)", "Available", "On hand",
+    "Committed", "Incoming",
+)
+
+
+def _template_known(layout: str) -> tuple[str, ...]:
+    table, _ = templates.TEMPLATES_TABLE[layout]
+    names = [a for c in C.TABLE_COLUMNS[table] for a in templates.aliases(table, c)]
+    if table == "orders":
+        names += templates.aliases("orders", "status")
+    return tuple(names)
+
+
+KNOWN: dict[str, frozenset[str]] = {
+    layout: frozenset(norm_header(h) for h in (
+        *headers,
+        *(h for group in dict(SIGNATURES)[layout] for h in group),
+        *(h for group in REQUIRED[layout] for h in group),
+    ))
+    for layout, headers in {
+        "taobao_orders": _TAOBAO_ORDERS,
+        "taobao_items": _TAOBAO_ITEMS,
+        "shopify_orders": _SHOPIFY_ORDERS,
+        "shopify_inventory": _SHOPIFY_INVENTORY,
+        "douyin_orders": douyin.HEADERS,
+        "pinduoduo_orders": pinduoduo.HEADERS,
+        "pinduoduo_refunds": pinduoduo.REFUND_HEADERS,
+        "jd_orders": jd.HEADERS,
+        **{layout: _template_known(layout) for layout in templates.TEMPLATES_TABLE},
+    }.items()
+}
 
 _READERS: dict[str, tuple[str | None, Callable]] = {
     # layout -> (time zone naive times are written in, None = the desk's; reader)
@@ -55,6 +142,10 @@ _READERS: dict[str, tuple[str | None, Callable]] = {
     "taobao_items": (taobao.SOURCE_TZ, taobao.read_items),
     "shopify_orders": (None, shopify.read_orders),
     "shopify_inventory": (None, shopify.read_inventory),
+    "douyin_orders": (douyin.SOURCE_TZ, douyin.read_orders),
+    "pinduoduo_orders": (pinduoduo.SOURCE_TZ, pinduoduo.read_orders),
+    "pinduoduo_refunds": (pinduoduo.SOURCE_TZ, pinduoduo.read_refunds),
+    "jd_orders": (jd.SOURCE_TZ, jd.read_orders),
     **{
         layout: (None, lambda cells, layout=layout: templates.read_template(cells, layout))
         for layout in templates.TEMPLATES_TABLE
@@ -62,13 +153,42 @@ _READERS: dict[str, tuple[str | None, Callable]] = {
 }
 
 
-def detect_layout(headers: list[str]) -> str | None:
-    """The layout whose signature headers appear in `headers`, or None."""
+def _platform(layout: str) -> str:
+    return layout.split("_", 1)[0]
+
+
+def candidates(headers: list[str]) -> list[tuple[str, int]]:
+    """The layouts whose signature `headers` match, each with how many of the headers it
+    knows, best first (ties in the order of SIGNATURES)."""
     present = {norm_header(h) for h in headers if isinstance(h, str)}
-    for layout, groups in SIGNATURES:
-        if all(any(norm_header(h) in present for h in group) for group in groups):
-            return layout
-    return None
+    found = [
+        (layout, len(present & KNOWN[layout]))
+        for layout, groups in SIGNATURES
+        if all(any(norm_header(h) in present for h in group) for group in groups)
+    ]
+    return sorted(found, key=lambda c: -c[1])
+
+
+def detect(headers: list[str]) -> tuple[str | None, list[str]]:
+    """The layout of a header row, and the candidates when it is ambiguous.
+
+    The whole row is weighed: the candidate that knows the most of the headers wins. Two
+    layouts of the same platform that know as many (a subset of columns) go to the more
+    specific one, first in SIGNATURES; layouts of different platforms that know as many are
+    ambiguous: (None, their names)."""
+    found = candidates(headers)
+    if not found:
+        return None, []
+    best = found[0][1]
+    tied = [layout for layout, score in found if score == best]
+    if len({_platform(layout) for layout in tied}) > 1:
+        return None, tied
+    return tied[0], []
+
+
+def detect_layout(headers: list[str]) -> str | None:
+    """The layout whose headers best match `headers`, or None (unknown or ambiguous)."""
+    return detect(headers)[0]
 
 
 def read_export(file_name: str, data: bytes, timezone: str = "Asia/Shanghai") -> Parsed:
@@ -88,8 +208,14 @@ def read_export(file_name: str, data: bytes, timezone: str = "Asia/Shanghai") ->
 
 
 def _read_export(file_name: str, held: list[bytes], timezone: str) -> Parsed:
-    sheet = read_sheet(file_name, held, lambda headers: detect_layout(headers) is not None)
-    layout = detect_layout(sheet.headers)
+    sheet = read_sheet(file_name, held, lambda headers: bool(candidates(headers)))
+    layout, tied = detect(sheet.headers)
+    if tied:
+        raise FileRefused(
+            f"{file_name}: the headers fit several layouts equally well ({', '.join(tied)}); "
+            f"headers seen: {_show(sheet.headers)}. Export the full set of columns, "
+            "or use the desk's template"
+        )
     if layout is None:
         raise FileRefused(
             f"{file_name}: layout not recognised; headers seen: {_show(sheet.headers)}. "
@@ -177,4 +303,4 @@ TEMPLATES: dict[str, str] = {
     ),
 }
 
-__all__ = ["LAYOUTS", "TEMPLATES", "detect_layout", "read_export"]
+__all__ = ["LAYOUTS", "TEMPLATES", "candidates", "detect", "detect_layout", "read_export"]

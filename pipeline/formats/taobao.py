@@ -7,6 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.formats.cn import unknown_note
 from pipeline.formats.values import (
     _BLANKS,
     NAME_CAP,
@@ -129,7 +130,7 @@ def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
         cols.update(split_address(address))
     status = cells.text("订单状态")
     if status is not None:
-        cols.update(_order_status(status, cols.get("paid_at"), notes))
+        cols.update(_order_status(status, cols.get("paid_at"), notes, order_id))
     elif cols.get("paid_at") is not None:
         cols["is_paid"] = cols["paid_at"].notna().astype("boolean")
     return {"orders": cells.frame(cols)}, notes
@@ -146,16 +147,17 @@ def _paid_net(paid: pd.Series, refunded: pd.Series, n: int, notes: list[str]) ->
     return pd.Series(np.full(n, net), dtype="boolean")
 
 
-def _order_status(status: pd.Series, paid_at: pd.Series | None, notes: list[str]) -> dict:
+def _order_status(status: pd.Series, paid_at: pd.Series | None, notes: list[str],
+                  order_id: pd.Series | None = None) -> dict:
     key = _word_key(status)
     words = {_word_key(pd.Series([w], dtype="str")).iloc[0]: v for w, v in ORDER_STATUS.items()}
     norm = map_words(key, {k: v[0] for k, v in words.items()})
     cod = map_words(key, {k: v[1] for k, v in words.items()}, "boolean")
     paid_word = map_words(key, {k: v[2] for k, v in words.items()}, "boolean")
-    unknown = status.notna() & norm.isna()
-    if unknown.any():
-        words = ", ".join(sorted(status[unknown].unique())[:10])
-        notes.append(f"unknown 订单状态 values kept as text only: {words}")
+    note = unknown_note("订单状态", status, status.notna() & norm.isna(), order_id,
+                        then="read from payment/shipping times")
+    if note:
+        notes.append(note)
     is_paid = paid_at.notna().astype("boolean") if paid_at is not None else paid_word
     return {"status_text": status, "status_norm": norm, "is_paid": is_paid, "is_cod": cod}
 
@@ -211,10 +213,10 @@ def read_items(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
             _word_key(pd.Series([k], dtype="str")).iloc[0]: v for k, v in REFUND_STATUS.items()
         })
         norm = norm.where(refund_text.notna(), "none")
-        unknown = refund_text.notna() & norm.isna()
-        if unknown.any():
-            words = ", ".join(sorted(refund_text[unknown].unique())[:10])
-            notes.append(f"unknown 退款状态 values kept as text only: {words}")
+        note = unknown_note("退款状态", refund_text, refund_text.notna() & norm.isna(), None,
+                            "line", "taken as no refund in progress")
+        if note:
+            notes.append(note)
         cols["refund_text"] = refund_text
         cols["refund_norm"] = norm
     marks = [s for s in (title, cells.text("备注"), cells.text("商品属性")) if s is not None]

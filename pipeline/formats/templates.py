@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline import canonical as C
+from pipeline.formats.cn import unknown_note
 from pipeline.formats.taobao import ORDER_STATUS as TAOBAO_STATUS
 from pipeline.formats.taobao import REFUND_STATUS, _word_key
 from pipeline.formats.values import (
@@ -65,6 +66,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "in_transit":   ("在途库存",),
         "safety_stock": ("安全库存",),
         "warehouse":    ("仓库", "仓库名称"),
+        "unit_cost":    ("成本价", "单位成本", "成本"),
     },
     "bundles": {
         "bundle_sku":    ("组合商品编码", "组合装编码"),
@@ -170,10 +172,10 @@ def _order_status(cells: Cells, cols: dict[str, object], notes: list[str]) -> No
     norm = map_words(key, {k: v[0] for k, v in table.items()})
     paid = map_words(key, {k: v[1] for k, v in table.items()}, "boolean")
     cod = map_words(key, {k: v[2] for k, v in table.items()}, "boolean")
-    unknown = status.notna() & norm.isna()
-    if unknown.any():
-        notes.append("unknown status values kept as text only: "
-                     + ", ".join(sorted(status[unknown].unique())[:10]))
+    note = unknown_note("status", status, status.notna() & norm.isna(), cols.get("order_id"),
+                        then="read from payment/shipping times")
+    if note:
+        notes.append(note)
     cols["status_text"] = status
     cols["status_norm"] = norm
     if cols.get("is_paid") is None:
@@ -211,8 +213,8 @@ def _line_extras(cells: Cells, cols: dict[str, object], notes: list[str]) -> Non
         words.update({code: code for code in C.REFUND_NORM})
         words["退款中"] = "requested"
         norm = map_words(_word_key(refund.str.lower()), words)
-        unknown = refund.notna() & norm.isna()
-        if unknown.any():
-            notes.append("unknown refund_status values kept as text only: "
-                         + ", ".join(sorted(refund[unknown].unique())[:10]))
+        note = unknown_note("refund_status", refund, refund.notna() & norm.isna(), None,
+                            "line", "taken as no refund in progress")
+        if note:
+            notes.append(note)
         cols["refund_norm"] = norm.where(refund.notna(), "none")

@@ -1,6 +1,7 @@
 -- The gifts of a promotion period (gift lines of its paid orders, bundles exploded): units
 -- given, stock left once the waiting orders took theirs, and the waiting orders that will miss
--- the gift (in order of payment, the orders whose claim on the gift runs past the stock).
+-- the gift (in order of payment, the orders whose claim on the gift runs past the stock), and
+-- the cost of the gifts given where the stock export gives a unit cost (the dearest warehouse's).
 -- Parameters: $shops, $platforms, $p_start, $p_end.
 
 with given as (
@@ -41,10 +42,15 @@ final as (
         a.allocatable - coalesce(
             (select sum(quantity) from waiting_needs() as w where w.sku = g.sku), 0
         ) as stock_left,
-        coalesce(m.orders_missing, 0) as orders_missing
+        coalesce(m.orders_missing, 0) as orders_missing,
+        c.unit_cost,
+        g.units_given * c.unit_cost as gift_cost
     from given as g
     left join available_by_sku() as a using (sku)
     left join misses as m using (sku)
+    left join (
+        select sku, max(unit_cost) as unit_cost from stock where unit_cost is not null group by sku
+    ) as c using (sku)
 )
 
 select * from final order by orders_missing desc, units_given desc, sku

@@ -72,6 +72,7 @@ create table if not exists orders (
     item_count integer,
     currency varchar,
     paid_net boolean,
+    refund_open boolean,
     first_import_id bigint,
     import_id bigint
     -- unique on (platform, shop, order_id), kept so by the import (pipeline/importing.py):
@@ -81,6 +82,7 @@ create table if not exists orders (
 -- Columns added after the first stores were made.
 alter table orders add column if not exists currency varchar;
 alter table orders add column if not exists paid_net boolean;
+alter table orders add column if not exists refund_open boolean;
 
 create table if not exists order_lines (
     platform varchar not null,
@@ -112,10 +114,13 @@ create table if not exists stock (
     available integer,
     in_transit integer,
     safety_stock integer,
+    unit_cost decimal(14,2),
     snapshot_at timestamp,
     import_id bigint,
     primary key (sku, warehouse)
 );
+
+alter table stock add column if not exists unit_cost decimal(14,2);
 
 create table if not exists bundles (
     bundle_sku varchar not null,
@@ -307,7 +312,7 @@ select
     o.district,
     o.address,
     o.buyer_message,
-    r.refund_stage,
+    coalesce(r.refund_stage, case when o.refund_open then 1 end) as refund_stage,
     -- what merge candidates (DESIGN §6) are grouped by: the same buyer and address
     lower(trim(o.buyer)) as buyer_key,
     regexp_replace(lower(concat_ws(' ', o.province, o.city, o.district, o.address)), '\s+', '', 'g')

@@ -71,7 +71,7 @@ facts as (
         coalesce(o.partial_shipped, false) as partial_shipped,
         coalesce(lf.n_lines, 0) as n_lines,
         coalesce(lf.pieces, o.item_count, 0) as pieces,
-        coalesce(lf.refund_open, false) as refund_open,
+        coalesce(lf.refund_open, false) or coalesce(o.refund_open, false) as refund_open,
         -- A file that writes the paid amount net of refunds (orders.paid_net) keeps in `paid`
         -- what the buyer kept: refunded in full only when that is 0 (DESIGN §3).
         coalesce(

@@ -1,0 +1,135 @@
+"""Hand-off: while the dashboard holds the store, the command line hands its work to it.
+
+DuckDB lets one process at a time open a store file for writing, and the dashboard holds its
+store while it runs. So the dashboard also listens on a Unix socket beside the store
+(`<db>.sock`, readable and writable by the same system user only) and runs there the commands
+the command line hands it — `import`, `report`, `action` — on its own connection, through the
+same single write path. A scheduled job thus succeeds beside a running dashboard; the dashboard
+keeps serving its pages while such an import runs (its readers see the store as it was until
+the import commits, then the new data). Handed-off commands act as the machine's operator, like
+the command line itself. With no dashboard running, the command line opens the store itself,
+waiting a bounded time (`--wait`) while another program holds it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import os
+import socket
+import socketserver
+import stat
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("import", "report", "action")   # what may be handed over (no password prompts)
+_RUN_LOCK = threading.Lock()                # one handed-off command at a time
+_servers: dict[str, socketserver.BaseServer] = {}
+
+
+def socket_path(db: str | Path) -> Path:
+    """The socket beside the store: `<db>.sock`."""
+    p = Path(db).resolve()
+    return p.with_name(p.name + ".sock")
+
+
+def serve(db: str | Path, run: Callable[[list[str]], tuple[int, str, str]]) -> Path | None:
+    """Listen beside the store at `db` and answer each connection with `run(argv)`:
+    (exit code, stdout, stderr). Idempotent per store; None when sockets are unavailable."""
+    path = socket_path(db)
+    key = str(path)
+    if key in _servers:
+        return path
+    if len(str(path)) > 100:    # the length a Unix socket path may have
+        log.warning("no hand-off socket: the path %s is too long", path)
+        return None
+    with contextlib.suppress(FileNotFoundError):
+        if forward_raw(path, {"ping": True}) is None:
+            path.unlink()       # left by a process that is gone
+    if path.exists():
+        log.warning("another program already serves %s", path)
+        return None
+
+    class Handler(socketserver.StreamRequestHandler):
+        def handle(self) -> None:
+            request = json.loads(self.rfile.readline() or b"{}")
+            if request.get("ping"):
+                reply = {"ok": True}
+            else:
+                argv = [str(a) for a in request.get("argv", [])]
+                with _RUN_LOCK:
+                    code, out, err = run(argv)
+                reply = {"code": code, "stdout": out, "stderr": err}
+            self.wfile.write(json.dumps(reply, ensure_ascii=False).encode() + b"\n")
+
+    old_umask = os.umask(0o177)             # the socket is the owner's only
+    try:
+        server = socketserver.ThreadingUnixStreamServer(str(path), Handler)
+    except OSError as exc:
+        log.warning("no hand-off socket at %s: %s", path, exc)
+        return None
+    finally:
+        os.umask(old_umask)
+    os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="orderdesk-handoff", daemon=True).start()
+    _servers[key] = server
+    return path
+
+
+def stop(db: str | Path) -> None:
+    """Stop listening beside the store at `db` (when its process lets the store go)."""
+    path = socket_path(db)
+    server = _servers.pop(str(path), None)
+    if server is not None:
+        server.shutdown()
+        server.server_close()
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+def forward_raw(path: Path, request: dict, timeout: float | None = None) -> dict | None:
+    """Send one request to the socket at `path`; None when nobody answers there."""
+    if not path.exists():
+        return None
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(5 if request.get("ping") else timeout)
+            s.connect(str(path))
+            s.sendall(json.dumps(request, ensure_ascii=False).encode() + b"\n")
+            data = b""
+            while not data.endswith(b"\n"):
+                chunk = s.recv(1 << 16)
+                if not chunk:
+                    break
+                data += chunk
+    except (TimeoutError, ConnectionRefusedError, FileNotFoundError, OSError):
+        return None
+    return json.loads(data) if data else None
+
+
+def forward(db: str | Path, argv: list[str]) -> tuple[int, str, str] | None:
+    """Hand `argv` to the dashboard serving the store at `db`: (exit code, stdout, stderr), or
+    None when no dashboard serves it."""
+    reply = forward_raw(socket_path(db), {"argv": argv})
+    if reply is None or "code" not in reply:
+        return None
+    return int(reply["code"]), reply.get("stdout", ""), reply.get("stderr", "")
+
+
+def captured(fn: Callable[[], int]) -> tuple[int, str, str]:
+    """`fn()` with what it prints captured: (its exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = fn()
+        except SystemExit as exc:   # argparse and --as-of errors
+            code = exc.code if isinstance(exc.code, int) else 2
+            if not isinstance(exc.code, int) and exc.code:
+                print(exc.code, file=err)
+    return code, out.getvalue(), err.getvalue()
