@@ -1,11 +1,18 @@
-"""Overdue: the time rules per rule against yesterday, the orders to act on, how late they are."""
+"""Overdue: the time rules per rule against yesterday, the orders to act on, how late they are.
+
+Evaluated now (to the minute) unless a moment is picked. Live, the counts per rule and the
+aging refresh every minute on their own (fragments); the list, whose rows open an order in a
+dialog, takes the current minute on every interaction, so an open order is never closed.
+"""
+
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
 from pipeline import sla
 from ui.auth import page_guard
-from ui.core import demo_banner, download_buttons, filters, lang, query, t
+from ui.core import demo_banner, download_buttons, filters, get_store, lang, query, t
 from ui.order_dialog import KEY_COLUMNS, order_table
 from ui.overdue import (
     LIST_ROWS,
@@ -19,17 +26,45 @@ from ui.overdue import (
     rule_metrics,
 )
 
+
+def moment(picked: datetime) -> datetime:
+    """Now to the minute while the page is live, else the moment picked."""
+    if st.session_state.get("od_live", True):
+        return get_store().now().replace(second=0, microsecond=0)
+    return picked
+
+
+@st.fragment(run_every=60)
+def live_rules(f, picked: datetime) -> None:
+    """Per rule overdue and due soon against yesterday, with the shops' data moments."""
+    at = moment(picked)
+    freshness_note(at, f)
+    counts = query(sla.sla_counts_vs, f, at)
+    rule_metrics(counts)
+    if counts["overdue"].sum() == 0:
+        st.success(t("od_nothing_overdue"), icon=":material/check_circle:")
+
+
+@st.fragment(run_every=60)
+def live_aging(f, picked: datetime, named) -> None:
+    """How late the overdue orders are, per rule or per shop."""
+    at = moment(picked)
+    by = st.segmented_control(t("od_aging_by"), ["rule", "shop"], default="rule", required=True,
+                              key="od_aging_by", format_func=named("od_by_"))
+    aging = sla.aging(query(sla.sla_board, f, at), by)
+    if aging["orders"].sum() > 0:
+        names = {r: t(f"rule_{r}") for r in sla.RULES} if by == "rule" else {}
+        st.plotly_chart(aging_chart(aging, by, names), key="od_aging_chart")
+    else:
+        st.caption(t("od_nothing_overdue"))
+
+
 page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_overdue"))
 demo_banner()
 f = filters()
 as_of = as_of_picker()
-freshness_note(as_of, f)
-
-counts = query(sla.sla_counts_vs, f, as_of)
-rule_metrics(counts)
-if counts["overdue"].sum() == 0:
-    st.success(t("od_nothing_overdue"), icon=":material/check_circle:")
+live_rules(f, as_of)
 
 st.subheader(t("od_list"))
 board = query(sla.sla_board, f, as_of)
@@ -66,11 +101,4 @@ else:
     download_buttons(export_frame(listed, lang()), f"overdue_{as_of:%Y%m%d_%H%M}", "od_dl")
 
 st.subheader(t("od_aging"))
-by = st.segmented_control(t("od_aging_by"), ["rule", "shop"], default="rule", required=True,
-                          key="od_aging_by", format_func=named("od_by_"))
-aging = sla.aging(board, by)
-if aging["orders"].sum() > 0:
-    names = {r: t(f"rule_{r}") for r in sla.RULES} if by == "rule" else {}
-    st.plotly_chart(aging_chart(aging, by, names), key="od_aging_chart")
-else:
-    st.caption(t("od_nothing_overdue"))
+live_aging(f, as_of, named)

@@ -1,45 +1,93 @@
-"""Overview: the day's KPIs against the day before, orders per state, the daily trend."""
+"""Overview: the alarm row, the day's KPIs against the day before, orders per state, the trend.
+
+The alarm row and the KPIs of today (so far) refresh every minute on their own (fragments);
+the chosen day and the filters stay as they are.
+"""
+
+from datetime import timedelta
 
 import streamlit as st
 
-from pipeline import kpis, money
+from pipeline import freshness, kpis, money, queue, sla
 from pipeline.labels import STATES
+from pipeline.settings import get_settings
 from ui.auth import page_guard
 from ui.charts import daily_chart, state_bar
 from ui.core import demo_banner, filters, fmt_amounts, get_store, kpi_texts, query, t
 from ui.overdue import freshness_note, workbook_button
 
+
+def minute():
+    """Now, to the minute: the moment the Overdue page evaluates its rules at by default."""
+    return get_store().now().replace(second=0, microsecond=0)
+
+
+def shown_shops(frame, f):
+    """The rows of shops inside the shop and platform filters."""
+    if f.shops:
+        frame = frame[frame["shop"].isin(f.shops)]
+    if f.platforms:
+        frame = frame[frame["platform"].isin(f.platforms)]
+    return frame
+
+
+@st.fragment(run_every=60)
+def alarm_row(f):
+    """Overdue and due-soon orders per rule, held problem orders and stale shops, each a link
+    to the page that lists them; through the same cached accessors as those pages."""
+    now = minute()
+    freshness_note(now, f)  # how old each shop's data is; a warning for shops a day old
+    rules = query(sla.sla_counts_vs, f, now)
+    size = int(get_settings(get_store().cursor())["batch_size"])
+    held = query(queue.queue_counts, f, now + timedelta(minutes=1), size)["held"]
+    stale = int(shown_shops(query(freshness.shop_freshness, now), f)["stale"].sum())
+    st.caption(f"{t('alarm_title')} · {t('alarm_updated').format(t=f'{now:%H:%M}')}")
+    cols = st.columns(len(rules) + 2)
+    for col, r in zip(cols, rules.itertuples(), strict=False):
+        col.page_link("pages/overdue.py", icon=":material/alarm:", label=t("alarm_rule").format(
+            rule=t(f"rule_{r.rule}"), overdue=int(r.overdue), due_soon=int(r.due_soon)))
+    cols[-2].page_link("pages/queue.py", icon=":material/flag:",
+                       label=t("alarm_held").format(n=int(held)))
+    cols[-1].page_link("pages/overdue.py", icon=":material/history:",
+                       label=t("alarm_stale").format(n=stale))
+
+
+@st.fragment(run_every=60)
+def day_metrics(f, day):
+    """The day's KPIs; today's up to the current minute, against yesterday up to the same."""
+    now = get_store().now()
+    # Today is compared with yesterday up to the same minute, not with a whole day.
+    until = now.time().replace(second=0, microsecond=0) if day == now.date() else None
+    if until is not None:
+        st.caption(t("kpi_until").format(until=until.strftime("%H:%M")))
+    table = query(kpis.day_kpis, f, day, until, now.replace(second=0, microsecond=0))
+    currency = query(money.money_currency, f)
+    cols = st.columns(4)
+    for i, row in enumerate(table.itertuples()):
+        value, delta, previous = kpi_texts(row.kpi, row.value, row.previous, currency)
+        why = t("kpi_72h_not_yet") if row.kpi == "shipped_72h" and value == "—" else ""
+        cols[i % 4].metric(
+            t(f"kpi_{row.kpi}"), value, delta, border=True,
+            help=f"{t('kpi_help_' + row.kpi)} {why}\n\n{t('vs_previous_day')}: {previous}",
+            delta_color="inverse" if row.kpi in ("refund_amount", "refund_rate") else "normal")
+    others = query(kpis.day_other_currencies, f, day, until)
+    if not others.empty:  # other currencies are listed, each on its own, never added in
+        st.text(t("money_other_currencies").format(list=fmt_amounts(others, "paid_amount")))
+
+
 page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_overview"))
 demo_banner()
 f = filters()
-# How old each shop's data is; a warning for shops more than a day old.
-freshness_note(get_store().now().replace(second=0, microsecond=0), f)
 last = query(kpis.latest_day, f)
 if last is None:
+    freshness_note(minute(), f)
     st.info(t("empty_store"), icon=":material/info:")
     st.stop()
 
+alarm_row(f)
 day = st.date_input(t("day"), value=last, key="overview_day")
-now = get_store().now()
-# Today is compared with yesterday up to the same minute, not with a whole day.
-until = now.time().replace(second=0, microsecond=0) if day == now.date() else None
-if until is not None:
-    st.caption(t("kpi_until").format(until=until.strftime("%H:%M")))
-
-table = query(kpis.day_kpis, f, day, until, now.replace(second=0, microsecond=0))
-currency = query(money.money_currency, f)
-cols = st.columns(4)
-for i, row in enumerate(table.itertuples()):
-    value, delta, previous = kpi_texts(row.kpi, row.value, row.previous, currency)
-    why = t("kpi_72h_not_yet") if row.kpi == "shipped_72h" and value == "—" else ""
-    cols[i % 4].metric(t(f"kpi_{row.kpi}"), value, delta, border=True,
-                       help=f"{t('kpi_help_' + row.kpi)} {why}\n\n{t('vs_previous_day')}: {previous}",
-                       delta_color="inverse" if row.kpi in ("refund_amount", "refund_rate")
-                       else "normal")
-others = query(kpis.day_other_currencies, f, day, until)
-if not others.empty:  # other currencies are listed, each on its own, never added in
-    st.text(t("money_other_currencies").format(list=fmt_amounts(others, "paid_amount")))
+day_metrics(f, day)
 
 left, right = st.columns([2, 3])
 with left:
@@ -54,6 +102,7 @@ with left:
 with right:
     st.subheader(t("per_day"))
     series = query(kpis.daily_series, f)
+    currency = query(money.money_currency, f)
     paid_name = t("money_in_currency").format(label=t("paid_amount"), currency=currency)
     st.plotly_chart(daily_chart(series, {"orders": t("orders"), "paid_amount": paid_name}),
                     key="overview_daily")

@@ -1,7 +1,12 @@
-"""Work queue: the proposed batches, the orders held by a problem, the full queue in order."""
+"""Work queue: the proposed batches, the orders held by a problem, the full queue in order.
+
+The headline counts refresh every minute on their own (a fragment); the tables take the
+current minute on every interaction, and a batch action asks for confirmation first.
+"""
 
 from datetime import timedelta
 
+import pandas as pd
 import streamlit as st
 
 from pipeline import queue
@@ -10,12 +15,22 @@ from ui.actor import actor
 from ui.auth import page_guard
 from ui.bulk_ship import bulk_ship_section
 from ui.core import demo_banner, download_buttons, filters, get_store, query, t
-from ui.order_dialog import act_on, open_order_dialog, order_table, reason_words, show_flash
+from ui.order_dialog import (
+    act_on,
+    last_batch,
+    open_order_dialog,
+    order_table,
+    reason_words,
+    show_flash,
+    undo_last_batch,
+)
 from ui.overdue import freshness_note, stale_marks
 from ui.printing import print_buttons
+from ui.safe import md_escape
 
 PAGE_ROWS = 500
-BATCH_COLUMNS = ["batch_id", "sku_set", "courier", "orders", "pieces", "deadline"]
+BATCH_COLUMNS = ["batch_id", "kind", "sku_set", "courier", "orders", "pieces", "deadline"]
+PENDING = "queue_pending"  # a batch action waiting for its confirmation: (keys, action, text)
 ORDER_COLUMNS = ["rank", "order_id", "shop", "deadline", "hours_left", "due", "data_as_of",
                  "sku_set", "courier", "lines", "pieces", "state"]
 HELD_COLUMNS = ["order_id", "shop", "problems", "reason", "deadline", "hours_left", "data_as_of",
@@ -35,54 +50,113 @@ def labelled(frame):
     )
 
 
+def batch_view(frame):
+    """Batch kinds in the page's language; a mixed batch says how many SKU sets it holds."""
+    sets = [t("q_mixed_skus" if k == "mixed_single" else "q_mixed_sets").format(n=n)
+            for k, n in zip(frame["kind"], frame["sku_sets"], strict=True)]
+    return frame.assign(kind=frame["kind"].map(lambda k: t(f"q_kind_{k}")),
+                        sku_set=frame["sku_set"].where(frame["sku_set"].notna(),
+                                                       pd.Series(sets, index=frame.index)),
+                        courier=frame["courier"].fillna("—"))
+
+
+def current_as_of():
+    """The end of the current minute: actions just taken count, the cache holds a minute."""
+    return get_store().now().replace(second=0, microsecond=0) + timedelta(minutes=1)
+
+
+@st.fragment(run_every=60)
+def headline(f, size):
+    """The freshness note and the counts as of the current minute, refreshed every minute."""
+    now = current_as_of()
+    freshness_note(now, f)
+    counts = query(queue.queue_counts, f, now, size)
+    cols = st.columns(5)
+    for col, name in zip(cols, ("waiting", "to_process", "batches", "held", "overdue"),
+                         strict=True):
+        col.metric(t(f"q_{name}"), f"{counts[name]:,}", border=True, help=t(f"q_{name}_help"))
+
+
+def ask(keys, action, text=None):
+    """First step of a batch action: remember what to do, the page asks to confirm."""
+    st.session_state[PENDING] = (list(keys), action, text)
+
+
+def confirm():
+    """Second step: record the remembered action on the remembered orders."""
+    pending = st.session_state.pop(PENDING, None)
+    if pending:
+        act_on(*pending)
+
+
+def confirm_bar():
+    """The question naming how many orders, with confirm and cancel."""
+    pending = st.session_state.get(PENDING)
+    if not pending:
+        return
+    keys, action, text = pending
+    question = (t("flow_confirm_process").format(n=len(keys)) if action == "process" else
+                t("flow_confirm_courier").format(n=len(keys), courier=md_escape(text or "")))
+    with st.container(border=True):
+        st.warning(question, icon=":material/help:")
+        b1, b2 = st.columns(2)
+        b1.button(t("flow_confirm").format(n=len(keys)), key="queue_confirm", type="primary",
+                  on_click=confirm, icon=":material/check:")
+        b2.button(t("flow_cancel"), key="queue_cancel", on_click=st.session_state.pop,
+                  args=(PENDING, None))
+
+
 page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_queue"))
 demo_banner()
 show_flash()
 f = filters()
-# The end of the current minute: actions just taken count, and the cache holds for a minute.
-as_of = get_store().now().replace(second=0, microsecond=0) + timedelta(minutes=1)
-freshness_note(as_of, f)
+as_of = current_as_of()
 default_size = int(get_settings(get_store().cursor())["batch_size"])
 st.session_state.setdefault("queue_batch_size", default_size)
 size = int(st.number_input(t("q_batch_size"), min_value=1, max_value=10_000, step=10,
                            key="queue_batch_size", help=t("q_batch_size_help")))
 
-counts = query(queue.queue_counts, f, as_of, size)
-cols = st.columns(5)
-for col, name in zip(cols, ("waiting", "to_process", "batches", "held", "overdue"), strict=True):
-    col.metric(t(f"q_{name}"), f"{counts[name]:,}", border=True, help=t(f"q_{name}_help"))
+headline(f, size)
 who = actor()
 config = {c: st.column_config.Column(t(k)) for c, k in HEADERS.items()}
 
 st.subheader(t("q_batches_title"))
+confirm_bar()
+last = last_batch()
+if last:
+    st.button(t("flow_undo_last").format(action=t(f"action_{last[1]}"), n=last[2], batch=last[0]),
+              key="queue_undo_batch", on_click=undo_last_batch, disabled=not who,
+              help=t("flow_undo_help"), icon=":material/undo:")
 batches = query(queue.batches, f, as_of, size)
 if batches.empty:
     st.info(t("q_no_batches"), icon=":material/task_alt:")
 else:
-    st.dataframe(batches[BATCH_COLUMNS].fillna({"courier": "—"}), hide_index=True, column_config=config,
+    shown = batch_view(batches)
+    st.dataframe(shown[BATCH_COLUMNS], hide_index=True, column_config=config,
                  key="queue_batches_table", height=260)
-    labels = {r.batch_id: f"{r.batch_id} · {r.sku_set} · {r.courier or t('q_no_courier')} · "
-              f"{r.orders} {t('q_col_orders')}" for r in batches.itertuples()}
+    labels = {r.batch_id: f"{r.batch_id} · {r.kind} · {r.sku_set} · "
+              f"{r.courier if r.courier != '—' else t('q_no_courier')} · "
+              f"{r.orders} {t('q_col_orders')}" for r in shown.itertuples()}
     batch_id = st.selectbox(t("q_open_batch"), list(labels), format_func=labels.get,
                             key="queue_batch")
     members = query(queue.batch_orders, f, as_of, batch_id, size).assign(problems=None)
     keys = list(members[["platform", "shop", "order_id"]].itertuples(index=False, name=None))
     c1, c2, c3 = st.columns([1, 1, 1], vertical_alignment="bottom")
     c1.button(t("q_process_batch").format(n=len(keys)), key="queue_process_batch",
-              type="primary", disabled=not (who and keys), on_click=act_on,
+              type="primary", disabled=not (who and keys), on_click=ask,
               args=(keys, "process"), icon=":material/task_alt:")
     courier = c2.text_input(t("q_courier_for_batch"), key="queue_courier", placeholder="SF")
     c3.button(t("q_courier_batch"), key="queue_courier_batch", disabled=not (who and courier),
-              on_click=act_on, args=(keys, "courier", courier), icon=":material/local_shipping:")
+              on_click=ask, args=(keys, "courier", courier), icon=":material/local_shipping:")
     st.caption(t("q_click_hint"))
     picked = order_table(labelled(members), "queue_batch_orders", ORDER_COLUMNS, config,
                          opens=True)
     s1, s2, s3 = st.columns(3)
     s1.button(t("q_process_selected").format(n=len(picked)), key="queue_process_selected",
-              disabled=not (who and picked), on_click=act_on, args=(picked, "process"))
+              disabled=not (who and picked), on_click=ask, args=(picked, "process"))
     s2.button(t("q_courier_selected").format(n=len(picked)), key="queue_courier_selected",
-              disabled=not (who and picked and courier), on_click=act_on,
+              disabled=not (who and picked and courier), on_click=ask,
               args=(picked, "courier", courier))
     if s3.button(t("q_open_order"), key="queue_open_batch_order", disabled=len(picked) != 1):
         open_order_dialog(*picked[0])

@@ -4,6 +4,9 @@ An action is checked against the order's current state, written as a row of `eve
 overlaid on the imported facts by `sql/states.sql`. Events are never updated or deleted: an
 undo is an event too, naming the event it takes back. An import never touches them.
 
+An action on many orders at once (`record_many`) gives its events one shared `batch_id`;
+`undo_batch` takes the whole batch back as one step, each event by an undo event of its own.
+
 Two managers on one order: writes are serialised by the store's lock; a caller that read the
 order before acting passes `expected_last_event` (the order's `last_event_id` as it saw it, 0
 when it had none) and gets a `Conflict` naming who changed the order and how, if it changed.
@@ -53,6 +56,7 @@ class Event:
     target_event: int | None
     author: str
     acted_at: datetime
+    batch_id: int | None = None
 
 
 class ActionError(Exception):
@@ -99,6 +103,18 @@ select nextval('event_seq'), platform, shop, order_id, action, text, kind, targe
        author, acted_at, role
 from new_events
 returning event_id, platform, shop, order_id, action, text, kind, target_event, author, acted_at
+"""
+
+# The same with the events' batch id (null for an action on one order).
+INSERT_BATCH_EVENTS_SQL = """
+insert into events
+    (event_id, platform, shop, order_id, action, text, kind, target_event, author, acted_at, role,
+     batch_id)
+select nextval('event_seq'), platform, shop, order_id, action, text, kind, target_event,
+       author, acted_at, role, batch_id
+from new_events
+returning event_id, platform, shop, order_id, action, text, kind, target_event, author, acted_at,
+          batch_id
 """
 
 CHANGES_SINCE_SQL = """
@@ -148,6 +164,7 @@ final as (
         null::varchar as kind,
         imported_by as author,
         null::varchar as role,
+        null::bigint as batch_id,
         false as undone,
         null::bigint as undone_by
     from order_imports
@@ -161,6 +178,7 @@ final as (
         e.kind,
         e.author,
         e.role,
+        e.batch_id,
         u.undone_by is not null,
         u.undone_by
     from order_events as e
@@ -185,6 +203,36 @@ from order_lines
 where platform = $platform and shop = $shop and order_id = $order_id
 order by try_cast(line_id as integer) nulls last, line_id
 """
+
+# The next batch id: the writes are serialised by the store's lock, inside one transaction.
+NEXT_BATCH_SQL = "select coalesce(max(batch_id), 0) + 1 from events"
+
+# The events of one batch still in effect, and whether a later action on the same order is in
+# effect too (then the batch cannot be taken back as one step before that action).
+BATCH_EVENTS_SQL = """
+with batch as (
+    select * from effective_events where batch_id = $batch_id
+),
+
+later as (
+    select b.event_id, max(e.event_id) as later_event
+    from batch as b
+    join effective_events as e
+      on e.platform = b.platform and e.shop = b.shop and e.order_id = b.order_id
+     and e.event_id > b.event_id
+    group by all
+),
+
+final as (
+    select b.event_id, b.platform, b.shop, b.order_id, b.action, b.author, l.later_event
+    from batch as b
+    left join later as l using (event_id)
+)
+
+select * from final order by event_id
+"""
+
+BATCH_EXISTS_SQL = "select count(*) from events where batch_id = $batch_id"
 
 FIND_ORDER_SQL = """
 select platform, shop, order_id from orders where order_id = $order_id order by platform, shop
@@ -294,7 +342,7 @@ def record_many(
     role: str | None = None,
 ) -> list[Event]:
     """Record one action on many orders, all or nothing; refused orders are listed in the error."""
-    return _record(store, _keys_frame(keys), action, by, text, kind, None, role)
+    return _record(store, _keys_frame(keys), action, by, text, kind, None, role, batch=True)
 
 
 def record_by_id(
@@ -334,6 +382,7 @@ def _record(
     kind: str | None,
     expected_last_event: int | None,
     role: str | None = None,
+    batch: bool = False,
 ) -> list[Event]:
     if action not in ACTIONS:
         raise ActionError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
@@ -368,6 +417,7 @@ def _record(
             _own_only(cur, orders["undo_target"], author)
         ensure_ready(cur)
         acted_at = store.now()
+        batch_id = cur.execute(NEXT_BATCH_SQL).fetchall()[0][0] if batch else None
         new = pd.DataFrame({
             "platform": orders["platform"],
             "shop": orders["shop"],
@@ -379,14 +429,72 @@ def _record(
             "author": author,
             "acted_at": acted_at,
             "role": role or "manager",
+            "batch_id": batch_id,
         })
         new["target_event"] = new["target_event"].astype("Int64")
+        new["batch_id"] = new["batch_id"].astype("Int64")
         new["text"] = new["text"].astype(object)
         new["kind"] = new["kind"].astype(object)
         cur.register("new_events", new)
-        written = cur.execute(INSERT_EVENTS_SQL).fetchall()
+        written = cur.execute(INSERT_BATCH_EVENTS_SQL).fetchall()
         cur.unregister("new_events")
         refresh_states(cur, keys)
+        return [_event(r) for r in written]
+
+    return store.run_write(work)
+
+
+def undo_batch(store: Store, batch_id: int, by: str, role: str | None = None) -> list[Event]:
+    """Take back, as one step, every event of batch `batch_id` still in effect.
+
+    Each is taken back by an undo event of its own (the undo events share a new batch id), all
+    in one transaction. Refused, with nothing written, when nothing of the batch is left in
+    effect, or when a later action on one of its orders is still in effect (undo that first).
+    A clerk may undo only their own batch.
+    """
+    require(role, "undo")
+    author = _clean(by)
+    if author is None:
+        raise ActionError("say who acts: a name is required")
+
+    def work(cur: duckdb.DuckDBPyConnection) -> list[Event]:
+        params = {"batch_id": int(batch_id)}
+        if not cur.execute(BATCH_EXISTS_SQL, params).fetchall()[0][0]:
+            raise ActionError(f"there is no batch {batch_id}")
+        events = cur.execute(BATCH_EVENTS_SQL, params).df()
+        if events.empty:
+            raise ActionError(f"batch {batch_id} has nothing left to undo: "
+                              "every action of it was already taken back")
+        blocked = events[events["later_event"].notna()].to_dict("records")
+        if blocked:
+            listed = "; ".join(f"{_label(r)} has #{int(r['later_event'])} after it"
+                               for r in blocked[:20])
+            raise ActionError(f"cannot undo batch {batch_id} as one step, so nothing was "
+                              f"changed: a later action is still in effect on "
+                              f"{len(blocked)} of its orders ({listed}); undo those first")
+        if not may(role, "undo_any"):
+            _own_only(cur, events["event_id"], author)
+        ensure_ready(cur)
+        new = pd.DataFrame({
+            "platform": events["platform"],
+            "shop": events["shop"],
+            "order_id": events["order_id"],
+            "action": "undo",
+            "text": None,
+            "kind": None,
+            "target_event": events["event_id"].astype("Int64"),
+            "author": author,
+            "acted_at": store.now(),
+            "role": role or "manager",
+            "batch_id": cur.execute(NEXT_BATCH_SQL).fetchall()[0][0],
+        })
+        new["text"] = new["text"].astype(object)
+        new["kind"] = new["kind"].astype(object)
+        new["batch_id"] = new["batch_id"].astype("Int64")
+        cur.register("new_events", new)
+        written = cur.execute(INSERT_BATCH_EVENTS_SQL).fetchall()
+        cur.unregister("new_events")
+        refresh_states(cur, _keys_frame(events))
         return [_event(r) for r in written]
 
     return store.run_write(work)
@@ -404,9 +512,11 @@ def _own_only(cur: duckdb.DuckDBPyConnection, targets: pd.Series, author: str) -
 
 
 def _event(row: tuple) -> Event:
-    (event_id, platform, shop, order_id, action, text, kind, target, author, acted_at) = row
+    (event_id, platform, shop, order_id, action, text, kind, target, author, acted_at,
+     batch_id) = (*row, None) if len(row) == 10 else row
     return Event(int(event_id), platform, shop, order_id, action, text, kind,
-                 None if target is None else int(target), author, acted_at)
+                 None if target is None else int(target), author, acted_at,
+                 None if batch_id is None else int(batch_id))
 
 
 def _check_unchanged(cur: duckdb.DuckDBPyConnection, order: dict[str, Any], expected: int) -> None:
@@ -449,8 +559,8 @@ def history(con: duckdb.DuckDBPyConnection, platform: str, shop: str, order_id: 
     """Imports that wrote the order and its events, oldest first.
 
     Columns: happened_at, source (import | event), ref (import or event id), action, detail, kind,
-    author, role (the author's role when acting; empty for imports and older events), undone,
-    undone_by.
+    author, role (the author's role when acting; empty for imports and older events), batch_id
+    (the events recorded together by one action on many orders share one), undone, undone_by.
     """
     ensure_ready(con)
     return con.execute(ORDER_HISTORY_SQL, _key_params(platform, shop, order_id)).df()

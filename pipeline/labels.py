@@ -1091,3 +1091,42 @@ LABELS.update({
                             "{n} SKU(s) are used up or will run out within {within} h ({sku} has "
                             "nothing left for new orders)."),
 })
+
+# The desk at work all day: packing batches, confirming and undoing batch actions, live pages,
+# the alarm row on the overview.
+LABELS.update({
+    "q_batch_size_help": ("每个快递一波；单件订单（一行一件）按 SKU 成批，其余按商品组合成批（含赠品）；"
+                          "不足 3 单的小组合并为混合批次；超过此数拆分。",
+                          "One wave per courier; single-item orders (one line, one piece) batch "
+                          "by SKU, the rest by SKU set (gifts included); groups of fewer than 3 "
+                          "are merged into mixed batches; a batch is cut at this size."),
+    "q_batches_help": ("待处理订单按快递成波、按 SKU 或商品组合成批的批次数。",
+                       "Orders to process, batched per courier by SKU or SKU set."),
+    "q_col_kind": ("批次类型", "Kind"),
+    "q_col_sku_sets": ("组合数", "SKU sets"),
+    "q_kind_single": ("单件 · 同 SKU", "single items, one SKU"),
+    "q_kind_set": ("同商品组合", "one SKU set"),
+    "q_kind_mixed_single": ("单件 · 混合", "single items, mixed"),
+    "q_kind_mixed": ("多件 · 混合", "several items, mixed"),
+    "q_mixed_sets": ("混合：{n} 种组合", "mixed: {n} SKU set(s)"),
+    "q_mixed_skus": ("混合：{n} 个 SKU", "mixed: {n} SKU(s)"),
+    "flow_confirm_process": ("确认将 {n} 单标记为已处理？", "Mark {n} orders processed?"),
+    "flow_confirm_courier": ("确认为 {n} 单指定快递 {courier}？",
+                             "Assign courier {courier} to {n} orders?"),
+    "flow_confirm": ("确认（{n} 单）", "Confirm ({n} orders)"),
+    "flow_cancel": ("取消", "Cancel"),
+    "flow_undo_last": ("撤销上一批：{action}，{n} 单（批次 {batch}）",
+                       "Undo the last batch: {action}, {n} orders (batch {batch})"),
+    "flow_undo_help": ("整批一步撤销；每单记录一条撤销操作，历史不丢。",
+                       "Takes the whole batch back in one step; each order gets an undo event, "
+                       "nothing is erased."),
+    "flow_batch_undone": ("已撤销批次 {batch}（{action}）：{n} 单",
+                          "Undid batch {batch} ({action}): {n} orders"),
+    "dlg_h_batch_id": ("批次号", "Batch"),
+    "alarm_title": ("警报", "Alarms"),
+    "alarm_rule": ("{rule}：超时 {overdue} · 即将 {due_soon}",
+                   "{rule}: {overdue} overdue · {due_soon} due soon"),
+    "alarm_held": ("问题订单暂缓：{n}", "Held by a problem: {n}"),
+    "alarm_stale": ("数据过期的店铺：{n}", "Shops with stale data: {n}"),
+    "alarm_updated": ("每分钟更新，截至 {t}", "Updated every minute, as of {t}"),
+})

@@ -3,8 +3,10 @@
 The queue is every order waiting to ship, in the desk's order: the earliest deadline first
 (the platform's promised ship-by, or payment + `ship_paid_hours` when earlier), then first paid
 first, then simple orders (one line, one piece) before complex ones, then same SKU set and same
-courier together. Batches group the orders still to process by SKU set and courier, cut at a
-size cap, the most urgent batch first. An order with an open problem mark (pipeline.problems)
+courier together. Batches are the waves a packing desk prints and packs: one courier a wave;
+inside it single-item orders by SKU and the others by SKU set, each group cut at a size cap;
+groups of fewer than MIN_GROUP orders merged into mixed batches of the wave (singles apart
+from the others), cut at the same cap; the most urgent batch first. An order with an open problem mark (pipeline.problems)
 is held out of the batches, in its own list with the reason, until the mark is resolved.
 Processed orders (audited, waybill printed, courier assigned) stay in the queue until they
 ship, but leave the batches: their processing is done. A shop whose data is stale
@@ -25,6 +27,9 @@ from pipeline.settings import get_settings
 from pipeline.store import sql
 
 MARK_COLUMNS = ["platform", "shop", "order_id", "problem", "reason", "since"]
+# A group of fewer orders than this is merged with the wave's other small groups.
+MIN_GROUP = 3
+BATCH_KINDS = ("single", "set", "mixed_single", "mixed")
 HELD_COLUMNS = ["rank", "platform", "shop", "order_id", "problems", "reason", "deadline",
                 "hours_left", "due", "sku_set", "courier", "pieces", "state", "stale",
                 "data_as_of"]
@@ -64,7 +69,8 @@ def batch_members(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
 
 def batches(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
             max_size: int | None = None) -> pd.DataFrame:
-    """Proposed batches, the most urgent first: batch_id, sku_set, courier, orders, pieces, deadline.
+    """Proposed batches, the most urgent first: batch_id, kind (one of BATCH_KINDS), sku_set
+    (none for a mixed batch), sku_sets, courier, orders, pieces, deadline.
 
     `max_size` defaults to the setting `batch_size`.
     """
@@ -112,7 +118,8 @@ def _size(con: duckdb.DuckDBPyConnection, max_size: int | None) -> int:
 def _members(con: duckdb.DuckDBPyConnection, queue: pd.DataFrame, size: int) -> pd.DataFrame:
     con.register("queued", queue)
     try:
-        return con.execute(sql("queue_batch_members"), {"max_size": size}).df()
+        return con.execute(sql("queue_batch_members"),
+                           {"max_size": size, "min_group": MIN_GROUP}).df()
     finally:
         con.unregister("queued")
 

@@ -198,6 +198,78 @@ def test_record_many_undo_targets_each_orders_own_event(desk):
     assert states(desk)["paid2"] == "paid_unprocessed"
 
 
+@pytest.fixture
+def three(desk):
+    load(desk, [{**PAID, "order_id": o} for o in ("paid2", "paid3")], name="more")
+    return desk
+
+
+def test_a_batch_shares_one_id_and_is_undone_as_one_step(three):
+    keys = [key("paid"), key("paid2"), key("paid3")]
+    done = A.record_many(three, keys, "process", by="Li")
+    assert len({e.batch_id for e in done}) == 1 and done[0].batch_id is not None
+    assert {states(three)[o] for o in ("paid", "paid2", "paid3")} == {"paid_processed"}
+    undos = A.undo_batch(three, done[0].batch_id, by="Li")
+    assert sorted((u.action, u.target_event) for u in undos) == [
+        ("undo", e.event_id) for e in sorted(done, key=lambda e: e.event_id)]
+    assert len({u.batch_id for u in undos}) == 1 and undos[0].batch_id != done[0].batch_id
+    assert {states(three)[o] for o in ("paid", "paid2", "paid3")} == {"paid_unprocessed"}
+    assert n_events(three) == 6  # append-only: the batch and its three undo events
+    with pytest.raises(A.ActionError, match="nothing left to undo"):
+        A.undo_batch(three, done[0].batch_id, by="Li")
+    history = A.history(three.cursor(), "taobao", "s1", "paid2")
+    events = history[history["source"] == "event"]
+    assert events[["action", "batch_id", "undone"]].to_dict("records") == [
+        {"action": "process", "batch_id": done[0].batch_id, "undone": True},
+        {"action": "undo", "batch_id": undos[0].batch_id, "undone": False},
+    ]
+
+
+def test_a_single_action_has_no_batch_and_batch_ids_grow(three):
+    one = A.record(three, key("paid"), "note", by="Li", text="n")
+    first = A.record_many(three, [key("paid"), key("paid2")], "process", by="Li")
+    second = A.record_many(three, [key("paid3")], "process", by="Li")
+    assert one.batch_id is None
+    assert second[0].batch_id == first[0].batch_id + 1
+
+
+def test_batch_undo_takes_back_only_what_is_still_in_effect(three):
+    done = A.record_many(three, [key("paid"), key("paid2"), key("paid3")], "process", by="Li")
+    A.record(three, key("paid2"), "undo", by="Li")
+    undos = A.undo_batch(three, done[0].batch_id, by="Li")
+    assert sorted(u.order_id for u in undos) == ["paid", "paid3"]
+    assert n_events(three) == 6
+
+
+def test_a_batch_with_a_later_action_in_effect_is_refused_whole(three):
+    done = A.record_many(three, [key("paid"), key("paid2")], "process", by="Li")
+    A.record(three, key("paid2"), "note", by="Wang", text="later")
+    with pytest.raises(A.ActionError, match=r"1 of its orders.*paid2.*undo those first"):
+        A.undo_batch(three, done[0].batch_id, by="Li")
+    assert n_events(three) == 3
+    assert states(three)["paid"] == "paid_processed"
+
+
+def test_a_clerk_cannot_undo_a_colleagues_batch_a_manager_can(three):
+    from pipeline.roles import NotAllowed
+    keys = [key("paid"), key("paid2"), key("paid3")]
+    done = A.record_many(three, keys, "process", by="Li", role="clerk")
+    with pytest.raises(NotAllowed, match="only their own"):
+        A.undo_batch(three, done[0].batch_id, by="Wang", role="clerk")
+    with pytest.raises(NotAllowed):
+        A.undo_batch(three, done[0].batch_id, by="Li", role="viewer")
+    assert n_events(three) == 3
+    assert len(A.undo_batch(three, done[0].batch_id, by="Li", role="clerk")) == 3
+    again = A.record_many(three, keys, "process", by="Li", role="clerk")
+    assert len(A.undo_batch(three, again[0].batch_id, by="Zhao", role="manager")) == 3
+    assert {states(three)[o] for o in ("paid", "paid2", "paid3")} == {"paid_unprocessed"}
+
+
+def test_an_unknown_batch_is_refused(three):
+    with pytest.raises(A.ActionError, match="no batch 99"):
+        A.undo_batch(three, 99, by="Li")
+
+
 def test_stale_expected_event_is_a_conflict_naming_who_and_what(desk):
     first = A.record(desk, key("paid"), "process", by="Li", expected_last_event=0)
     with pytest.raises(Conflict, match=r"changed since you opened it: #1 process by Li"):
@@ -313,6 +385,47 @@ def test_replaying_the_event_log_gives_the_same_state(steps):
         store.run_write(lambda cur: refresh_states(cur))
         pd.testing.assert_frame_equal(A.current_state(store.cursor()), one_by_one)
         plain = one_by_one.astype(object).where(one_by_one.notna(), None)
+        for row in plain.to_dict("records"):
+            expected = _model(events, row["order_id"])
+            assert {k: row[k] for k in expected} == expected, row["order_id"]
+    finally:
+        store.close()
+
+
+BATCH_STEP = st.one_of(
+    STEP.map(lambda step: ("one", *step)),
+    st.tuples(st.just("many"), st.sets(st.sampled_from([o["order_id"] for o in ORDERS]),
+                                         min_size=1), st.sampled_from(A.ACTIONS),
+              st.sampled_from([None, "SF 1", "note x"]), st.just(None)),
+    st.just(("undo_batch", None, None, None, None)),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=st.lists(BATCH_STEP, max_size=10))
+def test_replaying_holds_with_batches_and_batch_undos(steps):
+    store = Store(":memory:")
+    try:
+        load(store, ORDERS, [{"order_id": o["order_id"], "line_id": "1", "sku": "A",
+                              "quantity": 1} for o in ORDERS])
+        events: list[A.Event] = []
+        batches: list[int] = []
+        for how, orders, action, text, kind in steps:
+            with contextlib.suppress(A.ActionError):
+                if how == "one":
+                    events.append(A.record(store, key(orders), action, by="p", text=text,
+                                           kind=kind))
+                elif how == "many":
+                    done = A.record_many(store, [key(o) for o in sorted(orders)], action,
+                                         by="p", text=text)
+                    events += done
+                    batches.append(done[0].batch_id)
+                elif batches:
+                    events += A.undo_batch(store, batches.pop(), by="p")
+        one_by_one = A.current_state(store.cursor())
+        pd.testing.assert_frame_equal(A.replay_state(store.cursor()), one_by_one)
+        plain = one_by_one.astype(object).where(one_by_one.notna(), None)
+        events.sort(key=lambda e: e.event_id)
         for row in plain.to_dict("records"):
             expected = _model(events, row["order_id"])
             assert {k: row[k] for k in expected} == expected, row["order_id"]

@@ -316,7 +316,8 @@ def test_language_and_filters_survive_a_page_switch(page, app):
 
 
 def test_processing_a_batch_on_the_queue_page_is_recorded(page, app):
-    """The desk names itself, processes the most urgent batch, and the queue shrinks by it."""
+    """The desk names itself, processes the most urgent batch after confirming it, and the
+    queue shrinks by it."""
     from playwright.sync_api import expect
 
     open_app(page, app, timeout=FIRST_PAGE_MS)
@@ -335,6 +336,10 @@ def test_processing_a_batch_on_the_queue_page_is_recorded(page, app):
     n = int(re.search(r"\d+", button.inner_text()).group())
     assert 0 < n <= before
     button.click()
+    confirm = page.locator(".st-key-queue_confirm button")  # a batch action asks first
+    expect(confirm).to_contain_text(str(n))
+    expect(to_process).to_have_text(f"{before:,}")
+    confirm.click()
     expect(main.get_by_test_id("stAlertContentSuccess")).to_be_visible()
     expect(to_process).to_have_text(f"{before - n:,}")
     settled(page)

@@ -81,3 +81,48 @@ def test_today_is_compared_with_yesterday_up_to_the_same_time(tmp_path, monkeypa
     # yesterday's order came later in the day than now: not counted against today so far
     if later_yesterday != now - timedelta(days=1):
         assert orders.help.endswith(": 0")
+
+
+def test_the_alarm_row_counts_per_rule_held_and_stale_each_a_link(tmp_path, monkeypatch):
+    from pipeline import actions as A
+    from pipeline.store import Store
+    from tests.conftest import load
+
+    # s1's data ends on 11-20 09:00 (stale today): its orders are timed as of that moment
+    s = Store(tmp_path / "alarms.duckdb")
+    load(s, [
+        {"order_id": "late", "created_at": "2026-11-15 08:00", "paid_at": "2026-11-15 09:00",
+         "status_norm": "paid"},
+        {"order_id": "flagged", "created_at": "2026-11-19 08:00", "paid_at": "2026-11-19 09:00",
+         "status_norm": "paid"},
+        {"order_id": "unpaid", "created_at": "2026-11-17 08:00", "status_norm": "unpaid",
+         "is_paid": False},
+        {"order_id": "done", "created_at": "2026-11-18 08:00", "status_norm": "completed",
+         "paid_at": "2026-11-18 09:00", "completed_at": "2026-11-20 09:00"},
+    ], [{"order_id": o, "line_id": "1", "sku": "A", "quantity": 1}
+        for o in ("late", "flagged", "unpaid", "done")])
+    A.record(s, ("taobao", "s1", "flagged"), "flag", by="Li", text="check")
+    s.close()
+    at = fresh_app(tmp_path / "alarms.duckdb", monkeypatch, state={"lang": "en"})
+    assert not at.exception
+    links = [(link.proto.label, link.proto.page) for link in at.get("page_link")]
+    assert links == [
+        ("Chase unpaid: 1 overdue · 0 due soon", "overdue"),
+        ("Ship paid orders: 1 overdue · 0 due soon", "overdue"),
+        ("Out of stock: 0 overdue · 0 due soon", "overdue"),
+        ("Address: 0 overdue · 0 due soon", "overdue"),
+        ("Held by a problem: 1", "queue"),
+        ("Shops with stale data: 1", "overdue"),
+    ]
+    # the Overdue page counts the same
+    at.switch_page("pages/overdue.py").run()
+    assert metric(at, "Chase unpaid · overdue").value == "1"
+
+
+def test_the_chosen_day_stays_across_a_refresh(db, monkeypatch):
+    at = fresh_app(db, monkeypatch)
+    at.date_input(key="overview_day").set_value(date(2026, 11, 19)).run()
+    at.run()  # what the minute's refresh does to the page: widgets kept by their keys
+    assert not at.exception
+    assert at.date_input(key="overview_day").value == date(2026, 11, 19)
+    assert metric(at, "订单数").value == "1"

@@ -1,4 +1,5 @@
-"""The work queue page on a small store: batches, held problems, acting on a batch."""
+"""The work queue page on a small store: batches, held problems, acting on a batch after a
+confirmation, undoing the last batch, the live headline."""
 
 from __future__ import annotations
 
@@ -35,6 +36,11 @@ def db(tmp_path):
     return path
 
 
+def questions(at):
+    """The confirmation questions shown (other warnings, e.g. stale data, left aside)."""
+    return [w.value for w in at.warning if w.icon == ":material/help:"]
+
+
 def metric(at, label):
     return next(m for m in at.metric if m.label == label).value
 
@@ -45,8 +51,9 @@ def test_queue_page_shows_batches_and_held_orders(db, monkeypatch):
     assert [metric(at, k) for k in ("Waiting to ship", "To process", "Proposed batches",
                                      "Held by a problem")] == ["6", "6", "2", "1"]
     batches = at.dataframe[0].value
-    assert batches[["sku_set", "orders", "pieces"]].values.tolist() == [["B + C", 1, 3],
-                                                                       ["A", 4, 4]]
+    assert batches[["kind", "sku_set", "orders", "pieces"]].values.tolist() == [
+        ["several items, mixed", "mixed: 1 SKU set(s)", 1, 3],
+        ["single items, one SKU", "A", 4, 4]]
     assert at.selectbox(key="queue_batch").value == batches["batch_id"][0]
     held = [d.value for d in at.dataframe if "reason" in d.value.columns][0]
     assert held[["order_id", "reason"]].values.tolist() == [["a5", "买家要求改颜色"]]
@@ -59,9 +66,15 @@ def test_processing_a_batch_changes_the_counts(db, monkeypatch):
     assert not at.exception
     at.button(key="queue_process_batch").click().run()
     assert not at.exception
+    # nothing is written before the confirmation, which names how many orders
+    assert metric(at, "To process") == "6"
+    assert questions(at) == ["Mark 4 orders processed?"]
+    at.button(key="queue_confirm").click().run()
+    assert not at.exception
     assert [metric(at, k) for k in ("Waiting to ship", "To process", "Proposed batches")] == [
         "6", "2", "1"]
     assert any("Recorded: Mark processed on 4 orders" in s.value for s in at.success)
+    assert not questions(at)
 
 
 def test_assigning_a_courier_to_a_batch(db, monkeypatch):
@@ -69,7 +82,48 @@ def test_assigning_a_courier_to_a_batch(db, monkeypatch):
     at.text_input(key="queue_courier").input("ZTO").run()
     at.button(key="queue_courier_batch").click().run()
     assert not at.exception
+    assert questions(at) == ["确认为 1 单指定快递 ZTO？"]
+    at.button(key="queue_confirm").click().run()
+    assert not at.exception
     assert metric(at, "待处理") == "5"
+
+
+def test_cancel_writes_nothing(db, monkeypatch):
+    at = fresh_app(db, monkeypatch, page=PAGE, state={"lang": "en", "actor": "Wang"})
+    at.button(key="queue_process_batch").click().run()
+    at.button(key="queue_cancel").click().run()
+    assert not at.exception
+    assert not questions(at)
+    assert metric(at, "To process") == "6"
+    assert not [b for b in at.button if b.key == "queue_undo_batch"]
+
+
+def test_the_last_batch_is_undone_as_one_step(db, monkeypatch):
+    at = fresh_app(db, monkeypatch, page=PAGE, state={"lang": "en", "actor": "Wang"})
+    at.selectbox(key="queue_batch").set_value(at.dataframe[0].value["batch_id"][1]).run()
+    at.button(key="queue_process_batch").click().run()
+    at.button(key="queue_confirm").click().run()
+    assert metric(at, "To process") == "2"
+    undo = at.button(key="queue_undo_batch")
+    assert undo.label == "Undo the last batch: Mark processed, 4 orders (batch 1)"
+    undo.click().run()
+    assert not at.exception
+    assert metric(at, "To process") == "6"
+    assert any("Undid batch 1" in s.value for s in at.success)
+    assert not [b for b in at.button if b.key == "queue_undo_batch"]
+
+
+def test_the_live_headline_renders_and_choices_survive_a_rerun(db, monkeypatch):
+    at = fresh_app(db, monkeypatch, page=PAGE, state={"lang": "en", "actor": "Wang"})
+    second = at.dataframe[0].value["batch_id"][1]
+    at.selectbox(key="queue_batch").set_value(second).run()
+    at.number_input(key="queue_batch_size").set_value(3).run()
+    at.run()  # what a refresh does: the same script again, widgets kept by their keys
+    assert not at.exception
+    assert at.number_input(key="queue_batch_size").value == 3
+    assert metric(at, "Proposed batches") == "3"  # A: 3 + 1, B + C: 1
+    assert at.selectbox(key="queue_batch").value == second
+
 
 
 def test_no_name_no_action(db, monkeypatch):

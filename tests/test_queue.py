@@ -129,14 +129,14 @@ def shelf(store):
     return store
 
 
-def test_batches_group_by_sku_set_and_courier_cut_at_the_cap_most_urgent_first(shelf):
+def test_batches_group_by_sku_per_courier_cut_at_the_cap_most_urgent_first(shelf):
     b = Q.batches(shelf.cursor(), ALL, AS_OF, max_size=2)
-    assert rows(b, ["sku_set", "courier", "orders", "pieces"]) == [
-        ["B + C", None, 1, 3],
-        ["A", "SF", 2, 2],
-        ["A", "SF", 2, 2],
-        ["A", "SF", 1, 1],
-        ["A", None, 2, 2],
+    assert rows(b, ["kind", "sku_set", "courier", "orders", "pieces"]) == [
+        ["mixed", None, None, 1, 3],
+        ["single", "A", "SF", 2, 2],
+        ["single", "A", "SF", 2, 2],
+        ["single", "A", "SF", 1, 1],
+        ["mixed_single", None, None, 2, 2],
     ]
     assert b["deadline"].tolist() == [pd.Timestamp(f"2026-11-23 {t}") for t in
                                       ("09:00", "10:01", "10:03", "10:05", "11:01")]
@@ -149,8 +149,49 @@ def test_batches_group_by_sku_set_and_courier_cut_at_the_cap_most_urgent_first(s
 
 def test_batch_size_defaults_to_the_setting(shelf):
     b = Q.batches(shelf.cursor(), ALL, AS_OF)
-    assert rows(b, ["sku_set", "courier", "orders"]) == [
-        ["B + C", None, 1], ["A", "SF", 5], ["A", None, 2]]
+    assert rows(b, ["kind", "sku_set", "courier", "orders"]) == [
+        ["mixed", None, None, 1], ["single", "A", "SF", 5], ["mixed_single", None, None, 2]]
+
+
+@pytest.fixture
+def wave(store):
+    """One courier's wave: single-item orders of A (3) and of B, C (1 each); a one-line order of
+    two A; B+G orders (3, G a gift line); one-off sets; and one single A for another courier."""
+    specs = [("a1", ("A", 1)), ("a2", ("A", 1)), ("a3", ("A", 1)), ("b1", ("B", 1)),
+             ("c1", ("C", 1)), ("aa", ("A", 2)),
+             ("bg1", ("B", 1), ("G", 1)), ("bg2", ("B", 1), ("G", 1)), ("bg3", ("B", 1), ("G", 1)),
+             ("bc", ("B", 1), ("C", 1)), ("ac", ("A", 1), ("C", 3))]
+    orders, items = [], []
+    for minute, (order_id, *skus) in enumerate(specs):
+        orders.append(paid(order_id, f"10:{minute:02d}", courier="SF"))
+        items += lines(order_id, *skus)
+    orders.append(paid("zto_a", "09:00", courier="ZTO"))
+    items += lines("zto_a", ("A", 1))
+    load(store, orders, items)
+    return store
+
+
+def test_a_wave_groups_singles_by_sku_sets_by_sku_set_and_merges_small_groups(wave):
+    con = wave.cursor()
+    b = Q.batches(con, ALL, AS_OF)
+    assert rows(b, ["kind", "sku_set", "sku_sets", "courier", "orders", "pieces"]) == [
+        ["mixed_single", None, 1, "ZTO", 1, 1],   # another courier, another wave
+        ["single", "A", 1, "SF", 3, 3],
+        ["mixed_single", None, 2, "SF", 2, 2],    # b1 and c1: too few of each SKU
+        ["mixed", None, 3, "SF", 3, 8],           # aa (one line, two pieces), bc, ac
+        ["set", "B + G", 1, "SF", 3, 6],          # the gift line is part of the set
+    ]
+    member = Q.batch_members(con, ALL, AS_OF)
+    by_batch = member.groupby("batch_id", sort=False)["order_id"].apply(list).tolist()
+    assert by_batch == [["zto_a"], ["a1", "a2", "a3"], ["b1", "c1"], ["aa", "bc", "ac"],
+                        ["bg1", "bg2", "bg3"]]
+
+
+def test_a_mixed_batch_is_cut_at_the_cap_in_queue_order(wave):
+    member = Q.batch_members(wave.cursor(), ALL, AS_OF, max_size=2)
+    mixed = member[member["kind"] == "mixed"]
+    assert mixed.groupby("batch_id", sort=False)["order_id"].apply(list).tolist() == [
+        ["aa", "bc"], ["ac"]]
 
 
 def test_problem_orders_are_held_out_of_batches_with_the_reason(shelf):
@@ -184,7 +225,7 @@ def test_processing_a_batch_takes_it_out_of_the_batches_not_the_queue(shelf):
 def test_assigning_a_courier_moves_orders_out_of_batches(shelf):
     con = shelf.cursor()
     no_courier = Q.batches(con, ALL, AS_OF)
-    batch = no_courier[no_courier["courier"].isna() & (no_courier["sku_set"] == "A")]
+    batch = no_courier[no_courier["courier"].isna() & (no_courier["kind"] == "mixed_single")]
     keys = Q.batch_orders(con, ALL, AS_OF, batch["batch_id"].iloc[0])
     A.record_many(shelf, keys, "courier", by="Li", text="YTO")
     q = Q.work_queue(shelf.cursor(), ALL, AS_OF)

@@ -6,7 +6,9 @@
 - `order_table(frame, key)`: a table of orders whose selection returns order keys (never row
   positions: the keys are taken from the rows as they were shown when the user selected);
   with `opens=True` a click on a cell opens that row's order.
-- `act_on(keys, action, text)`: a button callback acting on many orders at once.
+- `act_on(keys, action, text)`: a button callback acting on many orders at once; what it
+  recorded is kept as the session's last batch (`last_batch()`), which `undo_last_batch`
+  takes back as one step.
 - `show_flash()`: call near the top of a page to show what the last action did.
 """
 
@@ -36,6 +38,7 @@ EXPECTED = "order_dialog_expected"
 NOTICE = "order_dialog_notice"
 FLASH = "order_flash"
 DONE = "order_dialog_done"
+LAST_BATCH = "order_last_batch"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -59,7 +62,36 @@ def act_on(keys: list[Key], action: str, text: str | None = None, kind: str | No
         _flash("error", fault_text(exc))
         return
     after_write()
+    if events and events[0].batch_id is not None:
+        st.session_state[LAST_BATCH] = (events[0].batch_id, action, len(events), who)
     _flash("success", t("act_done").format(action=t(f"action_{action}"), n=len(events)))
+
+
+def last_batch() -> tuple[int, str, int, str] | None:
+    """The batch this session recorded last and has not undone: (batch_id, action, orders, by)."""
+    return st.session_state.get(LAST_BATCH)
+
+
+def undo_last_batch(by: str | None = None) -> None:
+    """A button callback: take back the session's last batch as one step."""
+    last = last_batch()
+    if last is None:
+        _flash("warning", t("act_nothing_selected"))
+        return
+    batch_id, action, _, _ = last
+    who = by or st.session_state.get("actor")
+    try:
+        undos = actions.undo_batch(get_store(), batch_id, by=who or "", role=role())
+    except (actions.ActionError, NotAllowed) as exc:
+        _flash("error", str(exc))
+        return
+    except FAULTS as exc:  # the store cannot be written: one plain sentence, details logged
+        _flash("error", fault_text(exc))
+        return
+    st.session_state.pop(LAST_BATCH, None)
+    after_write()
+    _flash("success", t("flow_batch_undone").format(batch=batch_id, n=len(undos),
+                                                    action=t(f"action_{action}")))
 
 
 def show_flash() -> None:
@@ -202,7 +234,8 @@ def _order_body(platform: str, shop: str, order_id: str) -> None:
     _actions_form((platform, shop, order_id), open_marks)
 
 
-HISTORY_COLUMNS = ["happened_at", "action", "detail", "kind", "author", "role", "undone", "ref"]
+HISTORY_COLUMNS = ["happened_at", "action", "detail", "kind", "author", "role", "batch_id",
+                   "undone", "ref"]
 
 
 def _history_view(h: pd.DataFrame) -> pd.DataFrame:
@@ -212,6 +245,7 @@ def _history_view(h: pd.DataFrame) -> pd.DataFrame:
                          for s, d in zip(h["source"], h["detail"], strict=True)],
                  kind=h["kind"].map(lambda k: t("problem_" + k) if isinstance(k, str) else None),
                  role=h["role"].map(lambda r: t("role_" + r) if isinstance(r, str) else None))
+    h = h.assign(batch_id=h["batch_id"].astype("Int64"))
     return _cells(h[HISTORY_COLUMNS]).rename(
         columns={c: t(f"dlg_h_{c}") for c in HISTORY_COLUMNS})
 

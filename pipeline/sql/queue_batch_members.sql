@@ -1,8 +1,17 @@
--- Proposed batches (DESIGN §5): orders of the same SKU set for the same courier, in queue
--- order, cut every $max_size orders. Held (problem) and already processed orders stay out.
+-- Proposed batches (DESIGN §5), as a packing desk works them. A wave is one courier (orders
+-- without a courier yet are a wave of their own). Inside a wave, single-item orders (one line,
+-- one piece) are grouped by their SKU, the other orders by their SKU set (gift lines
+-- included), each group cut every $max_size orders in queue order. A group of fewer than
+-- $min_group orders is too small to pick on its own: the small groups of one wave are merged,
+-- singles with singles and the others with the others, into mixed batches, also cut every
+-- $max_size orders in queue order. Held (problem) and already processed orders stay out; a
+-- stale shop's orders (queued after every fresh shop's) are never batched with fresh ones.
 -- Reads the registered relation `queued` (the rows of queue_orders.sql).
--- A batch id is the first 6 hex digits of md5(SKU set | courier), then its part number.
--- Parameters: $max_size.
+-- kind: single (one SKU, one piece an order), set (one SKU set), mixed_single (single-item
+-- orders of several SKUs), mixed (orders of several SKU sets).
+-- A batch id is the first 6 hex digits of md5(kind | SKU set | courier [| stale]), then its
+-- part number.
+-- Parameters: $max_size, $min_group.
 
 with queue as (
     select * from queued
@@ -14,17 +23,45 @@ eligible as (
     where not held and not processed
 ),
 
+grouped as (
+    select
+        *,
+        count(*) over (partition by stale, courier, simple, sku_set) as group_orders
+    from eligible
+),
+
+kinded as (
+    select
+        *,
+        case
+            when group_orders >= $min_group and simple then 'single'
+            when group_orders >= $min_group then 'set'
+            when simple then 'mixed_single'
+            else 'mixed'
+        end as kind
+    from grouped
+),
+
+keyed as (
+    select
+        *,
+        case when kind in ('single', 'set') then coalesce(sku_set, '') else '*' end as group_key
+    from kinded
+),
+
 numbered as (
     select
         *,
-        row_number() over (partition by sku_set, courier order by rank) - 1 as position
-    from eligible
+        row_number() over (partition by stale, courier, kind, group_key order by rank) - 1 as position
+    from keyed
 ),
 
 final as (
     select
-        substr(md5(coalesce(sku_set, '') || '|' || coalesce(courier, '')), 1, 6)
+        substr(md5(kind || '|' || group_key || '|' || coalesce(courier, '')
+                   || case when stale then '|stale' else '' end), 1, 6)
             || '-' || (position // $max_size + 1) as batch_id,
+        kind,
         rank,
         platform,
         shop,

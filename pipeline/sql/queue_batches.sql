@@ -1,4 +1,5 @@
 -- One row per proposed batch, the most urgent first: its deadline is its most urgent order's.
+-- sku_set is the batch's one SKU set; a mixed batch has none, and counts its sets.
 -- Reads the registered relation `members` (the rows of queue_batch_members.sql).
 
 with members_ as (
@@ -8,7 +9,9 @@ with members_ as (
 final as (
     select
         batch_id,
-        any_value(sku_set) as sku_set,
+        any_value(kind) as kind,
+        case when any_value(kind) in ('single', 'set') then any_value(sku_set) end as sku_set,
+        count(distinct sku_set) as sku_sets,
         any_value(courier) as courier,
         count(*) as orders,
         sum(pieces)::bigint as pieces,
@@ -18,6 +21,6 @@ final as (
     group by batch_id
 )
 
-select batch_id, sku_set, courier, orders, pieces, deadline
+select batch_id, kind, sku_set, sku_sets, courier, orders, pieces, deadline
 from final
 order by first_rank

@@ -151,6 +151,8 @@ create table if not exists events (
     author varchar not null,
     acted_at timestamp not null
 );
+-- Added later: the events recorded together by one action on many orders share a batch id.
+alter table events add column if not exists batch_id bigint;
 
 -- Derived: one row per order, refreshed in the same transaction as every import or action.
 -- No key index: refresh_states deletes an order's row before inserting it, which keeps the
