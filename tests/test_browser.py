@@ -20,6 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,13 +87,13 @@ def _wait_healthy(proc: subprocess.Popen, url: str, log: Path) -> None:
     pytest.fail(f"streamlit not healthy after {START_TIMEOUT_S}s:\n{log.read_text()[-4000:]}")
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    _chromium_or_skip()
-    tmp = tmp_path_factory.mktemp("browser")
+@contextmanager
+def serving(tmp: Path, db: Path, demo_orders: str = DEMO_ORDERS,
+            shots: Path = SHOTS) -> Iterator[App]:
+    """`streamlit run app.py` on the store at `db`, on a free port, until the block ends."""
     port = _free_port()
-    env = {**os.environ, "ORDERDESK_DB": str(tmp / "app.duckdb"),
-           "ORDERDESK_DEMO_ORDERS": DEMO_ORDERS, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "ORDERDESK_DB": str(db), "ORDERDESK_DEMO_ORDERS": demo_orders,
+           "PYTHONUNBUFFERED": "1"}
     log = tmp / "streamlit.log"
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -102,7 +103,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(proc, url, log)
-        yield App(url, log, proc, SHOTS)
+        yield App(url, log, proc, shots)
     finally:
         proc.terminate()
         try:
@@ -110,6 +111,14 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    _chromium_or_skip()
+    tmp = tmp_path_factory.mktemp("browser")
+    with serving(tmp, tmp / "app.duckdb") as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,6 @@ helpers are shared with that module.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -18,16 +15,14 @@ from pipeline import users
 from pipeline.store import Store
 from tests.test_browser import (  # noqa: F401 - `browser` and `page` are fixtures used here
     FIRST_PAGE_MS,
-    ROOT,
     App,
     _chromium_or_skip,
-    _free_port,
-    _wait_healthy,
     assert_no_error_shown,
     browser,
     nav_links,
     open_app,
     page,
+    serving,
     settled,
     shot,
     visit,
@@ -46,26 +41,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     store = Store(db)
     users.add_user(store, NAME, "manager", PASSWORD, by="test")
     store.close()
-    port = _free_port()
-    env = {**os.environ, "ORDERDESK_DB": str(db), "ORDERDESK_DEMO_ORDERS": "300",
-           "PYTHONUNBUFFERED": "1"}
-    log = tmp / "streamlit.log"
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(proc, url, log)
-        yield App(url, log, proc, tmp / "shots")
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
+    with serving(tmp, db, demo_orders="300", shots=tmp / "shots") as running:
+        yield running
 
 
 def test_signing_in_through_the_form(page, app):  # noqa: F811 - the fixtures imported above
