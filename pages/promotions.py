@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 
 import streamlit as st
 
-from pipeline import money, promo, stock
+from pipeline import kpis, money, promo, stock
 from pipeline.roles import may
 from ui.actor import role
 from ui.auth import page_guard
@@ -19,7 +19,7 @@ from ui.core import (
     query,
     t,
 )
-from ui.promo import hourly_overlay, labelled, order_type_bar, units_bar
+from ui.promo import hourly_overlay, labelled, order_type_bar, short_in_red, units_bar
 from ui.safe import md_escape
 
 page_guard()  # behind the sign-in even when reached without app.py
@@ -113,6 +113,11 @@ for i, m in enumerate(("orders", "paid_amount", "units", "aov", "orders_per_hour
     cols[i].metric(t(f"kpi_{m}"), fmt(r["period"]),
                    None if r["uplift"] != r["uplift"] else f"{r['uplift']:+.1%}", border=True,
                    help=f"{t('promo_baseline')}: {fmt(r['baseline'])}")
+last_day = min(w.end, as_of).date()
+overview_paid = query(kpis.day_kpis, f, last_day, None, as_of).set_index("kpi").loc[
+    "paid_amount", "value"]
+st.caption(t("promo_paid_counts").format(day=f"{last_day:%Y-%m-%d}",
+                                         amount=fmt_money(overview_paid, currency)))
 others = query(promo.period_other_currencies, f, name, as_of)
 if not others.empty:  # other currencies are listed, each on its own, never added in
     st.text(t("money_other_currencies_period").format(list=fmt_amounts(others, "paid_amount")))
@@ -156,7 +161,8 @@ gifts = query(promo.gifts, f, name, as_of)
 if gifts.empty:
     st.caption(t("promo_no_gifts"))
 else:
-    st.dataframe(labelled(gifts, t), hide_index=True, key="promo_gifts_table")
+    st.dataframe(short_in_red(labelled(gifts, t), t("left_after_open")), hide_index=True,
+                 key="promo_gifts_table")
 if query(stock.has_stock):
     st.subheader(t("promo_component_demand"))
     demand = query(stock.component_demand, f, name, as_of)

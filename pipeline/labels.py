@@ -1130,3 +1130,10 @@ LABELS.update({
     "alarm_stale": ("数据过期的店铺：{n}", "Shops with stale data: {n}"),
     "alarm_updated": ("每分钟更新，截至 {t}", "Updated every minute, as of {t}"),
 })
+
+LABELS.update({
+    "promo_paid_counts": ("这里的付款金额：促销期内下单的已付款订单（按下单时间）。总览的付款金额按付款时间计，{day} 为 {amount}。",
+                          "Paid amount here: the paid orders placed in the period (by order "
+                          "time). The Overview's counts the orders paid on a day (by payment "
+                          "time): {amount} on {day}."),
+})

@@ -65,6 +65,9 @@ def test_period_against_baseline(db, monkeypatch):
     bundles = table(at, "Components")
     assert bundles["SKU"].tolist() == ["SET1"]
     assert any("Peak hour" in c.value and "01:00" in c.value for c in at.caption)
+    # what its paid amount counts, next to the Overview's figure for the same day
+    said = [c.value for c in at.caption if c.value.startswith("Paid amount here")]
+    assert len(said) == 1 and "on 2026-11-11" in said[0] and "CNY " in said[0]
 
 
 def test_invalid_period_is_refused_with_a_message(db, monkeypatch):

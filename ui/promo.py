@@ -15,6 +15,15 @@ def labelled(df: pd.DataFrame, label: Callable[[str], str]) -> pd.DataFrame:
     return df.rename(columns={c: label(c) for c in df.columns})
 
 
+def short_in_red(df: pd.DataFrame, column: str):
+    """`df` for st.dataframe with the negative values of `column` (stock that will not cover
+    the waiting orders) in red."""
+    if column not in df.columns:
+        return df
+    return df.style.map(lambda v: "color: #c92a2a; font-weight: 600"
+                        if isinstance(v, int | float) and v < 0 else "", subset=[column])
+
+
 def hourly_overlay(curve: pd.DataFrame, measure: str, names: dict[str, str]) -> go.Figure:
     """The period's `measure` (orders | paid) per hour as bars, the baseline's as a line over it.
 
