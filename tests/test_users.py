@@ -274,3 +274,42 @@ def test_a_page_run_without_app_py_stays_behind_the_sign_in(db, monkeypatch, pag
     assert not at.exception
     assert any("front page" in w.value for w in at.warning)
     assert not at.metric and not at.dataframe and not at.title
+
+
+def _as_if_signed_in_by_sso(monkeypatch, email):
+    """Stand in for an identity provider: `[auth]` configured and Streamlit's `st.user`
+    signed in with `email` (no provider is reachable here; the desk's own steps are real)."""
+    from ui import auth
+
+    monkeypatch.setattr(auth, "sso_configured", lambda: True)
+    monkeypatch.setattr(auth, "_sso_logged_in", lambda: email is not None)
+    monkeypatch.setattr(auth, "sso_email", lambda: email)
+
+
+def test_single_sign_on_takes_the_mapped_accounts_name_and_role(db, monkeypatch):
+    with_account(db)
+    s = Store(db)
+    users.add_user(s, "Sso Viewer", "viewer", None, by="test", sso_email="Viewer@Example.com")
+    s.close()
+    # configured, nobody signed in yet: the SSO button beside the form
+    _as_if_signed_in_by_sso(monkeypatch, None)
+    at = fresh_app(db, monkeypatch, state={"lang": "en"})
+    assert [t.value for t in at.title] == ["Sign in"]
+    assert [b for b in at.button if b.key == "auth_sso"]
+    # signed in by the provider with a mapped e-mail: in, with that account's name and role
+    _as_if_signed_in_by_sso(monkeypatch, "viewer@example.com")
+    at = fresh_app(db, monkeypatch, state={"lang": "en"})
+    assert not at.exception
+    assert at.session_state["auth_user"]["name"] == "Sso Viewer"
+    assert at.session_state["auth_user"]["role"] == "viewer"
+    assert at.session_state["auth_user"]["sso"] is True
+    assert [t.value for t in at.title] == ["Overview"]
+
+
+def test_single_sign_on_with_an_unmapped_email_is_told_to_ask_a_manager(db, monkeypatch):
+    with_account(db)
+    _as_if_signed_in_by_sso(monkeypatch, "stranger@example.com")
+    at = fresh_app(db, monkeypatch, state={"lang": "en"})
+    assert [t.value for t in at.title] == ["Sign in"]
+    assert "auth_user" not in at.session_state
+    assert any("stranger" in w.value for w in at.warning)

@@ -145,12 +145,18 @@ def _current(con) -> users.User | None:
         st.session_state[SESSION] = {**s, "role": user.role, "seen": now}
         return user
     if sso_configured() and _sso_logged_in():
-        user = users.user_for_email(con, st.user.get("email"))
+        user = users.user_for_email(con, sso_email())
         if user is not None:
             st.session_state[SESSION] = {"name": user.name, "role": user.role, "seen": now,
                                          "sso": True}
             return user
     return None
+
+
+def sso_email() -> str | None:
+    """The e-mail the identity provider signed in (Streamlit's `st.user`)."""
+    email = st.user.get("email")
+    return email if isinstance(email, str) else None
 
 
 def _sso_logged_in() -> bool:
@@ -167,7 +173,7 @@ def _sign_in_form() -> None:
         st.info(t(notice), icon=":material/schedule:")
     if sso_configured():
         if _sso_logged_in():
-            st.warning(t("auth_unmapped").format(email=md_escape(st.user.get("email") or "—")),
+            st.warning(t("auth_unmapped").format(email=md_escape(sso_email() or "—")),
                        icon=":material/person_off:")
             st.button(t("auth_sign_out"), key="auth_sso_out", on_click=st.logout)
         else:
