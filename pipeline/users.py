@@ -269,22 +269,20 @@ def _hash(password: str) -> str:
 # Signing in
 
 
-ADDRESS_FAILURES_SQL = """
-select count(*), max(attempted_at)
-from sign_in_attempts
-where not ok and address = $address and attempted_at > $window_start
-  and attempted_at > coalesce(
-      (select max(attempted_at) from sign_in_attempts where ok and address = $address),
-      '-infinity'::timestamp)
-"""
+# Failed sign-ins since the last success, within the window, for one name ($by = 'name') or
+# one client address ($by = 'address').
+FAILURES_SQL = """
+with attempts as (
+    select attempted_at, ok
+    from sign_in_attempts
+    where case when $by = 'name' then user_name else address end = $key
+)
 
-NAME_FAILURES_SQL = """
 select count(*), max(attempted_at)
-from sign_in_attempts
-where not ok and user_name = $user_name and attempted_at > $window_start
-  and attempted_at > coalesce(
-      (select max(attempted_at) from sign_in_attempts where ok and user_name = $user_name),
-      '-infinity'::timestamp)
+from attempts
+where not ok and attempted_at > $window_start
+  and attempted_at > coalesce((select max(attempted_at) from attempts where ok),
+                              '-infinity'::timestamp)
 """
 
 
@@ -293,11 +291,9 @@ def throttle_wait(con: duckdb.DuckDBPyConnection, name: str, address: str | None
     """Seconds before `name` (or anyone from `address`) may try again; 0 when they may now."""
     ensure_ready(con)
     window_start = now - THROTTLE_WINDOW
-    checks = [con.execute(NAME_FAILURES_SQL, {"user_name": _attempt_name(name),
-                                              "window_start": window_start}).fetchall()[0]]
-    if address:
-        checks.append(con.execute(ADDRESS_FAILURES_SQL, {
-            "address": address, "window_start": window_start}).fetchall()[0])
+    keys = [("name", _attempt_name(name))] + ([("address", address)] if address else [])
+    checks = [con.execute(FAILURES_SQL, {"by": by, "key": key, "window_start": window_start})
+              .fetchall()[0] for by, key in keys]
     wait = 0
     for failures, last in checks:
         if failures >= THROTTLE_AFTER:

@@ -7,11 +7,7 @@ with keys as (
 ),
 
 components as (
-    select
-        bundle_sku,
-        string_agg(component_sku || ' ×' || quantity, ', ' order by component_sku) as components
-    from bundles
-    group by bundle_sku
+    select bundle_sku, components from bundle_recipes()
 ),
 
 final as (

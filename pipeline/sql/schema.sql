@@ -401,6 +401,14 @@ select
 from waiting as w
 left join needs as n using (platform, shop, order_id);
 
+-- Each bundle's recipe as people read it: "A ×1, B ×2" (components by SKU).
+create or replace macro bundle_recipes() as table
+select
+    bundle_sku,
+    string_agg(component_sku || ' ×' || quantity, ', ' order by component_sku) as components
+from bundles
+group by bundle_sku;
+
 -- Each bundle's components against the stock the waiting orders take from (available_by_sku()):
 -- how many bundles each component alone could build, and the bundle's units in orders waiting
 -- to ship. An untracked component (absent from the stock) never limits: its `allocatable` and
