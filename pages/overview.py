@@ -14,6 +14,7 @@ from pipeline.settings import get_settings
 from ui.auth import page_guard
 from ui.charts import daily_chart, state_bar
 from ui.core import demo_banner, filters, fmt_amounts, get_store, kpi_texts, query, t
+from ui.layout import metric_grid
 from ui.overdue import freshness_note, workbook_button
 
 
@@ -62,11 +63,11 @@ def day_metrics(f, day):
         st.caption(t("kpi_until").format(until=until.strftime("%H:%M")))
     table = query(kpis.day_kpis, f, day, until, now.replace(second=0, microsecond=0))
     currency = query(money.money_currency, f)
-    cols = st.columns(4)
-    for i, row in enumerate(table.itertuples()):
+    grid = metric_grid("day", 4)
+    for row in table.itertuples():
         value, delta, previous = kpi_texts(row.kpi, row.value, row.previous, currency)
         why = t("kpi_72h_not_yet") if row.kpi == "shipped_72h" and value == "—" else ""
-        cols[i % 4].metric(
+        grid.metric(
             t(f"kpi_{row.kpi}"), value, delta, border=True,
             help=f"{t('kpi_help_' + row.kpi)} {why}\n\n{t('vs_previous_day')}: {previous}",
             delta_color="inverse" if row.kpi in ("refund_amount", "refund_rate") else "normal")

@@ -19,6 +19,7 @@ from ui.core import (
     query,
     t,
 )
+from ui.layout import metric_grid
 from ui.promo import hourly_overlay, labelled, order_type_bar, short_in_red, units_bar
 from ui.safe import md_escape
 
@@ -105,12 +106,12 @@ st.caption(f"{t('promo_window')}: {w.start:%Y-%m-%d %H:%M} – {w.end:%Y-%m-%d %
 table = query(promo.period_vs_baseline, f, name, as_of).set_index("measure")
 currency = query(money.money_currency, f)
 MONEY = {"paid_amount", "aov", "paid_per_hour", "paid_per_day"}
-cols = st.columns(5)
-for i, m in enumerate(("orders", "paid_amount", "units", "aov", "orders_per_hour")):
+grid = metric_grid("promo", 5)
+for m in ("orders", "paid_amount", "units", "aov", "orders_per_hour"):
     r = table.loc[m]
     fmt = ((lambda v: fmt_money(v, currency)) if m in MONEY
            else (lambda v: f"{v:,.1f}" if v % 1 else f"{v:,.0f}"))
-    cols[i].metric(t(f"kpi_{m}"), fmt(r["period"]),
+    grid.metric(t(f"kpi_{m}"), fmt(r["period"]),
                    None if r["uplift"] != r["uplift"] else f"{r['uplift']:+.1%}", border=True,
                    help=f"{t('promo_baseline')}: {fmt(r['baseline'])}")
 last_day = min(w.end, as_of).date()

@@ -15,6 +15,7 @@ from ui.actor import actor
 from ui.auth import page_guard
 from ui.bulk_ship import bulk_ship_section
 from ui.core import demo_banner, download_buttons, filters, get_store, query, t
+from ui.layout import metric_grid
 from ui.order_dialog import (
     act_on,
     last_batch,
@@ -71,10 +72,9 @@ def headline(f, size):
     now = current_as_of()
     freshness_note(now, f)
     counts = query(queue.queue_counts, f, now, size)
-    cols = st.columns(5)
-    for col, name in zip(cols, ("waiting", "to_process", "batches", "held", "overdue"),
-                         strict=True):
-        col.metric(t(f"q_{name}"), f"{counts[name]:,}", border=True, help=t(f"q_{name}_help"))
+    grid = metric_grid("queue", 5)
+    for name in ("waiting", "to_process", "batches", "held", "overdue"):
+        grid.metric(t(f"q_{name}"), f"{counts[name]:,}", border=True, help=t(f"q_{name}_help"))
 
 
 def ask(keys, action, text=None):

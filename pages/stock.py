@@ -5,6 +5,7 @@ import streamlit as st
 from pipeline import stock
 from ui.auth import page_guard
 from ui.core import demo_banner, download_buttons, get_store, query, t
+from ui.layout import metric_grid
 from ui.promo import cover_bar, labelled
 from ui.safe import md_escape
 from ui.stock import basis_caption, bundles_view, with_basis
@@ -22,12 +23,12 @@ short = query(stock.short_skus)
 in_file = status[status["in_stock_file"]]
 untracked = stock.untracked_skus(status)
 
-c1, c2, c3, c4, c5 = st.columns(5)
-c1.metric(t("stock_skus"), f"{len(in_file):,}", border=True)
-c2.metric(t("stock_units"), f"{int(in_file['available'].sum()):,}", border=True)
-c3.metric(t("stock_short_count"), f"{int((short['kind'] == 'sku').sum()):,}", border=True)
-c4.metric(t("stock_below_safety"), f"{int(status['below_safety'].sum()):,}", border=True)
-c5.metric(t("stock_untracked_count"), f"{len(untracked):,}", border=True)
+grid = metric_grid("stock", 5)
+grid.metric(t("stock_skus"), f"{len(in_file):,}", border=True)
+grid.metric(t("stock_units"), f"{int(in_file['available'].sum()):,}", border=True)
+grid.metric(t("stock_short_count"), f"{int((short['kind'] == 'sku').sum()):,}", border=True)
+grid.metric(t("stock_below_safety"), f"{int(status['below_safety'].sum()):,}", border=True)
+grid.metric(t("stock_untracked_count"), f"{len(untracked):,}", border=True)
 st.caption(basis_caption(stock.basis_counts(status), t), help=t("stock_basis_help"))
 
 st.subheader(t("stock_short_taken"))

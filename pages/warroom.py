@@ -6,6 +6,7 @@ import streamlit as st
 from pipeline import forecast
 from ui.auth import page_guard
 from ui.core import demo_banner, filters, get_store, query, t
+from ui.layout import metric_grid
 from ui.promo import labelled
 from ui.warroom import breach_chart, intake_chart
 
@@ -44,14 +45,14 @@ else:
 # Backlog and capacity
 st.subheader(t("wr_backlog"))
 grid, cap, packers = query(forecast.breach_forecast, as_of, f)
-c1, c2, c3, c4 = st.columns(4)
-c1.metric(t("wr_waiting"), f"{cap.backlog:,}", border=True)
-c2.metric(t("wr_rate"), f"{cap.rate_per_hour:,.1f}", border=True,
-          help=t("wr_rate_help").format(hours=f"{cap.window_hours:g}"))
-c3.metric(t("wr_hours_to_clear"),
-          "—" if cap.hours_to_clear is None else f"{cap.hours_to_clear:,.1f}", border=True)
-c4.metric(t("wr_packers"), "—" if packers is None else f"{packers:,}", border=True,
-          help=t("wr_packers_help"))
+cards = metric_grid("backlog", 4)
+cards.metric(t("wr_waiting"), f"{cap.backlog:,}", border=True)
+cards.metric(t("wr_rate"), f"{cap.rate_per_hour:,.1f}", border=True,
+             help=t("wr_rate_help").format(hours=f"{cap.window_hours:g}"))
+cards.metric(t("wr_hours_to_clear"),
+             "—" if cap.hours_to_clear is None else f"{cap.hours_to_clear:,.1f}", border=True)
+cards.metric(t("wr_packers"), "—" if packers is None else f"{packers:,}", border=True,
+             help=t("wr_packers_help"))
 st.caption(t("wr_rates_line").format(
     shipped=f"{cap.shipped_per_hour:,.1f}", processed=f"{cap.processed_per_hour:,.1f}",
     hours=f"{cap.window_hours:g}", overdue=f"{cap.overdue:,}",

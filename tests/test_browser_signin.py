@@ -52,6 +52,8 @@ def test_signing_in_through_the_form(page, app):  # noqa: F811 - the fixtures im
     main = page.get_by_test_id("stMain")
     expect(main.locator("h1").first).to_have_text("登录")
     assert page.get_by_test_id("stMetric").count() == 0, "nothing of the desk before signing in"
+    # no navigation before signing in: neither the pages nor Streamlit's list of file names
+    assert nav_links(page) == []
 
     page.locator(".st-key-auth_name_input input").fill(NAME)
     page.locator(".st-key-auth_password_input input").fill("wrong password")

@@ -14,6 +14,7 @@ from pipeline.address import display_address
 from pipeline.filters import Filters
 from pipeline.labels import label
 from ui.core import get_store, query, shop_label, t
+from ui.layout import metric_grid
 from ui.safe import md_escape
 
 LIST_ROWS = 5000
@@ -164,9 +165,9 @@ def as_of_picker() -> datetime:
 
 def rule_metrics(counts: pd.DataFrame) -> None:
     """Per rule: overdue and due soon, with the change since the same time yesterday."""
-    cols = st.columns(len(counts))
-    for col, r in zip(cols, counts.itertuples(), strict=True):
-        with col:
+    grid = metric_grid("rules", len(counts))
+    for r in counts.itertuples():
+        with grid.container():
             st.metric(f"{t('rule_' + r.rule)} · {t('od_overdue')}", int(r.overdue),
                       delta=int(r.overdue - r.overdue_before), delta_color="inverse",
                       help=f"{t('od_vs_yesterday')}: {int(r.overdue_before)}", border=True)

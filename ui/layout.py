@@ -1,0 +1,66 @@
+"""Layout for every screen width: metric cards in a grid that keeps two to a row on a phone.
+
+Streamlit's columns stack one under the other below 640 px, so eight KPI cards become a
+column of eight. A `metric_grid` lays its cards out `per_row` to a row on a wide screen and
+two to a row on a narrow one, with the figure a size smaller there so that it is never cut.
+The style sheet below is fixed text (no data ever reaches it), added once per run by app.py.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pipeline.labels import label
+
+GRID_SIZES = (2, 3, 4, 5)
+
+
+def page_style() -> None:
+    """The desk's few layout rules; call once per run, before the page."""
+    st.html(
+        "<style>"
+        "[class*='st-key-kpis2_']{display:grid!important;"
+        "grid-template-columns:repeat(2,minmax(0,1fr))}"
+        "[class*='st-key-kpis3_']{display:grid!important;"
+        "grid-template-columns:repeat(3,minmax(0,1fr))}"
+        "[class*='st-key-kpis4_']{display:grid!important;"
+        "grid-template-columns:repeat(4,minmax(0,1fr))}"
+        "[class*='st-key-kpis5_']{display:grid!important;"
+        "grid-template-columns:repeat(5,minmax(0,1fr))}"
+        "@media (max-width:640px){"
+        "[class*='st-key-kpis']{grid-template-columns:repeat(2,minmax(0,1fr))!important}"
+        "[class*='st-key-kpis'] [data-testid='stMetricValue']{font-size:1.25rem}"
+        "[class*='st-key-kpis'] [data-testid='stMetricValue'] div{white-space:normal;"
+        "overflow-wrap:anywhere}"
+        "}"
+        "</style>"
+    )
+
+
+def metric_grid(key: str, per_row: int = 4):
+    """A container whose cards (st.metric, or containers of them) sit `per_row` to a row,
+    two to a row under 640 px. `key` names it on the page (unique there)."""
+    if per_row not in GRID_SIZES:
+        raise ValueError(f"per_row must be one of {GRID_SIZES}")
+    return st.container(key=f"kpis{per_row}_{key}", gap="small")
+
+
+_covered = False   # set once this process has drawn a navigation of its own
+
+
+def cover_file_names() -> None:
+    """On the process's first run only: replace at once the navigation Streamlit draws from the
+    `pages/` file names (until an app draws its own) with an empty one, so that while the
+    first start imports and opens the store the sidebar shows no file names; app.py's own
+    navigation, with the pages' titles, follows in the same run. Call right after
+    st.set_page_config, before anything slow."""
+    global _covered
+    if _covered:
+        return
+    _covered = True
+    st.navigation([st.Page(_starting, title=label("app_starting", st.session_state.get("lang", "zh")),
+                           url_path="starting")], position="hidden")
+
+
+def _starting() -> None:
+    """The page behind `cover_file_names`, never run."""
