@@ -1,22 +1,27 @@
 """Order Desk: the frame and router. Global filters in the sidebar; pages do the rest."""
 
-from dataclasses import replace
-
 import streamlit as st
+
+from ui.layout import cover_file_names, page_style
+
+st.set_page_config(page_title="Order Desk 订单台", page_icon="📦",
+                   layout="wide")
+cover_file_names()  # before the imports below, which take a second on the first run
+
+# ruff: noqa: E402 (the imports wait for the two calls above)
+from dataclasses import replace
 
 from pipeline.labels import LANGS
 from pipeline.money import currencies
 from pipeline.roles import may
 from ui.auth import OPEN_ROLE, gate, sidebar_account
-from ui.core import filter_options, filters, get_store, query, t
+from ui.core import filter_options, filters, get_store, query, ready_store, t
 from ui.inbox import inbox_watch
 from ui.search import search_box
 from ui.warroom import alert_banner
 
-st.set_page_config(page_title="Order Desk 订单台", page_icon="📦",
-                   layout="wide")
-
-get_store()
+get_store()   # opened only: the demo shop is loaded below, once the navigation is drawn
+page_style()
 frame = st.container()  # the sign-in form, or the open-mode banner
 
 with st.sidebar:
@@ -41,6 +46,7 @@ if may(user.role if user else OPEN_ROLE, "users"):  # open local mode: this mach
     pages.append(st.Page("pages/users.py", title=t("page_users"),
                          icon=":material/manage_accounts:"))
 page = st.navigation(pages)
+ready_store()
 
 with st.sidebar:
     sidebar_account()

@@ -1137,3 +1137,8 @@ LABELS.update({
                           "time). The Overview's counts the orders paid on a day (by payment "
                           "time): {amount} on {day}."),
 })
+
+# The first start, before the navigation
+LABELS.update({
+    "app_starting": ("正在启动…", "Starting…"),
+})

@@ -18,7 +18,7 @@ import streamlit as st
 from pipeline import users
 from pipeline.labels import label
 from pipeline.settings import get_settings
-from ui.core import get_store, t
+from ui.core import get_store, ready_store, t
 from ui.safe import md_escape
 
 SESSION = "auth_user"          # {"name", "role", "seen", "sso"}
@@ -41,6 +41,7 @@ def gate(frame) -> users.User | None:
         with frame:
             if not served_locally():
                 st.error(t("auth_network_refused"), icon=":material/lan:")
+                no_pages()
                 st.stop()
             open_banner()
         st.session_state["actor_role"] = OPEN_ROLE
@@ -49,10 +50,23 @@ def gate(frame) -> users.User | None:
     if user is None:
         with frame:
             _sign_in_form()
+        no_pages()
         st.stop()
     st.session_state["actor"] = user.name
     st.session_state["actor_role"] = user.role
     return user
+
+
+def no_pages() -> None:
+    """The navigation while nobody may go on: no page at all. Drawing it also replaces the
+    list of file names that Streamlit shows for the `pages/` folder until an app draws its
+    own navigation (the first run after the server starts)."""
+    st.navigation([st.Page(_nothing, title=t("auth_title"), url_path="sign-in")],
+                  position="hidden")
+
+
+def _nothing() -> None:
+    """The page behind `no_pages`, never run."""
 
 
 def page_guard() -> None:
@@ -61,7 +75,7 @@ def page_guard() -> None:
     Streamlit runs a file of pages/ directly, without app.py, when its address is the first one
     asked for after the server starts; this check keeps such a run behind the sign-in too.
     """
-    con = get_store().cursor()
+    con = ready_store().cursor()  # a page reached without app.py loads the demo too
     if users.has_accounts(con):
         if st.session_state.get(SESSION):
             return

@@ -20,17 +20,33 @@ from ui.errors import open_store
 
 @st.cache_resource(show_spinner=False)
 def get_store() -> Store:
-    """The process's one store: the desk's own once it holds an import, else the demo store,
-    filled with the demo shop on first start. A store that cannot be opened: the page says why
-    and stops."""
+    """The process's one store: the desk's own once it holds an import, else the demo store
+    (see `ready_store` for its filling). A store that cannot be opened: the page says why and
+    stops."""
     store = open_store(bootstrap.open_store)
-    if bootstrap.is_demo_store(store) and bootstrap.store_is_empty(store.cursor()):
-        with st.spinner(t("loading_demo")):
-            bootstrap.load_demo(store)
     # the command line hands its import, report and action to this process while it holds the
     # store (pipeline/handoff.py)
     handoff.serve(store.path, lambda argv: run_handed(store, argv))
     return store
+
+
+def ready_store() -> Store:
+    """`get_store`, with the demo shop loaded into the demo store on first start (once per
+    process, whoever asks first; the others wait for it). Called after the navigation is
+    drawn, so that the slow first start shows the pages' titles beside its spinner."""
+    store = get_store()
+    if bootstrap.is_demo_store(store):
+        _demo_loaded(str(store.path))
+    return store
+
+
+@st.cache_resource(show_spinner=False)
+def _demo_loaded(path: str) -> bool:
+    store = get_store()
+    if bootstrap.store_is_empty(store.cursor()):
+        with st.spinner(t("loading_demo")):
+            bootstrap.load_demo(store)
+    return True
 
 
 def on_demo() -> bool:

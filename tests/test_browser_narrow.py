@@ -1,0 +1,148 @@
+"""The running app on a first start and on a phone, in headless Chromium.
+
+- While the app starts (the first run after the server starts, which also loads the demo),
+  every painted frame of the sidebar shows the pages' titles, never the `pages/` file names.
+- On a phone (Playwright's iPhone 13 profile: 390 px wide, a phone's user agent, touch), the
+  KPI cards sit two to a row with no figure cut off, and the sidebar closes after a page is
+  chosen in it.
+
+Its own server on a fresh store, so that its first session is the server's first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pipeline.labels import label
+from tests.test_browser import (  # noqa: F401 - `browser` is a fixture used here
+    FIRST_PAGE_MS,
+    App,
+    _chromium_or_skip,
+    browser,
+    serving,
+    settled,
+    shot,
+)
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+FILE_NAMES = {"app", *(p.stem for p in (ROOT / "pages").glob("*.py"))}
+
+# Every animation frame (what a person can see): the labels in the sidebar's navigation, and
+# whether the demo's loading spinner is on screen.
+PAINTED_NAV_JS = """
+window.__painted = [];
+const sample = () => {
+  const labels = [...document.querySelectorAll(
+      '[data-testid=stSidebarNav] [data-testid=stSidebarNavLink] span[label]')]
+      .map(s => s.getAttribute('label'));
+  const spinner = !!document.querySelector('[data-testid=stMain] [data-testid=stSpinner]');
+  const key = (spinner ? 'spinner:' : ':') + labels.join('|');
+  const seen = window.__painted;
+  if (labels.length && seen[seen.length - 1] !== key) seen.push(key);
+  requestAnimationFrame(sample);
+};
+requestAnimationFrame(sample);
+"""
+
+
+# Playwright's "iPhone 13" profile (a phone's user agent is what makes Streamlit close the
+# sidebar after a page is chosen)
+PHONE = {
+    "user_agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 15_0 like Mac OS X) AppleWebKit/605.1.15 "
+                  "(KHTML, like Gecko) Version/15.0 Mobile/15E148 Safari/604.1",
+    "viewport": {"width": 390, "height": 664}, "device_scale_factor": 3, "is_mobile": True,
+    "has_touch": True,
+}
+
+
+def painted_navigations(page) -> list[tuple[bool, list[str]]]:
+    """(spinner shown, labels) for each change of what was painted, in order."""
+    out = []
+    for key in page.evaluate("window.__painted"):
+        spinner, labels = key.split(":", 1)
+        out.append((spinner == "spinner", labels.split("|")))
+    return out
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    _chromium_or_skip()
+    tmp = tmp_path_factory.mktemp("browser_narrow")
+    with serving(tmp, tmp / "app.duckdb", demo_orders="300", shots=tmp / "shots") as running:
+        yield running
+
+
+def test_the_first_start_paints_page_titles_never_file_names(browser, app):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    context.add_init_script(PAINTED_NAV_JS)
+    page = context.new_page()
+    try:
+        page.goto(app.url, wait_until="domcontentloaded")
+        settled(page, FIRST_PAGE_MS)
+        seen = painted_navigations(page)
+        titles = [i for i, (_, labels) in enumerate(seen) if not FILE_NAMES & set(labels)]
+        assert titles, f"the pages' titles were never painted: {seen}"
+        # Streamlit draws the `pages/` file names before app.py's first line runs (the first
+        # run after the server starts); app.py replaces them at once: they may be painted for
+        # a frame or two before, never after the titles, and never beside the demo's spinner.
+        after = [labels for _, labels in seen[titles[0]:] if FILE_NAMES & set(labels)]
+        assert after == [], f"file names painted after the titles: {after}"
+        assert not [labels for spinner, labels in seen if spinner and FILE_NAMES & set(labels)]
+        assert any(spinner for spinner, _ in seen[titles[0]:]), "the demo loaded under titles"
+        last = seen[-1][1]
+        assert label("page_overview", "zh") in last and label("page_queue", "zh") in last
+    finally:
+        context.close()
+
+
+def test_on_a_phone_kpi_cards_sit_two_to_a_row_and_nothing_is_cut(browser, app):  # noqa: F811
+    context = browser.new_context(**PHONE, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(app.url, wait_until="domcontentloaded")
+        settled(page, FIRST_PAGE_MS)
+        cards = page.get_by_test_id("stMain").get_by_test_id("stMetric")
+        page.wait_for_function("document.querySelectorAll("
+                               "'[data-testid=stMain] [data-testid=stMetric]').length >= 8")
+        boxes = [c.bounding_box() for c in cards.all()]
+        assert len(boxes) >= 8, "the day's KPIs"
+        rows: dict[int, int] = {}
+        for b in boxes:
+            rows[round(b["y"])] = rows.get(round(b["y"]), 0) + 1
+        assert max(rows.values()) == 2 and min(rows.values()) >= 1, rows
+        width = page.viewport_size["width"]
+        assert all(b["width"] < width / 2 for b in boxes), boxes
+        cut = page.evaluate("""() => [...document.querySelectorAll(
+            '[data-testid=stMain] [data-testid=stMetricValue]')]
+            .filter(v => v.scrollWidth > v.clientWidth + 1).map(v => v.innerText)""")
+        assert cut == [], f"figures cut off: {cut}"
+        shot(page, app, "phone_overview")
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_sidebar_closes_after_choosing_a_page(browser, app):  # noqa: F811
+    from playwright.sync_api import expect
+
+    context = browser.new_context(**PHONE, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(app.url, wait_until="domcontentloaded")
+        settled(page, FIRST_PAGE_MS)
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar).to_have_attribute("data-collapsed", "true")  # closed on a phone
+        page.get_by_test_id("stExpandSidebarButton").tap()
+        expect(sidebar).to_have_attribute("data-collapsed", "false")
+        queue = label("page_queue", "zh")
+        page.get_by_test_id("stSidebarNav").get_by_text(queue, exact=True).tap()
+        page.wait_for_url("**/queue")
+        expect(sidebar).to_have_attribute("data-collapsed", "true")
+        settled(page)
+        assert page.get_by_test_id("stMain").locator("h1").first.inner_text().strip() == queue
+    finally:
+        context.close()
