@@ -109,6 +109,23 @@ def _flash(kind: str, message: str) -> None:
     st.session_state[FLASH] = (kind, message)
 
 
+def pin_order_id(frame: pd.DataFrame, columns: list[str],
+                 config: dict[str, Any] | None) -> tuple[list[str], dict[str, Any]]:
+    """The shown columns with the order id first and pinned, so that it stays in sight while
+    a narrow screen scrolls the table sideways. The order id column is the one named
+    `order_id`, or (in a labelled table) the one holding the same values."""
+    config = dict(config or {})
+    ids = frame["order_id"].astype(str)
+    pinned = next((c for c in columns if c == "order_id"), None) or next(
+        (c for c in columns if frame[c].astype(str).equals(ids)), None)
+    if pinned is None:
+        return columns, config
+    entry = config.get(pinned)
+    config[pinned] = {**(entry if isinstance(entry, dict) else
+                         {"label": entry} if isinstance(entry, str) else {}), "pinned": True}
+    return [pinned, *(c for c in columns if c != pinned)], config
+
+
 def order_table(frame: pd.DataFrame, key: str, columns: list[str] | None = None,
                 column_config: dict[str, Any] | None = None, multi: bool = True,
                 opens: bool = False) -> list[Key]:
@@ -121,8 +138,9 @@ def order_table(frame: pd.DataFrame, key: str, columns: list[str] | None = None,
     widget = f"{key}_v{version}"  # a new table, with nothing selected, after every write
     shown = list(frame[KEY_COLUMNS].itertuples(index=False, name=None))
     modes = ["multi-row" if multi else "single-row"] + (["single-cell"] if opens else [])
+    columns, column_config = pin_order_id(frame, columns or list(frame.columns), column_config)
     st.dataframe(
-        frame[columns] if columns else frame, key=widget, hide_index=True,
+        frame[columns], key=widget, hide_index=True,
         column_config=column_config,
         on_select=partial(_remember_selection, key, widget, opens, multi),
         selection_mode=modes if opens else modes[0],
