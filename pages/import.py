@@ -5,11 +5,12 @@ import streamlit as st
 from pipeline import bootstrap
 from pipeline.formats import TEMPLATES
 from pipeline.importing import import_bytes, import_history, refuse_too_big
+from pipeline.reasons import say
 from pipeline.roles import may
 from pipeline.store import release_unused_memory
 from ui.actor import role
 from ui.auth import page_guard
-from ui.core import after_import, download_buttons, get_store, import_store, on_demo, query, t
+from ui.core import after_import, download_buttons, get_store, import_store, lang, on_demo, query, t
 from ui.errors import store_errors
 from ui.safe import md_escape
 
@@ -88,9 +89,10 @@ for res in st.session_state.get("import_last", []):
     box = st.error if res.status == "refused" else st.warning if res.status == "partial" else st.success
     box(outcome_text(res), icon=icon)
     if res.status == "refused" and res.message:
-        st.text(f"{t('imp_reader_detail')}: {res.message}")
+        st.text(f"{t('imp_reader_detail')}: {say(res.message, lang(), res.file_name)}")
     if res.rejects:
         rej = res.rejects_frame()
+        rej["reason"] = rej["reason"].map(lambda r: say(r, lang()))
         rej = rej.rename(columns={c: t(f"imp_rej_{c}") for c in rej.columns})
         st.dataframe(rej.head(1000), hide_index=True, key=f"rej_{res.file_name}")
         download_buttons(rej, f"rejects_{res.file_name}", key=f"rej_dl_{res.file_name}")

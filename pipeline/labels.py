@@ -919,7 +919,7 @@ LABELS.update({
                      "Click any cell to open that order; tick the boxes on the left to act on "
                      "the ticked orders only."),
     "bulk_title": ("批量发货 / 批量填写运单号", "Bulk tracking numbers"),
-    "bulk_toggle": ("批量发货 / Bulk tracking numbers", "批量发货 / Bulk tracking numbers"),
+    "bulk_toggle": ("批量发货（批量填写运单号）", "Bulk tracking numbers"),
     "bulk_help": ("上传平台的批量发货文件（CSV 或 XLSX，列：订单编号、物流公司、运单号/物流单号），"
                   "或粘贴每行一单：订单号 快递公司 运单号。先预览，确认后全部记录或全部不记录。",
                   "Upload the platform's bulk-shipping file (CSV or XLSX with the columns "
@@ -1064,7 +1064,7 @@ LABELS.update({
                            "{file} — {status} (same content as import #{import_id})"),
     "imp_result_refused": ("{file} — {status}：未导入任何内容。",
                            "{file} — {status}: nothing was imported."),
-    "imp_reader_detail": ("读取器的说明（英文）", "What the reader reported"),
+    "imp_reader_detail": ("读取器的说明", "What the reader reported"),
     "tpl_orders": ("订单", "orders"),
     "tpl_order_lines": ("商品行", "order lines"),
     "tpl_stock": ("库存", "stock"),

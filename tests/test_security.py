@@ -219,7 +219,7 @@ def test_an_upload_with_a_hostile_name_and_no_layout_is_refused_as_text(hostile_
     errors = [e.value for e in at.error]
     assert any("\\<img src" in e for e in errors), errors  # the name escaped in the sentence
     details = [x.value for x in at.text]  # the reader's reason, as plain text
-    assert any("layout not recognised" in d for d in details), details
+    assert any("无法识别文件格式" in d for d in details), details  # said in the page's language
     assert _snapshot(hostile_db) == before
 
 

@@ -1,0 +1,85 @@
+"""The readers' reasons, notes and refusals in Chinese (pipeline/reasons.py): every one the
+importer actually gives for the hostile files is known, and keeps its figures."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pipeline.importing import import_bytes
+from pipeline.reasons import known, say
+from pipeline.store import Store
+from tests.test_hostile import GOOD, REFUSED, template_csv
+
+LINES = ["order_id", "line_id", "sku", "quantity", "unit_price", "paid", "is_gift"]
+
+
+def _bad_rows() -> bytes:
+    """An orders template whose rows each break one rule."""
+    good = GOOD[0]
+    rows = [
+        dict(good),
+        dict(good, order_id=""),                                   # missing order id
+        dict(good, order_id="4100000000000000009", created_at=""),  # missing creation time
+        dict(good, order_id="4100000000000000010", order_total="ten"),     # not an amount
+        dict(good, order_id="4100000000000000011", paid="-5"),             # below zero
+        dict(good, order_id="4100000000000000012", created_at="9999-12-31 00:00:00"),
+        dict(good, order_id="4100000000000000013", paid_at="yesterday"),   # not a date/time
+        dict(good, order_id="4.10000000000000E+18"),               # rounded by a spreadsheet
+        dict(good, order_id="4" * 300),                             # longer than an id
+        dict(good),                                                 # duplicate of the first
+    ]
+    return template_csv(rows)
+
+
+def _bad_lines() -> bytes:
+    rows = [
+        {"order_id": "4100000000000000001", "line_id": "1", "sku": "A", "quantity": "1.5",
+         "unit_price": "10", "paid": "10", "is_gift": "maybe"},
+    ]
+    return template_csv(rows, columns=LINES)
+
+
+def _reasons(store: Store, name: str, data: bytes) -> list[str]:
+    res = import_bytes(store, name, data)
+    return [r.reason for r in res.rejects]
+
+
+def test_every_reason_for_a_bad_row_is_said_in_chinese(store):
+    reasons = set(_reasons(store, "bad.csv", _bad_rows()))
+    reasons |= set(_reasons(store, "lines.csv", _bad_lines()))
+    assert len(reasons) >= 8, reasons
+    unknown = [r for r in reasons if not known(r)]
+    assert unknown == []
+    for r in reasons:
+        zh = say(r, "zh")
+        assert zh != r and not re.search(r"\b(the|not|missing|than|row)\b", zh), (r, zh)
+        # the figures in the reason stay in the sentence
+        figures = re.compile(r"\d+(?:[,-]\d+)*")
+        assert figures.findall(r) == figures.findall(zh), (r, zh)
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_every_refusal_is_said_in_chinese_with_the_file_name(store, case):
+    data, _ = REFUSED[case]
+    res = import_bytes(store, f"{case}.csv", data)
+    assert res.status == "refused"
+    zh = say(res.message, "zh", res.file_name)
+    assert zh.startswith(f"{case}.csv："), zh
+    assert known(res.message.removeprefix(f"{case}.csv: ")), res.message
+    assert say(res.message, "en", res.file_name) == res.message
+
+
+def test_a_repeated_file_and_an_unknown_sentence():
+    assert say("x.csv: already imported (same content as import #3 'x.csv'); nothing changed",
+               "zh", "x.csv") == "x.csv：已导入过（与第 3 次导入“x.csv”内容相同）；未做任何更改"
+    assert say("something no reader says", "zh") == "something no reader says"
+    assert not known("something no reader says")
+
+
+def test_unknown_status_words_are_listed_with_their_counts():
+    note = ("unknown 订单状态 '待审核' on 3 orders, '冻结' on 1 order and 2 more; "
+            "read from payment/shipping times")
+    assert say(note, "zh") == "未知的订单状态：“待审核” 3 单、“冻结” 1 单，另有 2 个；已按付款/发货时间判断"
+
