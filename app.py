@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.layout import cover_file_names, page_style
+from ui.layout import cover_file_names
 
 st.set_page_config(page_title="Order Desk 订单台", page_icon="📦",
                    layout="wide")
@@ -21,7 +21,6 @@ from ui.search import search_box
 from ui.warroom import alert_banner
 
 get_store()   # opened only: the demo shop is loaded below, once the navigation is drawn
-page_style()
 frame = st.container()  # the sign-in form, or the open-mode banner
 
 with st.sidebar:

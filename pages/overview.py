@@ -43,14 +43,14 @@ def alarm_row(f):
     held = query(queue.queue_counts, f, now + timedelta(minutes=1), size)["held"]
     stale = int(shown_shops(query(freshness.shop_freshness, now), f)["stale"].sum())
     st.caption(f"{t('alarm_title')} · {t('alarm_updated').format(t=f'{now:%H:%M}')}")
-    cols = st.columns(len(rules) + 2)
-    for col, r in zip(cols, rules.itertuples(), strict=False):
-        col.page_link("pages/overdue.py", icon=":material/alarm:", label=t("alarm_rule").format(
+    row = st.container(horizontal=True, gap="small")  # wraps on a narrow screen, never cuts
+    for r in rules.itertuples():
+        row.page_link("pages/overdue.py", icon=":material/alarm:", label=t("alarm_rule").format(
             rule=t(f"rule_{r.rule}"), overdue=int(r.overdue), due_soon=int(r.due_soon)))
-    cols[-2].page_link("pages/queue.py", icon=":material/flag:",
-                       label=t("alarm_held").format(n=int(held)))
-    cols[-1].page_link("pages/overdue.py", icon=":material/history:",
-                       label=t("alarm_stale").format(n=stale))
+    row.page_link("pages/queue.py", icon=":material/flag:",
+                  label=t("alarm_held").format(n=int(held)))
+    row.page_link("pages/overdue.py", icon=":material/history:",
+                  label=t("alarm_stale").format(n=stale))
 
 
 @st.fragment(run_every=60)

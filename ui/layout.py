@@ -3,7 +3,7 @@
 Streamlit's columns stack one under the other below 640 px, so eight KPI cards become a
 column of eight. A `metric_grid` lays its cards out `per_row` to a row on a wide screen and
 two to a row on a narrow one, with the figure a size smaller there so that it is never cut.
-The style sheet below is fixed text (no data ever reaches it), added once per run by app.py.
+The style sheet below is fixed text (no data ever reaches it), written beside each grid.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from pipeline.labels import label
 GRID_SIZES = (2, 3, 4, 5)
 
 
-def page_style() -> None:
-    """The desk's few layout rules; call once per run, before the page."""
+def grid_style() -> None:
+    """The grids' layout rules, written beside each grid (a page's own element: styles
+    written by app.py before the page can be dropped when the page changes)."""
     st.html(
         "<style>"
         "[class*='st-key-kpis2_']{display:grid!important;"
@@ -27,11 +28,15 @@ def page_style() -> None:
         "grid-template-columns:repeat(4,minmax(0,1fr))}"
         "[class*='st-key-kpis5_']{display:grid!important;"
         "grid-template-columns:repeat(5,minmax(0,1fr))}"
+        "[class*='st-key-kpis']>[data-testid='stElementContainer']{align-self:stretch;"
+        "height:auto!important}"
+        "[class*='st-key-kpis'] [data-testid='stMetric']{height:100%}"
         "@media (max-width:640px){"
         "[class*='st-key-kpis']{grid-template-columns:repeat(2,minmax(0,1fr))!important}"
         "[class*='st-key-kpis'] [data-testid='stMetricValue']{font-size:1.25rem}"
-        "[class*='st-key-kpis'] [data-testid='stMetricValue'] div{white-space:normal;"
-        "overflow-wrap:anywhere}"
+        "[class*='st-key-kpis'] [data-testid='stMetricValue'] div,"
+        "[class*='st-key-kpis'] [data-testid='stMetricLabel'] *{white-space:normal!important;"
+        "overflow:visible!important;text-overflow:clip!important;overflow-wrap:anywhere}"
         "}"
         "</style>"
     )
@@ -42,6 +47,7 @@ def metric_grid(key: str, per_row: int = 4):
     two to a row under 640 px. `key` names it on the page (unique there)."""
     if per_row not in GRID_SIZES:
         raise ValueError(f"per_row must be one of {GRID_SIZES}")
+    grid_style()
     return st.container(key=f"kpis{per_row}_{key}", gap="small")
 
 
