@@ -106,7 +106,7 @@ st.caption(f"{t('promo_window')}: {w.start:%Y-%m-%d %H:%M} – {w.end:%Y-%m-%d %
 table = query(promo.period_vs_baseline, f, name, as_of).set_index("measure")
 currency = query(money.money_currency, f)
 MONEY = {"paid_amount", "aov", "paid_per_hour", "paid_per_day"}
-grid = metric_grid("promo", 5)
+grid = metric_grid("promo", 3)  # money figures: three to a row
 for m in ("orders", "paid_amount", "units", "aov", "orders_per_hour"):
     r = table.loc[m]
     fmt = ((lambda v: fmt_money(v, currency)) if m in MONEY

@@ -100,7 +100,8 @@ def test_the_first_start_paints_page_titles_never_file_names(browser, app):  # n
         context.close()
 
 
-@pytest.mark.parametrize(("path", "cards"), [("", 8), ("stock", 5), ("queue", 5)])
+@pytest.mark.parametrize(("path", "cards"), [("", 8), ("stock", 5), ("queue", 5),
+                                             ("promotions", 5)])
 def test_on_a_phone_kpi_cards_sit_two_to_a_row_and_nothing_is_cut(browser, app, path,  # noqa: F811
                                                                    cards):
     context = browser.new_context(**PHONE, locale="zh-CN")
@@ -119,11 +120,29 @@ def test_on_a_phone_kpi_cards_sit_two_to_a_row_and_nothing_is_cut(browser, app, 
         assert max(rows.values()) == 2, rows
         width = page.viewport_size["width"]
         assert all(b["width"] < width / 2 for b in boxes), boxes
-        cut = page.evaluate("""() => [...document.querySelectorAll(
-            '[data-testid=stMain] [data-testid=stMetricValue]')]
-            .filter(v => v.scrollWidth > v.clientWidth + 1).map(v => v.innerText)""")
+        cut = page.evaluate(CUT_FIGURES_JS)
         assert cut == [], f"figures cut off: {cut}"
         shot(page, app, f"phone_{path or 'overview'}")
+    finally:
+        context.close()
+
+
+CUT_FIGURES_JS = """() => [...document.querySelectorAll(
+    '[data-testid=stMain] [data-testid=stMetricValue]')]
+    .filter(v => v.scrollWidth > v.clientWidth + 1
+                 || [...v.querySelectorAll('*')].some(c => c.scrollWidth > c.clientWidth + 1))
+    .map(v => v.innerText)"""
+
+
+@pytest.mark.parametrize("path", ["", "promotions", "warroom", "overdue"])
+def test_on_a_wide_screen_no_figure_is_cut(browser, app, path):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(f"{app.url}/{path}", wait_until="domcontentloaded")
+        settled(page, FIRST_PAGE_MS)
+        page.get_by_test_id("stMain").get_by_test_id("stMetric").first.wait_for()
+        assert page.evaluate(CUT_FIGURES_JS) == []
     finally:
         context.close()
 

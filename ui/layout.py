@@ -2,7 +2,8 @@
 
 Streamlit's columns stack one under the other below 640 px, so eight KPI cards become a
 column of eight. A `metric_grid` lays its cards out `per_row` to a row on a wide screen and
-two to a row on a narrow one, with the figure a size smaller there so that it is never cut.
+two to a row on a narrow one; a figure too long for its card wraps (after the currency code
+first), never cut with an ellipsis, and is a size smaller on a phone.
 The style sheet below is fixed text (no data ever reaches it), written beside each grid.
 """
 
@@ -31,12 +32,13 @@ def grid_style() -> None:
         "[class*='st-key-kpis']>[data-testid='stElementContainer']{align-self:stretch;"
         "height:auto!important}"
         "[class*='st-key-kpis'] [data-testid='stMetric']{height:100%}"
+        "[class*='st-key-kpis'] [data-testid='stMetricValue']{font-size:1.75rem}"
+        "[class*='st-key-kpis'] [data-testid='stMetricValue'] *,"
+        "[class*='st-key-kpis'] [data-testid='stMetricLabel'] *{white-space:normal!important;"
+        "overflow:visible!important;text-overflow:clip!important;overflow-wrap:anywhere}"
         "@media (max-width:640px){"
         "[class*='st-key-kpis']{grid-template-columns:repeat(2,minmax(0,1fr))!important}"
         "[class*='st-key-kpis'] [data-testid='stMetricValue']{font-size:1.25rem}"
-        "[class*='st-key-kpis'] [data-testid='stMetricValue'] div,"
-        "[class*='st-key-kpis'] [data-testid='stMetricLabel'] *{white-space:normal!important;"
-        "overflow:visible!important;text-overflow:clip!important;overflow-wrap:anywhere}"
         "}"
         "</style>"
     )
