@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.layout import cover_file_names
+from ui.layout import cover_file_names, framed
 
 st.set_page_config(page_title="Order Desk 订单台", page_icon="📦",
                    layout="wide")
@@ -10,6 +10,7 @@ cover_file_names()  # before the imports below, which take a second on the first
 
 # ruff: noqa: E402 (the imports wait for the two calls above)
 from dataclasses import replace
+from pathlib import Path
 
 from pipeline.labels import LANGS
 from pipeline.money import currencies
@@ -29,20 +30,21 @@ with st.sidebar:
                          persist_state="session")
     user = gate(frame)  # stops here, with the sign-in form, until someone signs in
 
+HERE = Path(__file__).resolve().parent   # pages by full path: app.py may be run from a page
 pages = [
-    st.Page("pages/overview.py", title=t("page_overview"), icon=":material/dashboard:",
+    st.Page(HERE / "pages/overview.py", title=t("page_overview"), icon=":material/dashboard:",
             default=True),
-    st.Page("pages/import.py", title=t("page_import"), icon=":material/upload_file:"),
-    st.Page("pages/promotions.py", title=t("page_promotions"), icon=":material/campaign:"),
-    st.Page("pages/stock.py", title=t("page_stock"), icon=":material/inventory:"),
-    st.Page("pages/overdue.py", title=t("page_overdue"), icon=":material/alarm:"),
-    st.Page("pages/queue.py", title=t("page_queue"), icon=":material/checklist:"),
-    st.Page("pages/warroom.py", title=t("page_warroom"), icon=":material/crisis_alert:"),
-    st.Page("pages/settings.py", title=t("page_settings"), icon=":material/tune:"),
-    st.Page("pages/team.py", title=t("page_team"), icon=":material/groups:"),
+    st.Page(HERE / "pages/import.py", title=t("page_import"), icon=":material/upload_file:"),
+    st.Page(HERE / "pages/promotions.py", title=t("page_promotions"), icon=":material/campaign:"),
+    st.Page(HERE / "pages/stock.py", title=t("page_stock"), icon=":material/inventory:"),
+    st.Page(HERE / "pages/overdue.py", title=t("page_overdue"), icon=":material/alarm:"),
+    st.Page(HERE / "pages/queue.py", title=t("page_queue"), icon=":material/checklist:"),
+    st.Page(HERE / "pages/warroom.py", title=t("page_warroom"), icon=":material/crisis_alert:"),
+    st.Page(HERE / "pages/settings.py", title=t("page_settings"), icon=":material/tune:"),
+    st.Page(HERE / "pages/team.py", title=t("page_team"), icon=":material/groups:"),
 ]
 if may(user.role if user else OPEN_ROLE, "users"):  # open local mode: this machine's manager
-    pages.append(st.Page("pages/users.py", title=t("page_users"),
+    pages.append(st.Page(HERE / "pages/users.py", title=t("page_users"),
                          icon=":material/manage_accounts:"))
 page = st.navigation(pages)
 ready_store()
@@ -68,4 +70,5 @@ with st.sidebar:
 
 alert_banner()
 inbox_watch()   # the inbox folder's new exports imported, every minute
-page.run()
+with framed():   # the page knows it runs inside the frame (ui.auth.page_guard)
+    page.run()

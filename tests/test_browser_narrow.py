@@ -100,6 +100,34 @@ def test_the_first_start_paints_page_titles_never_file_names(browser, app):  # n
         context.close()
 
 
+def test_a_page_asked_for_first_after_the_start_comes_inside_the_frame(browser, tmp_path):  # noqa: F811
+    """Streamlit runs a file of pages/ alone when its address is the first one asked for after
+    the server starts: the desk runs app.py around it, with the titles, sidebar and filters."""
+    from playwright.sync_api import expect
+
+    with serving(tmp_path, tmp_path / "app.duckdb", demo_orders="300",
+                 shots=tmp_path / "shots") as fresh:
+        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+        context.add_init_script(PAINTED_NAV_JS)
+        page = context.new_page()
+        try:
+            page.goto(f"{fresh.url}/stock", wait_until="domcontentloaded")
+            settled(page, FIRST_PAGE_MS)
+            main = page.get_by_test_id("stMain")
+            assert [h.inner_text().strip() for h in main.locator("h1").all()] == ["库存"]
+            assert page.locator("[role=dialog]").count() == 0, "no 'page not found'"
+            sidebar = page.get_by_test_id("stSidebar")
+            expect(sidebar.get_by_test_id("stMultiSelect").filter(has_text="店铺")).to_have_count(1)
+            last = painted_navigations(page)[-1][1]
+            assert label("page_stock", "zh") in last and not FILE_NAMES & set(last), last
+            page.reload(wait_until="domcontentloaded")   # and for the next visitor too
+            settled(page)
+            last = painted_navigations(page)[-1][1]
+            assert label("page_stock", "zh") in last and not FILE_NAMES & set(last), last
+        finally:
+            context.close()
+
+
 @pytest.mark.parametrize(("path", "cards"), [("", 8), ("stock", 5), ("queue", 5),
                                              ("promotions", 5)])
 def test_on_a_phone_kpi_cards_sit_two_to_a_row_and_nothing_is_cut(browser, app, path,  # noqa: F811

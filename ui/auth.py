@@ -11,20 +11,24 @@
 from __future__ import annotations
 
 import logging
+import runpy
 import time
+from pathlib import Path
 
 import streamlit as st
 
 from pipeline import users
 from pipeline.labels import label
 from pipeline.settings import get_settings
-from ui.core import get_store, ready_store, t
+from ui.core import get_store, t
+from ui.layout import in_frame
 from ui.safe import md_escape
 
 SESSION = "auth_user"          # {"name", "role", "seen", "sso"}
 NOTICE = "auth_notice"
 LOCAL_ADDRESSES = ("localhost", "127.0.0.1", "::1")
 OPEN_ROLE = "manager"          # open local mode: the one person at this machine
+APP = Path(__file__).resolve().parent.parent / "app.py"
 
 log = logging.getLogger(__name__)
 
@@ -70,20 +74,16 @@ def _nothing() -> None:
 
 
 def page_guard() -> None:
-    """Every page's first call: stop a page run without the gate of app.py.
+    """Every page's first call: a page never runs without app.py around it.
 
-    Streamlit runs a file of pages/ directly, without app.py, when its address is the first one
-    asked for after the server starts; this check keeps such a run behind the sign-in too.
+    Streamlit runs a file of pages/ alone, without app.py, when its address is the first one
+    asked for after the server starts (and draws the folder's file names as the navigation).
+    Such a run runs app.py instead: its gate (sign-in), sidebar and navigation, which then run
+    this page inside them; the lone run stops after that.
     """
-    con = ready_store().cursor()  # a page reached without app.py loads the demo too
-    if users.has_accounts(con):
-        if st.session_state.get(SESSION):
-            return
-        st.warning(t("auth_front_page"), icon=":material/login:")
-    elif served_locally():
+    if in_frame():
         return
-    else:
-        st.error(t("auth_network_refused"), icon=":material/lan:")
+    runpy.run_path(str(APP), run_name="__main__")
     st.stop()
 
 

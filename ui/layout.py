@@ -9,11 +9,17 @@ The style sheet below is fixed text (no data ever reaches it), written beside ea
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import streamlit as st
 
 from pipeline.labels import label
 
 GRID_SIZES = (2, 3, 4, 5)
+PAGES = Path(__file__).resolve().parent.parent / "pages"
 
 
 def grid_style() -> None:
@@ -66,9 +72,32 @@ def cover_file_names() -> None:
     if _covered:
         return
     _covered = True
-    st.navigation([st.Page(_starting, title=label("app_starting", st.session_state.get("lang", "zh")),
-                           url_path="starting")], position="hidden")
+    lang = st.session_state.get("lang", "zh")
+    # one stand-in per page, at the page's address, so that the page asked for is "found"
+    stand_ins = [st.Page(_starting, title=label("app_starting", lang), url_path="starting",
+                         default=True)] + [
+        st.Page(_starting, title=label(f"page_{p.stem}", lang), url_path=p.stem)
+        for p in sorted(PAGES.glob("*.py"))]
+    st.navigation(stand_ins, position="hidden")
 
 
 def _starting() -> None:
     """The page behind `cover_file_names`, never run."""
+
+
+_frame = threading.local()   # per script thread: whether app.py is running the page
+
+
+@contextmanager
+def framed() -> Iterator[None]:
+    """app.py runs the chosen page inside this: the page knows it has the frame around it."""
+    _frame.on = True
+    try:
+        yield
+    finally:
+        _frame.on = False
+
+
+def in_frame() -> bool:
+    """Whether this page runs inside app.py (sign-in, sidebar, navigation)."""
+    return getattr(_frame, "on", False)
