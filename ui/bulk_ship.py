@@ -11,6 +11,7 @@ import streamlit as st
 from pipeline import bulk_ship
 from pipeline.actions import ActionError
 from pipeline.canonical import FileRefused
+from pipeline.reasons import say
 from pipeline.roles import NotAllowed
 from pipeline.store import Conflict
 from ui.actor import role
@@ -68,7 +69,7 @@ def _checked(source: str, name: str, data: bytes) -> pd.DataFrame | str:
     except bulk_ship.BulkShipError as exc:
         return t(f"bulk_file_{exc.code}").format(detail=exc.detail) if exc.code else str(exc)
     except FileRefused as exc:
-        return str(exc)
+        return say(str(exc), lang(), name)
     return bulk_ship.check(get_store().cursor(), rows)
 
 
