@@ -383,6 +383,106 @@ def test_the_sidebar_search_opens_the_order(page, app):
     shot(page, app, "search_dialog")
 
 
+def _queue(page, app: App):
+    open_app(page, app, timeout=FIRST_PAGE_MS)
+    queue_href = next((h for _, h in nav_links(page) if h.rstrip("/").endswith("/queue")), None)
+    assert queue_href, "no Queue page in the navigation"
+    visit(page, queue_href)
+    name = page.locator(".st-key-actor_input input")
+    name.fill("browser-test")
+    name.press("Enter")
+    settled(page)
+    return page.get_by_test_id("stMain")
+
+
+def test_a_batch_action_is_undone_as_one_step(page, app):
+    """Process the most urgent batch (confirmed), then undo it with one click: every order
+    of it is back in the queue."""
+    from playwright.sync_api import expect
+
+    main = _queue(page, app)
+    to_process = main.get_by_test_id("stMetric").nth(1).get_by_test_id("stMetricValue")
+    before = int(to_process.inner_text().replace(",", ""))
+    page.locator(".st-key-queue_process_batch button").click()
+    page.locator(".st-key-queue_confirm button").click()
+    expect(main.get_by_test_id("stAlertContentSuccess")).to_be_visible(timeout=PAGE_MS)
+    page.wait_for_function("(b) => { const v = document.querySelectorAll("
+                           "'[data-testid=stMain] [data-testid=stMetricValue]')[1];"
+                           " return v && Number(v.innerText.replace(/,/g, '')) < b; }", arg=before)
+    undo = page.locator(".st-key-queue_undo_batch button").first
+    expect(undo).to_be_enabled(timeout=PAGE_MS)
+    undo.click()
+    expect(to_process).to_have_text(f"{before:,}", timeout=PAGE_MS)
+    settled(page)
+    assert_no_error_shown(page, "queue after undoing a batch")
+
+
+def test_clicking_a_cell_of_an_order_table_opens_the_order(page, app):
+    """A click on a cell (not the tick box) of the batch's orders opens that order."""
+    from playwright.sync_api import expect
+
+    main = _queue(page, app)
+    grid = main.locator("[class*='st-key-queue_batch_orders_v'] [data-testid=stDataFrame]")
+    expect(grid).to_be_visible()
+    page.wait_for_function(f"({IDS_JS})().length > 0")
+    ids = set(page.evaluate(IDS_JS))
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 120, box["y"] + 35 + 17)  # the first row's order id
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible(timeout=PAGE_MS)
+    title = dialog.inner_text()
+    assert any(i in title for i in ids), title[:300]
+    assert_no_error_shown(page, "order dialog opened by a click on a cell")
+    shot(page, app, "cell_click_dialog")
+
+
+def test_a_bulk_shipping_file_uploaded_marks_its_orders_processed(page, app):
+    """The platforms' 批量发货 file (order id, courier, tracking number) uploaded on the Queue
+    page: previewed, confirmed, and the order carries its tracking number."""
+    from playwright.sync_api import expect
+
+    main = _queue(page, app)
+    page.wait_for_function(f"({IDS_JS})().length > 0")
+    order_id = page.evaluate(IDS_JS)[0]
+    tracking = "SF9900001234567"
+    page.locator(".st-key-bulk_show label").click()
+    upload = page.locator(".st-key-bulk_file input[type=file]")
+    upload.set_input_files(files=[{
+        "name": "批量发货.csv", "mimeType": "text/csv",
+        "buffer": f"订单编号,物流公司,运单号\n{order_id},顺丰速运,{tracking}\n".encode("gbk")}])
+    preview = page.locator(".st-key-bulk_preview button")
+    expect(preview).to_be_enabled()
+    preview.click()
+    confirm = page.locator(".st-key-bulk_confirm button")
+    expect(confirm).to_be_enabled(timeout=PAGE_MS)
+    confirm.click()
+    expect(main.get_by_test_id("stAlertContentSuccess").first).to_be_visible(timeout=PAGE_MS)
+    settled(page)
+    box = page.get_by_test_id("stSidebar").locator(".st-key-search_q input")
+    box.fill(order_id)
+    box.press("Enter")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text(tracking, timeout=PAGE_MS)
+    assert_no_error_shown(page, "queue after a bulk shipping upload")
+
+
+def test_the_pick_list_pdf_downloads_and_reads_back(page, app):
+    """The pick list of the chosen batch, as PDF: built on the click, its Chinese text intact."""
+    from tests.test_printing import pdf_text
+
+    _queue(page, app)
+    with page.expect_download() as download:
+        page.locator(".st-key-queue_print_pick_pdf button").click()
+    name = download.value.suggested_filename      # pick_<batch id>_<time>.pdf
+    batch_id = re.fullmatch(r"pick_([0-9a-f]{6}-\d+)_\d{8}_\d{4}\.pdf", name).group(1)
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    text = pdf_text(pdf)
+    assert f"拣货单 | {batch_id}" in text, text[:500]
+    assert_no_error_shown(page, "queue after downloading the pick list")
+
+
 def hostile_orders_csv() -> bytes:
     """One paid order in the desk's orders template whose typed fields carry script and img tags."""
     from datetime import datetime, timedelta
@@ -563,102 +663,3 @@ def test_markup_in_orders_and_file_names_is_shown_as_text_and_fetches_nothing(pa
     finally:
         listener.close()
 
-
-def _queue(page, app: App):
-    open_app(page, app, timeout=FIRST_PAGE_MS)
-    queue_href = next((h for _, h in nav_links(page) if h.rstrip("/").endswith("/queue")), None)
-    assert queue_href, "no Queue page in the navigation"
-    visit(page, queue_href)
-    name = page.locator(".st-key-actor_input input")
-    name.fill("browser-test")
-    name.press("Enter")
-    settled(page)
-    return page.get_by_test_id("stMain")
-
-
-def test_a_batch_action_is_undone_as_one_step(page, app):
-    """Process the most urgent batch (confirmed), then undo it with one click: every order
-    of it is back in the queue."""
-    from playwright.sync_api import expect
-
-    main = _queue(page, app)
-    to_process = main.get_by_test_id("stMetric").nth(1).get_by_test_id("stMetricValue")
-    before = int(to_process.inner_text().replace(",", ""))
-    page.locator(".st-key-queue_process_batch button").click()
-    page.locator(".st-key-queue_confirm button").click()
-    expect(main.get_by_test_id("stAlertContentSuccess")).to_be_visible(timeout=PAGE_MS)
-    page.wait_for_function("(b) => { const v = document.querySelectorAll("
-                           "'[data-testid=stMain] [data-testid=stMetricValue]')[1];"
-                           " return v && Number(v.innerText.replace(/,/g, '')) < b; }", arg=before)
-    undo = page.locator(".st-key-queue_undo_batch button").first
-    expect(undo).to_be_enabled(timeout=PAGE_MS)
-    undo.click()
-    expect(to_process).to_have_text(f"{before:,}", timeout=PAGE_MS)
-    settled(page)
-    assert_no_error_shown(page, "queue after undoing a batch")
-
-
-def test_clicking_a_cell_of_an_order_table_opens_the_order(page, app):
-    """A click on a cell (not the tick box) of the batch's orders opens that order."""
-    from playwright.sync_api import expect
-
-    main = _queue(page, app)
-    grid = main.locator("[class*='st-key-queue_batch_orders_v'] [data-testid=stDataFrame]")
-    expect(grid).to_be_visible()
-    page.wait_for_function(f"({IDS_JS})().length > 0")
-    ids = set(page.evaluate(IDS_JS))
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 120, box["y"] + 35 + 17)  # the first row's order id
-    dialog = page.get_by_role("dialog")
-    expect(dialog).to_be_visible(timeout=PAGE_MS)
-    title = dialog.inner_text()
-    assert any(i in title for i in ids), title[:300]
-    assert_no_error_shown(page, "order dialog opened by a click on a cell")
-    shot(page, app, "cell_click_dialog")
-
-
-def test_a_bulk_shipping_file_uploaded_marks_its_orders_processed(page, app):
-    """The platforms' 批量发货 file (order id, courier, tracking number) uploaded on the Queue
-    page: previewed, confirmed, and the order carries its tracking number."""
-    from playwright.sync_api import expect
-
-    main = _queue(page, app)
-    page.wait_for_function(f"({IDS_JS})().length > 0")
-    order_id = page.evaluate(IDS_JS)[0]
-    tracking = "SF9900001234567"
-    page.locator(".st-key-bulk_show label").click()
-    upload = page.locator(".st-key-bulk_file input[type=file]")
-    upload.set_input_files(files=[{
-        "name": "批量发货.csv", "mimeType": "text/csv",
-        "buffer": f"订单编号,物流公司,运单号\n{order_id},顺丰速运,{tracking}\n".encode("gbk")}])
-    preview = page.locator(".st-key-bulk_preview button")
-    expect(preview).to_be_enabled()
-    preview.click()
-    confirm = page.locator(".st-key-bulk_confirm button")
-    expect(confirm).to_be_enabled(timeout=PAGE_MS)
-    confirm.click()
-    expect(main.get_by_test_id("stAlertContentSuccess").first).to_be_visible(timeout=PAGE_MS)
-    settled(page)
-    box = page.get_by_test_id("stSidebar").locator(".st-key-search_q input")
-    box.fill(order_id)
-    box.press("Enter")
-    dialog = page.get_by_role("dialog")
-    expect(dialog).to_contain_text(tracking, timeout=PAGE_MS)
-    assert_no_error_shown(page, "queue after a bulk shipping upload")
-
-
-def test_the_pick_list_pdf_downloads_and_reads_back(page, app):
-    """The pick list of the chosen batch, as PDF: built on the click, its Chinese text intact."""
-    from tests.test_printing import pdf_text
-
-    main = _queue(page, app)
-    batch = main.get_by_test_id("stSelectbox").filter(has_text="打开批次").inner_text()
-    batch_id = re.search(r"[0-9a-f]{6}-\d+", batch).group()
-    with page.expect_download() as download:
-        page.locator(".st-key-queue_print_pick_pdf button").click()
-    pdf = Path(download.value.path()).read_bytes()
-    assert pdf.startswith(b"%PDF")
-    text = pdf_text(pdf)
-    assert f"拣货单 | {batch_id}" in text, text[:500]
-    assert_no_error_shown(page, "queue after downloading the pick list")
