@@ -9,6 +9,7 @@ import pandas as pd
 
 from pipeline.filters import Filters
 from pipeline.labels import STATES
+from pipeline.memo import shared
 from pipeline.money import money_params
 from pipeline.store import sql
 
@@ -19,6 +20,7 @@ KPIS = (
 MONEY_KPIS = ("paid_amount", "aov", "refund_amount")  # in one currency, never added across
 
 
+@shared
 def day_kpis(con: duckdb.DuckDBPyConnection, f: Filters, day: date,
              until: time | None = None, as_of: datetime | None = None) -> pd.DataFrame:
     """One row per KPI: `kpi`, `value` (the day), `previous` (the day before).
@@ -37,6 +39,7 @@ def day_kpis(con: duckdb.DuckDBPyConnection, f: Filters, day: date,
     )
 
 
+@shared
 def day_other_currencies(con: duckdb.DuckDBPyConnection, f: Filters, day: date,
                          until: time | None = None) -> pd.DataFrame:
     """The day's money in the currencies other than the one the KPIs show:
@@ -48,17 +51,20 @@ def day_other_currencies(con: duckdb.DuckDBPyConnection, f: Filters, day: date,
     return per[per["currency"] != money["currency"]].reset_index(drop=True)
 
 
+@shared
 def state_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Every state of DESIGN §3 in display order: `state`, `orders`, `partial_refund`, `partial_ship`."""
     return con.execute(sql("state_counts"), {**f.params(), "states": list(STATES)}).df()
 
 
+@shared
 def daily_series(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Tidy `day`, `measure` (orders | paid_amount), `value`; the paid amount in `f.currency`
     (else the desk's)."""
     return con.execute(sql("daily_series"), {**f.params(), **money_params(con, f)}).df()
 
 
+@shared
 def latest_day(con: duckdb.DuckDBPyConnection, f: Filters) -> date | None:
     """The last day with orders inside the filters (the overview's default day)."""
     rows = con.execute(

@@ -22,6 +22,7 @@ import pandas as pd
 
 from pipeline.filters import Filters
 from pipeline.freshness import MOMENT_COLUMNS, shop_moments
+from pipeline.memo import shared
 from pipeline.problems import open_problems
 from pipeline.settings import get_settings
 from pipeline.store import sql
@@ -35,6 +36,7 @@ HELD_COLUMNS = ["rank", "platform", "shop", "order_id", "problems", "reason", "d
                 "data_as_of"]
 
 
+@shared
 def work_queue(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
     """Orders waiting to ship, in processing order.
 
@@ -61,12 +63,14 @@ def work_queue(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> p
         con.unregister("shop_moments")
 
 
+@shared
 def batch_members(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
                   max_size: int | None = None) -> pd.DataFrame:
     """Every order proposed in a batch, with its batch_id, in queue order."""
     return _members(con, work_queue(con, f, as_of), _size(con, max_size))
 
 
+@shared
 def batches(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
             max_size: int | None = None) -> pd.DataFrame:
     """Proposed batches, the most urgent first: batch_id, kind (one of BATCH_KINDS), sku_set
@@ -77,6 +81,7 @@ def batches(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
     return _batches(con, batch_members(con, f, as_of, max_size))
 
 
+@shared
 def batch_orders(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime, batch_id: str,
                  max_size: int | None = None) -> pd.DataFrame:
     """The orders of one batch, in queue order (empty when the batch no longer exists)."""
@@ -84,12 +89,14 @@ def batch_orders(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime, ba
     return members[members["batch_id"] == batch_id].reset_index(drop=True)
 
 
+@shared
 def held_orders(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
     """Orders waiting to ship held out of batches by an open problem mark, with the reason."""
     q = work_queue(con, f, as_of)
     return q.loc[q["held"], HELD_COLUMNS].reset_index(drop=True)
 
 
+@shared
 def queue_counts(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
                  max_size: int | None = None) -> dict[str, int]:
     """The page's headline numbers: waiting, to_process, batched, batches, held, processed,

@@ -25,10 +25,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipeline.allocation import short_orders
 from pipeline.filters import Filters
 from pipeline.freshness import MOMENT_COLUMNS, shop_moments
-from pipeline.problems import lists_by_order, marks, vague_verdicts
+from pipeline.memo import remembered, shared
+from pipeline.problems import lists_by_order, marks
 from pipeline.settings import get_settings
 from pipeline.store import sql
 
@@ -40,6 +40,7 @@ AGING_BUCKETS = ("<4h", "4-24h", "1-3d", ">3d")
 _AGING_EDGES = [0, 4 * 3600, 24 * 3600, 72 * 3600, float("inf")]
 
 
+@shared
 def sla_orders(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
                settings: dict[str, Any] | None = None) -> pd.DataFrame:
     """Every order under a rule: platform, shop, order_id, rule, deadline, status, seconds_left,
@@ -60,14 +61,8 @@ def _evaluate(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
     by default as of `as_of`, stale shops as of their data moment."""
     s = settings or get_settings(con)
     moments = shop_moments(con, as_of) if moments is None else moments
-    con.register("shop_moments", moments[MOMENT_COLUMNS])
-    try:
-        clock = con.execute(sql("sla_clock_rules"), {
-            "as_of": as_of, "chase_hours": float(s["chase_unpaid_hours"]),
-            "ship_hours": float(s["ship_paid_hours"]), **f.params(),
-        }).df()
-    finally:
-        con.unregister("shop_moments")
+    clock = _clock_rows(con, f, as_of, float(s["chase_unpaid_hours"]),
+                        float(s["ship_paid_hours"]), moments)
     m = marks(con, f, as_of, coverage, vague)
     m = m[m["resolved_at"].isna()]
     day = m[m["problem"].isin(["out_of_stock", "address"])]
@@ -79,6 +74,40 @@ def _evaluate(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
     rows = pd.concat([x for x in (clock, day_rules) if not x.empty], ignore_index=True) \
         if not (clock.empty and day_rules.empty) else clock
     return classify(rows, as_of, float(s["due_soon_hours"])), m
+
+
+def _clock_rows(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
+                chase_hours: float, ship_hours: float, moments: pd.DataFrame) -> pd.DataFrame:
+    """The rows of sla_clock_rules.sql as of each shop's moment.
+
+    A shop's rows as of any moment after its horizon (sla_horizons.sql) are its rows as of the
+    horizon, so the rows are remembered per data version under each shop's moment cut at its
+    horizon: the minutes of a day share one computation. `as_of` is then each shop's own."""
+    horizons = remembered(con, "sla.horizons", (),
+                          lambda: con.execute(sql("sla_horizons")).df())
+    cut = moments[MOMENT_COLUMNS].merge(horizons, on=["platform", "shop"], how="left")
+    cut["as_of"] = cut["as_of"].where(~(cut["as_of"] > cut["horizon"]), cut["horizon"]) \
+        .astype("datetime64[us]")
+    latest = horizons["horizon"].max()
+    moment = as_of if pd.isna(latest) or pd.Timestamp(as_of) < latest else latest
+    key = (f, chase_hours, ship_hours, moment,
+           tuple(cut[MOMENT_COLUMNS].itertuples(index=False, name=None)))
+
+    def compute() -> pd.DataFrame:
+        con.register("shop_moments", cut[MOMENT_COLUMNS])
+        try:
+            return con.execute(sql("sla_clock_rules"), {
+                "as_of": moment, "chase_hours": chase_hours, "ship_hours": ship_hours,
+                **f.params(),
+            }).df()
+        finally:
+            con.unregister("shop_moments")
+
+    rows = remembered(con, "sla.clock_rows", key, compute)
+    own = moments[["platform", "shop", "as_of"]].astype({"as_of": "datetime64[us]"})
+    out = rows.drop(columns="as_of").merge(own, on=["platform", "shop"], how="left")
+    out["as_of"] = out["as_of"].fillna(pd.Timestamp(as_of))
+    return out
 
 
 def classify(rows: pd.DataFrame, as_of: datetime, due_soon_hours: float) -> pd.DataFrame:
@@ -99,6 +128,7 @@ def classify(rows: pd.DataFrame, as_of: datetime, due_soon_hours: float) -> pd.D
     return out[SLA_COLUMNS].reset_index(drop=True)
 
 
+@shared
 def sla_counts(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
     """Per rule of §4 (every rule, zeros included): orders `overdue` and `due_soon`."""
     return counts_of(sla_orders(con, f, as_of))
@@ -114,20 +144,21 @@ def counts_of(rows: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+@shared
 def sla_counts_vs(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
     """`sla_counts` as of the moment and as of the same time the day before (`*_before`)."""
-    # shared by both moments: the vague addresses as of the later one cover the earlier one
-    settings, coverage = get_settings(con), short_orders(con)
-    vague = vague_verdicts(con, f, as_of)
+    # the stock allocation and the vague addresses are shared by both moments (pipeline.memo)
+    settings = get_settings(con)
     # a stale shop is compared with the day before its own data moment
     moments = shop_moments(con, as_of)
     earlier = moments.assign(as_of=moments["as_of"] - pd.Timedelta(days=1))
-    now = counts_of(_evaluate(con, f, as_of, settings, coverage, vague, moments)[0])
-    before = counts_of(_evaluate(con, f, as_of - timedelta(days=1), settings, coverage,
-                                 vague, earlier)[0])
+    now = counts_of(_evaluate(con, f, as_of, settings, moments=moments)[0])
+    before = counts_of(_evaluate(con, f, as_of - timedelta(days=1), settings,
+                                 moments=earlier)[0])
     return now.merge(before, on="rule", suffixes=("", "_before"))
 
 
+@shared
 def sla_board(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
     """The orders under any rule with what the desk needs to act: state, open problem marks,
     buyer message, courier, times. Most urgent first."""

@@ -17,7 +17,8 @@ import pandas as pd
 
 from pipeline import allocation
 from pipeline.filters import Filters
-from pipeline.promo import default_period, window
+from pipeline.memo import shared
+from pipeline.promo import Window, default_period, window
 from pipeline.store import sql
 
 SHORT_COLUMNS = ["kind", "sku", "name", "demand", "allocatable", "basis", "shortfall",
@@ -53,6 +54,7 @@ def reference_promotion(con: duckdb.DuckDBPyConnection, as_of: datetime
     return default_period(con, as_of)
 
 
+@shared
 def stock_status(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFrame:
     """Per SKU, summed over warehouses: stock, open demand, shortfall, days of cover, below safety.
 
@@ -70,6 +72,7 @@ def stock_status(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFram
     return con.execute(sql("stock_status"), params).df()
 
 
+@shared
 def stock_by_warehouse(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The stock table as imported: one row per SKU and warehouse."""
     return con.execute(
@@ -78,6 +81,7 @@ def stock_by_warehouse(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+@shared
 def bundle_buildable(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """`bundle_sku, buildable, limiting_component, limiting_allocatable, limiting_quantity,
     bundle_demand`: how many of each bundle the stock builds; fewest first. An untracked
@@ -85,6 +89,7 @@ def bundle_buildable(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(sql("stock_bundles")).df()
 
 
+@shared
 def short_skus(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """SKUs the waiting orders need more of than the stock they take from, with the orders each
     blocks.
@@ -159,7 +164,11 @@ def component_demand(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
     Columns: sku, name, in_bundles, open_demand, period_units, period_per_day, allocatable,
     cover_days_at_period_rate (`allocatable` null for an untracked SKU, as in `stock_status`). Uses the shop and platform filters; the period sets the dates.
     """
-    w = window(con, name, as_of)
+    return _component_demand(con, f, window(con, name, as_of))
+
+
+@shared
+def _component_demand(con: duckdb.DuckDBPyConnection, f: Filters, w: Window) -> pd.DataFrame:
     return con.execute(sql("stock_component_demand"), {
         "shops": list(f.shops), "platforms": list(f.platforms),
         "p_start": w.start, "p_end": w.end,
