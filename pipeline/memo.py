@@ -23,6 +23,7 @@ import dataclasses
 import functools
 import inspect
 import threading
+import weakref
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -35,15 +36,8 @@ MAX_ENTRIES = 256
 # Computations per name since the process started (what a remembered call did not save).
 computed: Counter[str] = Counter()
 
-# The settings are part of the version: they are small, and a setting saved on a bare cursor
-# (outside `Store.write`) must still be seen.
-_VERSION_SQL = """
-select (select path from duckdb_databases() where database_name = current_database()),
-       (select value from meta where key = 'store_id'),
-       (select value from meta where key = 'data_version'),
-       (select hash(string_agg(key || '=' || coalesce(value::varchar, ''), ';' order by key))
-        from settings)
-"""
+_PATH_SQL = "select path from duckdb_databases() where database_name = current_database()"
+_paths: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # connection -> its file
 
 _lock = threading.Lock()
 _entries: OrderedDict[tuple, _Entry] = OrderedDict()
@@ -62,12 +56,17 @@ class _Entry:
 
 
 def store_key(con: duckdb.DuckDBPyConnection) -> tuple | None:
-    """(path, store id, data version, settings) of the store `con` reads; None for an
-    in-memory store."""
-    path, store_id, version, settings = con.execute(_VERSION_SQL).fetchall()[0]
+    """(path, store id, (data version, settings)) of the store `con` reads; None for an
+    in-memory store. The settings are part of the version: they are few, and a setting saved
+    on a bare cursor (outside `Store.write`) must still be seen."""
+    path = _paths.get(con)
+    if path is None:
+        path = _paths[con] = con.execute(_PATH_SQL).fetchall()[0][0] or ""
     if not path:
         return None
-    return path, store_id, (version, settings)
+    meta = dict(con.execute("select key, value from meta").fetchall())
+    settings = tuple(sorted(con.execute("select key, value from settings").fetchall()))
+    return path, meta.get("store_id"), (meta.get("data_version"), settings)
 
 
 def remembered(con: duckdb.DuckDBPyConnection, name: str, key: Any,

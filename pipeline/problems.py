@@ -53,7 +53,7 @@ def marks(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
     """
     if coverage is not None or vague is not None:
         return _marks(con, f, as_of, coverage, vague)
-    moment = _moment(con, as_of)
+    moment = marks_moment(con, as_of)
     return private(remembered(con, "problems.marks", (f, moment),
                               lambda: _marks(con, f, moment, None, _all_vague(con))))
 
@@ -70,8 +70,9 @@ def _marks(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
         con.unregister("vague_verdicts")
 
 
-def _moment(con: duckdb.DuckDBPyConnection, as_of: datetime) -> datetime:
-    """`as_of`, or the horizon of the marks when it is earlier: the marks are the same."""
+def marks_moment(con: duckdb.DuckDBPyConnection, as_of: datetime) -> datetime:
+    """`as_of`, or when it is later, the newest creation of an open order or action
+    (problem_horizon.sql): the marks as of both are the same."""
     horizon = remembered(con, "problems.horizon", (),
                          lambda: con.execute(sql("problem_horizon")).fetchall()[0][0])
     if horizon is None or pd.Timestamp(as_of) < pd.Timestamp(horizon):

@@ -24,11 +24,12 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from pipeline.filters import Filters
 from pipeline.freshness import MOMENT_COLUMNS, shop_moments
 from pipeline.memo import remembered, shared
-from pipeline.problems import lists_by_order, marks
+from pipeline.problems import lists_by_order, marks, marks_moment
 from pipeline.settings import get_settings
 from pipeline.store import sql
 
@@ -163,16 +164,38 @@ def sla_board(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd
     """The orders under any rule with what the desk needs to act: state, open problem marks,
     buyer message, courier, times. Most urgent first."""
     rows, p = _evaluate(con, f, as_of)
-    problems = lists_by_order(p)
-    keys = rows[KEY].drop_duplicates()
-    con.register("sla_keys", keys)
-    try:
-        details = con.execute(sql("sla_order_details")).df()
-    finally:
-        con.unregister("sla_keys")
-    out = rows.merge(details, on=KEY, how="left").merge(problems, on=KEY, how="left")
+    # the open marks as lists: the same for every moment that shares the marks
+    problems = remembered(con, "sla.problem_lists", (f, marks_moment(con, as_of)),
+                          lambda: lists_by_order(p))
+    # the open orders' details are read once per data version; an order closed since the
+    # moment (a board as of an earlier moment) is read as it comes
+    out = rows.merge(_open_details(con), on=KEY, how="left", indicator=True)
+    others = out["_merge"] == "left_only"
+    if others.any():
+        details = pd.concat([_open_details(con), _details(con, rows.loc[others.to_numpy(), KEY]
+                                                          .drop_duplicates())],
+                            ignore_index=True)
+        out = rows.merge(details, on=KEY, how="left")
+    else:
+        out = out.drop(columns="_merge")
+    out = out.merge(problems, on=KEY, how="left")
     out["problems"] = out["problems"].map(lambda v: v if isinstance(v, list) else [])
     return out
+
+
+def _details(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame | pa.Table) -> pd.DataFrame:
+    """sla_order_details.sql for `keys` (platform, shop, order_id)."""
+    con.register("sla_keys", keys)
+    try:
+        return con.execute(sql("sla_order_details")).df()
+    finally:
+        con.unregister("sla_keys")
+
+
+def _open_details(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """`_details` of every open order, once per data version."""
+    return remembered(con, "sla.open_details", (), lambda: _details(
+        con, con.sql("select platform, shop, order_id from open_orders").to_arrow_table()))
 
 
 def aging(board: pd.DataFrame, by: str) -> pd.DataFrame:
