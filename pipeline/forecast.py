@@ -29,9 +29,10 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from pipeline.filters import ALL, Filters
-from pipeline.memo import shared
+from pipeline.memo import remembered, shared
 from pipeline.promo import default_period
 from pipeline.settings import get_settings
 from pipeline.store import sql
@@ -127,7 +128,11 @@ def stock_burn(con: duckdb.DuckDBPyConnection, as_of: datetime,
     runs out). Fewest hours of cover first. Untracked SKUs are never listed."""
     s = _settings(con, s)
     hours = float(s["forecast_rate_hours"])
-    burn = con.execute(sql("forecast_sku_burn"), {"as_of": as_of, "hours": hours}).df()
+    con.register("recent_lines", _recent_lines(con, as_of, hours))
+    try:
+        burn = con.execute(sql("forecast_sku_burn"), {"as_of": as_of, "hours": hours}).df()
+    finally:
+        con.unregister("recent_lines")
     burn["units_per_hour"] = burn["recent_units"] / hours
     burn["orders_per_hour"] = burn["recent_orders"] / hours
     burn = burn[(burn["units_per_hour"] > 0) | (burn["left_units"] <= 0)].copy()
@@ -143,6 +148,18 @@ def stock_burn(con: duckdb.DuckDBPyConnection, as_of: datetime,
 
 
 @shared
+def _recent_lines(con: duckdb.DuckDBPyConnection, as_of: datetime, hours: float) -> pa.Table:
+    """forecast_recent_lines.sql over at least the `hours` before `as_of`. After the newest
+    order they are cut at it: every minute after the newest data reads the same lines,
+    remembered once per data version."""
+    newest = remembered(con, "forecast.newest_order", (), lambda: con.execute(
+        "select max(created_at) from orders").fetchall()[0][0])
+    to = as_of if newest is None or pd.Timestamp(as_of) < newest else newest
+    params = {"from": to - timedelta(seconds=hours * 3600 + 1), "to": to}
+    return remembered(con, "forecast.recent_lines", (params["from"], to), lambda: con.sql(
+        sql("forecast_recent_lines"), params=params).to_arrow_table())
+
+
 def period_start(con: duckdb.DuckDBPyConnection, name: str) -> datetime:
     """When the promotion period `name` starts."""
     return con.execute("select start_at from promotions where name = ?", [name]).fetchall()[0][0]

@@ -10,20 +10,22 @@ and never short; with no stock export imported nothing is short.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from pipeline import allocation
 from pipeline.filters import Filters
-from pipeline.memo import shared
+from pipeline.memo import remembered, shared
 from pipeline.promo import Window, default_period, window
 from pipeline.store import sql
 
 SHORT_COLUMNS = ["kind", "sku", "name", "demand", "allocatable", "basis", "shortfall",
                  "orders_blocked", "blocked_orders", "limiting_component"]
 BASIS_ORDER = (*allocation.BASES, allocation.UNTRACKED)
+_TICK = timedelta(microseconds=1)   # the smallest step of a stored time
 
 
 def has_stock(con: duckdb.DuckDBPyConnection) -> bool:
@@ -69,7 +71,40 @@ def stock_status(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFram
     ref = reference_promotion(con, as_of)
     params = {"as_of": as_of, "promo_start": ref[1] if ref else None,
               "promo_end": ref[2] if ref else None}
-    return con.execute(sql("stock_status"), params).df()
+    con.register("rated_lines", _rated_lines(con, as_of, params["promo_start"],
+                                            params["promo_end"]))
+    con.register("sku_titles", remembered(con, "stock.sku_titles", (), lambda: con.sql(
+        sql("sku_titles")).to_arrow_table()))
+    try:
+        return con.execute(sql("stock_status"), params).df()
+    finally:
+        con.unregister("rated_lines")
+        con.unregister("sku_titles")
+
+
+def _rated_lines(con: duckdb.DuckDBPyConnection, as_of: datetime, promo_start: datetime | None,
+                promo_end: datetime | None) -> pa.Table:
+    """stock_rated_lines.sql for the 7 days before `as_of` and the promotion: at least their
+    lines. After the newest payment the 7 days are cut at it, and a promotion's end after the
+    newest order at that: every minute after the newest data reads the same lines,
+    remembered once per data version."""
+    paid_horizon, created_horizon = _horizons(con)
+    paid_from, paid_to = as_of - timedelta(days=7), as_of
+    if paid_horizon is not None and pd.Timestamp(as_of) > paid_horizon:
+        paid_from, paid_to = paid_horizon - timedelta(days=7), paid_horizon + _TICK
+    if (promo_end is not None and created_horizon is not None
+            and pd.Timestamp(promo_end) > created_horizon):
+        promo_end = created_horizon + _TICK
+    params = {"paid_from": paid_from, "paid_to": paid_to, "promo_start": promo_start,
+              "promo_end": promo_end}
+    return remembered(con, "stock.rated_lines", tuple(params.values()), lambda: con.sql(
+        sql("stock_rated_lines"), params=params).to_arrow_table())
+
+
+def _horizons(con: duckdb.DuckDBPyConnection) -> tuple[datetime | None, datetime | None]:
+    """The newest payment and the newest creation of any order (stock_horizon.sql)."""
+    return remembered(con, "stock.horizons", (),
+                      lambda: tuple(con.execute(sql("stock_horizon")).fetchall()[0]))
 
 
 @shared
