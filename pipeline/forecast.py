@@ -32,7 +32,7 @@ import pandas as pd
 import pyarrow as pa
 
 from pipeline.filters import ALL, Filters
-from pipeline.memo import remembered, shared
+from pipeline.memo import keeps, remembered, shared
 from pipeline.promo import default_period
 from pipeline.settings import get_settings
 from pipeline.store import sql
@@ -153,7 +153,7 @@ def _recent_lines(con: duckdb.DuckDBPyConnection, as_of: datetime, hours: float)
     order they are cut at it: every minute after the newest data reads the same lines,
     remembered once per data version."""
     newest = remembered(con, "forecast.newest_order", (), lambda: con.execute(
-        "select max(created_at) from orders").fetchall()[0][0])
+        "select max(created_at) from orders").fetchall()[0][0]) if keeps(con) else None
     to = as_of if newest is None or pd.Timestamp(as_of) < newest else newest
     params = {"from": to - timedelta(seconds=hours * 3600 + 1), "to": to}
     return remembered(con, "forecast.recent_lines", (params["from"], to), lambda: con.sql(

@@ -69,6 +69,13 @@ def store_key(con: duckdb.DuckDBPyConnection) -> tuple | None:
     return path, meta.get("store_id"), (meta.get("data_version"), settings)
 
 
+def keeps(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when results of `con`'s store are remembered (not an in-memory store). Where
+    nothing is kept, nothing is cut to share between moments either: every figure is
+    computed as asked, the reference the shared ones are tested against."""
+    return store_key(con) is not None
+
+
 def remembered(con: duckdb.DuckDBPyConnection, name: str, key: Any,
                compute: Callable[[], T]) -> T:
     """`compute()`, once per store, data version, `name` and `key` (hashable). The value is

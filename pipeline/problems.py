@@ -28,7 +28,7 @@ import pyarrow as pa
 from pipeline.address import verdicts
 from pipeline.allocation import short_orders
 from pipeline.filters import Filters
-from pipeline.memo import private, remembered, shared
+from pipeline.memo import keeps, private, remembered, shared
 from pipeline.store import sql
 
 PROBLEMS = ("out_of_stock", "address", "buyer_message", "refund_before_ship", "merge_candidate",
@@ -73,6 +73,8 @@ def _marks(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
 def marks_moment(con: duckdb.DuckDBPyConnection, as_of: datetime) -> datetime:
     """`as_of`, or when it is later, the newest creation of an open order or action
     (problem_horizon.sql): the marks as of both are the same."""
+    if not keeps(con):
+        return as_of
     horizon = remembered(con, "problems.horizon", (),
                          lambda: con.execute(sql("problem_horizon")).fetchall()[0][0])
     if horizon is None or pd.Timestamp(as_of) < pd.Timestamp(horizon):

@@ -28,7 +28,7 @@ import pyarrow as pa
 
 from pipeline.filters import Filters
 from pipeline.freshness import MOMENT_COLUMNS, shop_moments
-from pipeline.memo import remembered, shared
+from pipeline.memo import keeps, remembered, shared
 from pipeline.problems import lists_by_order, marks, marks_moment
 from pipeline.settings import get_settings
 from pipeline.store import sql
@@ -84,13 +84,15 @@ def _clock_rows(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
     A shop's rows as of any moment after its horizon (sla_horizons.sql) are its rows as of the
     horizon, so the rows are remembered per data version under each shop's moment cut at its
     horizon: the minutes of a day share one computation. `as_of` is then each shop's own."""
-    horizons = remembered(con, "sla.horizons", (),
-                          lambda: con.execute(sql("sla_horizons")).df())
-    cut = moments[MOMENT_COLUMNS].merge(horizons, on=["platform", "shop"], how="left")
-    cut["as_of"] = cut["as_of"].where(~(cut["as_of"] > cut["horizon"]), cut["horizon"]) \
-        .astype("datetime64[us]")
-    latest = horizons["horizon"].max()
-    moment = as_of if pd.isna(latest) or pd.Timestamp(as_of) < latest else latest
+    cut, moment = moments[MOMENT_COLUMNS], as_of
+    if keeps(con):
+        horizons = remembered(con, "sla.horizons", (),
+                              lambda: con.execute(sql("sla_horizons")).df())
+        cut = cut.merge(horizons, on=["platform", "shop"], how="left")
+        cut["as_of"] = cut["as_of"].where(~(cut["as_of"] > cut["horizon"]), cut["horizon"]) \
+            .astype("datetime64[us]")
+        latest = horizons["horizon"].max()
+        moment = as_of if pd.isna(latest) or pd.Timestamp(as_of) < latest else latest
     key = (f, chase_hours, ship_hours, moment,
            tuple(cut[MOMENT_COLUMNS].itertuples(index=False, name=None)))
 

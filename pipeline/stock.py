@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from pipeline import allocation
 from pipeline.filters import Filters
-from pipeline.memo import remembered, shared
+from pipeline.memo import keeps, remembered, shared
 from pipeline.promo import Window, default_period, window
 from pipeline.store import sql
 
@@ -88,7 +88,7 @@ def _rated_lines(con: duckdb.DuckDBPyConnection, as_of: datetime, promo_start: d
     lines. After the newest payment the 7 days are cut at it, and a promotion's end after the
     newest order at that: every minute after the newest data reads the same lines,
     remembered once per data version."""
-    paid_horizon, created_horizon = _horizons(con)
+    paid_horizon, created_horizon = _horizons(con) if keeps(con) else (None, None)
     paid_from, paid_to = as_of - timedelta(days=7), as_of
     if paid_horizon is not None and pd.Timestamp(as_of) > paid_horizon:
         paid_from, paid_to = paid_horizon - timedelta(days=7), paid_horizon + _TICK
