@@ -40,6 +40,9 @@ _PATH_SQL = "select path from duckdb_databases() where database_name = current_d
 _paths: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # connection -> its file
 
 _lock = threading.Lock()
+# The store key a thread's outermost remembered call read, per cursor: the computations nested
+# in it read the same data version without asking again.
+_reading = threading.local()
 _entries: OrderedDict[tuple, _Entry] = OrderedDict()
 _latest: dict[tuple, Any] = {}      # (path, store_id) -> the newest data version seen
 
@@ -73,14 +76,26 @@ def keeps(con: duckdb.DuckDBPyConnection) -> bool:
     """True when results of `con`'s store are remembered (not an in-memory store). Where
     nothing is kept, nothing is cut to share between moments either: every figure is
     computed as asked, the reference the shared ones are tested against."""
-    return store_key(con) is not None
+    reading = _reading.__dict__.setdefault("keys", {})
+    store = reading[id(con)] if id(con) in reading else store_key(con)
+    return store is not None
 
 
 def remembered(con: duckdb.DuckDBPyConnection, name: str, key: Any,
                compute: Callable[[], T]) -> T:
     """`compute()`, once per store, data version, `name` and `key` (hashable). The value is
     shared: callers must not change it (see `private`)."""
-    store = store_key(con)
+    reading = _reading.__dict__.setdefault("keys", {})
+    if id(con) in reading:          # inside a remembered computation on this cursor: its key
+        return _remember(reading[id(con)], name, key, compute)
+    store = reading[id(con)] = store_key(con)
+    try:
+        return _remember(store, name, key, compute)
+    finally:
+        del reading[id(con)]
+
+
+def _remember(store: tuple | None, name: str, key: Any, compute: Callable[[], T]) -> T:
     if store is None:
         computed[name] += 1
         return compute()
