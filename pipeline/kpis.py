@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import duckdb
 import pandas as pd
 
 from pipeline.filters import Filters
 from pipeline.labels import STATES
-from pipeline.memo import shared
+from pipeline.memo import private, remembered, shared
 from pipeline.money import money_params
 from pipeline.store import sql
 
@@ -20,7 +20,6 @@ KPIS = (
 MONEY_KPIS = ("paid_amount", "aov", "refund_amount")  # in one currency, never added across
 
 
-@shared
 def day_kpis(con: duckdb.DuckDBPyConnection, f: Filters, day: date,
              until: time | None = None, as_of: datetime | None = None) -> pd.DataFrame:
     """One row per KPI: `kpi`, `value` (the day), `previous` (the day before).
@@ -30,6 +29,17 @@ def day_kpis(con: duckdb.DuckDBPyConnection, f: Filters, day: date,
     With `as_of`, the 72-hour shipping share is null for a day whose paid orders have not all
     had 72 hours yet (a day still running is never a drop).
     """
+    # `as_of` only says whether each day's paid orders had their 72 hours (day_kpis.sql):
+    # remembered under that, so every minute of a day shares one computation
+    settled = None if as_of is None else tuple(
+        pd.Timestamp(datetime.combine(d, time())) + pd.Timedelta(days=4) <= pd.Timestamp(as_of)
+        for d in (day, day - timedelta(days=1)))
+    return private(remembered(con, "kpis.day_kpis", (f, day, until, settled),
+                              lambda: _day_kpis(con, f, day, until, as_of)))
+
+
+def _day_kpis(con: duckdb.DuckDBPyConnection, f: Filters, day: date, until: time | None,
+              as_of: datetime | None) -> pd.DataFrame:
     params = {"day": day, "until": until, "as_of": as_of, "shops": list(f.shops),
               "platforms": list(f.platforms), **money_params(con, f)}
     wide = con.execute(sql("day_kpis"), params).df()

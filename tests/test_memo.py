@@ -5,12 +5,12 @@ gives what a computation from scratch gives (an in-memory store remembers nothin
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
 
-from pipeline import actions, forecast, freshness, memo, problems, queue, sla, stock
+from pipeline import actions, forecast, freshness, kpis, memo, problems, queue, sla, stock
 from pipeline.filters import ALL, Filters
 from pipeline.store import MEMORY, Store
 from tests.conftest import load, load_tables
@@ -86,6 +86,8 @@ def board_calls(con, f, as_of):
         "stock_status": stock.stock_status(con, as_of),
         "stock_burn": forecast.stock_burn(con, as_of),
         "freshness": freshness.shop_freshness(con, as_of),
+        # the 72-hour share of 11-17 (and 11-16) is known from 11-21 (11-20) on
+        "day_kpis": kpis.day_kpis(con, f, date(2026, 11, 17), None, as_of),
     }
 
 
