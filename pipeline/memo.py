@@ -6,7 +6,8 @@ under the version it was computed at is right for as long as that version is cur
 store's file path and random id (`meta.store_id`) are part of the key, so two stores, or a
 file replaced under the same path, never share a result. Sessions asking for the same key at
 the same time wait for one computation. Results of older versions are dropped when a newer
-one is computed; at most `MAX_ENTRIES` are kept (least recently used go first).
+one is computed; at most `MAX_ENTRIES` are kept, `MAX_PER_NAME` of one function (least
+recently used go first: the minutes gone by, filters no one has asked for lately).
 
 An in-memory store has no path to key on: nothing is remembered there. A remembered function
 must not be called inside a write transaction (its reads would be kept under the version the
@@ -32,6 +33,7 @@ import duckdb
 import pandas as pd
 
 MAX_ENTRIES = 256
+MAX_PER_NAME = 12     # moments, filters and periods of one function kept at once
 
 # Computations per name since the process started (what a remembered call did not save).
 computed: Counter[str] = Counter()
@@ -105,6 +107,9 @@ def _remember(store: tuple | None, name: str, key: Any, compute: Callable[[], T]
         if entry is None:
             _forget_older(store)
             entry = _entries[full] = _Entry()
+            same = [k for k in _entries if k[3] == name]
+            for k in same[:max(0, len(same) - MAX_PER_NAME)]:
+                del _entries[k]
             while len(_entries) > MAX_ENTRIES:
                 _entries.popitem(last=False)
         else:
