@@ -47,6 +47,7 @@ _lock = threading.Lock()
 _reading = threading.local()
 _entries: OrderedDict[tuple, _Entry] = OrderedDict()
 _latest: dict[tuple, Any] = {}      # (path, store_id) -> the newest data version seen
+_keep: dict[str, int] = {}          # name -> how many of its results are kept, when not the default
 
 T = TypeVar("T")
 
@@ -108,7 +109,7 @@ def _remember(store: tuple | None, name: str, key: Any, compute: Callable[[], T]
             _forget_older(store)
             entry = _entries[full] = _Entry()
             same = [k for k in _entries if k[3] == name]
-            for k in same[:max(0, len(same) - MAX_PER_NAME)]:
+            for k in same[:max(0, len(same) - _keep.get(name, MAX_PER_NAME))]:
                 del _entries[k]
             while len(_entries) > MAX_ENTRIES:
                 _entries.popitem(last=False)
@@ -166,11 +167,16 @@ def _frozen(value: Any) -> Any:
     return value
 
 
-def shared(fn: Callable[..., T]) -> Callable[..., T]:
-    """Remember `fn(con, ...)` per store, data version and arguments (defaults filled in).
-    A call with an argument that cannot be a key (a frame) is computed as it comes."""
+def shared(fn: Callable[..., T] | None = None, *, keep: int | None = None) -> Any:
+    """Remember `fn(con, ...)` per store, data version and arguments (defaults filled in);
+    `keep`: at most so many results of it at once (default `MAX_PER_NAME`). A call with an
+    argument that cannot be a key (a frame) is computed as it comes."""
+    if fn is None:
+        return functools.partial(shared, keep=keep)
     sig = inspect.signature(fn)
     name = f"{fn.__module__}.{fn.__qualname__}"
+    if keep is not None:
+        _keep[name] = keep
 
     @functools.wraps(fn)
     def wrapper(con: duckdb.DuckDBPyConnection, *args: Any, **kwargs: Any) -> T:

@@ -54,6 +54,7 @@ class Window:
 # Order types
 
 
+@shared(keep=1)   # one row per order: one set of filters at a time
 def order_types(con: duckdb.DuckDBPyConnection, f: Filters = ALL) -> pd.DataFrame:
     """`platform, shop, order_id, promotion, bundle, combo, gift` for every order in the filters."""
     return con.execute(sql("promo_order_types"),
