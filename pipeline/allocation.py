@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from pipeline.memo import shared
 from pipeline.store import sql
 
 COVERAGE_COLUMNS = ["platform", "shop", "order_id", "paid_at", "covered", "short_skus"]
@@ -30,17 +31,20 @@ BASES = ("on_hand", "available_reserved", "available", "mixed")
 UNTRACKED = "untracked"
 
 
+@shared
 def stock_figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Per tracked SKU: `allocatable` (the units the waiting orders take from) and `basis`
     (`on_hand`, `available_reserved`, `available`, or `mixed` across warehouses)."""
     return con.execute(sql("stock_available")).df()
 
 
+@shared
 def has_stock(con: duckdb.DuckDBPyConnection) -> bool:
     """True once a stock export has been imported."""
     return con.execute("select count(*) from stock").fetchall()[0][0] > 0
 
 
+@shared
 def available_stock(con: duckdb.DuckDBPyConnection) -> dict[str, int] | None:
     """Tracked SKU -> the units the waiting orders take from; None when no stock was imported.
 
@@ -52,11 +56,13 @@ def available_stock(con: duckdb.DuckDBPyConnection) -> dict[str, int] | None:
     return {sku: int(units) for sku, units, _ in rows}
 
 
+@shared
 def order_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every order waiting to ship, in payment order: `covered` and the `short_skus` it lacks."""
     return _walk(con.sql(sql("allocation_lines")).to_arrow_table(), available_stock(con))
 
 
+@shared
 def short_orders(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The rows of `order_coverage` that are not covered (same columns), found by walking only
     the SKUs whose demand is above what is available: the others cover every order."""
@@ -106,6 +112,7 @@ def _walk(lines: pa.Table, stock: dict[str, int] | None) -> pd.DataFrame:
     })
 
 
+@shared
 def sku_demand(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Per SKU the orders waiting to ship need: `demand`, `allocatable`, `basis`, `shortfall`,
     `orders_blocked`.
@@ -133,6 +140,7 @@ def sku_demand(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+@shared
 def out_of_stock_skus(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The tracked SKUs whose demand from orders waiting to ship is above the stock they take
     from (§6, §7)."""

@@ -29,8 +29,10 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from pipeline.filters import ALL, Filters
+from pipeline.memo import keeps, remembered, shared
 from pipeline.promo import default_period
 from pipeline.settings import get_settings
 from pipeline.store import sql
@@ -56,6 +58,7 @@ def _settings(con: duckdb.DuckDBPyConnection, s: dict[str, Any] | None) -> dict[
     return s or get_settings(con)
 
 
+@shared
 def waiting_deadlines(con: duckdb.DuckDBPyConnection, f: Filters = ALL,
                       s: dict[str, Any] | None = None) -> pd.DataFrame:
     """`platform, shop, order_id, ready_at, deadline` of the orders waiting to ship, earliest
@@ -65,6 +68,7 @@ def waiting_deadlines(con: duckdb.DuckDBPyConnection, f: Filters = ALL,
                        {"ship_hours": float(s["ship_paid_hours"]), **f.params()}).df()
 
 
+@shared
 def capacity(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters = ALL,
              s: dict[str, Any] | None = None, waiting: pd.DataFrame | None = None) -> Capacity:
     """The backlog now and the desk's rate over the last `forecast_rate_hours` hours."""
@@ -87,6 +91,7 @@ def capacity(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters = ALL,
                     backlog / rate if rate > 0 else None)
 
 
+@shared
 def breach_forecast(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters = ALL,
                     s: dict[str, Any] | None = None, hours: int = HORIZON_HOURS
                     ) -> tuple[pd.DataFrame, Capacity, int | None]:
@@ -115,6 +120,7 @@ def breach_forecast(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters 
     return grid, cap, packers
 
 
+@shared
 def stock_burn(con: duckdb.DuckDBPyConnection, as_of: datetime,
                s: dict[str, Any] | None = None) -> pd.DataFrame:
     """Per tracked SKU that is selling or already used up: `sku, left_units, units_per_hour,
@@ -122,7 +128,11 @@ def stock_burn(con: duckdb.DuckDBPyConnection, as_of: datetime,
     runs out). Fewest hours of cover first. Untracked SKUs are never listed."""
     s = _settings(con, s)
     hours = float(s["forecast_rate_hours"])
-    burn = con.execute(sql("forecast_sku_burn"), {"as_of": as_of, "hours": hours}).df()
+    con.register("recent_lines", _recent_lines(con, as_of, hours))
+    try:
+        burn = con.execute(sql("forecast_sku_burn"), {"as_of": as_of, "hours": hours}).df()
+    finally:
+        con.unregister("recent_lines")
     burn["units_per_hour"] = burn["recent_units"] / hours
     burn["orders_per_hour"] = burn["recent_orders"] / hours
     burn = burn[(burn["units_per_hour"] > 0) | (burn["left_units"] <= 0)].copy()
@@ -137,11 +147,25 @@ def stock_burn(con: duckdb.DuckDBPyConnection, as_of: datetime,
     return burn.sort_values(["cover_hours", "sku"])[cols].reset_index(drop=True)
 
 
+@shared
+def _recent_lines(con: duckdb.DuckDBPyConnection, as_of: datetime, hours: float) -> pa.Table:
+    """forecast_recent_lines.sql over at least the `hours` before `as_of`. After the newest
+    order they are cut at it: every minute after the newest data reads the same lines,
+    remembered once per data version."""
+    newest = remembered(con, "forecast.newest_order", (), lambda: con.execute(
+        "select max(created_at) from orders").fetchall()[0][0]) if keeps(con) else None
+    to = as_of if newest is None or pd.Timestamp(as_of) < newest else newest
+    params = {"from": to - timedelta(seconds=hours * 3600 + 1), "to": to}
+    return remembered(con, "forecast.recent_lines", (params["from"], to), lambda: con.sql(
+        sql("forecast_recent_lines"), params=params).to_arrow_table())
+
+
 def period_start(con: duckdb.DuckDBPyConnection, name: str) -> datetime:
     """When the promotion period `name` starts."""
     return con.execute("select start_at from promotions where name = ?", [name]).fetchall()[0][0]
 
 
+@shared
 def gift_ledger(con: duckdb.DuckDBPyConnection, f: Filters, name: str, start: datetime,
                 end: datetime) -> pd.DataFrame:
     """The gifts of a promotion period: `sku, units_given, orders, tracked, stock_left,
@@ -169,6 +193,7 @@ class Intake:
     last_year: str | None         # the name of last year's promotion, when found
 
 
+@shared
 def last_year_name(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
     """The same promotion a year before: the name with its (last) year one less, if stored."""
     years = list(re.finditer(r"(19|20)\d{2}", name))
@@ -193,6 +218,7 @@ def _share_by(curve: pd.DataFrame, measure: str, elapsed: float) -> float:
     return float((curve[measure] * (elapsed - curve["hour"]).clip(0, 1)).sum())
 
 
+@shared
 def intake(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters = ALL) -> Intake | None:
     """The running promotion's day so far against its reference days; None when no promotion
     is running at `as_of`."""
@@ -260,6 +286,7 @@ def intake_off(it: Intake, hours: int = 2) -> list[float]:
 # Alerts and the report
 
 
+@shared
 def alerts(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters = ALL,
            s: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """The thresholds crossed now, each `{kind, ...numbers}`: `stock_runout` (SKUs running out

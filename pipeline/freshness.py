@@ -10,12 +10,13 @@ after those of the fresh shops: old data never tops the list only because it is 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import duckdb
 import pandas as pd
 
+from pipeline.memo import remembered
 from pipeline.store import sql
 
 STALE_HOURS = 24.0
@@ -24,9 +25,18 @@ MOMENT_COLUMNS = ["platform", "shop", "as_of", "stale"]
 
 def shop_freshness(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFrame:
     """Per shop: platform, shop, data_moment, stale (the moment is over a day before `as_of`)."""
-    out = con.execute(sql("shop_freshness"), {"as_of": as_of, "stale_hours": STALE_HOURS}).df()
-    out["stale"] = out["stale"].astype(bool)
+    out = data_moments(con)
+    limit = pd.Timestamp(as_of) - timedelta(seconds=round(STALE_HOURS * 3600))
+    out["stale"] = (out["data_moment"] < limit).fillna(False).astype(bool)
     return out
+
+
+def data_moments(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per shop: platform, shop, data_moment (what its newest export describes). It depends
+    only on the data: computed once per data version."""
+    return remembered(con, "freshness.data_moments", (), lambda: con.execute(
+        sql("shop_freshness"), {"as_of": None, "stale_hours": STALE_HOURS}
+    ).df()[["platform", "shop", "data_moment"]]).copy()
 
 
 def shop_moments(con: duckdb.DuckDBPyConnection, as_of: datetime,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import duckdb
 import pandas as pd
 
 from pipeline.filters import Filters
 from pipeline.labels import STATES
+from pipeline.memo import private, remembered, shared
 from pipeline.money import money_params
 from pipeline.store import sql
 
@@ -28,6 +29,17 @@ def day_kpis(con: duckdb.DuckDBPyConnection, f: Filters, day: date,
     With `as_of`, the 72-hour shipping share is null for a day whose paid orders have not all
     had 72 hours yet (a day still running is never a drop).
     """
+    # `as_of` only says whether each day's paid orders had their 72 hours (day_kpis.sql):
+    # remembered under that, so every minute of a day shares one computation
+    settled = None if as_of is None else tuple(
+        pd.Timestamp(datetime.combine(d, time())) + pd.Timedelta(days=4) <= pd.Timestamp(as_of)
+        for d in (day, day - timedelta(days=1)))
+    return private(remembered(con, "kpis.day_kpis", (f, day, until, settled),
+                              lambda: _day_kpis(con, f, day, until, as_of)))
+
+
+def _day_kpis(con: duckdb.DuckDBPyConnection, f: Filters, day: date, until: time | None,
+              as_of: datetime | None) -> pd.DataFrame:
     params = {"day": day, "until": until, "as_of": as_of, "shops": list(f.shops),
               "platforms": list(f.platforms), **money_params(con, f)}
     wide = con.execute(sql("day_kpis"), params).df()
@@ -37,6 +49,7 @@ def day_kpis(con: duckdb.DuckDBPyConnection, f: Filters, day: date,
     )
 
 
+@shared
 def day_other_currencies(con: duckdb.DuckDBPyConnection, f: Filters, day: date,
                          until: time | None = None) -> pd.DataFrame:
     """The day's money in the currencies other than the one the KPIs show:
@@ -48,17 +61,20 @@ def day_other_currencies(con: duckdb.DuckDBPyConnection, f: Filters, day: date,
     return per[per["currency"] != money["currency"]].reset_index(drop=True)
 
 
+@shared
 def state_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Every state of DESIGN §3 in display order: `state`, `orders`, `partial_refund`, `partial_ship`."""
     return con.execute(sql("state_counts"), {**f.params(), "states": list(STATES)}).df()
 
 
+@shared
 def daily_series(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Tidy `day`, `measure` (orders | paid_amount), `value`; the paid amount in `f.currency`
     (else the desk's)."""
     return con.execute(sql("daily_series"), {**f.params(), **money_params(con, f)}).df()
 
 
+@shared
 def latest_day(con: duckdb.DuckDBPyConnection, f: Filters) -> date | None:
     """The last day with orders inside the filters (the overview's default day)."""
     rows = con.execute(

@@ -12,32 +12,19 @@ import duckdb
 import pandas as pd
 
 from pipeline.filters import ALL, Filters
+from pipeline.memo import remembered
 from pipeline.settings import get_settings
 from pipeline.store import sql
 
 FALLBACK = "CNY"   # the desk's currency when neither the setting nor any order names one
 
-# What the orders' currencies are changes only when the data does: remembered per store file
-# and data version (bumped by every committed write), so that the many money queries of one
-# page view do not each scan every order again.
-_MEMO: dict[tuple, object] = {}
-_MEMO_MAX = 64
-_VERSION_SQL = """
-select (select path from duckdb_databases() where database_name = current_database()),
-       (select value from meta where key = 'data_version')
-"""
+# What the orders' currencies are changes only when the data does: remembered per store and
+# data version (pipeline.memo), so that the many money queries of one page view do not each
+# scan every order again.
 
 
 def _remembered(con: duckdb.DuckDBPyConnection, what: tuple, compute):
-    path, version = con.execute(_VERSION_SQL).fetchall()[0]
-    if not path:          # an in-memory store: nothing to key on
-        return compute()
-    key = (path, version, *what)
-    if key not in _MEMO:
-        if len(_MEMO) >= _MEMO_MAX:
-            _MEMO.pop(next(iter(_MEMO)))
-        _MEMO[key] = compute()
-    return _MEMO[key]
+    return remembered(con, "money", what, compute)
 
 
 def desk_currency(con: duckdb.DuckDBPyConnection) -> str:

@@ -28,6 +28,7 @@ import pyarrow as pa
 from pipeline.address import verdicts
 from pipeline.allocation import short_orders
 from pipeline.filters import Filters
+from pipeline.memo import keeps, private, remembered, shared
 from pipeline.store import sql
 
 PROBLEMS = ("out_of_stock", "address", "buyer_message", "refund_before_ship", "merge_candidate",
@@ -45,7 +46,20 @@ def marks(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
     `coverage` is `allocation.short_orders(con)` (or `order_coverage(con)`) when the caller has
     it already (it does not depend on the moment); `vague` is `vague_verdicts(con, f, t)` for
     a moment `t` at or after `as_of` (it covers every order created by then).
+
+    Without them, the marks are remembered per data version, filters and moment; every moment
+    after the newest open order and the newest action gives the marks as of that horizon, so
+    the minutes of a day share one computation.
     """
+    if coverage is not None or vague is not None:
+        return _marks(con, f, as_of, coverage, vague)
+    moment = marks_moment(con, as_of)
+    return private(remembered(con, "problems.marks", (f, moment),
+                              lambda: _marks(con, f, moment, None, _all_vague(con))))
+
+
+def _marks(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
+           coverage: pd.DataFrame | None, vague: pa.Table | None) -> pd.DataFrame:
     params = {"as_of": as_of, **f.params()}
     con.register("stock_short", _stock_short(con, coverage))
     con.register("vague_verdicts", vague_verdicts(con, f, as_of) if vague is None else vague)
@@ -56,12 +70,33 @@ def marks(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
         con.unregister("vague_verdicts")
 
 
+def marks_moment(con: duckdb.DuckDBPyConnection, as_of: datetime) -> datetime:
+    """`as_of`, or when it is later, the newest creation of an open order or action
+    (problem_horizon.sql): the marks as of both are the same."""
+    if not keeps(con):
+        return as_of
+    horizon = remembered(con, "problems.horizon", (),
+                         lambda: con.execute(sql("problem_horizon")).fetchall()[0][0])
+    if horizon is None or pd.Timestamp(as_of) < pd.Timestamp(horizon):
+        return as_of
+    return horizon
+
+
+def _all_vague(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """`vague_verdicts` of every open order (a lookup by address: the marks of any filters
+    and moment read the same verdicts), once per data version."""
+    return remembered(con, "problems.all_vague", (),
+                      lambda: vague_verdicts.__wrapped__(con, Filters(), None))
+
+
+@shared
 def open_problems(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
     """Unresolved marks on open orders: platform, shop, order_id, problem, reason, since."""
     m = marks(con, f, as_of)
     return m[m["resolved_at"].isna()][[*KEY, "problem", "reason", "since"]].reset_index(drop=True)
 
 
+@shared
 def problem_counts(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
     """Orders with an open mark, per problem type; every type of §6, zeros included."""
     counts = open_problems(con, f, as_of).groupby("problem")["order_id"].size()
@@ -69,6 +104,7 @@ def problem_counts(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) 
                          "orders": [int(counts.get(p, 0)) for p in PROBLEMS]})
 
 
+@shared
 def order_marks(con: duckdb.DuckDBPyConnection, platform: str, shop: str, order_id: str,
                 as_of: datetime) -> pd.DataFrame:
     """Every mark of one order, open or resolved: problem, reason, since, resolved_at, resolved_by."""
@@ -77,6 +113,7 @@ def order_marks(con: duckdb.DuckDBPyConnection, platform: str, shop: str, order_
     return one[["problem", "reason", "since", "resolved_at", "resolved_by"]].reset_index(drop=True)
 
 
+@shared
 def marks_by_order(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
     """One row per order with open marks: platform, shop, order_id, problems (list of types)."""
     return lists_by_order(open_problems(con, f, as_of))
@@ -106,6 +143,7 @@ def _stock_short(con: duckdb.DuckDBPyConnection, coverage: pd.DataFrame | None) 
     })
 
 
+@shared
 def vague_verdicts(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pa.Table:
     """The distinct vague addresses of the open orders inside the filters created by `as_of`:
     province, city, district, address and the rule broken (`reason`)."""
@@ -128,6 +166,7 @@ def problems_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[st
     }
 
 
+@shared
 def order_facts(con: duckdb.DuckDBPyConnection, platform: str, shop: str,
                 order_id: str) -> dict[str, pd.DataFrame]:
     """One order for the detail view: `order` (one row: facts and state) and `lines`."""

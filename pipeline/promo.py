@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from pipeline.filters import ALL, Filters
+from pipeline.memo import shared
 from pipeline.money import desk_currency, money_params
 from pipeline.roles import require
 from pipeline.store import Store, sql
@@ -53,12 +54,14 @@ class Window:
 # Order types
 
 
+@shared(keep=1)   # one row per order: one set of filters at a time
 def order_types(con: duckdb.DuckDBPyConnection, f: Filters = ALL) -> pd.DataFrame:
     """`platform, shop, order_id, promotion, bundle, combo, gift` for every order in the filters."""
     return con.execute(sql("promo_order_types"),
                        {**f.params(), "win_start": None, "win_end": None}).df()
 
 
+@shared
 def order_type_counts(con: duckdb.DuckDBPyConnection, f: Filters = ALL) -> pd.DataFrame:
     """`order_type, orders`: all four types, zeros included."""
     return _counts(con, {**f.params(), "win_start": None, "win_end": None})[0]
@@ -83,6 +86,7 @@ def order_types_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict
 # Promotion periods
 
 
+@shared
 def periods(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every period, latest start first: `name, start_at, end_at, updated_at, updated_by`."""
     return con.execute(
@@ -91,6 +95,7 @@ def periods(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+@shared
 def default_period(con: duckdb.DuckDBPyConnection, as_of: datetime
                    ) -> tuple[str, datetime, datetime] | None:
     """The period running at `as_of` (its end cut at `as_of`), else the last one that ended."""
@@ -197,7 +202,11 @@ def period_vs_baseline(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
     paid order), and orders and paid amount per hour and per day. Money is in `f.currency` (else
     the desk's); counts are over every currency.
     """
-    w = window(con, name, as_of)
+    return _period_vs_baseline(con, f, window(con, name, as_of))
+
+
+@shared
+def _period_vs_baseline(con: duckdb.DuckDBPyConnection, f: Filters, w: Window) -> pd.DataFrame:
     params = {**w.params(_shops_only(f)), **money_params(con, f)}
     wide = con.execute(sql("promo_windows"), params).df().set_index("series")
     out = pd.DataFrame({
@@ -212,6 +221,7 @@ def period_vs_baseline(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
     return out
 
 
+@shared
 def hourly_curve(con: duckdb.DuckDBPyConnection, f: Filters, name: str) -> pd.DataFrame:
     """Tidy `hour, series (period | baseline), hour_start, orders, paid` over the whole period.
 
@@ -227,13 +237,19 @@ def period_other_currencies(con: duckdb.DuckDBPyConnection, f: Filters, name: st
                             as_of: datetime | None = None) -> pd.DataFrame:
     """What the period's paid orders paid in the currencies other than the one shown:
     `currency, paid_orders, paid_amount`, largest first."""
-    w = window(con, name, as_of)
+    return _period_other_currencies(con, f, window(con, name, as_of))
+
+
+@shared
+def _period_other_currencies(con: duckdb.DuckDBPyConnection, f: Filters, w: Window
+                             ) -> pd.DataFrame:
     money = money_params(con, f)
     per = con.execute(sql("promo_paid_by_currency"),
                       {**w.params(_shops_only(f), baseline=False), "desk": money["desk"]}).df()
     return per[per["currency"] != money["currency"]].reset_index(drop=True)
 
 
+@shared
 def peak_hour(con: duckdb.DuckDBPyConnection, f: Filters, name: str) -> pd.DataFrame:
     """The period's busiest hour by orders (earliest on a tie): `hour, hour_start, orders, paid`."""
     curve = hourly_curve(con, f, name)
@@ -247,7 +263,11 @@ def peak_hour(con: duckdb.DuckDBPyConnection, f: Filters, name: str) -> pd.DataF
 def period_order_types(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
                        as_of: datetime | None = None) -> pd.DataFrame:
     """`order_type, orders, share` of the orders placed in the period (all four types)."""
-    w = window(con, name, as_of)
+    return _period_order_types(con, f, window(con, name, as_of))
+
+
+@shared
+def _period_order_types(con: duckdb.DuckDBPyConnection, f: Filters, w: Window) -> pd.DataFrame:
     counts, orders = _counts(con, {**_shops_only(f).params(), "win_start": w.start,
                                    "win_end": w.end})
     counts["share"] = counts["orders"] / orders if orders else 0.0
@@ -257,7 +277,12 @@ def period_order_types(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
 def top_skus(con: duckdb.DuckDBPyConnection, f: Filters, name: str, exploded: bool = False,
              top: int = 10, as_of: datetime | None = None) -> pd.DataFrame:
     """`sku, name, units, orders`: the period's best sellers, as sold or exploded to components."""
-    w = window(con, name, as_of)
+    return _top_skus(con, f, window(con, name, as_of), exploded, top)
+
+
+@shared
+def _top_skus(con: duckdb.DuckDBPyConnection, f: Filters, w: Window, exploded: bool,
+              top: int) -> pd.DataFrame:
     return con.execute(sql("promo_top_skus"),
                        {**w.params(_shops_only(f), baseline=False), "exploded": exploded,
                         "top": top}).df()
@@ -266,7 +291,12 @@ def top_skus(con: duckdb.DuckDBPyConnection, f: Filters, name: str, exploded: bo
 def top_bundles(con: duckdb.DuckDBPyConnection, f: Filters, name: str, top: int = 10,
                 as_of: datetime | None = None) -> pd.DataFrame:
     """`sku, name, units, orders, components`: the period's best-selling bundles."""
-    w = window(con, name, as_of)
+    return _top_bundles(con, f, window(con, name, as_of), top)
+
+
+@shared
+def _top_bundles(con: duckdb.DuckDBPyConnection, f: Filters, w: Window, top: int
+                 ) -> pd.DataFrame:
     params = w.params(_shops_only(f), baseline=False)
     return con.execute(sql("promo_top_bundles"), {**params, "top": top}).df()
 
@@ -274,7 +304,11 @@ def top_bundles(con: duckdb.DuckDBPyConnection, f: Filters, name: str, top: int 
 def gifts(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
           as_of: datetime | None = None) -> pd.DataFrame:
     """`sku, name, units, orders, allocatable, open_demand, left_after_open`: the period's gifts."""
-    w = window(con, name, as_of)
+    return _gifts(con, f, window(con, name, as_of))
+
+
+@shared
+def _gifts(con: duckdb.DuckDBPyConnection, f: Filters, w: Window) -> pd.DataFrame:
     return con.execute(sql("promo_gifts"), w.params(_shops_only(f), baseline=False)).df()
 
 

@@ -19,10 +19,12 @@ from datetime import datetime
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from pipeline.filters import Filters
 from pipeline.freshness import MOMENT_COLUMNS, shop_moments
-from pipeline.problems import open_problems
+from pipeline.memo import remembered, shared
+from pipeline.problems import marks_moment, open_problems
 from pipeline.settings import get_settings
 from pipeline.store import sql
 
@@ -35,6 +37,7 @@ HELD_COLUMNS = ["rank", "platform", "shop", "order_id", "problems", "reason", "d
                 "data_as_of"]
 
 
+@shared
 def work_queue(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
     """Orders waiting to ship, in processing order.
 
@@ -43,30 +46,19 @@ def work_queue(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> p
     due (overdue | due_soon | ok), stale, data_as_of (the moment it is timed at: its shop's data
     moment when stale), sku_set, courier, lines, pieces, simple.
     """
-    settings = get_settings(con)
-    marks = open_problems(con, f, as_of)
-    marks = marks[MARK_COLUMNS].astype({"problem": str, "reason": object}).assign(
-        since=pd.to_datetime(marks["since"]))
-    con.register("queue_marks", marks)
-    con.register("shop_moments", shop_moments(con, as_of)[MOMENT_COLUMNS])
-    try:
-        return con.execute(sql("queue_orders"), {
-            **f.params(),
-            "as_of": as_of,
-            "ship_hours": settings["ship_paid_hours"],
-            "due_soon_hours": settings["due_soon_hours"],
-        }).df()
-    finally:
-        con.unregister("queue_marks")
-        con.unregister("shop_moments")
+    _, rows, moments = _untimed(con, f, as_of)
+    return _timed(con, rows, moments, as_of)
 
 
+@shared
 def batch_members(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
                   max_size: int | None = None) -> pd.DataFrame:
     """Every order proposed in a batch, with its batch_id, in queue order."""
-    return _members(con, work_queue(con, f, as_of), _size(con, max_size))
+    _, rows, moments = _members(con, f, as_of, _size(con, max_size))
+    return _timed(con, rows, moments, as_of)
 
 
+@shared
 def batches(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
             max_size: int | None = None) -> pd.DataFrame:
     """Proposed batches, the most urgent first: batch_id, kind (one of BATCH_KINDS), sku_set
@@ -74,9 +66,19 @@ def batches(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
 
     `max_size` defaults to the setting `batch_size`.
     """
-    return _batches(con, batch_members(con, f, as_of, max_size))
+    key, rows, _ = _members(con, f, as_of, _size(con, max_size))
+
+    def compute() -> pd.DataFrame:
+        con.register("members", rows)
+        try:
+            return con.execute(sql("queue_batches")).df()
+        finally:
+            con.unregister("members")
+
+    return remembered(con, "queue.batches", key, compute).copy()
 
 
+@shared
 def batch_orders(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime, batch_id: str,
                  max_size: int | None = None) -> pd.DataFrame:
     """The orders of one batch, in queue order (empty when the batch no longer exists)."""
@@ -84,18 +86,20 @@ def batch_orders(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime, ba
     return members[members["batch_id"] == batch_id].reset_index(drop=True)
 
 
+@shared
 def held_orders(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
     """Orders waiting to ship held out of batches by an open problem mark, with the reason."""
     q = work_queue(con, f, as_of)
     return q.loc[q["held"], HELD_COLUMNS].reset_index(drop=True)
 
 
+@shared
 def queue_counts(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
                  max_size: int | None = None) -> dict[str, int]:
     """The page's headline numbers: waiting, to_process, batched, batches, held, processed,
     overdue, due_soon."""
     q = work_queue(con, f, as_of)
-    b = _batches(con, _members(con, q, _size(con, max_size)))
+    b = batches(con, f, as_of, max_size)
     return {
         "waiting": len(q),
         "to_process": int((~q["processed"]).sum()),
@@ -115,18 +119,65 @@ def _size(con: duckdb.DuckDBPyConnection, max_size: int | None) -> int:
     return size
 
 
-def _members(con: duckdb.DuckDBPyConnection, queue: pd.DataFrame, size: int) -> pd.DataFrame:
-    con.register("queued", queue)
-    try:
-        return con.execute(sql("queue_batch_members"),
-                           {"max_size": size, "min_group": MIN_GROUP}).df()
-    finally:
-        con.unregister("queued")
+def _untimed(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime
+             ) -> tuple[tuple, pa.Table, pd.DataFrame]:
+    """The queue's rows as queue_orders.sql gives them, with the shops' moments to time them.
+
+    Apart from their timing (queue_timing.sql), the rows depend on the data, the filters, the
+    marks' moment (`as_of` cut at the newest data: pipeline.problems) and which shops are
+    stale: remembered under those, so that a new minute only times them again."""
+    moments = shop_moments(con, as_of)[MOMENT_COLUMNS]
+    moment = marks_moment(con, as_of)
+    key = (f, moment, tuple(moments[["platform", "shop", "stale"]].itertuples(index=False,
+                                                                               name=None)))
+
+    def compute() -> pa.Table:
+        settings = get_settings(con)
+        marks = open_problems(con, f, moment)
+        marks = marks[MARK_COLUMNS].astype({"problem": str, "reason": object}).assign(
+            since=pd.to_datetime(marks["since"]))
+        con.register("queue_marks", marks)
+        con.register("shop_moments", moments)
+        try:
+            return con.sql(sql("queue_orders"), params={
+                **f.params(),
+                "as_of": moment,
+                "ship_hours": settings["ship_paid_hours"],
+                "due_soon_hours": settings["due_soon_hours"],
+            }).to_arrow_table()
+        finally:
+            con.unregister("queue_marks")
+            con.unregister("shop_moments")
+
+    return key, remembered(con, "queue.untimed", key, compute), moments
 
 
-def _batches(con: duckdb.DuckDBPyConnection, members: pd.DataFrame) -> pd.DataFrame:
-    con.register("members", members)
+def _members(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime, size: int
+             ) -> tuple[tuple, pa.Table, pd.DataFrame]:
+    """The batch members (queue_batch_members.sql) of the untimed queue, remembered with it."""
+    key, queue, moments = _untimed(con, f, as_of)
+
+    def compute() -> pa.Table:
+        con.register("queued", queue)
+        try:
+            return con.sql(sql("queue_batch_members"),
+                           params={"max_size": size, "min_group": MIN_GROUP}).to_arrow_table()
+        finally:
+            con.unregister("queued")
+
+    key = (key, size)
+    return key, remembered(con, "queue.members", key, compute), moments
+
+
+def _timed(con: duckdb.DuckDBPyConnection, rows: pa.Table, moments: pd.DataFrame,
+           as_of: datetime) -> pd.DataFrame:
+    """`rows` timed as of each shop's moment (queue_timing.sql)."""
+    con.register("untimed", rows)
+    con.register("shop_moments", moments)
     try:
-        return con.execute(sql("queue_batches")).df()
+        return con.execute(sql("queue_timing"), {
+            "as_of": as_of, "due_soon_hours": get_settings(con)["due_soon_hours"],
+        }).df()
     finally:
-        con.unregister("members")
+        con.unregister("untimed")
+        con.unregister("shop_moments")

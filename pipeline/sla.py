@@ -24,11 +24,12 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
-from pipeline.allocation import short_orders
 from pipeline.filters import Filters
 from pipeline.freshness import MOMENT_COLUMNS, shop_moments
-from pipeline.problems import lists_by_order, marks, vague_verdicts
+from pipeline.memo import keeps, remembered, shared
+from pipeline.problems import lists_by_order, marks, marks_moment
 from pipeline.settings import get_settings
 from pipeline.store import sql
 
@@ -38,8 +39,12 @@ KEY = ["platform", "shop", "order_id"]
 SLA_COLUMNS = [*KEY, "rule", "deadline", "status", "seconds_left", "as_of", "stale"]
 AGING_BUCKETS = ("<4h", "4-24h", "1-3d", ">3d")
 _AGING_EDGES = [0, 4 * 3600, 24 * 3600, 72 * 3600, float("inf")]
+# How long before a shop's newest time the orders changed since are read once per data
+# version: the day-before comparison of `sla_counts_vs` and a day's slack.
+CHANGED_SLACK = pd.Timedelta(days=2)
 
 
+@shared
 def sla_orders(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
                settings: dict[str, Any] | None = None) -> pd.DataFrame:
     """Every order under a rule: platform, shop, order_id, rule, deadline, status, seconds_left,
@@ -60,14 +65,8 @@ def _evaluate(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
     by default as of `as_of`, stale shops as of their data moment."""
     s = settings or get_settings(con)
     moments = shop_moments(con, as_of) if moments is None else moments
-    con.register("shop_moments", moments[MOMENT_COLUMNS])
-    try:
-        clock = con.execute(sql("sla_clock_rules"), {
-            "as_of": as_of, "chase_hours": float(s["chase_unpaid_hours"]),
-            "ship_hours": float(s["ship_paid_hours"]), **f.params(),
-        }).df()
-    finally:
-        con.unregister("shop_moments")
+    clock = _clock_rows(con, f, as_of, float(s["chase_unpaid_hours"]),
+                        float(s["ship_paid_hours"]), moments)
     m = marks(con, f, as_of, coverage, vague)
     m = m[m["resolved_at"].isna()]
     day = m[m["problem"].isin(["out_of_stock", "address"])]
@@ -79,6 +78,75 @@ def _evaluate(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
     rows = pd.concat([x for x in (clock, day_rules) if not x.empty], ignore_index=True) \
         if not (clock.empty and day_rules.empty) else clock
     return classify(rows, as_of, float(s["due_soon_hours"])), m
+
+
+def _clock_rows(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
+                chase_hours: float, ship_hours: float, moments: pd.DataFrame) -> pd.DataFrame:
+    """The rows of sla_clock_rules.sql as of each shop's moment.
+
+    A shop's rows as of any moment after its horizon (sla_horizons.sql) are its rows as of the
+    horizon, so the rows are remembered per data version under each shop's moment cut at its
+    horizon: the minutes of a day share one computation. `as_of` is then each shop's own.
+    The orders changed since a moment are read from those changed since a little earlier
+    (`CHANGED_SLACK` before the horizon), once per data version for the moments after it."""
+    cut, moment = moments[MOMENT_COLUMNS], as_of
+    since, since_all = cut[["platform", "shop", "as_of"]].rename(columns={"as_of": "since"}), as_of
+    if keeps(con):
+        horizons = remembered(con, "sla.horizons", (),
+                              lambda: con.execute(sql("sla_horizons")).df())
+        cut = cut.merge(horizons, on=["platform", "shop"], how="left")
+        cut["as_of"] = cut["as_of"].where(~(cut["as_of"] > cut["horizon"]), cut["horizon"]) \
+            .astype("datetime64[us]")
+        early = (cut["horizon"] - CHANGED_SLACK).astype("datetime64[us]")
+        since = pd.DataFrame({"platform": cut["platform"], "shop": cut["shop"],
+                              "since": cut["as_of"].where(~(cut["as_of"] > early), early)})
+        latest = horizons["horizon"].max()
+        moment = as_of if pd.isna(latest) or pd.Timestamp(as_of) < latest else latest
+        since_all = moment if pd.isna(latest) or pd.Timestamp(moment) < latest - CHANGED_SLACK \
+            else latest - CHANGED_SLACK
+    key = (f, chase_hours, ship_hours, moment,
+           tuple(cut[MOMENT_COLUMNS].itertuples(index=False, name=None)))
+
+    def compute() -> pd.DataFrame:
+        con.register("shop_moments", cut[MOMENT_COLUMNS])
+        con.register("open_confirmed", _open_confirmed(con))
+        con.register("changed_orders", _changed_orders(con, since, since_all))
+        try:
+            return con.execute(sql("sla_clock_rules"), {
+                "as_of": moment, "chase_hours": chase_hours, "ship_hours": ship_hours,
+                **f.params(),
+            }).df()
+        finally:
+            for name in ("shop_moments", "open_confirmed", "changed_orders"):
+                con.unregister(name)
+
+    rows = remembered(con, "sla.clock_rows", key, compute)
+    own = moments[["platform", "shop", "as_of"]].astype({"as_of": "datetime64[us]"})
+    out = rows.drop(columns="as_of").merge(own, on=["platform", "shop"], how="left")
+    out["as_of"] = out["as_of"].fillna(pd.Timestamp(as_of))
+    return out
+
+
+def _open_confirmed(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """sla_open_confirmed.sql, once per data version."""
+    return remembered(con, "sla.open_confirmed", (),
+                      lambda: con.sql(sql("sla_open_confirmed")).to_arrow_table())
+
+
+def _changed_orders(con: duckdb.DuckDBPyConnection, since: pd.DataFrame,
+                    since_all: datetime) -> pa.Table:
+    """sla_changed_orders.sql: the orders no longer open that changed after `since` of their
+    shop (`since_all` for a shop not listed)."""
+    def compute() -> pa.Table:
+        con.register("shop_since", since)
+        try:
+            return con.sql(sql("sla_changed_orders"),
+                           params={"since": since_all}).to_arrow_table()
+        finally:
+            con.unregister("shop_since")
+
+    key = (since_all, tuple(since.itertuples(index=False, name=None)))
+    return remembered(con, "sla.changed_orders", key, compute)
 
 
 def classify(rows: pd.DataFrame, as_of: datetime, due_soon_hours: float) -> pd.DataFrame:
@@ -99,6 +167,7 @@ def classify(rows: pd.DataFrame, as_of: datetime, due_soon_hours: float) -> pd.D
     return out[SLA_COLUMNS].reset_index(drop=True)
 
 
+@shared
 def sla_counts(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
     """Per rule of §4 (every rule, zeros included): orders `overdue` and `due_soon`."""
     return counts_of(sla_orders(con, f, as_of))
@@ -114,34 +183,57 @@ def counts_of(rows: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+@shared
 def sla_counts_vs(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
     """`sla_counts` as of the moment and as of the same time the day before (`*_before`)."""
-    # shared by both moments: the vague addresses as of the later one cover the earlier one
-    settings, coverage = get_settings(con), short_orders(con)
-    vague = vague_verdicts(con, f, as_of)
+    # the stock allocation and the vague addresses are shared by both moments (pipeline.memo)
+    settings = get_settings(con)
     # a stale shop is compared with the day before its own data moment
     moments = shop_moments(con, as_of)
     earlier = moments.assign(as_of=moments["as_of"] - pd.Timedelta(days=1))
-    now = counts_of(_evaluate(con, f, as_of, settings, coverage, vague, moments)[0])
-    before = counts_of(_evaluate(con, f, as_of - timedelta(days=1), settings, coverage,
-                                 vague, earlier)[0])
+    now = counts_of(_evaluate(con, f, as_of, settings, moments=moments)[0])
+    before = counts_of(_evaluate(con, f, as_of - timedelta(days=1), settings,
+                                 moments=earlier)[0])
     return now.merge(before, on="rule", suffixes=("", "_before"))
 
 
+@shared
 def sla_board(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
     """The orders under any rule with what the desk needs to act: state, open problem marks,
     buyer message, courier, times. Most urgent first."""
     rows, p = _evaluate(con, f, as_of)
-    problems = lists_by_order(p)
-    keys = rows[KEY].drop_duplicates()
-    con.register("sla_keys", keys)
-    try:
-        details = con.execute(sql("sla_order_details")).df()
-    finally:
-        con.unregister("sla_keys")
-    out = rows.merge(details, on=KEY, how="left").merge(problems, on=KEY, how="left")
+    # the open marks as lists: the same for every moment that shares the marks
+    problems = remembered(con, "sla.problem_lists", (f, marks_moment(con, as_of)),
+                          lambda: lists_by_order(p))
+    # the open orders' details are read once per data version; an order closed since the
+    # moment (a board as of an earlier moment) is read as it comes
+    out = rows.merge(_open_details(con), on=KEY, how="left", indicator=True)
+    others = out["_merge"] == "left_only"
+    if others.any():
+        details = pd.concat([_open_details(con), _details(con, rows.loc[others.to_numpy(), KEY]
+                                                          .drop_duplicates())],
+                            ignore_index=True)
+        out = rows.merge(details, on=KEY, how="left")
+    else:
+        out = out.drop(columns="_merge")
+    out = out.merge(problems, on=KEY, how="left")
     out["problems"] = out["problems"].map(lambda v: v if isinstance(v, list) else [])
     return out
+
+
+def _details(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame | pa.Table) -> pd.DataFrame:
+    """sla_order_details.sql for `keys` (platform, shop, order_id)."""
+    con.register("sla_keys", keys)
+    try:
+        return con.execute(sql("sla_order_details")).df()
+    finally:
+        con.unregister("sla_keys")
+
+
+def _open_details(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """`_details` of every open order, once per data version."""
+    return remembered(con, "sla.open_details", (), lambda: _details(
+        con, con.sql("select platform, shop, order_id from open_orders").to_arrow_table()))
 
 
 def aging(board: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -10,19 +10,22 @@ and never short; with no stock export imported nothing is short.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from pipeline import allocation
 from pipeline.filters import Filters
-from pipeline.promo import default_period, window
+from pipeline.memo import keeps, remembered, shared
+from pipeline.promo import Window, default_period, window
 from pipeline.store import sql
 
 SHORT_COLUMNS = ["kind", "sku", "name", "demand", "allocatable", "basis", "shortfall",
                  "orders_blocked", "blocked_orders", "limiting_component"]
 BASIS_ORDER = (*allocation.BASES, allocation.UNTRACKED)
+_TICK = timedelta(microseconds=1)   # the smallest step of a stored time
 
 
 def has_stock(con: duckdb.DuckDBPyConnection) -> bool:
@@ -53,6 +56,7 @@ def reference_promotion(con: duckdb.DuckDBPyConnection, as_of: datetime
     return default_period(con, as_of)
 
 
+@shared
 def stock_status(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFrame:
     """Per SKU, summed over warehouses: stock, open demand, shortfall, days of cover, below safety.
 
@@ -67,9 +71,43 @@ def stock_status(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFram
     ref = reference_promotion(con, as_of)
     params = {"as_of": as_of, "promo_start": ref[1] if ref else None,
               "promo_end": ref[2] if ref else None}
-    return con.execute(sql("stock_status"), params).df()
+    con.register("rated_lines", _rated_lines(con, as_of, params["promo_start"],
+                                            params["promo_end"]))
+    con.register("sku_titles", remembered(con, "stock.sku_titles", (), lambda: con.sql(
+        sql("sku_titles")).to_arrow_table()))
+    try:
+        return con.execute(sql("stock_status"), params).df()
+    finally:
+        con.unregister("rated_lines")
+        con.unregister("sku_titles")
 
 
+def _rated_lines(con: duckdb.DuckDBPyConnection, as_of: datetime, promo_start: datetime | None,
+                promo_end: datetime | None) -> pa.Table:
+    """stock_rated_lines.sql for the 7 days before `as_of` and the promotion: at least their
+    lines. After the newest payment the 7 days are cut at it, and a promotion's end after the
+    newest order at that: every minute after the newest data reads the same lines,
+    remembered once per data version."""
+    paid_horizon, created_horizon = _horizons(con) if keeps(con) else (None, None)
+    paid_from, paid_to = as_of - timedelta(days=7), as_of
+    if paid_horizon is not None and pd.Timestamp(as_of) > paid_horizon:
+        paid_from, paid_to = paid_horizon - timedelta(days=7), paid_horizon + _TICK
+    if (promo_end is not None and created_horizon is not None
+            and pd.Timestamp(promo_end) > created_horizon):
+        promo_end = created_horizon + _TICK
+    params = {"paid_from": paid_from, "paid_to": paid_to, "promo_start": promo_start,
+              "promo_end": promo_end}
+    return remembered(con, "stock.rated_lines", tuple(params.values()), lambda: con.sql(
+        sql("stock_rated_lines"), params=params).to_arrow_table())
+
+
+def _horizons(con: duckdb.DuckDBPyConnection) -> tuple[datetime | None, datetime | None]:
+    """The newest payment and the newest creation of any order (stock_horizon.sql)."""
+    return remembered(con, "stock.horizons", (),
+                      lambda: tuple(con.execute(sql("stock_horizon")).fetchall()[0]))
+
+
+@shared
 def stock_by_warehouse(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The stock table as imported: one row per SKU and warehouse."""
     return con.execute(
@@ -78,6 +116,7 @@ def stock_by_warehouse(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+@shared
 def bundle_buildable(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """`bundle_sku, buildable, limiting_component, limiting_allocatable, limiting_quantity,
     bundle_demand`: how many of each bundle the stock builds; fewest first. An untracked
@@ -85,6 +124,7 @@ def bundle_buildable(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(sql("stock_bundles")).df()
 
 
+@shared
 def short_skus(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """SKUs the waiting orders need more of than the stock they take from, with the orders each
     blocks.
@@ -159,7 +199,11 @@ def component_demand(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
     Columns: sku, name, in_bundles, open_demand, period_units, period_per_day, allocatable,
     cover_days_at_period_rate (`allocatable` null for an untracked SKU, as in `stock_status`). Uses the shop and platform filters; the period sets the dates.
     """
-    w = window(con, name, as_of)
+    return _component_demand(con, f, window(con, name, as_of))
+
+
+@shared
+def _component_demand(con: duckdb.DuckDBPyConnection, f: Filters, w: Window) -> pd.DataFrame:
     return con.execute(sql("stock_component_demand"), {
         "shops": list(f.shops), "platforms": list(f.platforms),
         "p_start": w.start, "p_end": w.end,

@@ -1,6 +1,8 @@
 -- Per tracked SKU (bundles exploded, gifts included): what is left once the orders waiting to
 -- ship have taken theirs, and the units and orders placed in the last $hours hours before
 -- $as_of (orders not closed), the rate the burn-down projects.
+-- Reads the registered relation `recent_lines` (forecast_recent_lines.sql: the lines of at
+-- least the orders placed in those hours).
 -- Parameters: $as_of, $hours.
 
 with stock_left as (
@@ -14,21 +16,12 @@ with stock_left as (
     ) as w using (sku)
 ),
 
-recent as (
-    select o.platform, o.shop, o.order_id
-    from orders as o
-    join order_state as s using (platform, shop, order_id)
-    where o.created_at > $as_of::timestamp - to_seconds(round($hours * 3600)::bigint)
-      and o.created_at <= $as_of
-      and s.state <> 'closed'
-),
-
 recent_units as (
-    select l.sku, sum(l.quantity) as units, count(distinct (l.platform, l.shop, l.order_id)) as orders
-    from explode_bundles('order_lines') as l
-    semi join recent as r using (platform, shop, order_id)
-    where l.sku is not null and l.quantity > 0
-    group by l.sku
+    select sku, sum(quantity) as units, count(distinct (platform, shop, order_id)) as orders
+    from recent_lines
+    where created_at > $as_of::timestamp - to_seconds(round($hours * 3600)::bigint)
+      and created_at <= $as_of
+    group by sku
 ),
 
 final as (

@@ -4,8 +4,10 @@
 -- the problem marks.
 -- A cash-on-delivery order is chased until it is confirmed (DESIGN §3): by the desk's
 -- *confirm* (at its time), or by the export (the Shopify tag, 买家已确认: confirmed all along).
--- Reads the registered relation `shop_moments` (platform, shop, as_of, stale): the moment each
--- shop is evaluated at ($as_of, or the data moment of a stale shop; pipeline/freshness.py).
+-- Reads the registered relations `shop_moments` (platform, shop, as_of, stale): the moment each
+-- shop is evaluated at ($as_of, or the data moment of a stale shop; pipeline/freshness.py);
+-- `open_confirmed` (sla_open_confirmed.sql) and `changed_orders` (sla_changed_orders.sql: at
+-- least the orders no longer open that changed after their shop's moment).
 -- Parameters: $as_of, $chase_hours, $ship_hours, $date_from, $date_to, $shops, $platforms.
 
 with moments as (
@@ -20,7 +22,7 @@ open_now as (
         o.confirmed_at, o.waiting_to_ship, o.reminded_at, o.ready_at,
         coalesce(m.as_of, $as_of::timestamp) as as_of, coalesce(m.stale, false) as stale
     from open_orders as o
-    join order_state as s using (platform, shop, order_id)
+    join open_confirmed as s using (platform, shop, order_id)
     left join moments as m using (platform, shop)
     where o.created_at <= coalesce(m.as_of, $as_of::timestamp)
       and in_filters(o.created_at, o.shop, o.platform, $date_from, $date_to, $shops, $platforms)
@@ -32,7 +34,7 @@ changed_since as (
         o.*,
         coalesce(m.as_of, $as_of::timestamp) as as_of,
         coalesce(m.stale, false) as stale
-    from orders as o
+    from changed_orders as o
     left join moments as m using (platform, shop)
     where (
           o.paid_at > coalesce(m.as_of, $as_of::timestamp)
@@ -49,17 +51,16 @@ changed_since as (
 
 changed_rows as (
     select
-        o.platform, o.shop, o.order_id, o.created_at, o.paid_at, o.closed_at, o.ship_by,
-        o.shipped_at, coalesce(o.is_cod, false) as is_cod, s.state, s.is_paid, s.confirmed,
-        s.confirmed_at, s.waiting_to_ship, s.reminded_at,
+        platform, shop, order_id, created_at, paid_at, closed_at, ship_by,
+        shipped_at, coalesce(is_cod, false) as is_cod, state, is_paid, confirmed,
+        confirmed_at, waiting_to_ship, reminded_at,
         case
-            when s.is_paid then coalesce(o.paid_at, o.created_at)
-            else coalesce(s.confirmed_at, o.created_at)
+            when is_paid then coalesce(paid_at, created_at)
+            else coalesce(confirmed_at, created_at)
         end as ready_at,
-        o.as_of,
-        o.stale
-    from changed_since as o
-    join order_state as s using (platform, shop, order_id)
+        as_of,
+        stale
+    from changed_since
 ),
 
 scoped as (

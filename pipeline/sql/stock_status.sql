@@ -7,6 +7,9 @@
 -- orders (allocatable − open demand, not below 0) ÷ units per day; null when nothing moved.
 -- Below safety: that same remainder under the safety stock. With no stock imported, stock
 -- columns and `basis` are null.
+-- Reads the registered relation `rated_lines` (stock_rated_lines.sql: the paid lines of at
+-- least the orders paid in the last 7 days or placed in the promotion) and `sku_titles`
+-- (sku_titles.sql).
 -- Parameters: $as_of, $promo_start, $promo_end (the promotion window; null when none).
 
 with stock_rows as (
@@ -43,25 +46,9 @@ open_demand as (
     group by sku
 ),
 
-rated_orders as (
-    select o.platform, o.shop, o.order_id, o.created_at, o.paid_at
-    from orders as o
-    where (o.paid_at >= $as_of::timestamp - interval 7 day and o.paid_at < $as_of::timestamp)
-       or (o.created_at >= $promo_start::timestamp and o.created_at < $promo_end::timestamp)
-),
-
-paid_orders as (
-    select r.*
-    from rated_orders as r
-    semi join order_state as s
-        on s.platform = r.platform and s.shop = r.shop and s.order_id = r.order_id and s.is_paid
-),
-
 paid_lines as (
-    select e.sku, e.quantity, o.created_at, o.paid_at
-    from exploded_lines() as e
-    join paid_orders as o using (platform, shop, order_id)
-    where e.sku is not null and e.quantity > 0
+    select sku, quantity, created_at, paid_at
+    from rated_lines
 ),
 
 last_7_days as (
@@ -83,7 +70,7 @@ promo_days as (
 ),
 
 names as (
-    select sku, max(title) as title from order_lines where sku is not null group by sku
+    select sku, title from sku_titles
 ),
 
 skus as (

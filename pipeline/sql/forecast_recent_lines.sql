@@ -1,0 +1,28 @@
+-- The lines (bundles exploded, gifts included) of the orders placed after $from up to $to
+-- (included) and not closed, with their creation: what the burn-down rates of
+-- forecast_sku_burn.sql are counted over.
+-- Parameters: $from, $to.
+
+with recent as (
+    select o.platform, o.shop, o.order_id, o.created_at
+    from orders as o
+    join order_state as s using (platform, shop, order_id)
+    where o.created_at > $from::timestamp
+      and o.created_at <= $to::timestamp
+      and s.state <> 'closed'
+),
+
+recent_lines as (
+    select l.*
+    from order_lines as l
+    semi join recent as r using (platform, shop, order_id)
+),
+
+final as (
+    select l.platform, l.shop, l.order_id, r.created_at, l.sku, l.quantity
+    from explode_bundles('recent_lines') as l
+    join recent as r using (platform, shop, order_id)
+    where l.sku is not null and l.quantity > 0
+)
+
+select * from final
