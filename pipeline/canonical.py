@@ -158,6 +158,53 @@ class Parsed:
     rows_read: int = 0
     rows_skipped: int = 0                              # left out on purpose, not rejected
     notes: list[str] = field(default_factory=list)     # warnings worth showing (e.g. unknown columns)
+    groups: object = None                              # a slice's keys whose rows belong together
+
+
+class Note(str):
+    """A note about a file that a slice of it gives in part: the same note of every slice
+    (equal `key`) merges into one that speaks for the whole file."""
+
+    key: tuple = ()
+
+    def merge(self, other: Note) -> Note:
+        return self
+
+
+class CountNote(Note):
+    """`{count:,} …`: a count that adds up over the slices (e.g. values cut to their cap)."""
+
+    def __new__(cls, template: str, count: int) -> CountNote:
+        note = super().__new__(cls, template.format(count=count))
+        note.template, note.count, note.key = template, count, ("count", template)
+        return note
+
+    def merge(self, other: Note) -> Note:
+        return CountNote(self.template, self.count + other.count)
+
+
+class FileFlag(Note):
+    """A note that sets one column for every row of the file when any slice found it (the
+    net-paid reading): `table.column` is set true on the staged rows."""
+
+    def __new__(cls, text: str, table: str, column: str) -> FileFlag:
+        note = super().__new__(cls, text)
+        note.table, note.column, note.key = table, column, ("flag", table, column)
+        return note
+
+
+def merge_notes(slices: list[list[str]]) -> list[str]:
+    """The notes of a file's slices as one list: equal plain notes once, `Note`s of the same
+    key merged, in the order each first appears."""
+    merged: dict[object, str] = {}
+    for notes in slices:
+        for note in notes:
+            key = note.key if isinstance(note, Note) else note
+            if key in merged and isinstance(note, Note):
+                merged[key] = merged[key].merge(note)
+            else:
+                merged.setdefault(key, note)
+    return list(merged.values())
 
 
 class FileRefused(Exception):

@@ -13,9 +13,10 @@ import pyarrow as pa
 
 from pipeline import canonical as C
 from pipeline import formats
+from pipeline.formats.reading import survey
 from pipeline.roles import require
 from pipeline.settings import local_now
-from pipeline.store import Store, refresh_states
+from pipeline.store import Store, refresh_states, release_unused_memory
 
 
 @dataclass
@@ -48,16 +49,24 @@ def sha256(data: bytes) -> str:
 
 
 def import_bytes(store: Store, file_name: str, data: bytes, by: str = "cli",
-                 role: str | None = None) -> ImportResult:
+                 role: str | None = None, slice_rows: int | None = None) -> ImportResult:
     """Detect the layout of one file, then stage, validate and upsert it in one transaction.
-    `role`: a manager's (None: the CLI); others raise roles.NotAllowed."""
+    `role`: a manager's (None: the CLI); others raise roles.NotAllowed. A large CSV is read
+    in slices of `slice_rows` records (default: see `formats.plan_slices`)."""
     require(role, "import")
-    return _import(store, file_name, [data], by)
+    return _import(store, file_name, [data], by, slice_rows)
 
 
-def _import(store: Store, file_name: str, held: list[bytes], by: str) -> ImportResult:
-    """`import_bytes` on the bytes in `held`, which it lets go of once they are read."""
-    digest = sha256(held[0])
+def _import(store: Store, file_name: str, held: list[bytes | Path], by: str,
+            slice_rows: int | None = None) -> ImportResult:
+    """`import_bytes` on the bytes (or the file) in `held`, which it lets go of once read."""
+    source = held[0]
+    try:
+        info = survey(source)
+    except OSError as exc:
+        return ImportResult(file_name, "refused",
+                            message=f"{source}: cannot be read ({exc.strerror})")
+    digest = info.sha256
     seen = next(iter(store.cursor().execute(
         "select import_id, file_name from imports where sha256 = ? order by import_id limit 1",
         [digest],
@@ -68,15 +77,37 @@ def _import(store: Store, file_name: str, held: list[bytes], by: str) -> ImportR
             message=f"{file_name}: already imported (same content as import #{seen[0]} "
                     f"'{seen[1]}'); nothing changed",
         )
+    timezone = store.settings()["timezone"]
+    slices = formats.plan_slices(file_name, source, info, timezone, slice_rows)
+    if slices is not None:
+        try:
+            return _guarded(lambda: apply_slices(store, slices, file_name, digest, by),
+                            file_name, slices.layout)
+        except formats.ReadWhole:
+            pass  # rolled back: the whole-file reader reads it (and says what it found)
+    del source
+    if isinstance(held[0], Path):
+        path = held.pop()
+        try:
+            held.append(path.read_bytes())
+        except OSError as exc:
+            return ImportResult(file_name, "refused",
+                                message=f"{path}: cannot be read ({exc.strerror})")
     try:
-        parsed = formats.read_export(file_name, held.pop(), timezone=store.settings()["timezone"])
+        parsed = formats.read_export(file_name, held.pop(), timezone=timezone)
     except C.FileRefused as exc:
         return ImportResult(file_name, "refused", message=str(exc))
+    return _guarded(lambda: apply_parsed(store, parsed, file_name, digest, by), file_name,
+                    parsed.layout, parsed.rows_read)
+
+
+def _guarded(write, file_name: str, layout: str, rows_read: int = 0) -> ImportResult:
+    """`write()`, or the file refused when the store would not take it (rolled back)."""
     try:
-        return apply_parsed(store, parsed, file_name, digest, by)
+        return write()
     except (duckdb.Error, ValueError) as exc:
         # The transaction was rolled back: the store is as it was before this file.
-        return ImportResult(file_name, "refused", parsed.layout, parsed.rows_read, message=(
+        return ImportResult(file_name, "refused", layout, rows_read, message=(
             f"{file_name}: could not be stored, nothing was imported ({exc})"))
 
 
@@ -86,19 +117,123 @@ def apply_parsed(
     """Stage, validate and upsert what a reader returned, and log the import: one transaction."""
 
     def work(cur: duckdb.DuckDBPyConnection) -> ImportResult:
+        staging = _Staging(cur)
+        staging.add(parsed)
+        return staging.finish(parsed.layout, file_name, digest, by)
+
+    return store.run_write(work)
+
+
+def apply_slices(store: Store, slices: formats.Slices, file_name: str, digest: str,
+                 by: str = "cli") -> ImportResult:
+    """`apply_parsed` for a file read slice by slice: each slice is staged as it is read, and
+    the whole file is validated and upserted in the same one transaction. Raises
+    `formats.ReadWhole` (rolled back) when the file must be read whole after all."""
+
+    def work(cur: duckdb.DuckDBPyConnection) -> ImportResult:
+        staging = _Staging(cur, grouped=formats.SLICED[slices.layout] is not None)
+        for parsed in slices:
+            staging.add(parsed)
+            del parsed
+            release_unused_memory()  # what a slice held goes back before the next is read
+        staging.check_groups()
+        return staging.finish(slices.layout, file_name, digest, by)
+
+    return store.run_write(work)
+
+
+class _Staging:
+    """What one import has read so far, in temporary tables `stage_<table>` (typed canonical
+    columns, the file's row `_row`, the position in the file `_pos`), and what it says."""
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection, grouped: bool = False):
+        self.cur = cur
+        self.cols: dict[str, list[str]] = {}      # table -> the canonical columns given
+        self.staged: dict[str, int] = {}          # table -> rows staged so far
+        self.rejects: list[C.Reject] = []
+        self.notes: list[list[str]] = []
+        self.rows_read = 0
+        self.rows_skipped = 0
+        self.slices = 0
+        self.grouped = grouped
+        if grouped:
+            cur.execute("create or replace temp table slice_groups (key varchar, slice integer)")
+
+    def add(self, parsed: C.Parsed) -> None:
+        """One slice (or the whole file) staged."""
+        for table in C.TABLE_COLUMNS:
+            frame = parsed.frames.get(table)
+            if frame is not None and not frame.empty:
+                self._stage(table, frame)
+        if self.grouped and parsed.groups is not None:
+            self.cur.register("slice_keys", pa.table({"key": parsed.groups}))
+            self.cur.execute("insert into slice_groups select key, ? from slice_keys",
+                             [self.slices])
+            self.cur.unregister("slice_keys")
+        self.rejects.extend(parsed.rejects)
+        self.notes.append(list(parsed.notes))
+        self.rows_read += parsed.rows_read
+        self.rows_skipped += parsed.rows_skipped
+        self.slices += 1
+
+    def check_groups(self) -> None:
+        """Rows of one order in more than one slice (apart from each other in the file): the
+        file is read whole, as an order's first row and its line numbers are over all its rows."""
+        if not self.grouped:
+            return
+        split = self.cur.execute(
+            "select count(*) from (select key from slice_groups group by key "
+            "having count(distinct slice) > 1)").fetchall()[0][0]
+        self.cur.execute("drop table slice_groups")
+        if split:
+            raise formats.ReadWhole(f"{split} order(s) have rows apart from each other")
+
+    def _stage(self, table: str, frame: pd.DataFrame) -> None:
+        types = C.TABLE_COLUMNS[table]
+        shops = table in ("orders", "order_lines")
+        cols = [c for c in types if c in frame.columns or (c == "shop" and shops)]
+        missing = [k for k in _KEYS[table] if k not in cols]
+        if missing:
+            raise ValueError(f"{table} frame lacks key columns {missing}")
+        given = self.cols.setdefault(table, [])
+        given.extend(c for c in cols if c not in given)
+        if table not in self.staged:
+            self.cur.execute(_create_stage(table))
+            self.staged[table] = 0
+        # Identifiers below come from the fixed canonical lists only, never from a file.
+        present = [c for c in cols if c in frame.columns]
+        typed = ", ".join(f"cast(i.{c} as {types[c]})" for c in present)
+        row = "i._row" if "_row" in frame.columns else "0"
+        frame = frame.assign(_pos=np.arange(len(frame), dtype=np.int64) + self.staged[table])
+        try:  # Arrow-backed columns pass to DuckDB without a copy
+            incoming = pa.Table.from_pandas(frame, preserve_index=False)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            incoming = frame  # mixed values in a column: DuckDB's casts name the bad one
+        self.cur.register("incoming", incoming)
+        self.cur.execute(
+            f"insert into stage_{table} ({', '.join(present)}, _row, _pos) "  # noqa: S608
+            f"select {typed}, cast({row} as integer), i._pos from incoming as i"
+        )
+        self.cur.unregister("incoming")
+        self.staged[table] += len(frame)
+
+    def finish(self, layout: str, file_name: str, digest: str, by: str) -> ImportResult:
+        """Validate and upsert everything staged, and log the import."""
+        cur = self.cur
+        notes = C.merge_notes(self.notes)
         import_id = cur.execute("select nextval('import_seq')").fetchall()[0][0]
-        rejects = list(parsed.rejects)
+        rejects = sorted(self.rejects, key=lambda r: r.row)
         cur.execute("create or replace temp table touched "
                     "(platform varchar, shop varchar, order_id varchar)")
         touched = False
         for table in C.TABLE_COLUMNS:  # orders before lines: lines may take their shop
-            frame = parsed.frames.get(table)
-            if frame is None or frame.empty:
+            if table not in self.staged:
                 continue
-            cols = _stage(cur, table, frame)
+            flags = [n for n in notes if isinstance(n, C.FileFlag) and n.table == table]
+            _settle_stage(cur, table, flags)
             rejects.extend(_drop_duplicate_keys(cur, table))
             if _count(cur, "stage"):
-                _upsert(cur, table, cols, import_id)
+                _upsert(cur, table, self.cols[table], import_id)
                 if table == "orders":
                     _adopt_orphan_lines(cur)
                 if table in ("orders", "order_lines"):
@@ -109,12 +244,13 @@ def apply_parsed(
         if touched:
             _refresh_touched(cur)
         cur.execute("drop table if exists touched")
+        rows_read = self.rows_read
         rejected_rows = len({r.row for r in rejects})
-        imported = max(parsed.rows_read - rejected_rows - parsed.rows_skipped, 0)
+        imported = max(rows_read - rejected_rows - self.rows_skipped, 0)
         cur.execute(
             "insert into imports values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [import_id, file_name, digest, parsed.layout, parsed.rows_read, imported,
-             rejected_rows, local_now(cur), by, "; ".join(parsed.notes) or None],
+            [import_id, file_name, digest, layout, rows_read, imported,
+             rejected_rows, local_now(cur), by, "; ".join(notes) or None],
         )
         if rejects:
             cur.executemany(
@@ -122,17 +258,15 @@ def apply_parsed(
                 [[import_id, r.row, r.column, r.reason, (r.value or "")[:200]] for r in rejects],
             )
         status = "partial" if rejects else "imported"
-        msg = f"{file_name}: {parsed.layout}, {imported} of {parsed.rows_read} rows imported"
+        msg = f"{file_name}: {layout}, {imported} of {rows_read} rows imported"
         if rejects:
             msg += f", {rejected_rows} rejected"
-        if parsed.rows_skipped:
-            msg += f", {parsed.rows_skipped} skipped"
-        if parsed.notes:
-            msg += f" ({'; '.join(parsed.notes)})"
-        return ImportResult(file_name, status, parsed.layout, parsed.rows_read, imported,
-                            rejected_rows, rejects, msg, import_id)
-
-    return store.run_write(work)
+        if self.rows_skipped:
+            msg += f", {self.rows_skipped} skipped"
+        if notes:
+            msg += f" ({'; '.join(notes)})"
+        return ImportResult(file_name, status, layout, rows_read, imported, rejected_rows,
+                            rejects, msg, import_id)
 
 
 def refuse_too_big(file_name: str, size: int, limit: int) -> ImportResult:
@@ -157,15 +291,12 @@ def import_history(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pd.DataF
 
 
 def import_path(store: Store, path: str | Path, by: str = "cli",
-                role: str | None = None) -> ImportResult:
-    """`import_bytes` on a file on disk; an unreadable path is refused."""
+                role: str | None = None, slice_rows: int | None = None) -> ImportResult:
+    """`import_bytes` on a file on disk, which a large CSV is read from in slices (never held
+    whole); an unreadable path is refused."""
     require(role, "import")
     p = Path(path)
-    try:
-        held = [p.read_bytes()]  # the only reference: freed once parsed, before the store works
-    except OSError as exc:
-        return ImportResult(p.name, "refused", message=f"{p}: cannot be read ({exc.strerror})")
-    return _import(store, p.name, held, by)
+    return _import(store, p.name, [p], by, slice_rows)
 
 
 _KEYS = {
@@ -177,60 +308,39 @@ _KEYS = {
 }
 
 
-def _stage(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> list[str]:
-    """The frame as the temporary table `stage`: typed canonical columns, the file's row
-    (`_row`) and the position in the file (`_pos`); orders and lines get their shop resolved.
-    Returns the canonical columns the file gave."""
+def _create_stage(table: str) -> str:
+    """The statement creating `stage_<table>`: every canonical column, `_row` and `_pos`."""
     types = C.TABLE_COLUMNS[table]
-    shops = table in ("orders", "order_lines")
-    cols = [c for c in types if c in frame.columns or (c == "shop" and shops)]
-    missing = [k for k in _KEYS[table] if k not in cols]
-    if missing:
-        raise ValueError(f"{table} frame lacks key columns {missing}")
-    # Identifiers below come from the fixed canonical lists only, never from a file.
-    typed = ", ".join(
-        f"cast({'i.' + c if c in frame.columns else 'null'} as {types[c]}) as {c}" for c in cols
-    )
-    row = "i._row" if "_row" in frame.columns else "0"
-    frame = frame.assign(_pos=np.arange(len(frame), dtype=np.int64))
-    try:  # Arrow-backed columns pass to DuckDB without a copy
-        incoming = pa.Table.from_pandas(frame, preserve_index=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        incoming = frame  # mixed values in a column: DuckDB's casts name the bad one
-    cur.register("incoming", incoming)
-    if shops:
-        # A row without a shop takes the shop of the stored order with the same id (when
-        # exactly one shop has it), else ''.
+    columns = ", ".join(f"{c} {t}" for c, t in types.items())
+    return f"create or replace temp table stage_{table} ({columns}, _row integer, _pos bigint)"
+
+
+def _settle_stage(cur: duckdb.DuckDBPyConnection, table: str, flags: list[C.FileFlag]) -> None:
+    """`stage_<table>` as the table `stage`: the file-wide readings set on every row, and a row
+    of orders or lines without a shop given the shop of the stored order with the same id
+    (when exactly one shop has it), else ''."""
+    for flag in flags:
+        if flag.column not in C.TABLE_COLUMNS[table]:
+            raise ValueError(f"not a column of {table}: {flag.column!r}")
+        cur.execute(f"update stage_{table} set {flag.column} = true")  # noqa: S608
+    if table in ("orders", "order_lines"):
         cur.execute(
             f"""
-            create or replace temp table stage as
-            with rows as (
-                select {typed}, cast({row} as integer) as _row, i._pos
-                from incoming as i
-            ),
-            shopless as (
-                select distinct platform, order_id from rows where shop is null
-            ),
-            known as (
+            update stage_{table} as r
+            set shop = k.known_shop
+            from (
                 select o.platform, o.order_id, min(o.shop) as known_shop
                 from orders as o
-                join shopless as k using (platform, order_id)
+                semi join (select platform, order_id from stage_{table} where shop is null) as s
+                    on s.platform = o.platform and s.order_id = o.order_id
                 group by all
                 having count(*) = 1
-            )
-            select r.* replace (coalesce(r.shop, k.known_shop, '') as shop)
-            from rows as r
-            left join known as k
-                on r.shop is null and k.platform = r.platform and k.order_id = r.order_id
+            ) as k
+            where r.shop is null and k.platform = r.platform and k.order_id = r.order_id
             """  # noqa: S608
         )
-    else:
-        cur.execute(
-            f"create or replace temp table stage as "  # noqa: S608
-            f"select {typed}, cast({row} as integer) as _row, i._pos from incoming as i"
-        )
-    cur.unregister("incoming")
-    return [c for c in cols if c in frame.columns or c == "shop"]
+        cur.execute(f"update stage_{table} set shop = '' where shop is null")  # noqa: S608
+    cur.execute(f"alter table stage_{table} rename to stage")
 
 
 _COUNTED = ("stage", "dup_keys", "orders", "order_lines")
