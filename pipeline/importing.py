@@ -10,6 +10,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline import canonical as C
 from pipeline import formats
@@ -131,7 +132,8 @@ def apply_slices(store: Store, slices: formats.Slices, file_name: str, digest: s
     `formats.ReadWhole` (rolled back) when the file must be read whole after all."""
 
     def work(cur: duckdb.DuckDBPyConnection) -> ImportResult:
-        staging = _Staging(cur, grouped=formats.SLICED[slices.layout] is not None)
+        staging = _Staging(cur, sliced=True,
+                           grouped=formats.SLICED[slices.layout] is not None)
         for parsed in slices:
             staging.add(parsed)
             del parsed
@@ -143,38 +145,99 @@ def apply_slices(store: Store, slices: formats.Slices, file_name: str, digest: s
 
 
 class _Staging:
-    """What one import has read so far, in temporary tables `stage_<table>` (typed canonical
-    columns, the file's row `_row`, the position in the file `_pos`), and what it says."""
+    """One import as it goes: each slice (or the whole file) staged, checked against what the
+    file gave before and upserted; what the file says is gathered for its log."""
 
-    def __init__(self, cur: duckdb.DuckDBPyConnection, grouped: bool = False):
+    def __init__(self, cur: duckdb.DuckDBPyConnection, sliced: bool = False,
+                 grouped: bool = False):
         self.cur = cur
-        self.cols: dict[str, list[str]] = {}      # table -> the canonical columns given
-        self.staged: dict[str, int] = {}          # table -> rows staged so far
+        self.sliced = sliced                                 # more slices may follow
+        self.seen_tables: list[str] = []                     # tables with keys kept
+        self.import_id = cur.execute("select nextval('import_seq')").fetchall()[0][0]
+        self.staged: dict[str, int] = {}                     # table -> rows staged so far
+        self.dups: dict[str, list[tuple[int, C.Reject]]] = {}  # table -> (position, reject)
         self.rejects: list[C.Reject] = []
         self.notes: list[list[str]] = []
         self.rows_read = 0
         self.rows_skipped = 0
         self.slices = 0
+        self.touched = False
         self.grouped = grouped
         if grouped:
             cur.execute("create or replace temp table slice_groups (key varchar, slice integer)")
 
     def add(self, parsed: C.Parsed) -> None:
-        """One slice (or the whole file) staged."""
+        """One slice (or the whole file) staged and upserted, orders before lines: lines may
+        take their shop."""
+        cur = self.cur
         for table in C.TABLE_COLUMNS:
             frame = parsed.frames.get(table)
-            if frame is not None and not frame.empty:
-                self._stage(table, frame)
+            if frame is None or frame.empty:
+                continue
+            cols, stage = _stage(cur, table, frame, self.staged.get(table, 0), self.import_id)
+            self.staged[table] = self.staged.get(table, 0) + len(frame)
+            del frame
+            # a key the file gave in an earlier slice first, then one repeated in this slice
+            for check in (self._repeated_keys, lambda t, s: _duplicate_keys(cur, t, s)):
+                found = check(table, stage)
+                if found:
+                    self.dups.setdefault(table, []).extend(found)
+                    drop = pa.array([pos for pos, _ in found], pa.int64())
+                    stage = stage.filter(pc.invert(pc.is_in(stage["_pos"], value_set=drop)))
+            if self.sliced:
+                self._keep_keys(table, stage)
+            if stage.num_rows:
+                _upsert(cur, table, cols, self.import_id, stage)
+                if table == "orders":
+                    _adopt_orphan_lines(cur, stage)
+                self.touched |= table in ("orders", "order_lines")
+            del stage
         if self.grouped and parsed.groups is not None:
-            self.cur.register("slice_keys", pa.table({"key": parsed.groups}))
-            self.cur.execute("insert into slice_groups select key, ? from slice_keys",
-                             [self.slices])
-            self.cur.unregister("slice_keys")
+            slice_keys = pa.table({"key": parsed.groups})  # noqa: F841 - read by the statement
+            cur.execute("insert into slice_groups select key, ? from slice_keys", [self.slices])
         self.rejects.extend(parsed.rejects)
         self.notes.append(list(parsed.notes))
         self.rows_read += parsed.rows_read
         self.rows_skipped += parsed.rows_skipped
         self.slices += 1
+
+    def _repeated_keys(self, table: str, stage: pa.Table) -> list[tuple[int, C.Reject]]:
+        """Staged rows repeating a key an earlier slice of the file gave (written by this
+        import), to be rejected: the first one stands. The hash of each key kept with its row
+        names the first row."""
+        if table not in self.seen_tables:
+            return []
+        keys = _KEYS[table]
+        match = " and ".join(f"t.{k} = s.{k}" for k in keys)
+        rows = self.cur.execute(
+            f"""
+            with repeated as (
+                select s._pos, s._row, cast(s.{keys[-1]} as varchar) as value,
+                       hash({', '.join('s.' + k for k in keys)}) as h
+                from stage as s
+                semi join {table} as t on {match} and t.import_id = $import_id
+            )
+            select r._pos, r._row, r.value, min(k._row)
+            from repeated as r
+            left join seen_{table} as k on k.h = r.h
+            group by all
+            order by r._pos
+            """,  # noqa: S608
+            {"import_id": self.import_id},
+        ).fetchall()
+        return [(pos, _duplicate(keys, row, value, first)) for pos, row, value, first in rows]
+
+    def _keep_keys(self, table: str, stage: pa.Table) -> None:
+        """The hash of each staged key and its row, for the slices after this one."""
+        if table not in ("orders", "order_lines"):
+            raise formats.ReadWhole(f"{table} are not read in slices")
+        keys = ", ".join("s." + k for k in _KEYS[table])
+        if table not in self.seen_tables:
+            self.cur.execute(f"create or replace temp table seen_{table} "  # noqa: S608
+                             "(h ubigint, _row integer)")
+            self.seen_tables.append(table)
+        self.cur.execute(f"insert into seen_{table} select hash({keys}), s._row "  # noqa: S608
+                         "from stage as s")
 
     def check_groups(self) -> None:
         """Rows of one order in more than one slice (apart from each other in the file): the
@@ -188,62 +251,23 @@ class _Staging:
         if split:
             raise formats.ReadWhole(f"{split} order(s) have rows apart from each other")
 
-    def _stage(self, table: str, frame: pd.DataFrame) -> None:
-        types = C.TABLE_COLUMNS[table]
-        shops = table in ("orders", "order_lines")
-        cols = [c for c in types if c in frame.columns or (c == "shop" and shops)]
-        missing = [k for k in _KEYS[table] if k not in cols]
-        if missing:
-            raise ValueError(f"{table} frame lacks key columns {missing}")
-        given = self.cols.setdefault(table, [])
-        given.extend(c for c in cols if c not in given)
-        if table not in self.staged:
-            self.cur.execute(_create_stage(table))
-            self.staged[table] = 0
-        # Identifiers below come from the fixed canonical lists only, never from a file.
-        present = [c for c in cols if c in frame.columns]
-        typed = ", ".join(f"cast(i.{c} as {types[c]})" for c in present)
-        row = "i._row" if "_row" in frame.columns else "0"
-        frame = frame.assign(_pos=np.arange(len(frame), dtype=np.int64) + self.staged[table])
-        try:  # Arrow-backed columns pass to DuckDB without a copy
-            incoming = pa.Table.from_pandas(frame, preserve_index=False)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-            incoming = frame  # mixed values in a column: DuckDB's casts name the bad one
-        self.cur.register("incoming", incoming)
-        self.cur.execute(
-            f"insert into stage_{table} ({', '.join(present)}, _row, _pos) "  # noqa: S608
-            f"select {typed}, cast({row} as integer), i._pos from incoming as i"
-        )
-        self.cur.unregister("incoming")
-        self.staged[table] += len(frame)
-
     def finish(self, layout: str, file_name: str, digest: str, by: str) -> ImportResult:
-        """Validate and upsert everything staged, and log the import."""
+        """The file-wide readings set, the touched orders' states refreshed, the import logged."""
         cur = self.cur
+        import_id = self.import_id
         notes = C.merge_notes(self.notes)
-        import_id = cur.execute("select nextval('import_seq')").fetchall()[0][0]
+        for flag in (n for n in notes if isinstance(n, C.FileFlag)):
+            if flag.table in self.staged and flag.column in C.TABLE_COLUMNS[flag.table]:
+                # names from the fixed canonical lists only
+                cur.execute(f"update {flag.table} set {flag.column} = true "  # noqa: S608
+                            "where import_id = ?", [import_id])
+        for table in self.seen_tables:
+            cur.execute(f"drop table if exists seen_{table}")
         rejects = sorted(self.rejects, key=lambda r: r.row)
-        cur.execute("create or replace temp table touched "
-                    "(platform varchar, shop varchar, order_id varchar)")
-        touched = False
-        for table in C.TABLE_COLUMNS:  # orders before lines: lines may take their shop
-            if table not in self.staged:
-                continue
-            flags = [n for n in notes if isinstance(n, C.FileFlag) and n.table == table]
-            _settle_stage(cur, table, flags)
-            rejects.extend(_drop_duplicate_keys(cur, table))
-            if _count(cur, "stage"):
-                _upsert(cur, table, self.cols[table], import_id)
-                if table == "orders":
-                    _adopt_orphan_lines(cur)
-                if table in ("orders", "order_lines"):
-                    cur.execute("insert into touched select distinct platform, shop, order_id "
-                                "from stage")
-                    touched = True
-            cur.execute("drop table stage")
-        if touched:
-            _refresh_touched(cur)
-        cur.execute("drop table if exists touched")
+        for table in C.TABLE_COLUMNS:
+            rejects.extend(reject for _, reject in self.dups.get(table, []))
+        if self.touched:
+            _refresh_touched(cur, import_id)
         rows_read = self.rows_read
         rejected_rows = len({r.row for r in rejects})
         imported = max(rows_read - rejected_rows - self.rows_skipped, 0)
@@ -308,42 +332,66 @@ _KEYS = {
 }
 
 
-def _create_stage(table: str) -> str:
-    """The statement creating `stage_<table>`: every canonical column, `_row` and `_pos`."""
+def _stage(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, start: int = 0,
+           import_id: int | None = None) -> tuple[list[str], pa.Table]:
+    """The frame as `stage`, an Arrow table the statements read: typed canonical columns, the
+    file's row (`_row`) and the position in the file (`_pos`, from `start`); orders and lines
+    get their shop resolved (from the orders stored before import `import_id`, and lines also
+    from its own). Returns the canonical columns the file gave, and the table."""
     types = C.TABLE_COLUMNS[table]
-    columns = ", ".join(f"{c} {t}" for c, t in types.items())
-    return f"create or replace temp table stage_{table} ({columns}, _row integer, _pos bigint)"
-
-
-def _settle_stage(cur: duckdb.DuckDBPyConnection, table: str, flags: list[C.FileFlag]) -> None:
-    """`stage_<table>` as the table `stage`: the file-wide readings set on every row, and a row
-    of orders or lines without a shop given the shop of the stored order with the same id
-    (when exactly one shop has it), else ''."""
-    for flag in flags:
-        if flag.column not in C.TABLE_COLUMNS[table]:
-            raise ValueError(f"not a column of {table}: {flag.column!r}")
-        cur.execute(f"update stage_{table} set {flag.column} = true")  # noqa: S608
-    if table in ("orders", "order_lines"):
-        cur.execute(
-            f"""
-            update stage_{table} as r
-            set shop = k.known_shop
-            from (
+    shops = table in ("orders", "order_lines")
+    cols = [c for c in types if c in frame.columns or (c == "shop" and shops)]
+    missing = [k for k in _KEYS[table] if k not in cols]
+    if missing:
+        raise ValueError(f"{table} frame lacks key columns {missing}")
+    # Identifiers below come from the fixed canonical lists only, never from a file.
+    typed = ", ".join(
+        f"cast({'i.' + c if c in frame.columns else 'null'} as {types[c]}) as {c}" for c in cols
+    )
+    row = "i._row" if "_row" in frame.columns else "0"
+    frame = frame.assign(_pos=np.arange(start, start + len(frame), dtype=np.int64))
+    try:  # Arrow-backed columns pass to DuckDB without a copy
+        incoming = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        incoming = frame  # mixed values in a column: DuckDB's casts name the bad one
+    if shops:
+        # A row without a shop takes the shop of the stored order with the same id (when
+        # exactly one shop has it), else ''.
+        query = f"""
+            with rows as (
+                select {typed}, cast({row} as integer) as _row, i._pos
+                from incoming as i
+            ),
+            shopless as (
+                select distinct platform, order_id from rows where shop is null
+            ),
+            known as (
                 select o.platform, o.order_id, min(o.shop) as known_shop
                 from orders as o
-                semi join (select platform, order_id from stage_{table} where shop is null) as s
-                    on s.platform = o.platform and s.order_id = o.order_id
+                join shopless as k using (platform, order_id)
+                where $lines or o.first_import_id is distinct from $import_id
                 group by all
                 having count(*) = 1
-            ) as k
-            where r.shop is null and k.platform = r.platform and k.order_id = r.order_id
+            )
+            select r.* replace (coalesce(r.shop, k.known_shop, '') as shop)
+            from rows as r
+            left join known as k
+                on r.shop is null and k.platform = r.platform and k.order_id = r.order_id
             """  # noqa: S608
-        )
-        cur.execute(f"update stage_{table} set shop = '' where shop is null")  # noqa: S608
-    cur.execute(f"alter table stage_{table} rename to stage")
+        params = {"lines": table == "order_lines", "import_id": import_id}
+    else:
+        query = (f"select {typed}, cast({row} as integer) as _row, i._pos "  # noqa: S608
+                 "from incoming as i")
+        params = {}
+    # The statements read `incoming` and `stage` as Python variables: neither a table dropped
+    # nor a frame registered inside the transaction would let go of its memory before the
+    # commit, slice after slice.
+    staged = cur.sql(query, params=params).to_arrow_table()
+    del incoming
+    return [c for c in cols if c in frame.columns or c == "shop"], staged
 
 
-_COUNTED = ("stage", "dup_keys", "orders", "order_lines")
+_COUNTED = ("orders", "order_lines")
 
 
 def _count(cur: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -353,22 +401,18 @@ def _count(cur: duckdb.DuckDBPyConnection, table: str) -> int:
     return cur.execute(f"select count(*) from {table}").fetchall()[0][0]  # noqa: S608
 
 
-def _drop_duplicate_keys(cur: duckdb.DuckDBPyConnection, table: str) -> list[C.Reject]:
-    """Rows repeating a key already seen in the same file are rejected; the first one stands."""
+def _duplicate_keys(cur: duckdb.DuckDBPyConnection, table: str,
+                    stage: pa.Table) -> list[tuple[int, C.Reject]]:
+    """Staged rows repeating a key of the stage, to be rejected (with their position); the
+    first one stands."""
     keys = _KEYS[table]
     key_list = ", ".join(keys)
-    cur.execute(
-        f"""
-        create or replace temp table dup_keys as
-        select {key_list} from stage group by all having count(*) > 1
-        """  # noqa: S608
-    )
-    if not _count(cur, "dup_keys"):
-        cur.execute("drop table dup_keys")
-        return []
     dups = cur.execute(
         f"""
-        with ranked as (
+        with dup_keys as (
+            select {key_list} from stage group by all having count(*) > 1
+        ),
+        ranked as (
             select
                 s._pos,
                 s._row,
@@ -381,16 +425,15 @@ def _drop_duplicate_keys(cur: duckdb.DuckDBPyConnection, table: str) -> list[C.R
         select _pos, _row, value, first_row from ranked where n > 1 order by _pos
         """  # noqa: S608
     ).fetchall()
-    cur.register("dup_rows", pd.DataFrame({"_pos": [d[0] for d in dups]}, dtype="int64"))
-    cur.execute("delete from stage where _pos in (select _pos from dup_rows)")
-    cur.unregister("dup_rows")
-    cur.execute("drop table dup_keys")
-    reason = f"duplicate {'/'.join(keys)} in this file (first at row {{}}); this row is ignored"
-    return [C.Reject(row, keys[-1], reason.format(first), value or "")
-            for _, row, value, first in dups]
+    return [(pos, _duplicate(keys, row, value, first)) for pos, row, value, first in dups]
 
 
-def _adopt_orphan_lines(cur: duckdb.DuckDBPyConnection) -> None:
+def _duplicate(keys: list[str], row: int, value: str | None, first: int) -> C.Reject:
+    return C.Reject(row, keys[-1], f"duplicate {'/'.join(keys)} in this file (first at row "
+                    f"{first}); this row is ignored", value or "")
+
+
+def _adopt_orphan_lines(cur: duckdb.DuckDBPyConnection, stage: pa.Table) -> None:
     """Lines imported before their order (shop '') move under the order's shop."""
     orphans = cur.execute("select count(*) from order_lines where shop = ''").fetchall()[0][0]
     if not orphans:
@@ -418,7 +461,8 @@ def _adopt_orphan_lines(cur: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_id: int) -> None:
+def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_id: int,
+            stage: pa.Table) -> None:
     """Write the staged rows; only the columns the file gave are updated.
 
     Orders and lines carry no index (an index on millions of text keys costs more than the
@@ -440,7 +484,8 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_
             cur.execute(
                 "delete from order_lines as t using (select distinct platform, shop, order_id "
                 "from stage) as s where t.platform = s.platform and t.shop = s.shop "
-                "and t.order_id = s.order_id"
+                "and t.order_id = s.order_id and t.import_id is distinct from ?",
+                [import_id],
             )
         statement = insert
     elif table == "orders":
@@ -455,7 +500,8 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_
         statement = insert
     else:
         if table == "bundles":
-            cur.execute("delete from bundles where bundle_sku in (select bundle_sku from stage)")
+            cur.execute("delete from bundles where bundle_sku in (select bundle_sku from stage) "
+                        "and import_id is distinct from ?", [import_id])
         updates = [f"{c} = excluded.{c}" for c in non_keys] + extra_set
         statement = (
             f"{insert} on conflict ({', '.join(keys)}) do "
@@ -464,9 +510,16 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_
     cur.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
 
 
-def _refresh_touched(cur: duckdb.DuckDBPyConnection) -> None:
-    """The states of the orders this import touched; of every order when that is most."""
-    keys = cur.execute("select distinct platform, shop, order_id from touched").df()
+def _refresh_touched(cur: duckdb.DuckDBPyConnection, import_id: int) -> None:
+    """The states of the orders import `import_id` wrote; of every order when that is most."""
+    keys = cur.execute(
+        """
+        select platform, shop, order_id from orders where import_id = $import_id
+        union
+        select platform, shop, order_id from order_lines where import_id = $import_id
+        """,
+        {"import_id": import_id},
+    ).df()
     if 2 * len(keys) >= _count(cur, "orders"):
         refresh_states(cur)
     else:
