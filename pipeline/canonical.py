@@ -166,6 +166,7 @@ class Note(str):
     (equal `key`) merges into one that speaks for the whole file."""
 
     key: tuple = ()
+    rank: int = 9                # where it stands among the notes of a file (then by key)
 
     def merge(self, other: Note) -> Note:
         return self
@@ -177,6 +178,7 @@ class CountNote(Note):
     def __new__(cls, template: str, count: int) -> CountNote:
         note = super().__new__(cls, template.format(count=count))
         note.template, note.count, note.key = template, count, ("count", template)
+        note.rank = 2
         return note
 
     def merge(self, other: Note) -> Note:
@@ -190,21 +192,26 @@ class FileFlag(Note):
     def __new__(cls, text: str, table: str, column: str) -> FileFlag:
         note = super().__new__(cls, text)
         note.table, note.column, note.key = table, column, ("flag", table, column)
+        note.rank = 1
         return note
 
 
 def merge_notes(slices: list[list[str]]) -> list[str]:
-    """The notes of a file's slices as one list: equal plain notes once, `Note`s of the same
-    key merged, in the order each first appears."""
-    merged: dict[object, str] = {}
+    """The notes of a file's slices as one list: plain notes once each, in the order they first
+    appear, then the `Note`s, those of the same key merged, by rank and key (so that a file
+    read whole or in slices says the same in the same order)."""
+    plain: dict[str, None] = {}
+    merged: dict[tuple, Note] = {}
     for notes in slices:
         for note in notes:
-            key = note.key if isinstance(note, Note) else note
-            if key in merged and isinstance(note, Note):
-                merged[key] = merged[key].merge(note)
+            if not isinstance(note, Note):
+                plain.setdefault(note)
+            elif note.key in merged:
+                merged[note.key] = merged[note.key].merge(note)
             else:
-                merged.setdefault(key, note)
-    return list(merged.values())
+                merged[note.key] = note
+    ordered = sorted(merged.values(), key=lambda n: (n.rank, n.key))
+    return [*plain, *ordered]
 
 
 class FileRefused(Exception):

@@ -80,12 +80,15 @@ def _import(store: Store, file_name: str, held: list[bytes | Path], by: str,
         )
     timezone = store.settings()["timezone"]
     slices = formats.plan_slices(file_name, source, info, timezone, slice_rows)
+    import_id = None
     if slices is not None:
         try:
             return _guarded(lambda: apply_slices(store, slices, file_name, digest, by),
                             file_name, slices.layout)
-        except formats.ReadWhole:
-            pass  # rolled back: the whole-file reader reads it (and says what it found)
+        except formats.ReadWhole as exc:
+            # rolled back: the whole-file reader reads it (and says what it found), under the
+            # import id drawn for it
+            import_id = getattr(exc, "import_id", None)
     del source
     if isinstance(held[0], Path):
         path = held.pop()
@@ -98,8 +101,8 @@ def _import(store: Store, file_name: str, held: list[bytes | Path], by: str,
         parsed = formats.read_export(file_name, held.pop(), timezone=timezone)
     except C.FileRefused as exc:
         return ImportResult(file_name, "refused", message=str(exc))
-    return _guarded(lambda: apply_parsed(store, parsed, file_name, digest, by), file_name,
-                    parsed.layout, parsed.rows_read)
+    return _guarded(lambda: apply_parsed(store, parsed, file_name, digest, by, import_id),
+                    file_name, parsed.layout, parsed.rows_read)
 
 
 def _guarded(write, file_name: str, layout: str, rows_read: int = 0) -> ImportResult:
@@ -113,12 +116,14 @@ def _guarded(write, file_name: str, layout: str, rows_read: int = 0) -> ImportRe
 
 
 def apply_parsed(
-    store: Store, parsed: C.Parsed, file_name: str, digest: str, by: str = "cli"
+    store: Store, parsed: C.Parsed, file_name: str, digest: str, by: str = "cli",
+    import_id: int | None = None,
 ) -> ImportResult:
-    """Stage, validate and upsert what a reader returned, and log the import: one transaction."""
+    """Stage, validate and upsert what a reader returned, and log the import: one transaction.
+    `import_id`: one drawn for the file before (by an attempt rolled back), else a new one."""
 
     def work(cur: duckdb.DuckDBPyConnection) -> ImportResult:
-        staging = _Staging(cur)
+        staging = _Staging(cur, import_id=import_id)
         staging.add(parsed)
         return staging.finish(parsed.layout, file_name, digest, by)
 
@@ -134,11 +139,15 @@ def apply_slices(store: Store, slices: formats.Slices, file_name: str, digest: s
     def work(cur: duckdb.DuckDBPyConnection) -> ImportResult:
         staging = _Staging(cur, sliced=True,
                            grouped=formats.SLICED[slices.layout] is not None)
-        for parsed in slices:
-            staging.add(parsed)
-            del parsed
-            release_unused_memory()  # what a slice held goes back before the next is read
-        staging.check_groups()
+        try:
+            for parsed in slices:
+                staging.add(parsed)
+                del parsed
+                release_unused_memory()  # what a slice held goes back before the next is read
+            staging.check_groups()
+        except formats.ReadWhole as exc:
+            exc.import_id = staging.import_id
+            raise
         return staging.finish(slices.layout, file_name, digest, by)
 
     return store.run_write(work)
@@ -149,11 +158,13 @@ class _Staging:
     file gave before and upserted; what the file says is gathered for its log."""
 
     def __init__(self, cur: duckdb.DuckDBPyConnection, sliced: bool = False,
-                 grouped: bool = False):
+                 grouped: bool = False, import_id: int | None = None):
         self.cur = cur
         self.sliced = sliced                                 # more slices may follow
         self.seen_tables: list[str] = []                     # tables with keys kept
-        self.import_id = cur.execute("select nextval('import_seq')").fetchall()[0][0]
+        if import_id is None:
+            import_id = cur.execute("select nextval('import_seq')").fetchall()[0][0]
+        self.import_id = import_id
         self.staged: dict[str, int] = {}                     # table -> rows staged so far
         self.dups: dict[str, list[tuple[int, C.Reject]]] = {}  # table -> (position, reject)
         self.rejects: list[C.Reject] = []

@@ -46,7 +46,7 @@ class UnknownWords(Note):
         text = f"unknown {header} " + ", ".join(shown) + (f" and {more} more" if more > 0 else "")
         note = super().__new__(cls, text + (f"; {then}" if then else ""))
         note.parts, note.pairs, note.rows = (header, what, then), pairs, rows
-        note.key = ("unknown", header, what, then)
+        note.key, note.rank = ("unknown", header, what, then), 3
         return note
 
     def merge(self, other: Note) -> Note:
@@ -79,7 +79,7 @@ class WordsNote(Note):
 
     def __new__(cls, prefix: str, words: set[str]) -> WordsNote:
         note = super().__new__(cls, prefix + ", ".join(sorted(words)[:10]))
-        note.prefix, note.words, note.key = prefix, words, ("words", prefix)
+        note.prefix, note.words, note.key, note.rank = prefix, words, ("words", prefix), 4
         return note
 
     def merge(self, other: Note) -> Note:

@@ -648,6 +648,7 @@ class Survey:
     head: bytes                 # the first 64 KB
     last: bytes                 # the last byte
     nuls: int                   # NUL bytes in the whole file
+    quotes: int                 # `"` in the whole file
     utf8: bool                  # the whole file is valid UTF-8
 
 
@@ -659,10 +660,11 @@ def survey(source: Path | bytes) -> Survey:
 
     digest = hashlib.sha256()
     check = codecs.getincrementaldecoder("utf-8")()
-    utf8, nuls, size, head, last = True, 0, 0, b"", b""
+    utf8, nuls, quotes, size, head, last = True, 0, 0, 0, b"", b""
     for block in _blocks(source):
         digest.update(block)
         nuls += block.count(b"\x00")
+        quotes += block.count(b'"')
         if utf8:
             try:
                 check.decode(block)
@@ -677,7 +679,7 @@ def survey(source: Path | bytes) -> Survey:
             check.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8 = False
-    return Survey(digest.hexdigest(), size, head, last, nuls, utf8)
+    return Survey(digest.hexdigest(), size, head, last, nuls, quotes, utf8)
 
 
 def _blocks(source: Path | bytes):
@@ -704,11 +706,12 @@ class CsvPlan:
 
 def plan_csv(source: Path | bytes, info: Survey) -> CsvPlan | None:
     """The plan for reading `source` in slices, or None when only the whole-file reader can
-    read it as it must: a workbook, UTF-16, NUL bytes, a file that does not end with a line
-    break (its last record may be cut off), a header with a line break in a quoted name."""
+    read it as it must: a workbook, UTF-16, NUL bytes, a header with a line break in a quoted
+    name, a file that ends inside a quoted field. (A last record short of fields or a broken
+    last character stops the parser: the whole-file reader then rejects that record as cut.)"""
     data = info.head
     if (not data.strip() or data.startswith((_ZIP_MAGIC, _OLE_MAGIC, b"\xff\xfe", b"\xfe\xff"))
-            or info.nuls or info.last not in (b"\n", b"\r")):
+            or info.nuls or (info.last not in (b"\n", b"\r") and info.quotes % 2)):
         return None
     skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     if skip and not info.utf8:
