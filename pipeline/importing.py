@@ -500,7 +500,9 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_
             )
         statement = insert
     elif table == "orders":
-        if _count(cur, "orders"):
+        if _count(cur, "orders") and cur.execute(
+                f"select count(*) from (select 1 from stage as s "  # noqa: S608
+                f"semi join orders as t on {match} limit 1)").fetchall()[0][0]:
             updates = [f"{c} = s.{c}" for c in non_keys] + ["import_id = $import_id"]
             cur.execute(
                 f"update orders as t set {', '.join(updates)} "  # noqa: S608

@@ -273,6 +273,8 @@ def _may_run_over_records(table: pa.Table, delimiter: str, width: int) -> bool:
     line inside it holds a record's worth of delimiters, or its last line as many as the
     record had before the cell (the fields after the closing quote then fill the record)."""
     for i, column in enumerate(table.columns):
+        if not any(_holds_line_break(chunk) for chunk in column.chunks):
+            continue
         broken = pc.match_substring_regex(column, "[\r\n]")
         if not pc.any(broken).as_py():
             continue
@@ -286,6 +288,16 @@ def _may_run_over_records(table: pa.Table, delimiter: str, width: int) -> bool:
             if parts and parts[-1].count(delimiter) == i:
                 return True
     return False
+
+
+def _holds_line_break(chunk: pa.Array) -> bool:
+    """Whether the bytes behind a text column hold a line break (perhaps outside its cells:
+    then the cells are looked at one by one)."""
+    data = chunk.buffers()[2] if chunk.type in (pa.string(), pa.large_string()) else None
+    if data is None:
+        return True
+    octets = np.frombuffer(data, dtype=np.uint8)
+    return bool((octets == 10).any() or (octets == 13).any())
 
 
 _LINE_BREAK = re.compile("\r\n|\r|\n")
@@ -742,7 +754,6 @@ def read_slices(plan: CsvPlan, slice_rows: int = SLICE_ROWS) -> Iterator[Sheet]:
         stream.read(plan.skip)
     if plan.encoding != "utf-8":
         stream = pa.transcoding_input_stream(stream, plan.encoding, "utf-8")
-    width = len(plan.headers)
     reader = None
     try:
         reader = pacsv.open_csv(
@@ -763,9 +774,6 @@ def read_slices(plan: CsvPlan, slice_rows: int = SLICE_ROWS) -> Iterator[Sheet]:
                 batch = reader.read_next_batch()
             except StopIteration:
                 break
-            table = pa.Table.from_batches([batch])
-            if _may_run_over_records(table, plan.delimiter, width):
-                raise ReadWhole("a cell may hold whole records")
             pending.append(batch)
             held += batch.num_rows
             while held >= slice_rows:
@@ -788,6 +796,8 @@ def read_slices(plan: CsvPlan, slice_rows: int = SLICE_ROWS) -> Iterator[Sheet]:
 def _slice_sheet(plan: CsvPlan, table: pa.Table, row: int) -> Sheet:
     """One slice's records as a sheet, numbered from `row`, with the same guards as a whole
     file: blank records dropped, broken cells rejected."""
+    if _may_run_over_records(table, plan.delimiter, len(plan.headers)):
+        raise ReadWhole("a cell may hold whole records")
     names = plan.headers
     cells = pd.DataFrame(
         {name: pd.Series(table.column(i), dtype="str") for i, name in enumerate(names)},
