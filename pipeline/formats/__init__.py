@@ -305,8 +305,9 @@ class Slices:
         except Exception as exc:  # the whole-file reader says what it is
             raise ReadWhole(str(exc)) from exc
         groups = None
-        if header is not None:
-            groups = pc.unique(pa.array(sheet.cells[header].array, pa.large_string()))
+        if header is not None:  # rows without a key stand alone (rejected as such)
+            keys = pc.unique(pa.array(sheet.cells[header].array, pa.large_string()))
+            groups = keys.filter(pc.not_equal(pc.utf8_trim_whitespace(keys), ""))
         return Parsed(
             layout=self.layout,
             frames=frames,
