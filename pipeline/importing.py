@@ -89,7 +89,7 @@ def _import(store: Store, file_name: str, held: list[bytes | Path], by: str,
             # rolled back: the whole-file reader reads it (and says what it found), under the
             # import id drawn for it
             import_id = getattr(exc, "import_id", None)
-    del source
+    slices = source = None  # the bytes are held by `held` alone again
     if isinstance(held[0], Path):
         path = held.pop()
         try:
