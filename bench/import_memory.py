@@ -1,9 +1,10 @@
 """Server memory around one large import, in one process, as the Import page does it.
 
-    python bench/import_memory.py FILE [--mode page|path]
+    python bench/import_memory.py FILE [--mode page|path] [--slice-rows N]
 
 `page`: the bytes are held by the caller while they are imported (the upload's bytes), then
-dropped; `path`: `import_path` reads the file itself. Prints the process's RSS (MB) before,
+dropped; `path`: `import_path` reads the file itself (a large CSV in slices, never whole).
+`--slice-rows`: records per slice (0: the whole file at once; default: the importer's). Prints the process's RSS (MB) before,
 its high-water mark, right after the import, after `release_unused_memory()` and after
 some idle seconds (DuckDB's allocator gives memory back in the background).
 """
@@ -37,6 +38,8 @@ def main() -> None:
     ap.add_argument("file")
     ap.add_argument("--mode", choices=("page", "path"), default="page")
     ap.add_argument("--idle", type=float, default=15, help="seconds idle before the last figure")
+    ap.add_argument("--slice-rows", type=int, default=None,
+                    help="records per slice (0: read whole; default: the importer's choice)")
     args = ap.parse_args()
 
     from pipeline.importing import import_bytes, import_path
@@ -49,10 +52,10 @@ def main() -> None:
         before = rss_mb()["VmRSS"]
         path = Path(args.file)
         if args.mode == "path":
-            result = import_path(store, path, by="bench")
+            result = import_path(store, path, by="bench", slice_rows=args.slice_rows)
         else:
             data = path.read_bytes()
-            result = import_bytes(store, path.name, data, by="bench")
+            result = import_bytes(store, path.name, data, by="bench", slice_rows=args.slice_rows)
             del data
         summary = {"status": result.status, "rows": result.rows_imported}
         del result
@@ -63,6 +66,7 @@ def main() -> None:
         idle = rss_mb()["VmRSS"]
         store.close()
     print(json.dumps({"file_mb": round(path.stat().st_size / 2**20, 1), "mode": args.mode,
+                      "slice_rows": args.slice_rows,
                       **summary, "rss_before": before, "rss_peak": after["VmHWM"],
                       "rss_after_import": after["VmRSS"], "rss_after_release": released,
                       f"rss_after_{args.idle:g}s_idle": idle}))

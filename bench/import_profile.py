@@ -2,6 +2,7 @@
 
     python bench/import_profile.py /tmp/perf1/demo100k            # times, rows/s, peak memory
     python bench/import_profile.py /tmp/perf1/demo100k --profile  # and the top of a cProfile
+    python bench/import_profile.py /tmp/perf1/demo100k --slice-rows 0  # each file read whole
 
 The directory holds `python -m pipeline demo --out DIR` files. Each import runs in its own
 process into a fresh store (the order report first, then the item report into the same store,
@@ -44,7 +45,7 @@ def child_scan(path: str) -> dict:
     return {"seconds": time.perf_counter() - t0, "rows": rows}
 
 
-def child_import(db: str, path: str, profile: str) -> dict:
+def child_import(db: str, path: str, profile: str, slice_rows: str = "") -> dict:
     sys.path.insert(0, str(ROOT))
     from pipeline.importing import import_path
     from pipeline.store import Store
@@ -57,7 +58,7 @@ def child_import(db: str, path: str, profile: str) -> dict:
         prof = cProfile.Profile()
         prof.enable()
     t0 = time.perf_counter()
-    r = import_path(store, path, by="bench")
+    r = import_path(store, path, by="bench", slice_rows=int(slice_rows) if slice_rows else None)
     seconds = time.perf_counter() - t0
     if prof is not None:
         import pstats
@@ -86,6 +87,8 @@ def main() -> int:
     parser.add_argument("demo", type=Path)
     parser.add_argument("--profile", action="store_true", help="print a cProfile of each import")
     parser.add_argument("--repeat", type=int, default=1, help="import each file this many times")
+    parser.add_argument("--slice-rows", default="",
+                        help="records per slice (0: read whole; default: the importer's choice)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="import_profile_") as tmp:
         work = Path(tmp)
@@ -103,7 +106,8 @@ def main() -> int:
                 p.unlink(missing_ok=True)
             for name in FILES:
                 prof = str(work / f"{name}.prof") if args.profile else ""
-                res, peak = run_child("import", str(db), str(args.demo / name), prof)
+                res, peak = run_child("import", str(db), str(args.demo / name), prof,
+                                      args.slice_rows)
                 rate = res["rows_read"] / res["seconds"] if res["seconds"] else 0
                 print(f"| {name} | {res['rows_read']:,} | {res['seconds']:.2f} | {rate:,.0f} "
                       f"| {peak:,.0f} | {scans[name]:.2f} | {res['seconds'] / scans[name]:.1f}× |"

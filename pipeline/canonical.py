@@ -158,6 +158,60 @@ class Parsed:
     rows_read: int = 0
     rows_skipped: int = 0                              # left out on purpose, not rejected
     notes: list[str] = field(default_factory=list)     # warnings worth showing (e.g. unknown columns)
+    groups: object = None                              # a slice's keys whose rows belong together
+
+
+class Note(str):
+    """A note about a file that a slice of it gives in part: the same note of every slice
+    (equal `key`) merges into one that speaks for the whole file."""
+
+    key: tuple = ()
+    rank: int = 9                # where it stands among the notes of a file (then by key)
+
+    def merge(self, other: Note) -> Note:
+        return self
+
+
+class CountNote(Note):
+    """`{count:,} …`: a count that adds up over the slices (e.g. values cut to their cap)."""
+
+    def __new__(cls, template: str, count: int) -> CountNote:
+        note = super().__new__(cls, template.format(count=count))
+        note.template, note.count, note.key = template, count, ("count", template)
+        note.rank = 2
+        return note
+
+    def merge(self, other: Note) -> Note:
+        return CountNote(self.template, self.count + other.count)
+
+
+class FileFlag(Note):
+    """A note that sets one column for every row of the file when any slice found it (the
+    net-paid reading): `table.column` is set true on the staged rows."""
+
+    def __new__(cls, text: str, table: str, column: str) -> FileFlag:
+        note = super().__new__(cls, text)
+        note.table, note.column, note.key = table, column, ("flag", table, column)
+        note.rank = 1
+        return note
+
+
+def merge_notes(slices: list[list[str]]) -> list[str]:
+    """The notes of a file's slices as one list: plain notes once each, in the order they first
+    appear, then the `Note`s, those of the same key merged, by rank and key (so that a file
+    read whole or in slices says the same in the same order)."""
+    plain: dict[str, None] = {}
+    merged: dict[tuple, Note] = {}
+    for notes in slices:
+        for note in notes:
+            if not isinstance(note, Note):
+                plain.setdefault(note)
+            elif note.key in merged:
+                merged[note.key] = merged[note.key].merge(note)
+            else:
+                merged[note.key] = note
+    ordered = sorted(merged.values(), key=lambda n: (n.rank, n.key))
+    return [*plain, *ordered]
 
 
 class FileRefused(Exception):

@@ -10,12 +10,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline import canonical as C
 from pipeline import formats
+from pipeline.formats.reading import survey
 from pipeline.roles import require
 from pipeline.settings import local_now
-from pipeline.store import Store, refresh_states
+from pipeline.store import Store, refresh_states, release_unused_memory
 
 
 @dataclass
@@ -48,16 +50,24 @@ def sha256(data: bytes) -> str:
 
 
 def import_bytes(store: Store, file_name: str, data: bytes, by: str = "cli",
-                 role: str | None = None) -> ImportResult:
+                 role: str | None = None, slice_rows: int | None = None) -> ImportResult:
     """Detect the layout of one file, then stage, validate and upsert it in one transaction.
-    `role`: a manager's (None: the CLI); others raise roles.NotAllowed."""
+    `role`: a manager's (None: the CLI); others raise roles.NotAllowed. A large CSV is read
+    in slices of `slice_rows` records (default: see `formats.plan_slices`)."""
     require(role, "import")
-    return _import(store, file_name, [data], by)
+    return _import(store, file_name, [data], by, slice_rows)
 
 
-def _import(store: Store, file_name: str, held: list[bytes], by: str) -> ImportResult:
-    """`import_bytes` on the bytes in `held`, which it lets go of once they are read."""
-    digest = sha256(held[0])
+def _import(store: Store, file_name: str, held: list[bytes | Path], by: str,
+            slice_rows: int | None = None) -> ImportResult:
+    """`import_bytes` on the bytes (or the file) in `held`, which it lets go of once read."""
+    source = held[0]
+    try:
+        info = survey(source)
+    except OSError as exc:
+        return ImportResult(file_name, "refused",
+                            message=f"{source}: cannot be read ({exc.strerror})")
+    digest = info.sha256
     seen = next(iter(store.cursor().execute(
         "select import_id, file_name from imports where sha256 = ? order by import_id limit 1",
         [digest],
@@ -68,53 +78,214 @@ def _import(store: Store, file_name: str, held: list[bytes], by: str) -> ImportR
             message=f"{file_name}: already imported (same content as import #{seen[0]} "
                     f"'{seen[1]}'); nothing changed",
         )
+    timezone = store.settings()["timezone"]
+    slices = formats.plan_slices(file_name, source, info, timezone, slice_rows)
+    import_id = None
+    if slices is not None:
+        try:
+            return _guarded(lambda: apply_slices(store, slices, file_name, digest, by),
+                            file_name, slices.layout)
+        except formats.ReadWhole as exc:
+            # rolled back: the whole-file reader reads it (and says what it found), under the
+            # import id drawn for it
+            import_id = getattr(exc, "import_id", None)
+    slices = source = None  # the bytes are held by `held` alone again
+    if isinstance(held[0], Path):
+        path = held.pop()
+        try:
+            held.append(path.read_bytes())
+        except OSError as exc:
+            return ImportResult(file_name, "refused",
+                                message=f"{path}: cannot be read ({exc.strerror})")
     try:
-        parsed = formats.read_export(file_name, held.pop(), timezone=store.settings()["timezone"])
+        parsed = formats.read_export(file_name, held.pop(), timezone=timezone)
     except C.FileRefused as exc:
         return ImportResult(file_name, "refused", message=str(exc))
+    return _guarded(lambda: apply_parsed(store, parsed, file_name, digest, by, import_id),
+                    file_name, parsed.layout, parsed.rows_read)
+
+
+def _guarded(write, file_name: str, layout: str, rows_read: int = 0) -> ImportResult:
+    """`write()`, or the file refused when the store would not take it (rolled back)."""
     try:
-        return apply_parsed(store, parsed, file_name, digest, by)
+        return write()
     except (duckdb.Error, ValueError) as exc:
         # The transaction was rolled back: the store is as it was before this file.
-        return ImportResult(file_name, "refused", parsed.layout, parsed.rows_read, message=(
+        return ImportResult(file_name, "refused", layout, rows_read, message=(
             f"{file_name}: could not be stored, nothing was imported ({exc})"))
 
 
 def apply_parsed(
-    store: Store, parsed: C.Parsed, file_name: str, digest: str, by: str = "cli"
+    store: Store, parsed: C.Parsed, file_name: str, digest: str, by: str = "cli",
+    import_id: int | None = None,
 ) -> ImportResult:
-    """Stage, validate and upsert what a reader returned, and log the import: one transaction."""
+    """Stage, validate and upsert what a reader returned, and log the import: one transaction.
+    `import_id`: one drawn for the file before (by an attempt rolled back), else a new one."""
 
     def work(cur: duckdb.DuckDBPyConnection) -> ImportResult:
-        import_id = cur.execute("select nextval('import_seq')").fetchall()[0][0]
-        rejects = list(parsed.rejects)
-        cur.execute("create or replace temp table touched "
-                    "(platform varchar, shop varchar, order_id varchar)")
-        touched = False
-        for table in C.TABLE_COLUMNS:  # orders before lines: lines may take their shop
+        staging = _Staging(cur, import_id=import_id)
+        staging.add(parsed)
+        return staging.finish(parsed.layout, file_name, digest, by)
+
+    return store.run_write(work)
+
+
+def apply_slices(store: Store, slices: formats.Slices, file_name: str, digest: str,
+                 by: str = "cli") -> ImportResult:
+    """`apply_parsed` for a file read slice by slice: each slice is staged as it is read, and
+    the whole file is validated and upserted in the same one transaction. Raises
+    `formats.ReadWhole` (rolled back) when the file must be read whole after all."""
+
+    def work(cur: duckdb.DuckDBPyConnection) -> ImportResult:
+        staging = _Staging(cur, sliced=True,
+                           grouped=formats.SLICED[slices.layout] is not None)
+        try:
+            for parsed in slices:
+                staging.add(parsed)
+                del parsed
+                release_unused_memory()  # what a slice held goes back before the next is read
+            staging.check_groups()
+        except formats.ReadWhole as exc:
+            exc.import_id = staging.import_id
+            raise
+        return staging.finish(slices.layout, file_name, digest, by)
+
+    return store.run_write(work)
+
+
+class _Staging:
+    """One import as it goes: each slice (or the whole file) staged, checked against what the
+    file gave before and upserted; what the file says is gathered for its log."""
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection, sliced: bool = False,
+                 grouped: bool = False, import_id: int | None = None):
+        self.cur = cur
+        self.sliced = sliced                                 # more slices may follow
+        self.seen_tables: list[str] = []                     # tables with keys kept
+        if import_id is None:
+            import_id = cur.execute("select nextval('import_seq')").fetchall()[0][0]
+        self.import_id = import_id
+        self.staged: dict[str, int] = {}                     # table -> rows staged so far
+        self.dups: dict[str, list[tuple[int, C.Reject]]] = {}  # table -> (position, reject)
+        self.rejects: list[C.Reject] = []
+        self.notes: list[list[str]] = []
+        self.rows_read = 0
+        self.rows_skipped = 0
+        self.slices = 0
+        self.touched = False
+        self.grouped = grouped
+        if grouped:
+            cur.execute("create or replace temp table slice_groups (key varchar, slice integer)")
+
+    def add(self, parsed: C.Parsed) -> None:
+        """One slice (or the whole file) staged and upserted, orders before lines: lines may
+        take their shop."""
+        cur = self.cur
+        for table in C.TABLE_COLUMNS:
             frame = parsed.frames.get(table)
             if frame is None or frame.empty:
                 continue
-            cols = _stage(cur, table, frame)
-            rejects.extend(_drop_duplicate_keys(cur, table))
-            if _count(cur, "stage"):
-                _upsert(cur, table, cols, import_id)
+            cols, stage = _stage(cur, table, frame, self.staged.get(table, 0), self.import_id)
+            self.staged[table] = self.staged.get(table, 0) + len(frame)
+            del frame
+            # a key the file gave in an earlier slice first, then one repeated in this slice
+            for check in (self._repeated_keys, lambda t, s: _duplicate_keys(cur, t, s)):
+                found = check(table, stage)
+                if found:
+                    self.dups.setdefault(table, []).extend(found)
+                    drop = pa.array([pos for pos, _ in found], pa.int64())
+                    stage = stage.filter(pc.invert(pc.is_in(stage["_pos"], value_set=drop)))
+            if self.sliced:
+                self._keep_keys(table, stage)
+            if stage.num_rows:
+                _upsert(cur, table, cols, self.import_id, stage)
                 if table == "orders":
-                    _adopt_orphan_lines(cur)
-                if table in ("orders", "order_lines"):
-                    cur.execute("insert into touched select distinct platform, shop, order_id "
-                                "from stage")
-                    touched = True
-            cur.execute("drop table stage")
-        if touched:
-            _refresh_touched(cur)
-        cur.execute("drop table if exists touched")
+                    _adopt_orphan_lines(cur, stage)
+                self.touched |= table in ("orders", "order_lines")
+            del stage
+        if self.grouped and parsed.groups is not None:
+            slice_keys = pa.table({"key": parsed.groups})  # noqa: F841 - read by the statement
+            cur.execute("insert into slice_groups select key, ? from slice_keys", [self.slices])
+        self.rejects.extend(parsed.rejects)
+        self.notes.append(list(parsed.notes))
+        self.rows_read += parsed.rows_read
+        self.rows_skipped += parsed.rows_skipped
+        self.slices += 1
+
+    def _repeated_keys(self, table: str, stage: pa.Table) -> list[tuple[int, C.Reject]]:
+        """Staged rows repeating a key an earlier slice of the file gave (written by this
+        import), to be rejected: the first one stands. The hash of each key kept with its row
+        names the first row."""
+        if table not in self.seen_tables:
+            return []
+        keys = _KEYS[table]
+        match = " and ".join(f"t.{k} = s.{k}" for k in keys)
+        rows = self.cur.execute(
+            f"""
+            with repeated as (
+                select s._pos, s._row, cast(s.{keys[-1]} as varchar) as value,
+                       hash({', '.join('s.' + k for k in keys)}) as h
+                from stage as s
+                semi join {table} as t on {match} and t.import_id = $import_id
+            )
+            select r._pos, r._row, r.value, min(k._row)
+            from repeated as r
+            left join seen_{table} as k on k.h = r.h
+            group by all
+            order by r._pos
+            """,  # noqa: S608
+            {"import_id": self.import_id},
+        ).fetchall()
+        return [(pos, _duplicate(keys, row, value, first)) for pos, row, value, first in rows]
+
+    def _keep_keys(self, table: str, stage: pa.Table) -> None:
+        """The hash of each staged key and its row, for the slices after this one."""
+        if table not in ("orders", "order_lines"):
+            raise formats.ReadWhole(f"{table} are not read in slices")
+        keys = ", ".join("s." + k for k in _KEYS[table])
+        if table not in self.seen_tables:
+            self.cur.execute(f"create or replace temp table seen_{table} "  # noqa: S608
+                             "(h ubigint, _row integer)")
+            self.seen_tables.append(table)
+        self.cur.execute(f"insert into seen_{table} select hash({keys}), s._row "  # noqa: S608
+                         "from stage as s")
+
+    def check_groups(self) -> None:
+        """Rows of one order in more than one slice (apart from each other in the file): the
+        file is read whole, as an order's first row and its line numbers are over all its rows."""
+        if not self.grouped:
+            return
+        split = self.cur.execute(
+            "select count(*) from (select key from slice_groups group by key "
+            "having count(distinct slice) > 1)").fetchall()[0][0]
+        self.cur.execute("drop table slice_groups")
+        if split:
+            raise formats.ReadWhole(f"{split} order(s) have rows apart from each other")
+
+    def finish(self, layout: str, file_name: str, digest: str, by: str) -> ImportResult:
+        """The file-wide readings set, the touched orders' states refreshed, the import logged."""
+        cur = self.cur
+        import_id = self.import_id
+        notes = C.merge_notes(self.notes)
+        for flag in (n for n in notes if isinstance(n, C.FileFlag)):
+            if flag.table in self.staged and flag.column in C.TABLE_COLUMNS[flag.table]:
+                # names from the fixed canonical lists only
+                cur.execute(f"update {flag.table} set {flag.column} = true "  # noqa: S608
+                            "where import_id = ?", [import_id])
+        for table in self.seen_tables:
+            cur.execute(f"drop table if exists seen_{table}")
+        rejects = sorted(self.rejects, key=lambda r: r.row)
+        for table in C.TABLE_COLUMNS:
+            rejects.extend(reject for _, reject in self.dups.get(table, []))
+        if self.touched:
+            _refresh_touched(cur, import_id)
+        rows_read = self.rows_read
         rejected_rows = len({r.row for r in rejects})
-        imported = max(parsed.rows_read - rejected_rows - parsed.rows_skipped, 0)
+        imported = max(rows_read - rejected_rows - self.rows_skipped, 0)
         cur.execute(
             "insert into imports values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [import_id, file_name, digest, parsed.layout, parsed.rows_read, imported,
-             rejected_rows, local_now(cur), by, "; ".join(parsed.notes) or None],
+            [import_id, file_name, digest, layout, rows_read, imported,
+             rejected_rows, local_now(cur), by, "; ".join(notes) or None],
         )
         if rejects:
             cur.executemany(
@@ -122,17 +293,15 @@ def apply_parsed(
                 [[import_id, r.row, r.column, r.reason, (r.value or "")[:200]] for r in rejects],
             )
         status = "partial" if rejects else "imported"
-        msg = f"{file_name}: {parsed.layout}, {imported} of {parsed.rows_read} rows imported"
+        msg = f"{file_name}: {layout}, {imported} of {rows_read} rows imported"
         if rejects:
             msg += f", {rejected_rows} rejected"
-        if parsed.rows_skipped:
-            msg += f", {parsed.rows_skipped} skipped"
-        if parsed.notes:
-            msg += f" ({'; '.join(parsed.notes)})"
-        return ImportResult(file_name, status, parsed.layout, parsed.rows_read, imported,
-                            rejected_rows, rejects, msg, import_id)
-
-    return store.run_write(work)
+        if self.rows_skipped:
+            msg += f", {self.rows_skipped} skipped"
+        if notes:
+            msg += f" ({'; '.join(notes)})"
+        return ImportResult(file_name, status, layout, rows_read, imported, rejected_rows,
+                            rejects, msg, import_id)
 
 
 def refuse_too_big(file_name: str, size: int, limit: int) -> ImportResult:
@@ -157,15 +326,12 @@ def import_history(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pd.DataF
 
 
 def import_path(store: Store, path: str | Path, by: str = "cli",
-                role: str | None = None) -> ImportResult:
-    """`import_bytes` on a file on disk; an unreadable path is refused."""
+                role: str | None = None, slice_rows: int | None = None) -> ImportResult:
+    """`import_bytes` on a file on disk, which a large CSV is read from in slices (never held
+    whole); an unreadable path is refused."""
     require(role, "import")
     p = Path(path)
-    try:
-        held = [p.read_bytes()]  # the only reference: freed once parsed, before the store works
-    except OSError as exc:
-        return ImportResult(p.name, "refused", message=f"{p}: cannot be read ({exc.strerror})")
-    return _import(store, p.name, held, by)
+    return _import(store, p.name, [p], by, slice_rows)
 
 
 _KEYS = {
@@ -177,10 +343,12 @@ _KEYS = {
 }
 
 
-def _stage(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> list[str]:
-    """The frame as the temporary table `stage`: typed canonical columns, the file's row
-    (`_row`) and the position in the file (`_pos`); orders and lines get their shop resolved.
-    Returns the canonical columns the file gave."""
+def _stage(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, start: int = 0,
+           import_id: int | None = None) -> tuple[list[str], pa.Table]:
+    """The frame as `stage`, an Arrow table the statements read: typed canonical columns, the
+    file's row (`_row`) and the position in the file (`_pos`, from `start`); orders and lines
+    get their shop resolved (from the orders stored before import `import_id`, and lines also
+    from its own). Returns the canonical columns the file gave, and the table."""
     types = C.TABLE_COLUMNS[table]
     shops = table in ("orders", "order_lines")
     cols = [c for c in types if c in frame.columns or (c == "shop" and shops)]
@@ -192,18 +360,15 @@ def _stage(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> l
         f"cast({'i.' + c if c in frame.columns else 'null'} as {types[c]}) as {c}" for c in cols
     )
     row = "i._row" if "_row" in frame.columns else "0"
-    frame = frame.assign(_pos=np.arange(len(frame), dtype=np.int64))
+    frame = frame.assign(_pos=np.arange(start, start + len(frame), dtype=np.int64))
     try:  # Arrow-backed columns pass to DuckDB without a copy
         incoming = pa.Table.from_pandas(frame, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         incoming = frame  # mixed values in a column: DuckDB's casts name the bad one
-    cur.register("incoming", incoming)
     if shops:
         # A row without a shop takes the shop of the stored order with the same id (when
         # exactly one shop has it), else ''.
-        cur.execute(
-            f"""
-            create or replace temp table stage as
+        query = f"""
             with rows as (
                 select {typed}, cast({row} as integer) as _row, i._pos
                 from incoming as i
@@ -215,6 +380,7 @@ def _stage(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> l
                 select o.platform, o.order_id, min(o.shop) as known_shop
                 from orders as o
                 join shopless as k using (platform, order_id)
+                where $lines or o.first_import_id is distinct from $import_id
                 group by all
                 having count(*) = 1
             )
@@ -223,17 +389,20 @@ def _stage(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> l
             left join known as k
                 on r.shop is null and k.platform = r.platform and k.order_id = r.order_id
             """  # noqa: S608
-        )
+        params = {"lines": table == "order_lines", "import_id": import_id}
     else:
-        cur.execute(
-            f"create or replace temp table stage as "  # noqa: S608
-            f"select {typed}, cast({row} as integer) as _row, i._pos from incoming as i"
-        )
-    cur.unregister("incoming")
-    return [c for c in cols if c in frame.columns or c == "shop"]
+        query = (f"select {typed}, cast({row} as integer) as _row, i._pos "  # noqa: S608
+                 "from incoming as i")
+        params = {}
+    # The statements read `incoming` and `stage` as Python variables: neither a table dropped
+    # nor a frame registered inside the transaction would let go of its memory before the
+    # commit, slice after slice.
+    staged = cur.sql(query, params=params).to_arrow_table()
+    del incoming
+    return [c for c in cols if c in frame.columns or c == "shop"], staged
 
 
-_COUNTED = ("stage", "dup_keys", "orders", "order_lines")
+_COUNTED = ("orders", "order_lines")
 
 
 def _count(cur: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -243,22 +412,18 @@ def _count(cur: duckdb.DuckDBPyConnection, table: str) -> int:
     return cur.execute(f"select count(*) from {table}").fetchall()[0][0]  # noqa: S608
 
 
-def _drop_duplicate_keys(cur: duckdb.DuckDBPyConnection, table: str) -> list[C.Reject]:
-    """Rows repeating a key already seen in the same file are rejected; the first one stands."""
+def _duplicate_keys(cur: duckdb.DuckDBPyConnection, table: str,
+                    stage: pa.Table) -> list[tuple[int, C.Reject]]:
+    """Staged rows repeating a key of the stage, to be rejected (with their position); the
+    first one stands."""
     keys = _KEYS[table]
     key_list = ", ".join(keys)
-    cur.execute(
-        f"""
-        create or replace temp table dup_keys as
-        select {key_list} from stage group by all having count(*) > 1
-        """  # noqa: S608
-    )
-    if not _count(cur, "dup_keys"):
-        cur.execute("drop table dup_keys")
-        return []
     dups = cur.execute(
         f"""
-        with ranked as (
+        with dup_keys as (
+            select {key_list} from stage group by all having count(*) > 1
+        ),
+        ranked as (
             select
                 s._pos,
                 s._row,
@@ -271,16 +436,15 @@ def _drop_duplicate_keys(cur: duckdb.DuckDBPyConnection, table: str) -> list[C.R
         select _pos, _row, value, first_row from ranked where n > 1 order by _pos
         """  # noqa: S608
     ).fetchall()
-    cur.register("dup_rows", pd.DataFrame({"_pos": [d[0] for d in dups]}, dtype="int64"))
-    cur.execute("delete from stage where _pos in (select _pos from dup_rows)")
-    cur.unregister("dup_rows")
-    cur.execute("drop table dup_keys")
-    reason = f"duplicate {'/'.join(keys)} in this file (first at row {{}}); this row is ignored"
-    return [C.Reject(row, keys[-1], reason.format(first), value or "")
-            for _, row, value, first in dups]
+    return [(pos, _duplicate(keys, row, value, first)) for pos, row, value, first in dups]
 
 
-def _adopt_orphan_lines(cur: duckdb.DuckDBPyConnection) -> None:
+def _duplicate(keys: list[str], row: int, value: str | None, first: int) -> C.Reject:
+    return C.Reject(row, keys[-1], f"duplicate {'/'.join(keys)} in this file (first at row "
+                    f"{first}); this row is ignored", value or "")
+
+
+def _adopt_orphan_lines(cur: duckdb.DuckDBPyConnection, stage: pa.Table) -> None:
     """Lines imported before their order (shop '') move under the order's shop."""
     orphans = cur.execute("select count(*) from order_lines where shop = ''").fetchall()[0][0]
     if not orphans:
@@ -308,7 +472,8 @@ def _adopt_orphan_lines(cur: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_id: int) -> None:
+def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_id: int,
+            stage: pa.Table) -> None:
     """Write the staged rows; only the columns the file gave are updated.
 
     Orders and lines carry no index (an index on millions of text keys costs more than the
@@ -330,11 +495,14 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_
             cur.execute(
                 "delete from order_lines as t using (select distinct platform, shop, order_id "
                 "from stage) as s where t.platform = s.platform and t.shop = s.shop "
-                "and t.order_id = s.order_id"
+                "and t.order_id = s.order_id and t.import_id is distinct from ?",
+                [import_id],
             )
         statement = insert
     elif table == "orders":
-        if _count(cur, "orders"):
+        if _count(cur, "orders") and cur.execute(
+                f"select count(*) from (select 1 from stage as s "  # noqa: S608
+                f"semi join orders as t on {match} limit 1)").fetchall()[0][0]:
             updates = [f"{c} = s.{c}" for c in non_keys] + ["import_id = $import_id"]
             cur.execute(
                 f"update orders as t set {', '.join(updates)} "  # noqa: S608
@@ -345,7 +513,8 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_
         statement = insert
     else:
         if table == "bundles":
-            cur.execute("delete from bundles where bundle_sku in (select bundle_sku from stage)")
+            cur.execute("delete from bundles where bundle_sku in (select bundle_sku from stage) "
+                        "and import_id is distinct from ?", [import_id])
         updates = [f"{c} = excluded.{c}" for c in non_keys] + extra_set
         statement = (
             f"{insert} on conflict ({', '.join(keys)}) do "
@@ -354,9 +523,16 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_
     cur.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
 
 
-def _refresh_touched(cur: duckdb.DuckDBPyConnection) -> None:
-    """The states of the orders this import touched; of every order when that is most."""
-    keys = cur.execute("select distinct platform, shop, order_id from touched").df()
+def _refresh_touched(cur: duckdb.DuckDBPyConnection, import_id: int) -> None:
+    """The states of the orders import `import_id` wrote; of every order when that is most."""
+    keys = cur.execute(
+        """
+        select platform, shop, order_id from orders where import_id = $import_id
+        union
+        select platform, shop, order_id from order_lines where import_id = $import_id
+        """,
+        {"import_id": import_id},
+    ).df()
     if 2 * len(keys) >= _count(cur, "orders"):
         refresh_states(cur)
     else:

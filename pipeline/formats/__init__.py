@@ -8,12 +8,29 @@ columns that keeps its required ones is read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline import canonical as C
 from pipeline.canonical import FileRefused, Parsed
 from pipeline.formats import douyin, jd, pinduoduo, shopify, taobao, templates
-from pipeline.formats.reading import read_sheet
+from pipeline.formats.reading import (
+    SLICE_MIN_BYTES,
+    SLICE_ROWS,
+    CsvPlan,
+    ReadWhole,
+    Sheet,
+    Survey,
+    plan_csv,
+    read_sheet,
+    read_slices,
+)
 from pipeline.formats.values import Cells, norm_header
 
 # Recognising a layout: each group of headers needs at least one present to make the layout a
@@ -243,6 +260,114 @@ def _read_export(file_name: str, held: list[bytes], timezone: str) -> Parsed:
     )
 
 
+# Layouts a large CSV of which is read in slices, with the header whose rows belong together
+# (an order's rows: its first row carries the order, its lines are numbered within it), which
+# a slice never splits.
+SLICED: dict[str, tuple[str, ...] | None] = {
+    "taobao_orders": None,
+    "taobao_items": taobao.ITEM_ORDER_ID,
+    "shopify_orders": ("Name",),
+}
+
+
+@dataclass
+class Slices:
+    """A large CSV export read slice by slice: iterating gives one `Parsed` per slice, each
+    read as the whole file would be (rows numbered as in the file). Raises `ReadWhole` where
+    the whole-file reader must read the file instead; iterating again starts over."""
+
+    file_name: str
+    layout: str
+    plan: CsvPlan
+    timezone: str
+    slice_rows: int
+
+    def __iter__(self) -> Iterator[Parsed]:
+        group = SLICED[self.layout]
+        header = _header_of(self.plan.headers, group) if group else None
+        carry: Sheet | None = None
+        for sheet in read_slices(self.plan, self.slice_rows):
+            if carry is not None:
+                sheet = _joined(carry, sheet)
+            if header is not None:
+                sheet, carry = _split_last_group(sheet, header)
+            yield self._parse(sheet, header)
+        if carry is not None:
+            yield self._parse(carry, header)
+
+    def _parse(self, sheet: Sheet, header: str | None) -> Parsed:
+        source_tz, reader = _READERS[self.layout]
+        try:
+            cells = Cells(sheet, self.timezone, source_tz or self.timezone)
+            frames, notes = reader(cells)
+        except (MemoryError, RecursionError):
+            raise
+        except Exception as exc:  # the whole-file reader says what it is
+            raise ReadWhole(str(exc)) from exc
+        groups = None
+        if header is not None:  # rows without a key stand alone (rejected as such)
+            keys = pc.unique(pa.array(sheet.cells[header].array, pa.large_string()))
+            groups = keys.filter(pc.not_equal(pc.utf8_trim_whitespace(keys), ""))
+        return Parsed(
+            layout=self.layout,
+            frames=frames,
+            rejects=sorted(sheet.rejects + cells.rejects(), key=lambda r: r.row),
+            rows_read=sheet.rows_read,
+            rows_skipped=cells.skipped,
+            notes=sheet.notes + notes,
+            groups=groups,
+        )
+
+
+def plan_slices(file_name: str, source: Path | bytes, info: Survey,
+                timezone: str = "Asia/Shanghai", slice_rows: int | None = None) -> Slices | None:
+    """How to read a large CSV export in slices of `slice_rows` records (default: files of
+    SLICE_MIN_BYTES or more, SLICE_ROWS records a slice; 0: never); None when it is read whole
+    (small, a workbook, a layout not read in slices, anything the whole-file reader must
+    judge)."""
+    if slice_rows == 0 or (slice_rows is None and info.size < SLICE_MIN_BYTES):
+        return None
+    plan = plan_csv(source, info)
+    if plan is None:
+        return None
+    layout, _ = detect(plan.headers)
+    if layout not in SLICED:
+        return None
+    present = {norm_header(h) for h in plan.headers}
+    if any(not any(norm_header(h) in present for h in group) for group in REQUIRED[layout]):
+        return None
+    return Slices(file_name, layout, plan, timezone, slice_rows or SLICE_ROWS)
+
+
+def _header_of(headers: list[str], aliases: tuple[str, ...]) -> str | None:
+    by_norm: dict[str, str] = {}
+    for h in headers:
+        by_norm.setdefault(norm_header(h), h)
+    return next((by_norm[norm_header(a)] for a in aliases if norm_header(a) in by_norm), None)
+
+
+def _joined(carry: Sheet, sheet: Sheet) -> Sheet:
+    """The rows held back from the slice before, then this slice's."""
+    sheet.cells = pd.concat([carry.cells, sheet.cells], ignore_index=True)
+    sheet.rows = np.concatenate([carry.rows, sheet.rows])
+    return sheet
+
+
+def _split_last_group(sheet: Sheet, header: str) -> tuple[Sheet, Sheet | None]:
+    """The sheet without the rows of its last group (same `header` value as its last row),
+    and those rows, which go with the next slice (counted and noted here, read there)."""
+    keys = sheet.cells[header].to_numpy()
+    if not len(keys):
+        return sheet, None
+    others = np.flatnonzero(keys != keys[-1])
+    cut = int(others[-1]) + 1 if len(others) else 0
+    held = Sheet(sheet.headers, sheet.cells.iloc[cut:].reset_index(drop=True), sheet.rows[cut:],
+                 delimiter=sheet.delimiter)
+    sheet.cells = sheet.cells.iloc[:cut].reset_index(drop=True)
+    sheet.rows = sheet.rows[:cut]
+    return sheet, held
+
+
 def _show(headers: list[str], limit: int = 30) -> str:
     shown = [h for h in headers if h][:limit]
     more = len(headers) - len(shown)
@@ -303,4 +428,5 @@ TEMPLATES: dict[str, str] = {
     ),
 }
 
-__all__ = ["LAYOUTS", "TEMPLATES", "candidates", "detect", "detect_layout", "read_export"]
+__all__ = ["LAYOUTS", "SLICED", "TEMPLATES", "ReadWhole", "Slices", "candidates", "detect",
+           "detect_layout", "plan_slices", "read_export"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pipeline.canonical import Note
 from pipeline.formats.values import _BLANKS, Cells, map_words, repeat_text
 
 CURRENCY = "CNY"
@@ -28,6 +29,36 @@ def lookup(words: pd.Series, table: dict[str, object], dtype: str = "str") -> pd
     return map_words(word_key(words), keys, dtype)
 
 
+class UnknownWords(Note):
+    """`unknown 订单状态 '待审核' on 3 orders, …; <then>`, kept with what it counts so that the
+    slices of a file add up: the (word, key) pairs, or the rows per word when `keys` is None."""
+
+    def __new__(cls, header: str, what: str, then: str, pairs: pd.DataFrame | None,
+                rows: dict[str, int] | None) -> UnknownWords:
+        if pairs is not None:
+            counts = pairs.groupby("word", sort=False).size()
+            counts = counts.sort_values(ascending=False, kind="stable")
+            items = list(counts.items())
+        else:
+            items = sorted(rows.items(), key=lambda item: -item[1])
+        shown = [f"'{w}' on {n} {what}{'' if n == 1 else 's'}" for w, n in items[:SHOWN_WORDS]]
+        more = len(items) - SHOWN_WORDS
+        text = f"unknown {header} " + ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+        note = super().__new__(cls, text + (f"; {then}" if then else ""))
+        note.parts, note.pairs, note.rows = (header, what, then), pairs, rows
+        note.key, note.rank = ("unknown", header, what, then), 3
+        return note
+
+    def merge(self, other: Note) -> Note:
+        if self.pairs is not None:
+            pairs = pd.concat([self.pairs, other.pairs], ignore_index=True).drop_duplicates()
+            return UnknownWords(*self.parts, pairs, None)
+        rows = dict(self.rows)
+        for word, n in other.rows.items():
+            rows[word] = rows.get(word, 0) + n
+        return UnknownWords(*self.parts, None, rows)
+
+
 def unknown_note(header: str, words: pd.Series, unknown: pd.Series | np.ndarray,
                  keys: pd.Series | None, what: str = "order", then: str = "") -> str | None:
     """`unknown 订单状态 '待审核' on 3 orders, …; <then>`: each unknown word and how many
@@ -35,18 +66,24 @@ def unknown_note(header: str, words: pd.Series, unknown: pd.Series | np.ndarray,
     unknown = np.asarray(unknown, dtype=bool)
     if not unknown.any():
         return None
-    picked = pd.DataFrame({
-        "word": words[unknown].to_numpy(),
-        "key": (keys[unknown].to_numpy() if keys is not None
-                else np.arange(int(unknown.sum()))),
-    })
-    counts = picked.dropna(subset=["key"]).drop_duplicates().groupby("word", sort=False).size()
-    counts = counts.sort_values(ascending=False, kind="stable")
-    shown = [f"'{w}' on {n} {what}{'' if n == 1 else 's'}"
-             for w, n in counts.head(SHOWN_WORDS).items()]
-    more = len(counts) - SHOWN_WORDS
-    text = f"unknown {header} " + ", ".join(shown) + (f" and {more} more" if more > 0 else "")
-    return text + (f"; {then}" if then else "")
+    if keys is None:
+        counts = pd.Series(words[unknown].to_numpy()).value_counts(sort=False, dropna=True)
+        return UnknownWords(header, what, then, None, {w: int(n) for w, n in counts.items()})
+    picked = pd.DataFrame({"word": words[unknown].to_numpy(), "key": keys[unknown].to_numpy()})
+    return UnknownWords(header, what, then,
+                        picked.dropna(subset=["key"]).drop_duplicates(), None)
+
+
+class WordsNote(Note):
+    """`<prefix>a, b, c`: the first ten of the words (sorted) that the slices found."""
+
+    def __new__(cls, prefix: str, words: set[str]) -> WordsNote:
+        note = super().__new__(cls, prefix + ", ".join(sorted(words)[:10]))
+        note.prefix, note.words, note.key, note.rank = prefix, words, ("words", prefix), 4
+        return note
+
+    def merge(self, other: Note) -> Note:
+        return WordsNote(self.prefix, self.words | other.words)
 
 
 def contains(s: pd.Series | None, word: str) -> np.ndarray | None:

@@ -7,9 +7,10 @@ import io
 import itertools
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -272,6 +273,8 @@ def _may_run_over_records(table: pa.Table, delimiter: str, width: int) -> bool:
     line inside it holds a record's worth of delimiters, or its last line as many as the
     record had before the cell (the fields after the closing quote then fill the record)."""
     for i, column in enumerate(table.columns):
+        if not any(_holds_line_break(chunk) for chunk in column.chunks):
+            continue
         broken = pc.match_substring_regex(column, "[\r\n]")
         if not pc.any(broken).as_py():
             continue
@@ -285,6 +288,16 @@ def _may_run_over_records(table: pa.Table, delimiter: str, width: int) -> bool:
             if parts and parts[-1].count(delimiter) == i:
                 return True
     return False
+
+
+def _holds_line_break(chunk: pa.Array) -> bool:
+    """Whether the bytes behind a text column hold a line break (perhaps outside its cells:
+    then the cells are looked at one by one)."""
+    data = chunk.buffers()[2] if chunk.type in (pa.string(), pa.large_string()) else None
+    if data is None:
+        return True
+    octets = np.frombuffer(data, dtype=np.uint8)
+    return bool((octets == 10).any() or (octets == 13).any())
 
 
 _LINE_BREAK = re.compile("\r\n|\r|\n")
@@ -623,3 +636,175 @@ def cell_text(value: object) -> str:
     if isinstance(value, time):
         return value.strftime("%H:%M:%S")
     return str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# A large CSV in slices
+
+SLICE_ROWS = 200_000            # records per slice of a large CSV
+SLICE_MIN_BYTES = 16 * 2**20    # files smaller than this are read whole
+_SURVEY_BLOCK = 8 * 2**20
+
+
+class ReadWhole(Exception):  # noqa: N818 - a signal, not an error
+    """The file holds something only the whole-file reader handles (a ragged or cut-off record,
+    a quote never closed, a NUL byte, a broken character, …): read it again, whole."""
+
+
+@dataclass
+class Survey:
+    """What one pass over a file's bytes tells before it is read."""
+
+    sha256: str
+    size: int
+    head: bytes                 # the first 64 KB
+    last: bytes                 # the last byte
+    nuls: int                   # NUL bytes in the whole file
+    quotes: int                 # `"` in the whole file
+    utf8: bool                  # the whole file is valid UTF-8
+
+
+def survey(source: Path | bytes) -> Survey:
+    """Digest, size, head, NUL bytes and UTF-8 validity of a file on disk or of bytes, read in
+    blocks (a file is never held whole)."""
+    import codecs
+    import hashlib
+
+    digest = hashlib.sha256()
+    check = codecs.getincrementaldecoder("utf-8")()
+    utf8, nuls, quotes, size, head, last = True, 0, 0, 0, b"", b""
+    for block in _blocks(source):
+        digest.update(block)
+        nuls += block.count(b"\x00")
+        quotes += block.count(b'"')
+        if utf8:
+            try:
+                check.decode(block)
+            except UnicodeDecodeError:
+                utf8 = False
+        if not head:
+            head = bytes(block[:65536])
+        size += len(block)
+        last = bytes(block[-1:])
+    if utf8:
+        try:
+            check.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    return Survey(digest.hexdigest(), size, head, last, nuls, quotes, utf8)
+
+
+def _blocks(source: Path | bytes):
+    if isinstance(source, Path):
+        with source.open("rb") as f:
+            while block := f.read(_SURVEY_BLOCK):
+                yield block
+        return
+    for start in range(0, len(source), _SURVEY_BLOCK):
+        yield source[start:start + _SURVEY_BLOCK]
+
+
+@dataclass
+class CsvPlan:
+    """How to read a CSV export in slices: its header, delimiter and encoding."""
+
+    source: Path | bytes
+    headers: list[str]
+    delimiter: str
+    columns: list[str]          # the parser's column names (a trailing empty field included)
+    encoding: str               # "utf-8" or "gb18030"
+    skip: int                   # bytes of a byte-order mark before the header
+
+
+def plan_csv(source: Path | bytes, info: Survey) -> CsvPlan | None:
+    """The plan for reading `source` in slices, or None when only the whole-file reader can
+    read it as it must: a workbook, UTF-16, NUL bytes, a header with a line break in a quoted
+    name, a file that ends inside a quoted field. (A last record short of fields or a broken
+    last character stops the parser: the whole-file reader then rejects that record as cut.)"""
+    data = info.head
+    if (not data.strip() or data.startswith((_ZIP_MAGIC, _OLE_MAGIC, b"\xff\xfe", b"\xfe\xff"))
+            or info.nuls or (info.last not in (b"\n", b"\r") and info.quotes % 2)):
+        return None
+    skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if skip and not info.utf8:
+        return None                      # a UTF-8 mark on broken UTF-8: refused as a whole
+    encoding = "utf-8" if info.utf8 else "gb18030"
+    head = data[skip:].decode(encoding, errors="ignore")
+    delimiter = _sniff_delimiter(head)
+    first = list(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter))[:2]
+    if len(first) < 2 or not any(h.strip() for h in first[0]):
+        return None
+    headers = first[0]
+    line_end = min([i for i in (head.find("\n"), head.find("\r")) if i >= 0] or [len(head)])
+    if next(csv.reader([head[:line_end]], delimiter=delimiter), []) != headers:
+        return None
+    names = _unique([h.strip().lstrip("\ufeff").strip() for h in headers])
+    extra = len(first[1]) == len(headers) + 1 and first[1][-1] == ""
+    return CsvPlan(source, names, delimiter, names + (["\x00extra"] if extra else []),
+                   encoding, skip)
+
+
+def read_slices(plan: CsvPlan, slice_rows: int = SLICE_ROWS) -> Iterator[Sheet]:
+    """The file's records in sheets of `slice_rows` records each, numbered as in the file,
+    decoded and parsed as they stream in (the file is never held whole). Raises `ReadWhole`
+    where the whole-file reader must take over; the records are then read the same way."""
+    stream = (pa.input_stream(str(plan.source)) if isinstance(plan.source, Path)
+              else pa.BufferReader(pa.py_buffer(plan.source)))
+    if plan.skip:
+        stream.read(plan.skip)
+    if plan.encoding != "utf-8":
+        stream = pa.transcoding_input_stream(stream, plan.encoding, "utf-8")
+    reader = None
+    try:
+        reader = pacsv.open_csv(
+            stream,
+            read_options=pacsv.ReadOptions(column_names=plan.columns, skip_rows=1,
+                                           block_size=CSV_BLOCK_SIZE),
+            parse_options=pacsv.ParseOptions(delimiter=plan.delimiter, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.large_string() for c in plan.columns},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        pending: list[pa.RecordBatch] = []
+        held, row = 0, 2
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            pending.append(batch)
+            held += batch.num_rows
+            while held >= slice_rows:
+                table = pa.Table.from_batches(pending)
+                yield _slice_sheet(plan, table.slice(0, slice_rows), row)
+                row += slice_rows
+                rest = table.slice(slice_rows)
+                pending, held = rest.to_batches(), rest.num_rows
+                del table, rest
+        if held or row == 2:
+            table = (pa.Table.from_batches(pending) if pending else
+                     pa.table({c: pa.array([], pa.large_string()) for c in plan.columns}))
+            yield _slice_sheet(plan, table, row)
+    except (pa.ArrowException, UnicodeError, ValueError) as exc:
+        raise ReadWhole(str(exc)) from exc
+    finally:
+        del reader, stream  # never left to the interpreter's exit (it decodes on a thread)
+
+
+def _slice_sheet(plan: CsvPlan, table: pa.Table, row: int) -> Sheet:
+    """One slice's records as a sheet, numbered from `row`, with the same guards as a whole
+    file: blank records dropped, broken cells rejected."""
+    if _may_run_over_records(table, plan.delimiter, len(plan.headers)):
+        raise ReadWhole("a cell may hold whole records")
+    names = plan.headers
+    cells = pd.DataFrame(
+        {name: pd.Series(table.column(i), dtype="str") for i, name in enumerate(names)},
+        index=pd.RangeIndex(table.num_rows),
+    )
+    sheet = _drop_blank_records(Sheet(
+        names, cells, np.arange(row, row + table.num_rows), delimiter=plan.delimiter,
+        next_row=row + table.num_rows))
+    _reject_broken_cells(sheet)
+    return sheet

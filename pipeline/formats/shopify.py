@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pipeline.formats.cn import WordsNote
 from pipeline.formats.reading import Sheet
 from pipeline.formats.templates import currency_codes
 from pipeline.formats.values import (
@@ -182,8 +183,8 @@ def _status_columns(cells: Cells, cols: dict[str, object], notes: list[str]) -> 
         out["status_norm"] = pd.Series(norm, dtype="str")
         unknown = financial.notna() & ~fin.isin(KNOWN_FINANCIAL) if financial is not None else None
         if unknown is not None and unknown.any():
-            notes.append("unknown Financial Status values: "
-                         + ", ".join(sorted(financial[unknown].unique())[:10]))
+            notes.append(WordsNote("unknown Financial Status values: ",
+                                   set(financial[unknown].unique())))
         texts = [s for s in (financial, fulfillment) if s is not None]
         text = texts[0]
         for extra in texts[1:]:

@@ -7,6 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.canonical import FileFlag
 from pipeline.formats.cn import unknown_note
 from pipeline.formats.values import (
     _BLANKS,
@@ -142,8 +143,9 @@ def _paid_net(paid: pd.Series, refunded: pd.Series, n: int, notes: list[str]) ->
     itself)."""
     net = bool((refunded.fillna(0) > paid.fillna(0) + 0.005).any())
     if net:
-        notes.append("买家实际支付金额 is net of refunds in this file (a refund above the paid "
-                     "figure); orders are refunded in full only when nothing is left paid")
+        notes.append(FileFlag("买家实际支付金额 is net of refunds in this file (a refund above "
+                              "the paid figure); orders are refunded in full only when nothing "
+                              "is left paid", "orders", "paid_net"))
     return pd.Series(np.full(n, net), dtype="boolean")
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.canonical import Reject
+from pipeline.canonical import CountNote, Reject
 from pipeline.formats.reading import Sheet
 
 EMPTY_MARKERS = ("", "-", '=""')
@@ -228,8 +228,9 @@ class Cells:
             if over.any():
                 s = s.where(~over, s.str.slice(0, cap))
                 if h not in self._cut:
-                    self.sheet.notes.append(
-                        f"{int(over.sum()):,} {h} value(s) cut to {cap:,} characters")
+                    self.sheet.notes.append(CountNote(
+                        "{count:,} " + f"{h} value(s) cut to {cap:,} characters",
+                        int(over.sum())))
                 self._cut[h] = (self._cut.get(h, (False, cap))[0] | over, cap)
             return s
 
