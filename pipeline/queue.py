@@ -143,7 +143,6 @@ def _untimed(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime
                 **f.params(),
                 "as_of": moment,
                 "ship_hours": settings["ship_paid_hours"],
-                "due_soon_hours": settings["due_soon_hours"],
             }).to_arrow_table()
         finally:
             con.unregister("queue_marks")

@@ -6,7 +6,7 @@
 -- since): the open problem marks; an order with one is held out of batches.
 -- Reads the registered relation `shop_moments` (platform, shop, as_of, stale): a stale shop's
 -- orders are timed as of its data moment and come after every fresh shop's (pipeline/freshness.py).
--- Parameters: $as_of, $ship_hours, $due_soon_hours, $date_from, $date_to, $shops, $platforms.
+-- Parameters: $as_of, $ship_hours, $date_from, $date_to, $shops, $platforms.
 
 with moments as (
     select platform, shop, as_of, stale
@@ -90,15 +90,10 @@ final as (
         ready_at as paid_at,
         ship_by,
         deadline,
-        round(epoch(deadline - as_of) / 3600, 1) as hours_left,
-        case
-            when deadline < as_of then 'overdue'
-            when deadline <= as_of + to_seconds(round($due_soon_hours * 3600)::bigint)
-                then 'due_soon'
-            else 'ok'
-        end as due,
+        null::double as hours_left,       -- the moment's part: queue_timing.sql
+        null::varchar as due,
         stale,
-        as_of as data_as_of,
+        null::timestamp as data_as_of,
         sku_set,
         courier,
         lines,
