@@ -90,6 +90,8 @@ for res in st.session_state.get("import_last", []):
     box(outcome_text(res), icon=icon)
     if res.status == "refused" and res.message:
         st.text(f"{t('imp_reader_detail')}: {say(res.message, lang(), res.file_name)}")
+    for note in res.notes:  # unknown status words, text cut to its cap, a stray quote, …
+        st.text(f"{t('imp_reader_detail')}: {say(note, lang())}")
     if res.rejects:
         rej = res.rejects_frame()
         rej["reason"] = rej["reason"].map(lambda r: say(r, lang()))

@@ -33,6 +33,7 @@ class ImportResult:
     rejects: list[C.Reject] = field(default_factory=list)
     message: str = ""
     import_id: int | None = None
+    notes: list[str] = field(default_factory=list)   # what the reader noted of the file
 
     @property
     def exit_code(self) -> int:
@@ -301,7 +302,7 @@ class _Staging:
         if notes:
             msg += f" ({'; '.join(notes)})"
         return ImportResult(file_name, status, layout, rows_read, imported, rejected_rows,
-                            rejects, msg, import_id)
+                            rejects, msg, import_id, [str(n) for n in notes])
 
 
 def refuse_too_big(file_name: str, size: int, limit: int) -> ImportResult:

@@ -59,6 +59,11 @@ _ZH: list[tuple[str, str]] = [
     (r"the file ends inside a character \(cut off\?\); its last (?P<n>\d+) byte\(s\) were dropped",
      "文件在一个字符中间结束（文件不完整？）；已舍弃最后 {n} 个字节"),
     (r"(?P<n>\d+) row\(s\) without an SKU skipped", "跳过 {n} 行没有 SKU 的行"),
+    (r"(?P<n>[\d,]+) (?P<header>.+) value\(s\) cut to (?P<cap>[\d,]+) characters",
+     "{n} 个“{header}”值已截断为 {cap} 个字符"),
+    (r"买家实际支付金额 is net of refunds in this file \(a refund above the paid figure\); orders "
+     r"are refunded in full only when nothing is left paid",
+     "本文件的买家实际支付金额已扣除退款（有退款高于实付）；只有实付为零的订单才算全额退款"),
     (r"unknown Financial Status values: (?P<list>.+)", "未知的 Financial Status 值：{list}"),
     (r"unknown (?P<header>\S+) (?P<list>'[^;]+)", "未知的{header}：{list}"),
     (r"read from payment/shipping times", "已按付款/发货时间判断"),

@@ -83,3 +83,12 @@ def test_unknown_status_words_are_listed_with_their_counts():
             "read from payment/shipping times")
     assert say(note, "zh") == "未知的订单状态：“待审核” 3 单、“冻结” 1 单，另有 2 个；已按付款/发货时间判断"
 
+
+
+def test_a_files_notes_come_with_the_result_and_are_said_in_chinese(store):
+    long = dict(GOOD[0], buyer_message="长" * 3000)
+    res = import_bytes(store, "long.csv", template_csv([long]))
+    assert res.status == "imported" and res.notes, res.message
+    assert all(known(n) for n in res.notes), res.notes
+    zh = say(res.notes[0], "zh")
+    assert "截断为 2,000 个字符" in zh, zh
