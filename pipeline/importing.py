@@ -231,7 +231,7 @@ class _Staging:
             )
             select r._pos, r._row, r.value, min(k._row)
             from repeated as r
-            left join seen_{table} as k on k.h = r.h
+            left join {_SEEN[table]} as k on k.h = r.h
             group by all
             order by r._pos
             """,  # noqa: S608
@@ -243,12 +243,13 @@ class _Staging:
         """The hash of each staged key and its row, for the slices after this one."""
         if table not in ("orders", "order_lines"):
             raise formats.ReadWhole(f"{table} are not read in slices")
-        keys = ", ".join("s." + k for k in _KEYS[table])
+        # identifiers from the fixed lists only (_SEEN, _KEYS), never from a file
+        keys, seen = ", ".join("s." + k for k in _KEYS[table]), _SEEN[table]
         if table not in self.seen_tables:
-            self.cur.execute(f"create or replace temp table seen_{table} "  # noqa: S608
+            self.cur.execute(f"create or replace temp table {seen} "  # noqa: S608
                              "(h ubigint, _row integer)")
             self.seen_tables.append(table)
-        self.cur.execute(f"insert into seen_{table} select hash({keys}), s._row "  # noqa: S608
+        self.cur.execute(f"insert into {seen} select hash({keys}), s._row "  # noqa: S608
                          "from stage as s")
 
     def check_groups(self) -> None:
@@ -274,7 +275,7 @@ class _Staging:
                 cur.execute(f"update {flag.table} set {flag.column} = true "  # noqa: S608
                             "where import_id = ?", [import_id])
         for table in self.seen_tables:
-            cur.execute(f"drop table if exists seen_{table}")
+            cur.execute(f"drop table if exists {_SEEN[table]}")
         rejects = sorted(self.rejects, key=lambda r: r.row)
         for table in C.TABLE_COLUMNS:
             rejects.extend(reject for _, reject in self.dups.get(table, []))
@@ -404,6 +405,8 @@ def _stage(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, star
 
 
 _COUNTED = ("orders", "order_lines")
+# the temporary tables of the keys a sliced import has written, per table
+_SEEN = {"orders": "seen_orders", "order_lines": "seen_order_lines"}
 
 
 def _count(cur: duckdb.DuckDBPyConnection, table: str) -> int:
