@@ -98,7 +98,9 @@ else:
     keyed = pd.concat([shown[KEY_COLUMNS].reset_index(drop=True), view], axis=1)
     order_table(keyed, f"od_table_{as_of:%Y%m%d%H%M}", list(view.columns), multi=False,
                 opens=True)
-    download_buttons(export_frame(listed, lang()), f"overdue_{as_of:%Y%m%d_%H%M}", "od_dl")
+    language = lang()
+    download_buttons(lambda: export_frame(listed, language), f"overdue_{as_of:%Y%m%d_%H%M}",
+                     "od_dl")
 
 st.subheader(t("od_aging"))
 live_aging(f, as_of, named)

@@ -14,7 +14,7 @@ from pipeline.settings import get_settings
 from ui.actor import actor
 from ui.auth import page_guard
 from ui.bulk_ship import bulk_ship_section
-from ui.core import demo_banner, download_buttons, filters, get_store, query, t
+from ui.core import demo_banner, download_buttons, filters, get_store, per_value, query, t
 from ui.layout import metric_grid
 from ui.order_dialog import (
     act_on,
@@ -40,12 +40,12 @@ HEADERS = {c: f"q_col_{c}" for c in ORDER_COLUMNS + BATCH_COLUMNS + HELD_COLUMNS
 
 
 def labelled(frame):
-    """Problem codes and due statuses in the page's language."""
+    """Problem codes and due statuses in the page's language (each distinct value once)."""
     return frame.assign(
-        problems=frame["problems"].map(
-            lambda s: ", ".join(t("problem_" + p) for p in s.split(", ")) if isinstance(s, str) else s),
-        due=frame["due"].map(lambda d: t(f"q_due_{d}")),
-        state=frame["state"].map(t) if "state" in frame else None,
+        problems=per_value(frame["problems"], lambda s: ", ".join(
+            t("problem_" + p) for p in s.split(", "))) if "problems" in frame else None,
+        due=per_value(frame["due"], lambda d: t(f"q_due_{d}")),
+        state=per_value(frame["state"], t) if "state" in frame else None,
         courier=frame["courier"].fillna("—"),
         data_as_of=stale_marks(frame),
     )
@@ -55,7 +55,7 @@ def batch_view(frame):
     """Batch kinds in the page's language; a mixed batch says how many SKU sets it holds."""
     sets = [t("q_mixed_skus" if k == "mixed_single" else "q_mixed_sets").format(n=n)
             for k, n in zip(frame["kind"], frame["sku_sets"], strict=True)]
-    return frame.assign(kind=frame["kind"].map(lambda k: t(f"q_kind_{k}")),
+    return frame.assign(kind=per_value(frame["kind"], lambda k: t(f"q_kind_{k}")),
                         sku_set=frame["sku_set"].where(frame["sku_set"].notna(),
                                                        pd.Series(sets, index=frame.index)),
                         courier=frame["courier"].fillna("—"))
@@ -170,9 +170,9 @@ if held.empty:
     st.caption(t("q_none_held"))
 else:
     st.caption(t("q_held_help"))
-    held = labelled(held).assign(reason=held["reason"].map(reason_words),
-                                 shop=held["shop"].map(lambda s: s or "—"),
-                                 sku_set=held["sku_set"].map(lambda s: s or "—"))
+    held = labelled(held).assign(reason=per_value(held["reason"], reason_words, "—"),
+                                 shop=per_value(held["shop"], lambda s: s or "—", "—"),
+                                 sku_set=per_value(held["sku_set"], lambda s: s or "—", "—"))
     chosen = order_table(held, "queue_held", HELD_COLUMNS, config, multi=False, opens=True)
     if st.button(t("q_open_order"), key="queue_open_held", disabled=not chosen):
         open_order_dialog(*chosen[0])

@@ -142,9 +142,11 @@ def clear() -> None:
 
 
 def private(value: T) -> T:
-    """A copy of a shared value that the caller may change: frames copied, containers rebuilt."""
+    """A copy of a shared value that the caller may change: frames copied, containers rebuilt.
+    A frame's copy is shallow: pandas copies on write, so changing it never changes the
+    shared one, and a copy costs nothing until then."""
     if isinstance(value, pd.DataFrame | pd.Series):
-        return value.copy()
+        return value.copy(deep=False)
     if isinstance(value, dict):
         return {k: private(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -206,6 +206,10 @@ class Store:
         self._identity: tuple[int, int] | None = None
         self._schema_pending = False
         self._lock = threading.RLock()
+        # Called after every committed write and on close (pipeline/warm.py listens); they
+        # must be quick and must not raise.
+        self.on_change: list[Callable[[], None]] = []
+        self.closed = False
         create = fresh_store_allowed() if create is None else create
         if not self.memory:
             self._refuse_a_missing_store(create)
@@ -359,7 +363,13 @@ class Store:
         return self.con.cursor()
 
     def close(self) -> None:
+        self.closed = True
         self.con.close()
+        self._changed()
+
+    def _changed(self) -> None:
+        for hook in list(self.on_change):
+            hook()
 
     def data_version(self) -> int:
         """Bumped by every committed write; UI caches key on it."""
@@ -402,6 +412,7 @@ class Store:
                 raise
             finally:
                 cur.close()
+            self._changed()
             self.check_identity(committed=True)
 
     def run_write(self, work: Callable[[duckdb.DuckDBPyConnection], Any], tries: int = 3) -> Any:

@@ -9,11 +9,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pipeline import bootstrap, handoff
+from pipeline import bootstrap, handoff, warm
 from pipeline.cli import run_handed
 from pipeline.export import csv_bytes, xlsx_bytes
 from pipeline.filters import Filters
 from pipeline.labels import label
+from pipeline.memo import private
 from pipeline.store import Store
 from ui.errors import open_store
 
@@ -79,16 +80,42 @@ def lang() -> str:
     return st.session_state.get("lang", "zh")
 
 
-@st.cache_data(ttl=600, max_entries=256, show_spinner=False)
+def per_value(values: pd.Series, fn: Callable[[Any], Any], na: Any = None) -> pd.Series:
+    """`fn(v)` for every value of `values`, each distinct value worked out once (a list of
+    thousands of orders holds a handful of states, rules and shops); `na` where a value is
+    missing. Lists are taken as tuples."""
+    keys = values.map(tuple) if values.dtype == object and values.map(
+        lambda v: isinstance(v, list)).any() else values
+    codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+    out = [fn(v) for v in uniques] + [na]      # code -1 (missing) takes the last
+    result = pd.Series(out).take(codes)
+    result.index = values.index
+    return result
+
+
+@st.cache_resource(ttl=600, max_entries=256, show_spinner=False)
 def _cached(module: str, name: str, version: int, args: tuple, kwargs: tuple) -> Any:
     fn = getattr(importlib.import_module(module), name)
     return fn(get_store().cursor(), *args, **dict(kwargs))
 
 
 def query(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """`fn(cursor, *args)` cached by the store's data version and the arguments."""
-    version = get_store().data_version()
-    return _cached(fn.__module__, fn.__name__, version, args, tuple(sorted(kwargs.items())))
+    """`fn(cursor, *args)` cached by the store's data version and the arguments, one result
+    shared by every session; each caller gets its own (copy-on-write) copy, never a pickled
+    one to unpack on every rerun. After a write, what was asked is worked out again in the
+    background (`pipeline/warm.py`)."""
+    store = get_store()
+    version = store.data_version()
+    kw = tuple(sorted(kwargs.items()))
+    ask = (fn.__module__, fn.__name__, args, kw)
+    warm.asked(store, ask, _redo)   # worked out again after a write, before anyone asks
+    return private(_cached(*ask[:2], version, *ask[2:]))
+
+
+def _redo(store: Store, ask: tuple, version: int) -> None:
+    """The warmer's way to work an ask out again: into the cache the pages read."""
+    module, name, args, kw = ask
+    _cached(module, name, version, args, kw)
 
 
 def after_write() -> None:
@@ -130,14 +157,19 @@ def shop_label(shop: str) -> str:
     return shop or "—"
 
 
-def download_buttons(df: pd.DataFrame, stem: str, key: str) -> None:
-    """CSV and XLSX downloads of `df`, cells escaped, ids as text; each file is built when
-    its button is clicked, not on every view."""
+def download_buttons(df: pd.DataFrame | Callable[[], pd.DataFrame], stem: str, key: str) -> None:
+    """CSV and XLSX downloads of `df` (or of the frame `df()` makes), cells escaped, ids as
+    text; each file, and the frame it holds, is built when its button is clicked, not on
+    every view."""
+
+    def frame() -> pd.DataFrame:
+        return df() if callable(df) else df
+
     c1, c2 = st.columns(2)
-    c1.download_button(t("download_csv"), lambda: csv_bytes(df), f"{stem}.csv", "text/csv",
+    c1.download_button(t("download_csv"), lambda: csv_bytes(frame()), f"{stem}.csv", "text/csv",
                        key=f"{key}_csv", icon=":material/download:")
     c2.download_button(
-        t("download_xlsx"), lambda: xlsx_bytes({stem: df}), f"{stem}.xlsx",
+        t("download_xlsx"), lambda: xlsx_bytes({stem: frame()}), f"{stem}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx", icon=":material/download:",
     )

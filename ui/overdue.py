@@ -13,7 +13,7 @@ from pipeline import freshness, problems, sla
 from pipeline.address import display_address
 from pipeline.filters import Filters
 from pipeline.labels import label
-from ui.core import get_store, query, shop_label, t
+from ui.core import get_store, per_value, query, shop_label, t
 from ui.layout import metric_grid
 from ui.safe import md_escape
 
@@ -55,9 +55,8 @@ def stale_marks(frame: pd.DataFrame, language: str | None = None) -> pd.Series:
     lang_ = language or st.session_state.get("lang", "zh")
     if "stale" not in frame or "data_as_of" not in frame:
         return pd.Series("", index=frame.index)
-    return pd.Series([stale_text(m, lang_) if s else "" for s, m in
-                      zip(frame["stale"].fillna(False), frame["data_as_of"], strict=True)],
-                     index=frame.index)
+    moments = frame["data_as_of"].where(frame["stale"].fillna(False).astype(bool))
+    return per_value(moments, lambda m: stale_text(m, lang_), "")
 
 
 def labeller(language: str):
@@ -77,24 +76,33 @@ def labeller(language: str):
     return named
 
 
+def _to_the_minute(seconds: pd.Series) -> pd.Series:
+    """Seconds cut to whole minutes, keeping the sign (late or left) that `human_left` shows:
+    the same text for every second of a minute, so the minutes are labelled once each."""
+    whole = seconds.abs() // 60 * 60
+    return whole.where(seconds >= 0, -whole - 1)
+
+
 def display_frame(board: pd.DataFrame, language: str = "zh") -> pd.DataFrame:
-    """The list as shown: labelled columns, human time left, marks as words."""
+    """The list as shown: labelled columns, human time left, marks as words (each distinct
+    value labelled once)."""
 
     def lab(key: str) -> str:
         return label(key, language)
 
     return pd.DataFrame({
         lab("col_order_id"): board["order_id"],
-        lab("col_shop"): board["shop"].map(lambda s: s or "—"),
-        lab("col_state"): board["state"].map(lambda s: lab(s) if isinstance(s, str) else s),
-        lab("col_rule"): board["rule"].map(lambda r: lab(f"rule_{r}")),
-        lab("col_status"): board["status"].map(lambda s: lab(f"status_{s}")),
+        lab("col_shop"): per_value(board["shop"], lambda s: s or "—", "—"),
+        lab("col_state"): per_value(board["state"], lab),
+        lab("col_rule"): per_value(board["rule"], lambda r: lab(f"rule_{r}")),
+        lab("col_status"): per_value(board["status"], lambda s: lab(f"status_{s}")),
         lab("col_deadline"): board["deadline"],
-        lab("col_time_left"): board["seconds_left"].map(lambda s: human_left(s, language)),
+        lab("col_time_left"): per_value(_to_the_minute(board["seconds_left"]),
+                                        lambda s: human_left(s, language)),
         lab("col_data_as_of"): stale_marks(board.rename(columns={"as_of": "data_as_of"}),
                                            language),
-        lab("col_problems"): board["problems"].map(
-            lambda ps: ", ".join(lab(f"problem_{p}") for p in ps)),
+        lab("col_problems"): per_value(board["problems"], lambda ps: ", ".join(
+            lab(f"problem_{p}") for p in ps), ""),
         lab("col_buyer_message"): board["buyer_message"].fillna(""),
         lab("col_courier"): board["courier"].fillna(""),
     })
@@ -232,7 +240,7 @@ def _simple_detail(platform: str, shop: str, order_id: str, as_of: datetime) -> 
 
 def options(board: pd.DataFrame) -> dict[str, list[str]]:
     """The values present in the board, for the list's filters."""
-    marks = sorted({p for ps in board["problems"] for p in ps},
+    marks = sorted(set(board["problems"].explode().dropna()),
                    key=lambda p: problems.PROBLEMS.index(p))
     return {
         "rules": [r for r in sla.RULES if r in set(board["rule"])],

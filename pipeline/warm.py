@@ -1,0 +1,155 @@
+"""After a write, what the pages asked for just before it is worked out again in the
+background, so that the next visit finds it ready instead of waiting for it.
+
+Every committed write (an import, and every action: a note, a flag, a courier) moves the
+store's data version, and every shared page result (`pipeline/memo.py`) is then computed anew
+on the first visit that asks for it: at 1M orders 0.3–1.5 s per board, paid by whoever comes
+first, while the others wait. A `Warmer` remembers what was asked (the function and its
+arguments, most recent last) and, once the data version has moved, asks it again itself, the
+most recent first, in one background thread per store. The moments among the arguments are
+the ones asked before: what a board keeps per data version (the orders as of the newest
+data, their marks and slices) is the expensive part, and a page asking the current minute
+then only re-times it. What was not asked within `RECENT_SECONDS` is not warmed; a newer
+write stops a round and starts the next. A result being warmed when a page asks for it is
+not computed twice (the memo's waiting).
+
+The warmer only reads, on its own cursor. It waits until no write has come for
+`SETTLE_SECONDS` before it starts, so a burst of actions is warmed once, and it ends when its
+store is closed or gone.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+import duckdb
+
+from pipeline.store import Store
+
+log = logging.getLogger(__name__)
+
+RECENT_SECONDS = 300     # what was asked within the last 5 minutes is warmed
+MAX_ASKS = 64            # at most so many distinct asks remembered per store
+SETTLE_SECONDS = 1.0     # quiet time after a write before a round starts
+
+Ask = tuple[str, str, tuple, tuple]     # module, function, args, sorted kwargs
+Redo = Callable[[Store, Ask, int], Any]  # works an ask out again at a data version
+
+_warmers: weakref.WeakKeyDictionary[Store, Warmer] = weakref.WeakKeyDictionary()
+_registry_lock = threading.Lock()
+
+
+class Warmer:
+    """What was asked of one store, and the thread that asks it again after a write.
+
+    The thread sleeps until the store says it changed (`Store.on_change`: a commit or its
+    close), waits for the writes to settle, and runs a round. It holds the store only
+    weakly, and ends with it."""
+
+    def __init__(self, store: Store, redo: Redo | None = None, start: bool = True) -> None:
+        self._store = weakref.ref(store)
+        self.redo = redo or _call
+        self.asks: OrderedDict[Ask, float] = OrderedDict()
+        self.rounds = 0           # rounds finished (tests, the benchmark)
+        self.warmed = 0           # asks worked out again, over all rounds
+        self.seconds = 0.0        # the last round's time
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._version = _version(store)
+        self.thread: threading.Thread | None = None
+        if start:
+            store.on_change.append(self._wake.set)
+            self.thread = threading.Thread(target=self._loop, name="orderdesk-warm", daemon=True)
+            self.thread.start()
+
+    def asked(self, ask: Ask) -> None:
+        with self._lock:
+            self.asks[ask] = time.monotonic()
+            self.asks.move_to_end(ask)
+            while len(self.asks) > MAX_ASKS:
+                self.asks.popitem(last=False)
+
+    def recent(self) -> list[Ask]:
+        """The asks of the last `RECENT_SECONDS`, the most recent first."""
+        since = time.monotonic() - RECENT_SECONDS
+        with self._lock:
+            return [a for a, at in reversed(self.asks.items()) if at >= since]
+
+    def run_once(self) -> int:
+        """One round when the data version has moved since the last: every recent ask again,
+        stopping early when another write comes in. Returns how many were worked out."""
+        store = self._store()
+        version = _version(store)
+        if version is None or version == self._version:
+            return 0
+        started, done = time.perf_counter(), 0
+        for ask in self.recent():
+            if _version(store) != version:
+                return done          # a newer write: the next round starts from it
+            try:
+                self.redo(store, ask, version)
+                done += 1
+            except (duckdb.Error, ValueError, KeyError, LookupError, TypeError) as exc:
+                # an ask that no longer fits the data (a shop gone, a period removed): the
+                # page that asks it again will say so; the warmer goes on with the others
+                log.debug("warming %s.%s failed: %s", ask[0], ask[1], exc)
+        self._version = version
+        self.rounds += 1
+        self.warmed += done
+        self.seconds = time.perf_counter() - started
+        return done
+
+    def _loop(self) -> None:
+        while True:
+            self._wake.wait()
+            while self._wake.is_set():          # writes still coming: let them settle
+                self._wake.clear()
+                time.sleep(SETTLE_SECONDS)
+            store = self._store()
+            if store is None or store.closed:
+                return
+            try:
+                self.run_once()
+            except duckdb.Error as exc:          # the store closed under the round
+                log.debug("warming stopped: %s", exc)
+            del store
+
+
+def warmer(store: Store, redo: Redo | None = None) -> Warmer:
+    """The store's warmer, started on first use; `redo(store, ask, version)` works an ask out
+    again where the pages will look for it (default: the function itself, whose shared
+    parts the memo keeps)."""
+    with _registry_lock:
+        w = _warmers.get(store)
+        if w is None:
+            w = _warmers[store] = Warmer(store, redo)
+        return w
+
+
+def asked(store: Store, ask: Ask, redo: Redo | None = None) -> None:
+    """Note that a page asked `module.name(cursor, *args, **kwargs)` of `store`."""
+    if store.memory:
+        return               # nothing is remembered for an in-memory store: nothing to warm
+    warmer(store, redo).asked(ask)
+
+
+def _call(store: Store, ask: Ask, version: int) -> Any:
+    module, name, args, kwargs = ask
+    fn = getattr(importlib.import_module(module), name)
+    return fn(store.cursor(), *args, **dict(kwargs))
+
+
+def _version(store: Store | None) -> int | None:
+    if store is None or store.closed:
+        return None
+    try:
+        return store.data_version()
+    except duckdb.Error:
+        return None
