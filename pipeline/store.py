@@ -44,6 +44,12 @@ def default_db_path() -> Path:
 
 NEW_STORE_ENV = "ORDERDESK_NEW_STORE"
 MEMORY = ":memory:"
+
+# The data version last read per store file (path and store id), and a count of the commits seen per file (a read
+# that raced a commit is not kept). See `Store.data_version`.
+_versions: dict[tuple[str, int | None], int] = {}
+_generations: dict[tuple[str, int | None], int] = {}
+_versions_lock = threading.Lock()
 log = logging.getLogger(__name__)
 
 
@@ -325,6 +331,7 @@ class Store:
             cur.execute("insert or replace into meta values ('derived_rules', ?)", [DERIVED_RULES])
             cur.execute("update meta set value = value + 1 where key = 'data_version'")
             cur.execute("commit")
+            self._forget_version()
         except BaseException:
             cur.execute("rollback")
             raise
@@ -368,13 +375,38 @@ class Store:
         self._changed()
 
     def _changed(self) -> None:
+        self._forget_version()
         for hook in list(self.on_change):
             hook()
 
     def data_version(self) -> int:
-        """Bumped by every committed write; UI caches key on it."""
+        """Bumped by every committed write; UI caches key on it. Remembered per file until
+        the next commit through any `Store` of this process on it: while the desk holds the
+        file no other program can write it (they hand their writes over, pipeline/handoff.py),
+        so every page's many asks per view cost one read, not one each."""
+        if self.memory or self.read_only:
+            return self._read_version()
+        key = (str(self.path), self.store_id)
+        with _versions_lock:
+            known = _versions.get(key)
+            generation = _generations.get(key, 0)
+        if known is not None:
+            return known
+        version = self._read_version()
+        with _versions_lock:
+            if _generations.get(key, 0) == generation:   # no commit came in meanwhile
+                _versions[key] = version
+        return version
+
+    def _read_version(self) -> int:
         rows = self.cursor().execute("select value from meta where key = 'data_version'").fetchall()
         return int(rows[0][0]) if rows else 0
+
+    def _forget_version(self) -> None:
+        key = (str(self.path), self.store_id)
+        with _versions_lock:
+            _versions.pop(key, None)
+            _generations[key] = _generations.get(key, 0) + 1
 
     @contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:

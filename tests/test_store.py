@@ -117,6 +117,42 @@ def test_data_version_moves_on_every_write(store):
     assert store.data_version() == v0 + 1
 
 
+def test_the_data_version_is_read_once_per_commit(tmp_path, monkeypatch):
+    """Every page asks the data version many times per view: it is read once, and again only
+    after a commit through any store of this process on the file."""
+    reads = []
+    real = Store._read_version
+    monkeypatch.setattr(Store, "_read_version", lambda self: reads.append(1) or real(self))
+    a = Store(tmp_path / "v.duckdb")
+    b = Store(tmp_path / "v.duckdb")         # the same file, opened twice in this process
+    v0 = a.data_version()
+    assert a.data_version() == b.data_version() == v0
+    assert len(reads) == 1
+    load(b, [{"order_id": "o", "created_at": T0}])
+    assert a.data_version() == v0 + 1        # the other store's commit is seen
+    assert len(reads) == 2
+    b.close()
+    a.close()
+
+
+def test_a_version_read_while_a_commit_lands_is_not_kept(tmp_path, monkeypatch):
+    s = Store(tmp_path / "v.duckdb")
+    real = Store._read_version
+
+    def racing(self):
+        value = real(self)
+        self._forget_version()               # a commit lands between the read and the keep
+        return value
+
+    monkeypatch.setattr(Store, "_read_version", racing)
+    s.data_version()
+    reads = []
+    monkeypatch.setattr(Store, "_read_version", lambda self: reads.append(1) or real(self))
+    s.data_version()
+    assert reads == [1]                      # read again: the raced value was not kept
+    s.close()
+
+
 def test_a_newer_export_replaces_an_orders_lines_and_keys_stay_unique(store):
     load(store, [{"order_id": o, "created_at": T0, "status_norm": "paid", "paid_at": T0}
                  for o in ("o1", "o2", "o3")],

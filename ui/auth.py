@@ -20,7 +20,7 @@ import streamlit as st
 from pipeline import users
 from pipeline.labels import label
 from pipeline.settings import get_settings
-from ui.core import get_store, t
+from ui.core import get_store, query, t
 from ui.layout import in_frame
 from ui.safe import md_escape
 
@@ -40,7 +40,8 @@ def gate(frame) -> users.User | None:
     refusal to serve the network without accounts, and stops the script unless someone may go on.
     """
     con = get_store().cursor()
-    if not users.has_accounts(con):
+    # both asked per data version (every account change is a committed write), not per run
+    if not query(users.has_accounts):
         st.session_state.pop(SESSION, None)
         with frame:
             if not served_locally():
@@ -152,7 +153,7 @@ def _current(con) -> users.User | None:
         if now - s["seen"] > idle:
             sign_out("auth_expired")
             return None
-        user = users.active_user(con, s["name"])
+        user = query(users.active_user, s["name"])
         if user is None:
             sign_out("auth_gone")
             return None

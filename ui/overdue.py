@@ -240,10 +240,10 @@ def _simple_detail(platform: str, shop: str, order_id: str, as_of: datetime) -> 
 
 def options(board: pd.DataFrame) -> dict[str, list[str]]:
     """The values present in the board, for the list's filters."""
-    marks = sorted(set(board["problems"].explode().dropna()),
-                   key=lambda p: problems.PROBLEMS.index(p))
+    marks = sorted(set().union(*board["problems"]), key=lambda p: problems.PROBLEMS.index(p))
+    present = set(board["rule"].unique())
     return {
-        "rules": [r for r in sla.RULES if r in set(board["rule"])],
+        "rules": [r for r in sla.RULES if r in present],
         "shops": sorted(board["shop"].dropna().unique().tolist()),
         "couriers": sorted(board["courier"].fillna("").unique().tolist()),
         "marks": marks,
