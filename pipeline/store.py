@@ -370,8 +370,17 @@ class Store:
         return self.con.cursor()
 
     def close(self) -> None:
+        """Close the connection. Another thread's brief call on it (making a cursor) makes
+        DuckDB refuse the close: it is tried again for up to a few seconds."""
         self.closed = True
-        self.con.close()
+        for attempt in range(100):
+            try:
+                self.con.close()
+                break
+            except duckdb.ResourceInUseException:
+                if attempt == 99:
+                    raise
+                time.sleep(0.05)
         self._changed()
 
     def _changed(self) -> None:

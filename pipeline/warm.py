@@ -13,6 +13,11 @@ then only re-times it. What was not asked within `RECENT_SECONDS` is not warmed;
 write stops a round and starts the next. A result being warmed when a page asks for it is
 not computed twice (the memo's waiting).
 
+The pages ask the current minute (the time rules, the queue and the marks are evaluated as of
+it), so the first view of every minute re-times what each board keeps. At second
+`AHEAD_SECOND` of each minute the warmer asks the recent asks holding the current minute
+again with the next one, so that the minute's first view finds them ready too.
+
 The warmer only reads, on its own cursor. It waits until no write has come for
 `SETTLE_SECONDS` before it starts, so a burst of actions is warmed once, and it ends when its
 store is closed or gone.
@@ -27,6 +32,7 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 import duckdb
@@ -38,6 +44,8 @@ log = logging.getLogger(__name__)
 RECENT_SECONDS = 300     # what was asked within the last 5 minutes is warmed
 MAX_ASKS = 64            # at most so many distinct asks remembered per store
 SETTLE_SECONDS = 1.0     # quiet time after a write before a round starts
+AHEAD_SECOND = 45        # at hh:mm:45 the asks of the next minute are worked out
+ONE_MINUTE = timedelta(minutes=1)
 
 Ask = tuple[str, str, tuple, tuple]     # module, function, args, sorted kwargs
 Redo = Callable[[Store, Ask, int], Any]  # works an ask out again at a data version
@@ -60,6 +68,7 @@ class Warmer:
         self.rounds = 0           # rounds finished (tests, the benchmark)
         self.warmed = 0           # asks worked out again, over all rounds
         self.seconds = 0.0        # the last round's time
+        self.ahead_done = 0       # asks worked out a minute ahead
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._version = _version(store)
@@ -106,20 +115,53 @@ class Warmer:
         self.seconds = time.perf_counter() - started
         return done
 
+    def ahead(self, now: datetime) -> int:
+        """The next minute's asks before it comes: every recent ask holding the current
+        minute (`now` cut to the minute, or the end of that minute) is worked out again with
+        it a minute later, at the data version already warmed. Returns how many."""
+        store = self._store()
+        version = _version(store)
+        if version is None or version != self._version:
+            return 0                 # a write is waiting for its round: that comes first
+        minute = now.replace(second=0, microsecond=0)
+        done = 0
+        for ask in self.recent():
+            later = _a_minute_later(ask, minute)
+            if later is None or later in self.asks:
+                continue
+            if _version(store) != version:
+                break
+            try:
+                self.redo(store, later, version)
+                done += 1
+            except (duckdb.Error, ValueError, KeyError, LookupError, TypeError) as exc:
+                log.debug("warming %s.%s ahead failed: %s", ask[0], ask[1], exc)
+        self.ahead_done += done
+        return done
+
     def _loop(self) -> None:
         while True:
-            self._wake.wait()
-            while self._wake.is_set():          # writes still coming: let them settle
-                self._wake.clear()
-                time.sleep(SETTLE_SECONDS)
             store = self._store()
             if store is None or store.closed:
                 return
-            try:
-                self.run_once()
-            except duckdb.Error as exc:          # the store closed under the round
-                log.debug("warming stopped: %s", exc)
             del store
+            # the second of the minute is the same in the desk's time zone as in this machine's
+            if not self._wake.wait(_until_ahead(datetime.now())):  # the next minute is near
+                self._try(lambda s: self.ahead(s.now()))
+                continue
+            while self._wake.is_set():          # writes still coming: let them settle
+                self._wake.clear()
+                time.sleep(SETTLE_SECONDS)
+            self._try(lambda s: self.run_once())
+
+    def _try(self, work: Callable[[Store], Any]) -> None:
+        store = self._store()
+        if store is None or store.closed:
+            return
+        try:
+            work(store)
+        except duckdb.Error as exc:              # the store closed under the round
+            log.debug("warming stopped: %s", exc)
 
 
 def warmer(store: Store, redo: Redo | None = None) -> Warmer:
@@ -144,6 +186,31 @@ def _call(store: Store, ask: Ask, version: int) -> Any:
     module, name, args, kwargs = ask
     fn = getattr(importlib.import_module(module), name)
     return fn(store.cursor(), *args, **dict(kwargs))
+
+
+def _until_ahead(now: datetime) -> float:
+    """Seconds until the next `AHEAD_SECOND` of a minute."""
+    second = now.second + now.microsecond / 1e6
+    return (AHEAD_SECOND - second) % 60 or 60
+
+
+def _a_minute_later(ask: Ask, minute: datetime) -> Ask | None:
+    """`ask` with each argument that is `minute` (or the end of it) a minute later; None
+    when it holds neither (it does not move with the clock)."""
+    moments = {minute, minute + ONE_MINUTE}
+    moved = False
+
+    def later(value: Any) -> Any:
+        nonlocal moved
+        if isinstance(value, datetime) and value in moments:
+            moved = True
+            return value + ONE_MINUTE
+        return value
+
+    module, name, args, kwargs = ask
+    shifted = (module, name, tuple(later(a) for a in args),
+               tuple((k, later(v)) for k, v in kwargs))
+    return shifted if moved else None
 
 
 def _version(store: Store | None) -> int | None:

@@ -1,15 +1,18 @@
 """After a write, what the pages asked for is worked out again before anyone asks
 (pipeline/warm.py): a round asks again what was recently asked, at the new data version,
 skips what was asked long ago, stops when another write comes in, and the page that asks
-next finds the result ready (no computation of its own)."""
+next finds the result ready (no computation of its own). The next minute's asks are worked
+out before it comes."""
 
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
 
 import streamlit as st
 
 from pipeline import warm
+from pipeline.filters import ALL
 from pipeline.store import Store
 from tests import sharing_probe
 from tests.apptest import store_file
@@ -126,3 +129,28 @@ def test_the_warmer_ends_with_its_store(tmp_path):
     w.thread.join(30)
     assert w.rounds == 0
     assert not w.thread.is_alive()
+
+
+def test_the_next_minute_is_worked_out_before_it_comes(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    redone: list[tuple] = []
+    w = warm.Warmer(store, lambda s, ask, version: redone.append((ask, version)), start=False)
+    minute = datetime(2026, 11, 11, 12, 0)
+    w.asked(("m", "board", (ALL, minute), ()))                       # now, to the minute
+    w.asked(("m", "queue", (ALL, minute + timedelta(minutes=1)), (("size", 5),)))  # its end
+    w.asked(("m", "periods", (), ()))                                # no moment: not moved
+    w.asked(("m", "old", (ALL, minute - timedelta(minutes=3)), ()))  # another minute: not
+    version = store.data_version()
+    assert w.ahead(minute + timedelta(seconds=45)) == 2
+    assert sorted(redone) == sorted([
+        (("m", "board", (ALL, minute + timedelta(minutes=1)), ()), version),
+        (("m", "queue", (ALL, minute + timedelta(minutes=2)), (("size", 5),)), version)])
+    _write(store)                       # a write waiting for its round: that comes first
+    assert w.ahead(minute + timedelta(seconds=45)) == 0
+    store.close()
+
+
+def test_the_warmer_wakes_at_second_45():
+    assert warm._until_ahead(datetime(2026, 11, 11, 12, 0, 0)) == 45
+    assert warm._until_ahead(datetime(2026, 11, 11, 12, 0, 50)) == 55
+    assert warm._until_ahead(datetime(2026, 11, 11, 12, 0, 45)) == 60
