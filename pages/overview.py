@@ -10,17 +10,25 @@ import streamlit as st
 
 from pipeline import freshness, kpis, money, queue, sla
 from pipeline.labels import STATES
-from pipeline.settings import get_settings
 from ui.auth import page_guard
 from ui.charts import daily_chart, state_bar
-from ui.core import demo_banner, filters, fmt_amounts, get_store, kpi_texts, query, t
+from ui.core import (
+    demo_banner,
+    desk_now,
+    desk_settings,
+    filters,
+    fmt_amounts,
+    kpi_texts,
+    query,
+    t,
+)
 from ui.layout import metric_grid
 from ui.overdue import freshness_note, workbook_button
 
 
 def minute():
     """Now, to the minute: the moment the Overdue page evaluates its rules at by default."""
-    return get_store().now().replace(second=0, microsecond=0)
+    return desk_now().replace(second=0, microsecond=0)
 
 
 def shown_shops(frame, f):
@@ -39,7 +47,7 @@ def alarm_row(f):
     now = minute()
     freshness_note(now, f)  # how old each shop's data is; a warning for shops a day old
     rules = query(sla.sla_counts_vs, f, now)
-    size = int(get_settings(get_store().cursor())["batch_size"])
+    size = int(desk_settings()["batch_size"])
     held = query(queue.queue_counts, f, now + timedelta(minutes=1), size)["held"]
     stale = int(shown_shops(query(freshness.shop_freshness, now), f)["stale"].sum())
     st.caption(f"{t('alarm_title')} · {t('alarm_updated').format(t=f'{now:%H:%M}')}")
@@ -56,7 +64,7 @@ def alarm_row(f):
 @st.fragment(run_every=60)
 def day_metrics(f, day):
     """The day's KPIs; today's up to the current minute, against yesterday up to the same."""
-    now = get_store().now()
+    now = desk_now()
     # Today is compared with yesterday up to the same minute, not with a whole day.
     until = now.time().replace(second=0, microsecond=0) if day == now.date() else None
     if until is not None:

@@ -10,11 +10,19 @@ import pandas as pd
 import streamlit as st
 
 from pipeline import queue
-from pipeline.settings import get_settings
 from ui.actor import actor
 from ui.auth import page_guard
 from ui.bulk_ship import bulk_ship_section
-from ui.core import demo_banner, download_buttons, filters, get_store, per_value, query, t
+from ui.core import (
+    demo_banner,
+    desk_now,
+    desk_settings,
+    download_buttons,
+    filters,
+    per_value,
+    query,
+    t,
+)
 from ui.layout import metric_grid
 from ui.order_dialog import (
     act_on,
@@ -63,7 +71,7 @@ def batch_view(frame):
 
 def current_as_of():
     """The end of the current minute: actions just taken count, the cache holds a minute."""
-    return get_store().now().replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return desk_now().replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
 @st.fragment(run_every=60)
@@ -112,7 +120,7 @@ demo_banner()
 show_flash()
 f = filters()
 as_of = current_as_of()
-default_size = int(get_settings(get_store().cursor())["batch_size"])
+default_size = int(desk_settings()["batch_size"])
 st.session_state.setdefault("queue_batch_size", default_size)
 size = int(st.number_input(t("q_batch_size"), min_value=1, max_value=10_000, step=10,
                            key="queue_batch_size", help=t("q_batch_size_help")))

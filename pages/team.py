@@ -6,7 +6,7 @@ import streamlit as st
 from pipeline import team
 from pipeline.export import csv_bytes
 from ui.auth import page_guard
-from ui.core import filters, get_store, query, t
+from ui.core import desk_now, filters, query, t
 from ui.order_dialog import open_order_dialog, order_table
 from ui.team import actions_chart, behind_columns, behind_view, figure_label, figures, labelled
 
@@ -14,7 +14,7 @@ page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_team"))
 st.caption(t("team_intro"))
 f = filters()
-picked = st.date_input(t("team_week"), value=team.week_of(get_store().now().date()),
+picked = st.date_input(t("team_week"), value=team.week_of(desk_now().date()),
                        key="team_week")
 week = team.week_of(picked)
 events = query(team.week_events, week, f)

@@ -19,8 +19,7 @@ import streamlit as st
 
 from pipeline import users
 from pipeline.labels import label
-from pipeline.settings import get_settings
-from ui.core import get_store, query, t
+from ui.core import desk_settings, get_store, query, t
 from ui.layout import in_frame
 from ui.safe import md_escape
 
@@ -149,7 +148,7 @@ def _current(con) -> users.User | None:
     s = st.session_state.get(SESSION)
     now = time.time()
     if s:
-        idle = float(get_settings(con)["session_idle_minutes"]) * 60
+        idle = float(desk_settings()["session_idle_minutes"]) * 60
         if now - s["seen"] > idle:
             sign_out("auth_expired")
             return None

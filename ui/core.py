@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -15,6 +17,7 @@ from pipeline.export import csv_bytes, xlsx_bytes
 from pipeline.filters import Filters
 from pipeline.labels import label
 from pipeline.memo import private
+from pipeline.settings import get_settings
 from pipeline.store import Store
 from ui.errors import open_store
 
@@ -116,6 +119,16 @@ def _redo(store: Store, ask: tuple, version: int) -> None:
     """The warmer's way to work an ask out again: into the cache the pages read."""
     module, name, args, kw = ask
     _cached(module, name, version, args, kw)
+
+
+def desk_settings() -> dict[str, Any]:
+    """The settings, read once per data version (every saved setting is a committed write)."""
+    return query(get_settings)
+
+
+def desk_now() -> datetime:
+    """`Store.now` (the moment in the desk's time zone) without reading the settings again."""
+    return datetime.now(ZoneInfo(desk_settings()["timezone"])).replace(tzinfo=None)
 
 
 def after_write() -> None:

@@ -7,8 +7,7 @@ import threading
 import streamlit as st
 
 from pipeline.inbox import Inbox, inbox_dir
-from pipeline.settings import get_settings
-from ui.core import after_import, get_store, import_store, on_demo, t
+from ui.core import after_import, desk_settings, get_store, import_store, on_demo, t
 
 
 @st.cache_resource(show_spinner=False)
@@ -20,7 +19,7 @@ def _inbox(folder: str) -> tuple[Inbox, threading.Lock]:
 def look_inbox() -> int:
     """Import what is new in the inbox (into the desk's own store, never the demo's); how
     many files were imported or refused."""
-    box, lock = _inbox(get_settings(get_store().cursor())["inbox_dir"])
+    box, lock = _inbox(desk_settings()["inbox_dir"])
     if not box.has_files() or not lock.acquire(blocking=False):
         return 0                       # nothing there, or another session is looking
     try:
