@@ -1,5 +1,9 @@
 """Order Desk: the frame and router. Global filters in the sidebar; pages do the rest."""
 
+import time
+
+STARTED = time.perf_counter()   # this run's start (ui.layout.framed logs a view's time)
+
 import streamlit as st
 
 from ui.layout import cover_file_names, framed
@@ -70,5 +74,5 @@ with st.sidebar:
 
 alert_banner()
 inbox_watch()   # the inbox folder's new exports imported, every minute
-with framed():   # the page knows it runs inside the frame (ui.auth.page_guard)
+with framed(page.url_path, STARTED):   # the page knows it runs inside the frame (page_guard)
     page.run()

@@ -78,9 +78,23 @@ def _children_cpu() -> float:
     return t.children_user + t.children_system
 
 
+def _run_log(log: Path) -> Path:
+    """Where the server writes each view's own time (ui.layout.framed)."""
+    return log.with_suffix(".runs.jsonl")
+
+
+def _server_runs(log: Path, since: int) -> tuple[list[float], int]:
+    """The server's time per view logged after line `since`, and the lines so far."""
+    path = _run_log(log)
+    lines = path.read_text().splitlines() if path.exists() else []
+    return [json.loads(x)["seconds"] for x in lines[since:]], len(lines)
+
+
 def start_server(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
-    env = {**os.environ, "ORDERDESK_DB": str(db), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "ORDERDESK_DB": str(db), "PYTHONUNBUFFERED": "1",
+           "ORDERDESK_RUN_LOG": str(_run_log(log))}
+    _run_log(log).unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
@@ -192,6 +206,7 @@ def measure(db: Path, levels: list[int], rounds: int, log: Path) -> dict:
     proc, url = start_server(db, log)
     try:
         rows, memory = [], []
+        seen = 0
         for users in levels:
             cpu, browsers = cpu_seconds(proc.pid), _children_cpu()
             t0 = time.perf_counter()
@@ -199,7 +214,10 @@ def measure(db: Path, levels: list[int], rounds: int, log: Path) -> dict:
             wall = time.perf_counter() - t0
             rows += [{**r, "users": users} for r in got]
             now, peak = rss_mb(proc.pid)
-            memory.append({"users": users, "rss_mb": round(now), "peak_mb": round(peak),
+            runs, seen = _server_runs(log, seen)
+            memory.append({"server_run_p50": statistics.median(runs) if runs else None,
+                           "server_run_p95": _pct(runs, 0.95) if runs else None,
+                           "server_runs": len(runs),"users": users, "rss_mb": round(now), "peak_mb": round(peak),
                            "server_cpu_s": round(cpu_seconds(proc.pid) - cpu, 1),
                            "browsers_cpu_s": round(_children_cpu() - browsers, 1),
                            "wall_s": round(wall, 1), "visits": len(got)})
@@ -223,12 +241,16 @@ def markdown(result: dict, label: str) -> str:
         lines.append(f"| {s['users']} | {s['page']} | {s['kind']} | {s['n']} | {s['p50']:.2f} "
                      f"| {s['p95']:.2f} | {s['max']:.2f} |")
     lines += ["", "| users | server RSS after | server peak RSS | wall | server CPU | per visit "
-              "| browsers' CPU |", "|---:|---:|---:|---:|---:|---:|---:|"]
+              "| browsers' CPU | server's time per view, p50 / p95 |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for m in result["memory"]:
         cpu = (f"{m['wall_s']:.0f} s | {m['server_cpu_s']:.1f} s "
                f"| {m['server_cpu_s'] / m['visits']:.2f} s | {m['browsers_cpu_s']:.1f} s"
                if "server_cpu_s" in m else "— | — | — | —")
-        lines.append(f"| {m['users']} | {m['rss_mb']:,} MB | {m['peak_mb']:,} MB | {cpu} |")
+        own = (f"{m['server_run_p50']:.2f} / {m['server_run_p95']:.2f} s"
+               if m.get("server_run_p50") is not None else "—")
+        lines.append(f"| {m['users']} | {m['rss_mb']:,} MB | {m['peak_mb']:,} MB | {cpu} "
+                     f"| {own} |")
     lines += ["", f"Server RSS 5 s after the last level: {result['idle_rss_mb']:,} MB.", ""]
     return "\n".join(lines)
 

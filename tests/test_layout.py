@@ -35,3 +35,21 @@ def test_a_table_without_the_ids_is_left_as_it_is():
 def test_a_grid_has_a_known_width():
     with pytest.raises(ValueError):
         metric_grid("x", 7)
+
+
+def test_each_view_s_server_time_is_logged_when_asked(tmp_path, monkeypatch):
+    """ORDERDESK_RUN_LOG: one JSON line per view of the frame and page, with the page and
+    the seconds it took (what the browser benchmark reads beside the settle times)."""
+    import json
+
+    from tests.apptest import fresh_app, store_file
+
+    log = tmp_path / "runs.jsonl"
+    monkeypatch.setenv("ORDERDESK_RUN_LOG", str(log))
+    db = store_file(tmp_path / "s.duckdb", [{"order_id": "o1", "created_at": "2026-11-11 10:00"}])
+    at = fresh_app(db, monkeypatch, "pages/stock.py")
+    assert not at.exception
+    lines = [json.loads(x) for x in log.read_text().splitlines()]
+    assert len(lines) == 2                                 # the first view, then Stock's
+    assert [x["page"] for x in lines][-1] == "stock"
+    assert all(isinstance(x["seconds"], float) and x["seconds"] > 0 for x in lines)
