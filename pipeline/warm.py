@@ -102,13 +102,8 @@ class Warmer:
         for ask in self.recent():
             if _version(store) != version:
                 return done          # a newer write: the next round starts from it
-            try:
-                self.redo(store, ask, version)
+            if _redone(self.redo, store, ask, version):
                 done += 1
-            except (duckdb.Error, ValueError, KeyError, LookupError, TypeError) as exc:
-                # an ask that no longer fits the data (a shop gone, a period removed): the
-                # page that asks it again will say so; the warmer goes on with the others
-                log.debug("warming %s.%s failed: %s", ask[0], ask[1], exc)
         self._version = version
         self.rounds += 1
         self.warmed += done
@@ -131,11 +126,8 @@ class Warmer:
                 continue
             if _version(store) != version:
                 break
-            try:
-                self.redo(store, later, version)
+            if _redone(self.redo, store, later, version):
                 done += 1
-            except (duckdb.Error, ValueError, KeyError, LookupError, TypeError) as exc:
-                log.debug("warming %s.%s ahead failed: %s", ask[0], ask[1], exc)
         self.ahead_done += done
         return done
 
@@ -186,6 +178,22 @@ def _call(store: Store, ask: Ask, version: int) -> Any:
     module, name, args, kwargs = ask
     fn = getattr(importlib.import_module(module), name)
     return fn(store.cursor(), *args, **dict(kwargs))
+
+
+def _redone(redo: Redo, store: Store, ask: Ask, version: int) -> bool:
+    """`redo` one ask; False when it fails. An ask that no longer fits the data (a shop
+    gone, a period removed) fails here as it will for the page that asks it again, which
+    says so; the warmer goes on with the others, the traceback in the server's log."""
+    try:
+        redo(store, ask, version)
+        return True
+    except duckdb.Error as exc:
+        if store.closed:
+            raise                     # the store closed under the round: the round ends
+        log.info("warming %s.%s failed: %s", ask[0], ask[1], exc)
+    except Exception:  # noqa: BLE001 - any page function's failure; the round goes on
+        log.warning("warming %s.%s failed", ask[0], ask[1], exc_info=True)
+    return False
 
 
 def _until_ahead(now: datetime) -> float:

@@ -83,11 +83,14 @@ def test_an_ask_that_no_longer_fits_does_not_stop_the_others(tmp_path):
     def redo(s, ask, version):
         if ask[1] == "gone":
             raise KeyError("no such period")
+        if ask[1] == "broken":
+            raise RuntimeError("a page function's bug")
         redone.append(ask[1])
 
     w = warm.Warmer(store, redo, start=False)
     w.asked(("m", "kept", (), ()))
     w.asked(("m", "gone", (), ()))
+    w.asked(("m", "broken", (), ()))
     _write(store)
     assert w.run_once() == 1 and redone == ["kept"]
     store.close()
