@@ -45,7 +45,12 @@ def get_settings(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 
 def local_now(con: duckdb.DuckDBPyConnection) -> datetime:
     """The current moment as a naive time in the desk's time zone (how all times are stored)."""
-    return datetime.now(ZoneInfo(get_settings(con)["timezone"])).replace(tzinfo=None)
+    return now_in(get_settings(con))
+
+
+def now_in(settings: dict[str, Any]) -> datetime:
+    """`local_now` from settings already read."""
+    return datetime.now(ZoneInfo(settings["timezone"])).replace(tzinfo=None)
 
 
 def save_setting(cur: duckdb.DuckDBPyConnection, key: str, value: Any, by: str,

@@ -38,7 +38,6 @@ def gate(frame) -> users.User | None:
     Writes into `frame` (a main-area container) the sign-in form, the open-mode banner or the
     refusal to serve the network without accounts, and stops the script unless someone may go on.
     """
-    con = get_store().cursor()
     # both asked per data version (every account change is a committed write), not per run
     if not query(users.has_accounts):
         st.session_state.pop(SESSION, None)
@@ -50,7 +49,7 @@ def gate(frame) -> users.User | None:
             open_banner()
         st.session_state["actor_role"] = OPEN_ROLE
         return None
-    user = _current(con)
+    user = _current()
     if user is None:
         with frame:
             _sign_in_form()
@@ -144,7 +143,7 @@ def client_address() -> str | None:
     return ip if isinstance(ip, str) and ip else None
 
 
-def _current(con) -> users.User | None:
+def _current() -> users.User | None:
     s = st.session_state.get(SESSION)
     now = time.time()
     if s:
@@ -159,7 +158,7 @@ def _current(con) -> users.User | None:
         st.session_state[SESSION] = {**s, "role": user.role, "seen": now}
         return user
     if sso_configured() and _sso_logged_in():
-        user = users.user_for_email(con, sso_email())
+        user = users.user_for_email(get_store().cursor(), sso_email())
         if user is not None:
             st.session_state[SESSION] = {"name": user.name, "role": user.role, "seen": now,
                                          "sso": True}

@@ -6,7 +6,6 @@ import importlib
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -17,7 +16,7 @@ from pipeline.export import csv_bytes, xlsx_bytes
 from pipeline.filters import Filters
 from pipeline.labels import label
 from pipeline.memo import private
-from pipeline.settings import get_settings
+from pipeline.settings import get_settings, now_in
 from pipeline.store import Store
 from ui.errors import open_store
 
@@ -87,9 +86,10 @@ def per_value(values: pd.Series, fn: Callable[[Any], Any], na: Any = None) -> pd
     """`fn(v)` for every value of `values`, each distinct value worked out once (a list of
     thousands of orders holds a handful of states, rules and shops); `na` where a value is
     missing. Lists are taken as tuples."""
-    keys = values.map(tuple) if values.dtype == object and values.map(
-        lambda v: isinstance(v, list)).any() else values
-    codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:                           # lists (unhashable): as tuples
+        codes, uniques = pd.factorize(values.map(tuple), use_na_sentinel=True)
     out = [fn(v) for v in uniques] + [na]      # code -1 (missing) takes the last
     result = pd.Series(out).take(codes)
     result.index = values.index
@@ -128,7 +128,7 @@ def desk_settings() -> dict[str, Any]:
 
 def desk_now() -> datetime:
     """`Store.now` (the moment in the desk's time zone) without reading the settings again."""
-    return datetime.now(ZoneInfo(desk_settings()["timezone"])).replace(tzinfo=None)
+    return now_in(desk_settings())
 
 
 def after_write() -> None:
