@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import queue
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,10 +145,13 @@ def apply_slices(store: Store, slices: formats.Slices, file_name: str, digest: s
         staging = _Staging(cur, sliced=True,
                            grouped=formats.SLICED[slices.layout] is not None)
         try:
-            for parsed in slices:
-                staging.add(parsed)
-                del parsed
-                release_unused_memory()  # what a slice held goes back before the next is read
+            # the next slice is read and parsed while this one is staged (both mostly outside
+            # the interpreter's lock: Arrow's kernels and DuckDB's statements)
+            with closing(read_ahead(slices)) as parsed_slices:
+                for parsed in parsed_slices:
+                    staging.add(parsed)
+                    del parsed
+                    release_unused_memory()  # what a slice held goes back before the next
             staging.check_groups()
         except formats.ReadWhole as exc:
             exc.import_id = staging.import_id
@@ -152,6 +159,56 @@ def apply_slices(store: Store, slices: formats.Slices, file_name: str, digest: s
         return staging.finish(slices.layout, file_name, digest, by)
 
     return store.run_write(work)
+
+
+_DONE = object()
+
+
+def read_ahead(items: Iterable) -> Iterator:
+    """`items` as they come, the next one worked out on a thread of its own while the caller
+    works on this one: at most two are held at once. What the thread raises is raised here, in
+    its place; a caller that stops early stops the thread at its next item."""
+    handed: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def produce() -> None:
+        source = iter(items)
+        try:
+            for item in source:
+                handed.put((item, None))
+                del item
+                handed.join()            # the caller took it: the next one may be worked out
+                if stop.is_set():
+                    return
+            handed.put((_DONE, None))
+        except BaseException as exc:     # noqa: BLE001 - handed to the caller, raised there
+            handed.put((_DONE, exc))
+        finally:
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()
+
+    worker = threading.Thread(target=produce, name="orderdesk-read-ahead", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item, exc = handed.get()
+            handed.task_done()
+            if exc is not None:
+                raise exc
+            if item is _DONE:
+                return
+            yield item
+            del item
+    finally:
+        stop.set()
+        while worker.is_alive():         # let a thread blocked on a full hand go on
+            try:
+                handed.get(timeout=0.05)
+                handed.task_done()
+            except queue.Empty:
+                pass
+        worker.join()
 
 
 class _Staging:
@@ -528,19 +585,19 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_
 
 
 def _refresh_touched(cur: duckdb.DuckDBPyConnection, import_id: int) -> None:
-    """The states of the orders import `import_id` wrote; of every order when that is most."""
-    keys = cur.execute(
-        """
+    """The states of the orders import `import_id` wrote; of every order when that is most
+    (counted in the store: a whole-store import's keys are never fetched)."""
+    touched = """
         select platform, shop, order_id from orders where import_id = $import_id
         union
         select platform, shop, order_id from order_lines where import_id = $import_id
-        """,
-        {"import_id": import_id},
-    ).df()
-    if 2 * len(keys) >= _count(cur, "orders"):
+        """
+    count = cur.execute(f"select count(*) from ({touched})",  # noqa: S608 - fixed text
+                        {"import_id": import_id}).fetchall()[0][0]
+    if 2 * count >= _count(cur, "orders"):
         refresh_states(cur)
     else:
-        refresh_states(cur, keys)
+        refresh_states(cur, cur.execute(touched, {"import_id": import_id}).df())
 
 
 def _bookkeeping(table: str) -> tuple[list[str], str, list[str]]:

@@ -294,3 +294,57 @@ def test_a_file_on_disk_is_read_in_slices_as_its_bytes_are(tmp_path, slice_rows)
         finally:
             store.close()
     assert stores[0] == stores[1]
+
+
+# the next slice read while this one is staged -------------------------------------------------
+
+def test_read_ahead_gives_every_item_in_order_and_holds_at_most_two():
+    from pipeline.importing import read_ahead
+
+    made: list[int] = []
+    taken: list[int] = []
+
+    def items():
+        for i in range(6):
+            made.append(i)
+            yield i
+
+    for item in read_ahead(items()):
+        # while the caller works on item k, item k + 1 at most has been worked out
+        assert len(made) <= len(taken) + 2
+        taken.append(item)
+    assert taken == list(range(6))
+
+
+def test_read_ahead_raises_what_the_reader_raised_in_its_place():
+    from pipeline.importing import read_ahead
+
+    def items():
+        yield 1
+        raise formats.ReadWhole("a quote never closed")
+
+    got = []
+    with pytest.raises(formats.ReadWhole, match="a quote never closed"):
+        for item in read_ahead(items()):
+            got.append(item)
+    assert got == [1]
+
+
+def test_read_ahead_stopped_early_stops_its_thread_and_closes_the_reader():
+    import threading
+    from contextlib import closing
+
+    from pipeline.importing import read_ahead
+
+    closed = threading.Event()
+
+    def items():
+        try:
+            yield from range(1000)
+        finally:
+            closed.set()
+
+    with closing(read_ahead(items())) as ahead:
+        assert next(ahead) == 0
+    assert closed.is_set()
+    assert not [t for t in threading.enumerate() if t.name == "orderdesk-read-ahead"]
