@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import queue
-import threading
-from collections.abc import Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +15,7 @@ import pyarrow.compute as pc
 
 from pipeline import canonical as C
 from pipeline import formats
-from pipeline.formats.reading import survey
+from pipeline.formats.reading import read_ahead, survey
 from pipeline.roles import require
 from pipeline.settings import local_now
 from pipeline.store import Store, refresh_states, release_unused_memory
@@ -159,56 +156,6 @@ def apply_slices(store: Store, slices: formats.Slices, file_name: str, digest: s
         return staging.finish(slices.layout, file_name, digest, by)
 
     return store.run_write(work)
-
-
-_DONE = object()
-
-
-def read_ahead(items: Iterable) -> Iterator:
-    """`items` as they come, the next one worked out on a thread of its own while the caller
-    works on this one: at most two are held at once. What the thread raises is raised here, in
-    its place; a caller that stops early stops the thread at its next item."""
-    handed: queue.Queue = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def produce() -> None:
-        source = iter(items)
-        try:
-            for item in source:
-                handed.put((item, None))
-                del item
-                handed.join()            # the caller took it: the next one may be worked out
-                if stop.is_set():
-                    return
-            handed.put((_DONE, None))
-        except BaseException as exc:     # noqa: BLE001 - handed to the caller, raised there
-            handed.put((_DONE, exc))
-        finally:
-            close = getattr(source, "close", None)
-            if close is not None:
-                close()
-
-    worker = threading.Thread(target=produce, name="orderdesk-read-ahead", daemon=True)
-    worker.start()
-    try:
-        while True:
-            item, exc = handed.get()
-            handed.task_done()
-            if exc is not None:
-                raise exc
-            if item is _DONE:
-                return
-            yield item
-            del item
-    finally:
-        stop.set()
-        while worker.is_alive():         # let a thread blocked on a full hand go on
-            try:
-                handed.get(timeout=0.05)
-                handed.task_done()
-            except queue.Empty:
-                pass
-        worker.join()
 
 
 class _Staging:

@@ -229,6 +229,16 @@ def test_a_stray_quote_in_a_large_file_is_read_as_the_whole_file_reads_it(tmp_pa
     assert (result.rows_read, result.rows_imported) == (8, 8)
 
 
+
+def test_fields_too_long_in_two_columns_of_a_large_file_reject_their_rows(tmp_path):
+    rows = [order(f"L{i}") for i in range(8)]
+    rows[1][5] = "长" * 70_000                       # row 3: 买家留言
+    rows[4][6] = "浙江省 杭州市 " + "路" * 70_000     # row 6: 收货地址
+    rows[6][5] = "短" * 30_000                       # row 8: many bytes, few enough characters
+    result = same(tmp_path, "long.csv", csv_bytes(ORDER_HEADER, rows), slice_rows=3)
+    assert [(r.row, r.column) for r in result.rejects] == [(3, "买家留言"), (6, "收货地址")]
+    assert (result.rows_read, result.rows_imported) == (8, 6)
+
 def test_an_export_with_a_byte_order_mark_and_multiline_messages(tmp_path):
     rows = [order(f"B{i}", message=f"第 {i} 行\n下一行") for i in range(7)]
     data = b"\xef\xbb\xbf" + csv_bytes(ORDER_HEADER, rows, encoding="utf-8")
@@ -299,7 +309,7 @@ def test_a_file_on_disk_is_read_in_slices_as_its_bytes_are(tmp_path, slice_rows)
 # the next slice read while this one is staged -------------------------------------------------
 
 def test_read_ahead_gives_every_item_in_order_and_holds_at_most_two():
-    from pipeline.importing import read_ahead
+    from pipeline.formats.reading import read_ahead
 
     made: list[int] = []
     taken: list[int] = []
@@ -317,7 +327,7 @@ def test_read_ahead_gives_every_item_in_order_and_holds_at_most_two():
 
 
 def test_read_ahead_raises_what_the_reader_raised_in_its_place():
-    from pipeline.importing import read_ahead
+    from pipeline.formats.reading import read_ahead
 
     def items():
         yield 1
@@ -334,7 +344,7 @@ def test_read_ahead_stopped_early_stops_its_thread_and_closes_the_reader():
     import threading
     from contextlib import closing
 
-    from pipeline.importing import read_ahead
+    from pipeline.formats.reading import read_ahead
 
     closed = threading.Event()
 

@@ -208,6 +208,18 @@ def test_negative_amounts_and_quantities_reject_their_rows_but_stock_may_be_belo
     assert not template.rejects and -4 in template.frames["stock"].available.tolist()
 
 
+
+def test_a_time_in_the_year_9999_is_rejected_when_the_desk_keeps_another_time_zone():
+    """Taobao writes Beijing time; a desk in Berlin converts it, and 9999-12-31 is beyond what
+    the time zones know: its row is rejected as outside the window, the others are read."""
+    text = ("订单编号,订单创建时间\n"
+            "1,9999-12-31 23:59:59\n"
+            "2,2024-11-20 09:00:00\n")
+    parsed = read_export("times.csv", text.encode(), timezone="Europe/Berlin")
+    assert [(r.row, r.column) for r in parsed.rejects] == [(2, "订单创建时间")]
+    assert "plausible time window" in parsed.rejects[0].reason
+    assert parsed.frames["orders"].created_at.tolist() == [pd.Timestamp("2024-11-20 02:00")]
+
 # ---------------------------------------------------------------------------------------------
 # NUL bytes, huge fields, workbooks of too many parts
 
@@ -303,3 +315,11 @@ def test_the_careful_reader_reads_like_the_fast_one():
                           .encode())
     assert [r.row for r in careful.rejects] == [32]
     pd.testing.assert_frame_equal(fast.frames["orders"], careful.frames["orders"])
+
+
+def test_a_field_of_many_bytes_but_few_enough_characters_is_kept():
+    lines = order_lines(3)
+    lines[2] = lines[2].replace("留言 3", "长" * 30_000, 1)      # 90,000 bytes, 30,000 characters
+    parsed = read_export("long.csv", joined(lines))
+    assert not parsed.rejects and rows_of(parsed) == [2, 3, 4]
+    assert parsed.frames["orders"].buyer_message.str.len().max() == 2_000   # cut to its cap

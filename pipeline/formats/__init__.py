@@ -9,6 +9,7 @@ columns that keeps its required ones is read.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from pipeline.formats.reading import (
     Sheet,
     Survey,
     plan_csv,
+    read_ahead,
     read_sheet,
     read_slices,
 )
@@ -286,12 +288,14 @@ class Slices:
         group = SLICED[self.layout]
         header = _header_of(self.plan.headers, group) if group else None
         carry: Sheet | None = None
-        for sheet in read_slices(self.plan, self.slice_rows):
-            if carry is not None:
-                sheet = _joined(carry, sheet)
-            if header is not None:
-                sheet, carry = _split_last_group(sheet, header)
-            yield self._parse(sheet, header)
+        # the next slice is read (decoded and split into cells) while this one is parsed
+        with closing(read_ahead(read_slices(self.plan, self.slice_rows))) as sheets:
+            for sheet in sheets:
+                if carry is not None:
+                    sheet = _joined(carry, sheet)
+                if header is not None:
+                    sheet, carry = _split_last_group(sheet, header)
+                yield self._parse(sheet, header)
         if carry is not None:
             yield self._parse(carry, header)
 

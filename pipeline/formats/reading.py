@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import queue
 import re
+import threading
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -506,9 +508,10 @@ def _drop_blank_records(sheet: Sheet) -> Sheet:
     return sheet
 
 
-def _reject_broken_cells(sheet: Sheet) -> None:
+def _reject_broken_cells(sheet: Sheet, may_hold_nul: bool = True) -> None:
     """Records holding a NUL byte or a cell over MAX_FIELD_CHARS are damaged, not data: each
-    is rejected (naming its first such column) and left out; the others stay."""
+    is rejected (naming its first such column) and left out; the others stay. `may_hold_nul`:
+    whether the cells may hold a NUL byte at all (a file read in slices holds none)."""
     cells = sheet.cells
     if not len(cells):
         return
@@ -516,6 +519,8 @@ def _reject_broken_cells(sheet: Sheet) -> None:
     found: list[Reject] = []
     for col in cells.columns:
         values = pa.array(cells[col].array)
+        if not _may_be_broken(values, may_hold_nul):
+            continue
         nul = pc.match_substring(values, "\x00").to_numpy(zero_copy_only=False)
         length = pc.utf8_length(values).to_numpy(zero_copy_only=False)
         long = length > MAX_FIELD_CHARS
@@ -531,6 +536,14 @@ def _reject_broken_cells(sheet: Sheet) -> None:
         sheet.rejects.extend(found)
         sheet.cells = cells[~broken].reset_index(drop=True)
         sheet.rows = sheet.rows[~broken]
+
+
+def _may_be_broken(values: pa.Array, may_hold_nul: bool) -> bool:
+    """Whether a column may hold a NUL byte or a cell over MAX_FIELD_CHARS: a cell's
+    characters are never more than its bytes, and most columns are short and clean."""
+    if (pc.max(pc.binary_length(values)).as_py() or 0) > MAX_FIELD_CHARS:
+        return True
+    return bool(may_hold_nul and pc.any(pc.match_substring(values, "\x00")).as_py())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -793,6 +806,56 @@ def read_slices(plan: CsvPlan, slice_rows: int = SLICE_ROWS) -> Iterator[Sheet]:
         del reader, stream  # never left to the interpreter's exit (it decodes on a thread)
 
 
+_DONE = object()
+
+
+def read_ahead(items: Iterable) -> Iterator:
+    """`items` as they come, the next one worked out on a thread of its own while the caller
+    works on this one: at most two are held at once. What the thread raises is raised here, in
+    its place; a caller that stops early stops the thread at its next item."""
+    handed: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def produce() -> None:
+        source = iter(items)
+        try:
+            for item in source:
+                handed.put((item, None))
+                del item
+                handed.join()            # the caller took it: the next one may be worked out
+                if stop.is_set():
+                    return
+            handed.put((_DONE, None))
+        except BaseException as exc:     # noqa: BLE001 - handed to the caller, raised there
+            handed.put((_DONE, exc))
+        finally:
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()
+
+    worker = threading.Thread(target=produce, name="orderdesk-read-ahead", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item, exc = handed.get()
+            handed.task_done()
+            if exc is not None:
+                raise exc
+            if item is _DONE:
+                return
+            yield item
+            del item
+    finally:
+        stop.set()
+        while worker.is_alive():         # let a thread blocked on a full hand go on
+            try:
+                handed.get(timeout=0.05)
+                handed.task_done()
+            except queue.Empty:
+                pass
+        worker.join()
+
+
 def _slice_sheet(plan: CsvPlan, table: pa.Table, row: int) -> Sheet:
     """One slice's records as a sheet, numbered from `row`, with the same guards as a whole
     file: blank records dropped, broken cells rejected."""
@@ -806,5 +869,5 @@ def _slice_sheet(plan: CsvPlan, table: pa.Table, row: int) -> Sheet:
     sheet = _drop_blank_records(Sheet(
         names, cells, np.arange(row, row + table.num_rows), delimiter=plan.delimiter,
         next_row=row + table.num_rows))
-    _reject_broken_cells(sheet)
+    _reject_broken_cells(sheet, may_hold_nul=False)  # a file with NUL bytes is read whole
     return sheet

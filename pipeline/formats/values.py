@@ -39,6 +39,7 @@ TIME_FORMATS = (
     "%Y-%m-%dT%H:%M:%S.%f",
 )
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+ZONED_FROM, ZONED_UNTIL = pd.Timestamp("1700-01-01"), pd.Timestamp("2200-01-01")
 # Patterns stay within what pyarrow's RE2 runs natively (no \s, \d, backreferences).
 _OFFSET = r"[0-9]:[0-9]{2}(?::[0-9]{2}(?:[.][0-9]+)?)? *(?:[+-][0-9]{2}:?[0-9]{2}|Z|UTC)$"
 _SPREADSHEET_NUMBER = r"^[0-9](?:[.][0-9]+)?[eE][+][0-9]+$"  # 3.51531E+16: an id a spreadsheet rounded
@@ -165,8 +166,12 @@ def parse_times(s: pd.Series, source_tz: str, tz: str) -> tuple[pd.Series, np.nd
                 idx = iso[iso].index
                 local[idx] = pd.to_datetime(text[idx], format="ISO8601", errors="coerce")
         if source_tz != tz:
-            local = (local.dt.tz_localize(source_tz, ambiguous="NaT", nonexistent="shift_forward")
-                     .dt.tz_convert(tz).dt.tz_localize(None).astype("datetime64[us]"))
+            # a year beyond what time zones are known for (9999-12-31) stays as written: it is
+            # outside the plausible window, and rejected as such
+            zoned = local.between(ZONED_FROM, ZONED_UNTIL)
+            local[zoned] = (local[zoned].dt.tz_localize(source_tz, ambiguous="NaT",
+                                                        nonexistent="shift_forward")
+                            .dt.tz_convert(tz).dt.tz_localize(None).astype("datetime64[us]"))
         out[naive] = local[naive]
     bad = (todo & out.isna()).to_numpy()
     return out, bad
