@@ -76,10 +76,6 @@ def is_masked(text: str) -> bool:
     return _MASKED.search(text) is not None
 
 
-def _is_placeholder(text: str) -> bool:
-    return text.lower() in PLACEHOLDER_CELLS or _PLACEHOLDER.search(text) is not None
-
-
 def split_chinese(address: str) -> tuple[str, str, str, str]:
     """Province, city, district and the rest, read from one Chinese address text."""
     rest = _ZIP.sub("", address).strip()
@@ -104,11 +100,16 @@ def vague_reason(province: object, city: object, district: object, address: obje
 def _judge(prov: str, cty: str, dist: str, addr: str) -> str | None:
     """`vague_reason` on cleaned text; remembered, as the same addresses come back all day."""
     given = [v for v in (prov, cty, dist, addr) if v]
-    if not given or any(is_masked(v) for v in given):
+    if not given:
         return None
-    if any(_is_placeholder(v) for v in given):
+    # the parts searched at once, apart by a line break no pattern here can match across
+    joined = "\n".join(given)
+    if _MASKED.search(joined) is not None:
+        return None
+    if _PLACEHOLDER.search(joined) is not None or any(v.lower() in PLACEHOLDER_CELLS
+                                                      for v in given):
         return "placeholder"
-    chinese = _CJK.search(" ".join(given)) is not None
+    chinese = _CJK.search(joined) is not None
     if not chinese:
         if not cty:
             return "missing_city"

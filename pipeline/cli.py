@@ -29,7 +29,6 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.importing import import_path
 from pipeline.store import (
     ROOT,
     Store,
@@ -222,6 +221,8 @@ def run_handed(store: Store, argv: list[str]) -> tuple[int, str, str]:
 
 
 def _import(store: Store, args: argparse.Namespace) -> int:
+    from pipeline.importing import import_path  # the readers load only for an import
+
     code = EXIT_OK
     for f in args.files:
         result = import_path(store, f, by=args.by)

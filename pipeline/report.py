@@ -7,6 +7,7 @@ Keys are a contract for scheduled jobs: add, never rename.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -20,26 +21,28 @@ from pipeline.money import currency_mix, desk_params
 from pipeline.problems import problems_section
 from pipeline.promo import order_types_section
 from pipeline.sla import sla_section
-from pipeline.store import sql
 
 Section = Callable[[duckdb.DuckDBPyConnection, datetime], dict[str, Any]]
 
 
 def totals_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, Any]:
     """orders, order_lines, states, amounts (in the desk's currency), currency, currencies,
-    partial_refunds."""
+    partial_refunds. Read from the per-currency figures and the state counts (the amounts
+    are the desk's currency's row; an order without a currency counts in the desk's)."""
     money = desk_params(con)
-    t = con.execute(sql("report_totals"), money).df().iloc[0]
     mix = currency_mix(con, ALL)
     states = state_counts(con, ALL)
+    own = mix[mix["currency"] == money["currency"]]
+    amount = (lambda col: float(own[col].iloc[0])) if len(own) else (lambda col: 0.0)
+    lines = con.execute("select count(*) from order_lines").fetchall()[0][0]
     return {
-        "orders": int(t["orders"]),
-        "order_lines": int(t["order_lines"]),
+        "orders": int(mix["orders"].sum()),
+        "order_lines": int(lines),
         "states": {r.state: int(r.orders) for r in states.itertuples()},
         "amounts": {
-            "order_total": float(t["order_total"]),
-            "paid": float(t["paid"]),
-            "refunded": float(t["refunded"]),
+            "order_total": amount("order_total"),
+            "paid": amount("paid"),
+            "refunded": amount("refunded"),
         },
         "currency": money["currency"],
         "currencies": {
@@ -47,7 +50,7 @@ def totals_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str,
                          "paid": float(r.paid), "refunded": float(r.refunded)}
             for r in mix.itertuples()
         },
-        "partial_refunds": int(t["partial_refunds"]),
+        "partial_refunds": int(states["partial_refund"].sum()),
     }
 
 
@@ -64,9 +67,23 @@ SECTIONS: list[Section] = [totals_section, stock_section, order_types_section, s
 SECTIONS.append(freshness_section)  # stale_shops: shops whose data is over a day old
 
 
+SIDE_BY_SIDE = 3   # sections worked out at once (1M orders on 2 cores: 2.3 s one by one, 1.5 s)
+
+
 def build_report(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, Any]:
-    """The whole report as a dict, `as_of` first."""
+    """The whole report as a dict, `as_of` first, then each section's keys in SECTIONS' order.
+    The sections are worked out side by side, each on a cursor of its own: DuckDB's work (and
+    much of pandas') runs outside Python's interpreter lock, so one section's statements run
+    while another's Python does."""
     out: dict[str, Any] = {"as_of": as_of.strftime("%Y-%m-%d %H:%M")}
-    for section in SECTIONS:
-        out.update(section(con, as_of))
+    cursors = [con.cursor() for _ in SECTIONS]
+    try:
+        with ThreadPoolExecutor(SIDE_BY_SIDE, thread_name_prefix="orderdesk-report") as pool:
+            parts = [pool.submit(section, cur, as_of) for section, cur in zip(SECTIONS, cursors,
+                                                                               strict=True)]
+            for part in parts:
+                out.update(part.result())
+    finally:
+        for cur in cursors:
+            cur.close()
     return out

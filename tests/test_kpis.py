@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 import pandas as pd
+import pytest
 
 from pipeline import kpis
 from pipeline.filters import ALL, Filters
@@ -99,3 +100,28 @@ def test_report_totals(store):
         "unconfirmed_unpaid", "confirmed_unpaid", "paid_unprocessed", "paid_processed",
         "shipped", "completed", "refunding", "refunded", "closed"}
     assert rep["stock"] == {"skus": 0, "units_available": 0}
+
+
+def test_the_report_worked_out_side_by_side_is_the_report_worked_out_one_by_one(
+        store, monkeypatch):
+    from pipeline import report
+
+    load(store, ORDERS, [{"order_id": "a", "line_id": "1", "sku": "X", "quantity": 1}])
+    at = datetime(2026, 11, 21, 12, 0)
+    together = build_report(store.cursor(), at)
+    monkeypatch.setattr(report, "SIDE_BY_SIDE", 1)
+    alone = build_report(store.cursor(), at)
+    assert together == alone
+    assert list(together) == list(alone)        # the keys in the sections' order
+    assert list(together)[:3] == ["as_of", "orders", "order_lines"]
+
+
+def test_a_section_that_fails_fails_the_report(store, monkeypatch):
+    from pipeline import report
+
+    def broken(con, as_of):
+        raise RuntimeError("section broke")
+
+    monkeypatch.setattr(report, "SECTIONS", [*report.SECTIONS, broken])
+    with pytest.raises(RuntimeError, match="section broke"):
+        build_report(store.cursor(), datetime(2026, 11, 21, 12, 0))
