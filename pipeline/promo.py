@@ -7,14 +7,17 @@ shop and platform filters: the period itself sets the dates.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from pipeline.filters import ALL, Filters
-from pipeline.memo import shared
+from pipeline.memo import remembered, shared
 from pipeline.money import desk_currency, money_params
 from pipeline.roles import require
 from pipeline.store import Store, sql
@@ -283,9 +286,12 @@ def top_skus(con: duckdb.DuckDBPyConnection, f: Filters, name: str, exploded: bo
 @shared
 def _top_skus(con: duckdb.DuckDBPyConnection, f: Filters, w: Window, exploded: bool,
               top: int) -> pd.DataFrame:
-    return con.execute(sql("promo_top_skus"),
-                       {**w.params(_shops_only(f), baseline=False), "exploded": exploded,
-                        "top": top}).df()
+    con.register("sku_titles", sku_titles(con))
+    try:
+        with _period_lines(con, f, w):
+            return con.execute(sql("promo_top_skus"), {"exploded": exploded, "top": top}).df()
+    finally:
+        con.unregister("sku_titles")
 
 
 def top_bundles(con: duckdb.DuckDBPyConnection, f: Filters, name: str, top: int = 10,
@@ -297,8 +303,8 @@ def top_bundles(con: duckdb.DuckDBPyConnection, f: Filters, name: str, top: int 
 @shared
 def _top_bundles(con: duckdb.DuckDBPyConnection, f: Filters, w: Window, top: int
                  ) -> pd.DataFrame:
-    params = w.params(_shops_only(f), baseline=False)
-    return con.execute(sql("promo_top_bundles"), {**params, "top": top}).df()
+    with _period_lines(con, f, w):
+        return con.execute(sql("promo_top_bundles"), {"top": top}).df()
 
 
 def gifts(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
@@ -309,7 +315,30 @@ def gifts(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
 
 @shared
 def _gifts(con: duckdb.DuckDBPyConnection, f: Filters, w: Window) -> pd.DataFrame:
-    return con.execute(sql("promo_gifts"), w.params(_shops_only(f), baseline=False)).df()
+    with _period_lines(con, f, w):
+        return con.execute(sql("promo_gifts")).df()
+
+
+def sku_titles(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """`sku, title` (sku_titles.sql): a title each SKU was sold under, over every line; worked
+    out once per data version (the Stock page and the period's top SKUs read it)."""
+    return remembered(con, "stock.sku_titles", (), lambda: con.sql(
+        sql("sku_titles")).to_arrow_table())
+
+
+@contextmanager
+def _period_lines(con: duckdb.DuckDBPyConnection, f: Filters, w: Window) -> Iterator[None]:
+    """`period_lines` (promo_paid_lines.sql) readable on `con` while inside: the lines of the
+    period's paid orders, worked out once per data version, period and shops and shared by the
+    boards that read them (each joined every order with its state before)."""
+    params = w.params(_shops_only(f), baseline=False)
+    key = (tuple(params["shops"]), tuple(params["platforms"]), w.start, w.end)
+    con.register("period_lines", remembered(con, "promo.period_lines", key, lambda: con.sql(
+        sql("promo_paid_lines"), params=params).to_arrow_table()))
+    try:
+        yield
+    finally:
+        con.unregister("period_lines")
 
 
 def workbook_sheet(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFrame:

@@ -19,7 +19,7 @@ import pyarrow as pa
 from pipeline import allocation
 from pipeline.filters import Filters
 from pipeline.memo import keeps, remembered, shared
-from pipeline.promo import Window, default_period, window
+from pipeline.promo import Window, default_period, sku_titles, window
 from pipeline.store import sql
 
 SHORT_COLUMNS = ["kind", "sku", "name", "demand", "allocatable", "basis", "shortfall",
@@ -73,8 +73,7 @@ def stock_status(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFram
               "promo_end": ref[2] if ref else None}
     con.register("rated_lines", _rated_lines(con, as_of, params["promo_start"],
                                             params["promo_end"]))
-    con.register("sku_titles", remembered(con, "stock.sku_titles", (), lambda: con.sql(
-        sql("sku_titles")).to_arrow_table()))
+    con.register("sku_titles", sku_titles(con))
     try:
         return con.execute(sql("stock_status"), params).df()
     finally:

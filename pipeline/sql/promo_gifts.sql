@@ -1,16 +1,11 @@
 -- Gifts of a promotion period (lines priced 0 or marked 赠品 in paid orders placed in it) with
 -- their stock: the units the orders waiting to ship take from (all warehouses; DESIGN §6, null
 -- for an untracked gift), their open demand (bundles exploded), and what is left after it.
--- Parameters: $shops, $platforms, $p_start, $p_end.
+-- Reads `period_lines` (promo_paid_lines.sql); no parameters.
 
-with scoped as (
-    select * from paid_orders_in($shops, $platforms, $p_start, $p_end)
-),
-
-gift_lines as (
+with gift_lines as (
     select l.platform, l.shop, l.order_id, l.sku, l.title, coalesce(l.quantity, 0) as units
-    from order_lines as l
-    join scoped using (platform, shop, order_id)
+    from period_lines as l
     where coalesce(l.is_gift, false) or coalesce(l.unit_price = 0, false)
 ),
 

@@ -1,19 +1,14 @@
 -- The best-selling bundles of a promotion period: lines whose SKU is in the bundles table or
 -- that the export marks as a set, by units in paid orders placed in the period.
--- Parameters: $shops, $platforms, $p_start, $p_end, $top.
+-- Reads `period_lines` (promo_paid_lines.sql). Parameters: $top.
 
-with scoped as (
-    select * from paid_orders_in($shops, $platforms, $p_start, $p_end)
-),
-
-components as (
+with components as (
     select bundle_sku as sku, components from bundle_recipes()
 ),
 
 bundle_lines as (
     select l.platform, l.shop, l.order_id, l.sku, l.title, coalesce(l.quantity, 0) as units
-    from order_lines as l
-    join scoped using (platform, shop, order_id)
+    from period_lines as l
     where coalesce(l.is_bundle_marked, false) or l.sku in (select sku from components)
 ),
 

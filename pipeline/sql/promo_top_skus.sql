@@ -1,16 +1,12 @@
 -- The best-selling SKUs of a promotion period by units in paid orders placed in it, gift lines
 -- left out: as sold ($exploded = false, a bundle is its own SKU) or with bundles exploded to
 -- their components ($exploded = true).
--- Parameters: $shops, $platforms, $p_start, $p_end, $exploded, $top.
+-- Reads `period_lines` (promo_paid_lines.sql) and `sku_titles` (sku_titles.sql).
+-- Parameters: $exploded, $top.
 
-with scoped as (
-    select * from paid_orders_in($shops, $platforms, $p_start, $p_end)
-),
-
-sold_lines as (
+with sold_lines as (
     select l.platform, l.shop, l.order_id, l.line_id, l.sku, coalesce(l.quantity, 0) as units
-    from order_lines as l
-    join scoped using (platform, shop, order_id)
+    from period_lines as l
     where not (coalesce(l.is_gift, false) or coalesce(l.unit_price = 0, false))
 ),
 
@@ -30,9 +26,8 @@ as_components as (
 names as (
     select sku, max(name) as name from stock group by sku
     union all
-    select sku, max(title) as name from order_lines
+    select sku, title as name from sku_titles
     where sku not in (select sku from stock)
-    group by sku
 ),
 
 ranked as (
