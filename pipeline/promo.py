@@ -288,7 +288,7 @@ def _top_skus(con: duckdb.DuckDBPyConnection, f: Filters, w: Window, exploded: b
               top: int) -> pd.DataFrame:
     con.register("sku_titles", sku_titles(con))
     try:
-        with _period_lines(con, f, w):
+        with period_lines(con, f, w):
             return con.execute(sql("promo_top_skus"), {"exploded": exploded, "top": top}).df()
     finally:
         con.unregister("sku_titles")
@@ -303,7 +303,7 @@ def top_bundles(con: duckdb.DuckDBPyConnection, f: Filters, name: str, top: int 
 @shared
 def _top_bundles(con: duckdb.DuckDBPyConnection, f: Filters, w: Window, top: int
                  ) -> pd.DataFrame:
-    with _period_lines(con, f, w):
+    with period_lines(con, f, w):
         return con.execute(sql("promo_top_bundles"), {"top": top}).df()
 
 
@@ -315,7 +315,7 @@ def gifts(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
 
 @shared
 def _gifts(con: duckdb.DuckDBPyConnection, f: Filters, w: Window) -> pd.DataFrame:
-    with _period_lines(con, f, w):
+    with period_lines(con, f, w):
         return con.execute(sql("promo_gifts")).df()
 
 
@@ -327,10 +327,11 @@ def sku_titles(con: duckdb.DuckDBPyConnection) -> pa.Table:
 
 
 @contextmanager
-def _period_lines(con: duckdb.DuckDBPyConnection, f: Filters, w: Window) -> Iterator[None]:
+def period_lines(con: duckdb.DuckDBPyConnection, f: Filters, w: Window) -> Iterator[None]:
     """`period_lines` (promo_paid_lines.sql) readable on `con` while inside: the lines of the
-    period's paid orders, worked out once per data version, period and shops and shared by the
-    boards that read them (each joined every order with its state before)."""
+    period's paid orders in `f`'s shops and platforms, worked out once per data version, period
+    and shops and shared by the boards that read them (the top SKUs, top bundles, gifts and the
+    components' demand; each joined every order with its state before)."""
     params = w.params(_shops_only(f), baseline=False)
     key = (tuple(params["shops"]), tuple(params["platforms"]), w.start, w.end)
     con.register("period_lines", remembered(con, "promo.period_lines", key, lambda: con.sql(

@@ -19,7 +19,7 @@ import pyarrow as pa
 from pipeline import allocation
 from pipeline.filters import Filters
 from pipeline.memo import keeps, remembered, shared
-from pipeline.promo import Window, default_period, sku_titles, window
+from pipeline.promo import Window, default_period, period_lines, sku_titles, window
 from pipeline.store import sql
 
 SHORT_COLUMNS = ["kind", "sku", "name", "demand", "allocatable", "basis", "shortfall",
@@ -203,7 +203,8 @@ def component_demand(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
 
 @shared
 def _component_demand(con: duckdb.DuckDBPyConnection, f: Filters, w: Window) -> pd.DataFrame:
-    return con.execute(sql("stock_component_demand"), {
-        "shops": list(f.shops), "platforms": list(f.platforms),
-        "p_start": w.start, "p_end": w.end,
-    }).df()
+    with period_lines(con, f, w):
+        return con.execute(sql("stock_component_demand"), {
+            "shops": list(f.shops), "platforms": list(f.platforms),
+            "p_start": w.start, "p_end": w.end,
+        }).df()

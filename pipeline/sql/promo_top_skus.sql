@@ -18,7 +18,7 @@ as_sold as (
 
 as_components as (
     select e.sku, e.quantity as units, e.platform, e.shop, e.order_id
-    from exploded_lines() as e
+    from explode_bundles('period_lines') as e
     join sold_lines as l using (platform, shop, order_id, line_id)
     where $exploded
 ),

@@ -1,7 +1,8 @@
 -- Demand per component SKU (bundles exploded, gifts included): from the orders waiting to ship,
 -- and from a promotion period's run-rate (units of paid orders placed in it, per day), against
 -- the stock the waiting orders take from (`allocatable`: available_by_sku(); null for an
--- untracked SKU, and no days of cover). Parameters: $shops, $platforms, $p_start, $p_end.
+-- untracked SKU, and no days of cover). Reads `period_lines` (promo_paid_lines.sql).
+-- Parameters: $shops, $platforms, $p_start, $p_end.
 
 with waiting as (
     select e.sku, e.quantity
@@ -10,18 +11,10 @@ with waiting as (
       and e.sku is not null and e.quantity > 0
 ),
 
-period_orders as (
-    select o.platform, o.shop, o.order_id
-    from filtered_orders(null, null, $shops, $platforms) as o
-    semi join order_state as s
-        on s.platform = o.platform and s.shop = o.shop and s.order_id = o.order_id and s.is_paid
-    where o.created_at >= $p_start::timestamp and o.created_at < $p_end::timestamp
-),
-
-period_lines as (
+-- the lines of the paid orders placed in the period (`period_lines`, promo_paid_lines.sql)
+period_units as (
     select e.sku, e.quantity
-    from exploded_lines() as e
-    semi join period_orders as o using (platform, shop, order_id)
+    from explode_bundles('period_lines') as e
     where e.sku is not null and e.quantity > 0
 ),
 
@@ -43,7 +36,7 @@ per_sku as (
     from (
         select *, true as is_open from waiting
         union all
-        select *, false as is_open from period_lines
+        select *, false as is_open from period_units
     )
     group by sku
 ),
