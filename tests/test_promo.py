@@ -214,6 +214,29 @@ def test_top_bundles_and_gifts(period):
                                      "left_after_open": [4]}
 
 
+
+def test_the_period_boards_share_one_reading_of_the_periods_lines(period, monkeypatch):
+    """The top SKUs (as sold and exploded), top bundles, gifts and the components' demand of
+    one period and set of shops read the period's paid lines once per data version; other
+    shops read their own."""
+    from pipeline import stock
+
+    asked = []
+    real = promo.sql
+    monkeypatch.setattr(promo, "sql", lambda name: asked.append(name) or real(name))
+    cur = period.cursor()
+    before = {board: promo.top_skus(cur, ALL, "P", exploded=board == "exploded")
+              for board in ("sold", "exploded")}
+    promo.top_bundles(cur, ALL, "P")
+    promo.gifts(cur, ALL, "P")
+    stock.component_demand(cur, ALL, "P")
+    assert asked.count("promo_paid_lines") == 1
+    promo.top_skus(cur, Filters(shops=("s2",)), "P")
+    assert asked.count("promo_paid_lines") == 2
+    # the figures are those above, read from the shared lines
+    assert before["sold"]["units"].tolist() == [3, 2]
+    assert before["exploded"]["units"].tolist() == [5, 4]
+
 def test_workbook_sheet(period):
     sheet = promo.workbook_sheet(period.cursor(), datetime(2026, 11, 12, 8, 0))
     row = sheet.iloc[0]
