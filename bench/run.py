@@ -69,17 +69,27 @@ def child_utf8(work: Path) -> dict:
     return out
 
 
+SCANS = 3   # the bare scan's time is the median of so many (one alone varied 1.2–1.9 s at 1M)
+
+
 def child_scan(work: Path, name: str) -> dict:
-    """A bare DuckDB scan of one UTF-8 copy: every column as text, every row counted."""
+    """A bare DuckDB scan of one UTF-8 copy: every column as text, every row counted; the
+    median of SCANS scans, each on a fresh connection."""
+    import statistics
+
     import duckdb
 
-    con = duckdb.connect()
     path = str(work / "utf8" / name)
-    t0 = time.perf_counter()
-    rows = con.execute(
-        "select count(*) from read_csv($p, all_varchar = true, header = true)", {"p": path}
-    ).fetchall()[0][0]
-    return {"seconds": time.perf_counter() - t0, "rows": rows}
+    times = []
+    for _ in range(SCANS):
+        con = duckdb.connect()
+        t0 = time.perf_counter()
+        rows = con.execute(
+            "select count(*) from read_csv($p, all_varchar = true, header = true)", {"p": path}
+        ).fetchall()[0][0]
+        times.append(time.perf_counter() - t0)
+        con.close()
+    return {"seconds": statistics.median(times), "rows": rows, "all_seconds": times}
 
 
 def child_import_one(work: Path, name: str) -> dict:
