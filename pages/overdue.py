@@ -12,7 +12,7 @@ import streamlit as st
 
 from pipeline import sla
 from ui.auth import page_guard
-from ui.core import demo_banner, desk_now, download_buttons, filters, lang, query, t
+from ui.core import demo_banner, desk_minute, download_buttons, filters, lang, query, t
 from ui.order_dialog import KEY_COLUMNS, order_table
 from ui.overdue import (
     LIST_ROWS,
@@ -30,7 +30,7 @@ from ui.overdue import (
 def moment(picked: datetime) -> datetime:
     """Now to the minute while the page is live, else the moment picked."""
     if st.session_state.get("od_live", True):
-        return desk_now().replace(second=0, microsecond=0)
+        return desk_minute()
     return picked
 
 

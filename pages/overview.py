@@ -14,6 +14,7 @@ from ui.auth import page_guard
 from ui.charts import daily_chart, state_bar
 from ui.core import (
     demo_banner,
+    desk_minute,
     desk_now,
     desk_settings,
     filters,
@@ -24,11 +25,6 @@ from ui.core import (
 )
 from ui.layout import metric_grid
 from ui.overdue import freshness_note, workbook_button
-
-
-def minute():
-    """Now, to the minute: the moment the Overdue page evaluates its rules at by default."""
-    return desk_now().replace(second=0, microsecond=0)
 
 
 def shown_shops(frame, f):
@@ -44,7 +40,7 @@ def shown_shops(frame, f):
 def alarm_row(f):
     """Overdue and due-soon orders per rule, held problem orders and stale shops, each a link
     to the page that lists them; through the same cached accessors as those pages."""
-    now = minute()
+    now = desk_minute()   # the moment the Overdue page evaluates its rules at by default
     freshness_note(now, f)  # how old each shop's data is; a warning for shops a day old
     rules = query(sla.sla_counts_vs, f, now)
     size = int(desk_settings()["batch_size"])
@@ -90,7 +86,7 @@ demo_banner()
 f = filters()
 last = query(kpis.latest_day, f)
 if last is None:
-    freshness_note(minute(), f)
+    freshness_note(desk_minute(), f)
     st.info(t("empty_store"), icon=":material/info:")
     st.stop()
 

@@ -11,7 +11,7 @@ from ui.auth import page_guard
 from ui.core import (
     after_write,
     demo_banner,
-    desk_now,
+    desk_minute,
     filters,
     fmt_amounts,
     fmt_money,
@@ -29,7 +29,7 @@ st.title(t("page_promotions"))
 demo_banner()
 f = filters()
 periods = query(promo.periods)
-as_of = desk_now().replace(second=0, microsecond=0)
+as_of = desk_minute()
 if msg := st.session_state.pop("promo_msg", None):
     st.toast(msg, icon=":material/check:")
 

@@ -15,7 +15,7 @@ from ui.auth import page_guard
 from ui.bulk_ship import bulk_ship_section
 from ui.core import (
     demo_banner,
-    desk_now,
+    desk_minute,
     desk_settings,
     download_buttons,
     filters,
@@ -71,7 +71,7 @@ def batch_view(frame):
 
 def current_as_of():
     """The end of the current minute: actions just taken count, the cache holds a minute."""
-    return desk_now().replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return desk_minute() + timedelta(minutes=1)
 
 
 @st.fragment(run_every=60)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from pipeline import stock
 from ui.auth import page_guard
-from ui.core import demo_banner, desk_now, download_buttons, query, t
+from ui.core import demo_banner, desk_minute, download_buttons, query, t
 from ui.layout import metric_grid
 from ui.promo import cover_bar, labelled
 from ui.safe import md_escape
@@ -17,7 +17,7 @@ if not query(stock.has_stock):
     st.info(t("stock_none"), icon=":material/info:")
     st.stop()
 
-as_of = desk_now().replace(second=0, microsecond=0)
+as_of = desk_minute()
 status = query(stock.stock_status, as_of)
 short = query(stock.short_skus)
 in_file = status[status["in_stock_file"]]

@@ -5,7 +5,7 @@ import streamlit as st
 
 from pipeline import forecast
 from ui.auth import page_guard
-from ui.core import demo_banner, desk_now, filters, query, t
+from ui.core import demo_banner, desk_minute, filters, query, t
 from ui.layout import metric_grid
 from ui.promo import labelled
 from ui.warroom import breach_chart, intake_chart
@@ -14,7 +14,7 @@ page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_warroom"))
 demo_banner()
 f = filters()
-as_of = desk_now().replace(second=0, microsecond=0)
+as_of = desk_minute()
 st.caption(t("wr_as_of").format(as_of=f"{as_of:%Y-%m-%d %H:%M}"))
 
 # Intake against the plan

@@ -104,7 +104,7 @@ def _judge(prov: str, cty: str, dist: str, addr: str) -> str | None:
         return None
     # the parts searched at once, apart by a line break no pattern here can match across
     joined = "\n".join(given)
-    if _MASKED.search(joined) is not None:
+    if is_masked(joined):
         return None
     if _PLACEHOLDER.search(joined) is not None or any(v.lower() in PLACEHOLDER_CELLS
                                                       for v in given):

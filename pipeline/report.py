@@ -33,17 +33,14 @@ def totals_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str,
     mix = currency_mix(con, ALL)
     states = state_counts(con, ALL)
     own = mix[mix["currency"] == money["currency"]]
-    amount = (lambda col: float(own[col].iloc[0])) if len(own) else (lambda col: 0.0)
+    amounts = {col: float(own[col].iloc[0]) if len(own) else 0.0
+               for col in ("order_total", "paid", "refunded")}
     lines = con.execute("select count(*) from order_lines").fetchall()[0][0]
     return {
         "orders": int(mix["orders"].sum()),
         "order_lines": int(lines),
         "states": {r.state: int(r.orders) for r in states.itertuples()},
-        "amounts": {
-            "order_total": amount("order_total"),
-            "paid": amount("paid"),
-            "refunded": amount("refunded"),
-        },
+        "amounts": amounts,
         "currency": money["currency"],
         "currencies": {
             r.currency: {"orders": int(r.orders), "order_total": float(r.order_total),

@@ -131,6 +131,11 @@ def desk_now() -> datetime:
     return now_in(desk_settings())
 
 
+def desk_minute() -> datetime:
+    """`desk_now` to the minute: the moment the pages evaluate their rules and boards at."""
+    return desk_now().replace(second=0, microsecond=0)
+
+
 def after_write() -> None:
     """Call after any write: cached results are keyed by data version, options may change."""
     _cached.clear()

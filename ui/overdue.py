@@ -13,7 +13,7 @@ from pipeline import freshness, problems, sla
 from pipeline.address import display_address
 from pipeline.filters import Filters
 from pipeline.labels import label
-from ui.core import desk_now, get_store, per_value, query, shop_label, t
+from ui.core import desk_minute, get_store, per_value, query, shop_label, t
 from ui.layout import metric_grid
 from ui.safe import md_escape
 
@@ -160,7 +160,7 @@ def freshness_note(as_of: datetime, f: Filters | None = None) -> None:
 
 def as_of_picker() -> datetime:
     """The moment the rules are evaluated at: now (to the minute) unless the manager picks one."""
-    now = desk_now().replace(second=0, microsecond=0)
+    now = desk_minute()
     c1, c2, c3 = st.columns([1, 1, 1])
     live = c1.toggle(t("od_as_of") + ": " + f"{now:%Y-%m-%d %H:%M}", value=True, key="od_live")
     if live:

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pipeline import forecast
-from ui.core import desk_now, filters, query, t
+from ui.core import desk_minute, filters, query, t
 
 
 def intake_chart(hourly: pd.DataFrame, measure: str, names: dict[str, str]) -> go.Figure:
@@ -57,7 +57,7 @@ def alert_texts(alerts: list[dict]) -> list[str]:
 
 def alert_banner() -> None:
     """The thresholds crossed now (shared by every session at the same minute), with a link."""
-    as_of = desk_now().replace(second=0, microsecond=0)
+    as_of = desk_minute()
     texts = alert_texts(query(forecast.alerts, as_of, filters()))
     if texts:
         with st.container(border=True):
