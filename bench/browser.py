@@ -11,21 +11,24 @@ title shown. Round 1 is each session's first visit (cold for that session), late
 Then one user's action (a note on one order, from the command line, handed to the dashboard)
 moves the data version and everyone goes round once more: "after a write" (every shared page
 result is new; the dashboard works out again in the background what was asked before). The
-store gets that one note per level. The server's RSS and CPU time are read from /proc after
-each level, the browsers' CPU time from the finished child processes: on this machine the
-browsers share the server's two cores. A script, never a timed test.
+store gets that one note per level. The server's RSS is read from /proc after each level; the
+CPU time of the server, the browsers and the rest (the driver) is tallied from /proc while
+the level runs, with how busy the whole machine was: on this machine the browsers share the
+server's two cores. A script, never a timed test.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable
@@ -71,11 +74,66 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _children_cpu() -> float:
-    """CPU time of this process's finished children: the browsers of the levels run so far
-    (Playwright's driver waits for its Chromium, and each level's driver ends with it)."""
-    t = os.times()
-    return t.children_user + t.children_system
+def machine_cpu() -> tuple[float, float]:
+    """The whole machine's CPU time so far, busy and in all (every core), in seconds: what
+    the server, the browsers and the benchmark's own driver took together."""
+    ticks = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = ticks[3] + ticks[4]                    # idle and waiting for the disk
+    hz = os.sysconf("SC_CLK_TCK")
+    return (sum(ticks[:8]) - idle) / hz, sum(ticks[:8]) / hz
+
+
+class CpuTally:
+    """CPU time per kind of process while it runs (the server, the browsers, the rest: the
+    benchmark's driver and anything else), from every process's own count in /proc, read
+    every SAMPLE_S seconds: a process's last moments before it ends are not counted."""
+
+    SAMPLE_S = 0.5
+
+    def __init__(self, server_pid: int):
+        self.server_pid = server_pid
+        self.first: dict[int, float] = {}   # processes running when the tally started
+        self.last: dict[int, tuple[str, float]] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _kind(self, pid: int) -> str:
+        if pid == self.server_pid:
+            return "server"
+        try:
+            name = Path(f"/proc/{pid}/comm").read_text().strip()
+        except OSError:
+            return "rest"
+        return "browsers" if name.startswith(("chrom", "headless")) else "rest"
+
+    def _read(self) -> dict[int, float]:
+        seen = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError, IndexError, ValueError):
+                    seen[int(entry.name)] = cpu_seconds(int(entry.name))
+        return seen
+
+    def _run(self) -> None:
+        while not self.stop.wait(self.SAMPLE_S):
+            for pid, cpu in self._read().items():
+                kind = self.last[pid][0] if pid in self.last else self._kind(pid)
+                self.last[pid] = (kind, cpu)
+
+    def __enter__(self) -> CpuTally:
+        self.first = self._read()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
+
+    def seconds(self) -> dict[str, float]:
+        out = {"server": 0.0, "browsers": 0.0, "rest": 0.0}
+        for pid, (kind, cpu) in self.last.items():
+            out[kind] += cpu - self.first.get(pid, 0.0)
+        return {k: round(v, 1) for k, v in out.items()}
 
 
 def _run_log(log: Path) -> Path:
@@ -208,18 +266,22 @@ def measure(db: Path, levels: list[int], rounds: int, log: Path) -> dict:
         rows, memory = [], []
         seen = 0
         for users in levels:
-            cpu, browsers = cpu_seconds(proc.pid), _children_cpu()
+            machine = machine_cpu()
             t0 = time.perf_counter()
-            got = asyncio.run(_level(url, users, rounds, write))
+            with CpuTally(proc.pid) as tally:
+                got = asyncio.run(_level(url, users, rounds, write))
             wall = time.perf_counter() - t0
+            cpu = tally.seconds()
             rows += [{**r, "users": users} for r in got]
             now, peak = rss_mb(proc.pid)
+            busy, total = (b - a for a, b in zip(machine, machine_cpu(), strict=True))
             runs, seen = _server_runs(log, seen)
             memory.append({"server_run_p50": statistics.median(runs) if runs else None,
                            "server_run_p95": _pct(runs, 0.95) if runs else None,
                            "server_runs": len(runs),"users": users, "rss_mb": round(now), "peak_mb": round(peak),
-                           "server_cpu_s": round(cpu_seconds(proc.pid) - cpu, 1),
-                           "browsers_cpu_s": round(_children_cpu() - browsers, 1),
+                           "server_cpu_s": cpu["server"], "browsers_cpu_s": cpu["browsers"],
+                           "rest_cpu_s": cpu["rest"],
+                           "machine_busy": round(busy / total, 3) if total else None,
                            "wall_s": round(wall, 1), "visits": len(got)})
         time.sleep(5)
         idle = rss_mb(proc.pid)[0]
@@ -241,16 +303,18 @@ def markdown(result: dict, label: str) -> str:
         lines.append(f"| {s['users']} | {s['page']} | {s['kind']} | {s['n']} | {s['p50']:.2f} "
                      f"| {s['p95']:.2f} | {s['max']:.2f} |")
     lines += ["", "| users | server RSS after | server peak RSS | wall | server CPU | per visit "
-              "| browsers' CPU | server's time per view, p50 / p95 |",
-              "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "| browsers' CPU | the rest's CPU | machine busy | server's time per view, p50 / p95 |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for m in result["memory"]:
         cpu = (f"{m['wall_s']:.0f} s | {m['server_cpu_s']:.1f} s "
-               f"| {m['server_cpu_s'] / m['visits']:.2f} s | {m['browsers_cpu_s']:.1f} s"
-               if "server_cpu_s" in m else "— | — | — | —")
+               f"| {m['server_cpu_s'] / m['visits']:.2f} s | {m['browsers_cpu_s']:.1f} s "
+               f"| {m['rest_cpu_s']:.1f} s"
+               if "rest_cpu_s" in m else "— | — | — | — | —")
+        busy = f"{m['machine_busy']:.0%}" if m.get("machine_busy") is not None else "—"
         own = (f"{m['server_run_p50']:.2f} / {m['server_run_p95']:.2f} s"
                if m.get("server_run_p50") is not None else "—")
         lines.append(f"| {m['users']} | {m['rss_mb']:,} MB | {m['peak_mb']:,} MB | {cpu} "
-                     f"| {own} |")
+                     f"| {busy} | {own} |")
     lines += ["", f"Server RSS 5 s after the last level: {result['idle_rss_mb']:,} MB.", ""]
     return "\n".join(lines)
 
