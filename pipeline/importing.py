@@ -170,6 +170,9 @@ class _Staging:
         if import_id is None:
             import_id = cur.execute("select nextval('import_seq')").fetchall()[0][0]
         self.import_id = import_id
+        # whether the store held orders / lines before this import: when not, no staged key
+        # can meet one of another import (those of this one's earlier slices are rejected)
+        self.held = {table: bool(_count(cur, table)) for table in _COUNTED}
         self.staged: dict[str, int] = {}                     # table -> rows staged so far
         self.dups: dict[str, list[tuple[int, C.Reject]]] = {}  # table -> (position, reject)
         self.rejects: list[C.Reject] = []
@@ -203,7 +206,7 @@ class _Staging:
             if self.sliced:
                 self._keep_keys(table, stage)
             if stage.num_rows:
-                _upsert(cur, table, cols, self.import_id, stage)
+                _upsert(cur, table, cols, self.import_id, stage, self.held.get(table, True))
                 if table == "orders":
                     _adopt_orphan_lines(cur, stage)
                 self.touched |= table in ("orders", "order_lines")
@@ -219,25 +222,28 @@ class _Staging:
 
     def _repeated_keys(self, table: str, stage: pa.Table) -> list[tuple[int, C.Reject]]:
         """Staged rows repeating a key an earlier slice of the file gave (written by this
-        import), to be rejected: the first one stands. The hash of each key kept with its row
-        names the first row."""
+        import), to be rejected: the first one stands. The rows whose key hashes as one kept
+        before are the candidates (the hash of each key kept with its row names the first
+        row); only those are matched with the written rows, key by key."""
         if table not in self.seen_tables:
             return []
         keys = _KEYS[table]
-        match = " and ".join(f"t.{k} = s.{k}" for k in keys)
+        candidates = f"""
+            select s._pos, s._row, cast(s.{keys[-1]} as varchar) as value,
+                   {', '.join('s.' + k for k in keys)}, k._row as first
+            from stage as s
+            join {_SEEN[table]} as k on k.h = hash({', '.join('s.' + k for k in keys)})
+            """  # noqa: S608 - identifiers from the fixed lists only (_SEEN, _KEYS)
+        if not self.cur.execute(f"select count(*) from ({candidates})").fetchall()[0][0]:  # noqa: S608
+            return []
+        match = " and ".join(f"t.{k} = c.{k}" for k in keys)
         rows = self.cur.execute(
             f"""
-            with repeated as (
-                select s._pos, s._row, cast(s.{keys[-1]} as varchar) as value,
-                       hash({', '.join('s.' + k for k in keys)}) as h
-                from stage as s
-                semi join {table} as t on {match} and t.import_id = $import_id
-            )
-            select r._pos, r._row, r.value, min(k._row)
-            from repeated as r
-            left join {_SEEN[table]} as k on k.h = r.h
+            select c._pos, c._row, c.value, min(c.first)
+            from ({candidates}) as c
+            semi join {table} as t on {match} and t.import_id = $import_id
             group by all
-            order by r._pos
+            order by c._pos
             """,  # noqa: S608
             {"import_id": self.import_id},
         ).fetchall()
@@ -481,8 +487,9 @@ def _adopt_orphan_lines(cur: duckdb.DuckDBPyConnection, stage: pa.Table) -> None
 
 
 def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_id: int,
-            stage: pa.Table) -> None:
-    """Write the staged rows; only the columns the file gave are updated.
+            stage: pa.Table, held: bool = True) -> None:
+    """Write the staged rows; only the columns the file gave are updated. `held`: whether
+    the store held rows of the table before this import (when not, nothing is matched).
 
     Orders and lines carry no index (an index on millions of text keys costs more than the
     import): the keys stay unique because this is their only writer, duplicates in a file are
@@ -499,7 +506,7 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_
     match = " and ".join(f"t.{k} = s.{k}" for k in keys)
     if table == "order_lines":
         # A newer export of an order replaces all of its lines.
-        if _count(cur, "order_lines"):
+        if held and _count(cur, "order_lines"):
             cur.execute(
                 "delete from order_lines as t using (select distinct platform, shop, order_id "
                 "from stage) as s where t.platform = s.platform and t.shop = s.shop "
@@ -508,7 +515,7 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_
             )
         statement = insert
     elif table == "orders":
-        if _count(cur, "orders") and cur.execute(
+        if held and _count(cur, "orders") and cur.execute(
                 f"select count(*) from (select 1 from stage as s "  # noqa: S608
                 f"semi join orders as t on {match} limit 1)").fetchall()[0][0]:
             updates = [f"{c} = s.{c}" for c in non_keys] + ["import_id = $import_id"]

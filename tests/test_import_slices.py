@@ -358,3 +358,67 @@ def test_read_ahead_stopped_early_stops_its_thread_and_closes_the_reader():
         assert next(ahead) == 0
     assert closed.is_set()
     assert not [t for t in threading.enumerate() if t.name == "orderdesk-read-ahead"]
+
+
+# a GB18030 file converted by a process of its own ---------------------------------------------
+
+def test_characters_cut_by_the_converters_blocks_read_as_when_read_whole(tmp_path):
+    """The converter reads 4 MB at a time: characters of two and four bytes fall across its
+    blocks (at every offset) and read as the whole-file reader reads them."""
+    rows = [order(f"C{i}", message=("𠀀" if i % 2 else "长") * (1000 + i % 7)) for i in range(4400)]
+    data = csv_bytes(ORDER_HEADER, rows)
+    assert len(data) > 2 * (1 << 22)
+    same(tmp_path, "wide.csv", data, slice_rows=1000)
+
+
+@pytest.mark.parametrize("source", ["bytes", "path"])
+def test_a_broken_byte_in_an_early_slice_refuses_the_file_as_when_read_whole(tmp_path, source):
+    good = csv_bytes(ORDER_HEADER, [order(f"R{i}") for i in range(9)])
+    cut = good.index(b"R2")
+    broken = good[:cut] + b"\x81\x20" + good[cut:]      # not GB18030, in the second slice
+    store = Store(tmp_path / "s.duckdb")
+    try:
+        if source == "path":
+            path = tmp_path / "broken.csv"
+            path.write_bytes(broken)
+            result = import_path(store, path, slice_rows=2)
+        else:
+            result = import_bytes(store, "broken.csv", broken, slice_rows=2)
+        assert result.status == "refused"
+        assert "neither UTF-8 nor GBK" in result.message
+        assert store.cursor().execute("select count(*) from orders").fetchall() == [(0,)]
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("source", ["bytes", "path"])
+def test_a_reader_stopped_early_ends_its_converter(tmp_path, source, monkeypatch):
+    import subprocess
+    import threading
+
+    from pipeline.formats import reading
+
+    started: list[subprocess.Popen] = []
+
+    class Recorded(subprocess.Popen):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    monkeypatch.setattr(reading.subprocess, "Popen", Recorded)
+    # 20 MB: far more than the pipe and the parser's read-ahead hold, so the child still
+    # has text to write when the reader stops
+    data = csv_bytes(ORDER_HEADER, [order(f"S{i}", message="长" * 2000) for i in range(5000)])
+    if source == "path":
+        (tmp_path / "big.csv").write_bytes(data)
+        data = tmp_path / "big.csv"
+    info = survey(data)
+    plan = formats.plan_slices("big.csv", data, info, slice_rows=10)
+    assert plan is not None and plan.plan.encoding == "gb18030"
+    sheets = reading.read_slices(plan.plan, 10)
+    assert len(next(sheets).cells) == 10
+    assert len(started) == 1
+    assert started[0].poll() is None                    # still converting
+    sheets.close()
+    assert started[0].returncode is not None            # ended and waited for
+    assert not [t for t in threading.enumerate() if t.name == "orderdesk-transcode-feed"]

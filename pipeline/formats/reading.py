@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
 import queue
 import re
+import subprocess
+import sys
 import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -673,23 +676,25 @@ class Survey:
     head: bytes                 # the first 64 KB
     last: bytes                 # the last byte
     nuls: int                   # NUL bytes in the whole file
-    quotes: int                 # `"` in the whole file
+    quotes: int | None          # `"` in the whole file; None (not counted) when it ends with
+                                # a line break (only an unfinished last record needs them)
     utf8: bool                  # the whole file is valid UTF-8
 
 
 def survey(source: Path | bytes) -> Survey:
     """Digest, size, head, NUL bytes and UTF-8 validity of a file on disk or of bytes, read in
-    blocks (a file is never held whole)."""
+    blocks (a file is never held whole); its quotes too when it does not end with a line
+    break (read again for them)."""
     import codecs
     import hashlib
 
     digest = hashlib.sha256()
     check = codecs.getincrementaldecoder("utf-8")()
-    utf8, nuls, quotes, size, head, last = True, 0, 0, 0, b"", b""
+    utf8, nuls, size, head, last = True, 0, 0, b"", b""
     for block in _blocks(source):
         digest.update(block)
-        nuls += block.count(b"\x00")
-        quotes += block.count(b'"')
+        if b"\x00" in block:            # a search: far quicker than a count of none
+            nuls += block.count(b"\x00")
         if utf8:
             try:
                 check.decode(block)
@@ -704,6 +709,8 @@ def survey(source: Path | bytes) -> Survey:
             check.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8 = False
+    quotes = (None if last in (b"\n", b"\r")
+              else sum(block.count(b'"') for block in _blocks(source)))
     return Survey(digest.hexdigest(), size, head, last, nuls, quotes, utf8)
 
 
@@ -760,50 +767,134 @@ def plan_csv(source: Path | bytes, info: Survey) -> CsvPlan | None:
 def read_slices(plan: CsvPlan, slice_rows: int = SLICE_ROWS) -> Iterator[Sheet]:
     """The file's records in sheets of `slice_rows` records each, numbered as in the file,
     decoded and parsed as they stream in (the file is never held whole). Raises `ReadWhole`
-    where the whole-file reader must take over; the records are then read the same way."""
-    stream = (pa.input_stream(str(plan.source)) if isinstance(plan.source, Path)
-              else pa.BufferReader(pa.py_buffer(plan.source)))
-    if plan.skip:
-        stream.read(plan.skip)
-    if plan.encoding != "utf-8":
-        stream = pa.transcoding_input_stream(stream, plan.encoding, "utf-8")
-    reader = None
+    where the whole-file reader must take over; the records are then read the same way.
+    A GB18030 file is converted to UTF-8 by a process of its own as it is read (see
+    `_Transcoder`), so the conversion runs beside this process's parsing, on the other core."""
+    with _utf8_stream(plan) as (stream, finished):
+        reader = None
+        try:
+            reader = pacsv.open_csv(
+                stream,
+                read_options=pacsv.ReadOptions(column_names=plan.columns, skip_rows=1,
+                                               block_size=CSV_BLOCK_SIZE),
+                parse_options=pacsv.ParseOptions(delimiter=plan.delimiter,
+                                                 newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={c: pa.large_string() for c in plan.columns},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            pending: list[pa.RecordBatch] = []
+            held, row = 0, 2
+            while True:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    break
+                pending.append(batch)
+                held += batch.num_rows
+                while held >= slice_rows:
+                    table = pa.Table.from_batches(pending)
+                    yield _slice_sheet(plan, table.slice(0, slice_rows), row)
+                    row += slice_rows
+                    rest = table.slice(slice_rows)
+                    pending, held = rest.to_batches(), rest.num_rows
+                    del table, rest
+            finished()  # the whole text came through (a broken character stops it short)
+            if held or row == 2:
+                table = (pa.Table.from_batches(pending) if pending else
+                         pa.table({c: pa.array([], pa.large_string()) for c in plan.columns}))
+                yield _slice_sheet(plan, table, row)
+        except (pa.ArrowException, UnicodeError, ValueError) as exc:
+            raise ReadWhole(str(exc)) from exc
+        finally:
+            del reader  # never left to the interpreter's exit (it may decode on a thread)
+
+
+# The converter's whole program: the standard library's incremental decoder (the same
+# mapping as the whole-file reader's), block by block; an undecodable byte ends it with 3.
+_TRANSCODE = """
+import codecs, sys
+decode = codecs.getincrementaldecoder(sys.argv[1])().decode
+read, write = sys.stdin.buffer.read, sys.stdout.buffer.write
+try:
+    while block := read(1 << 22):
+        write(decode(block).encode("utf-8"))
+    write(decode(b"", final=True).encode("utf-8"))
+except UnicodeDecodeError:
+    sys.exit(3)
+"""
+
+
+class _Transcoder:
+    """A child process converting a file (or bytes) from `encoding` to UTF-8: the parent
+    reads its output as a stream. The standard library's codecs hold the interpreter's lock;
+    in a process of their own they run beside the parsing instead of taking turns with it."""
+
+    def __init__(self, source: Path | bytes, skip: int, encoding: str):
+        self.feeder: threading.Thread | None = None
+        held = None
+        if isinstance(source, Path):
+            held = source.open("rb")
+            held.seek(skip)
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _TRANSCODE, encoding],
+                stdin=held if held is not None else subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            )
+        finally:
+            if held is not None:
+                held.close()             # the child has its own copy of the handle
+        if not isinstance(source, Path):
+            self.feeder = threading.Thread(target=self._feed, args=(memoryview(source)[skip:],),
+                                           name="orderdesk-transcode-feed", daemon=True)
+            self.feeder.start()
+
+    def _feed(self, data: memoryview) -> None:
+        try:
+            for start in range(0, len(data), 1 << 22):
+                self.proc.stdin.write(data[start:start + (1 << 22)])
+        except (BrokenPipeError, ValueError, OSError):
+            pass                         # the child ended (a broken byte) or was stopped
+        finally:
+            with contextlib.suppress(OSError):
+                self.proc.stdin.close()
+
+    def finished(self) -> None:
+        """Raises `UnicodeError` unless the child converted the whole text."""
+        if self.proc.wait() != 0:
+            raise UnicodeError(f"the text is not {self.proc.args[-1]} throughout")
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.proc.stdout.close()
+        if self.feeder is not None:
+            self.feeder.join()
+
+
+@contextlib.contextmanager
+def _utf8_stream(plan: CsvPlan):
+    """The file's text as a UTF-8 stream after its byte-order mark, and a check to call once
+    it has all been read (it raises when the text was not all converted)."""
+    if plan.encoding == "utf-8":
+        stream = (pa.input_stream(str(plan.source)) if isinstance(plan.source, Path)
+                  else pa.BufferReader(pa.py_buffer(plan.source)))
+        if plan.skip:
+            stream.read(plan.skip)
+        try:
+            yield stream, lambda: None
+        finally:
+            stream.close()
+        return
+    transcoder = _Transcoder(plan.source, plan.skip, plan.encoding)
     try:
-        reader = pacsv.open_csv(
-            stream,
-            read_options=pacsv.ReadOptions(column_names=plan.columns, skip_rows=1,
-                                           block_size=CSV_BLOCK_SIZE),
-            parse_options=pacsv.ParseOptions(delimiter=plan.delimiter, newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.large_string() for c in plan.columns},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-        pending: list[pa.RecordBatch] = []
-        held, row = 0, 2
-        while True:
-            try:
-                batch = reader.read_next_batch()
-            except StopIteration:
-                break
-            pending.append(batch)
-            held += batch.num_rows
-            while held >= slice_rows:
-                table = pa.Table.from_batches(pending)
-                yield _slice_sheet(plan, table.slice(0, slice_rows), row)
-                row += slice_rows
-                rest = table.slice(slice_rows)
-                pending, held = rest.to_batches(), rest.num_rows
-                del table, rest
-        if held or row == 2:
-            table = (pa.Table.from_batches(pending) if pending else
-                     pa.table({c: pa.array([], pa.large_string()) for c in plan.columns}))
-            yield _slice_sheet(plan, table, row)
-    except (pa.ArrowException, UnicodeError, ValueError) as exc:
-        raise ReadWhole(str(exc)) from exc
+        yield transcoder.proc.stdout, transcoder.finished
     finally:
-        del reader, stream  # never left to the interpreter's exit (it decodes on a thread)
+        transcoder.close()
 
 
 _DONE = object()
