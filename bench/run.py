@@ -358,6 +358,11 @@ def measure(n: int, seed: int, base: Path, log: Callable[[str], None],
         log(f"[{n}] pages in a browser, {browser_users} users")
         got = browser.measure(db, browser_users, 2, work / "streamlit.log")
         res["browser"] = {k: v for k, v in got.items() if k != "rows"}
+        from bench import sessions
+
+        log(f"[{n}] pages without a browser, {browser_users} sessions")
+        got = sessions.measure(db, browser_users, 2, work / "sessions.log")
+        res["sessions"] = {k: v for k, v in got.items() if k != "rows"}
     return res
 
 
@@ -473,6 +478,16 @@ def markdown(results: list[dict], info: dict[str, str], findings: str = "") -> s
                  "from /proc after each level.\n")
         for r in measured:
             L.append(browser.markdown(r["browser"], f"{_fmt_n(r['orders'])} orders"))
+    measured = [r for r in results if r.get("sessions")]
+    if measured:
+        from bench import sessions
+
+        L.append("## Pages without a browser (`bench/sessions.py`)\n")
+        L.append("The same walk by sessions that speak Streamlit's protocol and draw nothing "
+                 "(settled at the server's \"script finished\"): the server's share of a "
+                 "settle time, without the browsers that share its two cores here.\n")
+        for r in measured:
+            L.append(sessions.markdown(r["sessions"], f"{_fmt_n(r['orders'])} orders"))
     L.append("## Goals at the largest size\n")
     L.extend(goal_lines(results))
     L.append("")
@@ -482,7 +497,7 @@ def markdown(results: list[dict], info: dict[str, str], findings: str = "") -> s
     return "\n".join(L)
 
 
-def browser_goal_lines(measured: dict | None) -> list[str]:
+def browser_goal_lines(measured: dict | None, where: str = "in a browser") -> list[str]:
     """The settle-time goals against a browser run's summary: the slowest page of each."""
     if not measured:
         return []
@@ -498,13 +513,13 @@ def browser_goal_lines(measured: dict | None) -> list[str]:
         return (f"- {text}: slowest {got[0]:.2f} s ({got[1]}; goal ≤ {goal:.0f} s) "
                 f"{'met' if got[0] <= goal else 'MISSED'}")
 
-    out = [line("one user, a page warm", worst(1, ("warm",), "max"), GOALS["one_warm_s"]),
-           line("one user, a page's first visit or first view after a write",
+    out = [line(f"{where}, one user, a page warm", worst(1, ("warm",), "max"),
+                GOALS["one_warm_s"]),
+           line(f"{where}, one user, a page's first visit or first view after a write",
                 worst(1, ("first visit", "after a write"), "max"), GOALS["one_cold_s"])]
     for users, goal in GOALS["p95_s"].items():
-        out.append(line(f"{users} users at once, p95", worst(users, ("first visit", "warm",
-                                                                     "after a write"), "p95"),
-                        goal))
+        out.append(line(f"{where}, {users} users at once, p95",
+                        worst(users, ("first visit", "warm", "after a write"), "p95"), goal))
     return out
 
 
@@ -530,6 +545,7 @@ def goal_lines(results: list[dict]) -> list[str]:
     out.append(f"- report: {rep:.2f} s (goal ≤ {GOALS['report_s']:.0f} s) "
                f"{'met' if rep <= GOALS['report_s'] else 'MISSED'}")
     out.extend(browser_goal_lines(big.get("browser")))
+    out.extend(browser_goal_lines(big.get("sessions"), "without a browser"))
     if len(results) > 1:
         small = results[0]
         scale = big["orders"] / small["orders"]

@@ -1,0 +1,162 @@
+"""Server-side benchmark: the walk of `bench/browser.py`, by sessions that speak Streamlit's own
+protocol instead of drawing the pages.
+
+    python bench/sessions.py --db STORE.duckdb [--users 1,5,20] [--rounds 2] [--out FILE.json]
+
+On this machine the browsers of `bench/browser.py` share the server's two cores, and at five or
+twenty of them they take most of the CPU (drawing tables and charts): their settle times then
+measure the browsers as much as the dashboard. Here each user is a websocket session that asks
+for a page as the browser does (a rerun with the page's script hash) and counts it settled at
+the server's "script finished": no page is drawn, every element the page sends is received.
+The same levels, rounds and write between rounds as `bench/browser.py`, and the same table.
+What a person waits for in a browser on a machine of their own is about this plus drawing one
+page (0.1-0.5 s of a browser's main thread for these pages). A script, never a timed test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import time
+from pathlib import Path
+
+try:  # the server, the tally and the tables are the browser benchmark's
+    from bench import browser as B
+except ImportError:  # run as a script: bench/ is on the path, the project's root is not
+    import browser as B
+
+TIMEOUT_S = 600
+
+
+async def _run(ws, pages_hash: str, name: str) -> list:
+    """One rerun of a page; every message until the script has finished, the first seconds."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    back = BackMsg()
+    back.rerun_script.query_string = ""
+    back.rerun_script.page_script_hash = pages_hash
+    back.rerun_script.page_name = name
+    await ws.send(back.SerializeToString())
+    got = []
+    while True:
+        msg = ForwardMsg()
+        msg.ParseFromString(await asyncio.wait_for(ws.recv(), TIMEOUT_S))
+        got.append(msg)
+        kind = msg.WhichOneof("type")
+        if kind == "script_finished" and msg.script_finished in (
+                ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR):
+            return got
+
+
+def _pages(messages: list) -> list[tuple[str, str, str]]:
+    """(title, script hash, url path) of the navigation's pages, in the sidebar's order: the
+    run's last navigation (a process's first run sends stand-ins before the app's own)."""
+    navigation = [m for m in messages if m.WhichOneof("type") == "navigation"]
+    if not navigation:
+        raise RuntimeError("the server sent no navigation")
+    return [(p.page_name, p.page_script_hash, p.url_pathname)
+            for p in navigation[-1].navigation.app_pages if not p.is_hidden]
+
+
+async def _user(url: str, rounds: int, n: int, out: list[dict],
+                after_write: tuple[asyncio.Barrier, object] | None = None) -> None:
+    import websockets
+
+    async with websockets.connect(url.replace("http", "ws", 1) + "/_stcore/stream",
+                                  subprotocols=["streamlit"], max_size=None,
+                                  open_timeout=TIMEOUT_S) as ws:
+        t0 = time.perf_counter()
+        pages = _pages(await _run(ws, "", ""))
+        out.append({"user": n, "round": 0, "page": pages[0][0],
+                    "seconds": time.perf_counter() - t0, "kind": "first load"})
+
+        async def visit(title: str, script: str, path: str) -> float:
+            t = time.perf_counter()
+            await _run(ws, script, path)
+            return time.perf_counter() - t
+
+        for r in range(1, rounds + 1):
+            for title, script, path in pages:
+                out.append({"user": n, "round": r, "page": title,
+                            "seconds": await visit(title, script, path),
+                            "kind": "first visit" if r == 1 else "warm"})
+        if after_write is not None:
+            barrier, write = after_write
+            if await barrier.wait() == 0:
+                await asyncio.to_thread(write)
+            await barrier.wait()
+            for title, script, path in pages:
+                out.append({"user": n, "round": rounds + 1, "page": title,
+                            "seconds": await visit(title, script, path),
+                            "kind": "after a write"})
+
+
+async def _level(url: str, users: int, rounds: int, write=None) -> list[dict]:
+    out: list[dict] = []
+    after = (asyncio.Barrier(users), write) if write else None
+    await asyncio.gather(*(_user(url, rounds, n, out, after) for n in range(users)))
+    return out
+
+
+def measure(db: Path, levels: list[int], rounds: int, log: Path) -> dict:
+    order = B._an_order(db)
+    write = (lambda: B._write_note(db, order)) if order else None
+    proc, url = B.start_server(db, log)
+    try:
+        rows, memory, seen = [], [], 0
+        for users in levels:
+            machine = B.machine_cpu()
+            t0 = time.perf_counter()
+            with B.CpuTally(proc.pid) as tally:
+                got = asyncio.run(_level(url, users, rounds, write))
+            wall = time.perf_counter() - t0
+            cpu = tally.seconds()
+            rows += [{**r, "users": users} for r in got]
+            now, peak = B.rss_mb(proc.pid)
+            busy, total = (b - a for a, b in zip(machine, B.machine_cpu(), strict=True))
+            runs, seen = B._server_runs(log, seen)
+            memory.append({"server_run_p50": statistics.median(runs) if runs else None,
+                           "server_run_p95": B._pct(runs, 0.95) if runs else None,
+                           "server_runs": len(runs), "users": users, "rss_mb": round(now),
+                           "peak_mb": round(peak), "server_cpu_s": cpu["server"],
+                           "browsers_cpu_s": cpu["browsers"], "rest_cpu_s": cpu["rest"],
+                           "machine_busy": round(busy / total, 3) if total else None,
+                           "wall_s": round(wall, 1), "visits": len(got)})
+        time.sleep(5)
+        return {"rows": rows, "summary": B.summarise(rows), "memory": memory,
+                "idle_rss_mb": round(B.rss_mb(proc.pid)[0])}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except B.subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def markdown(result: dict, label: str) -> str:
+    return B.markdown(result, label).replace("### Pages in a browser",
+                                             "### Pages without a browser")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--db", required=True, help="the store to serve")
+    p.add_argument("--users", default="1,5,20", help="concurrent sessions per level")
+    p.add_argument("--rounds", type=int, default=2)
+    p.add_argument("--label", default="")
+    p.add_argument("--out", help="write the raw result as JSON here")
+    a = p.parse_args(argv)
+    db = Path(a.db)
+    result = measure(db, [int(x) for x in a.users.split(",")], a.rounds,
+                     db.with_suffix(".sessions.log"))
+    if a.out:
+        Path(a.out).write_text(json.dumps(result, indent=1))
+    print(markdown(result, a.label or db.name))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
