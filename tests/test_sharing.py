@@ -38,3 +38,29 @@ def test_two_sessions_at_the_same_moment_cause_one_computation(tmp_path, monkeyp
     assert len(sharing_probe.CALLS) == 2
     get_store().close()
     st.cache_resource.clear()
+
+
+def test_results_of_an_older_data_version_are_let_go_once_a_newer_one_is_asked(
+        tmp_path, monkeypatch):
+    """A busy desk writes often: what was cached at a version no page asks any more is not
+    held until it expires."""
+    db = store_file(tmp_path / "s.duckdb", [{"order_id": "o1", "created_at": "2026-11-11 10:00"}])
+    monkeypatch.setenv("ORDERDESK_DB", str(db))
+    st.cache_resource.clear()
+    from ui import core
+
+    store = core.get_store()
+    sharing_probe.CALLS.clear()
+    ask = (sharing_probe.__name__, "slow_board", ("12:00",), ())
+    first = store.data_version()
+    core.query(sharing_probe.slow_board, "12:00")
+    core._cached(ask[0], ask[1], first, ask[2], ask[3])      # still held: no new computation
+    assert len(sharing_probe.CALLS) == 1
+    store.run_write(lambda cur: cur.execute("select 1"))
+    assert store.data_version() > first
+    core.query(sharing_probe.slow_board, "12:00")            # the newer version asked
+    assert len(sharing_probe.CALLS) == 2
+    core._cached(ask[0], ask[1], first, ask[2], ask[3])      # the older one was let go
+    assert len(sharing_probe.CALLS) == 3
+    store.close()
+    st.cache_resource.clear()

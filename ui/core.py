@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -102,6 +103,22 @@ def _cached(module: str, name: str, version: int, args: tuple, kwargs: tuple) ->
     return fn(get_store().cursor(), *args, **dict(kwargs))
 
 
+_held: dict[int, set[tuple]] = {}   # data version -> the asks whose results are cached at it
+_held_lock = threading.Lock()
+
+
+def _result(ask: tuple, version: int) -> Any:
+    """`_cached` for `ask` at `version`; once a newer version is asked for, the results of
+    the older ones are let go of (no page reads them again: every page asks the newest), so
+    a busy desk's writes never pile up results of versions gone by in memory."""
+    with _held_lock:
+        _held.setdefault(version, set()).add(ask)
+        stale = [(v, a) for v in [v for v in _held if v < version] for a in _held.pop(v)]
+    for v, (module, name, args, kw) in stale:
+        _cached.clear(module, name, v, args, kw)
+    return _cached(ask[0], ask[1], version, ask[2], ask[3])
+
+
 def query(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """`fn(cursor, *args)` cached by the store's data version and the arguments, one result
     shared by every session; each caller gets its own (copy-on-write) copy, never a pickled
@@ -112,13 +129,12 @@ def query(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     kw = tuple(sorted(kwargs.items()))
     ask = (fn.__module__, fn.__name__, args, kw)
     warm.asked(store, ask, _redo)   # worked out again after a write, before anyone asks
-    return private(_cached(*ask[:2], version, *ask[2:]))
+    return private(_result(ask, version))
 
 
 def _redo(store: Store, ask: tuple, version: int) -> None:
     """The warmer's way to work an ask out again: into the cache the pages read."""
-    module, name, args, kw = ask
-    _cached(module, name, version, args, kw)
+    _result(ask, version)
 
 
 def desk_settings() -> dict[str, Any]:
@@ -138,6 +154,8 @@ def desk_minute() -> datetime:
 
 def after_write() -> None:
     """Call after any write: cached results are keyed by data version, options may change."""
+    with _held_lock:
+        _held.clear()
     _cached.clear()
 
 
