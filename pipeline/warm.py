@@ -20,9 +20,7 @@ again with the next one, so that the minute's first view finds them ready too.
 
 The warmer only reads, on its own cursor. It waits until no write has come for
 `SETTLE_SECONDS` before it starts, so a burst of actions is warmed once, and it ends when its
-store is closed or gone. Before each ask it lets the page views in progress (`viewing`)
-finish first, waiting up to `YIELD_SECONDS`: a person waiting for a page has the machine's
-cores before the next visit's results do (under a steady stream of views it goes on anyway).
+store is closed or gone.
 """
 
 from __future__ import annotations
@@ -33,8 +31,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -48,7 +45,6 @@ RECENT_SECONDS = 300     # what was asked within the last 5 minutes is warmed
 MAX_ASKS = 64            # at most so many distinct asks remembered per store
 SETTLE_SECONDS = 1.0     # quiet time after a write before a round starts
 AHEAD_SECOND = 45        # at hh:mm:45 the asks of the next minute are worked out
-YIELD_SECONDS = 0.5      # the longest the warmer waits, before an ask, for the views going on
 ONE_MINUTE = timedelta(minutes=1)
 
 Ask = tuple[str, str, tuple, tuple]     # module, function, args, sorted kwargs
@@ -56,28 +52,6 @@ Redo = Callable[[Store, Ask, int], Any]  # works an ask out again at a data vers
 
 _warmers: weakref.WeakKeyDictionary[Store, Warmer] = weakref.WeakKeyDictionary()
 _registry_lock = threading.Lock()
-_views = 0                             # page views in progress in this process
-_views_changed = threading.Condition()
-
-
-@contextmanager
-def viewing() -> Iterator[None]:
-    """A page view in progress: the warmers wait for it between their asks."""
-    global _views
-    with _views_changed:
-        _views += 1
-    try:
-        yield
-    finally:
-        with _views_changed:
-            _views -= 1
-            _views_changed.notify_all()
-
-
-def _after_views() -> None:
-    """Until no page view is in progress, or `YIELD_SECONDS` have passed."""
-    with _views_changed:
-        _views_changed.wait_for(lambda: not _views, timeout=YIELD_SECONDS)
 
 
 class Warmer:
@@ -126,7 +100,6 @@ class Warmer:
             return 0
         started, done = time.perf_counter(), 0
         for ask in self.recent():
-            _after_views()
             if _version(store) != version:
                 return done          # a newer write: the next round starts from it
             if _redone(self.redo, store, ask, version):
@@ -151,7 +124,6 @@ class Warmer:
             later = _a_minute_later(ask, minute)
             if later is None or later in self.asks:
                 continue
-            _after_views()
             if _version(store) != version:
                 break
             if _redone(self.redo, store, later, version):

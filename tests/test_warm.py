@@ -157,37 +157,3 @@ def test_the_warmer_wakes_at_second_45():
     assert warm._until_ahead(datetime(2026, 11, 11, 12, 0, 0)) == 45
     assert warm._until_ahead(datetime(2026, 11, 11, 12, 0, 50)) == 55
     assert warm._until_ahead(datetime(2026, 11, 11, 12, 0, 45)) == 60
-
-
-def test_a_round_waits_for_the_page_views_in_progress(tmp_path, monkeypatch):
-    """Between its asks the warmer lets a view going on finish first (up to YIELD_SECONDS),
-    so a person waiting for a page has the cores before the next visit's results."""
-    import threading
-
-    monkeypatch.setattr(warm, "YIELD_SECONDS", 60)
-    store = Store(tmp_path / "s.duckdb")
-    started = threading.Event()
-    w = warm.Warmer(store, lambda s, ask, version: started.set(), start=False)
-    w.asked(("m", "board", (), ()))
-    _write(store)
-    with warm.viewing():
-        round_ = threading.Thread(target=w.run_once)
-        round_.start()
-        assert not started.wait(0.3)                 # held back while the view goes on
-    assert started.wait(10)                          # the view ended: the round goes on
-    round_.join(10)
-    assert w.rounds == 1
-    store.close()
-
-
-def test_a_round_goes_on_after_waiting_its_longest(tmp_path, monkeypatch):
-    monkeypatch.setattr(warm, "YIELD_SECONDS", 0.05)
-    store = Store(tmp_path / "s.duckdb")
-    redone: list[tuple] = []
-    w = warm.Warmer(store, lambda s, ask, version: redone.append(ask), start=False)
-    w.asked(("m", "board", (), ()))
-    _write(store)
-    with warm.viewing():                             # a view that does not end soon
-        assert w.run_once() == 1
-    assert redone == [("m", "board", (), ())]
-    store.close()

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from pipeline import warm
 from pipeline.labels import label
 
 GRID_SIZES = (2, 3, 4, 5)
@@ -98,12 +97,10 @@ def framed(page: str = "", started: float | None = None) -> Iterator[None]:
     """app.py runs the chosen page inside this: the page knows it has the frame around it.
     With `RUN_LOG_ENV` set to a file, each run of the frame and page (from `started`, a
     `time.perf_counter()` taken when app.py began) is added to it as a JSON line: the
-    server's own time per view, which the browser benchmark reads. The background warming
-    waits for the page (pipeline.warm.viewing)."""
+    server's own time per view, which the browser benchmark reads."""
     _frame.on = True
     try:
-        with warm.viewing():
-            yield
+        yield
     finally:
         _frame.on = False
         log = os.environ.get(RUN_LOG_ENV)
