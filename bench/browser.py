@@ -306,10 +306,15 @@ def markdown(result: dict, label: str) -> str:
               "| browsers' CPU | the rest's CPU | machine busy | server's time per view, p50 / p95 |",
               "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for m in result["memory"]:
-        cpu = (f"{m['wall_s']:.0f} s | {m['server_cpu_s']:.1f} s "
-               f"| {m['server_cpu_s'] / m['visits']:.2f} s | {m['browsers_cpu_s']:.1f} s "
-               f"| {m['rest_cpu_s']:.1f} s"
-               if "rest_cpu_s" in m else "— | — | — | — | —")
+        if "server_cpu_s" not in m:
+            cpu = "— | — | — | — | —"
+        else:
+            # runs before the tally read the browsers' CPU from finished children only,
+            # which missed most of it: not shown
+            others = (f"{m['browsers_cpu_s']:.1f} s | {m['rest_cpu_s']:.1f} s"
+                      if "rest_cpu_s" in m else "— | —")
+            cpu = (f"{m['wall_s']:.0f} s | {m['server_cpu_s']:.1f} s "
+                   f"| {m['server_cpu_s'] / m['visits']:.2f} s | {others}")
         busy = f"{m['machine_busy']:.0%}" if m.get("machine_busy") is not None else "—"
         own = (f"{m['server_run_p50']:.2f} / {m['server_run_p95']:.2f} s"
                if m.get("server_run_p50") is not None else "—")
