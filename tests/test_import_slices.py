@@ -422,3 +422,17 @@ def test_a_reader_stopped_early_ends_its_converter(tmp_path, source, monkeypatch
     sheets.close()
     assert started[0].returncode is not None            # ended and waited for
     assert not [t for t in threading.enumerate() if t.name == "orderdesk-transcode-feed"]
+
+
+def test_where_no_converter_can_start_the_file_is_converted_in_process(tmp_path, monkeypatch):
+    from pipeline.formats import reading
+
+    def refused(*args, **kwargs):
+        raise OSError("no processes here")
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    expected = same(tmp_path / "a", "ExportOrderList.csv", orders_file(), slice_rows=3)
+    monkeypatch.setattr(reading.subprocess, "Popen", refused)
+    got = same(tmp_path / "b", "ExportOrderList.csv", orders_file(), slice_rows=3)
+    assert got.message == expected.message and got.rejects == expected.rejects

@@ -879,18 +879,26 @@ class _Transcoder:
 @contextlib.contextmanager
 def _utf8_stream(plan: CsvPlan):
     """The file's text as a UTF-8 stream after its byte-order mark, and a check to call once
-    it has all been read (it raises when the text was not all converted)."""
-    if plan.encoding == "utf-8":
+    it has all been read (it raises when the text was not all converted). Where no child
+    process can be started, the text is converted in this process as it is read."""
+    transcoder = None
+    if plan.encoding != "utf-8":
+        try:
+            transcoder = _Transcoder(plan.source, plan.skip, plan.encoding)
+        except OSError:
+            transcoder = None
+    if transcoder is None:
         stream = (pa.input_stream(str(plan.source)) if isinstance(plan.source, Path)
                   else pa.BufferReader(pa.py_buffer(plan.source)))
         if plan.skip:
             stream.read(plan.skip)
+        if plan.encoding != "utf-8":
+            stream = pa.transcoding_input_stream(stream, plan.encoding, "utf-8")
         try:
             yield stream, lambda: None
         finally:
             stream.close()
         return
-    transcoder = _Transcoder(plan.source, plan.skip, plan.encoding)
     try:
         yield transcoder.proc.stdout, transcoder.finished
     finally:
