@@ -258,7 +258,11 @@ def summarise(rows: list[dict]) -> list[dict]:
              "p95": _pct(v, 0.95), "max": max(v)} for (u, p, k), v in sorted(groups.items())]
 
 
-def measure(db: Path, levels: list[int], rounds: int, log: Path) -> dict:
+def measure(db: Path, levels: list[int], rounds: int, log: Path, level=None) -> dict:
+    """Every level of users walking the pages at once (`level(url, users, rounds, write)`,
+    an async function giving the visits; default: in browsers), with the server's memory and
+    the CPU of every process."""
+    level = level or _level
     order = _an_order(db)
     write = (lambda: _write_note(db, order)) if order else None
     proc, url = start_server(db, log)
@@ -269,7 +273,7 @@ def measure(db: Path, levels: list[int], rounds: int, log: Path) -> dict:
             machine = machine_cpu()
             t0 = time.perf_counter()
             with CpuTally(proc.pid) as tally:
-                got = asyncio.run(_level(url, users, rounds, write))
+                got = asyncio.run(level(url, users, rounds, write))
             wall = time.perf_counter() - t0
             cpu = tally.seconds()
             rows += [{**r, "users": users} for r in got]
@@ -278,7 +282,7 @@ def measure(db: Path, levels: list[int], rounds: int, log: Path) -> dict:
             runs, seen = _server_runs(log, seen)
             memory.append({"server_run_p50": statistics.median(runs) if runs else None,
                            "server_run_p95": _pct(runs, 0.95) if runs else None,
-                           "server_runs": len(runs),"users": users, "rss_mb": round(now), "peak_mb": round(peak),
+                           "server_runs": len(runs), "users": users, "rss_mb": round(now), "peak_mb": round(peak),
                            "server_cpu_s": cpu["server"], "browsers_cpu_s": cpu["browsers"],
                            "rest_cpu_s": cpu["rest"],
                            "machine_busy": round(busy / total, 3) if total else None,
@@ -295,8 +299,8 @@ def measure(db: Path, levels: list[int], rounds: int, log: Path) -> dict:
             proc.kill()
 
 
-def markdown(result: dict, label: str) -> str:
-    lines = [f"### Pages in a browser ({label})", "",
+def markdown(result: dict, label: str, heading: str = "Pages in a browser") -> str:
+    lines = [f"### {heading} ({label})", "",
              "| users | page | visit | n | p50 s | p95 s | max s |",
              "|---:|---|---|---:|---:|---:|---:|"]
     for s in result["summary"]:
@@ -324,8 +328,10 @@ def markdown(result: dict, label: str) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, level=None, heading: str = "Pages in a browser",
+         about: str = __doc__, log_suffix: str = ".streamlit.log") -> int:
+    """The command line of this benchmark, and of `bench/sessions.py` (its own `level`)."""
+    p = argparse.ArgumentParser(description=about.splitlines()[0])
     p.add_argument("--db", required=True, help="the store to serve")
     p.add_argument("--users", default="1,5,20", help="concurrent users per level")
     p.add_argument("--rounds", type=int, default=2)
@@ -334,10 +340,10 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     db = Path(a.db)
     result = measure(db, [int(x) for x in a.users.split(",")], a.rounds,
-                     db.with_suffix(".streamlit.log"))
+                     db.with_suffix(log_suffix), level)
     if a.out:
         Path(a.out).write_text(json.dumps(result, indent=1))
-    print(markdown(result, a.label or db.name))
+    print(markdown(result, a.label or db.name, heading))
     return 0
 
 

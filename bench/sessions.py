@@ -15,10 +15,7 @@ page (0.1-0.5 s of a browser's main thread for these pages). A script, never a t
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
-import statistics
 import time
 from pathlib import Path
 
@@ -31,7 +28,7 @@ TIMEOUT_S = 600
 
 
 async def _run(ws, pages_hash: str, name: str) -> list:
-    """One rerun of a page; every message until the script has finished, the first seconds."""
+    """One rerun of a page: every message the server sends until its script has finished."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -101,61 +98,19 @@ async def _level(url: str, users: int, rounds: int, write=None) -> list[dict]:
     return out
 
 
+HEADING = "Pages without a browser"
+
+
 def measure(db: Path, levels: list[int], rounds: int, log: Path) -> dict:
-    order = B._an_order(db)
-    write = (lambda: B._write_note(db, order)) if order else None
-    proc, url = B.start_server(db, log)
-    try:
-        rows, memory, seen = [], [], 0
-        for users in levels:
-            machine = B.machine_cpu()
-            t0 = time.perf_counter()
-            with B.CpuTally(proc.pid) as tally:
-                got = asyncio.run(_level(url, users, rounds, write))
-            wall = time.perf_counter() - t0
-            cpu = tally.seconds()
-            rows += [{**r, "users": users} for r in got]
-            now, peak = B.rss_mb(proc.pid)
-            busy, total = (b - a for a, b in zip(machine, B.machine_cpu(), strict=True))
-            runs, seen = B._server_runs(log, seen)
-            memory.append({"server_run_p50": statistics.median(runs) if runs else None,
-                           "server_run_p95": B._pct(runs, 0.95) if runs else None,
-                           "server_runs": len(runs), "users": users, "rss_mb": round(now),
-                           "peak_mb": round(peak), "server_cpu_s": cpu["server"],
-                           "browsers_cpu_s": cpu["browsers"], "rest_cpu_s": cpu["rest"],
-                           "machine_busy": round(busy / total, 3) if total else None,
-                           "wall_s": round(wall, 1), "visits": len(got)})
-        time.sleep(5)
-        return {"rows": rows, "summary": B.summarise(rows), "memory": memory,
-                "idle_rss_mb": round(B.rss_mb(proc.pid)[0])}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except B.subprocess.TimeoutExpired:
-            proc.kill()
+    return B.measure(db, levels, rounds, log, _level)
 
 
 def markdown(result: dict, label: str) -> str:
-    return B.markdown(result, label).replace("### Pages in a browser",
-                                             "### Pages without a browser")
+    return B.markdown(result, label, HEADING)
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--db", required=True, help="the store to serve")
-    p.add_argument("--users", default="1,5,20", help="concurrent sessions per level")
-    p.add_argument("--rounds", type=int, default=2)
-    p.add_argument("--label", default="")
-    p.add_argument("--out", help="write the raw result as JSON here")
-    a = p.parse_args(argv)
-    db = Path(a.db)
-    result = measure(db, [int(x) for x in a.users.split(",")], a.rounds,
-                     db.with_suffix(".sessions.log"))
-    if a.out:
-        Path(a.out).write_text(json.dumps(result, indent=1))
-    print(markdown(result, a.label or db.name))
-    return 0
+    return B.main(argv, _level, HEADING, __doc__, ".sessions.log")
 
 
 if __name__ == "__main__":

@@ -170,9 +170,6 @@ class _Staging:
         if import_id is None:
             import_id = cur.execute("select nextval('import_seq')").fetchall()[0][0]
         self.import_id = import_id
-        # whether the store held orders / lines before this import: when not, no staged key
-        # can meet one of another import (those of this one's earlier slices are rejected)
-        self.held = {table: bool(_count(cur, table)) for table in _COUNTED}
         self.staged: dict[str, int] = {}                     # table -> rows staged so far
         self.dups: dict[str, list[tuple[int, C.Reject]]] = {}  # table -> (position, reject)
         self.rejects: list[C.Reject] = []
@@ -206,7 +203,7 @@ class _Staging:
             if self.sliced:
                 self._keep_keys(table, stage)
             if stage.num_rows:
-                _upsert(cur, table, cols, self.import_id, stage, self.held.get(table, True))
+                _upsert(cur, table, cols, self.import_id, stage)
                 if table == "orders":
                     _adopt_orphan_lines(cur, stage)
                 self.touched |= table in ("orders", "order_lines")
@@ -487,9 +484,8 @@ def _adopt_orphan_lines(cur: duckdb.DuckDBPyConnection, stage: pa.Table) -> None
 
 
 def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_id: int,
-            stage: pa.Table, held: bool = True) -> None:
-    """Write the staged rows; only the columns the file gave are updated. `held`: whether
-    the store held rows of the table before this import (when not, nothing is matched).
+            stage: pa.Table) -> None:
+    """Write the staged rows; only the columns the file gave are updated.
 
     Orders and lines carry no index (an index on millions of text keys costs more than the
     import): the keys stay unique because this is their only writer, duplicates in a file are
@@ -506,7 +502,7 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_
     match = " and ".join(f"t.{k} = s.{k}" for k in keys)
     if table == "order_lines":
         # A newer export of an order replaces all of its lines.
-        if held and _count(cur, "order_lines"):
+        if _count(cur, "order_lines"):
             cur.execute(
                 "delete from order_lines as t using (select distinct platform, shop, order_id "
                 "from stage) as s where t.platform = s.platform and t.shop = s.shop "
@@ -515,7 +511,7 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_
             )
         statement = insert
     elif table == "orders":
-        if held and _count(cur, "orders") and cur.execute(
+        if _count(cur, "orders") and cur.execute(
                 f"select count(*) from (select 1 from stage as s "  # noqa: S608
                 f"semi join orders as t on {match} limit 1)").fetchall()[0][0]:
             updates = [f"{c} = s.{c}" for c in non_keys] + ["import_id = $import_id"]
