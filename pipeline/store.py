@@ -542,7 +542,8 @@ def _write_marker(marker: Path, store_id: int) -> None:
 # The version of the rules the derived tables are built by (states.sql, the *_of macros of
 # schema.sql): raised when a rule changes, so that stores made before get them rebuilt.
 # 2: net-paid refunds, a template's processed status, promotions by discounts only.
-DERIVED_RULES = 2
+# 3: order_state keeps the order's creation, currency and amounts.
+DERIVED_RULES = 3
 
 # Tables derived from the orders and their states, each computed by the table macro
 # `<name>_of(everything)` in sql/schema.sql; refreshed after `order_state`, for the same keys.

@@ -154,3 +154,38 @@ def test_a_store_built_by_older_rules_is_rederived_once_when_opened(tmp_path):
     s = Store(db)
     assert s.data_version() == version + 1
     s.close()
+
+
+FACTS = ("created_at", "currency", "order_total", "paid", "refunded")
+
+
+def kept_facts(store: Store, table: str) -> list[tuple]:
+    cols = ", ".join(("platform", "shop", "order_id", *FACTS))
+    return store.cursor().execute(f"select {cols} from {table} order by all").fetchall()  # noqa: S608
+
+
+def test_order_state_keeps_each_orders_own_facts_through_reimports(desk):
+    assert kept_facts(desk, "order_state") == kept_facts(desk, "orders")
+    load(desk, [{**ORDERS[2], "created_at": "2026-11-19 08:00", "currency": "USD",
+                 "order_total": 50, "paid": 20, "refunded": 5}], name="again")
+    assert kept_facts(desk, "order_state") == kept_facts(desk, "orders")
+    row = [r for r in kept_facts(desk, "order_state") if r[2] == "unpaid"][0]
+    assert row[3:] == (pd.Timestamp("2026-11-19 08:00").to_pydatetime(), "USD", 50, 20, 5)
+
+
+def test_a_store_made_before_order_state_kept_the_facts_gets_them_filled(tmp_path):
+    db = tmp_path / "old.duckdb"
+    s = Store(db)
+    load(s, ORDERS, LINES)
+    with s.write() as cur:
+        for col in FACTS:
+            cur.execute(f"alter table order_state drop column {col}")  # noqa: S608
+        cur.execute("update meta set value = 2 where key = 'derived_rules'")
+    s.close()
+    s = Store(db)
+    try:
+        assert kept_facts(s, "order_state") == kept_facts(s, "orders")
+        assert {r[3] for r in kept_facts(s, "order_state")} == {
+            pd.Timestamp(T0).to_pydatetime()}
+    finally:
+        s.close()

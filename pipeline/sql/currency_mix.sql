@@ -3,9 +3,9 @@
 -- Parameters: $date_from, $date_to, $shops, $platforms, $desk.
 
 with scoped as (
-    select coalesce(o.currency, $desk) as currency, o.order_total, o.paid, o.refunded, s.is_paid
-    from filtered_orders($date_from, $date_to, $shops, $platforms) as o
-    join order_state as s using (platform, shop, order_id)
+    select coalesce(currency, $desk) as currency, order_total, paid, refunded, is_paid
+    from order_state
+    where in_filters(created_at, shop, platform, $date_from, $date_to, $shops, $platforms)
 ),
 
 per_currency as (

@@ -9,10 +9,10 @@ with grid as (
 scoped as (
     select
         floor(epoch(o.created_at - $day_start::timestamp) / 3600)::bigint as hour,
-        case when s.is_paid then coalesce(o.paid, 0) else 0 end as paid
-    from filtered_orders(null, null, $shops, $platforms) as o
-    join order_state as s using (platform, shop, order_id)
-    where o.created_at >= $day_start::timestamp
+        case when o.is_paid then coalesce(o.paid, 0) else 0 end as paid
+    from order_state as o
+    where in_filters(o.created_at, o.shop, o.platform, null, null, $shops, $platforms)
+      and o.created_at >= $day_start::timestamp
       and o.created_at < $day_start::timestamp + interval 1 day
       and o.created_at < $until::timestamp
 ),

@@ -4,12 +4,11 @@
 -- Parameters: $from, $to.
 
 with recent as (
-    select o.platform, o.shop, o.order_id, o.created_at
-    from orders as o
-    join order_state as s using (platform, shop, order_id)
-    where o.created_at > $from::timestamp
-      and o.created_at <= $to::timestamp
-      and s.state <> 'closed'
+    select platform, shop, order_id, created_at
+    from order_state
+    where created_at > $from::timestamp
+      and created_at <= $to::timestamp
+      and state <> 'closed'
 ),
 
 recent_lines as (

@@ -19,11 +19,11 @@ grid as (
 scoped as (
     select
         o.created_at,
-        case when s.is_paid and coalesce(o.currency, $desk) = $currency then o.paid else 0 end
+        case when o.is_paid and coalesce(o.currency, $desk) = $currency then o.paid else 0 end
             as paid
-    from filtered_orders(null, null, $shops, $platforms) as o
-    join order_state as s using (platform, shop, order_id)
-    where o.created_at >= $b_start::timestamp and o.created_at < $p_end::timestamp
+    from order_state as o
+    where in_filters(o.created_at, o.shop, o.platform, null, null, $shops, $platforms)
+      and o.created_at >= $b_start::timestamp and o.created_at < $p_end::timestamp
 ),
 
 placed as (

@@ -14,12 +14,12 @@ scoped as (
     select
         o.created_at,
         o.paid,
-        s.is_paid,
-        s.pieces,
+        o.is_paid,
+        o.pieces,
         coalesce(o.currency, $desk) = $currency as in_currency
-    from filtered_orders(null, null, $shops, $platforms) as o
-    join order_state as s using (platform, shop, order_id)
-    where o.created_at >= $b_start::timestamp and o.created_at < $p_end::timestamp
+    from order_state as o
+    where in_filters(o.created_at, o.shop, o.platform, null, null, $shops, $platforms)
+      and o.created_at >= $b_start::timestamp and o.created_at < $p_end::timestamp
 ),
 
 per_window as (

@@ -182,8 +182,21 @@ create table if not exists order_state (
     flagged_by varchar,
     last_event_id bigint,
     n_lines integer not null,
-    pieces integer not null
+    pieces integer not null,
+    -- the order's own facts that the boards count by, kept here so that counting orders per
+    -- state or currency never joins every order with its state
+    created_at timestamp,
+    currency varchar,
+    order_total decimal(14,2),
+    paid decimal(14,2),
+    refunded decimal(14,2)
 );
+-- Columns added after the first stores were made (filled when the derived rules are rebuilt).
+alter table order_state add column if not exists created_at timestamp;
+alter table order_state add column if not exists currency varchar;
+alter table order_state add column if not exists order_total decimal(14,2);
+alter table order_state add column if not exists paid decimal(14,2);
+alter table order_state add column if not exists refunded decimal(14,2);
 
 -- The keys whose state is refreshed by the next `states.sql` run with $all = false.
 create table if not exists state_scope (
@@ -211,20 +224,20 @@ where (date_from::date is null or o.created_at >= date_from::date)
   and (len(shops::varchar[]) = 0 or list_contains(shops::varchar[], o.shop))
   and (len(platforms::varchar[]) = 0 or list_contains(platforms::varchar[], o.platform));
 
--- Keys of the paid orders in the shops and platforms placed in [p_start, p_end): what a
--- promotion period sold.
-create or replace macro paid_orders_in(shops, platforms, p_start, p_end) as table
-select o.platform, o.shop, o.order_id
-from filtered_orders(null, null, shops, platforms) as o
-join order_state as s using (platform, shop, order_id)
-where s.is_paid and o.created_at >= p_start::timestamp and o.created_at < p_end::timestamp;
-
 -- The global filters of filtered_orders() as a condition on a row of a derived table.
 create or replace macro in_filters(created_at, shop, platform, date_from, date_to, shops, platforms) as
     (date_from::date is null or created_at >= date_from::date)
     and (date_to::date is null or created_at < date_to::date + interval 1 day)
     and (len(shops::varchar[]) = 0 or list_contains(shops::varchar[], shop))
     and (len(platforms::varchar[]) = 0 or list_contains(platforms::varchar[], platform));
+
+-- Keys of the paid orders in the shops and platforms placed in [p_start, p_end): what a
+-- promotion period sold.
+create or replace macro paid_orders_in(shops, platforms, p_start, p_end) as table
+select s.platform, s.shop, s.order_id
+from order_state as s
+where in_filters(s.created_at, s.shop, s.platform, null, null, shops, platforms)
+  and s.is_paid and s.created_at >= p_start::timestamp and s.created_at < p_end::timestamp;
 
 -- Per SKU the units the orders waiting to ship take from (DESIGN §6), summed over its stock rows
 -- (warehouses). Each row gives its on hand (实际库存, Shopify `On hand`) where the export has it;

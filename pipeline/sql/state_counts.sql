@@ -2,9 +2,9 @@
 -- Parameters: $date_from, $date_to, $shops, $platforms, $states (the codes in display order).
 
 with scoped as (
-    select s.*
-    from filtered_orders($date_from, $date_to, $shops, $platforms) as o
-    join order_state as s using (platform, shop, order_id)
+    select *
+    from order_state
+    where in_filters(created_at, shop, platform, $date_from, $date_to, $shops, $platforms)
 ),
 
 codes as (

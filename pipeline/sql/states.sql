@@ -116,7 +116,12 @@ facts as (
         ef.flag_reason,
         ef.flagged_at,
         ef.flagged_by,
-        le.last_event_id
+        le.last_event_id,
+        o.created_at,
+        o.currency,
+        o.order_total,
+        o.paid,
+        o.refunded
     from scoped_orders as o
     left join line_facts as lf using (platform, shop, order_id)
     left join event_facts as ef using (platform, shop, order_id)
@@ -175,7 +180,12 @@ final as (
         case when flag_open then flagged_by end as flagged_by,
         last_event_id,
         n_lines,
-        pieces
+        pieces,
+        created_at,
+        currency,
+        order_total,
+        paid,
+        refunded
     from classified
 )
 
