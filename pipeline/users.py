@@ -14,6 +14,7 @@ for every further failure, at most THROTTLE_MAX. A refused attempt is not counte
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,8 +36,13 @@ THROTTLE_FIRST = timedelta(seconds=30)
 THROTTLE_MAX = timedelta(minutes=15)
 
 _HASHER = PasswordHasher()
-# Compared against when the name is unknown, so an unknown name costs as long as a known one.
-_DUMMY_HASH = _HASHER.hash("not a password of anyone")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash no password matches, checked against when the name is unknown, so that an unknown
+    name costs as long as a known one; made on first use, not when the dashboard starts."""
+    return _HASHER.hash("not a password of anyone")
 
 
 @dataclass(frozen=True)
@@ -333,7 +339,7 @@ def verify(stored_hash: str | None, password: str) -> bool:
 
 def _verify(stored_hash: str | None, password: str) -> bool:
     try:
-        return _HASHER.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _HASHER.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
