@@ -441,7 +441,7 @@ def _record(
         refresh_states(cur, keys)
         return [_event(r) for r in written]
 
-    return store.run_write(work)
+    return store.run_write(work, events_only=True)
 
 
 def undo_batch(store: Store, batch_id: int, by: str, role: str | None = None) -> list[Event]:
@@ -497,7 +497,7 @@ def undo_batch(store: Store, batch_id: int, by: str, role: str | None = None) ->
         refresh_states(cur, _keys_frame(events))
         return [_event(r) for r in written]
 
-    return store.run_write(work)
+    return store.run_write(work, events_only=True)
 
 
 def _own_only(cur: duckdb.DuckDBPyConnection, targets: pd.Series, author: str) -> None:

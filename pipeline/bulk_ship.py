@@ -265,7 +265,7 @@ def apply(store: Store, checked: pd.DataFrame, by: str, role: str | None = None)
         return [Event(int(r[0]), *r[1:7], None if r[7] is None else int(r[7]), *r[8:])
                 for r in written]
 
-    return store.run_write(work)
+    return store.run_write(work, events_only=True)
 
 
 def reason_text(problem: str | None, detail: str | None, lang: str = "zh") -> str:

@@ -36,7 +36,7 @@ def data_moments(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     only on the data: computed once per data version."""
     return remembered(con, "freshness.data_moments", (), lambda: con.execute(
         sql("shop_freshness"), {"as_of": None, "stale_hours": STALE_HOURS}
-    ).df()[["platform", "shop", "data_moment"]]).copy()
+    ).df()[["platform", "shop", "data_moment"]], facts=True).copy()
 
 
 def shop_moments(con: duckdb.DuckDBPyConnection, as_of: datetime,

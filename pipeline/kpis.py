@@ -35,7 +35,7 @@ def day_kpis(con: duckdb.DuckDBPyConnection, f: Filters, day: date,
         pd.Timestamp(datetime.combine(d, time())) + pd.Timedelta(days=4) <= pd.Timestamp(as_of)
         for d in (day, day - timedelta(days=1)))
     return private(remembered(con, "kpis.day_kpis", (f, day, until, settled),
-                              lambda: _day_kpis(con, f, day, until, as_of)))
+                              lambda: _day_kpis(con, f, day, until, as_of), facts=True))
 
 
 def _day_kpis(con: duckdb.DuckDBPyConnection, f: Filters, day: date, until: time | None,
@@ -49,7 +49,7 @@ def _day_kpis(con: duckdb.DuckDBPyConnection, f: Filters, day: date, until: time
     )
 
 
-@shared
+@shared(facts=True)
 def day_other_currencies(con: duckdb.DuckDBPyConnection, f: Filters, day: date,
                          until: time | None = None) -> pd.DataFrame:
     """The day's money in the currencies other than the one the KPIs show:
@@ -67,14 +67,14 @@ def state_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     return con.execute(sql("state_counts"), {**f.params(), "states": list(STATES)}).df()
 
 
-@shared
+@shared(facts=True)
 def daily_series(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Tidy `day`, `measure` (orders | paid_amount), `value`; the paid amount in `f.currency`
     (else the desk's)."""
     return con.execute(sql("daily_series"), {**f.params(), **money_params(con, f)}).df()
 
 
-@shared
+@shared(facts=True)
 def latest_day(con: duckdb.DuckDBPyConnection, f: Filters) -> date | None:
     """The last day with orders inside the filters (the overview's default day)."""
     rows = con.execute(

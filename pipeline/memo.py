@@ -16,6 +16,12 @@ transaction has not bumped yet); no write path calls one.
 `shared` remembers a public function by its arguments (a moment included: the same minute's
 board is the same for everyone). `remembered` is for the parts that depend only on the data,
 which every moment reads. Each caller gets its own copy of a frame.
+
+A result that reads nothing the desk's events change (`facts=True`: what was imported and set,
+never a state, a queue or a mark) is kept under the facts version instead (`meta.facts_version`,
+bumped by every write but the actions': pipeline/store.py), so an action leaves it as it is. A
+facts-only computation that asks for a remembered result depending on events raises
+`EventsRead`: its result would then be kept past the events that change it.
 """
 
 from __future__ import annotations
@@ -48,6 +54,10 @@ _reading = threading.local()
 _entries: OrderedDict[tuple, _Entry] = OrderedDict()
 _latest: dict[tuple, Any] = {}      # (path, store_id) -> the newest data version seen
 _keep: dict[str, int] = {}          # name -> how many of its results are kept, when not the default
+_facts: set[str] = set()            # names whose results read the imported and set facts alone
+# How deep the thread is in facts-only computations (a result depending on events may not be
+# asked there).
+_in_facts = threading.local()
 
 T = TypeVar("T")
 
@@ -61,10 +71,15 @@ class _Entry:
         self.value: Any = None
 
 
+class EventsRead(RuntimeError):
+    """A facts-only computation asked for a result that depends on the desk's events."""
+
+
 def store_key(con: duckdb.DuckDBPyConnection) -> tuple | None:
-    """(path, store id, (data version, settings)) of the store `con` reads; None for an
-    in-memory store. The settings are part of the version: they are few, and a setting saved
-    on a bare cursor (outside `Store.write`) must still be seen."""
+    """(path, store id, (data version, settings), (facts version, settings)) of the store `con`
+    reads; None for an in-memory store. The settings are part of the version: they are few,
+    and a setting saved on a bare cursor (outside `Store.write`) must still be seen. A store
+    without a facts version (opened read-only before it had one) takes its data version."""
     path = _paths.get(con)
     if path is None:
         path = _paths[con] = con.execute(_PATH_SQL).fetchall()[0][0] or ""
@@ -72,7 +87,9 @@ def store_key(con: duckdb.DuckDBPyConnection) -> tuple | None:
         return None
     meta = dict(con.execute("select key, value from meta").fetchall())
     settings = tuple(sorted(con.execute("select key, value from settings").fetchall()))
-    return path, meta.get("store_id"), (meta.get("data_version"), settings)
+    facts = ("facts", meta["facts_version"]) if "facts_version" in meta \
+        else ("data", meta.get("data_version"))
+    return path, meta.get("store_id"), (meta.get("data_version"), settings), (facts, settings)
 
 
 def keeps(con: duckdb.DuckDBPyConnection) -> bool:
@@ -85,9 +102,14 @@ def keeps(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def remembered(con: duckdb.DuckDBPyConnection, name: str, key: Any,
-               compute: Callable[[], T]) -> T:
-    """`compute()`, once per store, data version, `name` and `key` (hashable). The value is
-    shared: callers must not change it (see `private`)."""
+               compute: Callable[[], T], facts: bool = False) -> T:
+    """`compute()`, once per store, data version, `name` and `key` (hashable); with `facts`,
+    once per facts version (every call of `name` says the same). The value is shared: callers
+    must not change it (see `private`)."""
+    if facts:
+        _facts.add(name)
+    elif name in _facts:
+        raise ValueError(f"{name} is remembered under the facts version elsewhere")
     reading = _reading.__dict__.setdefault("keys", {})
     if id(con) in reading:          # inside a remembered computation on this cursor: its key
         return _remember(reading[id(con)], name, key, compute)
@@ -99,10 +121,16 @@ def remembered(con: duckdb.DuckDBPyConnection, name: str, key: Any,
 
 
 def _remember(store: tuple | None, name: str, key: Any, compute: Callable[[], T]) -> T:
+    facts = name in _facts
+    if not facts and getattr(_in_facts, "depth", 0):
+        raise EventsRead(f"{name} depends on the desk's events and was asked for inside a "
+                         "facts-only computation")
+    if facts:
+        compute = _facts_only(compute)
     if store is None:
         computed[name] += 1
         return compute()
-    full = (*store, name, key)
+    full = (store[0], store[1], store[3] if facts else store[2], name, key)
     with _lock:
         entry = _entries.get(full)
         if entry is None:
@@ -123,14 +151,27 @@ def _remember(store: tuple | None, name: str, key: Any, compute: Callable[[], T]
     return entry.value
 
 
+def _facts_only(compute: Callable[[], T]) -> Callable[[], T]:
+    """`compute`, marking the thread as inside a facts-only computation while it runs."""
+    def run() -> T:
+        _in_facts.depth = getattr(_in_facts, "depth", 0) + 1
+        try:
+            return compute()
+        finally:
+            _in_facts.depth -= 1
+    return run
+
+
 def _forget_older(store: tuple) -> None:
-    """Drop the entries of older data versions of the same store (under `_lock`)."""
-    path, store_id, version = store
+    """Drop the entries of older data versions of the same store (under `_lock`); those kept
+    under the facts version stay while it is current."""
+    path, store_id, version, facts = store
     seen = _latest.get((path, store_id))
     if seen is not None and (seen == version or seen[0] > version[0]):
         return
     _latest[(path, store_id)] = version
-    for k in [k for k in _entries if k[0] == path and k[1] == store_id and k[2] != version]:
+    for k in [k for k in _entries if k[0] == path and k[1] == store_id
+              and k[2] != (facts if k[3] in _facts else version)]:
         del _entries[k]
 
 
@@ -169,16 +210,20 @@ def _frozen(value: Any) -> Any:
     return value
 
 
-def shared(fn: Callable[..., T] | None = None, *, keep: int | None = None) -> Any:
+def shared(fn: Callable[..., T] | None = None, *, keep: int | None = None,
+           facts: bool = False) -> Any:
     """Remember `fn(con, ...)` per store, data version and arguments (defaults filled in);
-    `keep`: at most so many results of it at once (default `MAX_PER_NAME`). A call with an
-    argument that cannot be a key (a frame) is computed as it comes."""
+    `keep`: at most so many results of it at once (default `MAX_PER_NAME`); `facts`: per facts
+    version instead (`fn` reads nothing the desk's events change). A call with an argument
+    that cannot be a key (a frame) is computed as it comes."""
     if fn is None:
-        return functools.partial(shared, keep=keep)
+        return functools.partial(shared, keep=keep, facts=facts)
     sig = inspect.signature(fn)
     name = f"{fn.__module__}.{fn.__qualname__}"
     if keep is not None:
         _keep[name] = keep
+    if facts:
+        _facts.add(name)
 
     @functools.wraps(fn)
     def wrapper(con: duckdb.DuckDBPyConnection, *args: Any, **kwargs: Any) -> T:
@@ -189,6 +234,7 @@ def shared(fn: Callable[..., T] | None = None, *, keep: int | None = None) -> An
         except TypeError:
             computed[name] += 1
             return fn(con, *args, **kwargs)
-        return private(remembered(con, name, key, lambda: fn(con, *args, **kwargs)))
+        return private(remembered(con, name, key, lambda: fn(con, *args, **kwargs),
+                                  facts=facts))
 
     return wrapper

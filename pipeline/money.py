@@ -24,7 +24,7 @@ FALLBACK = "CNY"   # the desk's currency when neither the setting nor any order 
 
 
 def _remembered(con: duckdb.DuckDBPyConnection, what: tuple, compute):
-    return remembered(con, "money", what, compute)
+    return remembered(con, "money", what, compute, facts=True)
 
 
 def desk_currency(con: duckdb.DuckDBPyConnection) -> str:

@@ -57,14 +57,14 @@ class Window:
 # Order types
 
 
-@shared(keep=1)   # one row per order: one set of filters at a time
+@shared(keep=1, facts=True)   # one row per order: one set of filters at a time
 def order_types(con: duckdb.DuckDBPyConnection, f: Filters = ALL) -> pd.DataFrame:
     """`platform, shop, order_id, promotion, bundle, combo, gift` for every order in the filters."""
     return con.execute(sql("promo_order_types"),
                        {**f.params(), "win_start": None, "win_end": None}).df()
 
 
-@shared
+@shared(facts=True)
 def order_type_counts(con: duckdb.DuckDBPyConnection, f: Filters = ALL) -> pd.DataFrame:
     """`order_type, orders`: all four types, zeros included."""
     return _counts(con, {**f.params(), "win_start": None, "win_end": None})[0]
@@ -89,7 +89,7 @@ def order_types_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict
 # Promotion periods
 
 
-@shared
+@shared(facts=True)
 def periods(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every period, latest start first: `name, start_at, end_at, updated_at, updated_by`."""
     return con.execute(
@@ -98,7 +98,7 @@ def periods(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-@shared
+@shared(facts=True)
 def default_period(con: duckdb.DuckDBPyConnection, as_of: datetime
                    ) -> tuple[str, datetime, datetime] | None:
     """The period running at `as_of` (its end cut at `as_of`), else the last one that ended."""
@@ -208,7 +208,7 @@ def period_vs_baseline(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
     return _period_vs_baseline(con, f, window(con, name, as_of))
 
 
-@shared
+@shared(facts=True)
 def _period_vs_baseline(con: duckdb.DuckDBPyConnection, f: Filters, w: Window) -> pd.DataFrame:
     params = {**w.params(_shops_only(f)), **money_params(con, f)}
     wide = con.execute(sql("promo_windows"), params).df().set_index("series")
@@ -224,7 +224,7 @@ def _period_vs_baseline(con: duckdb.DuckDBPyConnection, f: Filters, w: Window) -
     return out
 
 
-@shared
+@shared(facts=True)
 def hourly_curve(con: duckdb.DuckDBPyConnection, f: Filters, name: str) -> pd.DataFrame:
     """Tidy `hour, series (period | baseline), hour_start, orders, paid` over the whole period.
 
@@ -243,7 +243,7 @@ def period_other_currencies(con: duckdb.DuckDBPyConnection, f: Filters, name: st
     return _period_other_currencies(con, f, window(con, name, as_of))
 
 
-@shared
+@shared(facts=True)
 def _period_other_currencies(con: duckdb.DuckDBPyConnection, f: Filters, w: Window
                              ) -> pd.DataFrame:
     money = money_params(con, f)
@@ -252,7 +252,7 @@ def _period_other_currencies(con: duckdb.DuckDBPyConnection, f: Filters, w: Wind
     return per[per["currency"] != money["currency"]].reset_index(drop=True)
 
 
-@shared
+@shared(facts=True)
 def peak_hour(con: duckdb.DuckDBPyConnection, f: Filters, name: str) -> pd.DataFrame:
     """The period's busiest hour by orders (earliest on a tie): `hour, hour_start, orders, paid`."""
     curve = hourly_curve(con, f, name)
@@ -269,7 +269,7 @@ def period_order_types(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
     return _period_order_types(con, f, window(con, name, as_of))
 
 
-@shared
+@shared(facts=True)
 def _period_order_types(con: duckdb.DuckDBPyConnection, f: Filters, w: Window) -> pd.DataFrame:
     counts, orders = _counts(con, {**_shops_only(f).params(), "win_start": w.start,
                                    "win_end": w.end})
@@ -283,7 +283,7 @@ def top_skus(con: duckdb.DuckDBPyConnection, f: Filters, name: str, exploded: bo
     return _top_skus(con, f, window(con, name, as_of), exploded, top)
 
 
-@shared
+@shared(facts=True)
 def _top_skus(con: duckdb.DuckDBPyConnection, f: Filters, w: Window, exploded: bool,
               top: int) -> pd.DataFrame:
     con.register("sku_titles", sku_titles(con))
@@ -300,7 +300,7 @@ def top_bundles(con: duckdb.DuckDBPyConnection, f: Filters, name: str, top: int 
     return _top_bundles(con, f, window(con, name, as_of), top)
 
 
-@shared
+@shared(facts=True)
 def _top_bundles(con: duckdb.DuckDBPyConnection, f: Filters, w: Window, top: int
                  ) -> pd.DataFrame:
     with period_lines(con, f, w):
@@ -323,7 +323,7 @@ def sku_titles(con: duckdb.DuckDBPyConnection) -> pa.Table:
     """`sku, title` (sku_titles.sql): a title each SKU was sold under, over every line; worked
     out once per data version (the Stock page and the period's top SKUs read it)."""
     return remembered(con, "stock.sku_titles", (), lambda: con.sql(
-        sql("sku_titles")).to_arrow_table())
+        sql("sku_titles")).to_arrow_table(), facts=True)
 
 
 @contextmanager
@@ -335,7 +335,7 @@ def period_lines(con: duckdb.DuckDBPyConnection, f: Filters, w: Window) -> Itera
     params = w.params(_shops_only(f), baseline=False)
     key = (tuple(params["shops"]), tuple(params["platforms"]), w.start, w.end)
     con.register("period_lines", remembered(con, "promo.period_lines", key, lambda: con.sql(
-        sql("promo_paid_lines"), params=params).to_arrow_table()))
+        sql("promo_paid_lines"), params=params).to_arrow_table(), facts=True))
     try:
         yield
     finally:

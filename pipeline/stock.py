@@ -201,10 +201,24 @@ def component_demand(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
     return _component_demand(con, f, window(con, name, as_of))
 
 
+@shared(facts=True)
+def bundled_components(con: duckdb.DuckDBPyConnection, f: Filters) -> pa.Table:
+    """`sku`: the components sold inside a bundle by any order in `f`'s shops and platforms
+    (stock_bundled_components.sql). It reads every line and no event: kept past an action."""
+    return con.sql(sql("stock_bundled_components"), params={
+        "shops": list(f.shops), "platforms": list(f.platforms)}).to_arrow_table()
+
+
 @shared
 def _component_demand(con: duckdb.DuckDBPyConnection, f: Filters, w: Window) -> pd.DataFrame:
-    with period_lines(con, f, w):
-        return con.execute(sql("stock_component_demand"), {
-            "shops": list(f.shops), "platforms": list(f.platforms),
-            "p_start": w.start, "p_end": w.end,
-        }).df()
+    # keyed by the shops and platforms alone: the dates and currency do not change it
+    shops = Filters(shops=f.shops, platforms=f.platforms)
+    con.register("bundled_components", bundled_components(con, shops))
+    try:
+        with period_lines(con, f, w):
+            return con.execute(sql("stock_component_demand"), {
+                "shops": list(f.shops), "platforms": list(f.platforms),
+                "p_start": w.start, "p_end": w.end,
+            }).df()
+    finally:
+        con.unregister("bundled_components")

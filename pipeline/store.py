@@ -309,6 +309,7 @@ class Store:
             self.con.execute(sql("schema"))
             self.con.execute(sql("users_schema"))   # accounts, sign-in attempts, events' role
             self.con.execute("insert into meta values ('data_version', 0) on conflict do nothing")
+            self.con.execute("insert into meta values ('facts_version', 0) on conflict do nothing")
             self.con.execute("insert into meta values ('store_id', ?) on conflict do nothing",
                              [secrets.randbits(62)])
             self._rederive_if_rules_changed()
@@ -329,7 +330,7 @@ class Store:
         try:
             refresh_states(cur)
             cur.execute("insert or replace into meta values ('derived_rules', ?)", [DERIVED_RULES])
-            cur.execute("update meta set value = value + 1 where key = 'data_version'")
+            cur.execute(BUMP_SQL)
             cur.execute("commit")
             self._forget_version()
         except BaseException:
@@ -418,8 +419,10 @@ class Store:
             _generations[key] = _generations.get(key, 0) + 1
 
     @contextmanager
-    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One transaction under the store's lock; bumps the data version on commit.
+    def write(self, events_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction under the store's lock; bumps the data version on commit, and the
+        facts version too unless the write records the desk's events and nothing else
+        (`events_only`: actions, whose order states are refreshed with them; see BUMP_SQL).
 
         The file's identity is checked before the transaction, before the commit and after
         it. A failure rolls back (only while a transaction is open) and is raised as it was,
@@ -440,7 +443,7 @@ class Store:
                 cur.execute("begin transaction")
                 active = True
                 yield cur
-                cur.execute("update meta set value = value + 1 where key = 'data_version'")
+                cur.execute(EVENTS_BUMP_SQL if events_only else BUMP_SQL)
                 self.check_identity()
                 active = False  # a commit that fails ends the transaction itself
                 cur.execute("commit")
@@ -456,11 +459,12 @@ class Store:
             self._changed()
             self.check_identity(committed=True)
 
-    def run_write(self, work: Callable[[duckdb.DuckDBPyConnection], Any], tries: int = 3) -> Any:
-        """`work(cur)` inside `write()`, retried on a transaction conflict."""
+    def run_write(self, work: Callable[[duckdb.DuckDBPyConnection], Any], tries: int = 3,
+                  events_only: bool = False) -> Any:
+        """`work(cur)` inside `write(events_only)`, retried on a transaction conflict."""
         for attempt in range(tries):
             try:
-                with self.write() as cur:
+                with self.write(events_only) as cur:
                     return work(cur)
             except duckdb.TransactionException:
                 if attempt == tries - 1:
@@ -538,6 +542,15 @@ def _write_marker(marker: Path, store_id: int) -> None:
     tmp.write_text(f"{store_id}\n", encoding="utf-8")
     os.replace(tmp, marker)
 
+
+# Every committed write bumps `meta.data_version`; every one but a write of the desk's events
+# alone also bumps `meta.facts_version`, the version of what was imported and set (orders,
+# lines, stock, bundles, promotions, settings, accounts). A result that reads nothing the events
+# change (pipeline/memo.py, `facts=True`) is kept under the facts version, so an action does not
+# make it new.
+BUMP_SQL = ("update meta set value = value + 1 "
+            "where key in ('data_version', 'facts_version')")
+EVENTS_BUMP_SQL = "update meta set value = value + 1 where key = 'data_version'"
 
 # The version of the rules the derived tables are built by (states.sql, the *_of macros of
 # schema.sql): raised when a rule changes, so that stores made before get them rebuilt.

@@ -1,7 +1,8 @@
 -- Demand per component SKU (bundles exploded, gifts included): from the orders waiting to ship,
 -- and from a promotion period's run-rate (units of paid orders placed in it, per day), against
 -- the stock the waiting orders take from (`allocatable`: available_by_sku(); null for an
--- untracked SKU, and no days of cover). Reads `period_lines` (promo_paid_lines.sql).
+-- untracked SKU, and no days of cover). Reads `period_lines` (promo_paid_lines.sql) and
+-- `bundled_components` (stock_bundled_components.sql).
 -- Parameters: $shops, $platforms, $p_start, $p_end.
 
 with waiting as (
@@ -18,14 +19,9 @@ period_units as (
     where e.sku is not null and e.quantity > 0
 ),
 
--- components sold inside a bundle by any order in the filters
+-- components sold inside a bundle by any order in the filters (stock_bundled_components.sql)
 bundled as (
-    select distinct b.component_sku as sku
-    from order_lines as l
-    join bundles as b on b.bundle_sku = l.sku
-    semi join filtered_orders(null, null, $shops, $platforms) as o
-        using (platform, shop, order_id)
-    where coalesce(l.quantity, 0) * b.quantity > 0
+    select sku from bundled_components
 ),
 
 per_sku as (
