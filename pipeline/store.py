@@ -556,7 +556,9 @@ EVENTS_BUMP_SQL = "update meta set value = value + 1 where key = 'data_version'"
 # schema.sql): raised when a rule changes, so that stores made before get them rebuilt.
 # 2: net-paid refunds, a template's processed status, promotions by discounts only.
 # 3: order_state keeps the order's creation, currency and amounts.
-DERIVED_RULES = 3
+# 4: order_state keeps its payment, shipping, closing and ship-by times and whether it is COD;
+#    open_orders whether it is confirmed.
+DERIVED_RULES = 4
 
 # Tables derived from the orders and their states, each computed by the table macro
 # `<name>_of(everything)` in sql/schema.sql; refreshed after `order_state`, for the same keys.

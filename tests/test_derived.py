@@ -156,30 +156,37 @@ def test_a_store_built_by_older_rules_is_rederived_once_when_opened(tmp_path):
     s.close()
 
 
-FACTS = ("created_at", "currency", "order_total", "paid", "refunded")
+FACTS = ("created_at", "currency", "order_total", "paid", "refunded", "paid_at", "shipped_at",
+         "closed_at", "ship_by", "is_cod")
 
 
 def kept_facts(store: Store, table: str) -> list[tuple]:
-    cols = ", ".join(("platform", "shop", "order_id", *FACTS))
+    cols = ", ".join(("platform", "shop", "order_id", *FACTS)).replace(
+        "is_cod", "coalesce(is_cod, false)")
     return store.cursor().execute(f"select {cols} from {table} order by all").fetchall()  # noqa: S608
 
 
 def test_order_state_keeps_each_orders_own_facts_through_reimports(desk):
     assert kept_facts(desk, "order_state") == kept_facts(desk, "orders")
     load(desk, [{**ORDERS[2], "created_at": "2026-11-19 08:00", "currency": "USD",
-                 "order_total": 50, "paid": 20, "refunded": 5}], name="again")
+                 "order_total": 50, "paid": 20, "refunded": 5, "paid_at": "2026-11-19 09:00",
+                 "closed_at": "2026-11-19 10:00", "ship_by": "2026-11-21 08:00",
+                 "is_cod": True}], name="again")
     assert kept_facts(desk, "order_state") == kept_facts(desk, "orders")
     row = [r for r in kept_facts(desk, "order_state") if r[2] == "unpaid"][0]
-    assert row[3:] == (pd.Timestamp("2026-11-19 08:00").to_pydatetime(), "USD", 50, 20, 5)
+    at = [pd.Timestamp(t).to_pydatetime() for t in ("2026-11-19 08:00", "2026-11-19 09:00",
+                                                   "2026-11-19 10:00", "2026-11-21 08:00")]
+    assert row[3:] == (at[0], "USD", 50, 20, 5, at[1], None, at[2], at[3], True)
 
 
-def test_a_store_made_before_order_state_kept_the_facts_gets_them_filled(tmp_path):
+def test_a_store_made_before_the_derived_tables_kept_the_facts_gets_them_filled(tmp_path):
     db = tmp_path / "old.duckdb"
     s = Store(db)
     load(s, ORDERS, LINES)
     with s.write() as cur:
         for col in FACTS:
             cur.execute(f"alter table order_state drop column {col}")  # noqa: S608
+        cur.execute("alter table open_orders drop column confirmed")
         cur.execute("update meta set value = 2 where key = 'derived_rules'")
     s.close()
     s = Store(db)
@@ -187,5 +194,6 @@ def test_a_store_made_before_order_state_kept_the_facts_gets_them_filled(tmp_pat
         assert kept_facts(s, "order_state") == kept_facts(s, "orders")
         assert {r[3] for r in kept_facts(s, "order_state")} == {
             pd.Timestamp(T0).to_pydatetime()}
+        assert_fresh(s)     # open_orders' confirmed too
     finally:
         s.close()

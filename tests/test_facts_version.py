@@ -142,7 +142,7 @@ def act_on_everything(store: Store) -> None:
                         text="fixed")
     actions.record_many(store, keys(waiting.iloc[55:], 5), "resolve", by="Li",
                         kind="out_of_stock", text="restocked")
-    actions.record(store, keys(waiting, 1)[0], "undo", by="Li")
+    actions.record(store, keys(waiting[~waiting["processed"]], 1)[0], "undo", by="Li")
     batch = con.execute("select max(batch_id) from events").fetchall()[0][0]
     actions.undo_batch(store, int(batch), by="Li")
 

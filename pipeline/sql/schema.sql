@@ -183,13 +183,19 @@ create table if not exists order_state (
     last_event_id bigint,
     n_lines integer not null,
     pieces integer not null,
-    -- the order's own facts that the boards count by, kept here so that counting orders per
-    -- state or currency never joins every order with its state
+    -- the order's own facts that the boards count and time by, kept here so that counting
+    -- orders per state or currency, or finding those paid, shipped or closed since a moment,
+    -- never joins every order with its state
     created_at timestamp,
     currency varchar,
     order_total decimal(14,2),
     paid decimal(14,2),
-    refunded decimal(14,2)
+    refunded decimal(14,2),
+    paid_at timestamp,
+    shipped_at timestamp,
+    closed_at timestamp,
+    ship_by timestamp,
+    is_cod boolean
 );
 -- Columns added after the first stores were made (filled when the derived rules are rebuilt).
 alter table order_state add column if not exists created_at timestamp;
@@ -197,6 +203,11 @@ alter table order_state add column if not exists currency varchar;
 alter table order_state add column if not exists order_total decimal(14,2);
 alter table order_state add column if not exists paid decimal(14,2);
 alter table order_state add column if not exists refunded decimal(14,2);
+alter table order_state add column if not exists paid_at timestamp;
+alter table order_state add column if not exists shipped_at timestamp;
+alter table order_state add column if not exists closed_at timestamp;
+alter table order_state add column if not exists ship_by timestamp;
+alter table order_state add column if not exists is_cod boolean;
 
 -- The keys whose state is refreshed by the next `states.sql` run with $all = false.
 create table if not exists state_scope (
@@ -329,7 +340,8 @@ select
     -- what merge candidates (DESIGN §6) are grouped by: the same buyer and address
     lower(trim(o.buyer)) as buyer_key,
     regexp_replace(lower(concat_ws(' ', o.province, o.city, o.district, o.address)), '\s+', '', 'g')
-        as address_key
+        as address_key,
+    s.confirmed
 from orders as o
 join order_state as s using (platform, shop, order_id)
 left join (
@@ -356,6 +368,8 @@ where s.state not in ('shipped', 'completed', 'refunded', 'closed')
   );
 
 create table if not exists open_orders as select * from open_orders_of(true);
+-- Added later (filled when the derived rules are rebuilt).
+alter table open_orders add column if not exists confirmed boolean;
 
 -- The lines of the orders waiting to ship, as imported (bundles not exploded: the bundles
 -- table is read live, like the stock).

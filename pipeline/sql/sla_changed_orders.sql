@@ -12,10 +12,9 @@ with since as (
 final as (
     select
         o.platform, o.shop, o.order_id, o.created_at, o.paid_at, o.closed_at, o.ship_by,
-        o.shipped_at, o.is_cod, s.state, s.is_paid, s.confirmed, s.confirmed_at,
-        s.waiting_to_ship, s.reminded_at
-    from orders as o
-    join order_state as s using (platform, shop, order_id)
+        o.shipped_at, o.is_cod, o.state, o.is_paid, o.confirmed, o.confirmed_at,
+        o.waiting_to_ship, o.reminded_at
+    from order_state as o   -- the order's times are kept with its state
     left join since as k using (platform, shop)
     where (
           o.paid_at > coalesce(k.since, $since::timestamp)

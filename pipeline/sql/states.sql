@@ -121,7 +121,11 @@ facts as (
         o.currency,
         o.order_total,
         o.paid,
-        o.refunded
+        o.refunded,
+        o.paid_at,
+        o.shipped_at,
+        o.closed_at,
+        o.ship_by
     from scoped_orders as o
     left join line_facts as lf using (platform, shop, order_id)
     left join event_facts as ef using (platform, shop, order_id)
@@ -185,7 +189,12 @@ final as (
         currency,
         order_total,
         paid,
-        refunded
+        refunded,
+        paid_at,
+        shipped_at,
+        closed_at,
+        ship_by,
+        is_cod
     from classified
 )
 
