@@ -31,7 +31,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -212,22 +212,31 @@ async def _user(browser, url: str, rounds: int, n: int, out: list[dict],
              for a in await links.all()]
     out.append({"user": n, "round": 0, "page": pages[0][0], "seconds": time.perf_counter() - t0,
                 "kind": "first load"})
+    await walk(pages, rounds, n, out, after_write,
+               lambda title, href: _visit(page, title, href))
+    await ctx.close()
+
+
+async def walk(pages: list[tuple], rounds: int, n: int, out: list[dict],
+               after_write: tuple[asyncio.Barrier, Callable[[], None]] | None,
+               visit: Callable[..., Awaitable[float]]) -> None:
+    """User `n` visits every page (`(title, *where)`, `visit(title, *where)` its seconds) in
+    `rounds` rounds, the first visits then warm ones; with `after_write`, once everyone has
+    been everywhere one user's action moves the data version and every user goes round once
+    more (the pages' shared results are then new)."""
     for r in range(1, rounds + 1):
-        for title, href in pages:
+        for title, *where in pages:
             out.append({"user": n, "round": r, "page": title,
-                        "seconds": await _visit(page, title, href),
+                        "seconds": await visit(title, *where),
                         "kind": "first visit" if r == 1 else "warm"})
     if after_write is not None:
-        # everyone has been everywhere; one user's action moves the data version, then
-        # every user goes round once more (the pages' shared results are all new)
         barrier, write = after_write
         if await barrier.wait() == 0:
             await asyncio.to_thread(write)
         await barrier.wait()
-        for title, href in pages:
+        for title, *where in pages:
             out.append({"user": n, "round": rounds + 1, "page": title,
-                        "seconds": await _visit(page, title, href), "kind": "after a write"})
-    await ctx.close()
+                        "seconds": await visit(title, *where), "kind": "after a write"})
 
 
 async def _level(url: str, users: int, rounds: int,

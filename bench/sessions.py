@@ -75,20 +75,7 @@ async def _user(url: str, rounds: int, n: int, out: list[dict],
             await _run(ws, script, path)
             return time.perf_counter() - t
 
-        for r in range(1, rounds + 1):
-            for title, script, path in pages:
-                out.append({"user": n, "round": r, "page": title,
-                            "seconds": await visit(title, script, path),
-                            "kind": "first visit" if r == 1 else "warm"})
-        if after_write is not None:
-            barrier, write = after_write
-            if await barrier.wait() == 0:
-                await asyncio.to_thread(write)
-            await barrier.wait()
-            for title, script, path in pages:
-                out.append({"user": n, "round": rounds + 1, "page": title,
-                            "seconds": await visit(title, script, path),
-                            "kind": "after a write"})
+        await B.walk(pages, rounds, n, out, after_write, visit)
 
 
 async def _level(url: str, users: int, rounds: int, write=None) -> list[dict]:

@@ -109,7 +109,6 @@ def _clock_rows(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
 
     def compute() -> pd.DataFrame:
         con.register("shop_moments", cut[MOMENT_COLUMNS])
-        con.register("open_confirmed", _open_confirmed(con))
         con.register("changed_orders", _changed_orders(con, since, since_all))
         try:
             return con.execute(sql("sla_clock_rules"), {
@@ -117,7 +116,7 @@ def _clock_rows(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
                 **f.params(),
             }).df()
         finally:
-            for name in ("shop_moments", "open_confirmed", "changed_orders"):
+            for name in ("shop_moments", "changed_orders"):
                 con.unregister(name)
 
     rows = remembered(con, "sla.clock_rows", key, compute)
@@ -125,12 +124,6 @@ def _clock_rows(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
     out = rows.drop(columns="as_of").merge(own, on=["platform", "shop"], how="left")
     out["as_of"] = out["as_of"].fillna(pd.Timestamp(as_of))
     return out
-
-
-def _open_confirmed(con: duckdb.DuckDBPyConnection) -> pa.Table:
-    """sla_open_confirmed.sql, once per data version."""
-    return remembered(con, "sla.open_confirmed", (),
-                      lambda: con.sql(sql("sla_open_confirmed")).to_arrow_table())
 
 
 def _changed_orders(con: duckdb.DuckDBPyConnection, since: pd.DataFrame,

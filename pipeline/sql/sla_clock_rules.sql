@@ -5,9 +5,9 @@
 -- A cash-on-delivery order is chased until it is confirmed (DESIGN §3): by the desk's
 -- *confirm* (at its time), or by the export (the Shopify tag, 买家已确认: confirmed all along).
 -- Reads the registered relations `shop_moments` (platform, shop, as_of, stale): the moment each
--- shop is evaluated at ($as_of, or the data moment of a stale shop; pipeline/freshness.py);
--- `open_confirmed` (sla_open_confirmed.sql) and `changed_orders` (sla_changed_orders.sql: at
--- least the orders no longer open that changed after their shop's moment).
+-- shop is evaluated at ($as_of, or the data moment of a stale shop; pipeline/freshness.py), and
+-- `changed_orders` (sla_changed_orders.sql: at least the orders no longer open that changed
+-- after their shop's moment).
 -- Parameters: $as_of, $chase_hours, $ship_hours, $date_from, $date_to, $shops, $platforms.
 
 with moments as (
@@ -18,11 +18,10 @@ with moments as (
 open_now as (
     select
         o.platform, o.shop, o.order_id, o.created_at, o.paid_at, o.closed_at, o.ship_by,
-        null::timestamp as shipped_at, o.is_cod, o.state, o.is_paid, s.confirmed,
+        null::timestamp as shipped_at, o.is_cod, o.state, o.is_paid, o.confirmed,
         o.confirmed_at, o.waiting_to_ship, o.reminded_at, o.ready_at,
         coalesce(m.as_of, $as_of::timestamp) as as_of, coalesce(m.stale, false) as stale
     from open_orders as o
-    join open_confirmed as s using (platform, shop, order_id)
     left join moments as m using (platform, shop)
     where o.created_at <= coalesce(m.as_of, $as_of::timestamp)
       and in_filters(o.created_at, o.shop, o.platform, $date_from, $date_to, $shops, $platforms)
