@@ -13,6 +13,7 @@ waiting a bounded time (`--wait`) while another program holds it.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import json
@@ -28,6 +29,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 COMMANDS = ("import", "report", "action")   # what may be handed over (no password prompts)
+EXIT_WAIT_SECONDS = 120                      # at exit, how long a handed-off command is waited for
 _RUN_LOCK = threading.Lock()                # one handed-off command at a time
 _servers: dict[str, socketserver.BaseServer] = {}
 
@@ -91,6 +93,18 @@ def stop(db: str | Path) -> None:
         server.server_close()
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
+
+
+def _stop_all() -> None:
+    """At exit: stop listening, and let a handed-off command that is running finish (a thread
+    still inside the database when the interpreter goes down aborts the process)."""
+    for key in list(_servers):
+        stop(Path(key).with_suffix(""))
+    if _RUN_LOCK.acquire(timeout=EXIT_WAIT_SECONDS):
+        _RUN_LOCK.release()
+
+
+atexit.register(_stop_all)
 
 
 def forward_raw(path: Path, request: dict, timeout: float | None = None) -> dict | None:

@@ -20,11 +20,14 @@ again with the next one, so that the minute's first view finds them ready too.
 
 The warmer only reads, on its own cursor. It waits until no write has come for
 `SETTLE_SECONDS` before it starts, so a burst of actions is warmed once, and it ends when its
-store is closed or gone.
+store is closed or gone, or the process exits: at exit every warmer is stopped and its thread
+waited for (`stop_all`), because a thread still inside the database when the interpreter goes
+down takes the whole process with it ("terminate called ... exception not rethrown").
 """
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import logging
 import threading
@@ -50,8 +53,13 @@ ONE_MINUTE = timedelta(minutes=1)
 Ask = tuple[str, str, tuple, tuple]     # module, function, args, sorted kwargs
 Redo = Callable[[Store, Ask, int], Any]  # works an ask out again at a data version
 
+EXIT_WAIT_SECONDS = 60   # at exit, how long the warmers' current asks are waited for
+
 _warmers: weakref.WeakKeyDictionary[Store, Warmer] = weakref.WeakKeyDictionary()
 _registry_lock = threading.Lock()
+_stopping = threading.Event()   # set at exit: no warmer starts another ask
+_started: weakref.WeakSet[Warmer] = weakref.WeakSet()   # every warmer whose thread started
+_started_lock = threading.Lock()
 
 
 class Warmer:
@@ -77,6 +85,8 @@ class Warmer:
             store.on_change.append(self._wake.set)
             self.thread = threading.Thread(target=self._loop, name="orderdesk-warm", daemon=True)
             self.thread.start()
+            with _started_lock:
+                _started.add(self)
 
     def asked(self, ask: Ask) -> None:
         with self._lock:
@@ -100,6 +110,8 @@ class Warmer:
             return 0
         started, done = time.perf_counter(), 0
         for ask in self.recent():
+            if _stopping.is_set():
+                return done          # the process is exiting
             if _version(store) != version:
                 return done          # a newer write: the next round starts from it
             if _redone(self.redo, store, ask, version):
@@ -124,7 +136,7 @@ class Warmer:
             later = _a_minute_later(ask, minute)
             if later is None or later in self.asks:
                 continue
-            if _version(store) != version:
+            if _stopping.is_set() or _version(store) != version:
                 break
             if _redone(self.redo, store, later, version):
                 done += 1
@@ -132,7 +144,7 @@ class Warmer:
         return done
 
     def _loop(self) -> None:
-        while True:
+        while not _stopping.is_set():
             store = self._store()
             if store is None or store.closed:
                 return
@@ -141,14 +153,14 @@ class Warmer:
             if not self._wake.wait(_until_ahead(datetime.now())):  # the next minute is near
                 self._try(lambda s: self.ahead(s.now()))
                 continue
-            while self._wake.is_set():          # writes still coming: let them settle
+            while self._wake.is_set() and not _stopping.is_set():  # writes still coming
                 self._wake.clear()
-                time.sleep(SETTLE_SECONDS)
+                _stopping.wait(SETTLE_SECONDS)
             self._try(lambda s: self.run_once())
 
     def _try(self, work: Callable[[Store], Any]) -> None:
         store = self._store()
-        if store is None or store.closed:
+        if store is None or store.closed or _stopping.is_set():
             return
         try:
             work(store)
@@ -167,9 +179,26 @@ def warmer(store: Store, redo: Redo | None = None) -> Warmer:
         return w
 
 
+def stop_all(wait: float = EXIT_WAIT_SECONDS) -> None:
+    """Stop every warmer: none starts another ask, and the one being worked out is waited
+    for (up to `wait` seconds in all). Called at exit; warmers asked for afterwards are not
+    started."""
+    _stopping.set()
+    with _started_lock:
+        running = list(_started)
+    for w in running:
+        w._wake.set()
+    deadline = time.monotonic() + wait
+    for w in running:
+        w.thread.join(max(0.0, deadline - time.monotonic()))
+
+
+atexit.register(stop_all)
+
+
 def asked(store: Store, ask: Ask, redo: Redo | None = None) -> None:
     """Note that a page asked `module.name(cursor, *args, **kwargs)` of `store`."""
-    if store.memory:
+    if store.memory or _stopping.is_set():
         return               # nothing is remembered for an in-memory store: nothing to warm
     warmer(store, redo).asked(ask)
 

@@ -6,8 +6,12 @@ out before it comes."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import streamlit as st
 
@@ -132,6 +136,41 @@ def test_the_warmer_ends_with_its_store(tmp_path):
     w.thread.join(30)
     assert w.rounds == 0
     assert not w.thread.is_alive()
+
+
+_EXIT_MID_ROUND = """
+import sys, threading
+sys.path.insert(0, sys.argv[2])
+from pipeline import warm
+from pipeline.store import Store
+
+store = Store(sys.argv[1])
+inside = threading.Event()
+
+def redo(s, ask, version):          # a query long enough to be running when the process ends
+    inside.set()
+    s.cursor().execute("select count(*) from range(300000000) t(i) where i % 7 = 3").fetchall()
+
+w = warm.Warmer(store, redo)
+w.asked(("m", "f", (), ()))
+w._version = -1                     # as if a write had come
+w._wake.set()
+if not inside.wait(60):
+    sys.exit(5)
+print("exiting while the warmer is in the database", flush=True)
+"""
+
+
+def test_the_process_exits_cleanly_while_a_warmer_is_in_the_database(tmp_path):
+    """A thread still inside the database when the interpreter goes down aborts the whole
+    process; at exit the warmers are stopped and waited for instead."""
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(_EXIT_MID_ROUND),
+                           str(tmp_path / "s.duckdb"), str(root)],
+                          capture_output=True, text=True, timeout=300)
+    assert "exiting while the warmer is in the database" in done.stdout
+    assert done.returncode == 0, done.stderr
+    assert "terminate called" not in done.stderr
 
 
 def test_the_next_minute_is_worked_out_before_it_comes(tmp_path):
