@@ -609,6 +609,27 @@ def test_time_spellings():
                                      pd.Timestamp("2017-07-08 10:00:00.250")]
 
 
+def test_plain_times_are_read_as_the_other_spellings_are():
+    """`2026-11-11 10:00:00` is read in one pass, every other spelling as before; a day the
+    month does not have is refused either way, never rolled over into the next month."""
+    text = ("订单编号,订单创建时间\n1,2026-02-28 23:59:59\n2,2026-02-30 10:00:00\n"
+            "3,2026/2/28 23:59:59\n4,2026-11-11 10:00:60\n5,2026-04-31 08:00:00\n"
+            "6,2026-2-28 23:59:59\n")
+    parsed = read("t.csv", text)
+    o = parsed.frames["orders"]
+    assert o.order_id.tolist() == ["1", "3", "4", "6"]
+    assert o.created_at.tolist() == [pd.Timestamp("2026-02-28 23:59:59"),
+                                     pd.Timestamp("2026-02-28 23:59:59"),
+                                     pd.Timestamp("2026-11-11 10:01:00"),
+                                     pd.Timestamp("2026-02-28 23:59:59")]
+    assert [(r.row, r.reason, r.value) for r in parsed.rejects] == [
+        (3, "not a date/time", "2026-02-30 10:00:00"),
+        (6, "not a date/time", "2026-04-31 08:00:00")]
+    # in another desk time zone the plain ones move with the others
+    berlin = read("t.csv", text, timezone="Europe/Berlin").frames["orders"]
+    assert berlin.created_at.tolist()[:2] == [pd.Timestamp("2026-02-28 16:59:59")] * 2
+
+
 # ---------------------------------------------------------------------------------------------
 # Shopify inventory and the templates
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.canonical import Note
-from pipeline.formats.values import _BLANKS, Cells, map_words, repeat_text
+from pipeline.formats.values import _BLANKS, Cells, map_words, per_distinct, repeat_text
 
 CURRENCY = "CNY"
 COD_WORD = "货到付款"
@@ -19,8 +19,9 @@ SHOWN_WORDS = 10
 
 def word_key(s: pd.Series) -> pd.Series:
     """Status words compare without blanks, with half-width commas and brackets made full-width."""
-    return (s.str.replace(_BLANKS, "", regex=True).str.replace(",", "，", regex=False)
-            .str.replace("(", "（", regex=False).str.replace(")", "）", regex=False))
+    return per_distinct(s, lambda words: (
+        words.str.replace(_BLANKS, "", regex=True).str.replace(",", "，", regex=False)
+        .str.replace("(", "（", regex=False).str.replace(")", "）", regex=False)))
 
 
 def lookup(words: pd.Series, table: dict[str, object], dtype: str = "str") -> pd.Series:

@@ -15,6 +15,7 @@ from pipeline.formats.values import (
     Cells,
     cap_of,
     map_words,
+    per_distinct,
     positions,
     repeat_text,
 )
@@ -87,13 +88,16 @@ ITEM_LINE_ID = ("子订单编号",)
 ITEM_SKU = ("商家编码", "外部系统编号")   # else the title: the only name the line has
 ITEM_REQUIRED = (ITEM_ORDER_ID,)
 GIFT_WORD = "赠品"
-_ADDRESS_PARTS = r"^(?P<p>[^ ]*)(?: (?P<c>[^ ]*))?(?: (?P<d>[^ ]*))?(?: (?P<r>.*))?$"
+# the street is not taken (the address is kept whole): only whether one follows the district
+_ADDRESS_PARTS = r"^(?P<p>[^ ]*)(?: (?P<c>[^ ]*))?(?: (?P<d>[^ ]*))?(?: (?P<r>.))?"
+_ODD_BLANKS = "[\t\u3000\u00a0]|  "     # blanks other than one space between the parts
 BUNDLE_WORDS = ("套装", "组合装")
 
 
 def _word_key(s: pd.Series) -> pd.Series:
     """Status words compare without blanks and with the half-width comma made full-width."""
-    return s.str.replace(_BLANKS, "", regex=True).str.replace(",", "，", regex=False)
+    return per_distinct(s, lambda words: words.str.replace(_BLANKS, "", regex=True)
+                        .str.replace(",", "，", regex=False))
 
 
 def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
@@ -166,8 +170,10 @@ def _order_status(status: pd.Series, paid_at: pd.Series | None, notes: list[str]
 
 def split_address(address: pd.Series) -> dict[str, pd.Series]:
     """`广东省 广州市 越秀区 某街道…` -> province, city, district (when the parts are there)."""
-    spaced = address.str.replace(_BLANKS + "+", " ", regex=True).str.strip()
-    parts = pc.extract_regex(pa.array(spaced.array), _ADDRESS_PARTS)
+    spaced = pa.array(address.array, pa.large_string())
+    if pc.any(pc.match_substring_regex(spaced, _ODD_BLANKS)).as_py():   # seldom: one pass less
+        spaced = pc.replace_substring_regex(spaced, _BLANKS + "+", " ")
+    parts = pc.extract_regex(pc.utf8_trim_whitespace(spaced), _ADDRESS_PARTS)
     part = {name: pd.Series(pc.struct_field(parts, name), dtype="str") for name in "pcdr"}
     two = (part["c"] != "").to_numpy()     # a province and a city at least
     four = (part["r"] != "").to_numpy()    # province, city, district, then the street

@@ -59,23 +59,43 @@ def norm_header(header: str) -> str:
 
 def clean_text(s: pd.Series) -> pd.Series:
     """Cell text without Excel's `="…"` wrapper and surrounding blanks; empty markers -> NA."""
-    s = s.astype("str").str.strip()
-    starts = s.str.startswith('="')
-    if starts.any():
-        wrapped = starts & s.str.endswith('"') & (s.str.len() >= 3)
-        s = s.where(~wrapped, s.str.slice(2, -1).str.strip())
-    return s.mask(s.isin(EMPTY_MARKERS))
+    v = pc.utf8_trim_whitespace(_arrow_text(s))
+    starts = pc.starts_with(v, '="')
+    if pc.any(starts).as_py():
+        wrapped = pc.and_(pc.and_(starts, pc.ends_with(v, '"')),
+                          pc.greater_equal(pc.utf8_length(v), 3))
+        v = pc.if_else(wrapped, pc.utf8_trim_whitespace(pc.utf8_slice_codeunits(v, 2, -1)), v)
+    return _unmarked(v, s.index)
 
 
 def clean_id(s: pd.Series) -> pd.Series:
     """An id as exact text: also without a leading `'` or tab, or a spreadsheet's `.0`."""
-    s = clean_text(s)
-    if s.str.startswith("'").any():
-        s = s.str.lstrip("'").str.strip()
-    float_like = s.str.fullmatch(r"[0-9]+[.]0+").fillna(False).astype(bool)
-    if float_like.any():
-        s = s.where(~float_like, s.str.replace(r"[.]0+$", "", regex=True))
-    return s.mask(s.isin(EMPTY_MARKERS))
+    cleaned = clean_text(s)
+    v, changed = _arrow_text(cleaned), False
+    if pc.any(pc.starts_with(v, "'")).as_py():
+        v, changed = pc.utf8_trim_whitespace(pc.utf8_ltrim(v, "'")), True
+    if pc.any(pc.match_substring(v, ".")).as_py():
+        float_like = pc.match_substring_regex(v, r"^[0-9]+[.]0+$")
+        if pc.any(float_like).as_py():
+            v, changed = pc.if_else(float_like, pc.replace_substring_regex(v, r"[.]0+$", ""), v), True
+    return _unmarked(v, s.index) if changed else cleaned
+
+
+_EMPTY = pa.array(EMPTY_MARKERS, pa.large_string())
+_NO_TEXT = pa.scalar(None, pa.large_string())
+_MARKER_BYTES = max(len(m.encode()) for m in EMPTY_MARKERS)
+
+
+def _arrow_text(s: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """A text column as Arrow (the sheet's columns are Arrow-backed: no copy)."""
+    return pa.array(s.array, pa.large_string())
+
+
+def _unmarked(v: pa.Array, index: pd.Index) -> pd.Series:
+    """`v` with the empty markers as NA, as a `str` Series on `index`."""
+    if pc.any(pc.less_equal(pc.binary_length(v), _MARKER_BYTES)).as_py():
+        v = pc.if_else(pc.is_in(v, value_set=_EMPTY), _NO_TEXT, v)
+    return pd.Series(v, dtype="str", index=index)
 
 
 def parse_amounts(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -130,51 +150,82 @@ def parse_times(s: pd.Series, source_tz: str, tz: str) -> tuple[pd.Series, np.nd
     todo = s.notna()
     if not todo.any():
         return out, np.zeros(len(s), dtype=bool)
-    text = s.str.replace("/", "-", regex=False)
-    offset = todo & text.str.contains(_OFFSET, regex=True).fillna(False).astype(bool)
-    if offset.any():
-        t = text[offset].str.replace(r" *UTC$", "Z", regex=True)
-        parsed = pd.to_datetime(t, format="%Y-%m-%d %H:%M:%S %z", utc=True, errors="coerce")
-        rest = parsed.isna()
-        if rest.any():
-            parsed[rest] = pd.to_datetime(t[rest], format="ISO8601", utc=True, errors="coerce")
-        out[offset] = parsed.dt.tz_convert(tz).dt.tz_localize(None).astype("datetime64[us]")
+    local = _plain_times(s)               # the form nearly every export writes, in one pass
+    offset = pd.Series(False, index=s.index)
+    left = todo & local.isna()
+    if left.any():
+        text = s[left].str.replace("/", "-", regex=False)
+        zoned = text.str.contains(_OFFSET, regex=True).fillna(False).astype(bool)
+        if zoned.any():
+            t = text[zoned].str.replace(r" *UTC$", "Z", regex=True)
+            parsed = pd.to_datetime(t, format="%Y-%m-%d %H:%M:%S %z", utc=True, errors="coerce")
+            rest = parsed.isna()
+            if rest.any():
+                parsed[rest] = pd.to_datetime(t[rest], format="ISO8601", utc=True,
+                                              errors="coerce")
+            out[t.index] = parsed.dt.tz_convert(tz).dt.tz_localize(None).astype("datetime64[us]")
+            offset[t.index] = True
+        if not zoned.all():
+            naive_text = text[~zoned]
+            local[naive_text.index] = _written_times(naive_text)
     naive = todo & ~offset
     if naive.any():
-        local = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
-        left = naive.copy()
-        for fmt in TIME_FORMATS:
-            parsed = pd.to_datetime(text[left], format=fmt, errors="coerce")
-            local[left] = parsed.astype("datetime64[us]")
-            left = left & local.isna()
-            if not left.any():
-                break
-        if left.any():
-            local[left] = _excel_serials(text[left])
-            left = left & local.isna()
-        if left.any():
-            # 2017年7月8日 10:00, as a Chinese-locale spreadsheet writes it
-            written = (text[left].str.replace("[年月]", "-", regex=True)
-                       .str.replace("日", "", regex=False).str.strip())
-            for fmt in TIME_FORMATS[:3]:
-                local[left] = pd.to_datetime(written[left[left].index], format=fmt,
-                                             errors="coerce").astype("datetime64[us]")
-                left = left & local.isna()
-        if left.any():
-            iso = text[left].str.match(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}").fillna(False).astype(bool)
-            if iso.any():
-                idx = iso[iso].index
-                local[idx] = pd.to_datetime(text[idx], format="ISO8601", errors="coerce")
         if source_tz != tz:
             # a year beyond what time zones are known for (9999-12-31) stays as written: it is
             # outside the plausible window, and rejected as such
-            zoned = local.between(ZONED_FROM, ZONED_UNTIL)
+            zoned = naive & local.between(ZONED_FROM, ZONED_UNTIL)
             local[zoned] = (local[zoned].dt.tz_localize(source_tz, ambiguous="NaT",
                                                         nonexistent="shift_forward")
                             .dt.tz_convert(tz).dt.tz_localize(None).astype("datetime64[us]"))
         out[naive] = local[naive]
     bad = (todo & out.isna()).to_numpy()
     return out, bad
+
+
+_PLAIN_TIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$"
+
+
+def _plain_times(s: pd.Series) -> pd.Series:
+    """`2026-11-11 10:00:00` read by Arrow in one pass over the column (NaT for any other
+    form, left to `_written_times`). Arrow rolls an impossible day over (02-30 -> 03-02):
+    a day that is not the one written is left too, and refused there."""
+    values = pa.array(s.array, pa.large_string())
+    plain = pc.match_substring_regex(values, _PLAIN_TIME)
+    stamps = pc.strptime(values, "%Y-%m-%d %H:%M:%S", "us", error_is_null=True)
+    day = pc.utf8_lpad(pc.cast(pc.day(stamps), pa.large_string()), 2, "0")
+    same_day = pc.equal(pc.utf8_slice_codeunits(values, 8, 10), day)
+    keep = pc.fill_null(pc.and_(plain, same_day), False)
+    kept = pc.if_else(keep, stamps, pa.scalar(None, pa.timestamp("us")))
+    return pd.Series(kept.to_numpy(zero_copy_only=False), index=s.index, dtype="datetime64[us]")
+
+
+def _written_times(text: pd.Series) -> pd.Series:
+    """Naive times in every other form an export writes (`text` with `/` made `-`): the
+    formats of TIME_FORMATS, Excel's day numbers, `2017年7月8日 10:00`, other ISO 8601."""
+    local = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    left = pd.Series(True, index=text.index)
+    for fmt in TIME_FORMATS:
+        parsed = pd.to_datetime(text[left], format=fmt, errors="coerce")
+        local[left] = parsed.astype("datetime64[us]")
+        left = left & local.isna()
+        if not left.any():
+            return local
+    local[left] = _excel_serials(text[left])
+    left = left & local.isna()
+    if left.any():
+        # 2017年7月8日 10:00, as a Chinese-locale spreadsheet writes it
+        written = (text[left].str.replace("[年月]", "-", regex=True)
+                   .str.replace("日", "", regex=False).str.strip())
+        for fmt in TIME_FORMATS[:3]:
+            local[left] = pd.to_datetime(written[left[left].index], format=fmt,
+                                         errors="coerce").astype("datetime64[us]")
+            left = left & local.isna()
+    if left.any():
+        iso = text[left].str.match(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}").fillna(False).astype(bool)
+        if iso.any():
+            idx = iso[iso].index
+            local[idx] = pd.to_datetime(text[idx], format="ISO8601", errors="coerce")
+    return local
 
 
 def _excel_serials(text: pd.Series) -> pd.Series:
@@ -375,6 +426,17 @@ def positions(keys: pd.Series) -> pd.Series:
     """Each row's position ("1", "2", …) among the rows with the same key, in file order."""
     counts = keys.groupby(keys, sort=False, dropna=False).cumcount().to_numpy() + 1
     return pd.Series(pc.cast(pa.array(counts), pa.large_string()), dtype="str")
+
+
+def per_distinct(s: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """`fn(s)` for a `str` column, worked out once per distinct value (status words repeat:
+    a million rows hold a dozen of them)."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    if 4 * len(uniques) > len(s):
+        return fn(s)
+    done = fn(pd.Series(uniques, dtype="str"))
+    found = pd.array(list(done) + [None], dtype="str")
+    return pd.Series(found.take(np.where(codes < 0, len(uniques), codes)), index=s.index)
 
 
 def map_words(key: pd.Series, table: dict[str, object], dtype: str = "str") -> pd.Series:
