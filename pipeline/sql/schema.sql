@@ -216,6 +216,21 @@ create table if not exists state_scope (
     order_id varchar not null
 );
 
+-- The orders and the lines a refresh works on: all of them (`everything`), or those of the
+-- keys in state_scope. A join, not `everything or exists (…)`: that form reads every order's
+-- columns before it looks at the keys (at 1M orders 65 ms against 16 ms for one order).
+create or replace macro scoped_orders(everything) as table
+select * from orders where everything
+union all
+select o.* from orders as o semi join state_scope as k using (platform, shop, order_id)
+where not everything;
+
+create or replace macro scoped_lines(everything) as table
+select * from order_lines where everything
+union all
+select l.* from order_lines as l semi join state_scope as k using (platform, shop, order_id)
+where not everything;
+
 -- Events still in effect: not undone.
 create or replace view effective_events as
 select e.*
@@ -342,7 +357,7 @@ select
     regexp_replace(lower(concat_ws(' ', o.province, o.city, o.district, o.address)), '\s+', '', 'g')
         as address_key,
     s.confirmed
-from orders as o
+from scoped_orders(everything) as o
 join order_state as s using (platform, shop, order_id)
 left join (
     -- how far an open line refund went: 3 returned, 2 agreed, 1 requested
@@ -352,20 +367,13 @@ left join (
         l.order_id,
         max(case l.refund_norm when 'returned' then 3 when 'agreed' then 2 else 1 end)
             as refund_stage
-    from order_lines as l
+    from scoped_lines(everything) as l
     where l.refund_norm in ('requested', 'agreed', 'returned')
     group by all
 ) as r using (platform, shop, order_id)
 where s.state not in ('shipped', 'completed', 'refunded', 'closed')
   and o.shipped_at is null
-  and coalesce(o.status_norm not in ('shipped', 'completed'), true)
-  and (
-      everything
-      or exists (
-          select 1 from state_scope as k
-          where k.platform = o.platform and k.shop = o.shop and k.order_id = o.order_id
-      )
-  );
+  and coalesce(o.status_norm not in ('shipped', 'completed'), true);
 
 create table if not exists open_orders as select * from open_orders_of(true);
 -- Added later (filled when the derived rules are rebuilt).
@@ -383,15 +391,10 @@ select
     l.title,
     l.quantity,
     l.is_gift
-from order_lines as l
+from scoped_lines(everything) as l
 semi join order_state as s
     on s.platform = l.platform and s.shop = l.shop and s.order_id = l.order_id
-    and s.waiting_to_ship
-where everything
-   or exists (
-       select 1 from state_scope as k
-       where k.platform = l.platform and k.shop = l.shop and k.order_id = l.order_id
-   );
+    and s.waiting_to_ship;
 
 create table if not exists waiting_lines as select * from waiting_lines_of(true);
 
@@ -468,13 +471,7 @@ where c.quantity > 0;
 -- without the orders); `combo`: two or more different items, gift lines not counted.
 create or replace macro order_type_facts_of(everything) as table
 with scoped as (
-    select o.*
-    from orders as o
-    where everything
-       or exists (
-           select 1 from state_scope as k
-           where k.platform = o.platform and k.shop = o.shop and k.order_id = o.order_id
-       )
+    select * from scoped_orders(everything)
 ),
 
 lines as (
@@ -486,12 +483,7 @@ lines as (
         coalesce(l.is_promo, false) as is_promo,
         coalesce(l.is_bundle_marked, false) as bundle_marked,
         coalesce(l.is_gift, false) or coalesce(l.unit_price = 0, false) as is_gift
-    from order_lines as l
-    where everything
-       or exists (
-           select 1 from state_scope as k
-           where k.platform = l.platform and k.shop = l.shop and k.order_id = l.order_id
-       )
+    from scoped_lines(everything) as l
 ),
 
 line_facts as (

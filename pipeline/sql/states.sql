@@ -2,13 +2,7 @@
 -- Parameters: $all (refresh every order, else only the keys in state_scope), $confirmed_tag.
 
 with scoped_orders as (
-    select o.*
-    from orders as o
-    where $all
-       or exists (
-           select 1 from state_scope as s
-           where s.platform = o.platform and s.shop = o.shop and s.order_id = o.order_id
-       )
+    select * from scoped_orders($all)
 ),
 
 line_facts as (
@@ -55,8 +49,9 @@ event_facts as (
 ),
 
 last_events as (
-    select platform, shop, order_id, max(event_id) as last_event_id
-    from events
+    select e.platform, e.shop, e.order_id, max(e.event_id) as last_event_id
+    from events as e
+    semi join scoped_orders as o using (platform, shop, order_id)
     group by all
 ),
 
