@@ -86,7 +86,10 @@ def serve(db: str | Path, run: Callable[[list[str]], tuple[int, str, str]]) -> P
 
 def stop(db: str | Path) -> None:
     """Stop listening beside the store at `db` (when its process lets the store go)."""
-    path = socket_path(db)
+    _close(socket_path(db))
+
+
+def _close(path: Path) -> None:
     server = _servers.pop(str(path), None)
     if server is not None:
         server.shutdown()
@@ -99,7 +102,7 @@ def _stop_all() -> None:
     """At exit: stop listening, and let a handed-off command that is running finish (a thread
     still inside the database when the interpreter goes down aborts the process)."""
     for key in list(_servers):
-        stop(Path(key).with_suffix(""))
+        _close(Path(key))
     if _RUN_LOCK.acquire(timeout=EXIT_WAIT_SECONDS):
         _RUN_LOCK.release()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.canonical import FileFlag
@@ -13,6 +12,7 @@ from pipeline.formats.values import (
     _BLANKS,
     NAME_CAP,
     Cells,
+    arrow_text,
     cap_of,
     map_words,
     per_distinct,
@@ -170,7 +170,7 @@ def _order_status(status: pd.Series, paid_at: pd.Series | None, notes: list[str]
 
 def split_address(address: pd.Series) -> dict[str, pd.Series]:
     """`广东省 广州市 越秀区 某街道…` -> province, city, district (when the parts are there)."""
-    spaced = pa.array(address.array, pa.large_string())
+    spaced = arrow_text(address)
     if pc.any(pc.match_substring_regex(spaced, _ODD_BLANKS)).as_py():   # seldom: one pass less
         spaced = pc.replace_substring_regex(spaced, _BLANKS + "+", " ")
     parts = pc.extract_regex(pc.utf8_trim_whitespace(spaced), _ADDRESS_PARTS)

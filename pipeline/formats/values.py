@@ -59,7 +59,7 @@ def norm_header(header: str) -> str:
 
 def clean_text(s: pd.Series) -> pd.Series:
     """Cell text without Excel's `="…"` wrapper and surrounding blanks; empty markers -> NA."""
-    v = pc.utf8_trim_whitespace(_arrow_text(s))
+    v = pc.utf8_trim_whitespace(arrow_text(s))
     starts = pc.starts_with(v, '="')
     if pc.any(starts).as_py():
         wrapped = pc.and_(pc.and_(starts, pc.ends_with(v, '"')),
@@ -71,7 +71,7 @@ def clean_text(s: pd.Series) -> pd.Series:
 def clean_id(s: pd.Series) -> pd.Series:
     """An id as exact text: also without a leading `'` or tab, or a spreadsheet's `.0`."""
     cleaned = clean_text(s)
-    v, changed = _arrow_text(cleaned), False
+    v, changed = arrow_text(cleaned), False
     if pc.any(pc.starts_with(v, "'")).as_py():
         v, changed = pc.utf8_trim_whitespace(pc.utf8_ltrim(v, "'")), True
     if pc.any(pc.match_substring(v, ".")).as_py():
@@ -86,7 +86,7 @@ _NO_TEXT = pa.scalar(None, pa.large_string())
 _MARKER_BYTES = max(len(m.encode()) for m in EMPTY_MARKERS)
 
 
-def _arrow_text(s: pd.Series) -> pa.Array | pa.ChunkedArray:
+def arrow_text(s: pd.Series) -> pa.Array | pa.ChunkedArray:
     """A text column as Arrow (the sheet's columns are Arrow-backed: no copy)."""
     return pa.array(s.array, pa.large_string())
 
@@ -189,7 +189,7 @@ def _plain_times(s: pd.Series) -> pd.Series:
     """`2026-11-11 10:00:00` read by Arrow in one pass over the column (NaT for any other
     form, left to `_written_times`). Arrow rolls an impossible day over (02-30 -> 03-02):
     a day that is not the one written is left too, and refused there."""
-    values = pa.array(s.array, pa.large_string())
+    values = arrow_text(s)
     plain = pc.match_substring_regex(values, _PLAIN_TIME)
     stamps = pc.strptime(values, "%Y-%m-%d %H:%M:%S", "us", error_is_null=True)
     day = pc.utf8_lpad(pc.cast(pc.day(stamps), pa.large_string()), 2, "0")
@@ -428,20 +428,14 @@ def positions(keys: pd.Series) -> pd.Series:
     return pd.Series(pc.cast(pa.array(counts), pa.large_string()), dtype="str")
 
 
-def per_distinct(s: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+def per_distinct(s: pd.Series, fn: Callable[[pd.Series], object], dtype: str = "str") -> pd.Series:
     """`fn(s)` for a `str` column, worked out once per distinct value (status words repeat:
-    a million rows hold a dozen of them)."""
+    a million rows hold a dozen of them); `fn` gets the distinct values, NA left out."""
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    if 4 * len(uniques) > len(s):
-        return fn(s)
-    done = fn(pd.Series(uniques, dtype="str"))
-    found = pd.array(list(done) + [None], dtype="str")
+    found = pd.array(list(fn(pd.Series(uniques, dtype="str"))) + [None], dtype=dtype)
     return pd.Series(found.take(np.where(codes < 0, len(uniques), codes)), index=s.index)
 
 
 def map_words(key: pd.Series, table: dict[str, object], dtype: str = "str") -> pd.Series:
     """`key` looked up in `table` (NA when absent), one lookup per distinct value."""
-    codes, uniques = pd.factorize(key, use_na_sentinel=True)
-    found = pd.array([table.get(u) for u in uniques] + [None], dtype=dtype)
-    codes = np.where(codes < 0, len(uniques), codes)
-    return pd.Series(found.take(codes), index=key.index)
+    return per_distinct(key, lambda words: [table.get(w) for w in words], dtype)

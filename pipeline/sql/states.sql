@@ -2,7 +2,7 @@
 -- Parameters: $all (refresh every order, else only the keys in state_scope), $confirmed_tag.
 
 with scoped_orders as (
-    select * from scoped_orders($all)
+    select * from orders_in_scope($all)
 ),
 
 line_facts as (
