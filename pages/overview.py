@@ -42,7 +42,7 @@ def alarm_row(f):
     to the page that lists them; through the same cached accessors as those pages."""
     now = desk_minute()   # the moment the Overdue page evaluates its rules at by default
     freshness_note(now, f)  # how old each shop's data is; a warning for shops a day old
-    rules = query(sla.sla_counts_vs, f, now)
+    rules = query(sla.sla_counts, f, now)   # as of now only: no day-before comparison here
     size = int(desk_settings()["batch_size"])
     held = query(queue.queue_counts, f, now + timedelta(minutes=1), size)["held"]
     stale = int(shown_shops(query(freshness.shop_freshness, now), f)["stale"].sum())

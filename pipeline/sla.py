@@ -179,13 +179,13 @@ def counts_of(rows: pd.DataFrame) -> pd.DataFrame:
 @shared
 def sla_counts_vs(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
     """`sla_counts` as of the moment and as of the same time the day before (`*_before`)."""
-    # the stock allocation and the vague addresses are shared by both moments (pipeline.memo)
-    settings = get_settings(con)
+    # the stock allocation and the vague addresses are shared by both moments (pipeline.memo),
+    # and the counts as of the moment are the Overview's alarm row's (`sla_counts`)
+    now = sla_counts(con, f, as_of)
     # a stale shop is compared with the day before its own data moment
     moments = shop_moments(con, as_of)
     earlier = moments.assign(as_of=moments["as_of"] - pd.Timedelta(days=1))
-    now = counts_of(_evaluate(con, f, as_of, settings, moments=moments)[0])
-    before = counts_of(_evaluate(con, f, as_of - timedelta(days=1), settings,
+    before = counts_of(_evaluate(con, f, as_of - timedelta(days=1), get_settings(con),
                                  moments=earlier)[0])
     return now.merge(before, on="rule", suffixes=("", "_before"))
 

@@ -124,6 +124,23 @@ def test_two_calls_at_one_data_version_compute_once(filled):
     assert memo.computed["queue.members"] - before["queue.members"] == 1
 
 
+def test_the_overdue_counts_take_the_alarm_rows_counts_as_of_the_moment(filled, monkeypatch):
+    # the Overview's alarm row asks sla_counts; the Overdue page at the same minute asks
+    # sla_counts_vs, which evaluates only the day before again
+    now = sla.sla_counts(filled.cursor(), ALL, NOW)
+    evaluated = []
+    evaluate = sla._evaluate
+
+    def counting(con, f, as_of, *args, **kwargs):
+        evaluated.append(as_of)
+        return evaluate(con, f, as_of, *args, **kwargs)
+
+    monkeypatch.setattr(sla, "_evaluate", counting)
+    vs = sla.sla_counts_vs(filled.cursor(), ALL, NOW)
+    assert evaluated == [NOW - timedelta(days=1)]
+    pd.testing.assert_frame_equal(vs[now.columns], now)
+
+
 def test_later_minutes_share_the_marks_and_the_clock_rules(filled):
     sla.sla_orders(filled.cursor(), ALL, NOW + timedelta(minutes=1))
     before = memo.computed.copy()
