@@ -14,7 +14,7 @@ $(BIN)/activate: requirements.txt requirements-dev.txt
 setup: $(BIN)/activate
 
 run: setup
-	$(BIN)/streamlit run app.py
+	$(BIN)/python app.py   # the first page worked out, then served (ui/launch.py)
 
 test: setup
 	$(BIN)/ruff check .

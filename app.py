@@ -1,10 +1,18 @@
 """Order Desk: the frame and router. Global filters in the sidebar; pages do the rest."""
 
+import sys
 import time
 
 STARTED = time.perf_counter()   # this run's start (ui.layout.framed logs a view's time)
 
 import streamlit as st
+
+if __name__ == "__main__" and not st.runtime.exists():
+    # `python app.py [streamlit options]`: the first page worked out, then the app served
+    # (ui/launch.py); under `streamlit run` (or a test's AppTest) the app itself runs below
+    from ui.launch import serve
+
+    raise SystemExit(serve(__file__, sys.argv[1:]))
 
 from ui.layout import cover_file_names, framed
 

@@ -89,13 +89,16 @@ def _wait_healthy(proc: subprocess.Popen, url: str, log: Path) -> None:
 
 @contextmanager
 def serving(tmp: Path, db: Path, demo_orders: str = DEMO_ORDERS,
-            shots: Path = SHOTS) -> Iterator[App]:
-    """`streamlit run app.py` on the store at `db`, on a free port, until the block ends."""
+            shots: Path = SHOTS, warm: bool = False) -> Iterator[App]:
+    """`streamlit run app.py` on the store at `db`, on a free port, until the block ends;
+    `warm`: started as `python app.py` (the first page worked out before it answers)."""
     port = _free_port()
     env = {**os.environ, "ORDERDESK_DB": str(db), "ORDERDESK_DEMO_ORDERS": demo_orders,
            "PYTHONUNBUFFERED": "1"}
     log = tmp / "streamlit.log"
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+    start = [sys.executable, "app.py"] if warm else [sys.executable, "-m", "streamlit", "run",
+                                                      "app.py"]
+    cmd = [*start, "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     with log.open("wb") as out:

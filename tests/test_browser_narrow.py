@@ -87,6 +87,29 @@ def test_the_first_start_paints_page_titles_never_file_names(browser, tmp_path):
         _first_start(browser, fresh)
 
 
+def test_a_warm_start_serves_the_first_page_it_worked_out(browser, tmp_path):  # noqa: F811
+    # `python app.py`: the demo written and the first page run before the server answers; the
+    # first visitor then sees the titles and the page, and no spinner for the demo
+    with serving(tmp_path, tmp_path / "app.duckdb", demo_orders="300",
+                 shots=tmp_path / "shots", warm=True) as fresh:
+        assert "first page ready" in fresh.log.read_text(errors="replace")
+        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+        context.add_init_script(PAINTED_NAV_JS)
+        page = context.new_page()
+        try:
+            page.goto(fresh.url, wait_until="domcontentloaded")
+            settled(page, FIRST_PAGE_MS)
+            main = page.get_by_test_id("stMain")
+            assert [h.inner_text().strip() for h in main.locator("h1").all()] == ["总览"]
+            main.get_by_test_id("stMetric").first.wait_for(timeout=FIRST_PAGE_MS)
+            seen = painted_navigations(page)
+            assert not any(spinner for spinner, _ in seen), seen
+            last = seen[-1][1]
+            assert label("page_overview", "zh") in last and not FILE_NAMES & set(last), last
+        finally:
+            context.close()
+
+
 def _first_start(browser, app: App) -> None:  # noqa: F811
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
     context.add_init_script(PAINTED_NAV_JS)
