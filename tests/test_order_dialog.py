@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -122,7 +123,8 @@ def test_name_is_needed_before_acting(db, monkeypatch):
 
 def test_order_table_selection_maps_positions_to_the_rows_shown(monkeypatch):
     state = {
-        "t_shown": [("p", "s", "a"), ("p", "s", "b"), ("p", "s", "c")],
+        "t_shown": pd.DataFrame([("p", "s", "a"), ("p", "s", "b"), ("p", "s", "c")],
+                                columns=order_dialog.KEY_COLUMNS),
         "t_v3": {"selection": {"rows": [2, 0, 7]}},
     }
     monkeypatch.setattr(order_dialog, "st", SimpleNamespace(session_state=state))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from pipeline import actions as A
@@ -141,6 +142,10 @@ def test_several_hits_give_a_pick_list_and_no_dialog(db, monkeypatch):
 # --- a click on a table's cell opens its order ---------------------------------------------
 
 
+# the keys of the rows a table shows, as order_table keeps them
+SHOWN = pd.DataFrame([("p", "s", "a"), ("p", "s", "b")], columns=["platform", "shop", "order_id"])
+
+
 def click(state: dict, rows: list[int], cells: list[tuple], multi: bool = True):
     from types import SimpleNamespace
 
@@ -157,7 +162,7 @@ def click(state: dict, rows: list[int], cells: list[tuple], multi: bool = True):
 
 
 def test_a_clicked_cell_opens_its_row_and_ticks_only_select():
-    state = {"t_shown": [("p", "s", "a"), ("p", "s", "b")]}
+    state = {"t_shown": SHOWN}
     assert click(state, [], [(1, "order_id")]) == ("t_v3", ("p", "s", "b"))
     assert click(state, [0], [(1, "order_id")]) is None           # a tick: the cell is as it was
     assert state["t_selected"] == ("t_v3", [("p", "s", "a")])
@@ -166,7 +171,7 @@ def test_a_clicked_cell_opens_its_row_and_ticks_only_select():
 
 
 def test_in_a_single_row_table_selecting_a_row_opens_it():
-    state = {"t_shown": [("p", "s", "a"), ("p", "s", "b")]}
+    state = {"t_shown": SHOWN}
     assert click(state, [1], [], multi=False) == ("t_v3", ("p", "s", "b"))
     assert click(state, [1], [], multi=False) is None             # the same row, still selected
     assert click(state, [], [(0, "shop")], multi=False) == ("t_v3", ("p", "s", "a"))

@@ -136,7 +136,9 @@ def order_table(frame: pd.DataFrame, key: str, columns: list[str] | None = None,
     """
     version = get_store().data_version()
     widget = f"{key}_v{version}"  # a new table, with nothing selected, after every write
-    shown = list(frame[KEY_COLUMNS].itertuples(index=False, name=None))
+    # the keys of the rows in the order shown (a copy-on-write frame: no tuple per row on
+    # every view; a selection's few positions are looked up in it)
+    shown = frame[KEY_COLUMNS].reset_index(drop=True)
     modes = ["multi-row" if multi else "single-row"] + (["single-cell"] if opens else [])
     columns, column_config = pin_order_id(frame, columns or list(frame.columns), column_config)
     st.dataframe(
@@ -146,14 +148,25 @@ def order_table(frame: pd.DataFrame, key: str, columns: list[str] | None = None,
         selection_mode=modes if opens else modes[0],
     )
     st.session_state[f"{key}_shown"] = shown
-    present = set(shown)
+    present: set[Key] = set()
+
+    def still_shown(k: Key) -> bool:   # the set is made only when something is picked
+        if not present:
+            present.update(shown.itertuples(index=False, name=None))
+        return k in present
+
     clicked = st.session_state.pop(f"{key}_clicked", None)
-    if clicked and clicked[0] == widget and clicked[1] in present:
+    if clicked and clicked[0] == widget and still_shown(clicked[1]):
         open_order_dialog(*clicked[1])
     picked_version, picked = st.session_state.get(f"{key}_selected", (None, []))
-    if picked_version != widget:
+    if picked_version != widget or not picked:
         return []
-    return [k for k in picked if k in present]
+    return [k for k in picked if still_shown(k)]
+
+
+def _key_at(shown: pd.DataFrame, position: int) -> Key:
+    """The key of the row shown at `position`."""
+    return tuple(str(v) for v in shown.iloc[position])
 
 
 def _remember_selection(key: str, widget: str, opens: bool = False, multi: bool = True) -> None:
@@ -161,9 +174,10 @@ def _remember_selection(key: str, widget: str, opens: bool = False, multi: bool 
     clicked cell (or a newly selected row of a single-row table) asks to open its order."""
     selection = st.session_state[widget]["selection"]
     rows = list(selection["rows"])
-    shown = st.session_state.get(f"{key}_shown", [])
+    shown = st.session_state.get(f"{key}_shown")
+    shown = pd.DataFrame(columns=KEY_COLUMNS) if shown is None else shown
     before = st.session_state.get(f"{key}_selected", (None, []))
-    picked = [shown[i] for i in rows if i < len(shown)]
+    picked = [_key_at(shown, i) for i in rows if i < len(shown)]
     st.session_state[f"{key}_selected"] = (widget, picked)
     if not opens:
         return
@@ -173,7 +187,7 @@ def _remember_selection(key: str, widget: str, opens: bool = False, multi: bool 
     last_cell = st.session_state.get(f"{key}_cell")
     st.session_state[f"{key}_cell"] = (widget, cells[0] if cells else None)
     if cells and last_cell != (widget, cells[0]) and cells[0][0] < len(shown):
-        st.session_state[f"{key}_clicked"] = (widget, shown[cells[0][0]])
+        st.session_state[f"{key}_clicked"] = (widget, _key_at(shown, cells[0][0]))
     elif not multi and picked and before != (widget, picked):
         st.session_state[f"{key}_clicked"] = (widget, picked[0])
 
