@@ -13,16 +13,15 @@ import streamlit as st
 from pipeline import sla
 from ui.auth import page_guard
 from ui.core import demo_banner, desk_minute, download_buttons, filters, lang, query, t
-from ui.order_dialog import KEY_COLUMNS, order_table
+from ui.order_dialog import order_table
 from ui.overdue import (
     LIST_ROWS,
     aging_chart,
     as_of_picker,
-    display_frame,
     export_frame,
     freshness_note,
     labeller,
-    options,
+    list_view,
     rule_metrics,
 )
 
@@ -51,7 +50,7 @@ def live_aging(f, picked: datetime, named) -> None:
     at = moment(picked)
     by = st.segmented_control(t("od_aging_by"), ["rule", "shop"], default="rule", required=True,
                               key="od_aging_by", format_func=named("od_by_"))
-    aging = sla.aging(query(sla.sla_board, f, at), by)
+    aging = query(sla.board_aging, f, at, by)
     if aging["orders"].sum() > 0:
         names = {r: t(f"rule_{r}") for r in sla.RULES} if by == "rule" else {}
         st.plotly_chart(aging_chart(aging, by, names), key="od_aging_chart")
@@ -67,8 +66,7 @@ as_of = as_of_picker()
 live_rules(f, as_of)
 
 st.subheader(t("od_list"))
-board = query(sla.sla_board, f, as_of)
-opts = options(board)
+opts = query(sla.board_options, f, as_of)
 named = labeller(lang())  # bound now: formatting must not depend on the session later
 c0, c1, c2, c3, c4 = st.columns([2, 2, 2, 2, 2])
 statuses = c0.pills(t("od_show_status"), list(sla.STATUSES), selection_mode="multi",
@@ -83,24 +81,26 @@ couriers = c3.multiselect(t("od_filter_courier"), opts["couriers"], key="od_cour
                           format_func=named("", empty="od_no_courier", raw=True))
 marks = c4.multiselect(t("od_filter_mark"), opts["marks"], key="od_mark", placeholder=t("all"),
                        format_func=named("problem_"))
-listed = sla.filter_board(board, statuses, rules, shops, couriers, marks)
+language = lang()
+choice = tuple(statuses), tuple(rules), tuple(shops), tuple(couriers), tuple(marks)
+n_listed, keyed, columns = query(list_view, f, as_of, *choice, language)
 
-if listed.empty:
+if not n_listed:
     st.info(t("od_nothing_listed"), icon=":material/info:")
 else:
-    shown = listed.head(LIST_ROWS)
-    if len(listed) > LIST_ROWS:
+    if n_listed > LIST_ROWS:
         st.caption(t("od_rows_capped").format(n=LIST_ROWS))
     st.caption(t("od_pick_hint"))
     # Keyed by the moment (and, inside, by the data): a selection never points into rows that
     # changed under it; a click on any cell opens that row's order.
-    view = display_frame(shown, lang()).reset_index(drop=True)
-    keyed = pd.concat([shown[KEY_COLUMNS].reset_index(drop=True), view], axis=1)
-    order_table(keyed, f"od_table_{as_of:%Y%m%d%H%M}", list(view.columns), multi=False,
-                opens=True)
-    language = lang()
-    download_buttons(lambda: export_frame(listed, language), f"overdue_{as_of:%Y%m%d_%H%M}",
-                     "od_dl")
+    order_table(keyed, f"od_table_{as_of:%Y%m%d%H%M}", columns, multi=False, opens=True)
+
+    board = query(sla.sla_board, f, as_of)   # a copy-on-write copy of the shared board
+
+    def export() -> pd.DataFrame:   # the whole list, built when the download is asked for
+        return export_frame(sla.filter_board(board, *map(list, choice)), language)
+
+    download_buttons(export, f"overdue_{as_of:%Y%m%d_%H%M}", "od_dl")
 
 st.subheader(t("od_aging"))
 live_aging(f, as_of, named)

@@ -29,7 +29,7 @@ import pyarrow as pa
 from pipeline.filters import Filters
 from pipeline.freshness import MOMENT_COLUMNS, shop_moments
 from pipeline.memo import keeps, remembered, shared
-from pipeline.problems import lists_by_order, marks, marks_moment
+from pipeline.problems import PROBLEMS, lists_by_order, marks, marks_moment
 from pipeline.settings import get_settings
 from pipeline.store import sql
 
@@ -227,6 +227,28 @@ def _open_details(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """`_details` of every open order, once per data version."""
     return remembered(con, "sla.open_details", (), lambda: _details(
         con, con.sql("select platform, shop, order_id from open_orders").to_arrow_table()))
+
+
+@shared
+def board_options(con: duckdb.DuckDBPyConnection, f: Filters,
+                  as_of: datetime) -> dict[str, list[str]]:
+    """The values present in `sla_board`, for the list's filters: rules, shops, couriers ('' =
+    none yet) and problem marks."""
+    board = sla_board(con, f, as_of)
+    present = set(board["rule"].unique())
+    return {
+        "rules": [r for r in RULES if r in present],
+        "shops": sorted(board["shop"].dropna().unique().tolist()),
+        "couriers": sorted(board["courier"].fillna("").unique().tolist()),
+        "marks": sorted(set().union(*board["problems"]), key=PROBLEMS.index),
+    }
+
+
+@shared
+def board_aging(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
+                by: str) -> pd.DataFrame:
+    """`aging` of `sla_board`."""
+    return aging(sla_board(con, f, as_of), by)
 
 
 def aging(board: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -122,3 +122,32 @@ def test_overview_offers_the_daily_workbook(db, monkeypatch):
     assert not at.exception
     buttons = at.get("download_button")
     assert any("daily workbook" in b.proto.label for b in buttons)
+
+
+def test_two_sessions_at_one_moment_share_the_list_its_filters_and_aging(db, monkeypatch):
+    import functools
+
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest import APP
+    from ui import overdue
+
+    calls = []
+    original = overdue.list_view
+
+    @functools.wraps(original)
+    def counted(*args, **kwargs):
+        calls.append(args[1:])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(overdue, "list_view", counted)
+    first = at_moment(fresh_app(db, monkeypatch, page=PAGE), date(2026, 11, 23), time(12, 0))
+    asked = len(calls)
+    assert asked >= 1
+    second = AppTest.from_file(APP, default_timeout=60)   # another session, caches kept
+    second.run()
+    second.switch_page(PAGE)
+    second.run()
+    second = at_moment(second, date(2026, 11, 23), time(12, 0))
+    assert len(calls) == asked          # the list of that moment was worked out once
+    assert listed(second).equals(listed(first))

@@ -8,7 +8,16 @@ import pandas as pd
 
 from pipeline.filters import ALL, Filters
 from pipeline.settings import save_setting
-from pipeline.sla import RULES, aging, sla_board, sla_counts, sla_counts_vs, sla_orders
+from pipeline.sla import (
+    RULES,
+    aging,
+    board_aging,
+    board_options,
+    sla_board,
+    sla_counts,
+    sla_counts_vs,
+    sla_orders,
+)
 from tests.conftest import load
 from tests.test_allocation import put
 from tests.test_problems import ADDR, event
@@ -212,6 +221,12 @@ def test_board_and_aging(store):
     by_shop = aging(board, "shop")
     assert by_shop[by_shop["orders"] > 0].values.tolist() == [
         ["<4h", "s1", 1], ["1-3d", "s1", 1], ["1-3d", "s2", 1]]
+    # the same, shared by every session of the moment
+    moment = at("2026-11-23 12:00:00")
+    pd.testing.assert_frame_equal(board_aging(store.cursor(), ALL, moment, "shop"), by_shop)
+    assert board_options(store.cursor(), ALL, moment) == {
+        "rules": ["chase_unpaid", "ship_paid"], "shops": ["s1", "s2"], "couriers": ["", "顺丰"],
+        "marks": ["buyer_message"]}
 
 
 def test_the_real_cod_shop_chases_its_unconfirmed_orders(store):

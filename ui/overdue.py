@@ -15,6 +15,7 @@ from pipeline.filters import Filters
 from pipeline.labels import label
 from ui.core import desk_minute, get_store, per_value, query, shop_label, t
 from ui.layout import metric_grid
+from ui.order_dialog import KEY_COLUMNS
 from ui.safe import md_escape
 
 LIST_ROWS = 5000
@@ -106,6 +107,21 @@ def display_frame(board: pd.DataFrame, language: str = "zh") -> pd.DataFrame:
         lab("col_buyer_message"): board["buyer_message"].fillna(""),
         lab("col_courier"): board["courier"].fillna(""),
     })
+
+
+def list_view(con, f: Filters, as_of: datetime, statuses: tuple[str, ...] = (),
+              rules: tuple[str, ...] = (), shops: tuple[str, ...] = (),
+              couriers: tuple[str, ...] = (), marks: tuple[str, ...] = (),
+              language: str = "zh") -> tuple[int, pd.DataFrame, list[str]]:
+    """The Overdue list as shown, for `ui.core.query` (one per data version, moment, choice
+    and language, for every session): how many orders it lists, its first LIST_ROWS rows
+    (the order keys, then `display_frame`'s columns) and the names of the shown columns."""
+    listed = sla.filter_board(sla.sla_board(con, f, as_of), list(statuses), list(rules),
+                              list(shops), list(couriers), list(marks))
+    shown = listed.head(LIST_ROWS)
+    view = display_frame(shown, language).reset_index(drop=True)
+    keyed = pd.concat([shown[KEY_COLUMNS].reset_index(drop=True), view], axis=1)
+    return len(listed), keyed, list(view.columns)
 
 
 def export_frame(board: pd.DataFrame, language: str = "zh") -> pd.DataFrame:
@@ -236,18 +252,6 @@ def _simple_detail(platform: str, shop: str, order_id: str, as_of: datetime) -> 
         shown = shown.astype(object).where(shown.notna(), "—")
         st.dataframe(shown.rename(columns={c: t(f"col_{c}") for c in shown.columns}),
                      hide_index=True)
-
-
-def options(board: pd.DataFrame) -> dict[str, list[str]]:
-    """The values present in the board, for the list's filters."""
-    marks = sorted(set().union(*board["problems"]), key=lambda p: problems.PROBLEMS.index(p))
-    present = set(board["rule"].unique())
-    return {
-        "rules": [r for r in sla.RULES if r in present],
-        "shops": sorted(board["shop"].dropna().unique().tolist()),
-        "couriers": sorted(board["courier"].fillna("").unique().tolist()),
-        "marks": marks,
-    }
 
 
 def workbook_button() -> None:
