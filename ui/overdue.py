@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 from datetime import datetime, time
 
+import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -109,7 +110,7 @@ def display_frame(board: pd.DataFrame, language: str = "zh") -> pd.DataFrame:
     })
 
 
-def list_view(con, f: Filters, as_of: datetime, statuses: tuple[str, ...] = (),
+def list_view(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime, statuses: tuple[str, ...] = (),
               rules: tuple[str, ...] = (), shops: tuple[str, ...] = (),
               couriers: tuple[str, ...] = (), marks: tuple[str, ...] = (),
               language: str = "zh") -> tuple[int, pd.DataFrame, list[str]]:
