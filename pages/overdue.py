@@ -67,7 +67,8 @@ live_rules(f, as_of)
 
 st.subheader(t("od_list"))
 opts = query(sla.board_options, f, as_of)
-named = labeller(lang())  # bound now: formatting must not depend on the session later
+language = lang()
+named = labeller(language)  # bound now: formatting must not depend on the session later
 c0, c1, c2, c3, c4 = st.columns([2, 2, 2, 2, 2])
 statuses = c0.pills(t("od_show_status"), list(sla.STATUSES), selection_mode="multi",
                     default=["overdue", "due_soon"], key="od_status",
@@ -81,7 +82,6 @@ couriers = c3.multiselect(t("od_filter_courier"), opts["couriers"], key="od_cour
                           format_func=named("", empty="od_no_courier", raw=True))
 marks = c4.multiselect(t("od_filter_mark"), opts["marks"], key="od_mark", placeholder=t("all"),
                        format_func=named("problem_"))
-language = lang()
 choice = tuple(statuses), tuple(rules), tuple(shops), tuple(couriers), tuple(marks)
 n_listed, keyed, columns = query(list_view, f, as_of, *choice, language)
 

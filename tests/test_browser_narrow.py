@@ -12,6 +12,7 @@ Its own server on a fresh store, so that its first session is the server's first
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,21 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
         yield running
 
 
+@contextmanager
+def first_view(browser, url: str) -> Iterator:  # noqa: F811
+    """A new 1440 px browser context recording what the navigation paints, at `url`, settled
+    as a first view after a server's start."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    context.add_init_script(PAINTED_NAV_JS)
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="domcontentloaded")
+        settled(page, FIRST_PAGE_MS)
+        yield page
+    finally:
+        context.close()
+
+
 def test_the_first_start_paints_page_titles_never_file_names(browser, tmp_path):  # noqa: F811
     # A server of its own: the first view after the start is this test's whatever the order
     # of the tests, and a demo large enough that loading it outlasts the half second
@@ -93,12 +109,7 @@ def test_a_warm_start_serves_the_first_page_it_worked_out(browser, tmp_path):  #
     with serving(tmp_path, tmp_path / "app.duckdb", demo_orders="300",
                  shots=tmp_path / "shots", warm=True) as fresh:
         assert "first page ready" in fresh.log.read_text(errors="replace")
-        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
-        context.add_init_script(PAINTED_NAV_JS)
-        page = context.new_page()
-        try:
-            page.goto(fresh.url, wait_until="domcontentloaded")
-            settled(page, FIRST_PAGE_MS)
+        with first_view(browser, fresh.url) as page:
             main = page.get_by_test_id("stMain")
             assert [h.inner_text().strip() for h in main.locator("h1").all()] == ["总览"]
             main.get_by_test_id("stMetric").first.wait_for(timeout=FIRST_PAGE_MS)
@@ -106,17 +117,10 @@ def test_a_warm_start_serves_the_first_page_it_worked_out(browser, tmp_path):  #
             assert not any(spinner for spinner, _ in seen), seen
             last = seen[-1][1]
             assert label("page_overview", "zh") in last and not FILE_NAMES & set(last), last
-        finally:
-            context.close()
 
 
 def _first_start(browser, app: App) -> None:  # noqa: F811
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
-    context.add_init_script(PAINTED_NAV_JS)
-    page = context.new_page()
-    try:
-        page.goto(app.url, wait_until="domcontentloaded")
-        settled(page, FIRST_PAGE_MS)
+    with first_view(browser, app.url) as page:
         seen = painted_navigations(page)
         titles = [i for i, (_, labels) in enumerate(seen) if not FILE_NAMES & set(labels)]
         assert titles, f"the pages' titles were never painted: {seen}"
@@ -129,8 +133,6 @@ def _first_start(browser, app: App) -> None:  # noqa: F811
         assert any(spinner for spinner, _ in seen[titles[0]:]), "the demo loaded under titles"
         last = seen[-1][1]
         assert label("page_overview", "zh") in last and label("page_queue", "zh") in last
-    finally:
-        context.close()
 
 
 def test_a_page_asked_for_first_after_the_start_comes_inside_the_frame(browser, tmp_path):  # noqa: F811
@@ -138,27 +140,20 @@ def test_a_page_asked_for_first_after_the_start_comes_inside_the_frame(browser, 
     the server starts: the desk runs app.py around it, with the titles, sidebar and filters."""
     from playwright.sync_api import expect
 
-    with serving(tmp_path, tmp_path / "app.duckdb", demo_orders="300",
-                 shots=tmp_path / "shots") as fresh:
-        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
-        context.add_init_script(PAINTED_NAV_JS)
-        page = context.new_page()
-        try:
-            page.goto(f"{fresh.url}/stock", wait_until="domcontentloaded")
-            settled(page, FIRST_PAGE_MS)
-            main = page.get_by_test_id("stMain")
-            assert [h.inner_text().strip() for h in main.locator("h1").all()] == ["库存"]
-            assert page.locator("[role=dialog]").count() == 0, "no 'page not found'"
-            sidebar = page.get_by_test_id("stSidebar")
-            expect(sidebar.get_by_test_id("stMultiSelect").filter(has_text="店铺")).to_have_count(1)
-            last = painted_navigations(page)[-1][1]
-            assert label("page_stock", "zh") in last and not FILE_NAMES & set(last), last
-            page.reload(wait_until="domcontentloaded")   # and for the next visitor too
-            settled(page)
-            last = painted_navigations(page)[-1][1]
-            assert label("page_stock", "zh") in last and not FILE_NAMES & set(last), last
-        finally:
-            context.close()
+    with (serving(tmp_path, tmp_path / "app.duckdb", demo_orders="300",
+                  shots=tmp_path / "shots") as fresh,
+          first_view(browser, f"{fresh.url}/stock") as page):
+        main = page.get_by_test_id("stMain")
+        assert [h.inner_text().strip() for h in main.locator("h1").all()] == ["库存"]
+        assert page.locator("[role=dialog]").count() == 0, "no 'page not found'"
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar.get_by_test_id("stMultiSelect").filter(has_text="店铺")).to_have_count(1)
+        last = painted_navigations(page)[-1][1]
+        assert label("page_stock", "zh") in last and not FILE_NAMES & set(last), last
+        page.reload(wait_until="domcontentloaded")   # and for the next visitor too
+        settled(page)
+        last = painted_navigations(page)[-1][1]
+        assert label("page_stock", "zh") in last and not FILE_NAMES & set(last), last
 
 
 @pytest.mark.parametrize(("path", "cards"), [("", 8), ("stock", 5), ("queue", 5),

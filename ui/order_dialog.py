@@ -148,20 +148,19 @@ def order_table(frame: pd.DataFrame, key: str, columns: list[str] | None = None,
         selection_mode=modes if opens else modes[0],
     )
     st.session_state[f"{key}_shown"] = shown
-    present: set[Key] = set()
-
-    def still_shown(k: Key) -> bool:   # the set is made only when something is picked
-        if not present:
-            present.update(shown.itertuples(index=False, name=None))
-        return k in present
-
     clicked = st.session_state.pop(f"{key}_clicked", None)
-    if clicked and clicked[0] == widget and still_shown(clicked[1]):
-        open_order_dialog(*clicked[1])
+    clicked = clicked[1] if clicked and clicked[0] == widget else None
     picked_version, picked = st.session_state.get(f"{key}_selected", (None, []))
-    if picked_version != widget or not picked:
+    picked = picked if picked_version == widget else []
+    if clicked is None and not picked:
         return []
-    return [k for k in picked if still_shown(k)]
+    present = set(shown.itertuples(index=False, name=None))   # only when something is picked
+    if clicked in present:
+        open_order_dialog(*clicked)
+    return [k for k in picked if k in present]
+
+
+_NO_ROWS = pd.DataFrame(columns=KEY_COLUMNS)   # a table not shown yet in this session
 
 
 def _key_at(shown: pd.DataFrame, position: int) -> Key:
@@ -174,8 +173,7 @@ def _remember_selection(key: str, widget: str, opens: bool = False, multi: bool 
     clicked cell (or a newly selected row of a single-row table) asks to open its order."""
     selection = st.session_state[widget]["selection"]
     rows = list(selection["rows"])
-    shown = st.session_state.get(f"{key}_shown")
-    shown = pd.DataFrame(columns=KEY_COLUMNS) if shown is None else shown
+    shown = st.session_state.get(f"{key}_shown", _NO_ROWS)
     before = st.session_state.get(f"{key}_selected", (None, []))
     picked = [_key_at(shown, i) for i in rows if i < len(shown)]
     st.session_state[f"{key}_selected"] = (widget, picked)
