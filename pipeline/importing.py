@@ -282,7 +282,7 @@ class _Staging:
                 cur.execute(f"update {flag.table} set {flag.column} = true "  # noqa: S608
                             "where import_id = ?", [import_id])
         for table in self.seen_tables:
-            cur.execute(f"drop table if exists {_SEEN[table]}")
+            cur.execute(f"drop table if exists {_SEEN[table]}")  # noqa: S608 - a name from _SEEN
         rejects = sorted(self.rejects, key=lambda r: r.row)
         for table in C.TABLE_COLUMNS:
             rejects.extend(reject for _, reject in self.dups.get(table, []))
