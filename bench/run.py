@@ -580,6 +580,17 @@ def markdown(results: list[dict], info: dict[str, str], findings: str = "") -> s
                  "from /proc after each level.\n")
         for r in measured:
             L.append(browser.markdown(r["browser"], f"{_fmt_n(r['orders'])} orders"))
+    measured = [r for r in results if r.get("browser_niced")]
+    if measured:
+        from bench import browser
+
+        L.append("## Pages in a real browser, the browsers niced (`bench/browser.py --nice 19`)\n")
+        L.append("The same walk with the browsers (and the benchmark's driver) at the lowest "
+                 "priority, so that the server never waits for a browser's CPU: what is left "
+                 "of a settle time is the browsers' own work, on the same two cores.\n")
+        for r in measured:
+            L.append(browser.markdown(r["browser_niced"], f"{_fmt_n(r['orders'])} orders",
+                                      "Pages in a browser, the browsers niced"))
     measured = [r for r in results if r.get("sessions")]
     if measured:
         from bench import sessions
@@ -651,6 +662,7 @@ def goal_lines(results: list[dict]) -> list[str]:
     out.append(f"- report: {rep:.2f} s (goal ≤ {GOALS['report_s']:.0f} s) "
                f"{'met' if rep <= GOALS['report_s'] else 'MISSED'}")
     out.extend(browser_goal_lines(big.get("browser")))
+    out.extend(browser_goal_lines(big.get("browser_niced"), "in a browser, the browsers niced"))
     out.extend(browser_goal_lines(big.get("sessions"), "without a browser"))
     if len(results) > 1:
         small = results[0]
