@@ -178,6 +178,10 @@ class _Staging:
         self.rows_skipped = 0
         self.slices = 0
         self.touched = False
+        # whether the store held orders and lines before this import: rows of its own earlier
+        # slices never match a staged key (repeated keys are rejected first), so with none
+        # before, no slice needs to look for stored rows it would update or replace
+        self.held = {table: bool(_count(cur, table)) for table in _COUNTED}
         self.grouped = grouped
         if grouped:
             cur.execute("create or replace temp table slice_groups (key varchar, slice integer)")
@@ -203,7 +207,7 @@ class _Staging:
             if self.sliced:
                 self._keep_keys(table, stage)
             if stage.num_rows:
-                _upsert(cur, table, cols, self.import_id, stage)
+                _upsert(cur, table, cols, self.import_id, stage, self.held.get(table, True))
                 if table == "orders":
                     _adopt_orphan_lines(cur, stage)
                 self.touched |= table in ("orders", "order_lines")
@@ -484,8 +488,9 @@ def _adopt_orphan_lines(cur: duckdb.DuckDBPyConnection, stage: pa.Table) -> None
 
 
 def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_id: int,
-            stage: pa.Table) -> None:
-    """Write the staged rows; only the columns the file gave are updated.
+            stage: pa.Table, held: bool = True) -> None:
+    """Write the staged rows; only the columns the file gave are updated. `held`: whether
+    the table held rows before this import (without, orders and lines are only inserted).
 
     Orders and lines carry no index (an index on millions of text keys costs more than the
     import): the keys stay unique because this is their only writer, duplicates in a file are
@@ -502,7 +507,7 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_
     match = " and ".join(f"t.{k} = s.{k}" for k in keys)
     if table == "order_lines":
         # A newer export of an order replaces all of its lines.
-        if _count(cur, "order_lines"):
+        if held and _count(cur, "order_lines"):
             cur.execute(
                 "delete from order_lines as t using (select distinct platform, shop, order_id "
                 "from stage) as s where t.platform = s.platform and t.shop = s.shop "
@@ -511,7 +516,7 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_
             )
         statement = insert
     elif table == "orders":
-        if _count(cur, "orders") and cur.execute(
+        if held and _count(cur, "orders") and cur.execute(
                 f"select count(*) from (select 1 from stage as s "  # noqa: S608
                 f"semi join orders as t on {match} limit 1)").fetchall()[0][0]:
             updates = [f"{c} = s.{c}" for c in non_keys] + ["import_id = $import_id"]

@@ -288,6 +288,30 @@ def test_a_newer_export_in_slices_updates_the_stored_orders(tmp_path):
     assert result.rows_imported == 6
 
 
+def test_a_newer_item_report_in_slices_replaces_the_stored_lines_of_its_orders(tmp_path):
+    # the store holds the orders and an older item report; the newer one gives two orders
+    # other lines (fewer, more) and a new one: each order's lines are replaced as a whole
+    def items(lines: dict[str, int], title: str) -> bytes:
+        return csv_bytes(ITEM_HEADER, [
+            [f'="{oid}"', f"{title} {n}", "10.00", "1", "", "", "", "", "交易成功", f"SKU-{n}"]
+            for oid, count in lines.items() for n in range(count)])
+
+    orders = csv_bytes(ORDER_HEADER, [order(f"R{i}") for i in range(1, 5)])
+    older = items({"R1": 3, "R2": 1, "R3": 2}, "旧")
+    newer = items({"R2": 3, "R3": 1, "R4": 2}, "新")
+    result = same(tmp_path, "newer_items.csv", newer, slice_rows=2,
+                  before=(("orders.csv", orders), ("older_items.csv", older)))
+    assert result.rows_imported == 6
+    store = Store(tmp_path / "sliced.duckdb")
+    try:
+        lines = store.cursor().execute(
+            "select order_id, count(*), min(title) from order_lines group by 1 order by 1"
+        ).fetchall()
+    finally:
+        store.close()
+    assert lines == [("R1", 3, "旧 0"), ("R2", 3, "新 0"), ("R3", 1, "新 0"), ("R4", 2, "新 0")]
+
+
 @pytest.mark.parametrize("slice_rows", [1, 4])
 def test_a_file_on_disk_is_read_in_slices_as_its_bytes_are(tmp_path, slice_rows):
     path = tmp_path / "ExportOrderList.csv"
