@@ -41,8 +41,11 @@ import pandas as pd
 MAX_ENTRIES = 256
 MAX_PER_NAME = 12     # moments, filters and periods of one function kept at once
 
-# Computations per name since the process started (what a remembered call did not save).
+# Computations per name since the process started (what a remembered call did not save), and
+# per store file and name (`computed_for`: what one store's readers computed, whatever other
+# stores of the process and their warmers do meanwhile).
 computed: Counter[str] = Counter()
+computed_in: Counter[tuple[str, str]] = Counter()
 
 _PATH_SQL = "select path from duckdb_databases() where database_name = current_database()"
 _paths: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # connection -> its file
@@ -73,6 +76,13 @@ class _Entry:
 
 class EventsRead(RuntimeError):
     """A facts-only computation asked for a result that depends on the desk's events."""
+
+
+def computed_for(con: duckdb.DuckDBPyConnection, name: str) -> int:
+    """How many times `name` was computed for the store `con` reads (0 for an in-memory
+    store, which remembers nothing)."""
+    key = store_key(con)
+    return computed_in[(key[0], name)] if key else 0
 
 
 def store_key(con: duckdb.DuckDBPyConnection) -> tuple | None:
@@ -146,6 +156,7 @@ def _remember(store: tuple | None, name: str, key: Any, compute: Callable[[], T]
     with entry.lock:
         if not entry.done:
             computed[name] += 1
+            computed_in[(store[0], name)] += 1
             entry.value = compute()
             entry.done = True
     return entry.value

@@ -33,6 +33,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 FILE_NAMES = {"app", *(p.stem for p in (ROOT / "pages").glob("*.py"))}
+SPINNER_DEMO_ORDERS = "20000"   # a demo that takes its first start longer than half a second
 
 # Every animation frame (what a person can see): the labels in the sidebar's navigation, and
 # whether the demo's loading spinner is on screen.
@@ -97,8 +98,9 @@ def first_view(browser, url: str) -> Iterator:  # noqa: F811
 def test_the_first_start_paints_page_titles_never_file_names(browser, tmp_path):  # noqa: F811
     # A server of its own: the first view after the start is this test's whatever the order
     # of the tests, and a demo large enough that loading it outlasts the half second
-    # Streamlit waits before it shows a spinner (300 orders load in less).
-    with serving(tmp_path, tmp_path / "app.duckdb", demo_orders=DEMO_ORDERS,
+    # Streamlit waits before it shows a spinner: the demo's own size (20,000 orders, about
+    # 1.3 s to load here; 2,000 load in 0.42-0.5 s, too close to it).
+    with serving(tmp_path, tmp_path / "app.duckdb", demo_orders=SPINNER_DEMO_ORDERS,
                  shots=tmp_path / "shots") as fresh:
         _first_start(browser, fresh)
 
@@ -168,6 +170,9 @@ def test_on_a_phone_kpi_cards_sit_two_to_a_row_and_nothing_is_cut(browser, app, 
         page.wait_for_function("(n) => document.querySelectorAll("
                                "'[data-testid=stMain] [data-testid=stMetric]').length >= n",
                                arg=cards)
+        # the cards as laid out once they stay put (a card drawn before the grid's style took
+        # hold keeps the full width for a moment, until the grid resizes it)
+        page.wait_for_function(STEADY_CARDS_JS, polling=250, timeout=FIRST_PAGE_MS)
         boxes = [c.bounding_box() for c in
                  page.get_by_test_id("stMain").get_by_test_id("stMetric").all()]
         rows: dict[int, int] = {}
@@ -181,6 +186,16 @@ def test_on_a_phone_kpi_cards_sit_two_to_a_row_and_nothing_is_cut(browser, app, 
         shot(page, app, f"phone_{path or 'overview'}")
     finally:
         context.close()
+
+
+STEADY_CARDS_JS = """() => {
+  const now = JSON.stringify([...document.querySelectorAll(
+      '[data-testid=stMain] [data-testid=stMetric]')].map(e => {
+        const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; }));
+  const steady = window.__cards === now;
+  window.__cards = now;
+  return steady;
+}"""
 
 
 CUT_FIGURES_JS = """() => [...document.querySelectorAll(
