@@ -136,7 +136,8 @@ def _floor_once(work: Path, name: str) -> dict:
 
     path = str(work / "utf8" / name)
     db = work / "floor.duckdb"
-    for p in (db, db.with_suffix(".duckdb.wal")):
+    files = (db, db.with_suffix(".duckdb.wal"))
+    for p in files:
         p.unlink(missing_ok=True)
     con = duckdb.connect(str(db))
     header = [r[0] for r in con.execute(
@@ -149,13 +150,14 @@ def _floor_once(work: Path, name: str) -> dict:
     cols = ", ".join(typed[kind].format(f'"{h}"') + f' as "{h}"' for h, kind in stored)
     t0, c0 = time.perf_counter(), _cpu()
     con.execute("begin")
-    con.execute(f"create table landed as select {cols} "  # noqa: S608 - the reader's headers
+    # identifiers from the reader's fixed tables of headers only (_stored_columns), never new
+    con.execute(f"create table landed as select {cols} "  # noqa: S608
                 "from read_csv($p, all_varchar = true, header = true)", {"p": path})
     con.execute("commit")
     land = {"seconds": time.perf_counter() - t0, "cpu": _cpu() - c0}
     rows = con.execute("select count(*) from landed").fetchall()[0][0]
     con.close()
-    for p in (db, db.with_suffix(".duckdb.wal")):
+    for p in files:
         p.unlink(missing_ok=True)
     return {"decode": decode, "land": land, "rows": rows, "columns": len(stored)}
 
@@ -358,7 +360,8 @@ def child_pandas(work: Path) -> dict:
 
 
 CHILDREN = {"generate": child_generate, "utf8": child_utf8, "scan": child_scan,
-            "floor": child_floor, "import_one": child_import_one, "pages": child_pages, "pandas": child_pandas}
+            "floor": child_floor, "import_one": child_import_one, "pages": child_pages,
+            "pandas": child_pandas}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -478,6 +481,27 @@ def _fmt_n(n: int) -> str:
     return f"{n // 1_000_000}M" if n >= 1_000_000 and n % 1_000_000 == 0 else f"{n // 1000}k"
 
 
+# The settle-time runs a result may hold: (its key, the section's title, what the section
+# measures, the heading of each size's tables)
+SETTLE_SECTIONS = (
+    ("browser", "Pages in a real browser (`bench/browser.py`)",
+     "Settle time from the click on a page's link to the finished script with the page's title "
+     "shown, every user walking through every page twice at once; visit 1 is each session's "
+     "first, visit 2 warm. The server's memory is read from /proc after each level.",
+     "Pages in a browser"),
+    ("browser_niced", "Pages in a real browser, the browsers niced (`bench/browser.py --nice 19`)",
+     "The same walk with the browsers (and the benchmark's driver) at the lowest priority, so "
+     "that the server never waits for a browser's CPU: what is left of a settle time is the "
+     "browsers' own work, on the same two cores.",
+     "Pages in a browser, the browsers niced"),
+    ("sessions", "Pages without a browser (`bench/sessions.py`)",
+     "The same walk by sessions that speak Streamlit's protocol and draw nothing (settled at "
+     "the server's \"script finished\"): the server's share of a settle time, without the "
+     "browsers that share its two cores here.",
+     "Pages without a browser"),
+)
+
+
 def markdown(results: list[dict], info: dict[str, str], findings: str = "") -> str:
     L: list[str] = []
     L.append("# Benchmark results\n")
@@ -572,38 +596,15 @@ def markdown(results: list[dict], info: dict[str, str], findings: str = "") -> s
                          f"{_fmt_n(r['orders'])}" for r in results
                          if "python_startup_seconds" in r["report"]) + ").\n")
 
-    measured = [r for r in results if r.get("browser")]
-    if measured:
-        from bench import browser
+    for key, title, intro, heading in SETTLE_SECTIONS:
+        measured = [r for r in results if r.get(key)]
+        if measured:
+            from bench import browser
 
-        L.append("## Pages in a real browser (`bench/browser.py`)\n")
-        L.append("Settle time from the click on a page's link to the finished script with the "
-                 "page's title shown, every user walking through every page twice at once; "
-                 "visit 1 is each session's first, visit 2 warm. The server's memory is read "
-                 "from /proc after each level.\n")
-        for r in measured:
-            L.append(browser.markdown(r["browser"], f"{_fmt_n(r['orders'])} orders"))
-    measured = [r for r in results if r.get("browser_niced")]
-    if measured:
-        from bench import browser
-
-        L.append("## Pages in a real browser, the browsers niced (`bench/browser.py --nice 19`)\n")
-        L.append("The same walk with the browsers (and the benchmark's driver) at the lowest "
-                 "priority, so that the server never waits for a browser's CPU: what is left "
-                 "of a settle time is the browsers' own work, on the same two cores.\n")
-        for r in measured:
-            L.append(browser.markdown(r["browser_niced"], f"{_fmt_n(r['orders'])} orders",
-                                      "Pages in a browser, the browsers niced"))
-    measured = [r for r in results if r.get("sessions")]
-    if measured:
-        from bench import sessions
-
-        L.append("## Pages without a browser (`bench/sessions.py`)\n")
-        L.append("The same walk by sessions that speak Streamlit's protocol and draw nothing "
-                 "(settled at the server's \"script finished\"): the server's share of a "
-                 "settle time, without the browsers that share its two cores here.\n")
-        for r in measured:
-            L.append(sessions.markdown(r["sessions"], f"{_fmt_n(r['orders'])} orders"))
+            L.append(f"## {title}\n")
+            L.append(intro + "\n")
+            for r in measured:
+                L.append(browser.markdown(r[key], f"{_fmt_n(r['orders'])} orders", heading))
     L.append("## Goals at the largest size\n")
     L.extend(goal_lines(results))
     L.append("")

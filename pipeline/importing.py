@@ -507,7 +507,7 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_
     match = " and ".join(f"t.{k} = s.{k}" for k in keys)
     if table == "order_lines":
         # A newer export of an order replaces all of its lines.
-        if held and _count(cur, "order_lines"):
+        if held:
             cur.execute(
                 "delete from order_lines as t using (select distinct platform, shop, order_id "
                 "from stage) as s where t.platform = s.platform and t.shop = s.shop "
@@ -516,7 +516,7 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_
             )
         statement = insert
     elif table == "orders":
-        if held and _count(cur, "orders") and cur.execute(
+        if held and cur.execute(
                 f"select count(*) from (select 1 from stage as s "  # noqa: S608
                 f"semi join orders as t on {match} limit 1)").fetchall()[0][0]:
             updates = [f"{c} = s.{c}" for c in non_keys] + ["import_id = $import_id"]
