@@ -51,16 +51,42 @@ def test_results_of_an_older_data_version_are_let_go_once_a_newer_one_is_asked(
 
     store = core.get_store()
     sharing_probe.CALLS.clear()
-    ask = (sharing_probe.__name__, "slow_board", ("12:00",), ())
+    where = (str(store.path), store.store_id)
+    ask = (sharing_probe.__name__, "slow_board", where, ("12:00",), ())
     first = store.data_version()
     core.query(sharing_probe.slow_board, "12:00")
-    core._cached(ask[0], ask[1], first, ask[2], ask[3])      # still held: no new computation
+    core._cached(*ask[:3], first, *ask[3:], store)            # still held: no new computation
     assert len(sharing_probe.CALLS) == 1
     store.run_write(lambda cur: cur.execute("select 1"))
     assert store.data_version() > first
     core.query(sharing_probe.slow_board, "12:00")            # the newer version asked
     assert len(sharing_probe.CALLS) == 2
-    core._cached(ask[0], ask[1], first, ask[2], ask[3])      # the older one was let go
+    core._cached(*ask[:3], first, *ask[3:], store)            # the older one was let go
     assert len(sharing_probe.CALLS) == 3
     store.close()
+    st.cache_resource.clear()
+
+
+def test_two_stores_at_the_same_data_version_never_share_a_page_result(tmp_path, monkeypatch):
+    """The demo's store and the desk's own (or a file replaced under a path) may well stand at
+    the same data version: the store on screen is always the one asked."""
+    one = store_file(tmp_path / "one.duckdb",
+                     [{"order_id": "o1", "created_at": "2026-11-11 10:00"}])
+    two = store_file(tmp_path / "two.duckdb",
+                     [{"order_id": "o1", "created_at": "2026-11-11 10:00"},
+                      {"order_id": "o2", "created_at": "2026-11-11 11:00"}])
+    st.cache_resource.clear()
+    from ui import core
+
+    monkeypatch.setenv("ORDERDESK_DB", str(one))
+    first = core.get_store()
+    assert core.query(sharing_probe.slow_board, "12:00") == 1
+    version = first.data_version()
+    first.close()
+    core.get_store.clear()
+    monkeypatch.setenv("ORDERDESK_DB", str(two))
+    second = core.get_store()
+    assert second.data_version() == version          # the same number, another store
+    assert core.query(sharing_probe.slow_board, "12:00") == 2
+    second.close()
     st.cache_resource.clear()

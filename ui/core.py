@@ -98,25 +98,33 @@ def per_value(values: pd.Series, fn: Callable[[Any], Any], na: Any = None) -> pd
 
 
 @st.cache_resource(ttl=600, max_entries=256, show_spinner=False)
-def _cached(module: str, name: str, version: int, args: tuple, kwargs: tuple) -> Any:
+def _cached(module: str, name: str, where: tuple, version: int, args: tuple, kwargs: tuple,
+            _store: Store | None = None) -> Any:
+    """`module.name(cursor, *args)` of the store `where` (its path and id) at `version`."""
     fn = getattr(importlib.import_module(module), name)
-    return fn(get_store().cursor(), *args, **dict(kwargs))
+    return fn(_store.cursor(), *args, **dict(kwargs))
 
 
-_held: dict[int, set[tuple]] = {}   # data version -> the asks whose results are cached at it
+_held: dict[tuple, set[tuple]] = {}   # (store, data version) -> the asks cached at it
 _held_lock = threading.Lock()
 
 
-def _result(ask: tuple, version: int) -> Any:
-    """`_cached` for `ask` at `version`; once a newer version is asked for, the results of
-    the older ones are let go of (no page reads them again: every page asks the newest), so
-    a busy desk's writes never pile up results of versions gone by in memory."""
+def _result(store: Store, ask: tuple, version: int, page: bool = True) -> Any:
+    """`_cached` for `ask` of `store` at `version`; once a newer version is asked for, the
+    results of the older ones are let go of (no page reads them again: every page asks the
+    newest), so a busy desk's writes never pile up results of versions gone by in memory; a
+    `page` asking lets go of other stores' results too (one store is on screen). Two stores
+    never share a result, however alike their version numbers (the demo's and the desk's own,
+    a file replaced under a path)."""
+    where = (str(store.path), store.store_id)
     with _held_lock:
-        _held.setdefault(version, set()).add(ask)
-        stale = [(v, a) for v in [v for v in _held if v < version] for a in _held.pop(v)]
-    for v, (module, name, args, kw) in stale:
-        _cached.clear(module, name, v, args, kw)
-    return _cached(ask[0], ask[1], version, ask[2], ask[3])
+        _held.setdefault((where, version), set()).add(ask)
+        gone = [k for k in _held if (k[0] == where and k[1] < version)
+                or (page and k[0] != where)]
+        stale = [(k, a) for k in gone for a in _held.pop(k)]
+    for (w, v), (module, name, args, kw) in stale:
+        _cached.clear(module, name, w, v, args, kw, None)
+    return _cached(ask[0], ask[1], where, version, ask[2], ask[3], store)
 
 
 def query(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -129,12 +137,12 @@ def query(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     kw = tuple(sorted(kwargs.items()))
     ask = (fn.__module__, fn.__name__, args, kw)
     warm.asked(store, ask, _redo)   # worked out again after a write, before anyone asks
-    return private(_result(ask, version))
+    return private(_result(store, ask, version))
 
 
 def _redo(store: Store, ask: tuple, version: int) -> None:
     """The warmer's way to work an ask out again: into the cache the pages read."""
-    _result(ask, version)
+    _result(store, ask, version, page=False)
 
 
 def desk_settings() -> dict[str, Any]:
