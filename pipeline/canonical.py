@@ -80,6 +80,7 @@ ORDER_COLUMNS: dict[str, str] = {
     "currency": "varchar",         # ISO code: Shopify `Currency`; CNY for the Chinese platforms
     "paid_net": "boolean",         # the file writes `paid` net of refunds (DESIGN §3)
     "refund_open": "boolean",      # the export says a refund is in progress on the order
+    "refund_partial": "boolean",   # the export says part of the order was refunded
 }
 
 LINE_KEY = ["platform", "shop", "order_id", "line_id"]

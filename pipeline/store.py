@@ -558,7 +558,9 @@ EVENTS_BUMP_SQL = "update meta set value = value + 1 where key = 'data_version'"
 # 3: order_state keeps the order's creation, currency and amounts.
 # 4: order_state keeps its payment, shipping, closing and ship-by times and whether it is COD;
 #    open_orders whether it is confirmed.
-DERIVED_RULES = 4
+# 5: order_state's refunded amount falls back on the lines' successful refunds, and on what was
+#    paid for an order refunded in full without a figure; a partial shipment is shipped.
+DERIVED_RULES = 5
 
 # Tables derived from the orders and their states, each computed by the table macro
 # `<name>_of(everything)` in sql/schema.sql; refreshed after `order_state`, for the same keys.

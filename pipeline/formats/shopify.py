@@ -190,6 +190,9 @@ def _status_columns(cells: Cells, cols: dict[str, object], notes: list[str]) -> 
         for extra in texts[1:]:
             text = text.fillna("").str.cat(extra.fillna(""), sep=" / ").str.strip(" /")
         out["status_text"] = text.mask(text == "")
+    if financial is not None:   # said outright, whether or not `Refunded Amount` is exported
+        out["refund_partial"] = pd.Series((fin == "partially_refunded").fillna(False),
+                                          dtype="boolean")
     if fulfillment is not None:
         out["partial_shipped"] = pd.Series((ful == "partial").fillna(False), dtype="boolean")
     if financial is not None or paid_at is not None:

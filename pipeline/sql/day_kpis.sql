@@ -8,6 +8,7 @@
 -- Parameters: $day, $until, $as_of, $shops, $platforms, $currency, $desk.
 
 with scoped as (
+    -- order_state: the refunded amount as far as the exports tell it (states.sql)
     select
         o.created_at,
         o.paid_at,
@@ -15,10 +16,11 @@ with scoped as (
         o.paid,
         o.refunded,
         coalesce(o.currency, $desk) = $currency as in_currency
-    from filtered_orders(null, null, $shops, $platforms) as o
-    where o.created_at::date in ($day::date, $day::date - 1)
+    from order_state as o
+    where in_filters(o.created_at, o.shop, o.platform, null, null, $shops, $platforms)
+      and (o.created_at::date in ($day::date, $day::date - 1)
        or o.paid_at::date in ($day::date, $day::date - 1)
-       or o.shipped_at::date in ($day::date, $day::date - 1)
+       or o.shipped_at::date in ($day::date, $day::date - 1))
 ),
 
 days as (

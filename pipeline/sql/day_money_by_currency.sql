@@ -3,9 +3,11 @@
 -- Parameters: $day, $until, $shops, $platforms, $desk.
 
 with scoped as (
+    -- order_state: the refunded amount as far as the exports tell it (states.sql)
     select coalesce(o.currency, $desk) as currency, o.paid, o.refunded
-    from filtered_orders(null, null, $shops, $platforms) as o
-    where o.paid_at::date = $day::date
+    from order_state as o
+    where in_filters(o.created_at, o.shop, o.platform, null, null, $shops, $platforms)
+      and o.paid_at::date = $day::date
       and o.paid_at <= $day::date + coalesce($until::time, time '23:59:59.999999')
 ),
 

@@ -2,7 +2,7 @@
 
 with final as (
     select
-        o.*,
+        o.* replace (s.refunded as refunded),   -- the refunded amount the desk counts
         s.state,
         s.partial_refund,
         s.partial_ship,

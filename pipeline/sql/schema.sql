@@ -83,6 +83,7 @@ create table if not exists orders (
 alter table orders add column if not exists currency varchar;
 alter table orders add column if not exists paid_net boolean;
 alter table orders add column if not exists refund_open boolean;
+alter table orders add column if not exists refund_partial boolean;
 
 create table if not exists order_lines (
     platform varchar not null,

@@ -13,7 +13,8 @@ line_facts as (
         count(*) as n_lines,
         coalesce(sum(l.quantity), 0) as pieces,
         bool_or(l.refund_norm in ('requested', 'agreed', 'returned')) as refund_open,
-        count(*) filter (where l.refund_norm = 'success') as n_refund_success
+        count(*) filter (where l.refund_norm = 'success') as n_refund_success,
+        sum(l.refund_amount) filter (where l.refund_norm = 'success') as lines_refunded
     from order_lines as l
     where exists (
         select 1 from scoped_orders as o
@@ -79,11 +80,14 @@ facts as (
             false
         ) as refund_reaches_total,
         coalesce(lf.n_lines > 0 and lf.n_refund_success = lf.n_lines, false) as all_lines_refunded,
-        coalesce(lf.n_refund_success, 0) > 0 as some_line_refunded,
+        coalesce(lf.n_refund_success, 0) > 0 or coalesce(o.refund_partial, false)
+            as part_refunded,
         coalesce(o.refunded, 0) > 0 as any_refund,
         coalesce(o.status_norm = 'completed', false) or o.completed_at is not null as is_completed,
+        -- a partial shipment is shipped (DESIGN §3), with or without a shipping time
         coalesce(o.status_norm in ('shipped', 'completed'), false)
-            or o.shipped_at is not null as is_shipped,
+            or o.shipped_at is not null
+            or coalesce(o.partial_shipped, false) as is_shipped,
         coalesce(o.status_norm in ('closed', 'cancelled'), false) as is_cancelled,
         coalesce(o.status_norm = 'cod_confirmed', false)
             or list_contains(
@@ -117,6 +121,8 @@ facts as (
         o.order_total,
         o.paid,
         o.refunded,
+        coalesce(o.paid_net, false) as paid_net,
+        lf.lines_refunded,
         o.paid_at,
         o.shipped_at,
         o.closed_at,
@@ -155,7 +161,7 @@ final as (
             when confirmed then 'confirmed_unpaid'
             else 'unconfirmed_unpaid'
         end as state,
-        not full_refund and (any_refund or some_line_refunded) as partial_refund,
+        not full_refund and (any_refund or part_refunded) as partial_refund,
         is_shipped and partial_shipped as partial_ship,
         not refund_open
             and not full_refund
@@ -184,7 +190,15 @@ final as (
         currency,
         order_total,
         paid,
-        refunded,
+        -- The refunded amount as far as the exports tell it: the order's own figure (退款金额,
+        -- Refunded Amount); else its lines' successful refunds (an item report's 退款金额);
+        -- else, refunded in full, what was paid (a 拼多多 '…，退款成功', a cancelled paid order).
+        case
+            when coalesce(refunded, 0) > 0 then refunded
+            when coalesce(lines_refunded, 0) > 0 then lines_refunded
+            when full_refund and is_paid and not paid_net and coalesce(paid, 0) > 0 then paid
+            else refunded
+        end as refunded,
         paid_at,
         shipped_at,
         closed_at,
