@@ -559,7 +559,8 @@ EVENTS_BUMP_SQL = "update meta set value = value + 1 where key = 'data_version'"
 # 4: order_state keeps its payment, shipping, closing and ship-by times and whether it is COD;
 #    open_orders whether it is confirmed.
 # 5: order_state's refunded amount falls back on the lines' successful refunds, and on what was
-#    paid for an order refunded in full without a figure; a partial shipment is shipped.
+#    paid for an order refunded in full without a figure; a partial shipment is shipped; a
+#    line refunded in full (退款成功) is no longer waiting to ship.
 DERIVED_RULES = 5
 
 # Tables derived from the orders and their states, each computed by the table macro

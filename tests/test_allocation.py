@@ -254,3 +254,18 @@ def test_an_untracked_bundle_component_never_blocks(store):
          {"bundle_sku": "PAIR", "component_sku": "V", "quantity": 1}])
     assert coverage(store) == {"a": (True, []), "b": (False, ["A"]), "c": (True, [])}
     assert out_of_stock_skus(store.cursor())["sku"].tolist() == ["A"]
+
+
+def test_a_line_refunded_in_full_takes_no_stock(store):
+    """An order still waiting to ship whose one line was refunded (退款成功): that line leaves
+    with its money; only the rest of the order needs stock."""
+    load(store, [paid("r1", "2026-11-20 08:00"), paid("r2", "2026-11-20 09:00")], [
+        line("r1", "A", 1, refund_norm="success", refund_amount=100),
+        line("r1", "B", 1, line_id="2", refund_norm="none"),
+        line("r2", "A", 1, refund_norm="none"),
+    ])
+    put(store, [{"sku": "A", "available": 1}, {"sku": "B", "available": 1}])
+    assert coverage(store) == {"r1": (True, []), "r2": (True, [])}
+    demand = sku_demand(store.cursor())
+    assert dict(zip(demand["sku"], demand["demand"], strict=True)) == {"A": 1, "B": 1}
+    assert out_of_stock_skus(store.cursor()).empty

@@ -142,3 +142,16 @@ def test_pick_list_xlsx(data):
                         "Orders", "Batch"]
     assert sheet[1] == ["B", "面霜", "上海仓", 4, 0, "SET1", 1, "ab12cd-1"]
     assert sheet[3][:3] == ["G1", "小样", "—"]
+
+
+def test_a_line_refunded_in_full_is_neither_picked_nor_packed(store):
+    paid = {"created_at": "2026-11-20 08:00", "status_norm": "paid", "paid_at": "2026-11-20 09:00"}
+    load(store, [{"order_id": "r1", **paid}], [
+        {"order_id": "r1", "line_id": "1", "sku": "A", "quantity": 1, "unit_price": 50,
+         "refund_norm": "success"},
+        {"order_id": "r1", "line_id": "2", "sku": "B", "quantity": 2, "unit_price": 30},
+    ])
+    keys = pd.DataFrame([("taobao", "s1", "r1")], columns=["platform", "shop", "order_id"])
+    got = P.print_data(store.cursor(), keys)
+    assert got.pick["sku"].tolist() == ["B"] and got.pick["quantity"].tolist() == [2]
+    assert got.lines["sku"].tolist() == ["B"]

@@ -1,6 +1,7 @@
 -- The pick list of a set of orders (a batch): every SKU to take from the shelves, bundles split
--- into their components (explode_bundles), gift lines included (marked, or priced 0), with the
--- SKU's name and the warehouses holding it (those with stock available first).
+-- into their components (explode_bundles), gift lines included (marked, or priced 0), lines
+-- refunded in full left out, with the SKU's name and the warehouses holding it (those with
+-- stock available first).
 -- Reads the registered relation `print_keys` (pos, platform, shop, order_id).
 
 with keys as (
@@ -28,6 +29,7 @@ lines as (
     join order_lines as l
         on l.platform = e.platform and l.shop = e.shop and l.order_id = e.order_id
         and l.line_id = e.line_id
+    where l.refund_norm is distinct from 'success'      -- refunded in full: not packed
 ),
 
 stock_names as (

@@ -1,5 +1,5 @@
 -- The items of each packing slip as sold, a bundle with its components, gifts marked (a line
--- marked as a gift or priced 0).
+-- marked as a gift or priced 0); a line refunded in full is not in the parcel.
 -- Reads the registered relation `print_keys` (pos, platform, shop, order_id).
 
 with keys as (
@@ -25,6 +25,7 @@ final as (
     from keys as k
     join order_lines as l using (platform, shop, order_id)
     left join components as c on c.bundle_sku = l.sku
+    where l.refund_norm is distinct from 'success'      -- refunded in full: not in the parcel
 )
 
 select * from final order by pos, try_cast(line_id as integer) nulls last, line_id

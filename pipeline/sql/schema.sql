@@ -395,7 +395,9 @@ select
 from lines_in_scope(everything) as l
 semi join order_state as s
     on s.platform = l.platform and s.shop = l.shop and s.order_id = l.order_id
-    and s.waiting_to_ship;
+    and s.waiting_to_ship
+-- a line refunded in full (退款成功) leaves with its money: it is neither packed nor takes stock
+where l.refund_norm is distinct from 'success';
 
 create table if not exists waiting_lines as select * from waiting_lines_of(true);
 
