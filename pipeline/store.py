@@ -560,7 +560,8 @@ EVENTS_BUMP_SQL = "update meta set value = value + 1 where key = 'data_version'"
 #    open_orders whether it is confirmed.
 # 5: order_state's refunded amount falls back on the lines' successful refunds, and on what was
 #    paid for an order refunded in full without a figure; a partial shipment is shipped; a
-#    line refunded in full (退款成功) is no longer waiting to ship.
+#    line refunded in full (退款成功) is no longer waiting to ship; a masked buyer or address
+#    (密文, `**`) is never a merge key.
 DERIVED_RULES = 5
 
 # Tables derived from the orders and their states, each computed by the table macro

@@ -91,6 +91,24 @@ def test_merge_candidates_same_shop_buyer_and_address(store):
         ["f", "merge_candidate", "a, b"]]
 
 
+def test_masked_buyers_and_addresses_are_never_merge_candidates(store):
+    """A buyer or receiver the platform masked is not available (DESIGN §6): two `**` are not
+    the same buyer, two `****` not the same address."""
+    masked_address = {"province": "浙江省", "city": "杭州市", "district": "西湖区",
+                      "address": "****"}
+    load(store, [
+        paid("m1", buyer="**"), paid("m2", buyer="**"),                  # masked buyer
+        paid("n1", buyer="amy", **masked_address),
+        paid("n2", buyer="amy", **masked_address),                       # masked address
+        paid("p1", buyer="##密文"), paid("p2", buyer="##密文"),
+        paid("t1", buyer="t**5"), paid("t2", buyer="t**5"),              # partly masked nick
+        paid("k1", buyer="kim"), paid("k2", buyer="kim"),                # a real pair
+    ])
+    got = open_problems(store.cursor(), ALL, AS_OF)
+    merge = got[got["problem"] == "merge_candidate"]
+    assert sorted(merge["order_id"]) == ["k1", "k2"]
+
+
 def test_manual_flag_and_resolve(store):
     load(store, [paid("a")])
     event(store, "a", "flag", "2026-11-21 09:00", text="客户要求改色", kind="manual")

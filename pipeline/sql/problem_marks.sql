@@ -69,7 +69,7 @@ merge_keys as (
         address_key
     from open_now
     where state <> 'refunding'
-      and nullif(trim(buyer), '') is not null
+      and nullif(buyer_key, '') is not null
 ),
 
 merge_groups as (

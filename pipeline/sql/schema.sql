@@ -353,10 +353,15 @@ select
     o.address,
     o.buyer_message,
     coalesce(r.refund_stage, case when o.refund_open then 1 end) as refund_stage,
-    -- what merge candidates (DESIGN §6) are grouped by: the same buyer and address
-    lower(trim(o.buyer)) as buyer_key,
-    regexp_replace(lower(concat_ws(' ', o.province, o.city, o.district, o.address)), '\s+', '', 'g')
-        as address_key,
+    -- what merge candidates (DESIGN §6) are grouped by: the same buyer and address; a buyer or
+    -- address the platform masked (密文, `**`) is not available, and two of them are not the same
+    case when not regexp_matches(coalesce(o.buyer, ''), '密文|\*\*')
+        then lower(trim(o.buyer)) end as buyer_key,
+    case when not regexp_matches(concat_ws(' ', o.province, o.city, o.district, o.address),
+                                 '密文|\*\*')
+        then regexp_replace(lower(concat_ws(' ', o.province, o.city, o.district, o.address)),
+                            '\s+', '', 'g')
+        else '' end as address_key,
     s.confirmed
 from orders_in_scope(everything) as o
 join order_state as s using (platform, shop, order_id)
