@@ -23,6 +23,8 @@ import duckdb
 import pandas as pd
 
 from pipeline import canonical as C
+from pipeline.filters import Filters
+from pipeline.problems import open_problems
 from pipeline.roles import NotAllowed, may, require
 from pipeline.settings import get_settings
 from pipeline.store import Conflict, Store, refresh_states, sql
@@ -268,16 +270,24 @@ def refusal(action: str, order: dict[str, Any], text: str | None, kind: str | No
             return f"needs a problem type, one of {', '.join(PROBLEM_TYPES)}"
         if kind == "manual" and not order.get("flag_reason"):
             return "has no open flag to resolve"
+        # a problem the order does not have cannot be resolved ahead of it (it would hide the
+        # mark when it comes): checked where the caller gave the order's open problems
+        if (kind != "manual" and "open_problems" in order
+                and kind not in order["open_problems"]):
+            return f"has no open {kind} problem to resolve"
     if action == "undo" and not _present(order.get("undo_target")):
         return "has no action left to undo"
     return None
 
 
 def allowed_actions(order: dict[str, Any]) -> list[str]:
-    """The actions an order can take now, texts aside (for offering buttons)."""
+    """The actions an order can take now, texts aside (for offering buttons); `resolve`
+    only when it has an open flag or, given `open_problems`, an open problem."""
     out = []
+    problems = [p for p in order.get("open_problems", ()) if p != "manual"]
+    resolvable = "manual" if order.get("flag_reason") else (problems or ["address"])[0]
     for action in ACTIONS:
-        reason = refusal(action, order, "x", "manual" if order.get("flag_reason") else "address")
+        reason = refusal(action, order, "x", resolvable)
         if reason is None:
             out.append(action)
     return out
@@ -399,11 +409,16 @@ def _record(
     elif action == "flag":
         kind = "manual"
 
+    marked = _open_problems(store, keys) if action == "resolve" and kind != "manual" else None
+
     def work(cur: duckdb.DuckDBPyConnection) -> list[Event]:
         cur.register("action_keys", keys)
         orders = cur.execute(ORDER_CONTEXT_SQL).df()
         cur.unregister("action_keys")
         rows = orders.to_dict("records")
+        if marked is not None:
+            for r in rows:
+                r["open_problems"] = marked.get((r["platform"], r["shop"], r["order_id"]), ())
         missing = [r for r in rows if not r["found"]]
         if missing:
             raise ActionError("no such order: " + ", ".join(_label(r) for r in missing[:20]))
@@ -442,6 +457,19 @@ def _record(
         return [_event(r) for r in written]
 
     return store.run_write(work, events_only=True)
+
+
+def _open_problems(store: Store, keys: pd.DataFrame) -> dict[tuple, tuple[str, ...]]:
+    """The open problem types (DESIGN §6) of the orders `keys` now, as the pages show them;
+    worked out before the write (shared results are never computed inside one)."""
+    f = Filters(shops=tuple(sorted(set(keys["shop"]))),
+                platforms=tuple(sorted(set(keys["platform"]))))
+    marks = open_problems(store.cursor(), f, store.now())
+    out: dict[tuple, tuple[str, ...]] = {}
+    for k, p in zip(zip(marks["platform"], marks["shop"], marks["order_id"], strict=True),
+                    marks["problem"], strict=True):
+        out[k] = (*out.get(k, ()), p)
+    return out
 
 
 def undo_batch(store: Store, batch_id: int, by: str, role: str | None = None) -> list[Event]:

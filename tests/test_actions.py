@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pipeline import actions as A
 from pipeline.cli import main
 from pipeline.store import Conflict, Store, refresh_states
-from tests.conftest import load, states
+from tests.conftest import load, load_tables, states
 
 T0 = "2026-11-20 10:00:00"
 T1 = "2026-11-20 10:05:00"
@@ -78,15 +78,40 @@ def test_action_effect_on_state(desk, action, order, text, kind, expected):
         assert event.text == "请用顺丰"
 
 
+VAGUE = {"province": "浙江省", "city": "杭州市", "district": "西湖区", "address": "待定"}
+
+
 def test_resolve_kinds_clear_their_marks(desk):
-    A.record(desk, key("paid"), "flag", by="Li", text="客户要求改地址")
-    A.record(desk, key("paid"), "resolve", by="Wang", text="已改地址", kind="manual")
-    oos = A.record(desk, key("paid"), "resolve", by="Wang", text="换货发出", kind="out_of_stock")
-    addr = A.record(desk, key("paid"), "resolve", by="Wang", text="已联系买家", kind="address")
-    row = state_row(desk, "paid")
+    load(desk, [{**PAID, "order_id": "marked", **VAGUE}],
+         [{"order_id": "marked", "line_id": "1", "sku": "GONE", "quantity": 1}])
+    load_tables(desk, stock=[{"sku": "GONE", "available": 0}])
+    A.record(desk, key("marked"), "flag", by="Li", text="客户要求改地址")
+    A.record(desk, key("marked"), "resolve", by="Wang", text="已改地址", kind="manual")
+    oos = A.record(desk, key("marked"), "resolve", by="Wang", text="换货发出", kind="out_of_stock")
+    addr = A.record(desk, key("marked"), "resolve", by="Wang", text="已联系买家", kind="address")
+    row = state_row(desk, "marked")
     assert row["flag_reason"] is None
     assert row["oos_handled_at"] == oos.acted_at
     assert row["address_fixed_at"] == addr.acted_at
+
+
+def test_a_problem_the_order_does_not_have_is_not_resolved_ahead_of_it(desk):
+    """A resolve recorded before the problem came would hide its mark when it comes: the
+    stock runs out after the resolve, and the order must still show as short."""
+    with pytest.raises(A.ActionError, match="has no open out_of_stock problem"):
+        A.record(desk, key("paid"), "resolve", by="Wang", text="n/a", kind="out_of_stock")
+    with pytest.raises(A.ActionError, match="has no open address problem"):
+        A.record_many(desk, [key("paid")], "resolve", by="Wang", text="n/a", kind="address")
+    assert n_events(desk) == 0
+    load_tables(desk, stock=[{"sku": "A", "available": 0}])
+    from pipeline.filters import ALL
+    from pipeline.problems import open_problems
+
+    now = desk.now()
+    marks = open_problems(desk.cursor(), ALL, now)
+    assert ("paid", "out_of_stock") in set(zip(marks["order_id"], marks["problem"], strict=True))
+    A.record(desk, key("paid"), "resolve", by="Wang", text="补货中", kind="out_of_stock")
+    assert state_row(desk, "paid")["oos_handled_at"] is not None
 
 
 REFUSALS = [
@@ -99,6 +124,7 @@ REFUSALS = [
     ("flag", "paid", None, None, "the reason"),
     ("resolve", "paid", "done", "manual", "no open flag"),
     ("resolve", "paid", "done", "weather", "needs a problem type"),
+    ("resolve", "paid", "done", "merge_candidate", "no open merge_candidate problem"),
     ("review", "unpaid", None, None, "no buyer message"),
     ("undo", "paid", None, None, "no action left to undo"),
 ]

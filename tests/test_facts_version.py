@@ -13,6 +13,7 @@ import pytest
 from pipeline import actions, bulk_ship, freshness, kpis, memo, money, promo, stock
 from pipeline.bootstrap import load_demo
 from pipeline.filters import ALL, Filters
+from pipeline.problems import open_problems
 from pipeline.sla import update_settings
 from pipeline.store import Store
 from tests.conftest import load
@@ -138,10 +139,13 @@ def act_on_everything(store: Store) -> None:
     actions.record_many(store, flagged, "flag", by="Li", text="odd order")
     actions.record_many(store, flagged[:5], "resolve", by="Li", kind="manual",
                         text="called")
-    actions.record_many(store, keys(waiting.iloc[55:], 5), "resolve", by="Li", kind="address",
-                        text="fixed")
-    actions.record_many(store, keys(waiting.iloc[55:], 5), "resolve", by="Li",
-                        kind="out_of_stock", text="restocked")
+    marks = open_problems(con, ALL, store.now())    # a problem is resolved once the order has it
+    kinds = [k for k in ("address", "out_of_stock", "buyer_message", "merge_candidate")
+             if (marks["problem"] == k).any()]
+    assert kinds, "the demo has problems to resolve"
+    for kind in kinds:
+        marked = marks[marks["problem"] == kind]
+        actions.record_many(store, keys(marked, 5), "resolve", by="Li", kind=kind, text="done")
     actions.record(store, keys(waiting[~waiting["processed"]], 1)[0], "undo", by="Li")
     batch = con.execute("select max(batch_id) from events").fetchall()[0][0]
     actions.undo_batch(store, int(batch), by="Li")

@@ -75,6 +75,13 @@ def test_dialog_shows_facts_lines_history_and_offers_actions(db, monkeypatch):
                        "处理问题", "撤销上一步"]
 
 
+def test_resolve_offers_only_the_problems_the_order_has(db, monkeypatch):
+    at = app(db, monkeypatch, {"actor": "Wang"})
+    at.segmented_control(key="dlg_action").set_value("resolve").run()
+    assert not at.exception
+    assert at.selectbox(key="dlg_kind").options == ["地址不详", "买家留言未审"]  # its open marks
+
+
 def test_action_from_the_dialog_is_recorded_with_the_name(db, monkeypatch):
     at = app(db, monkeypatch, {"actor": "Wang"})
     at.segmented_control(key="dlg_action").set_value("courier").run()

@@ -354,6 +354,7 @@ def _present(v: Any) -> bool:
 def _actions_form(key: Key, open_marks: pd.DataFrame) -> None:
     con = get_store().cursor()
     ctx = actions.order_context(con, *key)
+    ctx["open_problems"] = tuple(open_marks["problem"]) if not open_marks.empty else ()
     mine = role()
     allowed = [a for a in actions.allowed_actions(ctx) if may(mine, a)]
     st.divider()
@@ -376,8 +377,8 @@ def _actions_form(key: Key, open_marks: pd.DataFrame) -> None:
         c1.text_input(t("col_courier"), key="dlg_courier", placeholder="SF")
         c2.text_input(t("col_tracking_no"), key="dlg_tracking")
     elif action == "resolve":
-        kinds = list(dict.fromkeys([*open_marks["problem"].tolist(), *actions.PROBLEM_TYPES]))
-        kinds = [k for k in kinds if k != "manual" or ctx.get("flag_reason")]
+        kinds = [k for k in dict.fromkeys(ctx["open_problems"]) if k != "manual"]
+        kinds = (["manual"] if ctx.get("flag_reason") else []) + kinds
         st.selectbox(t("col_problem"), kinds, key="dlg_kind",
                      format_func=lambda k: t("problem_" + k))
         st.text_input(t("dlg_what_was_done"), key="dlg_text")
