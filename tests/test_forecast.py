@@ -102,6 +102,20 @@ def test_gift_ledger(war):
     assert (row["unit_cost"], row["gift_cost"]) == (2.5, 2.5)   # 1 given at 2.50
 
 
+def test_gift_ledger_counts_a_line_priced_0_as_the_promotions_page_does(war):
+    """A gift line priced 0 but not marked (is_gift left blank) is a gift (DESIGN §2/§7): the
+    war room's ledger and the Promotions page count the same units."""
+    from pipeline import promo
+
+    load(war, [shipped("r9", "2026-11-11 11:40", "2026-11-11 11:50")],
+         [line("r9", "A"), line("r9", "G", lid="2", unit_price=0, is_gift=None)], name="r9")
+    got = forecast.gift_ledger(war.cursor(), forecast.ALL, "双11 2026",
+                               datetime(2026, 11, 11), AS_OF).set_index("sku")
+    assert (got.loc["G", "units_given"], got.loc["G", "orders"]) == (2, 2)
+    page = promo.gifts(war.cursor(), forecast.ALL, "双11 2026").set_index("sku")
+    assert (page.loc["G", "units"], page.loc["G", "orders"]) == (2, 2)
+
+
 def test_the_stock_template_reads_a_unit_cost():
     from pipeline.formats import read_export
 

@@ -1,16 +1,24 @@
--- The gifts of a promotion period (gift lines of its paid orders, bundles exploded): units
--- given, stock left once the waiting orders took theirs, and the waiting orders that will miss
--- the gift (in order of payment, the orders whose claim on the gift runs past the stock), and
--- the cost of the gifts given where the stock export gives a unit cost (the dearest warehouse's).
+-- The gifts of a promotion period (gift lines of its paid orders: priced 0 or marked 赠品,
+-- bundles exploded): units given, stock left once the waiting orders took theirs, and the
+-- waiting orders that will miss the gift (in order of payment, the orders whose claim on the
+-- gift runs past the stock), and the cost of the gifts given where the stock export gives a
+-- unit cost (the dearest warehouse's).
 -- Parameters: $shops, $platforms, $p_start, $p_end.
 
-with given as (
-    select l.sku, sum(l.quantity)::bigint as units_given,
-           count(distinct (l.platform, l.shop, l.order_id)) as orders
-    from explode_bundles('order_lines') as l
+with gift_lines as (
+    -- priced 0 or marked 赠品, as the Promotions page counts them (gift_line)
+    select l.*
+    from order_lines as l
     semi join paid_orders_in($shops, $platforms, $p_start, $p_end) as p
         using (platform, shop, order_id)
-    where l.is_gift and l.sku is not null
+    where gift_line(l.is_gift, l.unit_price)
+),
+
+given as (
+    select l.sku, sum(l.quantity)::bigint as units_given,
+           count(distinct (l.platform, l.shop, l.order_id)) as orders
+    from explode_bundles('gift_lines') as l
+    where l.sku is not null
     group by l.sku
 ),
 

@@ -23,7 +23,7 @@ lines as (
         coalesce(nullif(trim(e.sku), ''), nullif(trim(l.title), ''), '?') as sku,
         case when e.from_bundle then null else l.title end as title,
         e.quantity,
-        e.is_gift or coalesce(l.unit_price = 0, false) as is_gift,
+        gift_line(l.is_gift, l.unit_price) as is_gift,
         case when e.from_bundle then e.line_sku end as bundle_sku
     from exploded as e
     join order_lines as l

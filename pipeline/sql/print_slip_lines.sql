@@ -20,7 +20,7 @@ final as (
         l.sku,
         l.title,
         l.quantity,
-        coalesce(l.is_gift, false) or coalesce(l.unit_price = 0, false) as is_gift,
+        gift_line(l.is_gift, l.unit_price) as is_gift,
         c.components
     from keys as k
     join order_lines as l using (platform, shop, order_id)

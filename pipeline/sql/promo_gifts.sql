@@ -6,7 +6,7 @@
 with gift_lines as (
     select l.platform, l.shop, l.order_id, l.sku, l.title, coalesce(l.quantity, 0) as units
     from period_lines as l
-    where coalesce(l.is_gift, false) or coalesce(l.unit_price = 0, false)
+    where gift_line(l.is_gift, l.unit_price)
 ),
 
 gifts as (

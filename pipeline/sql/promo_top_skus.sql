@@ -7,7 +7,7 @@
 with sold_lines as (
     select l.platform, l.shop, l.order_id, l.line_id, l.sku, coalesce(l.quantity, 0) as units
     from period_lines as l
-    where not (coalesce(l.is_gift, false) or coalesce(l.unit_price = 0, false))
+    where not gift_line(l.is_gift, l.unit_price)
 ),
 
 as_sold as (

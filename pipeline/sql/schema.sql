@@ -296,6 +296,10 @@ group by sku;
 
 -- Lines of `src` (order_lines, or waiting_lines) with bundles exploded to their components
 -- (one level, quantities multiplied).
+-- A gift line (DESIGN §2/§7): priced 0 or marked 赠品 (is_gift).
+create or replace macro gift_line(is_gift, unit_price) as
+    coalesce(is_gift, false) or coalesce(unit_price = 0, false);
+
 create or replace macro explode_bundles(src) as table
 select
     l.platform,
@@ -490,7 +494,7 @@ lines as (
         coalesce(nullif(trim(l.sku), ''), l.title) as item,
         coalesce(l.is_promo, false) as is_promo,
         coalesce(l.is_bundle_marked, false) as bundle_marked,
-        coalesce(l.is_gift, false) or coalesce(l.unit_price = 0, false) as is_gift
+        gift_line(l.is_gift, l.unit_price) as is_gift
     from lines_in_scope(everything) as l
 ),
 
