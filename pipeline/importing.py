@@ -18,7 +18,7 @@ from pipeline import formats
 from pipeline.formats.reading import read_ahead, survey
 from pipeline.roles import require
 from pipeline.settings import local_now
-from pipeline.store import Store, refresh_states, release_unused_memory
+from pipeline.store import DERIVED_TABLES, Store, refresh_states, release_unused_memory
 
 
 @dataclass
@@ -207,6 +207,8 @@ class _Staging:
             if self.sliced:
                 self._keep_keys(table, stage)
             if stage.num_rows:
+                if table == "orders" and self.held["orders"]:
+                    _adopt_shopless_orders(cur, stage)
                 _upsert(cur, table, cols, self.import_id, stage, self.held.get(table, True))
                 if table == "orders":
                     _adopt_orphan_lines(cur, stage)
@@ -457,6 +459,42 @@ def _duplicate_keys(cur: duckdb.DuckDBPyConnection, table: str,
 def _duplicate(keys: list[str], row: int, value: str | None, first: int) -> C.Reject:
     return C.Reject(row, keys[-1], f"duplicate {'/'.join(keys)} in this file (first at row "
                     f"{first}); this row is ignored", value or "")
+
+
+# Every table keyed by an order (platform, shop, order_id): what moves with an order
+_ORDER_TABLES = ("orders", "order_lines", "events", "order_state", *DERIVED_TABLES)
+
+
+def _adopt_shopless_orders(cur: duckdb.DuckDBPyConnection, stage: pa.Table) -> None:
+    """An order stored without a shop ('': an export that did not name it) that this file
+    names with its shop, and that is not stored under that shop, moves under it with its
+    lines, the desk's actions on it and its derived rows: one order with its history, not a
+    second copy beside the first. (An order the file names in two shops moves to neither.)"""
+    if not cur.execute("select count(*) from orders where shop = ''").fetchall()[0][0]:
+        return
+    moves = cur.sql(
+        """
+        with named as (
+            select platform, order_id, min(shop) as shop
+            from stage
+            where shop <> ''
+            group by all
+            having count(distinct shop) = 1
+        )
+        select n.platform, n.shop, n.order_id
+        from named as n
+        semi join orders as o on o.platform = n.platform and o.shop = '' and o.order_id = n.order_id
+        anti join orders as t
+            on t.platform = n.platform and t.shop = n.shop and t.order_id = n.order_id
+        """
+    ).to_arrow_table()
+    if not moves.num_rows:
+        return
+    for table in _ORDER_TABLES:  # identifiers from the fixed list above
+        cur.execute(
+            f"update {table} as t set shop = m.shop from moves as m "  # noqa: S608
+            "where t.platform = m.platform and t.shop = '' and t.order_id = m.order_id"
+        )
 
 
 def _adopt_orphan_lines(cur: duckdb.DuckDBPyConnection, stage: pa.Table) -> None:

@@ -187,3 +187,34 @@ def test_refreshing_the_touched_orders_equals_refreshing_all(store):
     assert store.cursor().execute(query).fetchall() == touched
     pieces = store.cursor().execute("select order_id, state, pieces from order_state").fetchall()
     assert ("o1", "completed", 3) in pieces
+
+
+def test_an_order_stored_without_a_shop_moves_under_the_shop_a_later_export_names(store):
+    """A subset export without 店铺名称, actions on its order, then a full report naming the
+    shop: one order under that shop, the desk's actions kept on it (not a second copy)."""
+    from pipeline import actions
+    from pipeline.importing import import_bytes
+
+    head = "订单编号,订单状态,订单创建时间,订单付款时间,总金额,买家实际支付金额"
+    row = '="T9",买家已付款，等待卖家发货,2026-11-20 10:00:00,2026-11-20 10:05:00,100.00,100.00'
+    subset = f"{head}\n{row}\n".encode()
+    assert import_bytes(store, "subset.csv", subset).status == "imported"
+    key = ("taobao", "", "T9")
+    actions.record(store, key, "process", by="Li")
+    actions.record(store, key, "note", by="Li", text="VIP")
+    items = ("主订单编号,子订单编号,标题,价格,购买数量,商家编码\n"
+             '="T9",="T9-1",面霜,100.00,1,A\n').encode()
+    assert import_bytes(store, "items.csv", items).status == "imported"
+    full = f"{head},店铺名称\n{row},TB\n".encode()
+    assert import_bytes(store, "full.csv", full).status == "imported"
+    cur = store.cursor()
+    for table in ("orders", "order_lines", "events", "order_state", "open_orders",
+                  "waiting_lines", "order_type_facts"):
+        shops = cur.execute(f"select distinct shop from {table} where order_id = 'T9'")  # noqa: S608
+        assert shops.fetchall() in ([("TB",)], []), table
+    assert cur.execute("select shop, state, seller_note from order_state").fetchall() == [
+        ("TB", "paid_processed", "VIP")]
+    assert cur.execute("select count(*) from events where shop = 'TB'").fetchall() == [(2,)]
+    before = snapshot(store)
+    assert import_bytes(store, "full again.csv", full).status == "skipped"
+    assert snapshot(store) == before
