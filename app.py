@@ -28,7 +28,7 @@ from pipeline.labels import LANGS
 from pipeline.money import currencies
 from pipeline.roles import may
 from ui.auth import OPEN_ROLE, gate, sidebar_account
-from ui.core import filter_options, filters, get_store, query, ready_store, t
+from ui.core import filter_options, filters, get_store, platform_label, query, ready_store, t
 from ui.inbox import inbox_watch
 from ui.search import search_box
 from ui.warroom import alert_banner
@@ -72,7 +72,7 @@ with st.sidebar:
     st.multiselect(t("shop"), opts["shops"], key="f_shops", placeholder=t("all"),
                    format_func=lambda s: s or "—", persist_state="session")
     st.multiselect(t("platform"), opts["platforms"], key="f_platforms", placeholder=t("all"),
-                   persist_state="session")
+                   format_func=platform_label, persist_state="session")
     # Money is shown in one currency at a time, the desk's first; offered when the orders in
     # the filters have several.
     money = query(currencies, replace(filters(), currency=None))

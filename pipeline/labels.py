@@ -95,6 +95,13 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+def platform_name(platform: str, lang: str = "zh") -> str:
+    """A platform code as people name it (`taobao` -> 淘宝/天猫); a code without a label (a
+    template's own platform) as written."""
+    name = f"platform_{platform}"
+    return label(name, lang) if name in LABELS else (platform or "—")
+
+
 def label(key: str, lang: str = "zh") -> str:
     """The label of `key` in `lang`; the key itself when none is defined."""
     pair = LABELS.get(key)
@@ -257,6 +264,13 @@ LABELS.update({
     "status_ok": ("正常", "on time"),
     "col_order_id": ("订单编号", "Order id"),
     "col_platform": ("平台", "Platform"),
+    # platforms as people name them (a template's own platform text is shown as written)
+    "platform_taobao": ("淘宝/天猫", "Taobao/Tmall"),
+    "platform_shopify": ("Shopify", "Shopify"),
+    "platform_douyin": ("抖店", "Douyin"),
+    "platform_pinduoduo": ("拼多多", "Pinduoduo"),
+    "platform_jd": ("京东", "JD"),
+    "platform_other": ("其他", "Other"),
     "col_shop": ("店铺", "Shop"),
     "col_state": ("状态", "State"),
     "col_rule": ("规则", "Rule"),

@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from pipeline.export import xlsx_bytes
-from pipeline.labels import label
+from pipeline.labels import label, platform_name
 from pipeline.store import sql
 
 FONT = "STSong-Light"
@@ -80,6 +80,7 @@ def slip_frames(data: PrintData, lang: str = "zh") -> tuple[pd.DataFrame, pd.Dat
     orders = data.orders.merge(gifts, on=["platform", "shop", "order_id"], how="left")
     orders = orders.reindex(columns=SLIP_COLUMNS)
     orders["gifts"] = orders["gifts"].fillna("")
+    orders["platform"] = orders["platform"].map(lambda p: platform_name(p, lang))
     for col in ("buyer_message", "seller_note", "courier", "tracking_no", "buyer", "receiver"):
         orders[col] = orders[col].astype(object).where(orders[col].notna(), "")
     items = lines.reindex(columns=ITEM_COLUMNS).assign(
@@ -140,6 +141,7 @@ def packing_slips_pdf(data: PrintData, printed_at: datetime, lang: str = "zh") -
     lab = {c: label(f"print_col_{c}", lang) for c in SLIP_COLUMNS + ITEM_COLUMNS}
     orders, _ = slip_frames(data, lang)
     orders.columns = SLIP_COLUMNS
+    platforms = data.orders["platform"].tolist()     # as stored (the slips show their names)
     story: list = []
     for i, o in enumerate(orders.itertuples(index=False)):
         if i:
@@ -157,7 +159,7 @@ def packing_slips_pdf(data: PrintData, printed_at: datetime, lang: str = "zh") -
         story.append(_table([[_para(k, styles["head"]), _para(_text(v), styles["cell"])]
                              for k, v in facts], [90, 390]))
         story.append(Spacer(1, 8))
-        mine = data.lines[(data.lines["platform"] == o.platform) & (data.lines["shop"] == o.shop)
+        mine = data.lines[(data.lines["platform"] == platforms[i]) & (data.lines["shop"] == o.shop)
                           & (data.lines["order_id"] == o.order_id)]
         head = [lab[c] for c in ("sku", "title", "quantity", "is_gift", "components")]
         rows = [[_para(h, styles["head"]) for h in head]]

@@ -17,7 +17,7 @@ import pandas as pd
 from pipeline.export import xlsx_bytes
 from pipeline.filters import ALL, Filters
 from pipeline.kpis import KPIS, MONEY_KPIS, day_kpis, state_counts
-from pipeline.labels import label
+from pipeline.labels import label, platform_name
 from pipeline.money import desk_currency
 from pipeline.problems import open_problems
 from pipeline.sla import counts_of, sla_board
@@ -66,6 +66,7 @@ def order_list(board: pd.DataFrame, status: str) -> pd.DataFrame:
     rows = board[board["status"] == status]
     out = rows.assign(
         state=rows["state"].map(lambda x: label(x, LANG) if isinstance(x, str) else x),
+        platform=rows["platform"].map(lambda x: platform_name(x, LANG)),
         rule=rows["rule"].map(lambda r: label(f"rule_{r}", LANG)),
         hours_left=(rows["seconds_left"] / 3600).round(1),
         problems=rows["problems"].map(lambda ps: "、".join(label(f"problem_{p}", LANG)
@@ -78,6 +79,7 @@ def problems_sheet(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFr
     p = open_problems(con, ALL, as_of)
     address = p["problem"] == "address"
     p.loc[address, "reason"] = p.loc[address, "reason"].map(lambda r: label(f"addr_{r}", LANG))
+    p["platform"] = p["platform"].map(lambda x: platform_name(x, LANG))
     p["problem"] = p["problem"].map(lambda x: label(f"problem_{x}", LANG))
     return _headers(p[["order_id", "platform", "shop", "problem", "reason", "since"]])
 

@@ -126,3 +126,14 @@ def test_the_chosen_day_stays_across_a_refresh(db, monkeypatch):
     assert not at.exception
     assert at.date_input(key="overview_day").value == date(2026, 11, 19)
     assert metric(at, "订单数").value == "1"
+
+
+def test_platforms_are_named_as_people_name_them(db, monkeypatch):
+    """Never the raw code `taobao` on screen: the filter and the data-moment note say 淘宝/天猫
+    (Taobao/Tmall in English)."""
+    at = fresh_app(db, monkeypatch)
+    assert at.sidebar.multiselect(key="f_platforms").options == ["淘宝/天猫"]
+    notes = " ".join(c.value for c in at.caption)
+    assert "淘宝" in notes and "taobao" not in notes
+    at = fresh_app(db, monkeypatch, state={"lang": "en"})
+    assert at.sidebar.multiselect(key="f_platforms").options == ["Taobao/Tmall"]

@@ -101,7 +101,7 @@ def db(tmp_path):
 
 
 def dialog_texts(at) -> list[str]:
-    return [x.value for x in at.text if " · 店铺: " in x.value]
+    return [x.value for x in at.text if " · 店铺：" in x.value]
 
 
 def test_a_unique_hit_opens_the_order_dialog(db, monkeypatch):
@@ -111,9 +111,9 @@ def test_a_unique_hit_opens_the_order_dialog(db, monkeypatch):
     # its on_change has run) before the first run.
     at = fresh_app(db, monkeypatch, state={"search_q": "4321", "search_pending": True})
     assert not at.exception
-    assert dialog_texts(at) == ["已发货 · 店铺: s1 · 平台: taobao"]
+    assert dialog_texts(at) == ["已发货 · 店铺：s1 · 平台：淘宝/天猫"]
     lines = [x.value for x in at.sidebar.text]
-    assert lines == ["3512200099995678 · s1 · taobao · 已发货 · 2026-11-21 10:00"]
+    assert lines == ["3512200099995678 · s1 · 淘宝/天猫 · 已发货 · 2026-11-21 10:00"]
 
 
 def test_a_unique_hit_does_not_reopen_on_every_run(db, monkeypatch):

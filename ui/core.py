@@ -15,7 +15,7 @@ from pipeline import bootstrap, handoff, warm
 from pipeline.cli import run_handed
 from pipeline.export import csv_bytes, xlsx_bytes
 from pipeline.filters import Filters
-from pipeline.labels import label
+from pipeline.labels import label, platform_name
 from pipeline.memo import private
 from pipeline.settings import get_settings, now_in
 from pipeline.store import Store
@@ -199,6 +199,11 @@ def demo_banner() -> None:
 
 def shop_label(shop: str) -> str:
     return shop or "—"
+
+
+def platform_label(platform: str) -> str:
+    """A platform as people name it, in the viewer's language (淘宝/天猫, 抖店, …)."""
+    return platform_name(platform, lang())
 
 
 def download_buttons(df: pd.DataFrame | Callable[[], pd.DataFrame], stem: str, key: str) -> None:

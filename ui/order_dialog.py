@@ -28,7 +28,7 @@ from pipeline.formats import LAYOUTS
 from pipeline.roles import NotAllowed, may
 from pipeline.store import Conflict
 from ui.actor import actor, role
-from ui.core import after_write, desk_minute, fmt_money, get_store, query, t
+from ui.core import after_write, desk_minute, fmt_money, get_store, lang, platform_label, query, t
 from ui.errors import FAULTS, fault_text
 from ui.safe import md_escape
 
@@ -218,7 +218,9 @@ def _order_body(platform: str, shop: str, order_id: str) -> None:
         kind, message = notice
         getattr(st, kind)(message, icon=":material/sync_problem:")
 
-    st.text(f"{t(o['state'])} · {t('shop')}: {shop or '—'} · {t('platform')}: {platform}")
+    colon = "：" if lang() == "zh" else ": "
+    st.text(f"{t(o['state'])} · {t('shop')}{colon}{shop or '—'} · "
+            f"{t('platform')}{colon}{platform_label(platform)}")
     as_of = desk_minute() + timedelta(minutes=1)
     marks = query(problems.order_marks, platform, shop, order_id, as_of)
     open_marks = marks[marks["resolved_at"].isna()] if not marks.empty else marks

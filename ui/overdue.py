@@ -13,8 +13,8 @@ import streamlit as st
 from pipeline import freshness, problems, sla
 from pipeline.address import display_address
 from pipeline.filters import Filters
-from pipeline.labels import label
-from ui.core import desk_minute, get_store, per_value, query, shop_label, t
+from pipeline.labels import label, platform_name
+from ui.core import desk_minute, get_store, per_value, platform_label, query, shop_label, t
 from ui.layout import metric_grid
 from ui.order_dialog import KEY_COLUMNS
 from ui.safe import md_escape
@@ -128,7 +128,8 @@ def list_view(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime, statu
 def export_frame(board: pd.DataFrame, language: str = "zh") -> pd.DataFrame:
     """The list as downloaded: every order, platform and hours left included."""
     shown = display_frame(board, language)
-    shown.insert(1, label("col_platform", language), board["platform"].to_numpy())
+    shown.insert(1, label("col_platform", language),
+                 per_value(board["platform"], lambda p: platform_name(p, language)).to_numpy())
     shown[label("col_hours_left", language)] = (board["seconds_left"] / 3600).round(2)
     shown[label("col_tracking_no", language)] = board["tracking_no"].to_numpy()
     return shown
@@ -164,7 +165,7 @@ def freshness_note(as_of: datetime, f: Filters | None = None) -> None:
         return
 
     def name(r) -> str:
-        return md_escape(f"{shop_label(r.shop)} ({r.platform})")
+        return md_escape(f"{shop_label(r.shop)} ({platform_label(r.platform)})")
 
     stale = fr[fr["stale"]]
     if len(stale):

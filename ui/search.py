@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from pipeline.search import clean_query, find_orders
-from ui.core import query, t
+from ui.core import platform_label, query, t
 from ui.order_dialog import KEY_COLUMNS, open_order_dialog, order_table
 
 SEARCH_KEY = "search_q"
@@ -59,7 +59,8 @@ def pick_line(hit: pd.Series) -> str:
     """One hit as a line of plain text."""
     created = "—" if pd.isna(hit["created_at"]) else f"{hit['created_at']:%Y-%m-%d %H:%M}"
     state = t(hit["state"]) if isinstance(hit["state"], str) else "—"
-    return f"{hit['order_id']} · {hit['shop'] or '—'} · {hit['platform']} · {state} · {created}"
+    return (f"{hit['order_id']} · {hit['shop'] or '—'} · {platform_label(hit['platform'])} · "
+            f"{state} · {created}")
 
 
 def _headers() -> dict:
