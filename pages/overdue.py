@@ -12,6 +12,7 @@ import streamlit as st
 
 from pipeline import sla
 from ui.auth import page_guard
+from ui.charts import CHART_CONFIG
 from ui.core import demo_banner, desk_minute, download_buttons, filters, lang, query, t
 from ui.order_dialog import order_table
 from ui.overdue import (
@@ -53,7 +54,9 @@ def live_aging(f, picked: datetime, named) -> None:
     aging = query(sla.board_aging, f, at, by)
     if aging["orders"].sum() > 0:
         names = {r: t(f"rule_{r}") for r in sla.RULES} if by == "rule" else {}
-        st.plotly_chart(aging_chart(aging, by, names), key="od_aging_chart")
+        buckets = {b: t(f"aging_{b}") for b in sla.AGING_BUCKETS}
+        st.plotly_chart(aging_chart(aging, by, names, buckets), key="od_aging_chart",
+                        config=CHART_CONFIG)
     else:
         st.caption(t("od_nothing_overdue"))
 

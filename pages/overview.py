@@ -11,7 +11,7 @@ import streamlit as st
 from pipeline import freshness, kpis, money, queue, sla
 from pipeline.labels import STATES
 from ui.auth import page_guard
-from ui.charts import daily_chart, state_bar
+from ui.charts import CHART_CONFIG, daily_chart, state_bar
 from ui.core import (
     demo_banner,
     desk_minute,
@@ -99,7 +99,7 @@ with left:
     st.subheader(t("state_counts"))
     counts = query(kpis.state_counts, f)
     names = {s: t(s) for s in STATES}
-    st.plotly_chart(state_bar(counts, names), key="overview_states")
+    st.plotly_chart(state_bar(counts, names), key="overview_states", config=CHART_CONFIG)
     shown = counts.assign(state=counts["state"].map(names)).rename(columns={
         "state": t("state"), "orders": t("orders"), "partial_refund": t("partial_refund"),
         "partial_ship": t("partial_ship")})
@@ -110,6 +110,6 @@ with right:
     currency = query(money.money_currency, f)
     paid_name = t("money_in_currency").format(label=t("paid_amount"), currency=currency)
     st.plotly_chart(daily_chart(series, {"orders": t("orders"), "paid_amount": paid_name}),
-                    key="overview_daily")
+                    key="overview_daily", config=CHART_CONFIG)
 
 workbook_button()

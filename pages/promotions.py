@@ -8,6 +8,7 @@ from pipeline import kpis, money, promo, stock
 from pipeline.roles import may
 from ui.actor import role
 from ui.auth import page_guard
+from ui.charts import CHART_CONFIG
 from ui.core import (
     after_write,
     demo_banner,
@@ -139,21 +140,21 @@ measure = st.segmented_control(t("measure"), ["orders", "paid"], key="promo_meas
 curve = query(promo.hourly_curve, f, name)
 st.plotly_chart(hourly_overlay(curve, measure, {
     "period": t("promo_series_period"), "baseline": t("promo_series_baseline"),
-    "hour": t("promo_hour")}), key="promo_hourly_chart")
+    "hour": t("promo_hour")}), key="promo_hourly_chart", config=CHART_CONFIG)
 
 left, right = st.columns(2)
 with left:
     st.subheader(t("promo_types"))
     types = query(promo.period_order_types, f, name, as_of)
     st.plotly_chart(order_type_bar(types, {k: t(k) for k in promo.ORDER_TYPES}),
-                    key="promo_types_chart")
+                    key="promo_types_chart", config=CHART_CONFIG)
     shown = types.assign(order_type=types["order_type"].map(t), share=types["share"].map(fmt_pct))
     st.dataframe(labelled(shown, t), hide_index=True, key="promo_types_table")
 with right:
     st.subheader(t("promo_top_skus"))
     exploded = st.toggle(t("promo_exploded"), key="promo_exploded")
     top = query(promo.top_skus, f, name, exploded, 10, as_of)
-    st.plotly_chart(units_bar(top), key="promo_top_chart")
+    st.plotly_chart(units_bar(top), key="promo_top_chart", config=CHART_CONFIG)
 
 st.subheader(t("promo_top_bundles"))
 st.dataframe(labelled(query(promo.top_bundles, f, name, 10, as_of), t), hide_index=True,

@@ -4,6 +4,7 @@ import streamlit as st
 
 from pipeline import stock
 from ui.auth import page_guard
+from ui.charts import CHART_CONFIG
 from ui.core import demo_banner, desk_minute, download_buttons, query, t
 from ui.layout import metric_grid
 from ui.promo import cover_bar, labelled
@@ -57,7 +58,7 @@ ref = query(stock.reference_promotion, as_of)
 if ref:
     st.caption(f"{t('stock_promo_ref')}: {md_escape(ref[0])} ({ref[1]:%Y-%m-%d %H:%M} – {ref[2]:%Y-%m-%d %H:%M})")
 st.plotly_chart(cover_bar(status, {"rate_7d": t("rate_7d"), "promo_rate": t("promo_rate"),
-                                   "days": t("days")}), key="stock_cover_chart")
+                                   "days": t("days")}), key="stock_cover_chart", config=CHART_CONFIG)
 below = status[status["below_safety"]]
 if not below.empty:
     st.subheader(t("stock_below_safety"))

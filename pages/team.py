@@ -6,6 +6,7 @@ import streamlit as st
 from pipeline import team
 from pipeline.export import csv_bytes
 from ui.auth import page_guard
+from ui.charts import CHART_CONFIG
 from ui.core import desk_now, filters, query, t
 from ui.order_dialog import open_order_dialog, order_table
 from ui.team import actions_chart, behind_columns, behind_view, figure_label, figures, labelled
@@ -28,7 +29,7 @@ per = query(team.actions_per_day if view == "day" else team.actions_per_hour, we
 st.subheader(t("team_by_day") if view == "day" else t("team_by_hour"))
 st.plotly_chart(actions_chart(per, view, {"day": t("team_col_day"), "hour": t("team_col_hour"),
                                           "actions": t("team_col_actions")}),
-                key="team_chart")
+                key="team_chart", config=CHART_CONFIG)
 
 st.subheader(t("team_people"))
 people = query(team.people, week, f)

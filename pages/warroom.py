@@ -5,6 +5,7 @@ import streamlit as st
 
 from pipeline import forecast
 from ui.auth import page_guard
+from ui.charts import CHART_CONFIG
 from ui.core import demo_banner, desk_minute, filters, query, t
 from ui.layout import metric_grid
 from ui.promo import labelled
@@ -58,7 +59,7 @@ st.caption(t("wr_rates_line").format(
     hours=f"{cap.window_hours:g}", overdue=f"{cap.overdue:,}",
     basis=t(f"wr_basis_{cap.rate_basis or 'none'}")))
 st.plotly_chart(breach_chart(grid, {"in_time": t("wr_in_time"), "breaches": t("wr_breaches")}),
-                key="wr_breach_chart")
+                key="wr_breach_chart", config=CHART_CONFIG)
 st.caption(t("wr_breach_help"))
 
 # Stock burn-down

@@ -264,6 +264,11 @@ LABELS.update({
     "status_ok": ("正常", "on time"),
     "col_order_id": ("订单编号", "Order id"),
     "col_platform": ("平台", "Platform"),
+    # how late an overdue order is (sla.AGING_BUCKETS)
+    "aging_<4h": ("超时4小时内", "under 4 h late"),
+    "aging_4-24h": ("超时4–24小时", "4–24 h late"),
+    "aging_1-3d": ("超时1–3天", "1–3 days late"),
+    "aging_>3d": ("超时3天以上", "over 3 days late"),
     # platforms as people name them (a template's own platform text is shown as written)
     "platform_taobao": ("淘宝/天猫", "Taobao/Tmall"),
     "platform_shopify": ("Shopify", "Shopify"),

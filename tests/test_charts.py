@@ -27,3 +27,26 @@ def test_state_bar_keeps_the_display_order_and_labels():
     assert list(bar.y) == ["未确认未付款", "已发货"]
     assert list(bar.x) == [3, 7]
     assert fig.layout.yaxis.autorange == "reversed"
+
+
+def test_dates_are_numbers_in_every_language():
+    """plotly names months in English ("Nov 15"): the axes write dates as numbers."""
+    from ui.warroom import breach_chart
+
+    series = pd.DataFrame({"day": pd.to_datetime(["2026-11-10"]), "measure": ["orders"],
+                           "value": [1.0]})
+    assert daily_chart(series, {"orders": "订单", "paid_amount": "付款金额"}).layout.xaxis.tickformat \
+        == "%m-%d"
+    grid = pd.DataFrame({"hour_start": pd.to_datetime(["2026-12-07 12:00"]), "deadlines": [2],
+                         "breaches": [1]})
+    assert breach_chart(grid, {"in_time": "按时", "breaches": "超时"}).layout.xaxis.tickformat \
+        == "%m-%d %H:%M"
+
+
+def test_a_sold_out_sku_shows_zero_days_of_cover():
+    from ui.promo import cover_bar
+
+    status = pd.DataFrame({"sku": ["GONE", "SLOW"], "cover_days_7d": [0.0, 12.34],
+                           "cover_days_promo": [0.0, None]})
+    fig = cover_bar(status, {"rate_7d": "近7天", "promo_rate": "活动", "days": "天"})
+    assert list(fig.data[0].text) == [0.0, 12.3]

@@ -111,8 +111,10 @@ def test_aging_chart_stacks_one_trace_per_group():
     frame = pd.DataFrame({"bucket": ["<4h", "4-24h", "<4h", "4-24h"],
                           "rule": ["chase_unpaid", "chase_unpaid", "ship_paid", "ship_paid"],
                           "orders": [1, 0, 2, 3]})
-    fig = aging_chart(frame, "rule", {"chase_unpaid": "Chase", "ship_paid": "Ship"})
+    fig = aging_chart(frame, "rule", {"chase_unpaid": "Chase", "ship_paid": "Ship"},
+                      {"<4h": "超时4小时内", "4-24h": "超时4–24小时"})
     assert [tr.name for tr in fig.data] == ["Chase", "Ship"]
+    assert list(fig.data[0].x) == ["超时4小时内", "超时4–24小时"]    # never the raw codes
     assert list(fig.data[1].y) == [2, 3]
     assert fig.layout.barmode == "stack"
 

@@ -6,6 +6,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+# Every chart's plotly config: no toolbar (on a phone it stays over the legend; Streamlit's
+# own element toolbar gives full screen).
+CHART_CONFIG = {"displayModeBar": False}
+
 
 def daily_chart(series: pd.DataFrame, names: dict[str, str]) -> go.Figure:
     """Orders per day as bars, paid amount per day as a line on a second axis."""
@@ -18,6 +22,8 @@ def daily_chart(series: pd.DataFrame, names: dict[str, str]) -> go.Figure:
                              mode="lines"), secondary_y=True)
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=340,
                       legend={"orientation": "h", "y": 1.12}, hovermode="x unified")
+    # dates as numbers, in every language (plotly's own month names are English)
+    fig.update_xaxes(tickformat="%m-%d", hoverformat="%Y-%m-%d")
     fig.update_yaxes(rangemode="tozero")
     fig.update_yaxes(showgrid=False, secondary_y=True)
     return fig

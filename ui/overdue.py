@@ -136,12 +136,12 @@ def export_frame(board: pd.DataFrame, language: str = "zh") -> pd.DataFrame:
 
 
 def aging_chart(aging: pd.DataFrame, by: str, names: dict[str, str],
-                bucket_names: dict[str, str] | None = None) -> go.Figure:
-    """Overdue orders per lateness bucket, stacked by rule or shop."""
+                bucket_names: dict[str, str]) -> go.Figure:
+    """Overdue orders per lateness bucket (named by `bucket_names`), stacked by rule or shop."""
     fig = go.Figure()
     for group, part in aging.groupby(by, sort=True):
         fig.add_trace(go.Bar(
-            x=[(bucket_names or {}).get(b, b) for b in part["bucket"]], y=part["orders"],
+            x=[bucket_names.get(b, b) for b in part["bucket"]], y=part["orders"],
             name=names.get(group, group or "—"),
         ))
     fig.update_layout(barmode="stack", height=320, margin={"l": 10, "r": 10, "t": 30, "b": 10},

@@ -75,10 +75,13 @@ def cover_bar(status: pd.DataFrame, names: dict[str, str], top: int = 15) -> go.
     moving = status[status["cover_days_7d"].notna() | status["cover_days_promo"].notna()]
     first = moving.sort_values(["cover_days_7d", "cover_days_promo"], na_position="last").head(top)
     fig = go.Figure()
+    # each bar says its days, 0 included: a SKU sold out shows "0", never an empty row
     fig.add_trace(go.Bar(y=first["sku"], x=first["cover_days_7d"], name=names["rate_7d"],
-                         orientation="h"))
+                         orientation="h", text=first["cover_days_7d"].round(1),
+                         textposition="outside", cliponaxis=False))
     fig.add_trace(go.Bar(y=first["sku"], x=first["cover_days_promo"], name=names["promo_rate"],
-                         orientation="h"))
+                         orientation="h", text=first["cover_days_promo"].round(1),
+                         textposition="outside", cliponaxis=False))
     fig.update_layout(margin=MARGIN, height=max(220, 40 * len(first) + 80), barmode="group",
                       yaxis={"autorange": "reversed", "type": "category"},
                       xaxis_title=names["days"], legend={"orientation": "h", "y": 1.1})

@@ -37,6 +37,8 @@ def breach_chart(grid: pd.DataFrame, names: dict[str, str]) -> go.Figure:
                          marker_color="#d9480f"))
     fig.update_layout(barmode="stack", margin={"l": 10, "r": 10, "t": 30, "b": 10},
                       height=300, legend={"orientation": "h", "y": 1.15}, hovermode="x unified")
+    # times as numbers, in every language (plotly's own month names are English)
+    fig.update_xaxes(tickformat="%m-%d %H:%M", hoverformat="%m-%d %H:%M")
     return fig
 
 
