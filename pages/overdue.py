@@ -72,7 +72,7 @@ st.subheader(t("od_list"))
 opts = query(sla.board_options, f, as_of)
 language = lang()
 named = labeller(language)  # bound now: formatting must not depend on the session later
-c0, c1, c2, c3, c4 = st.columns([2, 2, 2, 2, 2])
+c0, c1, c2, c3, c4 = st.columns([3, 2, 2, 2, 2])   # three pills need the widest
 statuses = c0.pills(t("od_show_status"), list(sla.STATUSES), selection_mode="multi",
                     default=["overdue", "due_soon"], key="od_status",
                     format_func=named("status_"))

@@ -94,7 +94,7 @@ alarm_row(f)
 day = st.date_input(t("day"), value=last, key="overview_day")
 day_metrics(f, day)
 
-left, right = st.columns([2, 3])
+left, right = st.columns(2)   # the state table needs half the width in English
 with left:
     st.subheader(t("state_counts"))
     counts = query(kpis.state_counts, f)

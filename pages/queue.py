@@ -50,7 +50,7 @@ HEADERS = {c: f"q_col_{c}" for c in ORDER_COLUMNS + BATCH_COLUMNS + HELD_COLUMNS
 def labelled(frame):
     """Problem codes and due statuses in the page's language (each distinct value once)."""
     return frame.assign(
-        problems=per_value(frame["problems"], lambda s: ", ".join(
+        problems=per_value(frame["problems"], lambda s: t("list_sep").join(
             t("problem_" + p) for p in s.split(", "))) if "problems" in frame else None,
         due=per_value(frame["due"], lambda d: t(f"q_due_{d}")),
         state=per_value(frame["state"], t) if "state" in frame else None,
@@ -145,7 +145,7 @@ else:
                  key="queue_batches_table", height=260)
     labels = {r.batch_id: f"{r.batch_id} · {r.kind} · {r.sku_set} · "
               f"{r.courier if r.courier != '—' else t('q_no_courier')} · "
-              f"{r.orders} {t('q_col_orders')}" for r in shown.itertuples()}
+              f"{t('q_n_orders').format(n=r.orders)}" for r in shown.itertuples()}
     batch_id = st.selectbox(t("q_open_batch"), list(labels), format_func=labels.get,
                             key="queue_batch")
     members = query(queue.batch_orders, f, as_of, batch_id, size).assign(problems=None)

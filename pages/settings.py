@@ -41,7 +41,7 @@ with st.form("settings_form"):
     for key in HOURS:
         values[key] = st.number_input(t(f"set_{key}"), min_value=0.0, max_value=24.0 * 90,
                                       value=float(current[key]), step=1.0, key=f"set_{key}",
-                                      help=default_help(key))
+                                      format="%g", help=default_help(key))
     zones = sorted(available_timezones())
     values["timezone"] = st.selectbox(
         t("set_timezone"), zones, index=zones.index(current["timezone"]), key="set_timezone",
@@ -67,8 +67,8 @@ with st.form("settings_form"):
     for key in WARROOM:
         values[key] = st.number_input(t(f"set_{key}"), min_value=0.0, max_value=10000.0,
                                       value=float(current[key]), step=1.0, key=f"set_{key}",
-                                      help=default_help(key))
-    by = signed_in_name() or st.text_input(t("set_by"), value="desk", key="set_by")
+                                      format="%g", help=default_help(key))
+    by = signed_in_name() or st.text_input(t("set_by"), value=t("set_by_default"), key="set_by")
     saved = st.form_submit_button(t("set_save"), type="primary", icon=":material/save:",
                                   disabled=not allowed)
 

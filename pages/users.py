@@ -33,9 +33,13 @@ def role_label(r: str) -> str:
 
 accounts = users.list_users(store.cursor())
 st.subheader(t("usr_list"))
-shown = accounts.assign(role=accounts["role"].map(role_label))
-st.dataframe(shown, hide_index=True, key="usr_table",
-             column_config={c: st.column_config.Column(t(f"usr_col_{c}")) for c in shown.columns})
+if accounts.empty:
+    st.caption(t("usr_none"))
+else:
+    shown = accounts.assign(role=accounts["role"].map(role_label))
+    st.dataframe(shown, hide_index=True, key="usr_table",
+                 column_config={c: st.column_config.Column(t(f"usr_col_{c}"))
+                                for c in shown.columns})
 
 try:
     st.subheader(t("usr_add"))

@@ -133,7 +133,7 @@ LABELS.update({
     "promo_running": ("进行中", "running"),
     "promo_vs_baseline": ("较基准", "vs baseline"),
     "promo_peak_hour": ("高峰小时", "Peak hour"),
-    "promo_hourly": ("每小时：活动 vs 基准", "Per hour: period vs baseline"),
+    "promo_hourly": ("每小时：活动期与基准期对比", "Per hour: period vs baseline"),
     "promo_hour": ("活动开始后第几小时", "Hour since start"),
     "promo_series_period": ("活动", "Period"),
     "promo_series_baseline": ("基准", "Baseline"),
@@ -166,6 +166,7 @@ LABELS.update({
     "measure": ("指标", "Measure"),
     "uplift": ("提升", "Uplift"),
     "sku": ("商家编码", "SKU"),
+    "stock_kind_set": ("套装", "Set"),
     "name": ("名称", "Name"),
     "units": ("件数", "Units"),
     "components": ("组成", "Components"),
@@ -264,6 +265,7 @@ LABELS.update({
     "status_ok": ("正常", "on time"),
     "col_order_id": ("订单编号", "Order id"),
     "col_platform": ("平台", "Platform"),
+    "list_sep": ("、", ", "),
     # how late an overdue order is (sla.AGING_BUCKETS)
     "aging_<4h": ("超时4小时内", "under 4 h late"),
     "aging_4-24h": ("超时4–24小时", "4–24 h late"),
@@ -375,6 +377,7 @@ LABELS.update({
     "set_reset_done": ("已恢复默认值。", "Back to the defaults."),
     "set_unchanged": ("没有修改。", "Nothing changed."),
     "set_by": ("操作人", "Your name"),
+    "set_by_default": ("订单台", "desk"),
     "set_timezone_help": (
         "已导入的时间按此时区存储；修改时区不会换算已导入的数据。",
         "Imported times are stored in this zone; changing it does not convert data already imported.",
@@ -574,7 +577,7 @@ LABELS.update({
                       "Left = the stock the allocation takes from, less what the waiting orders "
                       "need (bundles exploded, gifts included); rate = units ordered over the last "
                       "hours; SKUs not in the stock export are not tracked."),
-    "wr_col_sku": ("SKU", "SKU"),
+    "wr_col_sku": ("商家编码", "SKU"),
     "wr_col_left_units": ("剩余", "Left"),
     "wr_col_units_per_hour": ("每小时件数", "Units per hour"),
     "wr_col_cover_hours": ("可撑小时", "Hours of cover"),
@@ -796,6 +799,8 @@ LABELS.update({
                   "undoes their own actions; a manager also imports, changes settings, edits "
                   "promotion periods and bundles, undoes anyone's action and manages accounts."),
     "usr_list": ("账户", "Accounts"),
+    "usr_none": ("还没有账户：添加第一位主管后，每个人都需登录。",
+                 "No accounts yet: once the first manager is added, everyone signs in."),
     "usr_add": ("添加账户", "Add an account"),
     "usr_name": ("用户名", "Name"),
     "usr_role": ("角色", "Role"),
@@ -1127,8 +1132,9 @@ LABELS.update({
     "q_kind_set": ("同商品组合", "one SKU set"),
     "q_kind_mixed_single": ("单件 · 混合", "single items, mixed"),
     "q_kind_mixed": ("多件 · 混合", "several items, mixed"),
-    "q_mixed_sets": ("混合：{n} 种组合", "mixed: {n} SKU set(s)"),
-    "q_mixed_skus": ("混合：{n} 个 SKU", "mixed: {n} SKU(s)"),
+    "q_mixed_sets": ("{n} 种组合", "{n} SKU set(s)"),
+    "q_mixed_skus": ("{n} 个 SKU", "{n} SKU(s)"),
+    "q_n_orders": ("{n} 单", "{n} orders"),
     "flow_confirm_process": ("确认将 {n} 单标记为已处理？", "Mark {n} orders processed?"),
     "flow_confirm_courier": ("确认为 {n} 单指定快递 {courier}？",
                              "Assign courier {courier} to {n} orders?"),

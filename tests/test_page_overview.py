@@ -137,3 +137,12 @@ def test_platforms_are_named_as_people_name_them(db, monkeypatch):
     assert "淘宝" in notes and "taobao" not in notes
     at = fresh_app(db, monkeypatch, state={"lang": "en"})
     assert at.sidebar.multiselect(key="f_platforms").options == ["Taobao/Tmall"]
+
+
+def test_a_money_change_carries_its_currency_and_its_sign_first():
+    from ui.core import kpi_texts
+
+    assert kpi_texts("paid_amount", 100.0, 150.5, "CNY") == (
+        "CNY 100.00", "-CNY 50.50", "CNY 150.50")
+    assert kpi_texts("aov", 20.0, 10.0, "USD")[1] == "+USD 10.00"
+    assert kpi_texts("orders", 5, 7)[1] == "-2"

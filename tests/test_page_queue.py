@@ -52,7 +52,7 @@ def test_queue_page_shows_batches_and_held_orders(db, monkeypatch):
                                      "Held by a problem")] == ["6", "6", "2", "1"]
     batches = at.dataframe[0].value
     assert batches[["kind", "sku_set", "orders", "pieces"]].values.tolist() == [
-        ["several items, mixed", "mixed: 1 SKU set(s)", 1, 3],
+        ["several items, mixed", "1 SKU set(s)", 1, 3],
         ["single items, one SKU", "A", 4, 4]]
     assert at.selectbox(key="queue_batch").value == batches["batch_id"][0]
     held = [d.value for d in at.dataframe if "reason" in d.value.columns][0]

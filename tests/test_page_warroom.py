@@ -39,7 +39,7 @@ def test_war_room_shows_backlog_projection_and_burn(tmp_path, monkeypatch):
     assert metric(at, "今日预计订单数").value != "—"
     burn = next(d.value for d in at.dataframe if "可撑小时" in d.value.columns)
     # A: 4 available, 4 waiting: none left, with demand in the last hours
-    assert burn.set_index("SKU").loc["A", "剩余"] == 0
+    assert burn.set_index("商家编码").loc["A", "剩余"] == 0
 
 
 def test_alert_banner_names_the_numbers(tmp_path, monkeypatch):

@@ -257,6 +257,9 @@ def kpi_texts(kpi: str, value: float | None, previous: float | None,
     delta = None
     if not (value is None or previous is None or pd.isna(value) or pd.isna(previous)):
         diff = value - previous
-        delta = None if abs(diff) < 1e-9 else (fmt_pct(diff) if kpi in SHARE_KPIS else
-                 f"{diff:+,.2f}" if kpi in MONEY_KPIS else f"{int(diff):+,}")
+        # money changes carry their currency after the sign (the metric reads the arrow from it)
+        delta = None if abs(diff) < 1e-9 else (
+            fmt_pct(diff) if kpi in SHARE_KPIS
+            else ("+" if diff > 0 else "-") + fmt_money(abs(diff), currency) if kpi in MONEY_KPIS
+            else f"{int(diff):+,}")
     return fmt(value), delta, fmt(previous)

@@ -103,7 +103,7 @@ def display_frame(board: pd.DataFrame, language: str = "zh") -> pd.DataFrame:
                                         lambda s: human_left(s, language)),
         lab("col_data_as_of"): stale_marks(board.rename(columns={"as_of": "data_as_of"}),
                                            language),
-        lab("col_problems"): per_value(board["problems"], lambda ps: ", ".join(
+        lab("col_problems"): per_value(board["problems"], lambda ps: lab("list_sep").join(
             lab(f"problem_{p}") for p in ps), ""),
         lab("col_buyer_message"): board["buyer_message"].fillna(""),
         lab("col_courier"): board["courier"].fillna(""),
