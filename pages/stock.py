@@ -37,7 +37,7 @@ if short.empty:
     st.success(t("stock_no_short_taken"), icon=":material/check_circle:")
 else:
     st.dataframe(labelled(with_basis(short, t).assign(kind=short["kind"].map(
-        {"sku": t("sku"), "bundle": t("stock_kind_set")})), t), hide_index=True, key="stock_short_table")
+        {"sku": t("stock_kind_sku"), "bundle": t("stock_kind_set")})), t), hide_index=True, key="stock_short_table")
     download_buttons(with_basis(short, t), "short_skus", key="stock_short_dl")
 
 if not untracked.empty:

@@ -166,6 +166,7 @@ LABELS.update({
     "measure": ("指标", "Measure"),
     "uplift": ("提升", "Uplift"),
     "sku": ("商家编码", "SKU"),
+    "stock_kind_sku": ("单品", "Single SKU"),
     "stock_kind_set": ("套装", "Set"),
     "name": ("名称", "Name"),
     "units": ("件数", "Units"),
