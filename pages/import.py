@@ -10,7 +10,17 @@ from pipeline.roles import may
 from pipeline.store import release_unused_memory
 from ui.actor import role
 from ui.auth import page_guard
-from ui.core import after_import, download_buttons, get_store, import_store, lang, on_demo, query, t
+from ui.core import (
+    after_import,
+    download_buttons,
+    get_store,
+    import_store,
+    lang,
+    on_demo,
+    query,
+    t,
+    tc,
+)
 from ui.errors import store_errors
 from ui.safe import md_escape
 
@@ -43,7 +53,7 @@ else:
     st.success(t("imp_on_screen_own"), icon=":material/storage:")
     if query(bootstrap.has_demo_imports):
         st.warning(t("imp_demo_mixed"), icon=":material/warning:")
-st.text(f"{t('imp_store_file')}: {get_store().path}")
+st.text(f"{tc('imp_store_file')}{get_store().path}")
 
 files, submitted = [], False
 if may(role(), "import"):
@@ -89,9 +99,9 @@ for res in st.session_state.get("import_last", []):
     box = st.error if res.status == "refused" else st.warning if res.status == "partial" else st.success
     box(outcome_text(res), icon=icon)
     if res.status == "refused" and res.message:
-        st.text(f"{t('imp_reader_detail')}: {say(res.message, lang(), res.file_name)}")
+        st.text(f"{tc('imp_reader_detail')}{say(res.message, lang(), res.file_name)}")
     for note in res.notes:  # unknown status words, text cut to its cap, a stray quote, …
-        st.text(f"{t('imp_reader_detail')}: {say(note, lang())}")
+        st.text(f"{tc('imp_reader_detail')}{say(note, lang())}")
     if res.rejects:
         rej = res.rejects_frame()
         rej["reason"] = rej["reason"].map(lambda r: say(r, lang()))

@@ -22,6 +22,7 @@ from ui.core import (
     kpi_texts,
     query,
     t,
+    tc,
 )
 from ui.layout import metric_grid
 from ui.overdue import freshness_note, workbook_button
@@ -73,7 +74,7 @@ def day_metrics(f, day):
         why = t("kpi_72h_not_yet") if row.kpi == "shipped_72h" and value == "—" else ""
         grid.metric(
             t(f"kpi_{row.kpi}"), value, delta, border=True,
-            help=f"{t('kpi_help_' + row.kpi)} {why}\n\n{t('vs_previous_day')}: {previous}",
+            help=f"{t('kpi_help_' + row.kpi)} {why}\n\n{tc('vs_previous_day')}{previous}",
             delta_color="inverse" if row.kpi in ("refund_amount", "refund_rate") else "normal")
     others = query(kpis.day_other_currencies, f, day, until)
     if not others.empty:  # other currencies are listed, each on its own, never added in

@@ -20,6 +20,7 @@ from ui.core import (
     get_store,
     query,
     t,
+    tc,
 )
 from ui.layout import metric_grid
 from ui.promo import hourly_overlay, labelled, order_type_bar, short_in_red, units_bar
@@ -100,9 +101,9 @@ current = query(promo.default_period, as_of)
 name = st.selectbox(t("promo_period"), names, key="promo_period",
                     index=names.index(current[0]) if current else 0)
 w = query(promo.window, name, as_of)
-st.caption(f"{t('promo_window')}: {w.start:%Y-%m-%d %H:%M} – {w.end:%Y-%m-%d %H:%M}"
+st.caption(f"{tc('promo_window')}{w.start:%Y-%m-%d %H:%M} – {w.end:%Y-%m-%d %H:%M}"
            + (f" ({t('promo_running')})" if w.end == as_of else "")
-           + f" · {t('promo_baseline')}: {w.baseline_start:%Y-%m-%d %H:%M} – {w.start:%Y-%m-%d %H:%M}",
+           + f" · {tc('promo_baseline')}{w.baseline_start:%Y-%m-%d %H:%M} – {w.start:%Y-%m-%d %H:%M}",
            help=t("promo_baseline_help"))
 
 table = query(promo.period_vs_baseline, f, name, as_of).set_index("measure")
@@ -115,7 +116,7 @@ for m in ("orders", "paid_amount", "units", "aov", "orders_per_hour"):
            else (lambda v: f"{v:,.1f}" if v % 1 else f"{v:,.0f}"))
     grid.metric(t(f"kpi_{m}"), fmt(r["period"]),
                    None if r["uplift"] != r["uplift"] else f"{r['uplift']:+.1%}", border=True,
-                   help=f"{t('promo_baseline')}: {fmt(r['baseline'])}")
+                   help=f"{tc('promo_baseline')}{fmt(r['baseline'])}")
 last_day = min(w.end, as_of).date()
 overview_paid = query(kpis.day_kpis, f, last_day, None, as_of).set_index("kpi").loc[
     "paid_amount", "value"]
@@ -127,7 +128,7 @@ if not others.empty:  # other currencies are listed, each on its own, never adde
 peak = query(promo.peak_hour, f, name)
 if not peak.empty:
     p = peak.iloc[0]
-    st.caption(f"{t('promo_peak_hour')}: {p['hour_start']:%Y-%m-%d %H:00} · "
+    st.caption(f"{tc('promo_peak_hour')}{p['hour_start']:%Y-%m-%d %H:00} · "
                f"{t('orders')} {int(p['orders']):,} · "
                f"{t('paid_amount')} {fmt_money(p['paid'], currency)}")
 

@@ -5,7 +5,7 @@ import streamlit as st
 from pipeline import stock
 from ui.auth import page_guard
 from ui.charts import CHART_CONFIG
-from ui.core import demo_banner, desk_minute, download_buttons, query, t
+from ui.core import demo_banner, desk_minute, download_buttons, query, t, tc
 from ui.layout import metric_grid
 from ui.promo import cover_bar, labelled
 from ui.safe import md_escape
@@ -56,7 +56,7 @@ st.subheader(t("stock_cover"))
 st.caption(t("stock_cover_help_taken"))
 ref = query(stock.reference_promotion, as_of)
 if ref:
-    st.caption(f"{t('stock_promo_ref')}: {md_escape(ref[0])} ({ref[1]:%Y-%m-%d %H:%M} – {ref[2]:%Y-%m-%d %H:%M})")
+    st.caption(f"{tc('stock_promo_ref')}{md_escape(ref[0])} ({ref[1]:%Y-%m-%d %H:%M} – {ref[2]:%Y-%m-%d %H:%M})")
 st.plotly_chart(cover_bar(status, {"rate_7d": t("rate_7d"), "promo_rate": t("promo_rate"),
                                    "days": t("days")}), key="stock_cover_chart", config=CHART_CONFIG)
 below = status[status["below_safety"]]

@@ -80,7 +80,7 @@ def test_today_is_compared_with_yesterday_up_to_the_same_time(tmp_path, monkeypa
     assert orders.value == "1"
     # yesterday's order came later in the day than now: not counted against today so far
     if later_yesterday != now - timedelta(days=1):
-        assert orders.help.endswith(": 0")
+        assert orders.help.endswith("较前一天：0")
 
 
 def test_the_alarm_row_counts_per_rule_held_and_stale_each_a_link(tmp_path, monkeypatch):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.auth import current_role, signed_in_name
-from ui.core import t
+from ui.core import t, tc
 from ui.safe import md_escape
 
 SESSION_KEY = "actor"
@@ -26,7 +26,7 @@ def actor(key: str = "actor_input") -> str | None:
     """
     user = signed_in_name()
     if user:
-        st.caption(f"{t('acting_as')}: {md_escape(user)}")
+        st.caption(f"{tc('acting_as')}{md_escape(user)}")
         return user
     name = (st.session_state.get(SESSION_KEY) or "").strip()
     if not name:

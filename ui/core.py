@@ -83,6 +83,11 @@ def lang() -> str:
     return st.session_state.get("lang", "zh")
 
 
+def tc(key: str) -> str:
+    """A label followed by its colon: full-width in Chinese (截至时间：), `: ` in English."""
+    return t(key) + ("：" if lang() == "zh" else ": ")
+
+
 def per_value(values: pd.Series, fn: Callable[[Any], Any], na: Any = None) -> pd.Series:
     """`fn(v)` for every value of `values`, each distinct value worked out once (a list of
     thousands of orders holds a handful of states, rules and shops); `na` where a value is

@@ -14,7 +14,7 @@ from pipeline import freshness, problems, sla
 from pipeline.address import display_address
 from pipeline.filters import Filters
 from pipeline.labels import label, platform_name
-from ui.core import desk_minute, get_store, per_value, platform_label, query, shop_label, t
+from ui.core import desk_minute, get_store, per_value, platform_label, query, shop_label, t, tc
 from ui.layout import metric_grid
 from ui.order_dialog import KEY_COLUMNS
 from ui.safe import md_escape
@@ -180,7 +180,7 @@ def as_of_picker() -> datetime:
     """The moment the rules are evaluated at: now (to the minute) unless the manager picks one."""
     now = desk_minute()
     c1, c2, c3 = st.columns([1, 1, 1])
-    live = c1.toggle(t("od_as_of") + ": " + f"{now:%Y-%m-%d %H:%M}", value=True, key="od_live")
+    live = c1.toggle(tc("od_as_of") + f"{now:%Y-%m-%d %H:%M}", value=True, key="od_live")
     if live:
         return now
     day = c2.date_input(t("od_as_of_day"), value=now.date(), key="od_day")
@@ -196,10 +196,10 @@ def rule_metrics(counts: pd.DataFrame) -> None:
         with grid.container():
             st.metric(f"{t('rule_' + r.rule)} · {t('od_overdue')}", int(r.overdue),
                       delta=int(r.overdue - r.overdue_before), delta_color="inverse",
-                      help=f"{t('od_vs_yesterday')}: {int(r.overdue_before)}", border=True)
+                      help=f"{tc('od_vs_yesterday')}{int(r.overdue_before)}", border=True)
             st.metric(f"{t('rule_' + r.rule)} · {t('od_due_soon')}", int(r.due_soon),
                       delta=int(r.due_soon - r.due_soon_before), delta_color="inverse",
-                      help=f"{t('od_vs_yesterday')}: {int(r.due_soon_before)}", border=True)
+                      help=f"{tc('od_vs_yesterday')}{int(r.due_soon_before)}", border=True)
 
 
 def open_order(platform: str, shop: str, order_id: str, as_of: datetime) -> None:
@@ -243,8 +243,8 @@ def _simple_detail(platform: str, shop: str, order_id: str, as_of: datetime) -> 
     st.markdown(f"**{t('od_address')}**")
     st.text(display_address(o["province"], o["city"], o["district"], o["address"]))
     st.markdown(f"**{t('od_messages')}**")
-    st.text(f"{t('col_buyer_message')}: {o['buyer_message'] or '—'}")
-    st.text(f"{t('od_seller_note')}: {o['desk_seller_note'] or '—'}")
+    st.text(f"{tc('col_buyer_message')}{o['buyer_message'] or '—'}")
+    st.text(f"{tc('od_seller_note')}{o['desk_seller_note'] or '—'}")
     st.markdown(f"**{t('od_marks')}**")
     marks = query(problems.order_marks, platform, shop, order_id, as_of)
     if marks.empty:
