@@ -478,8 +478,6 @@ LABELS.update({
     "dlg_lines": ("商品明细", "Lines"),
     "dlg_marks": ("问题标记", "Problem marks"),
     "dlg_history": ("历史（导入与操作）", "History (imports and actions)"),
-    "dlg_field": ("项目", "Field"),
-    "dlg_value": ("内容", "Value"),
     "dlg_no_actions": ("此订单当前没有可执行的操作。", "No action applies to this order now."),
     "dlg_action": ("操作", "Action"),
     "dlg_what_was_done": ("处理方式（必填）", "What was done (required)"),

@@ -64,10 +64,10 @@ def test_dialog_shows_facts_lines_history_and_offers_actions(db, monkeypatch):
     at = app(db, monkeypatch)
     assert not at.exception
     assert "未处理已确认已付款" in at.text[0].value
-    shown = cells(at)
-    assert "<b>请</b>用顺丰" in shown          # shown as text, never as HTML
-    assert "浙江省 杭州市 文三路 1 号" in shown
-    assert "老客户" in shown
+    facts = [x.value for x in at.text]          # st.text: shown as text, never as HTML
+    assert any("买家留言：<b>请</b>用顺丰" in x for x in facts)
+    assert any("收货地址：浙江省 杭州市 文三路 1 号" in x for x in facts)
+    assert any("卖家备注：老客户" in x for x in facts)
     history = [d.value for d in at.dataframe if "操作人" in d.value.columns][0]
     assert history["操作人"].tolist() == ["test", "Li"]
     offered = at.segmented_control(key="dlg_action").options

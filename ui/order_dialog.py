@@ -336,9 +336,11 @@ def _yes_no(v: Any) -> str:
 
 
 def _facts(title: str, facts: dict[str, Any]) -> None:
+    """A group of the order's facts as lines of text ("label：value"), each wrapping on a
+    phone rather than cut off in a table's cell; never read as Markdown."""
     st.caption(title)
-    rows = [(k, _fmt(v)) for k, v in facts.items()]
-    st.dataframe(pd.DataFrame(rows, columns=[t("dlg_field"), t("dlg_value")]), hide_index=True)
+    colon = "：" if lang() == "zh" else ": "
+    st.text("\n".join(f"{k}{colon}{_fmt(v)}" for k, v in facts.items()))
 
 
 def _fmt(v: Any) -> str:
