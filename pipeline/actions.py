@@ -191,7 +191,7 @@ select * from final order by happened_at, source, ref
 """
 
 ORDER_CARD_SQL = """
-select o.* exclude (is_paid, courier, tracking_no),
+select o.* exclude (is_paid, courier, tracking_no, refunded),   -- the desk's, from order_state
        s.* exclude (platform, shop, order_id, seller_note),
        s.seller_note as seller_note_now
 from orders as o
@@ -200,7 +200,8 @@ where o.platform = $platform and o.shop = $shop and o.order_id = $order_id
 """
 
 ORDER_LINES_SQL = """
-select line_id, sku, title, quantity, unit_price, paid, refund_text, is_gift, is_bundle_marked
+select line_id, sku, title, quantity, unit_price, paid, refund_text,
+       gift_line(is_gift, unit_price) as is_gift, is_bundle_marked
 from order_lines
 where platform = $platform and shop = $shop and order_id = $order_id
 order by try_cast(line_id as integer) nulls last, line_id

@@ -164,12 +164,15 @@ def test_douyin_partial_shipment_told_by_status_words_alone(store):
 
 
 def test_the_order_detail_shows_the_refunded_amount_the_desk_counts(store):
+    """Both details (the dialog's card and the Overdue page's simple one) read it."""
+    from pipeline.actions import order_card
     from pipeline.problems import order_facts
 
     imported(store, *encoded("utf-8-sig", PDD, pdd_rows()))
+    card = order_card(store.cursor(), "pinduoduo", "", pid("07"))
+    assert float(card["refunded"].iloc[0]) == 90.0 and card["state"].iloc[0] == "refunded"
     order = order_facts(store.cursor(), "pinduoduo", "", pid("07"))["order"]
     assert float(order["refunded"].iloc[0]) == 90.0
-    assert order["state"].iloc[0] == "refunded"
 
 
 def test_shopify_partially_refunded_marks_the_order_without_a_refunded_amount(store):
@@ -185,3 +188,42 @@ def test_shopify_partially_refunded_marks_the_order_without_a_refunded_amount(st
     assert partial_refunds(store) == {"#P1"}
     assert states(store)["#P1"] == "paid_unprocessed"   # a partial refund keeps its state
     assert refunded(store)["#P1"] is None                # no figure was exported
+
+
+def test_line_refunds_that_reach_the_total_refund_the_order_and_leave_the_queue(store):
+    """A paid order whose one sold line was refunded (退款成功, 100 of 100) beside a free gift:
+    refunded in full by its lines' figure, so the gift is not shipped and takes no stock."""
+    orders = rows_csv(ORDERS_NO_REFUND, [taobao_order("4200000000000000009")])
+    items = rows_csv(ITEMS_NEW, [
+        taobao_line("5291", "4200000000000000009", "CREAM", "100.00", "退款成功", "100.00"),
+        taobao_line("5292", "4200000000000000009", "GIFT", "0.00", "没有申请退款", "0.00"),
+    ])
+    imported(store, "orders.csv", orders)
+    imported(store, "items.csv", items)
+    state, waiting, refunded_ = store.cursor().execute(
+        "select state, waiting_to_ship, refunded from order_state").fetchall()[0]
+    assert (state, waiting, float(refunded_)) == ("refunded", False, 100.0)
+    assert store.cursor().execute("select count(*) from waiting_lines").fetchall() == [(0,)]
+
+
+def test_a_refunded_line_is_not_counted_among_the_lines_and_pieces_to_pack(store):
+    """The queue groups by what is packed: an order left with one piece of B after its A was
+    refunded is a simple B order, batched with the other B orders."""
+    from pipeline.filters import ALL
+    from pipeline.queue import work_queue
+
+    header = ORDERS_NO_REFUND + ["退款金额"]
+    imported(store, "orders.csv", rows_csv(header, [
+        taobao_order("4200000000000000011", "买家已付款，等待卖家发货") + ["50.00"],
+        taobao_order("4200000000000000012", "买家已付款，等待卖家发货") + ["0.00"]]))
+    imported(store, "items.csv", rows_csv(ITEMS_NEW, [
+        taobao_line("5311", "4200000000000000011", "A", "50.00", "退款成功", "50.00"),
+        taobao_line("5312", "4200000000000000011", "B", "50.00", "没有申请退款", "0.00"),
+        taobao_line("5321", "4200000000000000012", "B", "100.00", "没有申请退款", "0.00")]))
+    n_lines, pieces = store.cursor().execute(
+        "select n_lines, pieces from order_state where order_id = '4200000000000000011'"
+    ).fetchall()[0]
+    assert (n_lines, pieces) == (1, 1)
+    q = work_queue(store.cursor(), ALL, datetime(2024, 11, 10, 12, 0)).set_index("order_id")
+    assert q.loc["4200000000000000011", "sku_set"] == q.loc["4200000000000000012", "sku_set"]
+    assert bool(q.loc["4200000000000000011", "simple"])

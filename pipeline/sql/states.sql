@@ -10,8 +10,11 @@ line_facts as (
         l.platform,
         l.shop,
         l.order_id,
-        count(*) as n_lines,
-        coalesce(sum(l.quantity), 0) as pieces,
+        count(*) as n_lines_all,
+        -- what is still to pack: a line refunded in full (退款成功) leaves with its money
+        count(*) filter (where l.refund_norm is distinct from 'success') as n_lines,
+        coalesce(sum(l.quantity) filter (where l.refund_norm is distinct from 'success'), 0)
+            as pieces,
         bool_or(l.refund_norm in ('requested', 'agreed', 'returned')) as refund_open,
         count(*) filter (where l.refund_norm = 'success') as n_refund_success,
         sum(l.refund_amount) filter (where l.refund_norm = 'success') as lines_refunded
@@ -71,18 +74,19 @@ facts as (
         -- A file that writes the paid amount net of refunds (orders.paid_net) keeps in `paid`
         -- what the buyer kept: refunded in full only when that is 0 (DESIGN §3).
         coalesce(
-            o.refunded > 0
+            r.refunded > 0
             and case
                 when coalesce(o.paid_net, false) then coalesce(o.paid, 0) <= 0
-                else o.refunded >= o.order_total
-                    or (coalesce(o.is_paid, o.paid_at is not null) and o.paid - o.refunded <= 0)
+                else r.refunded >= o.order_total
+                    or (coalesce(o.is_paid, o.paid_at is not null) and o.paid - r.refunded <= 0)
             end,
             false
         ) as refund_reaches_total,
-        coalesce(lf.n_lines > 0 and lf.n_refund_success = lf.n_lines, false) as all_lines_refunded,
+        coalesce(lf.n_lines_all > 0 and lf.n_refund_success = lf.n_lines_all, false)
+            as all_lines_refunded,
         coalesce(lf.n_refund_success, 0) > 0 or coalesce(o.refund_partial, false)
             as part_refunded,
-        coalesce(o.refunded, 0) > 0 as any_refund,
+        coalesce(r.refunded, 0) > 0 as any_refund,
         coalesce(o.status_norm = 'completed', false) or o.completed_at is not null as is_completed,
         -- a partial shipment is shipped (DESIGN §3), with or without a shipping time
         coalesce(o.status_norm in ('shipped', 'completed'), false)
@@ -120,15 +124,23 @@ facts as (
         o.currency,
         o.order_total,
         o.paid,
-        o.refunded,
+        r.refunded,
         coalesce(o.paid_net, false) as paid_net,
-        lf.lines_refunded,
         o.paid_at,
         o.shipped_at,
         o.closed_at,
         o.ship_by
     from scoped_orders as o
     left join line_facts as lf using (platform, shop, order_id)
+    -- the refund the exports state: the order's own figure (退款金额, Refunded Amount), else
+    -- its lines' successful refunds (an item report's 退款金额)
+    cross join lateral (
+        select case
+            when coalesce(o.refunded, 0) > 0 then o.refunded
+            when coalesce(lf.lines_refunded, 0) > 0 then lf.lines_refunded
+            else o.refunded
+        end as refunded
+    ) as r
     left join event_facts as ef using (platform, shop, order_id)
     left join last_events as le using (platform, shop, order_id)
 ),
@@ -190,12 +202,10 @@ final as (
         currency,
         order_total,
         paid,
-        -- The refunded amount as far as the exports tell it: the order's own figure (退款金额,
-        -- Refunded Amount); else its lines' successful refunds (an item report's 退款金额);
-        -- else, refunded in full, what was paid (a 拼多多 '…，退款成功', a cancelled paid order).
+        -- The refunded amount as far as the exports tell it (the refund stated, above); else,
+        -- refunded in full, what was paid (a 拼多多 '…，退款成功', a cancelled paid order).
         case
             when coalesce(refunded, 0) > 0 then refunded
-            when coalesce(lines_refunded, 0) > 0 then lines_refunded
             when full_refund and is_paid and not paid_net and coalesce(paid, 0) > 0 then paid
             else refunded
         end as refunded,
