@@ -50,3 +50,21 @@ def test_a_sold_out_sku_shows_zero_days_of_cover():
                            "cover_days_promo": [0.0, None]})
     fig = cover_bar(status, {"rate_7d": "近7天", "promo_rate": "活动", "days": "天"})
     assert list(fig.data[0].text) == [0.0, 12.3]
+
+
+def test_names_from_files_are_text_in_charts_never_html():
+    """plotly draws <a href>, <b>, <br> in labels: a SKU, product, shop or person named so is
+    shown as those characters."""
+    from ui.overdue import aging_chart
+    from ui.promo import cover_bar, units_bar
+    from ui.team import actions_chart
+
+    evil = '<a href="http://x">x</a><b>'
+    top = pd.DataFrame({"sku": [evil], "name": ["<br>name"], "units": [3]})
+    assert "<" not in units_bar(top).data[0].y[0]
+    status = pd.DataFrame({"sku": [evil], "cover_days_7d": [1.0], "cover_days_promo": [None]})
+    assert "<" not in cover_bar(status, {"rate_7d": "a", "promo_rate": "b", "days": "d"}).data[0].y[0]
+    aging = pd.DataFrame({"bucket": ["<4h"], "shop": [evil], "orders": [1]})
+    assert "<" not in aging_chart(aging, "shop", {}, {"<4h": "4h"}).data[0].name
+    per = pd.DataFrame({"author": [evil], "day": ["2026-11-20"], "actions": [1]})
+    assert "<" not in actions_chart(per, "day", {}).data[0].name

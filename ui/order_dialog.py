@@ -83,7 +83,7 @@ def undo_last_batch(by: str | None = None) -> None:
     try:
         undos = actions.undo_batch(get_store(), batch_id, by=who or "", role=role())
     except (actions.ActionError, NotAllowed) as exc:
-        _flash("error", str(exc))
+        _flash("error", md_escape(str(exc)))
         return
     except FAULTS as exc:  # the store cannot be written: one plain sentence, details logged
         _flash("error", fault_text(exc))

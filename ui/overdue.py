@@ -17,7 +17,7 @@ from pipeline.labels import label, platform_name
 from ui.core import desk_minute, get_store, per_value, platform_label, query, shop_label, t, tc
 from ui.layout import metric_grid
 from ui.order_dialog import KEY_COLUMNS
-from ui.safe import md_escape
+from ui.safe import md_escape, plot_text
 
 LIST_ROWS = 5000
 
@@ -142,7 +142,7 @@ def aging_chart(aging: pd.DataFrame, by: str, names: dict[str, str],
     for group, part in aging.groupby(by, sort=True):
         fig.add_trace(go.Bar(
             x=[bucket_names.get(b, b) for b in part["bucket"]], y=part["orders"],
-            name=names.get(group, group or "—"),
+            name=names.get(group, plot_text(group or "—")),    # a shop's name as text
         ))
     fig.update_layout(barmode="stack", height=320, margin={"l": 10, "r": 10, "t": 30, "b": 10},
                       legend={"orientation": "h", "y": 1.15})

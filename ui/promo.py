@@ -7,6 +7,8 @@ from collections.abc import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
+from ui.safe import plot_text
+
 MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 
 
@@ -61,7 +63,7 @@ def order_type_bar(types: pd.DataFrame, names: dict[str, str]) -> go.Figure:
 
 def units_bar(top: pd.DataFrame) -> go.Figure:
     """Units per SKU, best first (a top-N frame with `sku`, `name`, `units`)."""
-    labels = [f"{s} {n}" if isinstance(n, str) and n else str(s)
+    labels = [plot_text(f"{s} {n}" if isinstance(n, str) and n else s)
               for s, n in zip(top["sku"], top["name"], strict=True)]
     fig = go.Figure(go.Bar(x=top["units"], y=labels, orientation="h", text=top["units"],
                            textposition="auto"))
@@ -75,12 +77,13 @@ def cover_bar(status: pd.DataFrame, names: dict[str, str], top: int = 15) -> go.
     moving = status[status["cover_days_7d"].notna() | status["cover_days_promo"].notna()]
     first = moving.sort_values(["cover_days_7d", "cover_days_promo"], na_position="last").head(top)
     fig = go.Figure()
+    skus = [plot_text(s) for s in first["sku"]]
     # each bar says its days, 0 included: a SKU sold out shows "0", never an empty row
-    fig.add_trace(go.Bar(y=first["sku"], x=first["cover_days_7d"], name=names["rate_7d"],
-                         orientation="h", text=first["cover_days_7d"].round(1),
+    fig.add_trace(go.Bar(y=skus, x=first["cover_days_7d"], name=names["rate_7d"],
+                         orientation="h", text=first["cover_days_7d"].astype("float64").round(1),
                          textposition="outside", cliponaxis=False))
-    fig.add_trace(go.Bar(y=first["sku"], x=first["cover_days_promo"], name=names["promo_rate"],
-                         orientation="h", text=first["cover_days_promo"].round(1),
+    fig.add_trace(go.Bar(y=skus, x=first["cover_days_promo"], name=names["promo_rate"],
+                         orientation="h", text=first["cover_days_promo"].astype("float64").round(1),
                          textposition="outside", cliponaxis=False))
     fig.update_layout(margin=MARGIN, height=max(220, 40 * len(first) + 80), barmode="group",
                       yaxis={"autorange": "reversed", "type": "category"},

@@ -10,6 +10,7 @@ it reaches one of those; selectbox and multiselect options, dataframe cells, `st
 
 from __future__ import annotations
 
+import html
 import re
 import string
 
@@ -29,3 +30,10 @@ def md_escape(text: object) -> str:
     one_line = _WHITESPACE.sub(" ", str(text)).strip()  # no line starts: no block syntax
     escaped = _PUNCTUATION.sub(r"\\\1", one_line)
     return escaped.replace(":", ":" + WORD_JOINER)
+
+
+def plot_text(text: object) -> str:
+    """Text from a file or a person for a plotly chart's labels, legend or bar text: plotly
+    draws a subset of HTML there (`<b>`, `<a href>`, `<br>`, `<span style>`), so the characters
+    that open a tag or an entity are written as entities, which it shows as the characters."""
+    return html.escape(str(text), quote=False)

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui.core import t
+from ui.safe import plot_text
 
 CODED = {"action": "action_", "role": "role_", "kind": "problem_",
          "start_source": "team_start_"}
@@ -15,7 +16,7 @@ def actions_chart(frame: pd.DataFrame, x: str, names: dict[str, str]) -> go.Figu
     """Actions per person as stacked bars over `x` (`day` or `hour`); a pure builder."""
     fig = go.Figure()
     for author, rows in frame.groupby("author", sort=True):
-        fig.add_trace(go.Bar(x=rows[x], y=rows["actions"], name=str(author)))
+        fig.add_trace(go.Bar(x=rows[x], y=rows["actions"], name=plot_text(author)))
     fig.update_layout(barmode="stack", margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=340,
                       legend={"orientation": "h", "y": 1.12}, xaxis_title=names.get(x),
                       yaxis_title=names.get("actions"))
