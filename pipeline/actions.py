@@ -25,7 +25,7 @@ import pandas as pd
 from pipeline import canonical as C
 from pipeline.filters import Filters
 from pipeline.problems import open_problems
-from pipeline.roles import NotAllowed, may, require
+from pipeline.roles import ROLES, NotAllowed, effective, may, require
 from pipeline.settings import get_settings
 from pipeline.store import Conflict, Store, refresh_states, sql
 from pipeline.users import ensure_ready
@@ -429,9 +429,9 @@ def _record(
         refused = [(r, why) for r, why in refused if why]
         if refused:
             raise ActionError(_refused_message(action, refused, len(rows)))
-        if action == "undo" and not may(role, "undo_any"):
+        acting = acting_role(cur, author, role, action)
+        if action == "undo" and not may(acting, "undo_any"):
             _own_only(cur, orders["undo_target"], author)
-        ensure_ready(cur)
         acted_at = store.now()
         batch_id = cur.execute(NEXT_BATCH_SQL).fetchall()[0][0] if batch else None
         new = pd.DataFrame({
@@ -444,7 +444,7 @@ def _record(
             "target_event": orders["undo_target"] if action == "undo" else None,
             "author": author,
             "acted_at": acted_at,
-            "role": role or "manager",
+            "role": acting,
             "batch_id": batch_id,
         })
         new["target_event"] = new["target_event"].astype("Int64")
@@ -471,6 +471,32 @@ def _open_problems(store: Store, keys: pd.DataFrame) -> dict[tuple, tuple[str, .
                     marks["problem"], strict=True):
         out[k] = (*out.get(k, ()), p)
     return out
+
+
+ACCOUNT_SQL = "select role, disabled from users where lower(name) = lower(?)"
+
+
+def acting_role(cur: duckdb.DuckDBPyConnection, author: str, role: str | None,
+                action: str) -> str:
+    """The role `author` acts and is recorded with, checked for `action` inside the write: an
+    author who is an account acts with its role as it is now, and not at all once it is
+    disabled (a page's session, or the command line's `--by`, may name one changed since);
+    another name (the open desk, a scheduled job) with `role` as given."""
+    ensure_ready(cur)
+    rows = cur.execute(ACCOUNT_SQL, [author]).fetchall()
+    acting = effective(role)
+    if rows:
+        account_role, disabled = rows[0]
+        if disabled:
+            raise NotAllowed(f"the account {author} is disabled: it can no longer act")
+        acting = account_role if role is None else _lower(role, account_role)
+    require(acting, action)
+    return acting
+
+
+def _lower(a: str, b: str) -> str:
+    """The role of the two that may do less (a session's role, or the account's now)."""
+    return min(a, b, key=lambda r: ROLES.index(r) if r in ROLES else -1)
 
 
 def undo_batch(store: Store, batch_id: int, by: str, role: str | None = None) -> list[Event]:
@@ -501,9 +527,9 @@ def undo_batch(store: Store, batch_id: int, by: str, role: str | None = None) ->
             raise ActionError(f"cannot undo batch {batch_id} as one step, so nothing was "
                               f"changed: a later action is still in effect on "
                               f"{len(blocked)} of its orders ({listed}); undo those first")
-        if not may(role, "undo_any"):
+        acting = acting_role(cur, author, role, "undo")
+        if not may(acting, "undo_any"):
             _own_only(cur, events["event_id"], author)
-        ensure_ready(cur)
         new = pd.DataFrame({
             "platform": events["platform"],
             "shop": events["shop"],
@@ -514,7 +540,7 @@ def undo_batch(store: Store, batch_id: int, by: str, role: str | None = None) ->
             "target_event": events["event_id"].astype("Int64"),
             "author": author,
             "acted_at": store.now(),
-            "role": role or "manager",
+            "role": acting,
             "batch_id": cur.execute(NEXT_BATCH_SQL).fetchall()[0][0],
         })
         new["text"] = new["text"].astype(object)

@@ -81,6 +81,32 @@ def test_a_clerk_undoes_their_own_action_but_not_a_colleagues(desk):
     assert n_events(desk) == 4
 
 
+def test_an_account_acts_with_its_role_as_it_is_now_and_not_once_disabled(desk):
+    """A page's session or the command line's --by may name an account changed since: a
+    disabled account cannot act, a demoted manager acts as what they are now, and the event
+    keeps that role."""
+    from pipeline import bulk_ship, users
+
+    users.add_user(desk, "Clara", "clerk", "password-clara", by="test")
+    users.add_user(desk, "Max", "manager", "password-max", by="test")
+    users.add_user(desk, "Boss", "manager", "password-boss", by="test")
+    cli = A.record(desk, key("paid"), "note", by="clara", text="hi")     # --by an account
+    assert desk.cursor().execute("select author, role from events where event_id = ?",
+                                 [cli.event_id]).fetchall() == [("clara", "clerk")]
+    users.set_disabled(desk, "Clara")
+    for act in (lambda: A.record(desk, key("paid2"), "process", by="Clara", role="clerk"),
+                lambda: A.record_many(desk, [key("paid2")], "process", by="Clara"),
+                lambda: bulk_ship.apply(desk, bulk_ship.check(
+                    desk.cursor(), bulk_ship.parse_text("paid2 SF SF123")), by="Clara")):
+        with pytest.raises(NotAllowed, match="disabled"):
+            act()
+    assert n_events(desk) == 1
+    A.record(desk, key("paid2"), "process", by="Boss", role="manager")
+    users.set_role(desk, "Max", "clerk")
+    with pytest.raises(NotAllowed, match="only their own"):   # the session still says manager
+        A.record(desk, key("paid2"), "undo", by="Max", role="manager")
+
+
 def test_a_clerk_cannot_change_settings_a_manager_can(store):
     with pytest.raises(NotAllowed, match="settings"):
         sla.update_settings(store, {"batch_size": 10}, "Cleo", role="clerk")
