@@ -36,10 +36,15 @@ from pipeline.store import (
     StoreFault,
     default_db_path,
     first_line,
+    marker_path,
     open_for_reading,
 )
 
 EXIT_OK, EXIT_REJECTS, EXIT_REFUSED = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A command's words are off (a bad --as-of): said in one line, exit 2 like argparse."""
 ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", "resolve", "undo")
 
 
@@ -110,6 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "demo":
         return _demo(args)
+    if args.command == "report" and args.db and args.db != ":memory:" \
+            and not Path(args.db).exists() and not marker_path(Path(args.db)).exists():
+        # a scheduled job's mistyped --db: no store ever there, not an empty desk's zeros
+        print(f"error: no store at {args.db}", file=sys.stderr)
+        return EXIT_REFUSED
     logging.basicConfig(level=logging.DEBUG if os.environ.get("ORDERDESK_DEBUG") else
                         logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -125,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
             store.close()
     except StoreFault as exc:
         logging.getLogger("pipeline.cli").debug("store fault", exc_info=True)
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     except duckdb.Error as exc:  # anything else the store said: its first line, no traceback
@@ -213,7 +226,7 @@ def run_handed(store: Store, argv: list[str]) -> tuple[int, str, str]:
             return EXIT_REFUSED
         try:
             return _dispatch(store, args)
-        except StoreFault as exc:
+        except (StoreFault, UsageError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_REFUSED
 
@@ -240,12 +253,13 @@ def _import(store: Store, args: argparse.Namespace) -> int:
 def _parse_as_of(store: Store, text: str | None) -> datetime:
     if not text:
         return store.now().replace(second=0, microsecond=0)
-    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y-%m-%dT%H:%M",
+                "%Y-%m-%dT%H:%M:%S"):
         try:
             return datetime.strptime(text.strip(), fmt)
         except ValueError:
             continue
-    raise SystemExit(f"error: --as-of {text!r} is not 'YYYY-MM-DD HH:MM'")
+    raise UsageError(f"--as-of {text!r} is not 'YYYY-MM-DD HH:MM'")
 
 
 def _report(store: Store, args: argparse.Namespace) -> int:

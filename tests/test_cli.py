@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from pipeline.cli import main
 from pipeline.settings import save_setting
 from pipeline.store import Store
@@ -134,12 +132,23 @@ def test_a_refused_file_exits_2_and_leaves_the_store_as_it_was(tmp_path, capsys)
     assert after["orders"] == before["orders"]
 
 
-def test_report_as_of_is_validated():
-    with pytest.raises(SystemExit, match="YYYY-MM-DD HH:MM"):
-        main(["--db", ":memory:", "report", "--as-of", "tomorrow"])
+def test_report_as_of_is_validated(capsys):
+    assert main(["--db", ":memory:", "report", "--as-of", "tomorrow"]) == 2   # as argparse's
+    assert "is not 'YYYY-MM-DD HH:MM'" in capsys.readouterr().err
+    assert main(["--db", ":memory:", "report", "--as-of", "2026-03-10T10:00", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["as_of"].startswith("2026-03-10")
+
+
+def test_report_on_a_store_that_is_not_there_is_refused(tmp_path, capsys):
+    """A scheduled job's mistyped --db gets exit 2 and says so, not an empty desk's zeros."""
+    missing = tmp_path / "nodir" / "x.duckdb"
+    assert main(["--db", str(missing), "report", "--json"]) == 2
+    assert f"no store at {missing}" in capsys.readouterr().err
+    assert not missing.parent.exists()
 
 
 def test_python_dash_m_pipeline_runs(tmp_path):
+    Store(tmp_path / "s.duckdb").close()          # a new, empty store
     out = subprocess.run(
         [sys.executable, "-m", "pipeline", "--db", str(tmp_path / "s.duckdb"), "report", "--json"],
         capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parent.parent,
