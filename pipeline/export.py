@@ -53,6 +53,15 @@ def column_format(name: object, values: pd.Series) -> str | None:
     return None
 
 
+_NOT_IN_SHEET_TITLES = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(name: str) -> str:
+    """`name` as Excel allows a sheet to be called (a file's name may hold any of [ ] : * ? /
+    \\, which Excel refuses): those become `_`, at most 31 characters, never blank."""
+    return _NOT_IN_SHEET_TITLES.sub("_", str(name)).strip("'")[:31] or "Sheet"
+
+
 def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     """One workbook, a sheet per frame, formatted to be read: a frozen header row with
     filters, columns as wide as their content (within bounds), money with 2 decimals and
@@ -63,7 +72,7 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
 
     wb = Workbook(write_only=True)
     for name, df in sheets.items():
-        ws = wb.create_sheet(title=name[:31])
+        ws = wb.create_sheet(title=sheet_title(name))
         safe = safe_frame(df)
         formats = [column_format(c, df[c]) for c in df.columns]
         for i, col in enumerate(safe.columns, start=1):

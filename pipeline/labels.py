@@ -266,6 +266,13 @@ LABELS.update({
     "status_ok": ("正常", "on time"),
     "col_order_id": ("订单编号", "Order id"),
     "col_platform": ("平台", "Platform"),
+    # the daily workbook's promotions sheet: a period against its baseline
+    "col_baseline_orders": ("基准期订单数", "Baseline orders"),
+    "col_orders_uplift": ("订单数增幅", "Orders uplift"),
+    "col_baseline_paid_amount": ("基准期付款金额", "Baseline paid amount"),
+    "col_paid_uplift": ("付款金额增幅", "Paid amount uplift"),
+    "col_baseline_units": ("基准期件数", "Baseline units"),
+    "col_units_uplift": ("件数增幅", "Units uplift"),
     "list_sep": ("、", ", "),
     # how late an overdue order is (sla.AGING_BUCKETS)
     "aging_<4h": ("超时4小时内", "under 4 h late"),

@@ -83,3 +83,32 @@ def test_downloads_are_formatted_to_be_read():
     assert ws["D2"].number_format == "General"          # a count stays a plain number
     assert ws["A2"].data_type == "s" and ws["A2"].value == "35153131473293579"
     assert ws.column_dimensions["A"].width >= len("35153131473293579")
+
+
+def test_a_sheet_named_after_any_file_name_is_written():
+    """The Import page names the rejects' sheet after the file: Excel refuses [ ] : * ? / \\."""
+    import pandas as pd
+
+    from pipeline.export import xlsx_bytes
+
+    frame = pd.DataFrame({"row": [2], "reason": ["bad"]})
+    data = xlsx_bytes({"rejects_orders[1]: a/b\\c?*.csv": frame, "'": frame})
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["rejects_orders_1__ a_b_c__.csv", "Sheet"]
+    assert book.worksheets[0]["B2"].value == "bad"
+
+
+def test_the_promotions_sheet_speaks_chinese(store):
+    """Every header of the workbook's promotions sheet is a label, never a raw code."""
+    import re
+
+    from pipeline.workbook import workbook_sheets
+    from tests.conftest import load_tables
+
+    load(store, [{"order_id": "p1", "created_at": "2026-11-11 10:00", "paid_at": "2026-11-11 10:05",
+                  "status_norm": "paid", "paid": 10, "order_total": 10}])
+    load_tables(store, promotions=[{"name": "双11", "start_at": "2026-11-11 00:00",
+                                    "end_at": "2026-11-12 00:00"}])
+    sheets = workbook_sheets(store.cursor(), datetime(2026, 11, 12, 12, 0))
+    promo = next(df for name, df in sheets.items() if "促销" in name)
+    assert not [c for c in promo.columns if re.fullmatch(r"[a-z_]+", str(c))]
