@@ -70,16 +70,9 @@ def _import(store: Store, file_name: str, held: list[bytes | Path], by: str,
         return ImportResult(file_name, "refused",
                             message=f"{source}: cannot be read ({exc.strerror})")
     digest = info.sha256
-    seen = next(iter(store.cursor().execute(
-        "select import_id, file_name from imports where sha256 = ? order by import_id limit 1",
-        [digest],
-    ).fetchall()), None)
-    if seen:
-        return ImportResult(
-            file_name, "skipped", import_id=seen[0],
-            message=f"{file_name}: already imported (same content as import #{seen[0]} "
-                    f"'{seen[1]}'); nothing changed",
-        )
+    seen = _already_imported(store.cursor(), file_name, digest)
+    if seen is not None:
+        return seen
     timezone = store.settings()["timezone"]
     slices = formats.plan_slices(file_name, source, info, timezone, slice_rows)
     import_id = None
@@ -107,6 +100,39 @@ def _import(store: Store, file_name: str, held: list[bytes | Path], by: str,
                     file_name, parsed.layout, parsed.rows_read)
 
 
+class _AlreadyImported(Exception):  # noqa: N818 - a signal: the same bytes went in meanwhile
+    """Raised inside an import's transaction (rolled back) when the same bytes were imported
+    while this file was read: another upload, the inbox."""
+
+    def __init__(self, result: ImportResult):
+        super().__init__(result.message)
+        self.result = result
+
+
+def _already_imported(con: duckdb.DuckDBPyConnection, file_name: str,
+                      digest: str) -> ImportResult | None:
+    """The result of a file whose bytes (`digest`) were imported before: skipped."""
+    seen = next(iter(con.execute(
+        "select import_id, file_name from imports where sha256 = ? order by import_id limit 1",
+        [digest],
+    ).fetchall()), None)
+    if seen is None:
+        return None
+    return ImportResult(
+        file_name, "skipped", import_id=seen[0],
+        message=f"{file_name}: already imported (same content as import #{seen[0]} "
+                f"'{seen[1]}'); nothing changed",
+    )
+
+
+def _first_time(cur: duckdb.DuckDBPyConnection, file_name: str, digest: str) -> None:
+    """Inside the import's transaction (writes are serialised): the same bytes may have gone
+    in since the look before reading; then nothing of this one is written."""
+    seen = _already_imported(cur, file_name, digest)
+    if seen is not None:
+        raise _AlreadyImported(seen)
+
+
 def _guarded(write, file_name: str, layout: str, rows_read: int = 0) -> ImportResult:
     """`write()`, or the file refused when the store would not take it (rolled back)."""
     try:
@@ -125,11 +151,15 @@ def apply_parsed(
     `import_id`: one drawn for the file before (by an attempt rolled back), else a new one."""
 
     def work(cur: duckdb.DuckDBPyConnection) -> ImportResult:
+        _first_time(cur, file_name, digest)
         staging = _Staging(cur, import_id=import_id)
         staging.add(parsed)
         return staging.finish(parsed.layout, file_name, digest, by)
 
-    return store.run_write(work)
+    try:
+        return store.run_write(work)
+    except _AlreadyImported as done:   # rolled back: nothing written, the version unmoved
+        return done.result
 
 
 def apply_slices(store: Store, slices: formats.Slices, file_name: str, digest: str,
@@ -139,6 +169,7 @@ def apply_slices(store: Store, slices: formats.Slices, file_name: str, digest: s
     `formats.ReadWhole` (rolled back) when the file must be read whole after all."""
 
     def work(cur: duckdb.DuckDBPyConnection) -> ImportResult:
+        _first_time(cur, file_name, digest)
         staging = _Staging(cur, sliced=True,
                            grouped=formats.SLICED[slices.layout] is not None)
         try:
@@ -155,7 +186,10 @@ def apply_slices(store: Store, slices: formats.Slices, file_name: str, digest: s
             raise
         return staging.finish(slices.layout, file_name, digest, by)
 
-    return store.run_write(work)
+    try:
+        return store.run_write(work)
+    except _AlreadyImported as done:   # rolled back: nothing written, the version unmoved
+        return done.result
 
 
 class _Staging:

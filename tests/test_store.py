@@ -56,6 +56,34 @@ def test_the_same_file_twice_changes_nothing(store, monkeypatch):
     assert snapshot(store) == before
 
 
+def test_the_same_bytes_imported_twice_at_once_go_in_once(store, monkeypatch):
+    """An upload and the inbox (or two managers) import the same file at the same moment: both
+    look before either has written; the one whose write comes second is skipped inside its
+    transaction and writes nothing."""
+    import threading
+
+    from pipeline import formats
+    from pipeline.importing import import_bytes
+
+    good = parsed([{"order_id": "o", "created_at": T0, "status_norm": "paid", "paid_at": T0}], [])
+    both_read = threading.Barrier(2, timeout=30)
+
+    def read_export(name, data, timezone):
+        both_read.wait()              # neither writes before both have looked and read
+        return good
+
+    monkeypatch.setattr(formats, "read_export", read_export)
+    results = []
+    threads = [threading.Thread(target=lambda n=n: results.append(
+        import_bytes(store, n, b"same bytes"))) for n in ("upload.csv", "inbox.csv")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(r.status for r in results) == ["imported", "skipped"]
+    assert store.cursor().execute("select count(*) from imports").fetchall() == [(1,)]
+
+
 def test_duplicate_order_ids_in_one_file_are_rejected_with_their_row(store):
     p = parsed([
         {"order_id": "o", "created_at": T0, "status_norm": "paid", "paid_at": T0},
