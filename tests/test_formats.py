@@ -812,3 +812,33 @@ def test_a_gb18030_file_converted_in_blocks_reads_like_one(monkeypatch):
     blocks = read("a.csv", data)
     assert not blocks.rejects and blocks.rows_read == 300
     assert_frame_equal(whole.frames["orders"], blocks.frames["orders"])
+
+
+def test_formulas_without_a_saved_result_are_said_not_read_quietly_as_empty():
+    """A workbook written by a program that does not calculate holds formulas and no values:
+    the cells read as empty, and the import says so (a saved result is read as it is)."""
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["order_id", "created_at", "order_total", "paid"])
+    ws.append(["X1", "2026-11-20 10:00", "=2*50", "=C2"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    parsed = read("f.xlsx", buf.getvalue())
+    assert [str(n) for n in parsed.notes] == [
+        "2 formula cell(s) hold no saved result and were read as empty; open the workbook in "
+        "Excel, save it and import it again"]
+    saved = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zin, \
+            zipfile.ZipFile(saved, "w") as zout:
+        for info in zin.infolist():
+            part = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                part = part.replace(b"<v />", b"<v>100</v>")
+            zout.writestr(info, part)
+    parsed = read("f.xlsx", saved.getvalue())
+    assert parsed.notes == []
+    assert parsed.frames["orders"]["order_total"].tolist() == [100.0]

@@ -576,15 +576,39 @@ def _read_xlsx(file_name: str, data: bytes, accept: Callable[[list[str]], bool])
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            return _read_book(file_name, book, accept)
+            sheet = _read_book(file_name, book, accept)
         finally:
             book.close()
+        unsaved = _unsaved_formulas(archive, infos)
+        if unsaved:
+            sheet.notes.append(f"{unsaved:,} formula cell(s) hold no saved result and were read "
+                               "as empty; open the workbook in Excel, save it and import it again")
+        return sheet
     except FileRefused:
         raise
     except Exception as exc:  # openpyxl and defusedxml raise many kinds; all mean unreadable
         raise FileRefused(
             f"{file_name}: the XLSX workbook cannot be read ({type(exc).__name__}: {exc})"
         ) from exc
+
+
+_FORMULA_CELL = re.compile(rb"<c\b[^>]*>(?:(?!</c>).)*?<f\b(?:(?!</c>).)*?</c>", re.DOTALL)
+_SAVED_VALUE = re.compile(rb"<v>[^<]+</v>")
+
+
+def _unsaved_formulas(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> int:
+    """Cells of the workbook's sheets holding a formula without a saved result (`<f>` and no
+    or an empty `<v>`): a workbook written by a program that does not calculate, which reads as
+    empty cells. Only sheets holding a formula at all are searched."""
+    count = 0
+    for info in infos:
+        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+            continue
+        xml = archive.read(info)
+        if b"<f" not in xml:
+            continue
+        count += sum(1 for m in _FORMULA_CELL.finditer(xml) if not _SAVED_VALUE.search(m.group(0)))
+    return count
 
 
 def _read_book(file_name: str, book, accept: Callable[[list[str]], bool]) -> Sheet:
