@@ -79,6 +79,9 @@ _ZH: list[tuple[str, str]] = [
     (r"binary content \((?P<n>[\d,]+) NUL bytes\), not a CSV or XLSX export",
      "二进制内容（{n} 个 NUL 字节），不是 CSV 或 XLSX 导出文件"),
     (r"binary content, not a CSV or XLSX export", "二进制内容，不是 CSV 或 XLSX 导出文件"),
+    (r"the text mixes two encodings \(line (?P<a>\d+) is UTF-8, line (?P<b>\d+) is not: GBK\?\); "
+     r"save the whole file again in one encoding and retry",
+     "文件混用了两种编码（第 {a} 行是 UTF-8，第 {b} 行不是：GBK？）；请把整个文件用同一种编码重新保存后再导入"),
     (r"broken UTF-16 text at byte (?P<n>\d+)", "UTF-16 文本在第 {n} 字节处损坏"),
     (r"broken UTF-8 text \(invalid bytes at offset (?P<n>\d+)\)",
      "UTF-8 文本损坏（第 {n} 字节处有无效字节）"),

@@ -842,3 +842,19 @@ def test_formulas_without_a_saved_result_are_said_not_read_quietly_as_empty():
     parsed = read("f.xlsx", saved.getvalue())
     assert parsed.notes == []
     assert parsed.frames["orders"]["order_total"].tolist() == [100.0]
+
+
+def test_rows_pasted_together_from_two_encodings_are_refused_naming_the_lines():
+    """Read as GBK, the UTF-8 rows would be stored garbled (你好 as 浣犲ソ): refused, and a
+    whole GBK file with the same text still reads."""
+    from pipeline.reasons import say
+
+    head = "order_id,created_at,buyer_message\n"
+    mixed = ((head + "M1,2026-03-09 10:00,你好\n").encode("utf-8")
+             + "M2,2026-03-09 10:00,请尽快发货\n".encode("gbk"))
+    with pytest.raises(C.FileRefused) as refused:
+        read("mixed.csv", mixed)
+    assert "mixes two encodings (line 2 is UTF-8, line 3 is not" in str(refused.value)
+    assert "第 2 行是 UTF-8，第 3 行不是" in say(str(refused.value), "zh", "mixed.csv")
+    whole = (head + "M1,2026-03-09 10:00,你好\nM2,2026-03-09 10:00,请尽快发货\n").encode("gbk")
+    assert read("gbk.csv", whole).frames["orders"]["buyer_message"].tolist() == ["你好", "请尽快发货"]

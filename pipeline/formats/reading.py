@@ -120,15 +120,52 @@ def utf8_text(file_name: str, data: bytes) -> Text:
             raise FileRefused(
                 f"{file_name}: broken UTF-8 text (invalid bytes at offset {exc.start - 3})"
             ) from exc
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return _transcode(data, encoding)
-        except UnicodeDecodeError:
-            continue
+    try:
+        return _transcode(data, "utf-8")
+    except UnicodeDecodeError:
+        pass
+    mixed = _mixed_lines(data)
+    if mixed is not None:
+        utf8_line, other_line = mixed
+        raise FileRefused(
+            f"{file_name}: the text mixes two encodings (line {utf8_line} is UTF-8, line "
+            f"{other_line} is not: GBK?); save the whole file again in one encoding and retry"
+        )
+    try:
+        return _transcode(data, "gb18030")
+    except UnicodeDecodeError:
+        pass
     raise FileRefused(
         f"{file_name}: the text is neither UTF-8 nor GBK/GB18030 (undecodable bytes); "
         "save it again as CSV (UTF-8) and retry"
     )
+
+
+MIXED_CHECK_BYTES = 16 * 2**20   # files up to this size are looked at line by line
+_UTF8_CJK = re.compile(rb"[\xe4-\xe9][\x80-\xbf]{2}")
+
+
+def _mixed_lines(data: bytes) -> tuple[int, int] | None:
+    """(a line in UTF-8 holding Chinese, a line that is not UTF-8) of a text that is not
+    UTF-8 throughout, or None. A GBK line holding Chinese is all but never valid UTF-8, so
+    both kinds in one file mean rows pasted together from two encodings: read as GBK, the
+    UTF-8 rows would be stored garbled (你好 as 浣犲ソ). Large files are not looked at."""
+    if len(data) > MIXED_CHECK_BYTES:
+        return None
+    utf8_line = other_line = None
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            other_line = other_line or number
+        else:
+            if utf8_line is None and _UTF8_CJK.search(line):
+                utf8_line = number
+        if utf8_line and other_line:
+            return utf8_line, other_line
+    return None
 
 
 def _transcode(data: bytes, encoding: str, start: int = 0) -> Text:
