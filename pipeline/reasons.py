@@ -59,6 +59,8 @@ _ZH: list[tuple[str, str]] = [
     (r"the file ends inside a character \(cut off\?\); its last (?P<n>\d+) byte\(s\) were dropped",
      "文件在一个字符中间结束（文件不完整？）；已舍弃最后 {n} 个字节"),
     (r"(?P<n>\d+) row\(s\) without an SKU skipped", "跳过 {n} 行没有 SKU 的行"),
+    (r"(?P<n>\d+) line\(s\) above the header skipped \(a title: (?P<title>.*)\)",
+     "跳过表头上方的 {n} 行（标题：{title}）"),
     (r"(?P<n>[\d,]+) formula cell\(s\) hold no saved result and were read as empty; open the "
      r"workbook in Excel, save it and import it again",
      "{n} 个公式单元格没有保存计算结果，已按空值读取；请在 Excel 中打开并保存该工作簿后重新导入"),

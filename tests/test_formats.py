@@ -858,3 +858,39 @@ def test_rows_pasted_together_from_two_encodings_are_refused_naming_the_lines():
     assert "第 2 行是 UTF-8，第 3 行不是" in say(str(refused.value), "zh", "mixed.csv")
     whole = (head + "M1,2026-03-09 10:00,你好\nM2,2026-03-09 10:00,请尽快发货\n").encode("gbk")
     assert read("gbk.csv", whole).frames["orders"]["buyer_message"].tolist() == ["你好", "请尽快发货"]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_title_above_the_header_is_skipped_and_rows_keep_their_numbers(kind):
+    """Some exports write a title or an export date above the header: the header is found in
+    the next lines, the rows keep the numbers a spreadsheet shows, and the import says so."""
+    from pipeline.reasons import say
+
+    header = ["订单号", "订单状态", "商品总价(元)", "用户实付金额(元)", "订单成交时间", "订单付款时间"]
+    rows = [["240801-123456789012345", "待发货", "100.00", "90.00", "2024-08-01 10:00:00",
+             "2024-08-01 10:01:00"],
+            ["240801-123456789012346", "待发货", "abc", "90.00", "2024-08-01 10:00:00",
+             "2024-08-01 10:01:00"]]
+    if kind == "csv":
+        data = ("订单导出 2024-08-01\n导出人：张三\n" + "\n".join(
+            ",".join(r) for r in [header, *rows]) + "\n").encode("utf-8")
+    else:
+        wb = openpyxl.Workbook()
+        for r in (["订单导出 2024-08-01"], ["导出人：张三"], header, *rows):
+            wb.active.append(r)
+        buf = io.BytesIO()
+        wb.save(buf)
+        data = buf.getvalue()
+    parsed = read(f"pdd.{kind}", data)
+    assert parsed.layout == "pinduoduo_orders"
+    assert parsed.frames["orders"]["order_id"].tolist() == ["240801-123456789012345"]
+    assert [(r.row, r.column) for r in parsed.rejects] == [(5, "商品总价(元)")]
+    note = "2 line(s) above the header skipped (a title: '订单导出 2024-08-01')"
+    assert [str(n) for n in parsed.notes] == [note]
+    assert say(note, "zh") == "跳过表头上方的 2 行（标题：'订单导出 2024-08-01'）"
+
+
+def test_an_unknown_first_line_without_a_header_below_is_still_refused():
+    data = "hello,world\n1,2\n".encode()
+    with pytest.raises(C.FileRefused, match="layout not recognised; headers seen: hello"):
+        read("x.csv", data)

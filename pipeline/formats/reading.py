@@ -74,18 +74,46 @@ def read_sheet(file_name: str, data: bytes | list[bytes],
     if nuls > MAX_NUL_BYTES:
         raise FileRefused(f"{file_name}: binary content ({nuls:,} NUL bytes), "
                           "not a CSV or XLSX export")
+    skip, text, title = _after_title(text, accept)
     raw, cut = _split_cut_record(text)
     notes = text.notes
     del text, data
-    sheet = _read_csv(file_name, raw)
+    sheet = _read_csv(file_name, raw, skip)
     del raw  # the sheet holds its own copy of the cells; big files keep one at a time
     _reject_broken_cells(sheet)
     pa.default_memory_pool().release_unused()
     if cut is not None:
         sheet.rejects.append(Reject(sheet.next_row, "", CUT_RECORD, cut[:200]))
         sheet.rows_read += 1
-    sheet.notes[:0] = notes
+    sheet.notes[:0] = notes + ([_title_note(skip, title)] if skip else [])
     return sheet
+
+
+MAX_TITLE_LINES = 10      # lines above a header (a report's title, its date) looked through
+
+
+def _after_title(text: Text, accept: Callable[[list[str]], bool]) -> tuple[int, Text, str]:
+    """The text from its header on, when the first line is no known header but one of the
+    next few is (a title or an export date written above it); how many lines were skipped and
+    the first of them. The header's row number still counts them."""
+    raw = text.utf8
+    head = raw[:65536].decode("utf-8", errors="ignore")
+    delimiter = _sniff_delimiter(head)
+    lines = [x for x in _AFTER_LINE_BREAK.split(head) if x][:MAX_TITLE_LINES + 1]
+    if len(lines) < 2 or accept(next(csv.reader([lines[0]], delimiter=delimiter), [])):
+        return 0, text, ""
+    offset = 0
+    for skip, line in enumerate(lines):
+        if skip and line.strip() and accept(next(csv.reader([line], delimiter=delimiter), [])):
+            cut = raw[:offset]
+            return skip, Text(raw[offset:], text.notes, text.cut_char,
+                              text.quotes - cut.count(b'"')), lines[0].strip()
+        offset += len(line.encode("utf-8"))
+    return 0, text, ""
+
+
+def _title_note(skip: int, title: str) -> str:
+    return f"{skip} line(s) above the header skipped (a title: {title[:60]!r})"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -254,7 +282,7 @@ def _last_record_start(raw: bytes, quotes: int, floor: int) -> int:
         pos = i
 
 
-def _read_csv(file_name: str, raw: bytes) -> Sheet:
+def _read_csv(file_name: str, raw: bytes, skip: int = 0) -> Sheet:
     """UTF-8 text split into records: pyarrow's parser, or the tolerant one for ragged files."""
     head = raw[:65536].decode("utf-8", errors="ignore")
     delimiter = _sniff_delimiter(head)
@@ -268,7 +296,7 @@ def _read_csv(file_name: str, raw: bytes) -> Sheet:
     header_line = raw[:line_end].decode("utf-8", errors="replace")
     if next(csv.reader([header_line], delimiter=delimiter), []) != headers:
         # a header with a line break inside a quoted name: only the careful reader knows
-        return _drop_blank_records(_read_csv_lines(raw, names, delimiter))
+        return _drop_blank_records(_read_csv_lines(raw, names, delimiter, skip))
     body_start = line_end + (2 if raw[line_end:line_end + 2] == b"\r\n" else 1)
     # Taobao's item report ends every data line with one more (empty) field than its header.
     extra = len(first) > 1 and len(first[1]) == len(headers) + 1 and first[1][-1] == ""
@@ -283,17 +311,18 @@ def _read_csv(file_name: str, raw: bytes) -> Sheet:
             table = _parse(body, columns, delimiter, max(CSV_BLOCK_SIZE, len(body) + 1))
         except (pa.ArrowInvalid, ValueError):
             del body
-            return _drop_blank_records(_read_csv_lines(raw, names, delimiter))
+            return _drop_blank_records(_read_csv_lines(raw, names, delimiter, skip))
     del body
     if _may_run_over_records(table, delimiter, len(headers)):
         del table
-        return _drop_blank_records(_read_csv_lines(raw, names, delimiter))
+        return _drop_blank_records(_read_csv_lines(raw, names, delimiter, skip))
     cells = pd.DataFrame(
         {name: pd.Series(table.column(i), dtype="str") for i, name in enumerate(names)},
         index=pd.RangeIndex(table.num_rows),
     )
-    sheet = Sheet(names, cells, np.arange(2, table.num_rows + 2), delimiter=delimiter,
-                  next_row=table.num_rows + 2)
+    first = 2 + skip
+    sheet = Sheet(names, cells, np.arange(first, table.num_rows + first), delimiter=delimiter,
+                  next_row=table.num_rows + first)
     return _drop_blank_records(sheet)
 
 
@@ -394,7 +423,7 @@ def _split_literal(line: str, delimiter: str) -> tuple[list[str], int] | None:
     return before + after, column
 
 
-def _read_csv_lines(raw: bytes, names: list[str], delimiter: str) -> Sheet:
+def _read_csv_lines(raw: bytes, names: list[str], delimiter: str, skip: int = 0) -> Sheet:
     """The careful reader, for files the fast parser cannot take as they are: short records
     padded, overlong ones rejected, a record with a field over MAX_FIELD_CHARS rejected, and a
     quote never closed that would run over whole records read as a character, the records
@@ -413,7 +442,7 @@ def _read_csv_lines(raw: bytes, names: list[str], delimiter: str) -> Sheet:
     rows: list[int] = []
     rejects: list[Reject] = []
     notes: list[str] = []
-    ordinal = 1
+    ordinal = 1 + skip                   # the header's number: title lines above it count
 
     def keep(record: list[str], text: str) -> None:
         if len(record) > width and any(v.strip() for v in record[width:]):
@@ -651,27 +680,54 @@ def _unsaved_formulas(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) ->
 def _read_book(file_name: str, book, accept: Callable[[list[str]], bool]) -> Sheet:
     first = None
     for ws in book.worksheets:
-        sheet = _read_worksheet(ws, header_only=True)
-        if sheet is None:
+        at = _header_row(ws, accept)
+        if at is None:
             continue
+        sheet = _read_worksheet(ws, header_only=True, header_at=at)
         if accept(sheet.headers):
-            return _read_worksheet(ws, header_only=False)
-        first = first or ws
+            return _read_worksheet(ws, header_only=False, header_at=at)
+        first = first or (ws, at)
     if first is None:
         raise FileRefused(f"{file_name}: the workbook has no rows")
-    return _read_worksheet(first, header_only=False)
+    return _read_worksheet(first[0], header_only=False, header_at=first[1])
 
 
-def _read_worksheet(ws, header_only: bool) -> Sheet | None:
+def _header_row(ws, accept: Callable[[list[str]], bool]) -> int | None:
+    """The number of a sheet's header row: its first row holding anything, or, when that is
+    no known header but one of the next few rows is (a title or an export date above it),
+    that one. None for a sheet empty in its first 50 rows."""
+    first, seen = None, 0
+    for number, values in enumerate(ws.iter_rows(values_only=True, max_row=50), start=1):
+        texts = [cell_text(v) for v in values]
+        if not any(t.strip() for t in texts):
+            continue
+        while not texts[-1].strip():
+            texts.pop()
+        if accept(texts):
+            return number
+        first = first or number
+        seen += 1
+        if seen > MAX_TITLE_LINES:
+            break
+    return first
+
+
+def _read_worksheet(ws, header_only: bool, header_at: int = 1) -> Sheet | None:
+    """The sheet's records under its header (row `header_at` or the first row holding
+    anything after it); rows above it holding anything are a title, said in the notes."""
     rows_iter = ws.iter_rows(values_only=True)
     header: list[str] | None = None
     records: list[list[str]] = []
     numbers: list[int] = []
+    titles: list[str] = []
     width = 0
     for number, values in enumerate(rows_iter, start=1):
         texts = [cell_text(v) for v in values]
         if header is None:
             if any(t.strip() for t in texts):
+                if number < header_at:
+                    titles.append(" ".join(t.strip() for t in texts if t.strip()))
+                    continue
                 while texts and not texts[-1].strip():
                     texts.pop()
                 header, width = texts, len(texts)
@@ -689,7 +745,9 @@ def _read_worksheet(ws, header_only: bool) -> Sheet | None:
     names = _unique([h.strip() for h in header])
     cells = pd.DataFrame(records, columns=names, dtype="str") if records else pd.DataFrame(
         {n: pd.Series([], dtype="str") for n in names})
-    return Sheet(names, cells, np.asarray(numbers, dtype=np.int64), rows_read=len(records))
+    notes = [_title_note(len(titles), titles[0])] if titles else []
+    return Sheet(names, cells, np.asarray(numbers, dtype=np.int64), notes=notes,
+                 rows_read=len(records))
 
 
 def cell_text(value: object) -> str:
