@@ -167,9 +167,9 @@ def test_actions_leave_the_facts_results_kept_and_right(demo):
     assert con.execute("select value from meta where key = 'facts_version'").fetchall() \
         == facts_before
     # (for all shops only: both sets of filters are more than some functions keep at once)
-    counted = {name: memo.computed[name] for name in memo._facts}
+    counted = {name: memo.computed_for(con, name) for name in memo._facts}
     kept = facts_calls(con, as_of, one_shop=False)
-    assert {name: memo.computed[name] for name in memo._facts} == counted  # none computed again
+    assert {name: memo.computed_for(con, name) for name in memo._facts} == counted  # none again
     assert_same(kept, {k: v for k, v in before.items() if k in kept})
     # and what was kept is what the store now gives from scratch
     memo.clear()
@@ -180,12 +180,12 @@ def test_an_import_or_a_setting_makes_the_facts_results_new(demo):
     con = demo.cursor()
     as_of = moment(con)
     facts_calls(con, as_of)
-    counted = memo.computed["pipeline.kpis.latest_day"]
+    counted = memo.computed_for(con, "pipeline.kpis.latest_day")
     load(demo, [{"order_id": "new", "created_at": f"{as_of + timedelta(days=2):%Y-%m-%d} 10:00",
                  "status_norm": "paid", "paid_at": f"{as_of + timedelta(days=2):%Y-%m-%d} 10:01"}],
          name="a later export")
     assert kpis.latest_day(con, ALL) == (as_of + timedelta(days=2)).date()
-    assert memo.computed["pipeline.kpis.latest_day"] == counted + 1
+    assert memo.computed_for(con, "pipeline.kpis.latest_day") == counted + 1
     mix = money.currency_mix(con, ALL)
     update_settings(demo, {"currency": "USD"}, by="Li")
     assert money.desk_currency(con) == "USD"
@@ -232,9 +232,9 @@ def test_day_kpis_days_without_orders_are_kept_too(demo):
     """A day with nothing on it is a result like any other: kept past an action."""
     con = demo.cursor()
     empty = kpis.day_kpis(con, ALL, date(2001, 1, 1), None, datetime(2001, 1, 2))
-    counted = memo.computed["kpis.day_kpis"]
+    counted = memo.computed_for(con, "kpis.day_kpis")
     actions.record_many(demo, [("taobao", *r) for r in con.execute(
         "select shop, order_id from orders limit 3").fetchall()], "note", by="Li", text="x")
     pd.testing.assert_frame_equal(
         kpis.day_kpis(con, ALL, date(2001, 1, 1), None, datetime(2001, 1, 2)), empty)
-    assert memo.computed["kpis.day_kpis"] == counted
+    assert memo.computed_for(con, "kpis.day_kpis") == counted

@@ -891,6 +891,6 @@ def test_a_title_above_the_header_is_skipped_and_rows_keep_their_numbers(kind):
 
 
 def test_an_unknown_first_line_without_a_header_below_is_still_refused():
-    data = "hello,world\n1,2\n".encode()
+    data = b"hello,world\n1,2\n"
     with pytest.raises(C.FileRefused, match="layout not recognised; headers seen: hello"):
         read("x.csv", data)

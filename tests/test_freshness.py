@@ -91,6 +91,31 @@ def test_the_2017_sample_is_timed_as_of_its_data_moment_after_the_fresh_shop(sto
     assert vs.loc["ship_paid"].tolist() == [1, 0, 1, 0]
 
 
+def test_a_reminder_the_desk_records_clears_chase_unpaid_in_a_stale_shop_too(store):
+    """A stale shop's rules run at its data moment, but the desk's own reminder (recorded
+    now, after that moment) is the desk's, not the export's: it clears the order."""
+    from pipeline import actions
+
+    load(store, [{"order_id": "u1", "shop": "old", "status_norm": "unpaid", "is_paid": False,
+                  "created_at": "2026-11-20 10:00"},
+                 # the old shop's data moment: 11-23 10:00, when u1 was a day late already
+                 {"order_id": "s1", "shop": "old", "status_norm": "shipped",
+                  "created_at": "2026-11-23 09:00", "paid_at": "2026-11-23 09:30",
+                  "shipped_at": "2026-11-23 10:00"}], name="old shop")
+    load(store, [{"order_id": "f1", "shop": "new", "status_norm": "paid",
+                  "created_at": "2026-12-01 09:00", "paid_at": "2026-12-01 09:30"}],
+         name="new shop")
+    rows = sla_orders(store.cursor(), ALL, AS_OF)
+    chase = rows[rows["rule"] == "chase_unpaid"]
+    assert chase[["order_id", "status", "stale"]].values.tolist() == [["u1", "overdue", True]]
+    actions.record(store, ("taobao", "old", "u1"), "remind", by="Li")
+    now = store.now().replace(second=0, microsecond=0) + pd.Timedelta(minutes=1)
+    rows = sla_orders(store.cursor(), ALL, now)
+    assert rows[rows["rule"] == "chase_unpaid"].empty
+    # as of a moment before the reminder, it was still to chase
+    assert not sla_orders(store.cursor(), ALL, AS_OF).query("rule == 'chase_unpaid'").empty
+
+
 def test_the_queue_puts_the_stale_shop_after_the_fresh_one(store):
     with_old_sample(store)
     q = work_queue(store.cursor(), ALL, AS_OF)
