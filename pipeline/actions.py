@@ -429,9 +429,9 @@ def _record(
         refused = [(r, why) for r, why in refused if why]
         if refused:
             raise ActionError(_refused_message(action, refused, len(rows)))
-        acting = acting_role(cur, author, role, action)
+        who, acting = acting_role(cur, author, role, action)
         if action == "undo" and not may(acting, "undo_any"):
-            _own_only(cur, orders["undo_target"], author)
+            _own_only(cur, orders["undo_target"], who)
         acted_at = store.now()
         batch_id = cur.execute(NEXT_BATCH_SQL).fetchall()[0][0] if batch else None
         new = pd.DataFrame({
@@ -442,7 +442,7 @@ def _record(
             "text": orders["buyer_message"] if action == "review" else text,
             "kind": kind,
             "target_event": orders["undo_target"] if action == "undo" else None,
-            "author": author,
+            "author": who,
             "acted_at": acted_at,
             "role": acting,
             "batch_id": batch_id,
@@ -473,25 +473,26 @@ def _open_problems(store: Store, keys: pd.DataFrame) -> dict[tuple, tuple[str, .
     return out
 
 
-ACCOUNT_SQL = "select role, disabled from users where lower(name) = lower(?)"
+ACCOUNT_SQL = "select name, role, disabled from users where lower(name) = lower(?)"
 
 
 def acting_role(cur: duckdb.DuckDBPyConnection, author: str, role: str | None,
-                action: str) -> str:
-    """The role `author` acts and is recorded with, checked for `action` inside the write: an
-    author who is an account acts with its role as it is now, and not at all once it is
-    disabled (a page's session, or the command line's `--by`, may name one changed since);
-    another name (the open desk, a scheduled job) with `role` as given."""
+                action: str) -> tuple[str, str]:
+    """Who acts and with which role, checked for `action` inside the write: an author who is
+    an account (names are one account whatever their case) is recorded under its name and acts
+    with its role as it is now, and not at all once it is disabled (a page's session, or the
+    command line's `--by`, may name one changed since); another name (the open desk, a
+    scheduled job) as given, with `role` as given."""
     ensure_ready(cur)
     rows = cur.execute(ACCOUNT_SQL, [author]).fetchall()
-    acting = effective(role)
+    who, acting = author, effective(role)
     if rows:
-        account_role, disabled = rows[0]
+        who, account_role, disabled = rows[0]
         if disabled:
-            raise NotAllowed(f"the account {author} is disabled: it can no longer act")
+            raise NotAllowed(f"the account {who} is disabled: it can no longer act")
         acting = account_role if role is None else _lower(role, account_role)
     require(acting, action)
-    return acting
+    return who, acting
 
 
 def _lower(a: str, b: str) -> str:
@@ -527,9 +528,9 @@ def undo_batch(store: Store, batch_id: int, by: str, role: str | None = None) ->
             raise ActionError(f"cannot undo batch {batch_id} as one step, so nothing was "
                               f"changed: a later action is still in effect on "
                               f"{len(blocked)} of its orders ({listed}); undo those first")
-        acting = acting_role(cur, author, role, "undo")
+        who, acting = acting_role(cur, author, role, "undo")
         if not may(acting, "undo_any"):
-            _own_only(cur, events["event_id"], author)
+            _own_only(cur, events["event_id"], who)
         new = pd.DataFrame({
             "platform": events["platform"],
             "shop": events["shop"],
@@ -538,7 +539,7 @@ def undo_batch(store: Store, batch_id: int, by: str, role: str | None = None) ->
             "text": None,
             "kind": None,
             "target_event": events["event_id"].astype("Int64"),
-            "author": author,
+            "author": who,
             "acted_at": store.now(),
             "role": acting,
             "batch_id": cur.execute(NEXT_BATCH_SQL).fetchall()[0][0],

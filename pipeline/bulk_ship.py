@@ -237,7 +237,7 @@ def apply(store: Store, checked: pd.DataFrame, by: str, role: str | None = None)
         raise BulkShipError(refused_message(refused, "en"), rows=refused)
 
     def work(cur: duckdb.DuckDBPyConnection) -> list[Event]:
-        acting = actions.acting_role(cur, author, role, "courier")
+        who, acting = actions.acting_role(cur, author, role, "courier")
         again = check(cur, checked[ROW_COLUMNS])
         if not again["ok"].all():
             refused = again[~again["ok"]]
@@ -256,7 +256,7 @@ def apply(store: Store, checked: pd.DataFrame, by: str, role: str | None = None)
             "platform": keys["platform"], "shop": keys["shop"], "order_id": keys["order_id"],
             "action": "courier", "text": texts.astype(object), "kind": None,
             "target_event": pd.array([None] * len(keys), dtype="Int64"),
-            "author": author, "acted_at": store.now(), "role": acting,
+            "author": who, "acted_at": store.now(), "role": acting,
         })
         new["kind"] = new["kind"].astype(object)
         cur.register("new_events", new)

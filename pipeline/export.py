@@ -59,7 +59,7 @@ _NOT_IN_SHEET_TITLES = re.compile(r"[\[\]:*?/\\]")
 def sheet_title(name: str) -> str:
     """`name` as Excel allows a sheet to be called (a file's name may hold any of [ ] : * ? /
     \\, which Excel refuses): those become `_`, at most 31 characters, never blank."""
-    return _NOT_IN_SHEET_TITLES.sub("_", str(name)).strip("'")[:31] or "Sheet"
+    return _NOT_IN_SHEET_TITLES.sub("_", str(name))[:31].strip("'") or "Sheet"
 
 
 def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:

@@ -844,6 +844,33 @@ def test_formulas_without_a_saved_result_are_said_not_read_quietly_as_empty():
     assert parsed.frames["orders"]["order_total"].tolist() == [100.0]
 
 
+def test_formulas_with_an_empty_text_result_or_on_another_sheet_are_not_said():
+    """Excel saves a formula whose result is "" as an empty value of a text cell; a formula
+    on a sheet not read (a summary) is none of the import's business. Formatted empty cells
+    (written self-closing) around them change nothing."""
+    from openpyxl.styles import Font
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["order_id", "created_at", "buyer_message"])
+    ws.append(["X1", "2026-11-20 10:00", '=IF(1,"","x")'])
+    for r in range(3, 60):
+        for c in range(1, 8):
+            ws.cell(r, c).font = Font(bold=True)
+    wb.create_sheet("汇总").append(["=SUM(A1:A9)"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            part = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":   # as Excel saves a "" result
+                part = part.replace(b'<c r="C2"><f>', b'<c r="C2" t="str"><f>')
+            zout.writestr(info, part)
+    assert read("f.xlsx", out.getvalue()).notes == []
+    assert len(read("f.xlsx", buf.getvalue()).notes) == 1   # unsaved as written: said
+
+
 def test_rows_pasted_together_from_two_encodings_are_refused_naming_the_lines():
     """Read as GBK, the UTF-8 rows would be stored garbled (你好 as 浣犲ソ): refused, and a
     whole GBK file with the same text still reads."""
@@ -888,6 +915,26 @@ def test_a_title_above_the_header_is_skipped_and_rows_keep_their_numbers(kind):
     note = "2 line(s) above the header skipped (a title: '订单导出 2024-08-01')"
     assert [str(n) for n in parsed.notes] == [note]
     assert say(note, "zh") == "跳过表头上方的 2 行（标题：'订单导出 2024-08-01'）"
+
+
+@pytest.mark.parametrize("delimiter,title", [("\t", "订单导出 2024-08-01"),
+                                             (";", "订单导出 2024-08-01"),
+                                             (",", "导出时间: 2024-08-01; 共2条")])
+def test_a_title_above_a_header_of_any_delimiter(delimiter, title):
+    header = ["订单号", "订单状态", "订单成交时间"]
+    row = ["240801-123456789012345", "待发货", "2024-08-01 10:00:00"]
+    data = (title + "\n" + "\n".join(delimiter.join(r) for r in (header, row)) + "\n").encode()
+    parsed = read("pdd.csv", data)
+    assert parsed.frames["orders"]["order_id"].tolist() == ["240801-123456789012345"]
+
+
+def test_a_header_with_a_line_break_in_a_quoted_name_is_no_title():
+    data = ('"备\n注",订单号,订单状态,订单成交时间\n'
+            "x,240801-123456789012345,待发货,2024-08-01 10:00:00\n"
+            "x,240801-123456789012346,待发货,not a time\n").encode()
+    parsed = read("pdd.csv", data)
+    assert [str(n) for n in parsed.notes] == []
+    assert [r.row for r in parsed.rejects] == [3]
 
 
 def test_an_unknown_first_line_without_a_header_below_is_still_refused():

@@ -116,6 +116,25 @@ def test_a_reminder_the_desk_records_clears_chase_unpaid_in_a_stale_shop_too(sto
     assert not sla_orders(store.cursor(), ALL, AS_OF).query("rule == 'chase_unpaid'").empty
 
 
+def test_a_cash_on_delivery_order_confirmed_in_a_stale_shop_stays_under_a_rule(store):
+    """A confirmation starts the ship_paid clock, read at the stale shop's moment: the order
+    is still chased there, never under no rule at all."""
+    from pipeline import actions
+
+    load(store, [{"order_id": "c1", "shop": "old", "status_norm": "unpaid", "is_paid": False,
+                  "is_cod": True, "created_at": "2026-11-20 10:00"},
+                 {"order_id": "s1", "shop": "old", "status_norm": "shipped",
+                  "created_at": "2026-11-23 09:00", "paid_at": "2026-11-23 09:30",
+                  "shipped_at": "2026-11-23 10:00"}], name="old shop")
+    load(store, [{"order_id": "f1", "shop": "new", "status_norm": "paid",
+                  "created_at": "2026-12-01 09:00", "paid_at": "2026-12-01 09:30"}],
+         name="new shop")
+    actions.record(store, ("taobao", "old", "c1"), "confirm", by="Li")
+    now = store.now().replace(second=0, microsecond=0) + pd.Timedelta(minutes=1)
+    rows = sla_orders(store.cursor(), ALL, now)
+    assert rows[rows["order_id"] == "c1"]["rule"].tolist() == ["chase_unpaid"]
+
+
 def test_the_queue_puts_the_stale_shop_after_the_fresh_one(store):
     with_old_sample(store)
     q = work_queue(store.cursor(), ALL, AS_OF)

@@ -92,7 +92,7 @@ def test_an_account_acts_with_its_role_as_it_is_now_and_not_once_disabled(desk):
     users.add_user(desk, "Boss", "manager", "password-boss", by="test")
     cli = A.record(desk, key("paid"), "note", by="clara", text="hi")     # --by an account
     assert desk.cursor().execute("select author, role from events where event_id = ?",
-                                 [cli.event_id]).fetchall() == [("clara", "clerk")]
+                                 [cli.event_id]).fetchall() == [("Clara", "clerk")]
     users.set_disabled(desk, "Clara")
     for act in (lambda: A.record(desk, key("paid2"), "process", by="Clara", role="clerk"),
                 lambda: A.record_many(desk, [key("paid2")], "process", by="Clara"),

@@ -340,7 +340,8 @@ def _facts(title: str, facts: dict[str, Any]) -> None:
     phone rather than cut off in a table's cell; never read as Markdown."""
     st.caption(title)
     colon = "：" if lang() == "zh" else ": "
-    st.text("\n".join(f"{k}{colon}{_fmt(v)}" for k, v in facts.items()))
+    # one line per fact: a value's own line breaks (a buyer message) are folded into it
+    st.text("\n".join(f"{k}{colon}{' '.join(_fmt(v).split())}" for k, v in facts.items()))
 
 
 def _fmt(v: Any) -> str:

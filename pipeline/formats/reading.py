@@ -93,18 +93,23 @@ MAX_TITLE_LINES = 10      # lines above a header (a report's title, its date) lo
 
 
 def _after_title(text: Text, accept: Callable[[list[str]], bool]) -> tuple[int, Text, str]:
-    """The text from its header on, when the first line is no known header but one of the
-    next few is (a title or an export date written above it); how many lines were skipped and
-    the first of them. The header's row number still counts them."""
+    """The text from its header on, when its first record is no known header but one of the
+    next few lines is (a title or an export date written above it); how many lines were
+    skipped and the first of them. The header's row number still counts them. Each line is
+    split by its own delimiter; a line with a quote left open is not guessed at (its record
+    runs over lines): the text is then read as it is."""
     raw = text.utf8
     head = raw[:65536].decode("utf-8", errors="ignore")
-    delimiter = _sniff_delimiter(head)
+    first = next(csv.reader(io.StringIO(head, newline=""), delimiter=_sniff_delimiter(head)), [])
     lines = [x for x in _AFTER_LINE_BREAK.split(head) if x][:MAX_TITLE_LINES + 1]
-    if len(lines) < 2 or accept(next(csv.reader([lines[0]], delimiter=delimiter), [])):
+    if len(lines) < 2 or accept(first):
         return 0, text, ""
     offset = 0
     for skip, line in enumerate(lines):
-        if skip and line.strip() and accept(next(csv.reader([line], delimiter=delimiter), [])):
+        if line.count('"') % 2:
+            break
+        fields = next(csv.reader([line], delimiter=_sniff_delimiter(line)), [])
+        if skip and line.strip() and accept(fields):
             cut = raw[:offset]
             return skip, Text(raw[offset:], text.notes, text.cut_char,
                               text.quotes - cut.count(b'"')), lines[0].strip()
@@ -642,10 +647,10 @@ def _read_xlsx(file_name: str, data: bytes, accept: Callable[[list[str]], bool])
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            sheet = _read_book(file_name, book, accept)
+            sheet, part = _read_book(file_name, book, accept)
         finally:
             book.close()
-        unsaved = _unsaved_formulas(archive, infos)
+        unsaved = _unsaved_formulas(archive, part)
         if unsaved:
             sheet.notes.append(f"{unsaved:,} formula cell(s) hold no saved result and were read "
                                "as empty; open the workbook in Excel, save it and import it again")
@@ -658,26 +663,38 @@ def _read_xlsx(file_name: str, data: bytes, accept: Callable[[list[str]], bool])
         ) from exc
 
 
-_FORMULA_CELL = re.compile(rb"<c\b[^>]*>(?:(?!</c>).)*?<f\b(?:(?!</c>).)*?</c>", re.DOTALL)
+_FORMULA = re.compile(rb"<f[\s>/]")
 _SAVED_VALUE = re.compile(rb"<v>[^<]+</v>")
 
 
-def _unsaved_formulas(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> int:
-    """Cells of the workbook's sheets holding a formula without a saved result (`<f>` and no
-    or an empty `<v>`): a workbook written by a program that does not calculate, which reads as
-    empty cells. Only sheets holding a formula at all are searched."""
-    count = 0
-    for info in infos:
-        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
-            continue
-        xml = archive.read(info)
-        if b"<f" not in xml:
-            continue
-        count += sum(1 for m in _FORMULA_CELL.finditer(xml) if not _SAVED_VALUE.search(m.group(0)))
+def _unsaved_formulas(archive: zipfile.ZipFile, part: str | None) -> int:
+    """Cells of the sheet read (its part `part` of the workbook) holding a formula without a
+    saved result: a workbook written by a program that does not calculate, whose formulas read
+    as empty cells. A formula's cell runs from its `<c …>` to the next `</c>` (cells do not
+    nest), each looked at once; a text result (`t="str"`) may be empty."""
+    if not part:
+        return 0
+    try:
+        xml = archive.read(part)
+    except KeyError:
+        return 0
+    count, pos = 0, 0
+    while (found := _FORMULA.search(xml, pos)) is not None:
+        end = xml.find(b"</c>", found.start())
+        if end < 0:
+            break
+        opening = xml[xml.rfind(b"<c ", 0, found.start()):found.start()]
+        opening = opening[:opening.find(b">") + 1]
+        if not _SAVED_VALUE.search(xml, found.start(), end) and b't="str"' not in opening:
+            count += 1
+        pos = end + 4
     return count
 
 
-def _read_book(file_name: str, book, accept: Callable[[list[str]], bool]) -> Sheet:
+def _read_book(file_name: str, book,
+               accept: Callable[[list[str]], bool]) -> tuple[Sheet, str | None]:
+    """The sheet read (the first with a known header, else the first with rows) and its part
+    of the workbook."""
     first = None
     for ws in book.worksheets:
         at = _header_row(ws, accept)
@@ -685,11 +702,13 @@ def _read_book(file_name: str, book, accept: Callable[[list[str]], bool]) -> She
             continue
         sheet = _read_worksheet(ws, header_only=True, header_at=at)
         if accept(sheet.headers):
-            return _read_worksheet(ws, header_only=False, header_at=at)
+            return (_read_worksheet(ws, header_only=False, header_at=at),
+                    getattr(ws, "_worksheet_path", None))
         first = first or (ws, at)
     if first is None:
         raise FileRefused(f"{file_name}: the workbook has no rows")
-    return _read_worksheet(first[0], header_only=False, header_at=first[1])
+    return (_read_worksheet(first[0], header_only=False, header_at=first[1]),
+            getattr(first[0], "_worksheet_path", None))
 
 
 def _header_row(ws, accept: Callable[[list[str]], bool]) -> int | None:

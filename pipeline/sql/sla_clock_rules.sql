@@ -4,8 +4,9 @@
 -- the problem marks.
 -- A cash-on-delivery order is chased until it is confirmed (DESIGN §3): by the desk's
 -- *confirm* (at its time), or by the export (the Shopify tag, 买家已确认: confirmed all along).
--- The desk's own reminders and confirmations are taken as of the moment asked ($as_of), also
--- for a stale shop evaluated at its data moment: they happen at the desk, not in the export.
+-- The desk's own reminders are taken as of the moment asked ($as_of), also for a stale shop
+-- evaluated at its data moment: they happen at the desk, not in the export. (A confirmation
+-- stays at the shop's moment: it also starts the order's ship_paid clock, read there.)
 -- Reads the registered relations `shop_moments` (platform, shop, as_of, stale): the moment each
 -- shop is evaluated at ($as_of, or the data moment of a stale shop; pipeline/freshness.py), and
 -- `changed_orders` (sla_changed_orders.sql: at least the orders no longer open that changed
@@ -83,10 +84,9 @@ chase_unpaid as (
           or paid_at > as_of
           or (state = 'closed' and closed_at > as_of)
           -- a COD order confirmed after the moment and processed since: unconfirmed then
-          or (is_cod and not is_paid and state = 'paid_processed'
-              and confirmed_at > $as_of::timestamp)
+          or (is_cod and not is_paid and state = 'paid_processed' and confirmed_at > as_of)
       )
-      and (not is_cod or not confirmed or confirmed_at > $as_of::timestamp)
+      and (not is_cod or not confirmed or confirmed_at > as_of)
       and coalesce(paid_at > as_of, true)
       and coalesce(reminded_at > $as_of::timestamp, true)
 ),
