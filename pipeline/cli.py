@@ -115,10 +115,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "demo":
         return _demo(args)
-    if args.command == "report" and args.db and args.db != ":memory:" \
-            and not Path(args.db).exists() and not marker_path(Path(args.db)).exists():
-        # a scheduled job's mistyped --db: no store ever there, not an empty desk's zeros
-        print(f"error: no store at {args.db}", file=sys.stderr)
+    named = args.db or os.environ.get("ORDERDESK_DB")   # a store the job names, not the default
+    if args.command == "report" and named and named != ":memory:" \
+            and not Path(named).exists() and not marker_path(Path(named)).exists():
+        # a scheduled job's mistyped --db (or ORDERDESK_DB): no store ever there, not an empty
+        # desk's zeros
+        print(f"error: no store at {named}", file=sys.stderr)
         return EXIT_REFUSED
     logging.basicConfig(level=logging.DEBUG if os.environ.get("ORDERDESK_DEBUG") else
                         logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

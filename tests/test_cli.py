@@ -139,12 +139,14 @@ def test_report_as_of_is_validated(capsys):
     assert json.loads(capsys.readouterr().out)["as_of"].startswith("2026-03-10")
 
 
-def test_report_on_a_store_that_is_not_there_is_refused(tmp_path, capsys):
+def test_report_on_a_store_that_is_not_there_is_refused(tmp_path, capsys, monkeypatch):
     """A scheduled job's mistyped --db gets exit 2 and says so, not an empty desk's zeros."""
     missing = tmp_path / "nodir" / "x.duckdb"
     assert main(["--db", str(missing), "report", "--json"]) == 2
     assert f"no store at {missing}" in capsys.readouterr().err
     assert not missing.parent.exists()
+    monkeypatch.setenv("ORDERDESK_DB", str(missing))                # named the other way
+    assert main(["report", "--json"]) == 2
 
 
 def test_python_dash_m_pipeline_runs(tmp_path):

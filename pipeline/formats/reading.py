@@ -176,6 +176,7 @@ def utf8_text(file_name: str, data: bytes) -> Text:
 
 MIXED_CHECK_BYTES = 16 * 2**20   # files up to this size are looked at line by line
 _UTF8_CJK = re.compile(rb"[\xe4-\xe9][\x80-\xbf]{2}")
+_LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
 
 
 def _mixed_lines(data: bytes) -> tuple[int, int] | None:
@@ -186,7 +187,7 @@ def _mixed_lines(data: bytes) -> tuple[int, int] | None:
     if len(data) > MIXED_CHECK_BYTES:
         return None
     utf8_line = other_line = None
-    for number, line in enumerate(data.split(b"\n"), start=1):
+    for number, line in enumerate(_LINE_BREAK_BYTES.split(data), start=1):
         if line.isascii():
             continue
         try:
