@@ -91,20 +91,25 @@ def test_the_2017_sample_is_timed_as_of_its_data_moment_after_the_fresh_shop(sto
     assert vs.loc["ship_paid"].tolist() == [1, 0, 1, 0]
 
 
-def test_a_reminder_the_desk_records_clears_chase_unpaid_in_a_stale_shop_too(store):
-    """A stale shop's rules run at its data moment, but the desk's own reminder (recorded
-    now, after that moment) is the desk's, not the export's: it clears the order."""
-    from pipeline import actions
-
-    load(store, [{"order_id": "u1", "shop": "old", "status_norm": "unpaid", "is_paid": False,
-                  "created_at": "2026-11-20 10:00"},
-                 # the old shop's data moment: 11-23 10:00, when u1 was a day late already
+def stale_shop_with(store: Store, unpaid: dict) -> None:
+    """Shop "old" holding `unpaid` (created 11-20 10:00) and a later shipment that makes its
+    data moment 11-23 10:00, when the unpaid order was a day late already; shop "new" fresh."""
+    load(store, [{"order_id": unpaid["order_id"], "shop": "old", "status_norm": "unpaid",
+                  "is_paid": False, "created_at": "2026-11-20 10:00", **unpaid},
                  {"order_id": "s1", "shop": "old", "status_norm": "shipped",
                   "created_at": "2026-11-23 09:00", "paid_at": "2026-11-23 09:30",
                   "shipped_at": "2026-11-23 10:00"}], name="old shop")
     load(store, [{"order_id": "f1", "shop": "new", "status_norm": "paid",
                   "created_at": "2026-12-01 09:00", "paid_at": "2026-12-01 09:30"}],
          name="new shop")
+
+
+def test_a_reminder_the_desk_records_clears_chase_unpaid_in_a_stale_shop_too(store):
+    """A stale shop's rules run at its data moment, but the desk's own reminder (recorded
+    now, after that moment) is the desk's, not the export's: it clears the order."""
+    from pipeline import actions
+
+    stale_shop_with(store, {"order_id": "u1"})
     rows = sla_orders(store.cursor(), ALL, AS_OF)
     chase = rows[rows["rule"] == "chase_unpaid"]
     assert chase[["order_id", "status", "stale"]].values.tolist() == [["u1", "overdue", True]]
@@ -121,14 +126,7 @@ def test_a_cash_on_delivery_order_confirmed_in_a_stale_shop_stays_under_a_rule(s
     is still chased there, never under no rule at all."""
     from pipeline import actions
 
-    load(store, [{"order_id": "c1", "shop": "old", "status_norm": "unpaid", "is_paid": False,
-                  "is_cod": True, "created_at": "2026-11-20 10:00"},
-                 {"order_id": "s1", "shop": "old", "status_norm": "shipped",
-                  "created_at": "2026-11-23 09:00", "paid_at": "2026-11-23 09:30",
-                  "shipped_at": "2026-11-23 10:00"}], name="old shop")
-    load(store, [{"order_id": "f1", "shop": "new", "status_norm": "paid",
-                  "created_at": "2026-12-01 09:00", "paid_at": "2026-12-01 09:30"}],
-         name="new shop")
+    stale_shop_with(store, {"order_id": "c1", "is_cod": True})
     actions.record(store, ("taobao", "old", "c1"), "confirm", by="Li")
     now = store.now().replace(second=0, microsecond=0) + pd.Timedelta(minutes=1)
     rows = sla_orders(store.cursor(), ALL, now)
