@@ -323,3 +323,22 @@ def test_a_field_of_many_bytes_but_few_enough_characters_is_kept():
     parsed = read_export("long.csv", joined(lines))
     assert not parsed.rejects and rows_of(parsed) == [2, 3, 4]
     assert parsed.frames["orders"].buyer_message.str.len().max() == 2_000   # cut to its cap
+
+
+def test_a_cut_last_record_is_rejected_after_an_earlier_stray_quote():
+    """The count of quotes comes out even (a stray one earlier, the cut one last): the last
+    line, a whole record's start whose quote never closes, is still the cut record."""
+    from pipeline.formats import read_export
+
+    data = (b'order_id,created_at,shop,buyer_message\n'
+            b'B1,2026-03-09 10:00,S1,"hello\n'
+            b'B2,2026-03-09 10:00,S1,"unterminated and more')
+    parsed = read_export("cut.csv", data)
+    assert parsed.frames["orders"]["order_id"].tolist() == ["B1"]
+    assert [(r.row, r.reason) for r in parsed.rejects] == [
+        (3, "the file ends inside this record (cut off?)")]
+    # a quoted field closing on the last line is no cut record
+    whole = b'order_id,created_at,shop,buyer_message\nB1,2026-03-09 10:00,S1,"line1\nline2"'
+    parsed = read_export("ok.csv", whole)
+    assert parsed.frames["orders"]["buyer_message"].tolist() == ["line1\nline2"]
+    assert parsed.rejects == []

@@ -251,11 +251,17 @@ def _split_cut_record(text: Text) -> tuple[bytes, str | None]:
     header_end = _line_end(raw)
     if header_end >= len(raw):
         return raw, None                 # the header is all there is
-    start = _last_record_start(raw, text.quotes, header_end)
-    tail = raw[start:].decode("utf-8", errors="replace")
     head = raw[:65536].decode("utf-8", errors="ignore")
     delimiter = _sniff_delimiter(head)
     width = len(next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter), []))
+    last_break = max(raw.rfind(b"\n"), raw.rfind(b"\r"))
+    last = raw[last_break + 1:].decode("utf-8", errors="replace")
+    if last_break > header_end and last.count('"') % 2 and _record_like(last, delimiter, width):
+        # The last line is a whole record's start whose quote never closes: the file ends
+        # inside it, whatever an earlier row's stray quote does to the count of quotes.
+        return raw[:last_break + 1], last
+    start = _last_record_start(raw, text.quotes, header_end)
+    tail = raw[start:].decode("utf-8", errors="replace")
     cut = text.cut_char or text.quotes % 2 == 1
     if cut and any(_record_like(line, delimiter, width)
                    for line in itertools.islice(io.StringIO(tail, newline=""), 1, None)):
