@@ -460,7 +460,9 @@ def test_a_bulk_shipping_file_uploaded_marks_its_orders_processed(page, app):
     confirm = page.locator(".st-key-bulk_confirm button")
     expect(confirm).to_be_enabled(timeout=PAGE_MS)
     confirm.click()
-    expect(main.get_by_test_id("stAlertContentSuccess").first).to_be_visible(timeout=PAGE_MS)
+    # the recorded message, not the preview's "all rows fit" (also a success) still on screen
+    expect(main.get_by_test_id("stAlertContentSuccess").filter(
+        has_text="已记录 1 个订单的快递和运单号")).to_be_visible(timeout=PAGE_MS)
     settled(page)
     box = page.get_by_test_id("stSidebar").locator(".st-key-search_q input")
     box.fill(order_id)
