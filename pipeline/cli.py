@@ -41,11 +41,11 @@ from pipeline.store import (
 )
 
 EXIT_OK, EXIT_REJECTS, EXIT_REFUSED = 0, 1, 2
+ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", "resolve", "undo")
 
 
 class UsageError(Exception):
     """A command's words are off (a bad --as-of): said in one line, exit 2 like argparse."""
-ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", "resolve", "undo")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,12 +126,21 @@ def _already_imported(con: duckdb.DuckDBPyConnection, file_name: str,
     )
 
 
-def _first_time(cur: duckdb.DuckDBPyConnection, file_name: str, digest: str) -> None:
-    """Inside the import's transaction (writes are serialised): the same bytes may have gone
-    in since the look before reading; then nothing of this one is written."""
-    seen = _already_imported(cur, file_name, digest)
-    if seen is not None:
-        raise _AlreadyImported(seen)
+def _write_once(store: Store, file_name: str, digest: str,
+                work: Callable[[duckdb.DuckDBPyConnection], ImportResult]) -> ImportResult:
+    """`work` in the import's one transaction, unless the same bytes went in since the look
+    before reading (writes are serialised): then it is rolled back before writing anything,
+    the data version unmoved, and the file is skipped."""
+    def once(cur: duckdb.DuckDBPyConnection) -> ImportResult:
+        seen = _already_imported(cur, file_name, digest)
+        if seen is not None:
+            raise _AlreadyImported(seen)
+        return work(cur)
+
+    try:
+        return store.run_write(once)
+    except _AlreadyImported as done:
+        return done.result
 
 
 def _guarded(write, file_name: str, layout: str, rows_read: int = 0) -> ImportResult:
@@ -151,15 +161,11 @@ def apply_parsed(
     `import_id`: one drawn for the file before (by an attempt rolled back), else a new one."""
 
     def work(cur: duckdb.DuckDBPyConnection) -> ImportResult:
-        _first_time(cur, file_name, digest)
         staging = _Staging(cur, import_id=import_id)
         staging.add(parsed)
         return staging.finish(parsed.layout, file_name, digest, by)
 
-    try:
-        return store.run_write(work)
-    except _AlreadyImported as done:   # rolled back: nothing written, the version unmoved
-        return done.result
+    return _write_once(store, file_name, digest, work)
 
 
 def apply_slices(store: Store, slices: formats.Slices, file_name: str, digest: str,
@@ -169,7 +175,6 @@ def apply_slices(store: Store, slices: formats.Slices, file_name: str, digest: s
     `formats.ReadWhole` (rolled back) when the file must be read whole after all."""
 
     def work(cur: duckdb.DuckDBPyConnection) -> ImportResult:
-        _first_time(cur, file_name, digest)
         staging = _Staging(cur, sliced=True,
                            grouped=formats.SLICED[slices.layout] is not None)
         try:
@@ -186,10 +191,7 @@ def apply_slices(store: Store, slices: formats.Slices, file_name: str, digest: s
             raise
         return staging.finish(slices.layout, file_name, digest, by)
 
-    try:
-        return store.run_write(work)
-    except _AlreadyImported as done:   # rolled back: nothing written, the version unmoved
-        return done.result
+    return _write_once(store, file_name, digest, work)
 
 
 class _Staging:

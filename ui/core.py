@@ -83,9 +83,14 @@ def lang() -> str:
     return st.session_state.get("lang", "zh")
 
 
+def colon() -> str:
+    """The colon after a label: full-width in Chinese (截至时间：), `: ` in English."""
+    return "：" if lang() == "zh" else ": "
+
+
 def tc(key: str) -> str:
-    """A label followed by its colon: full-width in Chinese (截至时间：), `: ` in English."""
-    return t(key) + ("：" if lang() == "zh" else ": ")
+    """A label followed by its colon."""
+    return t(key) + colon()
 
 
 def per_value(values: pd.Series, fn: Callable[[Any], Any], na: Any = None) -> pd.Series:

@@ -28,7 +28,17 @@ from pipeline.formats import LAYOUTS
 from pipeline.roles import NotAllowed, may
 from pipeline.store import Conflict
 from ui.actor import actor, role
-from ui.core import after_write, desk_minute, fmt_money, get_store, lang, platform_label, query, t
+from ui.core import (
+    after_write,
+    colon,
+    desk_minute,
+    fmt_money,
+    get_store,
+    platform_label,
+    query,
+    t,
+    tc,
+)
 from ui.errors import FAULTS, fault_text
 from ui.safe import md_escape
 
@@ -218,9 +228,8 @@ def _order_body(platform: str, shop: str, order_id: str) -> None:
         kind, message = notice
         getattr(st, kind)(message, icon=":material/sync_problem:")
 
-    colon = "：" if lang() == "zh" else ": "
-    st.text(f"{t(o['state'])} · {t('shop')}{colon}{shop or '—'} · "
-            f"{t('platform')}{colon}{platform_label(platform)}")
+    st.text(f"{t(o['state'])} · {tc('shop')}{shop or '—'} · "
+            f"{tc('platform')}{platform_label(platform)}")
     as_of = desk_minute() + timedelta(minutes=1)
     marks = query(problems.order_marks, platform, shop, order_id, as_of)
     open_marks = marks[marks["resolved_at"].isna()] if not marks.empty else marks
@@ -339,9 +348,8 @@ def _facts(title: str, facts: dict[str, Any]) -> None:
     """A group of the order's facts as lines of text ("label：value"), each wrapping on a
     phone rather than cut off in a table's cell; never read as Markdown."""
     st.caption(title)
-    colon = "：" if lang() == "zh" else ": "
     # one line per fact: a value's own line breaks (a buyer message) are folded into it
-    st.text("\n".join(f"{k}{colon}{' '.join(_fmt(v).split())}" for k, v in facts.items()))
+    st.text("\n".join(f"{k}{colon()}{' '.join(_fmt(v).split())}" for k, v in facts.items()))
 
 
 def _fmt(v: Any) -> str:

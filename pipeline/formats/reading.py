@@ -104,17 +104,34 @@ def _after_title(text: Text, accept: Callable[[list[str]], bool]) -> tuple[int, 
     lines = [x for x in _AFTER_LINE_BREAK.split(head) if x][:MAX_TITLE_LINES + 1]
     if len(lines) < 2 or accept(first):
         return 0, text, ""
-    offset = 0
-    for skip, line in enumerate(lines):
-        if line.count('"') % 2:
-            break
-        fields = next(csv.reader([line], delimiter=_sniff_delimiter(line)), [])
-        if skip and line.strip() and accept(fields):
-            cut = raw[:offset]
-            return skip, Text(raw[offset:], text.notes, text.cut_char,
-                              text.quotes - cut.count(b'"')), lines[0].strip()
-        offset += len(line.encode("utf-8"))
-    return 0, text, ""
+
+    def records():  # each line as one record, up to one that leaves a quote open
+        for line in lines:
+            if line.count('"') % 2:
+                return
+            yield next(csv.reader([line], delimiter=_sniff_delimiter(line)), [])
+
+    skip = _header_among(records(), accept)
+    if not skip:
+        return 0, text, ""
+    offset = sum(len(line.encode("utf-8")) for line in lines[:skip])
+    return skip, Text(raw[offset:], text.notes, text.cut_char,
+                      text.quotes - raw[:offset].count(b'"')), lines[0].strip()
+
+
+def _header_among(rows: Iterable[list[str]], accept: Callable[[list[str]], bool]) -> int | None:
+    """Which of the first rows of a file (up to MAX_TITLE_LINES after the first one that holds
+    anything) is a known header, counted from 0; None for none. CSV and workbooks alike."""
+    seen = 0
+    for i, fields in enumerate(rows):
+        if not any(f.strip() for f in fields):
+            continue
+        if accept(fields):
+            return i
+        seen += 1
+        if seen > MAX_TITLE_LINES:
+            return None
+    return None
 
 
 def _title_note(skip: int, title: str) -> str:
@@ -722,20 +739,19 @@ def _header_row(ws, accept: Callable[[list[str]], bool]) -> int | None:
     """The number of a sheet's header row: its first row holding anything, or, when that is
     no known header but one of the next few rows is (a title or an export date above it),
     that one. None for a sheet empty in its first 50 rows."""
-    first, seen = None, 0
-    for number, values in enumerate(ws.iter_rows(values_only=True, max_row=50), start=1):
-        texts = [cell_text(v) for v in values]
-        if not any(t.strip() for t in texts):
-            continue
-        while not texts[-1].strip():
-            texts.pop()
-        if accept(texts):
-            return number
-        first = first or number
-        seen += 1
-        if seen > MAX_TITLE_LINES:
-            break
-    return first
+    rows = [_trimmed([cell_text(v) for v in values])
+            for values in ws.iter_rows(values_only=True, max_row=50)]
+    found = _header_among(rows, accept)
+    if found is not None:
+        return found + 1
+    return next((n for n, r in enumerate(rows, start=1) if r), None)
+
+
+def _trimmed(texts: list[str]) -> list[str]:
+    """A row's cells without the blank ones at its end (a blank row: none)."""
+    while texts and not texts[-1].strip():
+        texts.pop()
+    return texts
 
 
 def _read_worksheet(ws, header_only: bool, header_at: int = 1) -> Sheet | None:
@@ -754,9 +770,8 @@ def _read_worksheet(ws, header_only: bool, header_at: int = 1) -> Sheet | None:
                 if number < header_at:
                     titles.append(" ".join(t.strip() for t in texts if t.strip()))
                     continue
-                while texts and not texts[-1].strip():
-                    texts.pop()
-                header, width = texts, len(texts)
+                header = _trimmed(texts)
+                width = len(header)
                 if header_only:
                     break
             elif number > 50:

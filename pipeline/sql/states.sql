@@ -136,8 +136,7 @@ facts as (
     -- its lines' successful refunds (an item report's 退款金额)
     cross join lateral (
         select case
-            when coalesce(o.refunded, 0) > 0 then o.refunded
-            when coalesce(lf.lines_refunded, 0) > 0 then lf.lines_refunded
+            when coalesce(o.refunded, 0) <= 0 and lf.lines_refunded > 0 then lf.lines_refunded
             else o.refunded
         end as refunded
     ) as r
@@ -205,8 +204,8 @@ final as (
         -- The refunded amount as far as the exports tell it (the refund stated, above); else,
         -- refunded in full, what was paid (a 拼多多 '…，退款成功', a cancelled paid order).
         case
-            when coalesce(refunded, 0) > 0 then refunded
-            when full_refund and is_paid and not paid_net and coalesce(paid, 0) > 0 then paid
+            when coalesce(refunded, 0) <= 0 and full_refund and is_paid and not paid_net
+                and paid > 0 then paid
             else refunded
         end as refunded,
         paid_at,
