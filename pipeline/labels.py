@@ -476,7 +476,9 @@ LABELS.update({
     "dlg_amounts": ("金额", "Amounts"),
     "dlg_refunded": ("退款金额", "Refunded"),
     "dlg_delivery": ("收货与物流", "Delivery"),
+    "dlg_buyer": ("买家", "Buyer"),
     "dlg_receiver": ("收货人", "Receiver"),
+    "dlg_phone": ("收货人电话", "Receiver's phone"),
     "dlg_address": ("收货地址", "Address"),
     "dlg_messages": ("留言与备注", "Messages and notes"),
     "dlg_seller_note": ("卖家备注", "Seller note"),
@@ -775,19 +777,19 @@ LABELS.update({
     "auth_gone": ("您的账户已停用或删除，已退出登录。",
                   "Your account was disabled or removed; you were signed out."),
     "auth_open_banner": (
-        "尚无账户：订单台仅在本机开放，无需登录。添加第一位主管：python -m pipeline user add 姓名 "
+        "尚无账户：订单台仅在本机开放，无需登录。添加第一位主管（在订单台文件夹中运行）：{cmd} user add 姓名 "
         "--role manager（或在“用户”页面添加）；之后每个人都需登录。",
         "No accounts yet: the desk is open on this machine only, without sign-in. Add the first "
-        "manager: python -m pipeline user add NAME --role manager (or on the Users page); "
-        "from then on everyone signs in.",
+        "manager (run in the desk's folder): {cmd} user add NAME --role manager (or on the Users "
+        "page); from then on everyone signs in.",
     ),
     "auth_network_refused": (
         "订单台正对网络开放（server.address 不是 localhost），但还没有任何账户，因此拒绝服务。请先添加一位"
-        "主管：python -m pipeline user add 姓名 --role manager，或在 .streamlit/config.toml 中设置 "
+        "主管（在订单台文件夹中运行）：{cmd} user add 姓名 --role manager，或在 .streamlit/config.toml 中设置 "
         "address = \"localhost\"。",
         "The desk is served to the network (server.address is not localhost) and has no accounts, "
-        "so it refuses to open. Add a manager first: python -m pipeline user add NAME --role "
-        "manager, or set address = \"localhost\" in .streamlit/config.toml.",
+        "so it refuses to open. Add a manager first (run in the desk's folder): {cmd} user add "
+        "NAME --role manager, or set address = \"localhost\" in .streamlit/config.toml.",
     ),
     "auth_front_page": ("请打开订单台首页（网址不带页面名）登录。",
                         "Sign in on the desk's front page (its address without a page name)."),

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import runpy
+import shlex
+import sys
 import time
 from pathlib import Path
 
@@ -19,6 +21,7 @@ import streamlit as st
 
 from pipeline import users
 from pipeline.labels import label
+from pipeline.store import DEFAULT_DB, default_db_path
 from ui.core import desk_settings, get_store, query, t
 from ui.layout import in_frame
 from ui.safe import md_escape
@@ -43,7 +46,7 @@ def gate(frame) -> users.User | None:
         st.session_state.pop(SESSION, None)
         with frame:
             if not served_locally():
-                st.error(t("auth_network_refused"), icon=":material/lan:")
+                st.error(t("auth_network_refused").format(cmd=cli_command()), icon=":material/lan:")
                 no_pages()
                 st.stop()
             open_banner()
@@ -93,7 +96,17 @@ def served_locally() -> bool:
 
 def open_banner() -> None:
     """The note that the desk is open on this machine, and how to add the first manager."""
-    st.info(t("auth_open_banner"), icon=":material/lock_open:")
+    st.info(t("auth_open_banner").format(cmd=cli_command()), icon=":material/lock_open:")
+
+
+def cli_command() -> str:
+    """The command line as it runs from the desk's folder with this server's own Python (a bare
+    `python` lacks the project's packages), naming the store when it is not the default one."""
+    exe = Path(sys.executable)
+    exe = exe.relative_to(APP.parent) if exe.is_relative_to(APP.parent) else exe
+    db = default_db_path()  # the desk's own store (where accounts go), not the demo's
+    named = "" if db.resolve() == DEFAULT_DB.resolve() else f" --db {shlex.quote(str(db))}"
+    return f"{shlex.quote(str(exe))} -m pipeline{named}"
 
 
 def current_role() -> str:
