@@ -80,7 +80,7 @@ if submitted and files:
                                         by=st.session_state.get("actor") or "app", role=role()))
         switched = on_demo() and any(r.status in ("imported", "partial") for r in results)
         after_import(target, switched)
-    bar.progress(1.0, text=t("importing"))
+    bar.empty()  # the outcomes below say how it ended
     st.session_state["import_last"] = results  # outcomes and rejects only, no bytes or frames
     release_unused_memory()  # what parsing and staging the files took goes back
     if switched:

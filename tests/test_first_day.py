@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pipeline import users
 from pipeline.store import Store
-from tests.apptest import fresh_app
+from tests.apptest import fresh_app, store_file
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,3 +35,14 @@ def test_the_open_banners_command_adds_the_first_manager_as_shown(tmp_path, monk
         assert listed[["name", "role"]].values.tolist() == [["Ann", "manager"]]
     finally:
         s.close()
+
+
+def test_the_imports_progress_clears_when_it_ends(tmp_path, monkeypatch):
+    db = store_file(tmp_path / "own.duckdb", [{"order_id": "A1", "created_at": "2026-11-01 10:00"}])
+    at = fresh_app(db, monkeypatch, page="pages/import.py", state={"lang": "en"})
+    at.file_uploader(key="import_files").set_value(
+        ("orders.csv", b"order_id,created_at\nB2,2026-11-02 09:00\n", "text/csv"))
+    next(b for b in at.button if b.label == "Import").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success], "the import's outcome is shown"
+    assert not at.get("progress"), [p.proto for p in at.get("progress")]
