@@ -13,8 +13,9 @@ $(BIN)/activate: requirements.txt requirements-dev.txt
 
 setup: $(BIN)/activate
 
-run: setup
-	$(BIN)/python app.py   # the first page worked out, then served (ui/launch.py)
+ARGS ?=
+run: setup   # make run ARGS="--server.port 8600": any of streamlit's options
+	$(BIN)/python app.py $(ARGS)   # the first page worked out, then served (ui/launch.py)
 
 test: setup
 	$(BIN)/ruff check .
