@@ -7,10 +7,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 
 from pipeline import canonical as C
 from pipeline.importing import apply_parsed
 from pipeline.store import Store
+
+# Every browser wait follows an event (an element, a text, the app's script state); the time
+# given to each is set once, long enough for a loaded machine (Playwright's default is 5 s).
+BROWSER_WAIT_MS = 60_000
+expect.set_options(timeout=BROWSER_WAIT_MS)
 
 SAMPLES = Path(__file__).resolve().parent / "fixtures" / "samples"  # the real exports, copied
 

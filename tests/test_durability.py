@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -87,9 +86,8 @@ def test_a_writer_killed_at_random_loses_no_acknowledged_action(db):
     rng = random.Random(6)
     keys = ",".join("|".join(k) for k in KEYS)
     acked: list[int] = []
-    deadline = time.monotonic() + 20
     rounds = 0
-    while rounds < 6 and time.monotonic() < deadline:
+    while rounds < 6:  # a count, not a wall budget: a loaded machine runs them all too
         proc = subprocess.Popen([sys.executable, "-c", WRITER, str(db), keys, str(rounds)],
                                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
