@@ -3,6 +3,7 @@ order tables that hand back order ids rather than row positions."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
@@ -11,6 +12,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from pipeline import actions as A
+from pipeline.importing import import_path
 from pipeline.store import Store
 from tests.conftest import load
 from ui import order_dialog
@@ -137,3 +139,39 @@ def test_order_table_selection_maps_positions_to_the_rows_shown(monkeypatch):
     monkeypatch.setattr(order_dialog, "st", SimpleNamespace(session_state=state))
     order_dialog._remember_selection("t", "t_v3")
     assert state["t_selected"] == ("t_v3", [("p", "s", "c"), ("p", "s", "a")])
+
+
+TAOBAO_REPORT = (Path(__file__).parent / "fixtures" / "samples" / "taobao_2017"
+                 / "ExportOrderList201707080100.masked.utf8.csv")
+
+
+def open_any_script(platform, shop, order_id):
+    from ui import order_dialog
+
+    order_dialog.open_order_dialog(platform, shop, order_id)
+
+
+def test_the_detail_shows_buyer_receiver_and_phone_as_exported(tmp_path, monkeypatch):
+    path = tmp_path / "report.duckdb"
+    s = Store(path)
+    assert import_path(s, TAOBAO_REPORT).status == "imported"
+    shop = s.cursor().execute("select shop from orders where order_id = '35153131473293579'"
+                              ).fetchall()[0][0]
+    load(s, [{"order_id": "masked", "created_at": "2026-11-20 10:00", "buyer": "t**2",
+              "receiver": "##密文", "phone": "139****4321"}])
+    s.close()
+    monkeypatch.setenv("ORDERDESK_DB", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_function(open_any_script, default_timeout=60,
+                               args=("taobao", shop, "35153131473293579")).run()
+    assert not at.exception
+    facts = "\n".join(x.value for x in at.text)
+    # the report's 买家会员名, 收货人姓名 and 联系手机 (its leading apostrophe is Excel's)
+    assert "买家：买家05cabf" in facts
+    assert "收货人：买家edcc07" in facts
+    assert "收货人电话：13800023282" in facts
+    at = AppTest.from_function(open_any_script, default_timeout=60,
+                               args=("taobao", "s1", "masked")).run()
+    facts = "\n".join(x.value for x in at.text)
+    assert "买家：t**2" in facts and "收货人：##密文" in facts and "收货人电话：139****4321" in facts

@@ -255,7 +255,8 @@ def _order_body(platform: str, shop: str, order_id: str) -> None:
     with c3:
         where = display_address(o["province"], o["city"], o["district"], o["address"])
         _facts(t("dlg_delivery"), {
-            t("dlg_receiver"): o["receiver"], t("dlg_address"): where,
+            t("dlg_buyer"): o["buyer"], t("dlg_receiver"): o["receiver"],
+            t("dlg_phone"): o["phone"], t("dlg_address"): where,
             t("col_courier"): o["courier"], t("col_tracking_no"): o["tracking_no"],
         })
     _facts(t("dlg_messages"), {t("col_buyer_message"): o["buyer_message"],
