@@ -945,6 +945,8 @@ LABELS.update({
                     "characters, the buyer's nick, the last 4 digits of the receiver's phone, a "
                     "tracking number. Press Enter; a single hit opens at once."),
     "search_none": ("没有找到订单。", "No order found."),
+    "search_col_buyer": ("买家", "Buyer"),
+    "search_col_city": ("收货城市", "Receiver's city"),
     "search_hits": ("找到 {n} 个订单，点选一单打开。", "{n} orders found; click one to open it."),
     "search_capped": ("（只列出前 {n} 个，请输入更完整的内容）", " (the first {n} only; type more)"),
     "q_click_hint": ("点击任一单元格打开该订单详情；勾选左侧方框可只处理所选订单。",

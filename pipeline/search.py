@@ -12,14 +12,15 @@ MAX_QUERY = 100   # characters of the search text read; an id or nick is never l
 MIN_ENDING = 4    # characters of an id's or phone's ending that identify it
 MAX_PHONE = 15    # digits of the longest phone number (E.164); longer digits are an id
 
-SEARCH_COLUMNS = ["platform", "shop", "order_id", "state", "created_at", "buyer", "courier",
-                  "tracking_no", "matched"]
+SEARCH_COLUMNS = ["platform", "shop", "order_id", "state", "created_at", "buyer", "city",
+                  "courier", "tracking_no", "matched"]
 
 
 def find_orders(con: duckdb.DuckDBPyConnection, text: str, limit: int = 20) -> pd.DataFrame:
     """Orders matching `text`, the best match first, at most `limit`.
 
-    Columns: platform, shop, order_id, state, created_at, buyer, courier, tracking_no (the
+    Columns: platform, shop, order_id, state, created_at, buyer, city (the receiver's),
+    courier, tracking_no (the
     effective ones, the desk's courier action included) and matched (order_id, tracking_no,
     order_id_end, phone or buyer: what the text matched). A text shorter than 2 characters
     finds only an order with exactly that id.

@@ -11,7 +11,8 @@ from tests.conftest import load
 
 ORDERS = [
     {"order_id": "3512200012345678901", "created_at": "2026-11-20 10:00", "buyer": "小花猫",
-     "phone": "13800138000", "status_norm": "paid", "paid_at": "2026-11-20 10:05"},
+     "phone": "13800138000", "status_norm": "paid", "paid_at": "2026-11-20 10:05",
+     "province": "浙江省", "city": "杭州市"},
     {"order_id": "3512200099995678", "created_at": "2026-11-21 10:00", "buyer": "tom_li",
      "phone": "139****4321", "tracking_no": "YT1234567890", "courier": "圆通",
      "status_norm": "shipped", "shipped_at": "2026-11-22 09:00"},
@@ -113,7 +114,7 @@ def test_a_unique_hit_opens_the_order_dialog(db, monkeypatch):
     assert not at.exception
     assert dialog_texts(at) == ["已发货 · 店铺：s1 · 平台：淘宝/天猫"]
     lines = [x.value for x in at.sidebar.text]
-    assert lines == ["3512200099995678 · s1 · 淘宝/天猫 · 已发货 · 2026-11-21 10:00"]
+    assert lines == ["3512200099995678 · s1 · 淘宝/天猫 · tom_li · — · 已发货 · 2026-11-21 10:00"]
 
 
 def test_a_unique_hit_does_not_reopen_on_every_run(db, monkeypatch):
@@ -133,9 +134,11 @@ def test_several_hits_give_a_pick_list_and_no_dialog(db, monkeypatch):
     assert not at.exception
     assert [x.value for x in at.text if " · Shop: " in x.value] == []
     picks = at.sidebar.dataframe[0].value
-    assert picks[["order_id", "shop", "state"]].values.tolist() == [
-        ["3512200012345678901", "s1", "Paid, not processed"],
-        ["3512200012345678901", "s2", "Unconfirmed, unpaid"]]
+    # enough to tell the hits apart: shop, buyer, the receiver's city, state
+    assert picks.columns.tolist()[:5] == ["order_id", "shop_shown", "buyer", "city", "state"]
+    assert picks.iloc[:, :5].values.tolist() == [
+        ["3512200012345678901", "s1", "小花猫", "杭州市", "Paid, not processed"],
+        ["3512200012345678901", "s2", "别家", "—", "Unconfirmed, unpaid"]]
     assert any("2 orders found" in c.value for c in at.sidebar.caption)
 
 

@@ -15,7 +15,9 @@ from ui.order_dialog import KEY_COLUMNS, open_order_dialog, order_table
 SEARCH_KEY = "search_q"
 PENDING = "search_pending"
 LIMIT = 20
-PICK_COLUMNS = ["order_id", "shop", "platform", "state", "created_at"]
+# what tells hits apart: the shop, the buyer, the receiver's city, the state
+PICK_COLUMNS = ["order_id", "shop_shown", "buyer", "city", "state", "created_at",
+                "platform_shown"]
 
 
 def search_box() -> None:
@@ -50,20 +52,28 @@ def _searched() -> None:
 
 
 def pick_view(hits: pd.DataFrame) -> pd.DataFrame:
-    """The hits as listed: state in words, empty shop as '—'."""
+    """The hits as listed: state and platform in words, an empty shop, buyer or city as '—'
+    (the key columns stay as stored: a click opens the order they name)."""
     return hits.assign(state=hits["state"].map(lambda s: t(s) if isinstance(s, str) else "—"),
-                       shop=hits["shop"].map(lambda s: s or "—"))
+                       platform_shown=hits["platform"].map(platform_label),
+                       shop_shown=hits["shop"].map(_text),
+                       **{c: hits[c].map(_text) for c in ("buyer", "city")})
 
 
 def pick_line(hit: pd.Series) -> str:
     """One hit as a line of plain text."""
     created = "—" if pd.isna(hit["created_at"]) else f"{hit['created_at']:%Y-%m-%d %H:%M}"
     state = t(hit["state"]) if isinstance(hit["state"], str) else "—"
-    return (f"{hit['order_id']} · {hit['shop'] or '—'} · {platform_label(hit['platform'])} · "
-            f"{state} · {created}")
+    return (f"{hit['order_id']} · {_text(hit['shop'])} · {platform_label(hit['platform'])} · "
+            f"{_text(hit['buyer'])} · {_text(hit['city'])} · {state} · {created}")
+
+
+def _text(v) -> str:
+    return v.strip() if isinstance(v, str) and v.strip() else "—"
 
 
 def _headers() -> dict:
-    names = {"order_id": "col_order_id", "shop": "col_shop", "platform": "col_platform",
+    names = {"order_id": "col_order_id", "shop_shown": "col_shop", "platform_shown": "col_platform",
+             "buyer": "search_col_buyer", "city": "search_col_city",
              "state": "col_state", "created_at": "col_created_at"}
     return {c: st.column_config.Column(t(k)) for c, k in names.items()}

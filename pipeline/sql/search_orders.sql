@@ -2,6 +2,7 @@
 -- digits (4 or more characters), the buyer's nick, the receiver's phone (its last 4 digits, or
 -- whole), a tracking number (as imported, or set by the desk's courier action). Across every
 -- shop and platform; the global filters do not apply.
+-- Each hit carries what tells it from the others: shop, state, buyer, the receiver's city.
 -- One row per order, the best match first: id, tracking number, id ending, phone, nick
 -- (whole), nick (part); then the newest order first.
 -- Parameters: $q (the text, trimmed), $q_upper, $ending ('%' || q, LIKE wildcards in q escaped
@@ -73,11 +74,13 @@ final as (
         s.state,
         b.created_at,
         b.buyer,
+        o.city,
         s.courier,
         s.tracking_no,
         b.matched
     from best as b
     left join order_state as s using (platform, shop, order_id)
+    left join orders as o using (platform, shop, order_id)
     order by b.score, b.created_at desc nulls last, b.platform, b.shop, b.order_id
     limit $limit
 )
