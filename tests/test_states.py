@@ -147,3 +147,60 @@ def test_one_state_row_per_order_across_reimports_and_partial_refreshes(store):
     ).fetchall()
     assert counts == [(5, 5)]
     assert states(store)["o1"] == "refunding"
+
+
+# Each boundary of the state rules, worked out by hand: the case on each side of the line.
+# (case, order facts, expected state, expected partial-refund mark)
+BOUNDARIES = [
+    # A refund that reaches the order total is a full refund, one cent less is partial; an
+    # export without a paid figure decides on the total alone.
+    ("equal_to_total_no_paid", {"paid_at": T1, "order_total": 80, "refunded": 80},
+     "refunded", False),
+    ("cent_below_total_no_paid", {"paid_at": T1, "order_total": 80, "refunded": 79.99},
+     "paid_unprocessed", True),
+    ("equal_to_total_paid_more", {"paid_at": T1, "order_total": 80, "paid": 90, "refunded": 80},
+     "refunded", False),
+    ("equal_to_paid_below_total", {"paid_at": T1, "order_total": 80, "paid": 50,
+                                   "refunded": 50}, "refunded", False),
+    ("cent_below_paid", {"paid_at": T1, "order_total": 80, "paid": 50, "refunded": 49.99},
+     "paid_unprocessed", True),
+    ("zero_refund", {"paid_at": T1, "order_total": 80, "paid": 80, "refunded": 0},
+     "paid_unprocessed", False),
+    # A file writing the paid figure net of refunds: full only when nothing is kept.
+    ("net_nothing_kept", {"paid_at": T1, "order_total": 80, "paid": 0, "refunded": 80,
+                          "paid_net": True}, "refunded", False),
+    ("net_a_cent_kept", {"paid_at": T1, "order_total": 80, "paid": 0.01, "refunded": 79.99,
+                         "paid_net": True}, "paid_unprocessed", True),
+    # Processing needs a payment (or a confirmed cash-on-delivery order): a tracking number on
+    # an unpaid order does not make it processed.
+    ("unpaid_with_tracking", {"status_norm": "unpaid", "is_paid": False, "tracking_no": "SF9"},
+     "unconfirmed_unpaid", False),
+    ("unconfirmed_cod_with_tracking", {"status_norm": "unpaid", "is_paid": False, "is_cod": True,
+                                       "tracking_no": "SF9"}, "unconfirmed_unpaid", False),
+    ("confirmed_cod_with_tracking", {"status_norm": "cod_confirmed", "is_paid": False,
+                                     "is_cod": True, "tracking_no": "SF9"},
+     "paid_processed", False),
+    ("paid_with_tracking", {"status_norm": "paid", "paid_at": T1, "tracking_no": "SF9"},
+     "paid_processed", False),
+    # Closing: before payment closed, after payment refunded; cancelled after payment is a
+    # refund to make unless the refund already reaches the total.
+    ("closed_unpaid", {"status_norm": "closed", "is_paid": False}, "closed", False),
+    ("closed_paid", {"status_norm": "closed", "paid_at": T1}, "refunded", False),
+    ("cancelled_paid_not_refunded", {"status_norm": "cancelled", "paid_at": T1,
+                                     "order_total": 50, "paid": 50}, "refunding", False),
+    ("cancelled_paid_refunded", {"status_norm": "cancelled", "paid_at": T1, "order_total": 50,
+                                 "paid": 50, "refunded": 50}, "refunded", False),
+    ("cancelled_unpaid", {"status_norm": "cancelled", "is_paid": False}, "closed", False),
+    # Shipped, then completed: completion wins over a shipping time.
+    ("shipped_time_only", {"paid_at": T1, "shipped_at": T2}, "shipped", False),
+    ("completed_time", {"paid_at": T1, "shipped_at": T2, "completed_at": T2}, "completed", False),
+]
+
+
+@pytest.mark.parametrize("case,facts,expected,partial", BOUNDARIES,
+                         ids=[c[0] for c in BOUNDARIES])
+def test_state_boundaries(store, case, facts, expected, partial):
+    load(store, [{"order_id": case, "created_at": T0, **facts}])
+    row = store.cursor().execute(
+        "select state, partial_refund from order_state where order_id = ?", [case]).fetchone()
+    assert row == (expected, partial)
