@@ -37,6 +37,19 @@ def shown_shops(frame, f):
     return frame
 
 
+def follow_filters(f, last):
+    """The day shown stays as chosen until the filters change (or the last day with orders
+    moves on under a day never chosen); then it is the last day with orders inside the
+    filters: a day kept from other filters may have none of their orders, every KPI 0."""
+    ss = st.session_state
+    within = (f.date_from, f.date_to, f.shops, f.platforms)
+    basis = ss.get("overview_day_basis")
+    if ("overview_day" not in ss or basis is None or basis[0] != within
+            or (basis[1] != last and ss["overview_day"] == basis[1])):
+        ss["overview_day"] = last
+    ss["overview_day_basis"] = (within, last)
+
+
 @st.fragment(run_every=60)
 def alarm_row(f):
     """Overdue and due-soon orders per rule, held problem orders and stale shops, each a link
@@ -92,7 +105,8 @@ if last is None:
     st.stop()
 
 alarm_row(f)
-day = st.date_input(t("day"), value=last, key="overview_day")
+follow_filters(f, last)
+day = st.date_input(t("day"), key="overview_day")
 day_metrics(f, day)
 
 left, right = st.columns(2)   # the state table needs half the width in English

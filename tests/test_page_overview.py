@@ -146,3 +146,27 @@ def test_a_money_change_carries_its_currency_and_its_sign_first():
         "CNY 100.00", "-CNY 50.50", "CNY 150.50")
     assert kpi_texts("aov", 20.0, 10.0, "USD")[1] == "+USD 10.00"
     assert kpi_texts("orders", 5, 7)[1] == "-2"
+
+
+def test_the_chosen_day_follows_the_filters(tmp_path, monkeypatch):
+    """Filtered to a shop whose last orders are older, the day moves to that shop's last day
+    (it stayed on a day without its orders: every KPI 0)."""
+    db = store_file(tmp_path / "shops.duckdb", ORDERS + [
+        {"order_id": "d", "created_at": "2026-11-15 10:00", "paid_at": "2026-11-15 10:01",
+         "status_norm": "paid", "order_total": 70, "paid": 70, "shop": "s3"},
+        {"order_id": "e", "created_at": "2026-11-15 11:00", "status_norm": "unpaid",
+         "is_paid": False, "order_total": 20, "paid": 0, "shop": "s3"}])
+    at = fresh_app(db, monkeypatch)
+    assert at.date_input(key="overview_day").value == date(2026, 11, 20)
+    at.session_state["f_shops"] = ["s3"]       # the shop filter changed
+    at.run()
+    assert not at.exception
+    assert at.date_input(key="overview_day").value == date(2026, 11, 15)
+    assert metric(at, "订单数").value == "2"
+    assert metric(at, "付款金额").value == "CNY 70.00"
+    at.date_input(key="overview_day").set_value(date(2026, 11, 14)).run()   # chosen by hand
+    at.run()
+    assert at.date_input(key="overview_day").value == date(2026, 11, 14)
+    at.session_state["f_shops"] = []           # all shops again
+    at.run()
+    assert at.date_input(key="overview_day").value == date(2026, 11, 20)
