@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,6 +12,7 @@ import pandas as pd
 import pytest
 
 from pipeline.demo import DEMO_FILES, promotion_periods, write_demo
+from pipeline.formats import read_export
 
 END = datetime(2026, 11, 27, 9)
 ORDERS = 3000
@@ -287,13 +287,7 @@ def test_end_defaults_to_the_last_full_hour_in_shanghai(tmp_path):
     assert created.min() >= hour - timedelta(days=3, hours=1)
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("pipeline.formats") is None,
-    reason="pipeline.formats (read_export) is not in the tree yet",
-)
 def test_the_readers_take_every_demo_file_without_rejects(demo):
-    from pipeline.formats import read_export
-
     for name, path in demo.items():
         parsed = read_export(name, path.read_bytes(), "Asia/Shanghai")
         assert parsed.rejects == [], (name, parsed.rejects[:5])
