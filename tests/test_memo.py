@@ -13,6 +13,7 @@ import pytest
 from pipeline import actions, forecast, freshness, kpis, memo, problems, queue, sla, stock
 from pipeline.filters import ALL, Filters
 from pipeline.store import MEMORY, Store
+from tests import sharing_probe
 from tests.conftest import load, load_tables
 from tests.test_problems import ADDR, event
 
@@ -158,22 +159,29 @@ def test_later_minutes_share_the_marks_and_the_clock_rules(filled):
 
 
 def test_sessions_asking_at_once_wait_for_one_computation(filled):
-    before = memo.computed["pipeline.queue.queue_counts"]
-    barrier = threading.Barrier(4)
-    got: list[dict] = []
+    """Three sessions ask while a fourth computes (held until all three are seen waiting
+    inside the shared result's lock): one computation, four equal answers."""
+    sharing_probe.reset()
+    got: list[int] = []
 
     def ask() -> None:
         con = filled.cursor()
-        barrier.wait()
-        got.append(queue.queue_counts(con, ALL, NOW))
+        got.append(memo.remembered(con, "test.held_board", ("k",),
+                                   lambda: sharing_probe.slow_board(con, "m")))
 
-    threads = [threading.Thread(target=ask) for _ in range(4)]
-    for t in threads:
+    first = threading.Thread(target=ask)
+    first.start()
+    assert sharing_probe.STARTED.wait(60)
+    others = [threading.Thread(target=ask) for _ in range(3)]
+    for t in others:
         t.start()
-    for t in threads:
-        t.join()
-    assert len(got) == 4 and all(g == got[0] for g in got)
-    assert memo.computed["pipeline.queue.queue_counts"] - before == 1
+    for t in others:
+        assert sharing_probe.waits_inside(t, "_remember", "pipeline/memo.py")
+    sharing_probe.RELEASE.set()
+    for t in [first, *others]:
+        t.join(60)
+    assert len(got) == 4 and len(set(got)) == 1
+    assert sharing_probe.CALLS == [("m",)]
 
 
 def test_an_action_changes_the_answer(filled):

@@ -17,7 +17,7 @@ def test_two_sessions_at_the_same_moment_cause_one_computation(tmp_path, monkeyp
     st.cache_resource.clear()
     from ui.core import get_store, query
 
-    sharing_probe.CALLS.clear()
+    sharing_probe.reset()
     results: list[int] = []
 
     def session() -> None:
@@ -25,11 +25,14 @@ def test_two_sessions_at_the_same_moment_cause_one_computation(tmp_path, monkeyp
 
     first = threading.Thread(target=session)
     first.start()
-    assert sharing_probe.STARTED.wait(10)     # the second asks while the first computes
+    assert sharing_probe.STARTED.wait(60)     # the first computes, held until released
     second = threading.Thread(target=session)
     second.start()
-    first.join(30)
-    second.join(30)
+    # the second has asked and waits inside the shared cache while the first computes
+    assert sharing_probe.waits_inside(second, "_result", "streamlit/runtime/caching")
+    sharing_probe.RELEASE.set()
+    first.join(60)
+    second.join(60)
     assert results == [1, 1]
     assert sharing_probe.CALLS == [("2026-11-11 12:00",)]
     # another moment is another computation; the same again is none
