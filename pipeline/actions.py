@@ -6,6 +6,9 @@ undo is an event too, naming the event it takes back. An import never touches th
 
 An action on many orders at once (`record_many`) gives its events one shared `batch_id`;
 `undo_batch` takes the whole batch back as one step, each event by an undo event of its own.
+Processing a batch the work queue proposed (pipeline.queue) also records that batch's id
+(`queue_batch`) on each event: the id then names those orders for good (the queue never
+proposes it again, and its pick list and slips are printed again from these events).
 
 Two managers on one order: writes are serialised by the store's lock; a caller that read the
 order before acting passes `expected_last_event` (the order's `last_event_id` as it saw it, 0
@@ -59,6 +62,7 @@ class Event:
     author: str
     acted_at: datetime
     batch_id: int | None = None
+    queue_batch: str | None = None
 
 
 class ActionError(Exception):
@@ -107,17 +111,20 @@ from new_events
 returning event_id, platform, shop, order_id, action, text, kind, target_event, author, acted_at
 """
 
-# The same with the events' batch id (null for an action on one order).
+# The same with the events' batch id (null for an action on one order) and the work queue's
+# batch they processed (null for any other action); event ids follow the orders' order.
 INSERT_BATCH_EVENTS_SQL = """
 insert into events
     (event_id, platform, shop, order_id, action, text, kind, target_event, author, acted_at, role,
-     batch_id)
+     batch_id, queue_batch)
 select nextval('event_seq'), platform, shop, order_id, action, text, kind, target_event,
-       author, acted_at, role, batch_id
-from new_events
+       author, acted_at, role, batch_id, queue_batch
+from (select * from new_events order by pos)
 returning event_id, platform, shop, order_id, action, text, kind, target_event, author, acted_at,
-          batch_id
+          batch_id, queue_batch
 """
+
+QUEUE_BATCH_TAKEN_SQL = "select count(*) from events where queue_batch = $queue_batch"
 
 CHANGES_SINCE_SQL = """
 select event_id, action,
@@ -168,7 +175,8 @@ final as (
         null::varchar as role,
         null::bigint as batch_id,
         false as undone,
-        null::bigint as undone_by
+        null::bigint as undone_by,
+        null::varchar as queue_batch
     from order_imports
     union all
     select
@@ -182,7 +190,8 @@ final as (
         e.role,
         e.batch_id,
         u.undone_by is not null,
-        u.undone_by
+        u.undone_by,
+        e.queue_batch
     from order_events as e
     left join undone as u using (event_id)
 )
@@ -227,9 +236,11 @@ later as (
 ),
 
 final as (
-    select b.event_id, b.platform, b.shop, b.order_id, b.action, b.author, l.later_event
+    select b.event_id, b.platform, b.shop, b.order_id, b.action, b.author, l.later_event,
+           coalesce(s.waiting_to_ship, false) as waiting_to_ship
     from batch as b
     left join later as l using (event_id)
+    left join order_state as s using (platform, shop, order_id)
 )
 
 select * from final order by event_id
@@ -351,9 +362,19 @@ def record_many(
     text: str | None = None,
     kind: str | None = None,
     role: str | None = None,
+    queue_batch: str | None = None,
 ) -> list[Event]:
-    """Record one action on many orders, all or nothing; refused orders are listed in the error."""
-    return _record(store, _keys_frame(keys), action, by, text, kind, None, role, batch=True)
+    """Record one action on many orders, all or nothing; refused orders are listed in the error.
+
+    `queue_batch`: the work queue's batch these orders are processed as (action `process`
+    only); refused when that id was already recorded, for whatever orders. The events follow
+    the order of `keys`.
+    """
+    queue_batch = _clean(queue_batch)
+    if queue_batch is not None and action != "process":
+        raise ActionError(f"only processing records a batch of the queue, not {action}")
+    return _record(store, _keys_frame(keys), action, by, text, kind, None, role, batch=True,
+                   queue_batch=queue_batch)
 
 
 def record_by_id(
@@ -394,6 +415,7 @@ def _record(
     expected_last_event: int | None,
     role: str | None = None,
     batch: bool = False,
+    queue_batch: str | None = None,
 ) -> list[Event]:
     if action not in ACTIONS:
         raise ActionError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
@@ -414,7 +436,8 @@ def _record(
 
     def work(cur: duckdb.DuckDBPyConnection) -> list[Event]:
         cur.register("action_keys", keys)
-        orders = cur.execute(ORDER_CONTEXT_SQL).df()
+        # in the order of `keys`: a batch's events follow its order
+        orders = keys.merge(cur.execute(ORDER_CONTEXT_SQL).df(), on=C.ORDER_KEY, how="left")
         cur.unregister("action_keys")
         rows = orders.to_dict("records")
         if marked is not None:
@@ -429,6 +452,10 @@ def _record(
         refused = [(r, why) for r, why in refused if why]
         if refused:
             raise ActionError(_refused_message(action, refused, len(rows)))
+        if queue_batch is not None and cur.execute(
+                QUEUE_BATCH_TAKEN_SQL, {"queue_batch": queue_batch}).fetchall()[0][0]:
+            raise ActionError(f"batch {queue_batch} was already processed; its orders are in "
+                              "the list of processed batches, and the queue proposes new ones")
         who, acting = acting_role(cur, author, role, action)
         if action == "undo" and not may(acting, "undo_any"):
             _own_only(cur, orders["undo_target"], who)
@@ -446,7 +473,10 @@ def _record(
             "acted_at": acted_at,
             "role": acting,
             "batch_id": batch_id,
+            "queue_batch": queue_batch,
+            "pos": range(len(orders)),
         })
+        new["queue_batch"] = new["queue_batch"].astype(object)
         new["target_event"] = new["target_event"].astype("Int64")
         new["batch_id"] = new["batch_id"].astype("Int64")
         new["text"] = new["text"].astype(object)
@@ -505,7 +535,8 @@ def undo_batch(store: Store, batch_id: int, by: str, role: str | None = None) ->
 
     Each is taken back by an undo event of its own (the undo events share a new batch id), all
     in one transaction. Refused, with nothing written, when nothing of the batch is left in
-    effect, or when a later action on one of its orders is still in effect (undo that first).
+    effect, when a later action on one of its orders is still in effect (undo that first), or
+    when a processing or courier batch has an order that moved on (shipped, refunded, closed).
     A clerk may undo only their own batch.
     """
     require(role, "undo")
@@ -528,6 +559,13 @@ def undo_batch(store: Store, batch_id: int, by: str, role: str | None = None) ->
             raise ActionError(f"cannot undo batch {batch_id} as one step, so nothing was "
                               f"changed: a later action is still in effect on "
                               f"{len(blocked)} of its orders ({listed}); undo those first")
+        gone = events[events["action"].isin(["process", "courier"])
+                      & ~events["waiting_to_ship"]].to_dict("records")
+        if gone:
+            listed = ", ".join(_label(r) for r in gone[:20])
+            raise ActionError(f"cannot undo batch {batch_id}, so nothing was changed: "
+                              f"{len(gone)} of its orders moved on and no longer wait to ship "
+                              f"({listed})")
         who, acting = acting_role(cur, author, role, "undo")
         if not may(acting, "undo_any"):
             _own_only(cur, events["event_id"], who)
@@ -543,7 +581,10 @@ def undo_batch(store: Store, batch_id: int, by: str, role: str | None = None) ->
             "acted_at": store.now(),
             "role": acting,
             "batch_id": cur.execute(NEXT_BATCH_SQL).fetchall()[0][0],
+            "queue_batch": None,
+            "pos": range(len(events)),
         })
+        new["queue_batch"] = new["queue_batch"].astype(object)
         new["text"] = new["text"].astype(object)
         new["kind"] = new["kind"].astype(object)
         new["batch_id"] = new["batch_id"].astype("Int64")
@@ -569,10 +610,10 @@ def _own_only(cur: duckdb.DuckDBPyConnection, targets: pd.Series, author: str) -
 
 def _event(row: tuple) -> Event:
     (event_id, platform, shop, order_id, action, text, kind, target, author, acted_at,
-     batch_id) = (*row, None) if len(row) == 10 else row
+     batch_id, queue_batch) = (*row, None, None, None)[:12]
     return Event(int(event_id), platform, shop, order_id, action, text, kind,
                  None if target is None else int(target), author, acted_at,
-                 None if batch_id is None else int(batch_id))
+                 None if batch_id is None else int(batch_id), queue_batch)
 
 
 def _check_unchanged(cur: duckdb.DuckDBPyConnection, order: dict[str, Any], expected: int) -> None:
@@ -616,7 +657,8 @@ def history(con: duckdb.DuckDBPyConnection, platform: str, shop: str, order_id: 
 
     Columns: happened_at, source (import | event), ref (import or event id), action, detail, kind,
     author, role (the author's role when acting; empty for imports and older events), batch_id
-    (the events recorded together by one action on many orders share one), undone, undone_by.
+    (the events recorded together by one action on many orders share one), undone, undone_by,
+    queue_batch (the work queue's batch an event processed the order in).
     """
     ensure_ready(con)
     return con.execute(ORDER_HISTORY_SQL, _key_params(platform, shop, order_id)).df()

@@ -180,3 +180,23 @@ def _timed(con: duckdb.DuckDBPyConnection, rows: pa.Table, moments: pd.DataFrame
     finally:
         con.unregister("untimed")
         con.unregister("shop_moments")
+
+
+# ---------------------------------------------------------------------------------------------
+# Batches once processed: their id names their orders for good
+
+
+BATCH_STATUSES = ("in_effect", "undone", "later_action", "moved_on")
+
+
+def batch_log(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pd.DataFrame:
+    """The batch actions taken in [start, end), the newest first: batch (the events' batch
+    number), queue_batch (the work queue's batch it processed, if any), action, acted_at,
+    author, orders, status (one of BATCH_STATUSES; only `in_effect` can be undone)."""
+    return con.execute(sql("queue_batch_log"), {"from": start, "to": end}).df()
+
+
+def processed_batch_orders(con: duckdb.DuckDBPyConnection, queue_batch: str) -> pd.DataFrame:
+    """The orders (platform, shop, order_id) the queue's batch `queue_batch` was processed with,
+    in their order then (empty when it never was): what its pick list and slips name, always."""
+    return con.execute(sql("queue_batch_orders"), {"queue_batch": queue_batch}).df()

@@ -9,8 +9,11 @@
 -- Reads the registered relation `queued` (the rows of queue_orders.sql).
 -- kind: single (one SKU, one piece an order), set (one SKU set), mixed_single (single-item
 -- orders of several SKUs), mixed (orders of several SKU sets).
--- A batch id is the first 6 hex digits of md5(kind | SKU set | courier [| stale]), then its
--- part number.
+-- A batch id is the first 6 hex digits of md5(kind | SKU set | courier [| stale]), then a part
+-- number. An id once recorded by processing (events.queue_batch) names those orders for good:
+-- the parts of a group take, in order, the numbers no recorded id of that prefix holds (with
+-- 3fa2c1-1 processed, the group's parts are 3fa2c1-2, 3fa2c1-3, ...).
+-- Reads the table `events` (the recorded batch ids).
 -- Parameters: $max_size, $min_group.
 
 with queue as (
@@ -56,11 +59,45 @@ numbered as (
     from keyed
 ),
 
+parted as (
+    select
+        *,
+        substr(md5(kind || '|' || group_key || '|' || coalesce(courier, '')
+                   || case when stale then '|stale' else '' end), 1, 6) as prefix,
+        position // $max_size as part_index
+    from numbered
+),
+
+recorded as (
+    select distinct
+        split_part(queue_batch, '-', 1) as prefix,
+        try_cast(split_part(queue_batch, '-', 2) as bigint) as part
+    from events
+    where queue_batch is not null
+),
+
+parts as (
+    select prefix, max(part_index) + 1 as parts
+    from parted
+    group by prefix
+),
+
+needed as (
+    select p.prefix, p.parts + coalesce(r.taken, 0) as candidates
+    from parts as p
+    left join (select prefix, count(*) as taken from recorded group by prefix) as r
+        using (prefix)
+),
+
+free_parts as (
+    select prefix, part, row_number() over (partition by prefix order by part) - 1 as part_index
+    from (select prefix, unnest(range(1, candidates + 1)) as part from needed)
+    anti join recorded using (prefix, part)
+),
+
 final as (
     select
-        substr(md5(kind || '|' || group_key || '|' || coalesce(courier, '')
-                   || case when stale then '|stale' else '' end), 1, 6)
-            || '-' || (position // $max_size + 1) as batch_id,
+        p.prefix || '-' || f.part as batch_id,
         kind,
         rank,
         platform,
@@ -78,7 +115,8 @@ final as (
         courier,
         lines,
         pieces
-    from numbered
+    from parted as p
+    join free_parts as f using (prefix, part_index)
 )
 
 select * from final order by rank

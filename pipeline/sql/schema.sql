@@ -154,6 +154,9 @@ create table if not exists events (
 );
 -- Added later: the events recorded together by one action on many orders share a batch id.
 alter table events add column if not exists batch_id bigint;
+-- Added later: the proposed batch of the work queue (DESIGN §5, e.g. `3fa2c1-2`) an action
+-- processed; a batch id names the orders processed under it, for good.
+alter table events add column if not exists queue_batch varchar;
 
 -- Derived: one row per order, refreshed in the same transaction as every import or action.
 -- No key index: refresh_states deletes an order's row before inserting it, which keeps the
