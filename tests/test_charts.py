@@ -16,7 +16,9 @@ def test_daily_chart_puts_orders_in_bars_and_paid_on_a_second_axis():
     fig = daily_chart(series, {"orders": "订单", "paid_amount": "付款金额"})
     bars, line = fig.data
     assert (bars.type, bars.name, list(bars.y)) == ("bar", "订单", [10.0, 80.0])
-    assert (line.type, line.name, list(line.y), line.yaxis) == ("scatter", "付款金额", [5000.0], "y2")
+    # 11-10 had orders and no payment: paid 0 that day, not a missing day
+    assert (line.type, line.name, list(line.y), line.yaxis) == ("scatter", "付款金额",
+                                                                [0.0, 5000.0], "y2")
     assert fig.layout.yaxis.rangemode == "tozero"
 
 
@@ -68,3 +70,25 @@ def test_names_from_files_are_text_in_charts_never_html():
     assert "<" not in aging_chart(aging, "shop", {}, {"<4h": "4h"}).data[0].name
     per = pd.DataFrame({"author": [evil], "day": ["2026-11-20"], "actions": [1]})
     assert "<" not in actions_chart(per, "day", {}).data[0].name
+
+
+def test_the_paid_line_breaks_over_missing_days():
+    """No data on 11-12 and 11-13 (no export loaded): the line is broken there, never drawn
+    from 11-11 to 11-14 as if the days between were data."""
+    series = pd.DataFrame({
+        "day": pd.to_datetime(["2026-11-11", "2026-11-14", "2026-11-11", "2026-11-14"]),
+        "measure": ["orders", "orders", "paid_amount", "paid_amount"],
+        "value": [3.0, 4.0, 300.0, 400.0],
+    })
+    _, line = daily_chart(series, {"orders": "订单", "paid_amount": "付款金额"}).data
+    assert [f"{d:%m-%d}" for d in pd.to_datetime(list(line.x))] == [
+        "11-11", "11-12", "11-13", "11-14"]
+    assert [None if pd.isna(v) else v for v in line.y] == [300.0, None, None, 400.0]
+    assert line.connectgaps is False
+
+
+def test_a_date_axis_carries_the_year_when_the_days_span_years():
+    series = pd.DataFrame({"day": pd.to_datetime(["2025-12-31", "2026-01-01"]),
+                           "measure": ["orders", "orders"], "value": [1.0, 2.0]})
+    fig = daily_chart(series, {"orders": "订单", "paid_amount": "付款金额"})
+    assert fig.layout.xaxis.tickformat == "%Y-%m-%d"
