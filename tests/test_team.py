@@ -161,3 +161,35 @@ def test_the_team_page(tmp_path, monkeypatch):
                   and "Action" in d.value.columns)
     assert listed["Order"].tolist() == [LONG]
     assert at.get("plotly_chart")
+
+
+def test_team_tables_show_no_none_no_platform_code_and_times_to_the_minute():
+    from ui.team import labelled
+
+    summary = pd.DataFrame({"author": ["Ann", "Bob"], "shop": ["s1", "s1"], "processed": [2, 1],
+                            "hours_to_processed": [3.5, 2.0], "shipped": [1, 0],
+                            "hours_to_shipped": [24.0, None]})
+    shown = labelled(summary)
+    assert shown["付款到发货（小时，中位数）"].tolist() == ["24", "—"]
+    assert shown["处理订单"].tolist() == [2, 1]                 # whole columns stay numbers
+    events = pd.DataFrame({"order_id": [LONG], "platform": ["taobao"], "kind": [None],
+                           "acted_at": [pd.Timestamp("2026-11-16 10:00:07.123")],
+                           "text": [None]})
+    shown = labelled(events)
+    assert shown.iloc[0].tolist() == [LONG, "淘宝/天猫", "—", "2026-11-16 10:00", "—"]
+
+
+def test_the_day_chart_has_a_tick_per_day_of_the_week_as_dates():
+    """One day of actions drew ticks at times of day (00:00:00, 23:59:59.9996) and English
+    month names: the axis is the week's seven days, written as numbers."""
+    from ui.team import actions_chart
+
+    per = pd.DataFrame({"author": ["Ann"], "day": [D18], "actions": [3], "orders": [3]})
+    fig = actions_chart(per, "day", {"day": "日期", "actions": "操作数"})
+    ticks = [pd.Timestamp(v) for v in fig.layout.xaxis.tickvals]
+    assert [f"{v:%Y-%m-%d %H:%M}" for v in ticks] == [
+        f"2026-11-{d} 00:00" for d in range(16, 23)]
+    assert fig.layout.xaxis.tickformat == "%m-%d"
+    new_year = pd.DataFrame({"author": ["Ann"], "day": [pd.Timestamp("2026-12-31")],
+                             "actions": [1], "orders": [1]})
+    assert actions_chart(new_year, "day", {}).layout.xaxis.tickformat == "%Y-%m-%d"

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.core import t
+from pipeline.team import week_of
+from ui.charts import day_format
+from ui.core import platform_label, t
 from ui.safe import plot_text
 
 CODED = {"action": "action_", "role": "role_", "kind": "problem_",
@@ -22,17 +27,46 @@ def actions_chart(frame: pd.DataFrame, x: str, names: dict[str, str]) -> go.Figu
                       yaxis_title=names.get("actions"))
     if x == "hour":
         fig.update_xaxes(range=[-0.5, 23.5], dtick=1)
+    elif not frame.empty:
+        # the week's seven days, one tick each, as dates (never a time of day between them)
+        monday = pd.Timestamp(week_of(pd.Timestamp(frame[x].min()).date()))
+        week = pd.date_range(monday, periods=7, freq="D")
+        fig.update_xaxes(type="date", tickvals=week, tickformat=day_format(pd.Series(week)),
+                         hoverformat="%Y-%m-%d",
+                         range=[monday - pd.Timedelta(hours=12),
+                                monday + pd.Timedelta(days=6, hours=12)])
     return fig
 
 
 def labelled(frame: pd.DataFrame) -> pd.DataFrame:
-    """Codes shown as labels, headers in the chosen language (`team_col_<column>`)."""
+    """Codes and platforms shown as labels, headers in the chosen language
+    (`team_col_<column>`), times to the minute, an empty cell as '—' (never `None`)."""
     out = frame.copy()
     for col, prefix in CODED.items():
         if col in out.columns:
             out[col] = out[col].map(lambda v, p=prefix: t(p + v) if isinstance(v, str) else None)
+    if "platform" in out.columns:
+        out["platform"] = out["platform"].map(
+            lambda v: platform_label(v) if isinstance(v, str) else None)
     shown = [c for c in out.columns if f"team_col_{c}" in _KNOWN]
-    return out[shown].rename(columns={c: t(f"team_col_{c}") for c in shown})
+    out = out[shown].assign(**{c: out[c].map(_cell) for c in shown if _as_text(out[c])})
+    return out.rename(columns={c: t(f"team_col_{c}") for c in shown})
+
+
+def _as_text(column: pd.Series) -> bool:
+    """A column shown as text: times, words, and numbers with an empty cell."""
+    return (not pd.api.types.is_numeric_dtype(column) or bool(column.isna().any())) \
+        and not pd.api.types.is_bool_dtype(column)
+
+
+def _cell(v: Any) -> str:
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return "—"
+    if isinstance(v, datetime | pd.Timestamp):
+        return f"{v:%Y-%m-%d %H:%M}"
+    if isinstance(v, float):
+        return f"{v:.0f}" if v.is_integer() else f"{v:.1f}"
+    return str(v)
 
 
 def figures(people: pd.DataFrame, fulfil: pd.DataFrame) -> list[tuple]:
