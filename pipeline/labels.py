@@ -1177,3 +1177,30 @@ LABELS.update({
 LABELS.update({
     "app_starting": ("正在启动…", "Starting…"),
 })
+    "q_done_title": ("今日已处理的批次", "Batches done today"),
+    "q_done_help": ("批次号永远对应处理时的那些订单：随时可重新打印；在其订单都没有再变动（之后的操作、"
+                    "发货、退款、关闭）之前，任何有撤销权限的人都可整批撤销。",
+                    "A batch id names the orders it was processed with, for good: print it "
+                    "again at any time. Anyone allowed to undo can take it back in one step "
+                    "while none of its orders has moved on (a later action, shipped, refunded, "
+                    "closed)."),
+    "q_done_none": ("今天还没有批量操作。", "No batch action yet today."),
+    "q_done_pick": ("选择已处理的批次", "Choose a batch done today"),
+    "q_col_acted_at": ("时间", "When"),
+    "q_col_action": ("操作", "Action"),
+    "q_col_author": ("操作人", "By"),
+    "q_col_status": ("撤销", "Undo"),
+    "q_status_in_effect": ("可撤销", "can be undone"),
+    "q_status_undone": ("已撤销", "undone"),
+    "q_status_later_action": ("之后有其他操作，需先撤销那些", "a later action came after: undo it first"),
+    "q_status_moved_on": ("有订单已发货、退款或关闭", "an order shipped, was refunded or closed"),
+    "q_undo_batch": ("撤销批次 {batch}（{action}，{n} 单）", "Undo batch {batch} ({action}, {n} orders)"),
+    "q_undo_not_yours": ("店员只能撤销自己的批次，请找经理。",
+                         "A clerk undoes only their own batches: ask a manager."),
+    "q_reprint_of": ("批次 {batch} 的拣货单和发货单（处理时的 {n} 单）",
+                     "Batch {batch}: pick list and slips of the {n} orders it was processed with"),
+    "dlg_reprint": ("重新打印批次 {batch}", "Print batch {batch} again"),
+    "print_slip_size": ("发货单纸张", "Slip paper"),
+    "print_size_a4": ("A4（每页多张）", "A4, several a page"),
+    "print_size_label": ("热敏面单 100×150 mm", "Thermal label 100×150 mm"),
+    "print_col_phone": ("电话", "Phone"),

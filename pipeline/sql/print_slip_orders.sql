@@ -1,5 +1,7 @@
--- One packing slip per order: who it goes to, the courier, the buyer's message and the seller
--- note as the desk has it now; in the order of `print_keys.pos`.
+-- One packing slip per order: who it goes to (the receiver's name and phone as exported, masked
+-- ones masked; the address parts, which pipeline.printing joins without repeating the region),
+-- the courier, the buyer's message and the seller note as the desk has it now; in the order of
+-- `print_keys.pos`.
 -- Reads the registered relation `print_keys` (pos, platform, shop, order_id).
 
 with keys as (
@@ -16,7 +18,11 @@ final as (
         o.paid_at,
         o.buyer,
         o.receiver,
-        concat_ws(' ', o.province, o.city, o.district, o.address) as address,
+        nullif(trim(o.phone), '') as phone,
+        o.province,
+        o.city,
+        o.district,
+        o.address,
         nullif(trim(o.buyer_message), '') as buyer_message,
         nullif(trim(s.seller_note), '') as seller_note,
         s.courier,
