@@ -1157,26 +1157,6 @@ LABELS.update({
                        "nothing is erased."),
     "flow_batch_undone": ("已撤销批次 {batch}（{action}）：{n} 单",
                           "Undid batch {batch} ({action}): {n} orders"),
-    "dlg_h_batch_id": ("批次号", "Batch"),
-    "alarm_title": ("警报", "Alarms"),
-    "alarm_rule": ("{rule}：超时 {overdue} · 即将 {due_soon}",
-                   "{rule}: {overdue} overdue · {due_soon} due soon"),
-    "alarm_held": ("问题订单暂缓：{n}", "Held by a problem: {n}"),
-    "alarm_stale": ("数据过期的店铺：{n}", "Shops with stale data: {n}"),
-    "alarm_updated": ("每分钟更新，截至 {t}", "Updated every minute, as of {t}"),
-})
-
-LABELS.update({
-    "promo_paid_counts": ("这里的付款金额：促销期内下单的已付款订单（按下单时间）。总览的付款金额按付款时间计，{day} 为 {amount}。",
-                          "Paid amount here: the paid orders placed in the period (by order "
-                          "time). The Overview's counts the orders paid on a day (by payment "
-                          "time): {amount} on {day}."),
-})
-
-# The first start, before the navigation
-LABELS.update({
-    "app_starting": ("正在启动…", "Starting…"),
-})
     "q_done_title": ("今日已处理的批次", "Batches done today"),
     "q_done_help": ("批次号永远对应处理时的那些订单：随时可重新打印；在其订单都没有再变动（之后的操作、"
                     "发货、退款、关闭）之前，任何有撤销权限的人都可整批撤销。",
@@ -1204,3 +1184,23 @@ LABELS.update({
     "print_size_a4": ("A4（每页多张）", "A4, several a page"),
     "print_size_label": ("热敏面单 100×150 mm", "Thermal label 100×150 mm"),
     "print_col_phone": ("电话", "Phone"),
+    "dlg_h_batch_id": ("批次号", "Batch"),
+    "alarm_title": ("警报", "Alarms"),
+    "alarm_rule": ("{rule}：超时 {overdue} · 即将 {due_soon}",
+                   "{rule}: {overdue} overdue · {due_soon} due soon"),
+    "alarm_held": ("问题订单暂缓：{n}", "Held by a problem: {n}"),
+    "alarm_stale": ("数据过期的店铺：{n}", "Shops with stale data: {n}"),
+    "alarm_updated": ("每分钟更新，截至 {t}", "Updated every minute, as of {t}"),
+})
+
+LABELS.update({
+    "promo_paid_counts": ("这里的付款金额：促销期内下单的已付款订单（按下单时间）。总览的付款金额按付款时间计，{day} 为 {amount}。",
+                          "Paid amount here: the paid orders placed in the period (by order "
+                          "time). The Overview's counts the orders paid on a day (by payment "
+                          "time): {amount} on {day}."),
+})
+
+# The first start, before the navigation
+LABELS.update({
+    "app_starting": ("正在启动…", "Starting…"),
+})
