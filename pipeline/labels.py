@@ -769,6 +769,11 @@ LABELS.update({
     "auth_disabled": ("此账户已停用，请联系主管。", "This account is disabled; ask a manager."),
     "auth_throttled": ("登录失败次数过多，请 {s} 秒后再试。",
                        "Too many failed sign-ins: try again in {s} seconds."),
+    "auth_busy": ("订单台正忙于核对其他登录，请稍后再试。",
+                  "The desk is busy checking other sign-ins; try again in a moment."),
+    "auth_ended": ("登录已结束（已退出、长时间未操作或从另一地址打开），请重新登录。",
+                   "Your sign-in has ended (signed out, idle too long, or opened from another "
+                   "address); sign in again."),
     "auth_unmapped": ("邮箱 {email} 尚未关联到账户，请主管在“用户”页面关联。",
                       "The e-mail {email} is not mapped to an account; ask a manager to map it on "
                       "the Users page."),

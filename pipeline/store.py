@@ -419,10 +419,13 @@ class Store:
             _generations[key] = _generations.get(key, 0) + 1
 
     @contextmanager
-    def write(self, events_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    def write(self, events_only: bool = False,
+              bookkeeping: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """One transaction under the store's lock; bumps the data version on commit, and the
         facts version too unless the write records the desk's events and nothing else
         (`events_only`: actions, whose order states are refreshed with them; see BUMP_SQL).
+        `bookkeeping`: a write of sign-in attempts and sessions, which no page reads: no
+        version is bumped, nothing cached is let go of.
 
         The file's identity is checked before the transaction, before the commit and after
         it. A failure rolls back (only while a transaction is open) and is raised as it was,
@@ -443,7 +446,8 @@ class Store:
                 cur.execute("begin transaction")
                 active = True
                 yield cur
-                cur.execute(EVENTS_BUMP_SQL if events_only else BUMP_SQL)
+                if not bookkeeping:
+                    cur.execute(EVENTS_BUMP_SQL if events_only else BUMP_SQL)
                 self.check_identity()
                 active = False  # a commit that fails ends the transaction itself
                 cur.execute("commit")
@@ -456,15 +460,17 @@ class Store:
                 raise
             finally:
                 cur.close()
-            self._changed()
+            if not bookkeeping:
+                self._changed()
             self.check_identity(committed=True)
 
     def run_write(self, work: Callable[[duckdb.DuckDBPyConnection], Any], tries: int = 3,
-                  events_only: bool = False) -> Any:
-        """`work(cur)` inside `write(events_only)`, retried on a transaction conflict."""
+                  events_only: bool = False, bookkeeping: bool = False) -> Any:
+        """`work(cur)` inside `write(events_only, bookkeeping)`, retried on a transaction
+        conflict."""
         for attempt in range(tries):
             try:
-                with self.write(events_only) as cur:
+                with self.write(events_only, bookkeeping) as cur:
                     return work(cur)
             except duckdb.TransactionException:
                 if attempt == tries - 1:

@@ -5,19 +5,41 @@ the password nor the hash appears in a return value other than `verify`'s yes/no
 or in a listing. Every change is a write through the store, by a manager (`role=None`: the
 command line's operator, a manager).
 
-Sign-in throttling: failures are recorded in `sign_in_attempts`, per name and per client
-address. After THROTTLE_AFTER failures within THROTTLE_WINDOW (counted since the last
-successful sign-in of that name, or from that address), further attempts are refused, without
-checking the password, until a delay after the latest failure has passed: 30 seconds, doubled
-for every further failure, at most THROTTLE_MAX. A refused attempt is not counted.
+Sign-in throttling: attempts are recorded in `sign_in_attempts`, per name and per client
+address (an unknown address, on this machine: all of them together, GLOBAL_AFTER). After
+THROTTLE_AFTER failures within THROTTLE_WINDOW (counted since the last successful sign-in of
+that name, or from that address), further attempts are refused, without checking the password,
+until a delay after the latest failure has passed: 30 seconds, doubled for every further
+failure, at most THROTTLE_MAX. A refused attempt is not counted. The count and the record are
+one write, made before the password is checked (as a failure, set ok after a match), so that
+sign-ins at the same moment cannot overrun the limit; attempts older than the window are
+pruned by it. These writes are bookkeeping: they change no page's data (`Store.write`).
+
+Password checks and hashes (argon2id, 64 MiB each) run at most CHECKS_AT_ONCE at a time; the
+others wait up to CHECK_WAIT seconds, then are refused as busy.
+
+Sessions: a password sign-in opens a row in `sign_in_sessions` and gives the browser a token
+(`session_token`): a random session id, the moment it expires and an HMAC-SHA256 of both and
+of the account's name, keyed by a secret kept in the store. A token works while its row is
+there (sign-out, disabling the account and a new password delete it), before the idle time
+since the last click counted has passed, from the client address it was given to, and for an
+enabled account.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
+import hmac
 import re
+import secrets
+import threading
+import unicodedata
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -28,21 +50,32 @@ from pipeline.roles import ROLES, require
 from pipeline.settings import local_now
 from pipeline.store import Store, sql
 
-MIN_PASSWORD = 8
+MIN_PASSWORD = 10
 MAX_NAME = 40
 THROTTLE_AFTER = 5
+GLOBAL_AFTER = 20          # failures from unknown addresses (this machine), all names together
 THROTTLE_WINDOW = timedelta(minutes=15)
 THROTTLE_FIRST = timedelta(seconds=30)
 THROTTLE_MAX = timedelta(minutes=15)
+CHECKS_AT_ONCE = 2         # argon2 checks and hashes running at one time (64 MiB each)
+CHECK_WAIT = 10.0          # seconds a check waits for its turn before it is refused as busy
+TOUCH_EVERY = 60.0         # seconds between two updates of a session's last click
+COMMON_PASSWORDS = Path(__file__).resolve().parent / "common_passwords.txt"
 
 _HASHER = PasswordHasher()
+_CHECKS = threading.BoundedSemaphore(CHECKS_AT_ONCE)
+# letters that draw nothing (Hangul fillers, braille blank, Mongolian vowel separator) and
+# variation selectors: printable for Python, invisible on screen
+_INVISIBLE = re.compile("[\u115f\u1160\u3164\uffa0\u2800\u180e\u17b4\u17b5"
+                        "\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 
 
 @functools.cache
 def _dummy_hash() -> str:
     """A hash no password matches, checked against when the name is unknown, so that an unknown
     name costs as long as a known one; made on first use, not when the dashboard starts."""
-    return _HASHER.hash("not a password of anyone")
+    with _turn():
+        return _HASHER.hash("not a password of anyone")
 
 
 @dataclass(frozen=True)
@@ -58,7 +91,8 @@ class UserError(Exception):
 
 
 class SignInRefused(UserError):
-    """A sign-in refused. `reason`: bad (name or password), disabled, throttled, unmapped."""
+    """A sign-in refused. `reason`: bad (name or password), disabled, throttled, busy
+    (too many checks at once), unmapped."""
 
     def __init__(self, reason: str, message: str, wait_seconds: int = 0):
         super().__init__(message)
@@ -77,17 +111,17 @@ def ensure_users_table(cur: duckdb.DuckDBPyConnection) -> None:
 
 READY_SQL = """
 select
-    (select count(*) from duckdb_tables() where table_name = 'users' and schema_name = 'main')
-  + (select count(*) from duckdb_tables()
-     where table_name = 'sign_in_attempts' and schema_name = 'main')
-  + (select count(*) from duckdb_columns()
-     where table_name = 'events' and column_name = 'role' and schema_name = 'main')
+    (select count(*) from duckdb_tables() where schema_name = 'main'
+     and table_name in ('users', 'sign_in_attempts', 'sign_in_sessions', 'sign_in_secret'))
+  + (select count(*) from duckdb_columns() where schema_name = 'main'
+     and ((table_name = 'events' and column_name = 'role')
+          or (table_name = 'sign_in_attempts' and column_name = 'attempt_id')))
 """
 
 
 def ensure_ready(con: duckdb.DuckDBPyConnection) -> None:
     """`ensure_users_table` unless the tables are already there (a read, most of the time)."""
-    if con.execute(READY_SQL).fetchall()[0][0] < 3:
+    if con.execute(READY_SQL).fetchall()[0][0] < 6:
         ensure_users_table(con)
 
 
@@ -140,15 +174,18 @@ def user_for_email(con: duckdb.DuckDBPyConnection, email: str | None) -> User | 
 
 
 def add_user(store: Store, name: str, role: str, password: str | None, by: str,
-             sso_email: str | None = None, actor_role: str | None = None) -> User:
-    """A new account. It needs a password, an SSO e-mail, or both."""
+             sso_email: str | None = None, actor_role: str | None = None,
+             password_hash: str | None = None) -> User:
+    """A new account. It needs a password (or its hash, `hash_password`'s), an SSO e-mail,
+    or both."""
     require(actor_role, "users")
     name = _name(name)
     _role(role)
     email = _email(sso_email)
-    if password is None and not email:
+    digest = _given_hash(password_hash) if password_hash else (
+        None if password is None else hash_password(password))
+    if digest is None and not email:
         raise UserError("an account needs a password or an SSO e-mail")
-    digest = None if password is None else _hash(password)
 
     def work(cur: duckdb.DuckDBPyConnection) -> User:
         ensure_users_table(cur)
@@ -188,19 +225,22 @@ def set_disabled(store: Store, name: str, disabled: bool = True,
         if disabled and current[1] == "manager" and not current[2]:
             _not_last_manager(cur, name)
         cur.execute("update users set disabled = ? where name = ?", [disabled, name])
+        if disabled:
+            cur.execute("delete from sign_in_sessions where user_name = ?", [current[0]])
 
     store.run_write(work)
 
 
-def reset_password(store: Store, name: str, password: str,
-                   actor_role: str | None = None) -> None:
-    """A new password for an account."""
+def reset_password(store: Store, name: str, password: str | None,
+                   actor_role: str | None = None, password_hash: str | None = None) -> None:
+    """A new password (or its hash, `hash_password`'s) for an account; its open sessions end."""
     require(actor_role, "users")
-    digest = _hash(password)
+    digest = _given_hash(password_hash) if password_hash else hash_password(password)
 
     def work(cur: duckdb.DuckDBPyConnection) -> None:
-        _existing(cur, name)
+        current = _existing(cur, name)
         cur.execute("update users set password_hash = ? where name = ?", [digest, name])
+        cur.execute("delete from sign_in_sessions where user_name = ?", [current[0]])
 
     store.run_write(work)
 
@@ -244,12 +284,19 @@ def _email_free(cur: duckdb.DuckDBPyConnection, email: str | None, name: str) ->
         raise UserError(f"the e-mail {email} is already mapped to {taken[0][0]}")
 
 
+def normal_name(name: str | None) -> str:
+    """A name as the desk keeps and compares it: NFKC (full-width letters and spaces made
+    plain), its spaces trimmed and runs of them made one."""
+    return re.sub(r" {2,}", " ", unicodedata.normalize("NFKC", name or "").strip())
+
+
 def _name(name: str) -> str:
-    name = (name or "").strip()
+    name = normal_name(name)
     if not name:
         raise UserError("an account needs a name")
-    if len(name) > MAX_NAME or re.search(r"[\x00-\x1f\x7f]", name):
-        raise UserError(f"a name has at most {MAX_NAME} characters and no control characters")
+    if len(name) > MAX_NAME or not name.isprintable() or _INVISIBLE.search(name):
+        raise UserError(f"a name has at most {MAX_NAME} characters, none of them invisible "
+                        "or a control character")
     return name
 
 
@@ -265,23 +312,69 @@ def _email(email: str | None) -> str | None:
     return email or None
 
 
-def _hash(password: str) -> str:
+def check_password(password: str | None) -> str:
+    """`password` when it may be one: at least MIN_PASSWORD characters, not only spaces, not
+    one of the common passwords shipped in `pipeline/common_passwords.txt`."""
     if password is None or len(password) < MIN_PASSWORD:
         raise UserError(f"a password needs at least {MIN_PASSWORD} characters")
-    return _HASHER.hash(password)
+    if not password.strip():
+        raise UserError("a password cannot be only spaces")
+    if password.strip().lower() in _common_passwords():
+        raise UserError("this password is one of the most common ones; choose another")
+    return password
+
+
+def hash_password(password: str | None) -> str:
+    """The argon2id hash of an acceptable password (`check_password`)."""
+    check_password(password)
+    with _turn():
+        return _HASHER.hash(password)
+
+
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def _given_hash(digest: str) -> str:
+    """A hash made by `hash_password` elsewhere (the command line beside the dashboard)."""
+    try:
+        _HASHER.check_needs_rehash(digest)   # parses it: an argon2 hash, nothing else
+    except (InvalidHashError, ValueError) as exc:
+        raise UserError("the password could not be taken; nothing was changed") from exc
+    if not digest.startswith("$argon2id$"):
+        raise UserError("the password could not be taken; nothing was changed")
+    return digest
+
+
+class _turn:
+    """One of the CHECKS_AT_ONCE places for an argon2 check or hash, waited for up to
+    CHECK_WAIT seconds; refused as busy after that."""
+
+    def __enter__(self) -> None:
+        if not _CHECKS.acquire(timeout=CHECK_WAIT):
+            raise SignInRefused("busy", "the desk is busy checking other sign-ins; "
+                                        "try again in a moment")
+
+    def __exit__(self, *exc: object) -> None:
+        _CHECKS.release()
 
 
 # ---------------------------------------------------------------------------------------------
 # Signing in
 
 
-# Failed sign-ins since the last success, within the window, for one name ($by = 'name') or
-# one client address ($by = 'address').
+# Failed sign-ins since the last success, within the window, for one name ($by = 'name'), one
+# client address ($by = 'address') or every unknown address together ($by = 'global'). An
+# attempt whose password is being checked is recorded as failed until it matched.
 FAILURES_SQL = """
 with attempts as (
     select attempted_at, ok
     from sign_in_attempts
-    where case when $by = 'name' then user_name else address end = $key
+    where case $by when 'name' then user_name = $key
+                   when 'address' then address = $key
+                   else address is null end
 )
 
 select count(*), max(attempted_at)
@@ -297,13 +390,14 @@ def throttle_wait(con: duckdb.DuckDBPyConnection, name: str, address: str | None
     """Seconds before `name` (or anyone from `address`) may try again; 0 when they may now."""
     ensure_ready(con)
     window_start = now - THROTTLE_WINDOW
-    keys = [("name", _attempt_name(name))] + ([("address", address)] if address else [])
-    checks = [con.execute(FAILURES_SQL, {"by": by, "key": key, "window_start": window_start})
-              .fetchall()[0] for by, key in keys]
+    keys = [("name", _attempt_name(name), THROTTLE_AFTER),
+            ("address", address, THROTTLE_AFTER) if address else ("global", "", GLOBAL_AFTER)]
     wait = 0
-    for failures, last in checks:
-        if failures >= THROTTLE_AFTER:
-            delay = min(THROTTLE_FIRST * 2 ** (failures - THROTTLE_AFTER), THROTTLE_MAX)
+    for by, key, after in keys:
+        failures, last = con.execute(
+            FAILURES_SQL, {"by": by, "key": key, "window_start": window_start}).fetchall()[0]
+        if failures >= after:
+            delay = min(THROTTLE_FIRST * 2 ** (failures - after), THROTTLE_MAX)
             wait = max(wait, int((last + delay - now).total_seconds() + 0.999))
     return max(wait, 0)
 
@@ -315,16 +409,16 @@ def sign_in(store: Store, name: str, password: str, address: str | None = None,
     con = store.cursor()
     ensure_ready(con)
     now = now or local_now(con)
-    typed = (name or "").strip()
-    wait = throttle_wait(con, typed, address, now)
-    if wait:
-        raise SignInRefused("throttled", f"too many failed sign-ins: try again in {wait} s",
-                            wait)
+    typed = normal_name(name)
+    attempt = _reserve_attempt(store, typed, address, now)
     rows = con.execute("select name, role, password_hash, disabled from users "
                        "where lower(name) = lower(?)", [typed]).fetchall()
     found = rows[0] if rows else None
     ok = _verify(found[2] if found else None, password or "")
-    _record_attempt(store, typed, address, now, ok)
+    if ok:
+        store.run_write(lambda cur: cur.execute(
+            "update sign_in_attempts set ok = true where attempt_id = ?", [attempt]),
+            bookkeeping=True)
     if not ok:
         raise SignInRefused("bad", "wrong name or password")
     if found[3]:
@@ -338,20 +432,137 @@ def verify(stored_hash: str | None, password: str) -> bool:
 
 
 def _verify(stored_hash: str | None, password: str) -> bool:
+    dummy = _dummy_hash() if stored_hash is None else None   # outside the turn it takes
     try:
-        return _HASHER.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
+        with _turn():
+            return _HASHER.verify(stored_hash or dummy, password) and stored_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
 
 def _attempt_name(name: str) -> str:
-    return (name or "").strip().lower()[:MAX_NAME * 2]
+    return normal_name(name).lower()[:MAX_NAME * 2]
 
 
-def _record_attempt(store: Store, name: str, address: str | None, now: datetime,
-                    ok: bool) -> None:
-    def work(cur: duckdb.DuckDBPyConnection) -> None:
-        cur.execute("insert into sign_in_attempts values (?, ?, ?, ?)",
-                    [now, _attempt_name(name), address, ok])
+def _reserve_attempt(store: Store, name: str, address: str | None, now: datetime) -> str:
+    """In one write: refuse (throttled) when the limit is reached, else record the attempt as
+    failed (its id returned, to be set ok after a match); attempts too old to count go."""
+    attempt = uuid.uuid4().hex
 
-    store.run_write(work)
+    def work(cur: duckdb.DuckDBPyConnection) -> int:
+        cur.execute("delete from sign_in_attempts where attempted_at < ?",
+                    [now - THROTTLE_WINDOW - THROTTLE_MAX])
+        wait = throttle_wait(cur, name, address, now)
+        if not wait:
+            cur.execute("insert into sign_in_attempts (attempted_at, user_name, address, ok, "
+                        "attempt_id) values (?, ?, ?, false, ?)",
+                        [now, _attempt_name(name), address, attempt])
+        return wait
+
+    wait = store.run_write(work, bookkeeping=True)
+    if wait:
+        raise SignInRefused("throttled", f"too many failed sign-ins: try again in {wait} s",
+                            wait)
+    return attempt
+
+
+# ---------------------------------------------------------------------------------------------
+# Sessions that survive a reload
+
+
+@dataclass(frozen=True)
+class Session:
+    """An open session a token stands for: its account (as it is now) and the token to give
+    the browser from now on (a new expiry after a click is counted)."""
+
+    user: User
+    token: str
+    seen_at: float
+
+
+def open_session(store: Store, user: User, address: str | None, now: float,
+                 idle_seconds: float) -> str:
+    """A new session of `user` (just signed in); its token."""
+    sid = secrets.token_urlsafe(24)
+
+    def work(cur: duckdb.DuckDBPyConnection) -> str:
+        cur.execute("delete from sign_in_sessions where seen_at < ?", [now - idle_seconds])
+        cur.execute("insert into sign_in_sessions values (?, ?, ?, ?, ?)",
+                    [_sid_hash(sid), user.name, address, now, now])
+        return _secret(cur)
+
+    secret = store.run_write(work, bookkeeping=True)
+    return _token(secret, sid, user.name, now + idle_seconds)
+
+
+def session_for(con: duckdb.DuckDBPyConnection, token: str | None, address: str | None,
+                now: float, idle_seconds: float) -> Session | None:
+    """The open session `token` stands for, or None: a token that is malformed, wrongly
+    signed, expired, signed out, from another address, or of an account gone or disabled."""
+    parts = (token or "").split(".")
+    if len(parts) != 3 or not parts[1].isdigit():
+        return None
+    sid, expires = parts[0], int(parts[1])
+    if expires <= now:
+        return None
+    ensure_ready(con)
+    rows = con.execute(
+        "select s.user_name, s.address, s.seen_at, u.role, u.disabled "
+        "from sign_in_sessions s join users u on u.name = s.user_name "
+        "where s.session_hash = ?", [_sid_hash(sid)]).fetchall()
+    secrets_ = con.execute("select secret from sign_in_secret").fetchall()
+    if not rows or not secrets_:
+        return None
+    name, bound, seen_at, role, disabled = rows[0]
+    if not hmac.compare_digest(token, _token(secrets_[0][0], sid, name, expires)):
+        return None
+    if disabled or seen_at + idle_seconds <= now or (bound is not None and bound != address):
+        return None
+    return Session(User(name, role), token, seen_at)
+
+
+def touch_session(store: Store, session: Session, now: float, idle_seconds: float) -> Session:
+    """`session` with this click counted: its row's last click and its token's expiry moved
+    on, at most once every TOUCH_EVERY seconds (otherwise `session` as it was)."""
+    if now - session.seen_at < TOUCH_EVERY:
+        return session
+    sid = session.token.split(".")[0]
+
+    def work(cur: duckdb.DuckDBPyConnection) -> str:
+        cur.execute("update sign_in_sessions set seen_at = ? where session_hash = ?",
+                    [now, _sid_hash(sid)])
+        return _secret(cur)
+
+    secret = store.run_write(work, bookkeeping=True)
+    return Session(session.user, _token(secret, sid, session.user.name, now + idle_seconds), now)
+
+
+def close_session(store: Store, token: str | None) -> None:
+    """Sign-out: the session `token` stands for is closed (its token no longer works)."""
+    sid = (token or "").split(".")[0]
+    if not sid:
+        return
+    store.run_write(lambda cur: cur.execute(
+        "delete from sign_in_sessions where session_hash = ?", [_sid_hash(sid)]),
+        bookkeeping=True)
+
+
+def _sid_hash(sid: str) -> str:
+    return hashlib.sha256(sid.encode()).hexdigest()
+
+
+def _token(secret: str, sid: str, name: str, expires: float) -> str:
+    stamp = str(int(expires))
+    mac = hmac.new(secret.encode(), f"{sid}.{stamp}.{name}".encode(), hashlib.sha256).digest()
+    return f"{sid}.{stamp}.{base64.urlsafe_b64encode(mac).decode().rstrip('=')}"
+
+
+def _secret(cur: duckdb.DuckDBPyConnection) -> str:
+    """The store's signing key, made on first use (inside a write)."""
+    ensure_ready(cur)
+    rows = cur.execute("select secret from sign_in_secret").fetchall()
+    if rows:
+        return rows[0][0]
+    secret = secrets.token_urlsafe(32)
+    cur.execute("insert into sign_in_secret values (?)", [secret])
+    return secret

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.auth import current_role, signed_in_name
+from ui.auth import current_role, keep_open_name, signed_in_name
 from ui.core import t, tc
 from ui.safe import md_escape
 
@@ -28,13 +28,7 @@ def actor(key: str = "actor_input") -> str | None:
     if user:
         st.caption(f"{tc('acting_as')}{md_escape(user)}")
         return user
-    name = (st.session_state.get(SESSION_KEY) or "").strip()
-    if not name:
-        name = (st.query_params.get(QUERY_KEY) or "").strip()[:40]
-        if name:
-            st.session_state[SESSION_KEY] = name
-    elif st.query_params.get(QUERY_KEY) != name:
-        st.query_params[QUERY_KEY] = name  # a page switch drops the address's parameters
+    name = keep_open_name()   # the session's, or the address's after a reload
     if st.session_state.get(key) != name:
         st.session_state[key] = name
     st.text_input(t("your_name"), key=key, on_change=_remember, args=(key,),

@@ -4,8 +4,14 @@
   (`server.address` localhost/127.0.0.1/::1); served to the network it refuses to open.
 - Once an account exists everyone signs in: a name and password form, or the SSO button when
   `[auth]` is configured in `.streamlit/secrets.toml` (an e-mail mapped on the Users page).
-- A session ends after the setting `session_idle_minutes` without a rerun, or at sign-out;
+- A session ends after the setting `session_idle_minutes` without a click, or at sign-out;
   a disabled account is signed out at its next click; the role is read again on every run.
+- A password sign-in survives a reload and a new tab opened on the same address: the address
+  carries a signed, expiring token (`?session=…`, pipeline/users.py `open_session`), never the
+  password; it stops working at sign-out, at the idle expiry, from another client address and
+  once the account is disabled. (Streamlit lets an app read cookies but not set them.)
+- In open local mode the name a person gives is kept in the address (`?by=NAME`) on every
+  page, so a reload, a page switch and an import keep signing with it.
 """
 
 from __future__ import annotations
@@ -26,8 +32,11 @@ from ui.core import desk_settings, get_store, query, t
 from ui.layout import in_frame
 from ui.safe import md_escape
 
-SESSION = "auth_user"          # {"name", "role", "seen", "sso"}
+SESSION = "auth_user"          # {"name", "role", "seen", "sso", "token"}
 NOTICE = "auth_notice"
+TOKEN_PARAM = "session"        # the address's parameter holding the session's token
+ACTOR = "actor"                # open mode: the name given, kept in the address as ?by=
+ACTOR_PARAM = "by"
 LOCAL_ADDRESSES = ("localhost", "127.0.0.1", "::1")
 OPEN_ROLE = "manager"          # open local mode: the one person at this machine
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -51,6 +60,7 @@ def gate(frame) -> users.User | None:
                 st.stop()
             open_banner()
         st.session_state["actor_role"] = OPEN_ROLE
+        keep_open_name()
         return None
     user = _current()
     if user is None:
@@ -69,6 +79,19 @@ def no_pages() -> None:
     own navigation (the first run after the server starts)."""
     st.navigation([st.Page(_nothing, title=t("auth_title"), url_path="sign-in")],
                   position="hidden")
+
+
+def keep_open_name() -> str:
+    """Open mode: the name given in this browser session, taken from the address after a
+    reload and put back into it after a page switch (which drops the address's parameters)."""
+    name = (st.session_state.get(ACTOR) or "").strip()
+    if not name:
+        name = (st.query_params.get(ACTOR_PARAM) or "").strip()[:40]
+        if name:
+            st.session_state[ACTOR] = name
+    elif st.query_params.get(ACTOR_PARAM) != name:
+        st.query_params[ACTOR_PARAM] = name
+    return name
 
 
 def _nothing() -> None:
@@ -135,6 +158,9 @@ def sign_out(notice: str | None = None) -> None:
     s = st.session_state.pop(SESSION, None)
     for key in ("actor", "actor_role"):
         st.session_state.pop(key, None)
+    if s and s.get("token"):
+        users.close_session(get_store(), s["token"])   # the token stops working everywhere
+    st.query_params.pop(TOKEN_PARAM, None)
     if notice:
         st.session_state[NOTICE] = notice
     if s and s.get("sso") and _sso_logged_in():
@@ -156,11 +182,18 @@ def client_address() -> str | None:
     return ip if isinstance(ip, str) and ip else None
 
 
+def _idle_seconds() -> float:
+    return float(desk_settings()["session_idle_minutes"]) * 60
+
+
 def _current() -> users.User | None:
     s = st.session_state.get(SESSION)
     now = time.time()
+    token = s.get("token") if s else st.query_params.get(TOKEN_PARAM)
+    if token:
+        return _from_token(token, now, counted=True)
     if s:
-        idle = float(desk_settings()["session_idle_minutes"]) * 60
+        idle = _idle_seconds()
         if now - s["seen"] > idle:
             sign_out("auth_expired")
             return None
@@ -177,6 +210,44 @@ def _current() -> users.User | None:
                                          "sso": True}
             return user
     return None
+
+
+def _from_token(token: str, now: float, counted: bool) -> users.User | None:
+    """The user of the session `token` stands for, this click counted (`counted`: its idle
+    time starts again, the address's token renewed); signed out with a notice when the session
+    has ended."""
+    store = get_store()
+    idle = _idle_seconds()
+    session = users.session_for(store.cursor(), token, client_address(), now, idle)
+    if session is None:
+        s = st.session_state.get(SESSION)
+        gone = s is not None and query(users.active_user, s["name"]) is None
+        sign_out("auth_gone" if gone else "auth_ended")
+        return None
+    if counted:
+        session = users.touch_session(store, session, now, idle)
+        if st.query_params.get(TOKEN_PARAM) != session.token:
+            st.query_params[TOKEN_PARAM] = session.token  # a page switch drops it
+    prior = st.session_state.get(SESSION) or {}
+    st.session_state[SESSION] = {"name": session.user.name, "role": session.user.role,
+                                 "seen": now if counted else prior.get("seen", now),
+                                 "sso": False, "token": session.token}
+    return session.user
+
+
+def still_signed_in() -> bool:
+    """For a fragment or a callback, before it reads or writes anything: whether the desk is
+    open (no account), or this session's account is still signed in, enabled and within its
+    idle time. Does not count as a click."""
+    if not query(users.has_accounts):
+        return True
+    s = st.session_state.get(SESSION)
+    if not s:
+        return False
+    now = time.time()
+    if s.get("token"):
+        return _from_token(s["token"], now, counted=False) is not None
+    return now - s["seen"] <= _idle_seconds() and query(users.active_user, s["name"]) is not None
 
 
 def sso_email() -> str | None:
@@ -217,6 +288,9 @@ def _sign_in_form() -> None:
         message = label("auth_" + exc.reason, st.session_state.get("lang", "zh"))
         st.error(message.format(s=exc.wait_seconds), icon=":material/block:")
         return
-    st.session_state[SESSION] = {"name": user.name, "role": user.role, "seen": time.time(),
-                                 "sso": False}
+    now = time.time()
+    token = users.open_session(get_store(), user, client_address(), now, _idle_seconds())
+    st.session_state[SESSION] = {"name": user.name, "role": user.role, "seen": now,
+                                 "sso": False, "token": token}
+    st.query_params[TOKEN_PARAM] = token   # a reload or a new tab on this address stays in
     st.rerun()

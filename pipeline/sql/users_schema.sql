@@ -18,4 +18,23 @@ create table if not exists sign_in_attempts (
     ok boolean not null
 );
 
+-- a sign-in is recorded as failed before its password is checked, and set ok after a match:
+-- sign-ins at the same moment cannot overrun the limit
+alter table sign_in_attempts add column if not exists attempt_id varchar;
+
+-- the browser sessions of password sign-ins: a row while the session is open (sign-out, a
+-- disabled account or a new password delete it); the token itself is only in the browser
+create table if not exists sign_in_sessions (
+    session_hash varchar primary key,  -- SHA-256 of the session id the token carries
+    user_name varchar not null,
+    address varchar,                   -- the client's address where known: the token works there only
+    created_at double not null,        -- seconds since the epoch
+    seen_at double not null            -- the last click counted (at most once a minute)
+);
+
+-- the key the session tokens are signed with (HMAC-SHA256), made once per store
+create table if not exists sign_in_secret (
+    secret varchar not null
+);
+
 alter table events add column if not exists role varchar;
