@@ -222,7 +222,7 @@ SETTLED_JS = """() => {
 def visit(page, href: str) -> str:
     """Click a page in the sidebar navigation; wait until it has run. Its title is its label."""
     page.get_by_test_id("stSidebarNav").locator(f'a[href="{href}"]').click()
-    page.wait_for_url(href)
+    page.wait_for_url(re.compile(re.escape(href) + r"(\?.*)?$"))  # signed in: ?session=…
     try:
         page.wait_for_function(SETTLED_JS)
     except Exception as exc:

@@ -7,6 +7,7 @@ helpers are shared with that module.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -78,3 +79,51 @@ def test_signing_in_through_the_form(page, app):  # noqa: F811 - the fixtures im
     page.locator(".st-key-auth_sign_out button").click()
     expect(main.locator("h1").first).to_have_text("登录")
     assert page.get_by_test_id("stMetric").count() == 0
+
+
+def _sign_in(page, app) -> None:  # noqa: F811 - the fixture imported above
+    from playwright.sync_api import expect
+
+    open_app(page, app, timeout=FIRST_PAGE_MS)
+    expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text("登录")
+    page.locator(".st-key-auth_name_input input").fill(NAME)
+    page.locator(".st-key-auth_password_input input").fill(PASSWORD)
+    page.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
+    expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text(
+        "总览", timeout=FIRST_PAGE_MS)
+    settled(page)
+
+
+def test_a_reload_and_a_new_tab_keep_the_sign_in_until_sign_out(page, app):  # noqa: F811
+    from playwright.sync_api import expect
+
+    _sign_in(page, app)
+    expect(page).to_have_url(re.compile(r"[?&]session="))
+    assert PASSWORD not in page.url
+    team = next(h for label, h in nav_links(page) if label == "团队")
+    page.get_by_test_id("stSidebarNav").locator(f'a[href="{team}"]').click()
+    expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text("团队")
+    expect(page).to_have_url(re.compile(r"/team\?(.*&)?session="))  # kept after a page switch
+    page.reload(wait_until="domcontentloaded")
+    settled(page)
+    expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text("团队")
+    expect(page.get_by_test_id("stSidebar")).to_contain_text(NAME)
+    # (not assert_no_error_shown: opening a page's own address, Streamlit's page first asks
+    # for its settings under that address and logs the 404 before it asks at the root)
+    assert page.get_by_test_id("stException").count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+
+    tab = page.context.new_page()                       # a new tab on the same address
+    tab.goto(page.url, wait_until="domcontentloaded")
+    settled(tab)
+    expect(tab.get_by_test_id("stMain").locator("h1").first).to_have_text("团队")
+    expect(tab.get_by_test_id("stSidebar")).to_contain_text(NAME)
+
+    address = page.url
+    tab.locator(".st-key-auth_sign_out button").click()  # signed out in the new tab …
+    expect(tab.get_by_test_id("stMain").locator("h1").first).to_have_text("登录")
+    page.goto(address, wait_until="domcontentloaded")    # … the old address opens nothing
+    settled(page)
+    expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text("登录")
+    assert page.get_by_test_id("stMetric").count() == 0
+    tab.close()
