@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup lint bench clean-db
+.PHONY: run test quick setup lint bench clean-db
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PY) -m venv $(VENV)
@@ -20,6 +20,10 @@ run: setup   # make run ARGS="--server.port 8600": any of streamlit's options
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
+
+quick: setup   # the daily tier: everything but the real-browser and durability tests
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q -m "not browser and not slow"
 
 lint: setup
 	$(BIN)/ruff check .
