@@ -1,7 +1,8 @@
 """Work queue: the proposed batches, the orders held by a problem, the full queue in order.
 
 The headline counts refresh every minute on their own (a fragment); the tables take the
-current minute on every interaction, and a batch action asks for confirmation first.
+current minute on every interaction, and a batch action asks for confirmation first. The
+batches done today are read from the event log: any session prints them again or undoes them.
 """
 
 from datetime import timedelta
@@ -10,7 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from pipeline import queue
-from ui.actor import actor
+from pipeline.roles import may
+from ui.actor import actor, role
 from ui.auth import page_guard
 from ui.bulk_ship import bulk_ship_section
 from ui.core import (
@@ -26,12 +28,11 @@ from ui.core import (
 from ui.layout import metric_grid
 from ui.order_dialog import (
     act_on,
-    last_batch,
     open_order_dialog,
     order_table,
     reason_words,
     show_flash,
-    undo_last_batch,
+    undo_batch,
 )
 from ui.overdue import freshness_note, stale_marks
 from ui.printing import print_buttons
@@ -39,7 +40,8 @@ from ui.safe import md_escape
 
 PAGE_ROWS = 500
 BATCH_COLUMNS = ["batch_id", "kind", "sku_set", "courier", "orders", "pieces", "deadline"]
-PENDING = "queue_pending"  # a batch action waiting for its confirmation: (keys, action, text)
+PENDING = "queue_pending"  # a batch action waiting for its confirmation:
+# (keys, action, text, the queue's batch id it processes)
 ORDER_COLUMNS = ["rank", "order_id", "shop", "deadline", "hours_left", "due", "data_as_of",
                  "sku_set", "courier", "lines", "pieces", "state"]
 HELD_COLUMNS = ["order_id", "shop", "problems", "reason", "deadline", "hours_left", "data_as_of",
@@ -85,16 +87,17 @@ def headline(f, size):
         grid.metric(t(f"q_{name}"), f"{counts[name]:,}", border=True, help=t(f"q_{name}_help"))
 
 
-def ask(keys, action, text=None):
+def ask(keys, action, text=None, batch=None):
     """First step of a batch action: remember what to do, the page asks to confirm."""
-    st.session_state[PENDING] = (list(keys), action, text)
+    st.session_state[PENDING] = (list(keys), action, text, batch)
 
 
 def confirm():
     """Second step: record the remembered action on the remembered orders."""
     pending = st.session_state.pop(PENDING, None)
     if pending:
-        act_on(*pending)
+        keys, action, text, batch = pending
+        act_on(keys, action, text, queue_batch=batch if action == "process" else None)
 
 
 def confirm_bar():
@@ -102,7 +105,7 @@ def confirm_bar():
     pending = st.session_state.get(PENDING)
     if not pending:
         return
-    keys, action, text = pending
+    keys, action, text, _ = pending
     question = (t("flow_confirm_process").format(n=len(keys)) if action == "process" else
                 t("flow_confirm_courier").format(n=len(keys), courier=md_escape(text or "")))
     with st.container(border=True):
@@ -112,6 +115,51 @@ def confirm_bar():
                   on_click=confirm, icon=":material/check:")
         b2.button(t("flow_cancel"), key="queue_cancel", on_click=st.session_state.pop,
                   args=(PENDING, None))
+
+
+DONE_COLUMNS = ["queue_batch", "action", "acted_at", "author", "orders", "status"]
+
+
+def done_today(who):
+    """The batch actions of the desk's day, from the log: each printed again with the orders
+    it was processed with, and undone by anyone allowed while none of its orders moved on."""
+    st.subheader(t("q_done_title"))
+    day = desk_minute().replace(hour=0, minute=0)
+    log = query(queue.batch_log, day, day + timedelta(days=1))
+    if log.empty:
+        st.caption(t("q_done_none"))
+        return
+    st.caption(t("q_done_help"))
+    shown = log.assign(
+        queue_batch=log["queue_batch"].fillna("—"),
+        action=per_value(log["action"], lambda a: t(f"action_{a}")),
+        acted_at=log["acted_at"].dt.strftime("%H:%M"),
+        status=per_value(log["status"], lambda s: t(f"q_status_{s}")))
+    st.dataframe(shown[DONE_COLUMNS], hide_index=True, key="queue_done_table",
+                 column_config={c: st.column_config.Column(t(f"q_col_{c}"))
+                                for c in DONE_COLUMNS} | {
+                     "queue_batch": st.column_config.Column(t("q_col_batch_id"))})
+    names = {int(r.batch): " · ".join((r.queue_batch, r.action, r.acted_at, r.author,
+                                        t("q_n_orders").format(n=r.orders)))
+             for r in shown.itertuples()}
+    chosen = st.selectbox(t("q_done_pick"), list(names), key="queue_done_batch",
+                          format_func=names.get)
+    row = log[log["batch"] == chosen].iloc[0]
+    name = row["queue_batch"] if isinstance(row["queue_batch"], str) else f"#{chosen}"
+    mine = role()
+    theirs = not may(mine, "undo_any") and row["author"] != who
+    why = (t("q_status_" + row["status"]) if row["status"] != "in_effect" else
+           t("q_undo_not_yours") if theirs else t("flow_undo_help"))
+    st.button(t("q_undo_batch").format(batch=name, action=t(f"action_{row['action']}"),
+                                       n=int(row["orders"])),
+              key="queue_undo_batch", on_click=undo_batch,
+              args=(int(chosen), row["action"], name), help=why, icon=":material/undo:",
+              disabled=not (who and may(mine, "undo") and row["status"] == "in_effect"
+                            and not theirs))
+    if isinstance(row["queue_batch"], str):
+        members = query(queue.processed_batch_orders, row["queue_batch"])
+        st.caption(t("q_reprint_of").format(batch=row["queue_batch"], n=len(members)))
+        print_buttons(members, row["queue_batch"], key="queue_reprint")
 
 
 page_guard()  # behind the sign-in even when reached without app.py
@@ -131,11 +179,6 @@ config = {c: st.column_config.Column(t(k)) for c, k in HEADERS.items()}
 
 st.subheader(t("q_batches_title"))
 confirm_bar()
-last = last_batch()
-if last:
-    st.button(t("flow_undo_last").format(action=t(f"action_{last[1]}"), n=last[2], batch=last[0]),
-              key="queue_undo_batch", on_click=undo_last_batch, disabled=not who,
-              help=t("flow_undo_help"), icon=":material/undo:")
 batches = query(queue.batches, f, as_of, size)
 if batches.empty:
     st.info(t("q_no_batches"), icon=":material/task_alt:")
@@ -153,7 +196,7 @@ else:
     c1, c2, c3 = st.columns([1, 1, 1], vertical_alignment="bottom")
     c1.button(t("q_process_batch").format(n=len(keys)), key="queue_process_batch",
               type="primary", disabled=not (who and keys), on_click=ask,
-              args=(keys, "process"), icon=":material/task_alt:")
+              args=(keys, "process", None, batch_id), icon=":material/task_alt:")
     courier = c2.text_input(t("q_courier_for_batch"), key="queue_courier", placeholder="SF")
     c3.button(t("q_courier_batch"), key="queue_courier_batch", disabled=not (who and courier),
               on_click=ask, args=(keys, "courier", courier), icon=":material/local_shipping:")
@@ -162,7 +205,8 @@ else:
                          opens=True)
     s1, s2, s3 = st.columns(3)
     s1.button(t("q_process_selected").format(n=len(picked)), key="queue_process_selected",
-              disabled=not (who and picked), on_click=ask, args=(picked, "process"))
+              disabled=not (who and picked), on_click=ask,
+              args=(picked, "process", None, batch_id))
     s2.button(t("q_courier_selected").format(n=len(picked)), key="queue_courier_selected",
               disabled=not (who and picked and courier), on_click=ask,
               args=(picked, "courier", courier))
@@ -170,6 +214,7 @@ else:
         open_order_dialog(*picked[0])
     print_buttons(members, batch_id)
 
+done_today(who)
 bulk_ship_section(who)
 
 st.subheader(t("q_held_title"))

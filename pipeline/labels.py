@@ -1005,9 +1005,11 @@ LABELS.update({
                        "the order is {detail}: only an order waiting to ship can be given a "
                        "tracking number"),
     "print_title": ("打印拣货单和发货单", "Print the pick list and packing slips"),
-    "print_help": ("为所选批次生成：拣货单（按 SKU 汇总，套装拆成组件，含赠品）和每单一页的发货单。",
+    "print_help": ("为所选批次生成：拣货单（按 SKU 汇总，套装拆成组件，含赠品）和每单一张的发货单"
+                   "（A4 每页多张，或 100×150 mm 热敏面单）。",
                    "For the chosen batch: the pick list (per SKU, sets split into their "
-                   "components, gifts included) and a packing slip per order."),
+                   "components, gifts included) and a packing slip per order (several to an "
+                   "A4 page, or one to a 100×150 mm thermal label)."),
     "print_pick_pdf": ("拣货单 PDF", "Pick list PDF"),
     "print_pick_xlsx": ("拣货单 XLSX", "Pick list XLSX"),
     "print_slips_pdf": ("发货单 PDF", "Packing slips PDF"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline import actions as A
-from tests.apptest import fresh_app, make_store
+from tests.apptest import fresh_app, make_store, table
 from tests.conftest import load
 
 PAGE = "pages/queue.py"
@@ -98,19 +98,48 @@ def test_cancel_writes_nothing(db, monkeypatch):
     assert not [b for b in at.button if b.key == "queue_undo_batch"]
 
 
-def test_the_last_batch_is_undone_as_one_step(db, monkeypatch):
+def done_rows(at):
+    """The table of batches done today: batch id, action, orders, undo status."""
+    return table(at, "status")[["queue_batch", "action", "orders", "status"]].values.tolist()
+
+
+def test_a_processed_batch_keeps_its_id_and_is_undone_from_the_log(db, monkeypatch):
     at = fresh_app(db, monkeypatch, page=PAGE, state={"lang": "en", "actor": "Wang"})
-    at.selectbox(key="queue_batch").set_value(at.dataframe[0].value["batch_id"][1]).run()
+    at.number_input(key="queue_batch_size").set_value(1).run()
+    ids = at.dataframe[0].value["batch_id"].tolist()        # bc | a1 | a2 | a3 | a4
+    first_a = ids[1]
+    at.selectbox(key="queue_batch").set_value(first_a).run()
     at.button(key="queue_process_batch").click().run()
     at.button(key="queue_confirm").click().run()
-    assert metric(at, "To process") == "2"
+    assert not at.exception
+    # the processed id is gone from the proposals and from the selector: never reused
+    assert first_a not in at.dataframe[0].value["batch_id"].tolist()
+    assert at.selectbox(key="queue_batch").value != first_a
+    assert done_rows(at) == [[first_a, "Mark processed", 1, "can be undone"]]
+    assert any(f"Batch {first_a}: pick list and slips of the 1 orders" in c.value
+               for c in at.caption)
     undo = at.button(key="queue_undo_batch")
-    assert undo.label == "Undo the last batch: Mark processed, 4 orders (batch 1)"
+    assert undo.label == f"Undo batch {first_a} (Mark processed, 1 orders)"
     undo.click().run()
     assert not at.exception
     assert metric(at, "To process") == "6"
-    assert any("Undid batch 1" in s.value for s in at.success)
-    assert not [b for b in at.button if b.key == "queue_undo_batch"]
+    assert any(f"Undid batch {first_a}" in s.value for s in at.success)
+    assert done_rows(at) == [[first_a, "Mark processed", 1, "undone"]]
+    assert at.button(key="queue_undo_batch").disabled
+
+
+def test_another_session_undoes_a_batch_after_a_reload(db, monkeypatch):
+    s = make_store(db)
+    keys = [("taobao", "s1", "a1"), ("taobao", "s1", "a2")]
+    A.record_many(s, keys, "process", by="Li", queue_batch="abc123-1")
+    s.close()
+    # a manager in a new session (open desk: the operator's role) sees it and takes it back
+    at = fresh_app(db, monkeypatch, page=PAGE, state={"lang": "en", "actor": "Wang"})
+    assert done_rows(at) == [["abc123-1", "Mark processed", 2, "can be undone"]]
+    assert metric(at, "To process") == "4"
+    at.button(key="queue_undo_batch").click().run()
+    assert not at.exception
+    assert metric(at, "To process") == "6"
 
 
 def test_the_live_headline_renders_and_choices_survive_a_rerun(db, monkeypatch):

@@ -6,9 +6,9 @@
 - `order_table(frame, key)`: a table of orders whose selection returns order keys (never row
   positions: the keys are taken from the rows as they were shown when the user selected);
   with `opens=True` a click on a cell opens that row's order.
-- `act_on(keys, action, text)`: a button callback acting on many orders at once; what it
-  recorded is kept as the session's last batch (`last_batch()`), which `undo_last_batch`
-  takes back as one step.
+- `act_on(keys, action, text)`: a button callback acting on many orders at once (with
+  `queue_batch`, processing the work queue's batch of that id); `undo_batch(batch, …)` takes
+  such a batch back as one step, from any session (the batch is read from the event log).
 - `show_flash()`: call near the top of a page to show what the last action did.
 """
 
@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pipeline import actions, address, money, problems, team
+from pipeline import actions, address, money, problems, queue, team
 from pipeline.address import display_address
 from pipeline.formats import LAYOUTS
 from pipeline.roles import NotAllowed, may
@@ -40,6 +40,7 @@ from ui.core import (
     tc,
 )
 from ui.errors import FAULTS, fault_text
+from ui.printing import print_buttons
 from ui.safe import md_escape
 
 Key = tuple[str, str, str]
@@ -48,7 +49,6 @@ EXPECTED = "order_dialog_expected"
 NOTICE = "order_dialog_notice"
 FLASH = "order_flash"
 DONE = "order_dialog_done"
-LAST_BATCH = "order_last_batch"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -56,15 +56,16 @@ LAST_BATCH = "order_last_batch"
 
 
 def act_on(keys: list[Key], action: str, text: str | None = None, kind: str | None = None,
-           by: str | None = None) -> None:
-    """Record `action` on `keys` (all or nothing) and leave the outcome for `show_flash`."""
+           by: str | None = None, queue_batch: str | None = None) -> None:
+    """Record `action` on `keys` (all or nothing) and leave the outcome for `show_flash`;
+    `queue_batch`: the work queue's batch they are processed as."""
     who = by or st.session_state.get("actor")
     if not keys:
         _flash("warning", t("act_nothing_selected"))
         return
     try:
         events = actions.record_many(get_store(), keys, action, by=who or "", text=text, kind=kind,
-                                     role=role())
+                                     role=role(), queue_batch=queue_batch)
     except (actions.ActionError, Conflict, NotAllowed) as exc:
         _flash("error", md_escape(str(exc)))
         return
@@ -72,23 +73,13 @@ def act_on(keys: list[Key], action: str, text: str | None = None, kind: str | No
         _flash("error", fault_text(exc))
         return
     after_write()
-    if events and events[0].batch_id is not None:
-        st.session_state[LAST_BATCH] = (events[0].batch_id, action, len(events), who)
     _flash("success", t("act_done").format(action=t(f"action_{action}"), n=len(events)))
 
 
-def last_batch() -> tuple[int, str, int, str] | None:
-    """The batch this session recorded last and has not undone: (batch_id, action, orders, by)."""
-    return st.session_state.get(LAST_BATCH)
-
-
-def undo_last_batch(by: str | None = None) -> None:
-    """A button callback: take back the session's last batch as one step."""
-    last = last_batch()
-    if last is None:
-        _flash("warning", t("act_nothing_selected"))
-        return
-    batch_id, action, _, _ = last
+def undo_batch(batch_id: int, action: str, name: str, by: str | None = None) -> None:
+    """A button callback: take back the batch action `batch_id` (shown as `name`: the queue's
+    batch id where it processed one) as one step, whoever recorded it and in whichever
+    session; the checks (role, later actions, orders moved on) are the log's."""
     who = by or st.session_state.get("actor")
     try:
         undos = actions.undo_batch(get_store(), batch_id, by=who or "", role=role())
@@ -98,9 +89,8 @@ def undo_last_batch(by: str | None = None) -> None:
     except FAULTS as exc:  # the store cannot be written: one plain sentence, details logged
         _flash("error", fault_text(exc))
         return
-    st.session_state.pop(LAST_BATCH, None)
     after_write()
-    _flash("success", t("flow_batch_undone").format(batch=batch_id, n=len(undos),
+    _flash("success", t("flow_batch_undone").format(batch=name, n=len(undos),
                                                     action=t(f"action_{action}")))
 
 
@@ -271,9 +261,19 @@ def _order_body(platform: str, shop: str, order_id: str) -> None:
         st.caption(t("dlg_marks"))
         st.dataframe(marks_view(marks), hide_index=True, key="dlg_marks_table")
     st.caption(t("dlg_history"))
-    st.dataframe(_history_view(actions.history(con, platform, shop, order_id)), hide_index=True,
-                 key="dlg_history_table")
+    history = actions.history(con, platform, shop, order_id)
+    st.dataframe(_history_view(history), hide_index=True, key="dlg_history_table")
+    _reprints(history)
     _actions_form((platform, shop, order_id), open_marks)
+
+
+def _reprints(history: pd.DataFrame) -> None:
+    """The pick list and slips of each queue batch the order was processed in, printed again
+    with the orders that batch had then."""
+    for batch in history["queue_batch"].dropna().unique():
+        if st.toggle(t("dlg_reprint").format(batch=batch), key=f"dlg_reprint_{batch}"):
+            members = queue.processed_batch_orders(get_store().cursor(), batch)
+            print_buttons(members, batch, key=f"dlg_reprint_{batch}")
 
 
 HISTORY_COLUMNS = ["happened_at", "action", "detail", "kind", "author", "role", "batch_id",
