@@ -117,7 +117,7 @@ def confirm_bar():
                   args=(PENDING, None))
 
 
-DONE_COLUMNS = ["queue_batch", "action", "acted_at", "author", "orders", "status"]
+DONE_COLUMNS = ["queue_batch", "status", "orders", "action", "acted_at", "author"]
 
 
 def done_today(who):
