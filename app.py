@@ -28,7 +28,16 @@ from pipeline.labels import LANGS
 from pipeline.money import currencies
 from pipeline.roles import may
 from ui.auth import OPEN_ROLE, gate, sidebar_account
-from ui.core import filter_options, filters, get_store, platform_label, query, ready_store, t
+from ui.core import (
+    filter_options,
+    filters,
+    get_store,
+    platform_label,
+    query,
+    ready_store,
+    shop_label,
+    t,
+)
 from ui.inbox import inbox_watch
 from ui.search import search_box
 from ui.warroom import alert_banner
@@ -69,8 +78,9 @@ with st.sidebar:
     if opts["min"] is not None:
         st.date_input(t("date_range"), value=(opts["min"], opts["max"]), key="f_dates",
                       persist_state="session")
-    st.multiselect(t("shop"), opts["shops"], key="f_shops", placeholder=t("all"),
-                   format_func=lambda s: s or "—", persist_state="session")
+    shops = {s: shop_label(s) for s in opts["shops"]}   # name · platform (DESIGN §13)
+    st.multiselect(t("shop"), sorted(shops, key=shops.get), key="f_shops", placeholder=t("all"),
+                   format_func=lambda s: shops.get(s, s or "—"), persist_state="session")
     st.multiselect(t("platform"), opts["platforms"], key="f_platforms", placeholder=t("all"),
                    format_func=platform_label, persist_state="session")
     # Money is shown in one currency at a time, the desk's first; offered when the orders in

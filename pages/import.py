@@ -23,6 +23,7 @@ from ui.core import (
 )
 from ui.errors import store_errors
 from ui.safe import md_escape
+from ui.shops import ask_shops, clash_view, shops_section
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
@@ -55,13 +56,16 @@ else:
         st.warning(t("imp_demo_mixed"), icon=":material/warning:")
 st.text(f"{tc('imp_store_file')}{get_store().path}")
 
-files, submitted = [], False
+files, submitted, shops = [], False, {}
 if may(role(), "import"):
-    with st.form("import_form", clear_on_submit=True):
-        files = st.file_uploader(t("upload_files"), accept_multiple_files=True, key="import_files",
-                                 type=["csv", "xlsx", "txt"])
-        submitted = st.form_submit_button(t("import_button"), type="primary",
-                                          icon=":material/upload:")
+    # a new uploader after each import: the files imported leave the page
+    round_ = st.session_state.setdefault("import_round", 0)
+    files = st.file_uploader(t("upload_files"), accept_multiple_files=True,
+                             key="import_files" if not round_ else f"import_files_{round_}",
+                             type=["csv", "xlsx", "txt"]) or []
+    shops = ask_shops(files)  # the shop of the files that do not name it (DESIGN §13)
+    submitted = st.button(t("import_button"), type="primary", icon=":material/upload:",
+                          disabled=shops is None, key="import_button")
 else:
     st.caption(t("auth_not_allowed"))
 
@@ -69,7 +73,7 @@ if submitted and files:
     bar = st.progress(0.0, text=t("importing"))
     results = []
     switched = False
-    with store_errors():  # a store that cannot be written: one plain sentence, details logged
+    with store_errors() as outcome:  # a store that cannot be written: one plain sentence
         target = import_store()
         for i, up in enumerate(files, start=1):
             bar.progress((i - 1) / len(files), text=f"{t('importing')} {md_escape(up.name)}")
@@ -77,7 +81,8 @@ if submitted and files:
                 results.append(refuse_too_big(up.name, up.size, MAX_FILE_BYTES))
                 continue
             results.append(import_bytes(target, up.name, up.getvalue(),
-                                        by=st.session_state.get("actor") or "app", role=role()))
+                                        by=st.session_state.get("actor") or "app", role=role(),
+                                        shop=(shops or {}).get(up.file_id)))
         switched = on_demo() and any(r.status in ("imported", "partial") for r in results)
         after_import(target, switched)
     bar.empty()  # the outcomes below say how it ended
@@ -88,6 +93,8 @@ if submitted and files:
         for key in ("f_dates", "f_shops", "f_platforms"):
             st.session_state.pop(key, None)
         st.session_state["import_switched"] = True
+    if not outcome.failed:  # the files imported leave the uploader; a fault stays on screen
+        st.session_state["import_round"] += 1
         st.rerun()
 
 
@@ -98,7 +105,11 @@ for res in st.session_state.get("import_last", []):
             "skipped": ":material/info:"}.get(res.status, ":material/error:")
     box = st.error if res.status == "refused" else st.warning if res.status == "partial" else st.success
     box(outcome_text(res), icon=icon)
-    if res.status == "refused" and res.message:
+    if res.shop:
+        st.text(t("imp_result_shop").format(shop=res.shop))
+    if res.clash is not None:
+        clash_view(res)
+    elif res.status == "refused" and res.message:
         st.text(f"{tc('imp_reader_detail')}{say(res.message, lang(), res.file_name)}")
     for note in res.notes:  # unknown status words, text cut to its cap, a stray quote, …
         st.text(f"{tc('imp_reader_detail')}{say(note, lang())}")
@@ -108,6 +119,8 @@ for res in st.session_state.get("import_last", []):
         rej = rej.rename(columns={c: t(f"imp_rej_{c}") for c in rej.columns})
         st.dataframe(rej.head(1000), hide_index=True, key=f"rej_{res.file_name}")
         download_buttons(rej, f"rejects_{res.file_name}", key=f"rej_dl_{res.file_name}")
+
+shops_section()
 
 st.subheader(t("import_history"))
 history = query(import_history)

@@ -1,6 +1,6 @@
 """The command line of DESIGN §10, for scheduled jobs and for checks.
 
-    python -m pipeline [--db PATH] import FILE...
+    python -m pipeline [--db PATH] import FILE... [--shop NAME]
     python -m pipeline [--db PATH] report [--as-of 'YYYY-MM-DD HH:MM'] [--json]
     python -m pipeline [--db PATH] action ORDER_ID ACTION [--by NAME] [--text TEXT]
     python -m pipeline demo [--orders N] [--seed S] [--out DIR]
@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="import export files (layout detected from headers)")
     imp.add_argument("files", nargs="+", metavar="FILE")
     imp.add_argument("--by", default="cli", help="who imports (recorded in the import log)")
+    imp.add_argument("--shop", metavar="NAME",
+                     help="the shop of the files' orders where a file names none (a Shopify "
+                          "export never does); default: the platform's one unnamed shop")
 
     rep = sub.add_parser("report", help="the store's numbers as of a moment")
     rep.add_argument("--as-of", help="'YYYY-MM-DD HH:MM' in the shop's time zone (default now)")
@@ -197,7 +200,8 @@ def _open(args: argparse.Namespace) -> Store:
 def _portable_argv(args: argparse.Namespace) -> list[str]:
     """The command as another process on this machine runs it: paths made absolute, no --db."""
     if args.command == "import":
-        return ["import", *(str(Path(f).resolve()) for f in args.files), "--by", args.by]
+        out = ["import", *(str(Path(f).resolve()) for f in args.files), "--by", args.by]
+        return out + (["--shop", args.shop] if args.shop else [])
     if args.command == "report":
         out = ["report"]
         if args.as_of:
@@ -240,7 +244,7 @@ def _import(store: Store, args: argparse.Namespace) -> int:
 
     code = EXIT_OK
     for f in args.files:
-        result = import_path(store, f, by=args.by)
+        result = import_path(store, f, by=args.by, shop=args.shop)
         stream = sys.stderr if result.status == "refused" else sys.stdout
         print(result.message, file=stream)
         for r in result.rejects[:20]:

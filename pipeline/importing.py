@@ -19,6 +19,7 @@ from pipeline import formats
 from pipeline.formats.reading import read_ahead, survey
 from pipeline.roles import require
 from pipeline.settings import local_now
+from pipeline.shops import clean_name, register
 from pipeline.store import DERIVED_TABLES, Store, refresh_states, release_unused_memory
 
 
@@ -36,6 +37,8 @@ class ImportResult:
     message: str = ""
     import_id: int | None = None
     notes: list[str] = field(default_factory=list)   # what the reader noted of the file
+    shop: str | None = None                          # the shop the import was given, if any
+    clash: ShopClash | None = None                   # why it was refused: two stores' orders
 
     @property
     def exit_code(self) -> int:
@@ -48,22 +51,62 @@ class ImportResult:
         )
 
 
+class ShopClash(Exception):  # noqa: N818 - a refusal, raised inside the transaction
+    """A file whose order ids belong to stored orders of the same shop created at other times:
+    another store's orders (two stores' `#1001` are different orders, DESIGN §13)."""
+
+    SHOWN = 5  # clashing orders named in the message
+
+    def __init__(self, platform: str, shop: str, count: int,
+                 examples: list[tuple[str, object, object]]):
+        super().__init__(f"{count} order id(s) clash in shop {shop!r}")
+        self.platform, self.shop, self.count = platform, shop, count
+        self.examples = examples  # (order id, created as stored, created in the file)
+
+    def message(self, file_name: str) -> str:
+        shown = ", ".join(f"{oid} (stored: created {_moment(was)}; this file: created "
+                          f"{_moment(now)})" for oid, was, now in self.examples)
+        more = f", and {self.count - len(self.examples)} more" if self.count > len(
+            self.examples) else ""
+        shop = f"shop {self.shop!r}" if self.shop else "the unnamed shop"
+        return (f"{file_name}: refused, nothing was imported: {self.count} order id(s) of this "
+                f"file already belong to other orders of {shop} ({self.platform}), created at "
+                f"other times: {shown}{more}. Another store's orders: import the file under "
+                "its own shop (the Import page's shop, `import --shop NAME`, or an inbox "
+                "subfolder named after the shop)")
+
+
+def _moment(value: object) -> str:
+    return "—" if value is None else str(value)[:19]
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 def import_bytes(store: Store, file_name: str, data: bytes, by: str = "cli",
-                 role: str | None = None, slice_rows: int | None = None) -> ImportResult:
+                 role: str | None = None, slice_rows: int | None = None,
+                 shop: str | None = None) -> ImportResult:
     """Detect the layout of one file, then stage, validate and upsert it in one transaction.
     `role`: a manager's (None: the CLI); others raise roles.NotAllowed. A large CSV is read
-    in slices of `slice_rows` records (default: see `formats.plan_slices`)."""
+    in slices of `slice_rows` records (default: see `formats.plan_slices`). `shop`: the shop
+    of the rows the file does not name one for (DESIGN §13); None: the shop of the stored
+    order with that id, else the platform's unnamed shop ('')."""
     require(role, "import")
-    return _import(store, file_name, [data], by, slice_rows)
+    return _import(store, file_name, [data], by, slice_rows, shop)
 
 
 def _import(store: Store, file_name: str, held: list[bytes | Path], by: str,
-            slice_rows: int | None = None) -> ImportResult:
+            slice_rows: int | None = None, shop: str | None = None) -> ImportResult:
     """`import_bytes` on the bytes (or the file) in `held`, which it lets go of once read."""
+    shop = clean_name(shop) or None
+    result = _import_as(store, file_name, held, by, slice_rows, shop)
+    result.shop = shop
+    return result
+
+
+def _import_as(store: Store, file_name: str, held: list[bytes | Path], by: str,
+               slice_rows: int | None, shop: str | None) -> ImportResult:
     source = held[0]
     try:
         info = survey(source)
@@ -79,7 +122,7 @@ def _import(store: Store, file_name: str, held: list[bytes | Path], by: str,
     import_id = None
     if slices is not None:
         try:
-            return _guarded(lambda: apply_slices(store, slices, file_name, digest, by),
+            return _guarded(lambda: apply_slices(store, slices, file_name, digest, by, shop),
                             file_name, slices.layout)
         except formats.ReadWhole as exc:
             # rolled back: the whole-file reader reads it (and says what it found), under the
@@ -97,7 +140,7 @@ def _import(store: Store, file_name: str, held: list[bytes | Path], by: str,
         parsed = formats.read_export(file_name, held.pop(), timezone=timezone)
     except C.FileRefused as exc:
         return ImportResult(file_name, "refused", message=str(exc))
-    return _guarded(lambda: apply_parsed(store, parsed, file_name, digest, by, import_id),
+    return _guarded(lambda: apply_parsed(store, parsed, file_name, digest, by, import_id, shop),
                     file_name, parsed.layout, parsed.rows_read)
 
 
@@ -147,6 +190,10 @@ def _guarded(write, file_name: str, layout: str, rows_read: int = 0) -> ImportRe
     """`write()`, or the file refused when the store would not take it (rolled back)."""
     try:
         return write()
+    except ShopClash as clash:
+        # rolled back before anything was written: two stores' orders under one shop
+        return ImportResult(file_name, "refused", layout, rows_read,
+                            message=clash.message(file_name), clash=clash)
     except (duckdb.Error, ValueError) as exc:
         # The transaction was rolled back: the store is as it was before this file.
         return ImportResult(file_name, "refused", layout, rows_read, message=(
@@ -155,13 +202,14 @@ def _guarded(write, file_name: str, layout: str, rows_read: int = 0) -> ImportRe
 
 def apply_parsed(
     store: Store, parsed: C.Parsed, file_name: str, digest: str, by: str = "cli",
-    import_id: int | None = None,
+    import_id: int | None = None, shop: str | None = None,
 ) -> ImportResult:
     """Stage, validate and upsert what a reader returned, and log the import: one transaction.
-    `import_id`: one drawn for the file before (by an attempt rolled back), else a new one."""
+    `import_id`: one drawn for the file before (by an attempt rolled back), else a new one;
+    `shop`: the shop of the rows the file names none for."""
 
     def work(cur: duckdb.DuckDBPyConnection) -> ImportResult:
-        staging = _Staging(cur, import_id=import_id)
+        staging = _Staging(cur, import_id=import_id, shop=shop)
         staging.add(parsed)
         return staging.finish(parsed.layout, file_name, digest, by)
 
@@ -169,14 +217,14 @@ def apply_parsed(
 
 
 def apply_slices(store: Store, slices: formats.Slices, file_name: str, digest: str,
-                 by: str = "cli") -> ImportResult:
+                 by: str = "cli", shop: str | None = None) -> ImportResult:
     """`apply_parsed` for a file read slice by slice: each slice is staged as it is read, and
     the whole file is validated and upserted in the same one transaction. Raises
     `formats.ReadWhole` (rolled back) when the file must be read whole after all."""
 
     def work(cur: duckdb.DuckDBPyConnection) -> ImportResult:
         staging = _Staging(cur, sliced=True,
-                           grouped=formats.SLICED[slices.layout] is not None)
+                           grouped=formats.SLICED[slices.layout] is not None, shop=shop)
         try:
             # the next slice is read and parsed while this one is staged (both mostly outside
             # the interpreter's lock: Arrow's kernels and DuckDB's statements)
@@ -199,8 +247,9 @@ class _Staging:
     file gave before and upserted; what the file says is gathered for its log."""
 
     def __init__(self, cur: duckdb.DuckDBPyConnection, sliced: bool = False,
-                 grouped: bool = False, import_id: int | None = None):
+                 grouped: bool = False, import_id: int | None = None, shop: str | None = None):
         self.cur = cur
+        self.shop = shop                                     # for rows naming no shop
         self.sliced = sliced                                 # more slices may follow
         self.seen_tables: list[str] = []                     # tables with keys kept
         if import_id is None:
@@ -230,7 +279,8 @@ class _Staging:
             frame = parsed.frames.get(table)
             if frame is None or frame.empty:
                 continue
-            cols, stage = _stage(cur, table, frame, self.staged.get(table, 0), self.import_id)
+            cols, stage = _stage(cur, table, frame, self.staged.get(table, 0), self.import_id,
+                                 self.shop)
             self.staged[table] = self.staged.get(table, 0) + len(frame)
             del frame
             # a key the file gave in an earlier slice first, then one repeated in this slice
@@ -244,7 +294,9 @@ class _Staging:
                 self._keep_keys(table, stage)
             if stage.num_rows:
                 if table == "orders" and self.held["orders"]:
-                    _adopt_shopless_orders(cur, stage)
+                    if "created_at" in cols:   # an after-sales file updates known orders
+                        _refuse_clashes(cur, stage, self.import_id)
+                    _adopt_shopless_orders(cur, stage, "created_at" in cols)
                 _upsert(cur, table, cols, self.import_id, stage, self.held.get(table, True))
                 if table == "orders":
                     _adopt_orphan_lines(cur, stage)
@@ -330,6 +382,7 @@ class _Staging:
             rejects.extend(reject for _, reject in self.dups.get(table, []))
         if self.touched:
             _refresh_touched(cur, import_id)
+            register(cur, import_id, self.shop)
         rows_read = self.rows_read
         rejected_rows = len({r.row for r in rejects})
         imported = max(rows_read - rejected_rows - self.rows_skipped, 0)
@@ -377,12 +430,13 @@ def import_history(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pd.DataF
 
 
 def import_path(store: Store, path: str | Path, by: str = "cli",
-                role: str | None = None, slice_rows: int | None = None) -> ImportResult:
+                role: str | None = None, slice_rows: int | None = None,
+                shop: str | None = None) -> ImportResult:
     """`import_bytes` on a file on disk, which a large CSV is read from in slices (never held
     whole); an unreadable path is refused."""
     require(role, "import")
     p = Path(path)
-    return _import(store, p.name, [p], by, slice_rows)
+    return _import(store, p.name, [p], by, slice_rows, shop)
 
 
 _KEYS = {
@@ -395,11 +449,12 @@ _KEYS = {
 
 
 def _stage(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, start: int = 0,
-           import_id: int | None = None) -> tuple[list[str], pa.Table]:
+           import_id: int | None = None, shop: str | None = None) -> tuple[list[str], pa.Table]:
     """The frame as `stage`, an Arrow table the statements read: typed canonical columns, the
     file's row (`_row`) and the position in the file (`_pos`, from `start`); orders and lines
-    get their shop resolved (from the orders stored before import `import_id`, and lines also
-    from its own). Returns the canonical columns the file gave, and the table."""
+    get their shop resolved: the file's, else `shop` (the one the import was given), else the
+    shop of the stored order (stored before import `import_id`; lines also from its own).
+    Returns the canonical columns the file gave, and the table."""
     types = C.TABLE_COLUMNS[table]
     shops = table in ("orders", "order_lines")
     cols = [c for c in types if c in frame.columns or (c == "shop" and shops)]
@@ -417,8 +472,8 @@ def _stage(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, star
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         incoming = frame  # mixed values in a column: DuckDB's casts name the bad one
     if shops:
-        # A row without a shop takes the shop of the stored order with the same id (when
-        # exactly one shop has it), else ''.
+        # A row without a shop takes the shop the import was given, else the shop of the
+        # stored order with the same id (when exactly one shop has it), else ''.
         query = f"""
             with rows as (
                 select {typed}, cast({row} as integer) as _row, i._pos
@@ -435,12 +490,12 @@ def _stage(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, star
                 group by all
                 having count(*) = 1
             )
-            select r.* replace (coalesce(r.shop, k.known_shop, '') as shop)
+            select r.* replace (coalesce(r.shop, $shop, k.known_shop, '') as shop)
             from rows as r
             left join known as k
                 on r.shop is null and k.platform = r.platform and k.order_id = r.order_id
             """  # noqa: S608
-        params = {"lines": table == "order_lines", "import_id": import_id}
+        params = {"lines": table == "order_lines", "import_id": import_id, "shop": shop}
     else:
         query = (f"select {typed}, cast({row} as integer) as _row, i._pos "  # noqa: S608
                  "from incoming as i")
@@ -501,17 +556,59 @@ def _duplicate(keys: list[str], row: int, value: str | None, first: int) -> C.Re
 _ORDER_TABLES = ("orders", "order_lines", "events", "order_state", *DERIVED_TABLES)
 
 
-def _adopt_shopless_orders(cur: duckdb.DuckDBPyConnection, stage: pa.Table) -> None:
+def _refuse_clashes(cur: duckdb.DuckDBPyConnection, stage: pa.Table, import_id: int) -> None:
+    """Raise `ShopClash` (the transaction rolls back: nothing of the file is kept) when staged
+    orders have the ids of orders stored under the same platform and shop created at another
+    time: another store's orders, which an upsert would silently replace (DESIGN §13)."""
+    first = cur.sql(_CLASH_SQL, params={"import_id": import_id,
+                                       "shown": ShopClash.SHOWN}).fetchall()
+    if not first:
+        return
+    platform, shop, count = first[0][0], first[0][1], first[0][6]
+    raise ShopClash(platform, shop, count,
+                    [(oid, was, now) for p, s, oid, was, now, _, _ in first
+                     if (p, s) == (platform, shop)])
+
+
+# Staged orders whose ids are stored under the same platform and shop with another creation
+# time (orders this import wrote are its own); the first few in file order, with how many
+# clash in their shop. Inputs: stage, orders.
+_CLASH_SQL = """
+with clashes as (
+    select s.platform, s.shop, s.order_id, o.created_at as stored_at,
+           s.created_at as file_at, s._pos
+    from stage as s
+    join orders as o
+        on o.platform = s.platform and o.shop = s.shop and o.order_id = s.order_id
+    where s.created_at is not null and o.created_at is not null
+      and s.created_at <> o.created_at
+      and o.import_id is distinct from $import_id
+),
+final as (
+    select *, count(*) over (partition by platform, shop) as n
+    from clashes
+)
+select * from final
+order by _pos
+limit $shown
+"""
+
+
+def _adopt_shopless_orders(cur: duckdb.DuckDBPyConnection, stage: pa.Table,
+                           timed: bool = True) -> None:
     """An order stored without a shop ('': an export that did not name it) that this file
     names with its shop, and that is not stored under that shop, moves under it with its
     lines, the desk's actions on it and its derived rows: one order with its history, not a
-    second copy beside the first. (An order the file names in two shops moves to neither.)"""
+    second copy beside the first. (An order the file names in two shops moves to neither; one
+    created at another time is another store's order, and stays where it is; `timed`: whether
+    the file gives creation times.)"""
     if not cur.execute("select count(*) from orders where shop = ''").fetchall()[0][0]:
         return
+    created = "min(created_at)" if timed else "null::timestamp"  # fixed text
     moves = cur.sql(
-        """
+        f"""
         with named as (
-            select platform, order_id, min(shop) as shop
+            select platform, order_id, min(shop) as shop, {created} as created_at
             from stage
             where shop <> ''
             group by all
@@ -519,10 +616,12 @@ def _adopt_shopless_orders(cur: duckdb.DuckDBPyConnection, stage: pa.Table) -> N
         )
         select n.platform, n.shop, n.order_id
         from named as n
-        semi join orders as o on o.platform = n.platform and o.shop = '' and o.order_id = n.order_id
+        semi join orders as o
+            on o.platform = n.platform and o.shop = '' and o.order_id = n.order_id
+            and (o.created_at is null or n.created_at is null or o.created_at = n.created_at)
         anti join orders as t
             on t.platform = n.platform and t.shop = n.shop and t.order_id = n.order_id
-        """
+        """  # noqa: S608 - fixed text
     ).to_arrow_table()
     if not moves.num_rows:
         return

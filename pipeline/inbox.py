@@ -7,6 +7,10 @@ A file is taken once it has stopped growing (its size and modification time unch
 the last look), so a file still being copied is never read half-way. Importing the same bytes
 again changes nothing (the import log keeps each file's SHA-256), so files may stay in the
 folder; nothing is moved or deleted.
+
+A subfolder names the shop of its files (DESIGN §13): `inbox/Prime picks/orders_export.csv` is
+imported as `import --shop "Prime picks"` would (rows whose file names their shop keep it);
+files directly in the inbox go to the shop their file names, else the platform's unnamed shop.
 """
 
 from __future__ import annotations
@@ -31,10 +35,23 @@ class Inbox:
     done: set[str] = field(default_factory=set)      # files imported (or found already imported)
 
     def has_files(self) -> bool:
-        """Whether the folder holds any file of a kind it imports."""
-        return self.folder.is_dir() and any(
-            p.is_file() and p.suffix.lower() in KINDS and not p.name.startswith(".")
-            for p in self.folder.iterdir())
+        """Whether the folder (or a shop's subfolder) holds any file of a kind it imports."""
+        return any(True for _ in self.files())
+
+    def files(self) -> list[tuple[Path, str | None]]:
+        """The files of a kind it imports, each with the shop its subfolder names (None for a
+        file directly in the inbox), in name order."""
+        found: list[tuple[Path, str | None]] = []
+        if not self.folder.is_dir():
+            return found
+        for path in sorted(self.folder.iterdir()):
+            if path.name.startswith("."):
+                continue
+            if path.is_dir():
+                found += [(p, path.name) for p in sorted(path.iterdir()) if _importable(p)]
+            elif _importable(path):
+                found.append((path, None))
+        return found
 
     def look(self, store: Store) -> list[ImportResult]:
         """Import the files that are new and have stopped growing since the last look."""
@@ -42,9 +59,7 @@ class Inbox:
         if not self.folder.is_dir():
             return results
         now: dict[str, tuple[int, float]] = {}
-        for path in sorted(self.folder.iterdir()):
-            if not path.is_file() or path.suffix.lower() not in KINDS or path.name.startswith("."):
-                continue
+        for path, shop in self.files():
             st = path.stat()
             key = str(path)
             now[key] = (st.st_size, st.st_mtime)
@@ -55,10 +70,14 @@ class Inbox:
             if _already_imported(store, path):
                 self.done.add(key)
                 continue
-            results.append(import_path(store, path, by=AUTHOR))
+            results.append(import_path(store, path, by=AUTHOR, shop=shop))
             self.done.add(key)
         self.seen = now
         return results
+
+
+def _importable(path: Path) -> bool:
+    return path.is_file() and path.suffix.lower() in KINDS and not path.name.startswith(".")
 
 
 def _already_imported(store: Store, path: Path) -> bool:

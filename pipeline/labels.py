@@ -1106,6 +1106,57 @@ LABELS.update({
     "imp_result_refused": ("{file} — {status}：未导入任何内容。",
                            "{file} — {status}: nothing was imported."),
     "imp_reader_detail": ("读取器的说明", "What the reader reported"),
+    # shops (DESIGN §13)
+    "shop_unnamed": ("未命名店铺", "Unnamed shop"),
+    "imp_shop_ask": ("{platform} 文件的店铺", "Shop of the {platform} files"),
+    "imp_shop_help": (
+        "这些文件没有店铺列（Shopify 导出从来没有）：请选择店铺或新建一个。默认是上次为该平台选择的店铺。"
+        "两个店铺的订单绝不会合并：订单编号与该店铺中下单时间不同的订单相同的文件会被拒绝。",
+        "These files do not name their shop (a Shopify export never does): choose it, or add a "
+        "new one. Proposed: the shop last chosen for this platform. Two shops are never "
+        "merged: a file whose order ids belong to that shop's orders created at other times "
+        "is refused."),
+    "imp_shop_files": ("文件：{files}", "Files: {files}"),
+    "imp_shop_auto": ("不指定（按已导入的同号订单的店铺，否则为未命名店铺）",
+                      "Not named (the shop of stored orders with these ids, else the unnamed shop)"),
+    "imp_shop_new": ("新店铺…", "New shop…"),
+    "imp_shop_new_name": ("新店铺的名称", "New shop's name"),
+    "imp_shop_new_missing": ("请填写新店铺的名称。", "Type the new shop's name."),
+    "imp_shop_own": ("文件自带店铺列，按文件中的店铺导入：{files}",
+                     "These files name their own shop, which is kept: {files}"),
+    "imp_result_shop": ("店铺：{shop}", "Shop: {shop}"),
+    "imp_clash": (
+        "{file} 中有 {n} 个订单编号已属于店铺“{shop}”里下单时间不同的订单：这是另一个店铺的订单。"
+        "未导入任何内容；请为该文件选择它自己的店铺后重新导入。",
+        "{n} order ids of {file} already belong to orders of the shop “{shop}” created at "
+        "other times: another shop's orders. Nothing was imported; import the file again "
+        "under its own shop."),
+    "imp_clash_order_id": ("订单编号", "Order id"),
+    "imp_clash_stored": ("已导入订单的下单时间", "Created (stored order)"),
+    "imp_clash_file": ("本文件中的下单时间", "Created (this file)"),
+    "shops_title": ("店铺", "Shops"),
+    "shops_help": (
+        "订单里保存的店铺标识不会改变（订单的操作记录随之保留）；经理可以为店铺设置显示名称，"
+        "筛选、列表和下载中都显示这个名称和平台。",
+        "The shop key stored with the orders never changes (their history stays attached); "
+        "a manager gives a shop the name shown with its platform in the filters, lists and "
+        "downloads."),
+    "shops_none": ("还没有店铺：导入订单后会列在这里。",
+                   "No shops yet: they are listed here once orders are imported."),
+    "shop_col_name": ("显示名称", "Name"),
+    "shop_col_platform": ("平台", "Platform"),
+    "shop_col_shop": ("店铺标识（导入时的名称）", "Key (as imported)"),
+    "shop_col_time_zone": ("时区", "Time zone"),
+    "shop_col_currency": ("货币", "Currency"),
+    "shop_col_orders": ("订单数", "Orders"),
+    "shop_col_renamed_at": ("改名时间", "Renamed at"),
+    "shop_col_renamed_by": ("改名人", "Renamed by"),
+    "shop_rename_pick": ("要改名的店铺", "Shop to rename"),
+    "shop_rename_name": ("新的显示名称（留空则显示店铺标识）", "New display name (empty: its key)"),
+    "shop_rename_button": ("保存名称", "Save name"),
+    "shop_renamed": ("店铺已改名。", "The shop was renamed."),
+    "shop_rename_taken": ("同一平台已有店铺显示为这个名称。",
+                          "Another shop of this platform is shown by that name."),
     "tpl_orders": ("订单", "orders"),
     "tpl_order_lines": ("商品行", "order lines"),
     "tpl_stock": ("库存", "stock"),

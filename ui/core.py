@@ -18,6 +18,7 @@ from pipeline.filters import Filters
 from pipeline.labels import label, platform_name
 from pipeline.memo import private
 from pipeline.settings import get_settings, now_in
+from pipeline.shops import shop_names
 from pipeline.store import Store
 from ui.errors import open_store
 
@@ -207,8 +208,20 @@ def demo_banner() -> None:
         st.info(t("demo_banner"), icon=":material/science:")
 
 
-def shop_label(shop: str) -> str:
-    return shop or "—"
+def shop_label(shop: str | None, platform: str | None = None) -> str:
+    """A shop as people know it (DESIGN §13): its display name and platform, `Prime picks ·
+    Shopify`; the platform's unnamed shop ('') is said so. Without `platform`, every platform
+    that has a shop of that key is named."""
+    if shop is None or (isinstance(shop, float) and pd.isna(shop)):
+        return "—"
+    names = query(shop_names)
+    platforms = [platform] if platform else sorted(p for p, s in names if s == shop)
+    if not platforms:
+        return shop or t("shop_unnamed")
+    shown = [(names.get((p, shop)) or t("shop_unnamed"), platform_label(p)) for p in platforms]
+    if len({n for n, _ in shown}) == 1:
+        return f"{shown[0][0]} · {' / '.join(p for _, p in shown)}"
+    return " / ".join(f"{n} · {p}" for n, p in shown)
 
 
 def platform_label(platform: str) -> str:

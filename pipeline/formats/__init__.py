@@ -33,7 +33,7 @@ from pipeline.formats.reading import (
     read_sheet,
     read_slices,
 )
-from pipeline.formats.values import Cells, norm_header
+from pipeline.formats.values import SHOP_HEADERS, Cells, norm_header
 
 # Recognising a layout: each group of headers needs at least one present to make the layout a
 # candidate; candidates are then weighed by how many of the file's headers they know (below).
@@ -262,6 +262,39 @@ def _read_export(file_name: str, held: list[bytes], timezone: str) -> Parsed:
     )
 
 
+@dataclass
+class Sniffed:
+    """What a file's header row says before it is imported: its layout (None: not known or
+    ambiguous), the platform of its orders, and whether it names its orders' shop."""
+
+    layout: str | None
+    platform: str | None
+    names_shop: bool
+
+
+SNIFF_BYTES = 256 * 1024  # of a CSV, looked at for its header
+
+
+def sniff(file_name: str, data: bytes) -> Sniffed:
+    """The layout and platform of an export from its headers (the Import page asks for the
+    shop of the files that do not name it, DESIGN §13). Never raises."""
+    try:
+        head = data if data.startswith(b"PK") else data[:SNIFF_BYTES]
+        sheet = read_sheet(file_name, [head], lambda headers: bool(candidates(headers)))
+    except Exception:  # noqa: BLE001 - the import says what is wrong with the file
+        return Sniffed(None, None, False)
+    layout, _ = detect(sheet.headers)
+    if layout is None:
+        return Sniffed(None, None, False)
+    present = {norm_header(h) for h in sheet.headers}
+    names_shop = any(norm_header(h) in present for h in ("shop", *SHOP_HEADERS))
+    platform = None if layout.startswith("template_") else _platform(layout)
+    if layout in ("template_orders", "template_lines"):
+        platforms = sheet.cells.get("platform")
+        platform = templates.DEFAULT_PLATFORM if platforms is None else None
+    return Sniffed(layout, platform, names_shop)
+
+
 # Layouts a large CSV of which is read in slices, with the header whose rows belong together
 # (an order's rows: its first row carries the order, its lines are numbered within it), which
 # a slice never splits.
@@ -433,4 +466,4 @@ TEMPLATES: dict[str, str] = {
 }
 
 __all__ = ["LAYOUTS", "SLICED", "TEMPLATES", "ReadWhole", "Slices", "candidates", "detect",
-           "detect_layout", "plan_slices", "read_export"]
+           "detect_layout", "plan_slices", "read_export", "sniff"]

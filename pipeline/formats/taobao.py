@@ -11,6 +11,7 @@ from pipeline.formats.cn import unknown_note
 from pipeline.formats.values import (
     _BLANKS,
     NAME_CAP,
+    SHOP_HEADERS,
     Cells,
     arrow_text,
     cap_of,
@@ -107,7 +108,7 @@ def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
     cells.require(order_id, cells.header("订单编号"), "order id")
     created = cells.time(*ORDER_TIMES["created_at"])
     cells.require(created, cells.header("订单创建时间"), "creation time")
-    shop = cells.text("店铺名称", cap=NAME_CAP)
+    shop = cells.text(*SHOP_HEADERS, cap=NAME_CAP)
     cols: dict[str, object] = {
         "platform": PLATFORM,
         "shop": shop if shop is not None else repeat_text(cells.n),

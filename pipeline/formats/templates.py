@@ -10,6 +10,7 @@ from pipeline.formats.taobao import ORDER_STATUS as TAOBAO_STATUS
 from pipeline.formats.taobao import REFUND_STATUS, _word_key
 from pipeline.formats.values import (
     NAME_CAP,
+    SHOP_HEADERS,
     SIGNED_STOCK,
     Cells,
     cap_of,
@@ -53,9 +54,11 @@ ORDER_STATUS: dict[str, tuple[str, bool | None, bool | None]] = {
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "orders": {
         "status": ("status", "状态"),
+        "shop": SHOP_HEADERS,
     },
     "order_lines": {
         "refund_text": ("refund_status",),
+        "shop": SHOP_HEADERS,
     },
     "stock": {
         "sku":          ("商家编码", "SKU编码"),
@@ -138,7 +141,7 @@ def read_template(cells: Cells, layout: str) -> tuple[dict[str, pd.DataFrame], l
         platform = cells.text("platform", cap=NAME_CAP)
         platform = (platform.str.strip().str.lower().fillna(DEFAULT_PLATFORM)
                     if platform is not None else DEFAULT_PLATFORM)
-        shop = cells.text("shop", cap=NAME_CAP)
+        shop = cells.text(*aliases(table, "shop"), cap=NAME_CAP)
         cols = {"platform": platform,
                 "shop": shop if shop is not None else repeat_text(cells.n),
                 **cols}

@@ -20,6 +20,8 @@ INT_LIMIT = 2**31 - 1        # integer
 # values); an id over its cap, or a required value over its cap, rejects its row.
 TEXT_CAP = 2_000             # buyer messages, notes, addresses, titles, status words
 IDENT_CAP = 200              # ids, SKUs, phones, tracking numbers
+# The headers an export names its orders' shop by (DESIGN §13; a Shopify export has none).
+SHOP_HEADERS = ("店铺名称", "店铺")
 NAME_CAP = 200               # names of people, shops, couriers, warehouses
 NAME_COLUMNS = frozenset({"buyer", "receiver", "shop", "platform", "courier", "warehouse",
                           "promo_code"})

@@ -158,6 +158,35 @@ alter table events add column if not exists batch_id bigint;
 -- processed; a batch id names the orders processed under it, for good.
 alter table events add column if not exists queue_batch varchar;
 
+-- The shops (DESIGN §13): one row per (platform, shop) the orders are kept under. `shop` is the
+-- key in orders and events, never changed (a rename keeps every order's history attached); a
+-- manager gives it a display name. `chosen_at`: when an import last named it by choice (the
+-- Import page, `import --shop`, an inbox subfolder), which the Import page proposes again.
+create table if not exists shops (
+    platform varchar not null,
+    shop varchar not null,           -- '' : the platform's one unnamed shop
+    display_name varchar,            -- null: the key is shown
+    time_zone varchar,
+    currency varchar,
+    chosen_at timestamp,
+    renamed_at timestamp,
+    renamed_by varchar,
+    primary key (platform, shop)
+);
+-- Every rename, kept.
+create table if not exists shop_renames (
+    platform varchar not null,
+    shop varchar not null,
+    old_name varchar,
+    new_name varchar,
+    renamed_at timestamp not null,
+    renamed_by varchar
+);
+-- A store made before shops were kept: its orders' shops listed once (later imports add theirs).
+insert into shops (platform, shop)
+select distinct platform, shop from orders
+on conflict do nothing;
+
 -- Derived: one row per order, refreshed in the same transaction as every import or action.
 -- No key index: refresh_states deletes an order's row before inserting it, which keeps the
 -- rows unique, and an index costs more to maintain on a large import than it saves on reads.
