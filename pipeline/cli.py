@@ -102,6 +102,7 @@ def _user_parser(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--email", help="an SSO e-mail that signs in as this account")
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from the first line of standard input")
+    add.add_argument("--password-hash", help=argparse.SUPPRESS)  # handed over beside a desk
     cmd.add_parser("list", help="the accounts (no passwords)")
     role = cmd.add_parser("set-role", help="change an account's role")
     role.add_argument("name", metavar="NAME")
@@ -112,6 +113,7 @@ def _user_parser(sub: argparse._SubParsersAction) -> None:
     reset.add_argument("name", metavar="NAME")
     reset.add_argument("--password-stdin", action="store_true",
                        help="read the password from the first line of standard input")
+    reset.add_argument("--password-hash", help=argparse.SUPPRESS)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -150,6 +152,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: the store could not do this, nothing was recorded: {first_line(exc)}",
               file=sys.stderr)
         return EXIT_REFUSED
+    except Exception as exc:  # a refusal (a role, an account rule, the hand-off): one line
+        if not _refusal(exc):
+            raise
+        logging.getLogger("pipeline.cli").debug("refused", exc_info=True)
+        print(f"error: {first_line(exc)}", file=sys.stderr)
+        return EXIT_REFUSED
 
 
 def _dispatch(store: Store, args: argparse.Namespace) -> int:
@@ -180,12 +188,14 @@ def _open(args: argparse.Namespace) -> Store:
     db = Path(args.db) if args.db else default_db_path()
     deadline = time.monotonic() + max(0.0, args.wait)
     said = False
+    argv: list[str] | None = None
     while True:
         try:
             return open_for_reading(args.db) if args.command == "report" else Store(args.db)
         except StoreBusy:
-            if args.command in handoff.COMMANDS:
-                handed = handoff.forward(db, _portable_argv(args))
+            if args.command in handoff.COMMANDS and handoff.socket_path(db).exists():
+                argv = argv or _portable_argv(args)   # a new password asked for once
+                handed = handoff.forward(db, argv)
                 if handed is not None:
                     raise _HandedOff(*handed) from None
             if time.monotonic() >= deadline:
@@ -211,6 +221,8 @@ def _portable_argv(args: argparse.Namespace) -> list[str]:
         if args.xlsx:
             out += ["--xlsx", str(Path(args.xlsx).resolve())]
         return out
+    if args.command == "user":
+        return _portable_user_argv(args)
     out = ["action", args.order_id, args.action, "--by", args.by]
     if args.text is not None:
         out += ["--text", args.text]
@@ -219,9 +231,44 @@ def _portable_argv(args: argparse.Namespace) -> list[str]:
     return out
 
 
+def _portable_user_argv(args: argparse.Namespace) -> list[str]:
+    """A `user` command as the dashboard runs it: a new password asked here and sent as its
+    argon2 hash only."""
+    from pipeline.users import hash_password
+
+    out = ["user", args.user_command]
+    if args.user_command in ("add", "reset-password"):
+        out.append(args.name)
+        if args.user_command == "add":
+            out += ["--role", args.role] + (["--email", args.email] if args.email else [])
+        password = args.password_hash or _password(
+            args.password_stdin, required=args.user_command != "add" or not args.email)
+        if password is not None:
+            args.password_hash = args.password_hash or hash_password(password)  # asked once
+            out += ["--password-hash", args.password_hash]
+    elif args.user_command == "set-role":
+        out += [args.name, args.role]
+    elif args.user_command == "disable":
+        out.append(args.name)
+    return out
+
+
+def _refusal(exc: BaseException) -> bool:
+    """Whether `exc` is a refusal said in one line (a role that may not, an account rule, an
+    action the order refuses, an untrusted hand-off socket), not a fault to trace."""
+    from pipeline import handoff
+    from pipeline.actions import ActionError
+    from pipeline.roles import NotAllowed
+    from pipeline.users import UserError
+
+    return isinstance(exc, StoreFault | UsageError | UserError | NotAllowed | ActionError
+                      | handoff.Refused | handoff.NoAnswer)
+
+
 def run_handed(store: Store, argv: list[str]) -> tuple[int, str, str]:
     """A command handed over by another process, run on `store` (the dashboard's): its exit
-    code and what it printed."""
+    code and what it printed. A refusal is one line and exit 2; anything else that fails too,
+    its details in the dashboard's log."""
     from pipeline import handoff
 
     def run() -> int:
@@ -232,8 +279,14 @@ def run_handed(store: Store, argv: list[str]) -> tuple[int, str, str]:
             return EXIT_REFUSED
         try:
             return _dispatch(store, args)
-        except (StoreFault, UsageError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
+        except Exception as exc:
+            if not _refusal(exc):
+                logging.getLogger("pipeline.cli").exception("handed command %s failed",
+                                                            args.command)
+                print(f"error: the desk could not do this: {first_line(exc)}; the details "
+                      "are in its log", file=sys.stderr)
+            else:
+                print(f"error: {first_line(exc)}", file=sys.stderr)
             return EXIT_REFUSED
 
     return handoff.captured(run)
@@ -354,9 +407,10 @@ def _user(store: Store, args: argparse.Namespace) -> int:
                       f"{'password' if r.has_password else 'no password'}\t{r.sso_email or '-'}")
             return EXIT_OK
         if args.user_command == "add":
-            password = _password(args.password_stdin, required=not args.email)
+            password = None if args.password_hash else _password(args.password_stdin,
+                                                                  required=not args.email)
             user = users.add_user(store, args.name, args.role, password, by="cli",
-                                  sso_email=args.email)
+                                  sso_email=args.email, password_hash=args.password_hash)
             print(f"account {user.name} added as {label('role_' + user.role, 'en')}")
         elif args.user_command == "set-role":
             users.set_role(store, args.name, args.role)
@@ -365,7 +419,8 @@ def _user(store: Store, args: argparse.Namespace) -> int:
             users.set_disabled(store, args.name)
             print(f"{args.name} is disabled")
         else:
-            users.reset_password(store, args.name, _password(args.password_stdin))
+            password = None if args.password_hash else _password(args.password_stdin)
+            users.reset_password(store, args.name, password, password_hash=args.password_hash)
             print(f"password of {args.name} changed")
     except users.UserError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -3,8 +3,15 @@
 DuckDB lets one process at a time open a store file for writing, and the dashboard holds its
 store while it runs. So the dashboard also listens on a Unix socket beside the store
 (`<db>.sock`, readable and writable by the same system user only) and runs there the commands
-the command line hands it — `import`, `report`, `action` — on its own connection, through the
-same single write path. A scheduled job thus succeeds beside a running dashboard; the dashboard
+the command line hands it — `import`, `report`, `action`, `user` (a new password goes over as
+its argon2 hash, never as typed) — on its own connection, through the same single write path.
+
+Nobody else is trusted on the socket: the dashboard serves only a socket it made itself (its
+own, mode 0600; a path held by another account is left alone and not served), answers only
+clients of its own system user (or root), and the command line sends nothing until the
+kernel's SO_PEERCRED says the program listening runs as the same user (or root): either
+refuses in one plain line (`Refused`). A handed command that fails is answered at once with
+its refusal (one line, exit 2), never left without an answer. A scheduled job thus succeeds beside a running dashboard; the dashboard
 keeps serving its pages while such an import runs (its readers see the store as it was until
 the import commits, then the new data). Handed-off commands act as the machine's operator, like
 the command line itself. With no dashboard running, the command line opens the store itself,
@@ -22,16 +29,48 @@ import os
 import socket
 import socketserver
 import stat
+import struct
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("import", "report", "action")   # what may be handed over (no password prompts)
+COMMANDS = ("import", "report", "action", "user")   # what may be handed over
 EXIT_WAIT_SECONDS = 120                      # at exit, how long a handed-off command is waited for
 _RUN_LOCK = threading.Lock()                # one handed-off command at a time
 _servers: dict[str, socketserver.BaseServer] = {}
+
+
+class Refused(Exception):
+    """The socket or the program on it is not to be trusted; the message says why (one line)."""
+
+
+class NoAnswer(Exception):
+    """The dashboard took the command but sent no answer (it failed running it)."""
+
+
+def peer_uid(sock: socket.socket) -> int:
+    """The system user of the process at the other end of a connected Unix socket."""
+    creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    return struct.unpack("3i", creds)[1]
+
+
+def trusted_uid(uid: int) -> bool:
+    """Whether a process of `uid` may serve or send commands: this user, or root."""
+    return uid in (os.geteuid(), 0)
+
+
+def check_socket_file(path: Path) -> None:
+    """Refuse a socket path that is not a socket of this user (or root) open to them only."""
+    st_ = path.lstat()
+    if not stat.S_ISSOCK(st_.st_mode):
+        raise Refused(f"{path} is not a socket; remove it or choose another --db")
+    if not trusted_uid(st_.st_uid):
+        raise Refused(f"the socket {path} belongs to another account (uid {st_.st_uid}); "
+                      "nothing was sent; keep the store in a folder of your own")
+    if st_.st_mode & 0o077:
+        raise Refused(f"the socket {path} is open to other accounts; nothing was sent")
 
 
 def socket_path(db: str | Path) -> Path:
@@ -50,22 +89,37 @@ def serve(db: str | Path, run: Callable[[list[str]], tuple[int, str, str]]) -> P
     if len(str(path)) > 100:    # the length a Unix socket path may have
         log.warning("no hand-off socket: the path %s is too long", path)
         return None
-    with contextlib.suppress(FileNotFoundError):
+    try:
+        check_socket_file(path)
         if forward_raw(path, {"ping": True}) is None:
-            path.unlink()       # left by a process that is gone
-    if path.exists():
+            path.unlink()       # left by a process of ours that is gone
+    except FileNotFoundError:
+        pass
+    except (Refused, OSError) as exc:
+        log.warning("no hand-off socket: %s", exc)
+        return None
+    if path.exists() or path.is_symlink():
         log.warning("another program already serves %s", path)
         return None
 
     class Handler(socketserver.StreamRequestHandler):
         def handle(self) -> None:
+            if not trusted_uid(peer_uid(self.connection)):
+                log.warning("hand-off: a client of another account was turned away")
+                return
             request = json.loads(self.rfile.readline() or b"{}")
             if request.get("ping"):
                 reply = {"ok": True}
             else:
                 argv = [str(a) for a in request.get("argv", [])]
                 with _RUN_LOCK:
-                    code, out, err = run(argv)
+                    try:
+                        code, out, err = run(argv)
+                    except Exception as exc:   # answered, never left hanging
+                        log.exception("hand-off: %s failed", argv[:1])
+                        code, out, err = 2, "", (f"error: the desk could not run this "
+                                                 f"({type(exc).__name__}); the details are in "
+                                                 "its log\n")
                 reply = {"code": code, "stdout": out, "stderr": err}
             self.wfile.write(json.dumps(reply, ensure_ascii=False).encode() + b"\n")
 
@@ -78,6 +132,12 @@ def serve(db: str | Path, run: Callable[[list[str]], tuple[int, str, str]]) -> P
     finally:
         os.umask(old_umask)
     os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+    try:
+        check_socket_file(path)                 # what was made is ours, for us only
+    except (Refused, OSError) as exc:
+        log.warning("no hand-off socket: %s", exc)
+        server.server_close()
+        return None
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="orderdesk-handoff", daemon=True).start()
     _servers[key] = server
@@ -111,14 +171,24 @@ atexit.register(_stop_all)
 
 
 def forward_raw(path: Path, request: dict, timeout: float | None = None) -> dict | None:
-    """Send one request to the socket at `path`; None when nobody answers there."""
-    if not path.exists():
+    """Send one request to the socket at `path`; None when nobody listens there. Raises
+    Refused when the socket or the program listening is not this user's (nothing is sent),
+    NoAnswer when a command was taken but not answered."""
+    try:
+        check_socket_file(path)
+    except FileNotFoundError:
         return None
+    sent = False
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
             s.settimeout(5 if request.get("ping") else timeout)
             s.connect(str(path))
+            uid = peer_uid(s)
+            if not trusted_uid(uid):
+                raise Refused(f"the program listening at {path} runs as another account "
+                              f"(uid {uid}); nothing was sent to it")
             s.sendall(json.dumps(request, ensure_ascii=False).encode() + b"\n")
+            sent = True
             data = b""
             while not data.endswith(b"\n"):
                 chunk = s.recv(1 << 16)
@@ -126,8 +196,13 @@ def forward_raw(path: Path, request: dict, timeout: float | None = None) -> dict
                     break
                 data += chunk
     except (TimeoutError, ConnectionRefusedError, FileNotFoundError, OSError):
+        data = b""
+    if not data:
+        if sent and not request.get("ping"):
+            raise NoAnswer(f"the desk serving {path} took the command but did not answer; "
+                           "see its log")
         return None
-    return json.loads(data) if data else None
+    return json.loads(data)
 
 
 def forward(db: str | Path, argv: list[str]) -> tuple[int, str, str] | None:
