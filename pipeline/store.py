@@ -218,8 +218,11 @@ class Store:
         self.closed = False
         create = fresh_store_allowed() if create is None else create
         if not self.memory:
+            private_files()
             self._refuse_a_missing_store(create)
         self.con = self._connect()
+        if not self.memory and not self.read_only:
+            _owner_only(self.path)
         try:
             self._open(create)
         except BaseException as exc:
@@ -523,6 +526,21 @@ def first_line(exc: BaseException) -> str:
     """The first line of what `exc` says (DuckDB messages run on with hints)."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+def private_files() -> None:
+    """From now on, files and folders this process makes are its owner's only (the store, its
+    write-ahead file, the marker, workbooks and downloads written to disk), whatever the umask
+    it was started with. The mask is only ever tightened, never loosened for a moment."""
+    os.umask(os.umask(0o077) | 0o077)
+
+
+def _owner_only(path: Path) -> None:
+    """The store's files made before (0644 by an older version) made the owner's only."""
+    for p in (path, path.with_name(path.name + ".wal"), marker_path(path)):
+        with suppress(FileNotFoundError, PermissionError):
+            if p.stat().st_mode & 0o077:
+                os.chmod(p, 0o600)
 
 
 def _file_identity(path: Path) -> tuple[int, int]:

@@ -241,3 +241,47 @@ def _snapshot(db: Path) -> tuple:
     )
     s.close()
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The store is private (issue 27, point 3)
+
+PRIVATE_RUN = """
+import os, stat, sys
+from pathlib import Path
+os.umask(0)                                   # the loosest mask a desk could be started with
+from pipeline import users
+from pipeline.store import Store
+db = Path(sys.argv[1])
+s = Store(db)
+users.add_user(s, "Mia", "manager", "plum tree at dawn", by="test")
+out = Path(sys.argv[2])
+out.write_bytes(b"a workbook")                # a file written after the store opened
+files = [db, db.with_name(db.name + ".wal"), db.with_name(db.name + ".id"), db.parent, out]
+for f in files:
+    print(f.name, oct(stat.S_IMODE(f.stat().st_mode)) if f.exists() else "absent")
+s.close()
+"""
+
+
+def test_the_store_its_write_ahead_file_and_what_the_desk_writes_are_the_owners_only(tmp_path):
+    import subprocess
+    import sys
+
+    db = tmp_path / "data" / "desk.duckdb"
+    got = subprocess.run([sys.executable, "-c", PRIVATE_RUN, str(db), str(tmp_path / "w.xlsx")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert got.returncode == 0, got.stderr
+    modes = dict(line.split() for line in got.stdout.splitlines())
+    assert modes == {"desk.duckdb": "0o600", "desk.duckdb.wal": "0o600",
+                     "desk.duckdb.id": "0o600", "data": "0o700", "w.xlsx": "0o600"}
+
+
+def test_a_store_made_readable_by_others_before_is_made_the_owners_only(tmp_path):
+    from pipeline.store import Store
+
+    db = tmp_path / "old.duckdb"
+    Store(db).close()
+    db.chmod(0o644)
+    Store(db).close()
+    assert oct(db.stat().st_mode & 0o777) == "0o600"
