@@ -99,8 +99,15 @@ def main() -> int:
                     page.goto(f"{url}/{'' if name == 'overview' else name}")
                     settle(page)
                     if a.lang == "en":
-                        page.get_by_text("English", exact=True).first.click()
+                        english = page.get_by_text("English", exact=True).first
+                        if not english.is_visible():  # a phone: the sidebar is closed
+                            page.get_by_test_id("stExpandSidebarButton").click()
+                        english.click()
                         settle(page)
+                        if width < 640:  # closed again, as a phone shows the page
+                            page.get_by_test_id("stSidebarCollapseButton").locator(
+                                "button").click()
+                            page.wait_for_timeout(500)
                     path = out / f"{name}-{width}.png"
                     page.screenshot(path=str(path), full_page=True)
                     print(path)
