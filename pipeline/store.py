@@ -129,7 +129,8 @@ _ERRNO_KINDS = {
 _TEXT_KINDS = (
     ("disk_full", ("no space left on device", "disk is full", "disk quota exceeded",
                    '"errno":"28"', "file too large")),
-    ("gone", ("database does not exist", "no such file or directory", "stale file handle")),
+    ("gone", ("database does not exist", "no such file or directory", "stale file handle",
+              "replaying wal")),
     ("read_only", ("read-only", "read only", "readonly", "permission denied",
                    "operation not permitted")),
     ("busy", ("could not set lock", "conflicting lock", "lock on file",
@@ -183,6 +184,13 @@ def _as_fault(exc: BaseException, path: Path, doing: str = "write") -> StoreFaul
     }[kind]
     outcome = "it was not opened" if doing == "open" else "nothing was recorded"
     cls = {"busy": StoreBusy, "gone": StoreGone}.get(kind, StoreFault)
+    if "replaying wal" in str(exc).lower():
+        # the file was replaced (or damaged) while writes were still in its write-ahead file
+        wal = path.with_name(path.name + ".wal")
+        return cls(f"the store file {path} does not match its write-ahead file {wal.name}: "
+                   f"the file was replaced or damaged while it was in use; {outcome}; put "
+                   f"back the file that was there, or move {wal.name} aside to open the file "
+                   "as it is (the writes in it are then lost)", kind)
     return cls(f"{what}; {outcome}", kind)
 
 

@@ -285,3 +285,41 @@ def test_a_store_made_readable_by_others_before_is_made_the_owners_only(tmp_path
     db.chmod(0o644)
     Store(db).close()
     assert oct(db.stat().st_mode & 0o777) == "0o600"
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain words for store faults (issue 27, point 8)
+
+CUT_OFF = """
+import os, sys
+from pipeline import users
+from pipeline.store import Store
+s = Store(sys.argv[1])
+s.con.execute("checkpoint")
+users.add_user(s, "Mia", "manager", "plum tree at dawn", by="test")   # left in the WAL
+os._exit(0)                                                            # no checkpoint
+"""
+
+
+def test_a_store_file_replaced_under_its_write_ahead_file_is_said_in_plain_words(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    from pipeline.store import Store
+
+    db, other = tmp_path / "desk.duckdb", tmp_path / "other.duckdb"
+    Store(other).close()
+    done = subprocess.run([sys.executable, "-c", CUT_OFF, str(db)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    shutil.copy(other, db)                                # replaced, its WAL left beside it
+    got = subprocess.run([sys.executable, "-m", "pipeline", "--db", str(db), "--wait", "0",
+                          "user", "list"], cwd=ROOT, capture_output=True, text=True,
+                         env={**__import__("os").environ, "ORDERDESK_NEW_STORE": "1"},
+                         timeout=300)
+    assert got.returncode == 2
+    assert got.stderr.count("\n") == 1 and "Traceback" not in got.stderr
+    assert "replaying" not in got.stderr.lower()          # not DuckDB's own words
+    assert "does not match its write-ahead file desk.duckdb.wal" in got.stderr
+    assert "move desk.duckdb.wal aside" in got.stderr
