@@ -23,6 +23,7 @@ from ui.overdue import (
     freshness_note,
     labeller,
     list_view,
+    not_judged_note,
     rule_metrics,
 )
 
@@ -41,6 +42,7 @@ def live_rules(f, picked: datetime) -> None:
     freshness_note(at, f)
     counts = query(sla.sla_counts_vs, f, at)
     rule_metrics(counts)
+    not_judged_note(f, at)   # rules a shop's exports cannot judge: counted apart
     if counts["overdue"].sum() == 0:
         st.success(t("od_nothing_overdue"), icon=":material/check_circle:")
 

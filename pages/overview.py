@@ -62,9 +62,14 @@ def alarm_row(f):
     stale = int(shown_shops(query(freshness.shop_freshness, now), f)["stale"].sum())
     st.caption(f"{t('alarm_title')} · {t('alarm_updated').format(t=f'{now:%H:%M}')}")
     row = st.container(horizontal=True, gap="small")  # wraps on a narrow screen, never cuts
+    # what the shops' exports cannot tell is counted apart, never as overdue
+    unknown = query(sla.not_judged, f, now).set_index("rule")["orders"]
     for r in rules.itertuples():
-        row.page_link("pages/overdue.py", icon=":material/alarm:", label=t("alarm_rule").format(
-            rule=t(f"rule_{r.rule}"), overdue=int(r.overdue), due_soon=int(r.due_soon)))
+        label = t("alarm_rule").format(rule=t(f"rule_{r.rule}"), overdue=int(r.overdue),
+                                       due_soon=int(r.due_soon))
+        if unknown.get(r.rule, 0):
+            label += t("alarm_not_judged").format(n=int(unknown[r.rule]))
+        row.page_link("pages/overdue.py", icon=":material/alarm:", label=label)
     row.page_link("pages/queue.py", icon=":material/flag:",
                   label=t("alarm_held").format(n=int(held)))
     row.page_link("pages/overdue.py", icon=":material/history:",
@@ -81,10 +86,13 @@ def day_metrics(f, day):
         st.caption(t("kpi_until").format(until=until.strftime("%H:%M")))
     table = query(kpis.day_kpis, f, day, until, now.replace(second=0, microsecond=0))
     currency = query(money.money_currency, f)
+    shipping = query(kpis.shipping_known, f)   # do the shops' exports say what shipped?
     grid = metric_grid("day", 4)
     for row in table.itertuples():
         value, delta, previous = kpi_texts(row.kpi, row.value, row.previous, currency)
         why = t("kpi_72h_not_yet") if row.kpi == "shipped_72h" and value == "—" else ""
+        if row.kpi in kpis.SHIPPING_KPIS and not shipping:   # unknown, never 0
+            value, delta, why = t("kpi_not_judged"), None, t("kpi_not_judged_help")
         grid.metric(
             t(f"kpi_{row.kpi}"), value, delta, border=True,
             help=f"{t('kpi_help_' + row.kpi)} {why}\n\n{tc('vs_previous_day')}{previous}",

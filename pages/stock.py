@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from pipeline import stock
+from pipeline import forecast, stock
 from ui.auth import page_guard
 from ui.charts import CHART_CONFIG
-from ui.core import demo_banner, desk_minute, download_buttons, query, t, tc
+from ui.core import demo_banner, desk_minute, desk_settings, download_buttons, query, t, tc
 from ui.layout import metric_grid
 from ui.promo import cover_bar, labelled
 from ui.safe import md_escape
@@ -23,11 +23,17 @@ status = query(stock.stock_status, as_of)
 short = query(stock.short_skus)
 in_file = status[status["in_stock_file"]]
 untracked = stock.untracked_skus(status)
+# the alert banner's, the War room's and report --json's count: one function
+running_out = query(forecast.running_out, as_of)
+within = f"{float(desk_settings()['alert_runout_hours']):g}"
 
-grid = metric_grid("stock", 5)
+grid = metric_grid("stock", 4)
 grid.metric(t("stock_skus"), f"{len(in_file):,}", border=True)
 grid.metric(t("stock_units"), f"{int(in_file['available'].sum()):,}", border=True)
 grid.metric(t("stock_short_count"), f"{int((short['kind'] == 'sku').sum()):,}", border=True)
+grid.metric(t("stock_running_out").format(within=within), f"{len(running_out):,}", border=True,
+            help=t("stock_running_out_help"))
+grid.metric(t("stock_sold_out"), f"{query(forecast.sold_out_skus, as_of):,}", border=True)
 grid.metric(t("stock_below_safety"), f"{int(status['below_safety'].sum()):,}", border=True)
 grid.metric(t("stock_untracked_count"), f"{len(untracked):,}", border=True)
 st.caption(basis_caption(stock.basis_counts(status), t), help=t("stock_basis_help"))

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pipeline import forecast
+from pipeline import forecast, sla
 from ui.auth import page_guard
 from ui.charts import CHART_CONFIG
 from ui.core import demo_banner, desk_minute, filters, query, t
@@ -58,6 +58,9 @@ st.caption(t("wr_rates_line").format(
     shipped=f"{cap.shipped_per_hour:,.1f}", processed=f"{cap.processed_per_hour:,.1f}",
     hours=f"{cap.window_hours:g}", overdue=f"{cap.overdue:,}",
     basis=t(f"wr_basis_{cap.rate_basis or 'none'}")))
+blind = query(sla.not_judged, f, as_of).set_index("rule").loc["ship_paid", "orders"]
+if blind:  # shops whose exports never say what shipped: not in the backlog, counted apart
+    st.caption(t("wr_not_judged").format(n=f"{int(blind):,}"))
 st.plotly_chart(breach_chart(grid, {"in_time": t("wr_in_time"), "breaches": t("wr_breaches")}),
                 key="wr_breach_chart", config=CHART_CONFIG)
 st.caption(t("wr_breach_help"))
@@ -69,6 +72,8 @@ if burn.empty:
     st.success(t("wr_stock_none"), icon=":material/check_circle:")
 else:
     shown = burn.assign(
+        name=burn["name"].fillna("—"),
+        status=burn["status"].map(lambda v: t(f"wr_status_{v}")),
         units_per_hour=burn["units_per_hour"].round(1),
         cover_hours=burn["cover_hours"].round(1),
         orders_per_hour=burn["orders_per_hour"].round(1),
@@ -77,6 +82,9 @@ else:
     st.dataframe(labelled(shown, lambda c: t(f"wr_col_{c}")), hide_index=True,
                  key="wr_burn_table")
 st.caption(t("wr_stock_help"))
+sold_out = query(forecast.sold_out_skus, as_of)
+if sold_out:
+    st.caption(t("wr_sold_out").format(n=f"{sold_out:,}"))
 
 if it is not None:
     st.subheader(t("wr_gifts"))

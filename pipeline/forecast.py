@@ -15,7 +15,9 @@ Every projection says what it assumes and rests on data that exists:
   the year one less) when there is one, else the baseline's day (one period length before);
   the range spans every projection available (both shapes and the flat rate so far);
 - *stock burn-down* takes each tracked SKU's units left once the waiting orders took theirs
-  and the units ordered per hour over the last `forecast_rate_hours` hours.
+  and the units ordered per hour over the last `forecast_rate_hours` hours. Only an SKU that
+  the waiting orders or that rate take below zero runs out (DESIGN §6); one at 0 that
+  nothing waits for and nothing buys is sold out and raises no alarm.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import pyarrow as pa
 
 from pipeline.filters import ALL, Filters
 from pipeline.memo import keeps, remembered, shared
+from pipeline.problems import export_facts
 from pipeline.promo import default_period
 from pipeline.settings import get_settings
 from pipeline.store import sql
@@ -62,10 +65,14 @@ def _settings(con: duckdb.DuckDBPyConnection, s: dict[str, Any] | None) -> dict[
 def waiting_deadlines(con: duckdb.DuckDBPyConnection, f: Filters = ALL,
                       s: dict[str, Any] | None = None) -> pd.DataFrame:
     """`platform, shop, order_id, ready_at, deadline` of the orders waiting to ship, earliest
-    deadline first."""
+    deadline first; in shops whose exports carry a shipping fact (DESIGN §4)."""
     s = _settings(con, s)
-    return con.execute(sql("forecast_waiting"),
-                       {"ship_hours": float(s["ship_paid_hours"]), **f.params()}).df()
+    con.register("export_facts", export_facts(con))
+    try:
+        return con.execute(sql("forecast_waiting"),
+                           {"ship_hours": float(s["ship_paid_hours"]), **f.params()}).df()
+    finally:
+        con.unregister("export_facts")
 
 
 @shared
@@ -123,9 +130,41 @@ def breach_forecast(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters 
 @shared
 def stock_burn(con: duckdb.DuckDBPyConnection, as_of: datetime,
                s: dict[str, Any] | None = None) -> pd.DataFrame:
-    """Per tracked SKU that is selling or already used up: `sku, left_units, units_per_hour,
-    cover_hours, runs_out_at, orders_per_hour` (the orders an hour that will be blocked once it
-    runs out). Fewest hours of cover first. Untracked SKUs are never listed."""
+    """Per tracked SKU that the waiting orders or the current rate of sale take below zero:
+    `sku, name, status, left_units, units_per_hour, cover_hours, runs_out_at, orders_per_hour`
+    (the orders an hour that will be blocked once it runs out). `status` is `short` (the
+    orders waiting to ship already need more than the stock: 0 h of cover) or `selling` (the
+    rate of sale takes what is left to zero in `cover_hours`). An SKU at 0 that nothing waits
+    for and nothing buys is sold out, not running out: never listed (`sold_out_skus`), nor is
+    one that is not selling, nor an untracked one (DESIGN §6). Fewest hours of cover first,
+    the short ones first among those at 0."""
+    burn = _burn(con, as_of, s)
+    keep = (burn["left_units"] < 0) | (burn["units_per_hour"] > 0)
+    burn = burn[keep].copy()
+    rate = burn["units_per_hour"]
+    left = burn["left_units"].clip(lower=0)
+    cover = np.where(burn["left_units"] < 0, 0.0, left / rate.where(rate > 0, 1))
+    burn["status"] = np.where(burn["left_units"] < 0, "short", "selling")
+    burn["cover_hours"] = cover
+    burn["runs_out_at"] = [as_of + timedelta(hours=float(c)) for c in cover]
+    cols = ["sku", "name", "status", "left_units", "units_per_hour", "cover_hours",
+            "runs_out_at", "orders_per_hour"]
+    burn["_rank"] = burn["status"] != "short"   # at 0 h, the SKUs orders already lack first
+    return burn.sort_values(["cover_hours", "_rank", "sku"])[cols].reset_index(drop=True)
+
+
+@shared
+def sold_out_skus(con: duckdb.DuckDBPyConnection, as_of: datetime,
+                  s: dict[str, Any] | None = None) -> int:
+    """Tracked SKUs with nothing left once the waiting orders took theirs, that no waiting
+    order lacks and nothing bought over the rate window: sold out, not running out."""
+    burn = _burn(con, as_of, s)
+    return int(((burn["left_units"] == 0) & (burn["units_per_hour"] <= 0)).sum())
+
+
+def _burn(con: duckdb.DuckDBPyConnection, as_of: datetime,
+          s: dict[str, Any] | None) -> pd.DataFrame:
+    """forecast_sku_burn.sql with the rates per hour: every tracked SKU."""
     s = _settings(con, s)
     hours = float(s["forecast_rate_hours"])
     con.register("recent_lines", _recent_lines(con, as_of, hours))
@@ -135,16 +174,18 @@ def stock_burn(con: duckdb.DuckDBPyConnection, as_of: datetime,
         con.unregister("recent_lines")
     burn["units_per_hour"] = burn["recent_units"] / hours
     burn["orders_per_hour"] = burn["recent_orders"] / hours
-    burn = burn[(burn["units_per_hour"] > 0) | (burn["left_units"] <= 0)].copy()
-    rate = burn["units_per_hour"]
-    cover = np.where(burn["left_units"] <= 0, 0.0,
-                     np.where(rate > 0, burn["left_units"] / rate.where(rate > 0, 1), np.inf))
-    burn["cover_hours"] = cover
-    burn["runs_out_at"] = [as_of + timedelta(hours=float(c)) if np.isfinite(c) else pd.NaT
-                           for c in cover]
-    cols = ["sku", "left_units", "units_per_hour", "cover_hours", "runs_out_at",
-            "orders_per_hour"]
-    return burn.sort_values(["cover_hours", "sku"])[cols].reset_index(drop=True)
+    burn["name"] = burn["name"].astype(object).where(burn["name"].notna(), None)
+    return burn
+
+
+@shared
+def running_out(con: duckdb.DuckDBPyConnection, as_of: datetime,
+                s: dict[str, Any] | None = None) -> pd.DataFrame:
+    """The rows of `stock_burn` that run out within `alert_runout_hours`: what the alert
+    banner, the War room, the Stock page and `report --json` (`skus_running_out`) count."""
+    s = _settings(con, s)
+    burn = stock_burn(con, as_of, s)
+    return burn[burn["cover_hours"] <= float(s["alert_runout_hours"])].reset_index(drop=True)
 
 
 @shared
@@ -290,17 +331,20 @@ def intake_off(it: Intake, hours: int = 2) -> list[float]:
 def alerts(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters = ALL,
            s: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """The thresholds crossed now, each `{kind, ...numbers}`: `stock_runout` (SKUs running out
-    within `alert_runout_hours`), `breaches` (more than `alert_breach_orders` orders will
+    within `alert_runout_hours`: `running_out`; `short` of them already short for the waiting
+    orders; the first by its code and name as exported), `breaches` (more than `alert_breach_orders` orders will
     breach before the day ends), `intake_off` (intake more than `alert_intake_off_pct` % off
     the projection in each of the last two hours)."""
     s = _settings(con, s)
     out: list[dict[str, Any]] = []
-    burn = stock_burn(con, as_of, s)
-    soon = burn[burn["cover_hours"] <= float(s["alert_runout_hours"])]
+    soon = running_out(con, as_of, s)
     if len(soon):
+        first = soon.iloc[0]
         out.append({"kind": "stock_runout", "skus": len(soon),
-                    "first": str(soon["sku"].iloc[0]),
-                    "hours": float(soon["cover_hours"].iloc[0]),
+                    "short": int((soon["status"] == "short").sum()),
+                    "first": str(first["sku"]),
+                    "first_name": None if first["name"] is None else str(first["name"]),
+                    "hours": float(first["cover_hours"]),
                     "within": float(s["alert_runout_hours"])})
     grid, cap, _ = breach_forecast(con, as_of, f, s, hours=HORIZON_HOURS)
     day_end = datetime.combine(as_of.date(), datetime.min.time()) + timedelta(days=1)
@@ -320,11 +364,11 @@ def alerts(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters = ALL,
 
 def forecast_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, Any]:
     """report --json: `forecast` (backlog, hours_to_clear, breaches by hour for the next 24 h,
-    skus_running_out within 24 h)."""
+    skus_running_out: the SKUs the alert banner counts, within `alert_runout_hours`, each
+    with its name and status; skus_sold_out: at 0 with no demand, never alarmed)."""
     s = get_settings(con)
     grid, cap, packers = breach_forecast(con, as_of, ALL, s, hours=24)
-    burn = stock_burn(con, as_of, s)
-    out = burn[burn["cover_hours"] <= 24]
+    out = running_out(con, as_of, s)
     return {"forecast": {
         "backlog": cap.backlog,
         "overdue_now": cap.overdue,
@@ -335,12 +379,15 @@ def forecast_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[st
         "packers_needed": packers,
         "skus_running_out": [
             {"sku": r.sku, "hours_left": round(float(r.cover_hours), 1),
-             "runs_out_at": pd.Timestamp(r.runs_out_at).strftime("%Y-%m-%d %H:%M")}
+             "runs_out_at": pd.Timestamp(r.runs_out_at).strftime("%Y-%m-%d %H:%M"),
+             "name": r.name, "status": r.status}
             for r in out.itertuples()
         ],
+        "skus_sold_out": sold_out_skus(con, as_of, s),
+        "runout_within_hours": float(s["alert_runout_hours"]),
     }}
 
 
 __all__ = ["Capacity", "Intake", "alerts", "breach_forecast", "capacity", "default_period",
            "forecast_section", "gift_ledger", "period_start", "intake", "intake_off", "last_year_name",
-           "stock_burn", "waiting_deadlines"]
+           "running_out", "sold_out_skus", "stock_burn", "waiting_deadlines"]

@@ -11,6 +11,7 @@ from pipeline.filters import Filters
 from pipeline.labels import STATES
 from pipeline.memo import private, remembered, shared
 from pipeline.money import money_params
+from pipeline.problems import export_facts
 from pipeline.store import sql
 
 KPIS = (
@@ -18,11 +19,15 @@ KPIS = (
     "refund_amount", "refund_rate", "shipped_72h",
 )
 MONEY_KPIS = ("paid_amount", "aov", "refund_amount")  # in one currency, never added across
+SHIPPING_KPIS = ("shipped", "shipped_72h")   # known only from exports with shipping facts
 
 
 def day_kpis(con: duckdb.DuckDBPyConnection, f: Filters, day: date,
              until: time | None = None, as_of: datetime | None = None) -> pd.DataFrame:
     """One row per KPI: `kpi`, `value` (the day), `previous` (the day before).
+    When no shop in scope has a shipping fact in its exports (`shipping_known`), `shipped` and
+    `shipped_72h` cannot be known (DESIGN §4): null, never 0; otherwise the 72-hour share is
+    over the orders of the shops whose exports say what shipped.
 
     With `until`, both days count only what happened up to that time of day (today so far
     against yesterday at the same time). Money KPIs are in `f.currency` (else the desk's).
@@ -42,11 +47,31 @@ def _day_kpis(con: duckdb.DuckDBPyConnection, f: Filters, day: date, until: time
               as_of: datetime | None) -> pd.DataFrame:
     params = {"day": day, "until": until, "as_of": as_of, "shops": list(f.shops),
               "platforms": list(f.platforms), **money_params(con, f)}
-    wide = con.execute(sql("day_kpis"), params).df()
+    con.register("export_facts", export_facts(con))
+    try:
+        wide = con.execute(sql("day_kpis"), params).df()
+    finally:
+        con.unregister("export_facts")
     cur, prev = wide.iloc[0], wide.iloc[1]
-    return pd.DataFrame(
-        {"kpi": list(KPIS), "value": [cur[k] for k in KPIS], "previous": [prev[k] for k in KPIS]}
-    )
+    blind = not bool(cur["ships_judged"])
+    unknown = [blind and k in SHIPPING_KPIS for k in KPIS]
+    return pd.DataFrame({
+        "kpi": list(KPIS),
+        "value": [None if u else cur[k] for k, u in zip(KPIS, unknown, strict=True)],
+        "previous": [None if u else prev[k] for k, u in zip(KPIS, unknown, strict=True)],
+    })
+
+
+@shared(facts=True)
+def shipping_known(con: duckdb.DuckDBPyConnection, f: Filters) -> bool:
+    """Whether any shop in `f`'s shops and platforms has a shipping fact in its exports
+    (`problems.export_facts`): else what shipped, and the 72-hour share, cannot be known."""
+    facts = export_facts(con)
+    if f.shops:
+        facts = facts[facts["shop"].isin(f.shops)]
+    if f.platforms:
+        facts = facts[facts["platform"].isin(f.platforms)]
+    return bool(facts["ships_known"].any())
 
 
 @shared(facts=True)

@@ -1249,6 +1249,40 @@ LABELS.update({
     "alarm_held": ("问题订单暂缓：{n}", "Held by a problem: {n}"),
     "alarm_stale": ("数据过期的店铺：{n}", "Shops with stale data: {n}"),
     "alarm_updated": ("每分钟更新，截至 {t}", "Updated every minute, as of {t}"),
+    "alarm_not_judged": (" · 未判定 {n}", " · {n} not judged"),
+    "not_judged_ship_paid": ("未判定：导出文件没有发货信息（发货时间、快递、运单号或订单状态）",
+                             "Not judged: the export has no shipping facts (ship time, "
+                             "courier, tracking number or a status)"),
+    "not_judged_address": ("未判定：导出文件没有详细地址（只有省份等地区名）",
+                           "Not judged: the export has no street address (a region's name "
+                           "only)"),
+    "od_not_judged": ("{rule}：{n} 单未判定，另计，不报警。{why}。店铺：{shops}",
+                      "{rule}: {n} orders not judged, counted apart, no alarm. {why}. "
+                      "Shops: {shops}"),
+    "kpi_not_judged": ("未判定", "Not judged"),
+    "kpi_not_judged_help": ("所选店铺的导出文件没有发货信息，发货数和 72 小时发货率无法得知，不显示为 0。",
+                            "The chosen shops' exports carry no shipping facts: orders shipped "
+                            "and the 72-hour share cannot be known, and are not shown as 0."),
+    "wr_not_judged": ("{n} 单来自导出文件没有发货信息的店铺，未计入待发货（无法得知是否已发货）。",
+                      "{n} orders of shops whose exports carry no shipping facts are left out "
+                      "of the backlog (whether they shipped cannot be known)."),
+    "wr_alert_stock_short": ("{n} 个 SKU 将在 {within} 小时内用完，其中 {short} 个已不够待发货订单（最早：{sku}）。",
+                             "{n} SKU(s) run out within {within} h, {short} of them already "
+                             "short for the orders waiting to ship (first: {sku})."),
+    "wr_col_name": ("名称", "Name"),
+    "wr_col_status": ("情况", "Status"),
+    "wr_status_short": ("待发货订单已不够", "Short for waiting orders"),
+    "wr_status_selling": ("按当前速度用完", "Runs out at the current rate"),
+    "wr_sold_out": ("另有 {n} 个 SKU 库存为 0 且没有需求：已售罄，不算“将用完”。",
+                    "Another {n} SKU(s) are at 0 with no demand: sold out, not running out."),
+    "stock_running_out": ("{within} 小时内用完", "Run out within {within} h"),
+    "stock_running_out_help": ("待发货订单已不够、或按过去几小时的下单速度将在这段时间内用完的 SKU：与各页顶部的提醒和作战室同一个数。"
+                               "库存为 0 且没有需求的 SKU 是已售罄，不计入。",
+                               "SKUs the waiting orders already lack, or that the last hours' "
+                               "rate of sale uses up within this time: the same count as the "
+                               "banner on every page and the War room. An SKU at 0 with no "
+                               "demand is sold out and not counted."),
+    "stock_sold_out": ("已售罄", "Sold out"),
 })
 
 LABELS.update({

@@ -5,6 +5,8 @@ resolved it. Only open orders count: not shipped, not closed or refunded.
   on hand, else available + reserved, else available; an untracked SKU never blocks); the
   reason lists the SKUs short.
 - `address`: too vague to assign a courier (pipeline.address); the reason is the rule broken.
+  Only in a shop whose exports carry street addresses (`export_facts`): a file that gives
+  a region alone (the 7-column Tmall report's `上海`) cannot be judged (DESIGN §4).
 - `buyer_message`: a buyer message not yet reviewed, or changed since the review.
 - `refund_before_ship`: a refund asked (a line refund requested/agreed/returned) or a paid
   order cancelled, before shipping: stop the parcel.
@@ -25,7 +27,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from pipeline.address import verdicts
+from pipeline.address import PROVINCES, verdicts
 from pipeline.allocation import short_orders
 from pipeline.filters import Filters
 from pipeline.memo import keeps, private, remembered, shared
@@ -36,6 +38,9 @@ PROBLEMS = ("out_of_stock", "address", "buyer_message", "refund_before_ship", "m
 KEY = ["platform", "shop", "order_id"]
 ADDRESS_COLUMNS = ["province", "city", "district", "address"]
 MARK_COLUMNS = [*KEY, "problem", "reason", "since", "starts_at", "resolved_at", "resolved_by"]
+# An address that names a region and nothing else: a province, optionally with its suffix.
+REGION_ONLY = (r"(?:" + "|".join(PROVINCES)
+               + r")(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)?")
 
 
 def marks(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
@@ -63,11 +68,21 @@ def _marks(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
     params = {"as_of": as_of, **f.params()}
     con.register("stock_short", _stock_short(con, coverage))
     con.register("vague_verdicts", vague_verdicts(con, f, as_of) if vague is None else vague)
+    con.register("export_facts", export_facts(con))
     try:
         return con.execute(sql("problem_marks"), params).df()
     finally:
-        con.unregister("stock_short")
-        con.unregister("vague_verdicts")
+        for name in ("stock_short", "vague_verdicts", "export_facts"):
+            con.unregister(name)
+
+
+@shared(facts=True)
+def export_facts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per shop with orders: `platform, shop, ships_known, streets_known`: whether its imported
+    order files carry a shipping fact (a ship or completion time, a courier, a tracking number
+    or a status column) and a street address (not masked, more than a region's name). A rule
+    that needs what a shop's files never give is not judged for it (DESIGN §4)."""
+    return con.execute(sql("problem_export_facts"), {"region_only": REGION_ONLY}).df()
 
 
 def marks_moment(con: duckdb.DuckDBPyConnection, as_of: datetime) -> datetime:

@@ -12,6 +12,11 @@ An order is `overdue` past its deadline, `due_soon` within `due_soon_hours` befo
 deadline itself included), `ok` otherwise; `seconds_left` is negative when late. Stored times
 are local to the desk's time zone, so "end of the day" is midnight there.
 
+A rule is judged only on facts the shop's exports give (DESIGN §4, `problems.export_facts`):
+in a shop whose files carry no shipping fact, `ship_paid` is not judged; in one whose files
+carry no street address, `address` is not (no mark is raised). Those orders are under no
+status: `not_judged` counts them apart per rule, and they raise no alarm.
+
 A shop whose data is stale (pipeline.freshness) is evaluated as of its data moment, not the
 moment asked: what was overdue when its data was taken. Its rows carry `stale` and come after
 the fresh shops' rows in every list.
@@ -29,7 +34,7 @@ import pyarrow as pa
 from pipeline.filters import Filters
 from pipeline.freshness import MOMENT_COLUMNS, shop_moments
 from pipeline.memo import keeps, remembered, shared
-from pipeline.problems import PROBLEMS, lists_by_order, marks, marks_moment
+from pipeline.problems import PROBLEMS, export_facts, lists_by_order, marks, marks_moment
 from pipeline.settings import get_settings
 from pipeline.store import sql
 
@@ -65,8 +70,8 @@ def _evaluate(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
     by default as of `as_of`, stale shops as of their data moment."""
     s = settings or get_settings(con)
     moments = shop_moments(con, as_of) if moments is None else moments
-    clock = _clock_rows(con, f, as_of, float(s["chase_unpaid_hours"]),
-                        float(s["ship_paid_hours"]), moments)
+    clock = _judged_rows(con, _clock_rows(con, f, as_of, float(s["chase_unpaid_hours"]),
+                                          float(s["ship_paid_hours"]), moments))[0]
     m = marks(con, f, as_of, coverage, vague)
     m = m[m["resolved_at"].isna()]
     day = m[m["problem"].isin(["out_of_stock", "address"])]
@@ -124,6 +129,52 @@ def _clock_rows(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
     out = rows.drop(columns="as_of").merge(own, on=["platform", "shop"], how="left")
     out["as_of"] = out["as_of"].fillna(pd.Timestamp(as_of))
     return out
+
+
+# The rules a shop's exports may not be able to judge, and the fact each needs (DESIGN §4).
+NEEDS = {"ship_paid": "ships_known", "address": "streets_known"}
+
+
+def _judged_rows(con: duckdb.DuckDBPyConnection, clock: pd.DataFrame
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The clock rules' rows split in two: those judged, and the `ship_paid` rows of shops
+    whose exports carry no shipping fact (not judged)."""
+    blind = export_facts(con)
+    blind = blind.loc[~blind["ships_known"].astype(bool), ["platform", "shop"]]
+    if clock.empty or blind.empty:
+        return clock, clock.iloc[0:0]
+    hit = clock[["platform", "shop"]].merge(blind.assign(_blind=True), how="left",
+                                            on=["platform", "shop"])["_blind"]
+    unknown = (clock["rule"] == "ship_paid").to_numpy() & hit.notna().to_numpy()
+    return clock[~unknown].reset_index(drop=True), clock[unknown].reset_index(drop=True)
+
+
+@shared
+def not_judged(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
+    """Per rule of §4 (every rule, zeros included): `orders` that rule cannot judge because
+    their shop's exports never give the fact it needs (DESIGN §4), and `shops` (sorted
+    `(platform, shop)` pairs). `ship_paid`: the orders waiting to ship of shops whose files carry no shipping
+    fact; `address`: the open orders of shops whose files carry no street address."""
+    s = get_settings(con)
+    moments = shop_moments(con, as_of)
+    unknown = _judged_rows(con, _clock_rows(con, f, as_of, float(s["chase_unpaid_hours"]),
+                                            float(s["ship_paid_hours"]), moments))[1]
+    facts = export_facts(con)
+    no_street = facts.loc[~facts["streets_known"].astype(bool), ["platform", "shop"]]
+    open_orders = con.execute(sql("sla_open_per_shop"), {"as_of": as_of, **f.params()}).df()
+    address = open_orders.merge(no_street, on=["platform", "shop"])
+    def shops(frame: pd.DataFrame) -> list[tuple[str, str]]:
+        return sorted(set(zip(frame["platform"], frame["shop"], strict=True)))
+
+    per_rule = {
+        "ship_paid": (len(unknown), shops(unknown)),
+        "address": (int(address["orders"].sum()), shops(address)),
+    }
+    return pd.DataFrame({
+        "rule": list(RULES),
+        "orders": [int(per_rule.get(r, (0, []))[0]) for r in RULES],
+        "shops": [sorted(per_rule.get(r, (0, []))[1]) for r in RULES],
+    })
 
 
 def _changed_orders(con: duckdb.DuckDBPyConnection, since: pd.DataFrame,
@@ -267,13 +318,16 @@ def aging(board: pd.DataFrame, by: str) -> pd.DataFrame:
 
 def sla_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, Any]:
     """report --json: `overdue` and `due_soon`, a count for every rule of §4; a stale shop's
-    orders are counted as of its data moment."""
+    orders are counted as of its data moment; `not_judged`, for every rule of §4, the orders
+    a rule cannot judge on what their shop's exports give (left out of the other two)."""
     from pipeline.filters import ALL
 
     counts = sla_counts(con, ALL, as_of)
+    unknown = not_judged(con, ALL, as_of)
     return {
         "overdue": {r.rule: int(r.overdue) for r in counts.itertuples()},
         "due_soon": {r.rule: int(r.due_soon) for r in counts.itertuples()},
+        "not_judged": {r.rule: int(r.orders) for r in unknown.itertuples()},
     }
 
 

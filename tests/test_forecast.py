@@ -163,4 +163,8 @@ def test_report_forecast_key(war):
     assert len(rep["breaches_by_hour"]) == 24 and sum(rep["breaches_by_hour"]) == 3
     assert [s["sku"] for s in rep["skus_running_out"]] == ["G", "A"]
     assert rep["skus_running_out"][1] == {"sku": "A", "hours_left": 2.5,
-                                          "runs_out_at": "2026-11-11 14:30"}
+                                          "runs_out_at": "2026-11-11 14:30",
+                                          "name": None, "status": "selling"}
+    # G: 1 available, 2 waiting: short now; no SKU at 0 without demand (B has 100)
+    assert rep["skus_running_out"][0]["status"] == "short"
+    assert rep["skus_sold_out"] == 0

@@ -110,7 +110,8 @@ def test_the_alarm_row_counts_per_rule_held_and_stale_each_a_link(tmp_path, monk
         ("Chase unpaid: 1 overdue · 0 due soon", "overdue"),
         ("Ship paid orders: 1 overdue · 0 due soon", "overdue"),
         ("Out of stock: 0 overdue · 0 due soon", "overdue"),
-        ("Address: 0 overdue · 0 due soon", "overdue"),
+        # s1's export gives no address: its 3 open orders cannot be judged, counted apart
+        ("Address: 0 overdue · 0 due soon · 3 not judged", "overdue"),
         ("Held by a problem: 1", "queue"),
         ("Shops with stale data: 1", "overdue"),
     ]

@@ -14,7 +14,7 @@ from pipeline import freshness, problems, sla
 from pipeline.address import display_address
 from pipeline.filters import Filters
 from pipeline.labels import label, platform_name
-from ui.core import desk_minute, get_store, per_value, platform_label, query, shop_label, t, tc
+from ui.core import desk_minute, get_store, per_value, query, shop_label, t, tc
 from ui.layout import metric_grid
 from ui.order_dialog import KEY_COLUMNS
 from ui.safe import md_escape, plot_text
@@ -165,7 +165,7 @@ def freshness_note(as_of: datetime, f: Filters | None = None) -> None:
         return
 
     def name(r) -> str:
-        return md_escape(f"{shop_label(r.shop)} ({platform_label(r.platform)})")
+        return md_escape(shop_label(r.shop, r.platform))  # name · platform
 
     stale = fr[fr["stale"]]
     if len(stale):
@@ -187,6 +187,17 @@ def as_of_picker() -> datetime:
     at = c3.time_input(t("od_as_of_time"), value=time(now.hour, now.minute), key="od_time",
                        step=60)
     return datetime.combine(day, at)
+
+
+def not_judged_note(f: Filters, as_of: datetime) -> None:
+    """Per rule, the orders it cannot judge because their shops' exports never give the fact
+    it needs (DESIGN §4): counted apart, with the shops named, never as overdue."""
+    unknown = query(sla.not_judged, f, as_of)
+    for r in unknown[unknown["orders"] > 0].itertuples():
+        shops = t("list_sep").join(shop_label(shop, platform) for platform, shop in r.shops)
+        st.caption(md_escape(t("od_not_judged").format(
+            rule=t(f"rule_{r.rule}"), n=f"{int(r.orders):,}", why=t(f"not_judged_{r.rule}"),
+            shops=shops)))
 
 
 def rule_metrics(counts: pd.DataFrame) -> None:

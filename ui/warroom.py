@@ -42,14 +42,27 @@ def breach_chart(grid: pd.DataFrame, names: dict[str, str]) -> go.Figure:
     return fig
 
 
+NAME_CAP = 40   # characters of an SKU's name in a sentence
+
+
+def sku_named(sku: str, name: str | None) -> str:
+    """An SKU as people know it: its code and its name as the export writes them."""
+    if not name or name == sku:
+        return sku
+    short = name if len(name) <= NAME_CAP else name[:NAME_CAP - 1] + "…"
+    return f"{sku} · {short}"
+
+
 def alert_texts(alerts: list[dict]) -> list[str]:
     """One sentence per alert, in the chosen language, with its numbers."""
     out = []
     for a in alerts:
         if a["kind"] == "stock_runout":
-            key = "wr_alert_runout_now" if a["hours"] <= 0 else "wr_alert_runout"
-            out.append(t(key).format(n=a["skus"], sku=a["first"], hours=f"{a['hours']:.1f}",
-                                     within=f"{a['within']:g}"))
+            key = ("wr_alert_stock_short" if a.get("short")
+                   else "wr_alert_runout_now" if a["hours"] <= 0 else "wr_alert_runout")
+            out.append(t(key).format(n=a["skus"], short=a.get("short", 0),
+                                     sku=sku_named(a["first"], a.get("first_name")),
+                                     hours=f"{a['hours']:.1f}", within=f"{a['within']:g}"))
         elif a["kind"] == "breaches":
             out.append(t("wr_alert_breaches").format(n=a["orders"], limit=a["limit"]))
         elif a["kind"] == "intake_off":

@@ -5,6 +5,10 @@
 -- orders in $currency (an order without a currency takes $desk): currencies are never added.
 -- The share shipped within 72 h of payment is given only for a day whose paid orders have all
 -- had their 72 hours by $as_of (null $as_of: every day); otherwise it is null.
+-- Shipping is judged only in shops whose exports carry a shipping fact (DESIGN §4): the share is
+-- over their paid orders alone; `ships_judged` says whether any shop in scope has them (when
+-- none does, `shipped` and `shipped_72h` cannot be known, and are not shown as 0).
+-- Reads the registered relation `export_facts` (problem_export_facts.sql).
 -- Parameters: $day, $until, $as_of, $shops, $platforms, $currency, $desk.
 
 with scoped as (
@@ -15,8 +19,10 @@ with scoped as (
         o.shipped_at,
         o.paid,
         o.refunded,
-        coalesce(o.currency, $desk) = $currency as in_currency
+        coalesce(o.currency, $desk) = $currency as in_currency,
+        coalesce(j.ships_known, false) as ships_known
     from order_state as o
+    left join export_facts as j using (platform, shop)
     where in_filters(o.created_at, o.shop, o.platform, null, null, $shops, $platforms)
       and (o.created_at::date in ($day::date, $day::date - 1)
        or o.paid_at::date in ($day::date, $day::date - 1)
@@ -49,10 +55,20 @@ per_day as (
               and o.paid_at <= d.until_at
               and o.shipped_at <= o.paid_at + interval 72 hour
               and ($until::time is null or o.shipped_at <= d.until_at)
-        ) as shipped_72h
+        ) as shipped_72h,
+        count(*) filter (
+            where o.paid_at::date = d.day and o.paid_at <= d.until_at and o.ships_known
+        ) as paid_orders_judged
     from days as d
     left join scoped as o on true
     group by d.day
+),
+
+judged as (
+    select coalesce(bool_or(ships_known), false) as ships_judged
+    from export_facts
+    where (len($shops::varchar[]) = 0 or list_contains($shops::varchar[], shop))
+      and (len($platforms::varchar[]) = 0 or list_contains($platforms::varchar[], platform))
 ),
 
 final as (
@@ -67,11 +83,13 @@ final as (
         refund_amount::double as refund_amount,
         case when paid_amount > 0 then refund_amount::double / paid_amount::double end as refund_rate,
         case
-            when paid_orders > 0
+            when paid_orders_judged > 0
              and ($as_of::timestamp is null or day + interval 4 day <= $as_of::timestamp)
-                then shipped_72h / paid_orders
-        end as shipped_72h
+                then shipped_72h / paid_orders_judged
+        end as shipped_72h,
+        j.ships_judged
     from per_day
+    cross join judged as j
 )
 
 select * from final order by day desc

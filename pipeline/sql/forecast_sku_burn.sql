@@ -1,6 +1,7 @@
 -- Per tracked SKU (bundles exploded, gifts included): what is left once the orders waiting to
 -- ship have taken theirs, and the units and orders placed in the last $hours hours before
--- $as_of (orders not closed), the rate the burn-down projects.
+-- $as_of (orders not closed), the rate the burn-down projects; its name as the stock export
+-- writes it (else a title it was sold under).
 -- Reads the registered relation `recent_lines` (forecast_recent_lines.sql: the lines of at
 -- least the orders placed in those hours).
 -- Parameters: $as_of, $hours.
@@ -24,14 +25,24 @@ recent_units as (
     group by sku
 ),
 
+names as (
+    select sku, coalesce(s.name, l.title) as name
+    from (select sku, max(name) as name from stock group by sku) as s
+    full outer join (
+        select sku, max(title) as title from order_lines where sku is not null group by sku
+    ) as l using (sku)
+),
+
 final as (
     select
         s.sku,
+        n.name,
         s.left_units::bigint as left_units,
         coalesce(r.units, 0)::bigint as recent_units,
         coalesce(r.orders, 0)::bigint as recent_orders
     from stock_left as s
     left join recent_units as r using (sku)
+    left join names as n using (sku)
 )
 
 select * from final order by sku

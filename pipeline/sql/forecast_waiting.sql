@@ -1,6 +1,8 @@
 -- The orders waiting to ship as of now with their `ship_paid` deadline (DESIGN §4: ready +
 -- $ship_hours, or the promised ship-by when earlier), earliest deadline first: the order the
--- desk works them in (DESIGN §5).
+-- desk works them in (DESIGN §5). Only in shops whose exports carry a shipping fact: elsewhere
+-- nothing says whether an order has shipped (DESIGN §4), and the order is left out.
+-- Reads the registered relation `export_facts` (problem_export_facts.sql).
 -- Parameters: $ship_hours, $date_from, $date_to, $shops, $platforms.
 
 with waiting as (
@@ -14,6 +16,8 @@ with waiting as (
             coalesce(ship_by, ready_at + to_seconds(round($ship_hours * 3600)::bigint))
         ) as deadline
     from open_orders
+    semi join (select platform, shop from export_facts where ships_known) as j
+        using (platform, shop)
     where waiting_to_ship
       and in_filters(created_at, shop, platform, $date_from, $date_to, $shops, $platforms)
 ),

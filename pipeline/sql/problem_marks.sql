@@ -3,9 +3,10 @@
 -- time rules (`starts_at`) and who resolved it (a review of the current buyer message, or the
 -- latest `resolve` event of the mark's type at or after `since`). Sorted by type (in the order
 -- of the list below), then since, then the order.
--- Reads two registered relations computed in Python: `stock_short` (platform, shop, order_id,
--- reason: the orders the stock allocation does not cover) and `vague_verdicts` (province, city,
--- district, address, reason: the vague addresses).
+-- Reads three registered relations computed in Python: `stock_short` (platform, shop, order_id,
+-- reason: the orders the stock allocation does not cover), `vague_verdicts` (province, city,
+-- district, address, reason: the vague addresses) and `export_facts` (problem_export_facts.sql:
+-- an address is judged only in a shop whose exports carry street addresses, DESIGN §4).
 -- Parameters: $as_of, $date_from, $date_to, $shops, $platforms.
 
 with open_now as (
@@ -144,6 +145,8 @@ address as (
         and o.city is not distinct from v.city
         and o.district is not distinct from v.district
         and o.address is not distinct from v.address
+    semi join (select platform, shop from export_facts where streets_known) as j
+        using (platform, shop)
 ),
 
 all_marks as (
