@@ -46,12 +46,20 @@ TIMEOUT_MS = 600_000
 POLL_MS = 50
 CORES = os.cpu_count() or 1
 
+# Settled means rendered: the script has finished, connected, with the page's own title shown,
+# or has finished showing an exception (or the app a compile error): a failure, not a settle.
+# Falsy while not settled, else {error: null} or {error: "what the page shows"}.
 SETTLED = """([title]) => {
   const app = document.querySelector('[data-testid="stApp"]');
-  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (!app) return false;
+  const state = app.getAttribute('data-test-script-state');
+  if (state === 'compilationError') return {error: 'compile error'};
+  if (state !== 'notRunning') return false;
   if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
+  const shown = app.querySelector('[data-testid="stException"]');
+  if (shown) return {error: 'exception: ' + shown.innerText.trim().split('\\n')[0].slice(0, 200)};
   const h1 = document.querySelector('[data-testid="stMain"] h1');
-  return !!h1 && h1.innerText.trim().startsWith(title);
+  return !!h1 && h1.innerText.trim().startsWith(title) && {error: null};
 }"""
 
 
@@ -194,11 +202,18 @@ def _write_note(db: Path, order_id: str) -> None:
                    env={**os.environ, "ORDERDESK_DB": str(db)}, capture_output=True)
 
 
-async def _visit(page, title: str, href: str) -> float:
+async def _settled(page, title: str) -> str | None:
+    """Wait until the page has settled (SETTLED); what it shows instead of rendering, if
+    anything (an exception, a compile error)."""
+    handle = await page.wait_for_function(SETTLED, arg=[title], polling=POLL_MS)
+    return (await handle.json_value())["error"]
+
+
+async def _visit(page, title: str, href: str) -> tuple[float, str | None]:
     t0 = time.perf_counter()
     await page.get_by_test_id("stSidebarNav").locator(f'a[href="{href}"]').click()
-    await page.wait_for_function(SETTLED, arg=[title], polling=POLL_MS)
-    return time.perf_counter() - t0
+    error = await _settled(page, title)
+    return time.perf_counter() - t0, error
 
 
 async def _user(browser, url: str, rounds: int, n: int, out: list[dict],
@@ -208,12 +223,13 @@ async def _user(browser, url: str, rounds: int, n: int, out: list[dict],
     page.set_default_timeout(TIMEOUT_MS)
     t0 = time.perf_counter()
     await page.goto(url, wait_until="domcontentloaded")
-    await page.wait_for_function(SETTLED, arg=[""], polling=POLL_MS)  # the first page
+    error = await _settled(page, "")  # the first page
+    seconds = time.perf_counter() - t0
     links = page.get_by_test_id("stSidebarNav").get_by_test_id("stSidebarNavLink")
     pages = [(await a.locator("span[label]").get_attribute("label"), await a.get_attribute("href"))
              for a in await links.all()]
-    out.append({"user": n, "round": 0, "page": pages[0][0], "seconds": time.perf_counter() - t0,
-                "kind": "first load"})
+    out.append({"user": n, "round": 0, "page": pages[0][0] if pages else "?",
+                "seconds": seconds, "kind": "first load", "error": error})
     await walk(pages, rounds, n, out, after_write,
                lambda title, href: _visit(page, title, href))
     await ctx.close()
@@ -222,23 +238,26 @@ async def _user(browser, url: str, rounds: int, n: int, out: list[dict],
 async def walk(pages: list[tuple], rounds: int, n: int, out: list[dict],
                after_write: tuple[asyncio.Barrier, Callable[[], None]] | None,
                visit: Callable[..., Awaitable[float]]) -> None:
-    """User `n` visits every page (`(title, *where)`, `visit(title, *where)` its seconds) in
-    `rounds` rounds, the first visits then warm ones; with `after_write`, once everyone has
-    been everywhere one user's action moves the data version and every user goes round once
-    more (the pages' shared results are then new)."""
+    """User `n` visits every page (`(title, *where)`; `visit(title, *where)` gives its
+    seconds and what it showed instead of rendering, or None) in `rounds` rounds, the first
+    visits then warm ones; with `after_write`, once everyone has been everywhere one user's
+    action moves the data version and every user goes round once more (the pages' shared
+    results are then new)."""
+    async def one(title: str, where: list, r: int, kind: str) -> None:
+        seconds, error = await visit(title, *where)
+        out.append({"user": n, "round": r, "page": title, "seconds": seconds, "kind": kind,
+                    "error": error})
+
     for r in range(1, rounds + 1):
         for title, *where in pages:
-            out.append({"user": n, "round": r, "page": title,
-                        "seconds": await visit(title, *where),
-                        "kind": "first visit" if r == 1 else "warm"})
+            await one(title, where, r, "first visit" if r == 1 else "warm")
     if after_write is not None:
         barrier, write = after_write
         if await barrier.wait() == 0:
             await asyncio.to_thread(write)
         await barrier.wait()
         for title, *where in pages:
-            out.append({"user": n, "round": rounds + 1, "page": title,
-                        "seconds": await visit(title, *where), "kind": "after a write"})
+            await one(title, where, rounds + 1, "after a write")
 
 
 async def _level(url: str, users: int, rounds: int,
@@ -261,12 +280,25 @@ def _pct(xs: list[float], q: float) -> float:
 
 
 def summarise(rows: list[dict]) -> list[dict]:
-    """Per users level, page and kind: p50, p95 and max seconds."""
-    groups: dict[tuple, list[float]] = {}
+    """Per users level, page and kind: the visits, how many failed (showed an exception or a
+    compile error instead of the page), and p50, p95 and max seconds of the ones that
+    rendered (None when none did)."""
+    groups: dict[tuple, list[dict]] = {}
     for r in rows:
-        groups.setdefault((r["users"], r["page"], r["kind"]), []).append(r["seconds"])
-    return [{"users": u, "page": p, "kind": k, "n": len(v), "p50": statistics.median(v),
-             "p95": _pct(v, 0.95), "max": max(v)} for (u, p, k), v in sorted(groups.items())]
+        groups.setdefault((r["users"], r["page"], r["kind"]), []).append(r)
+    out = []
+    for (u, p, k), got in sorted(groups.items()):
+        ok = [r["seconds"] for r in got if not r.get("error")]
+        out.append({"users": u, "page": p, "kind": k, "n": len(got), "failed": len(got) - len(ok),
+                    "p50": statistics.median(ok) if ok else None,
+                    "p95": _pct(ok, 0.95) if ok else None, "max": max(ok) if ok else None})
+    return out
+
+
+def failures(rows: list[dict], keep: int = 20) -> list[dict]:
+    """The first `keep` failed visits: who, where and what the page showed."""
+    return [{k: r[k] for k in ("users", "user", "page", "kind", "error")}
+            for r in rows if r.get("error")][:keep]
 
 
 def measure(db: Path, levels: list[int], rounds: int, log: Path, level=None,
@@ -309,7 +341,8 @@ def measure(db: Path, levels: list[int], rounds: int, log: Path, level=None,
                            "wall_s": round(wall, 1), "visits": len(got)})
         time.sleep(5)
         idle = rss_mb(proc.pid)[0]
-        return {"rows": rows, "summary": summarise(rows), "memory": memory,
+        return {"rows": rows, "summary": summarise(rows), "failures": failures(rows),
+                "memory": memory,
                 "idle_rss_mb": round(idle), "start_s": start_s, "nice": nice}
     finally:
         if nice:
@@ -323,12 +356,22 @@ def measure(db: Path, levels: list[int], rounds: int, log: Path, level=None,
 
 
 def markdown(result: dict, label: str, heading: str = "Pages in a browser") -> str:
+    def sec(x: float | None) -> str:
+        return "—" if x is None else f"{x:.2f}"
+
     lines = [f"### {heading} ({label})", "",
-             "| users | page | visit | n | p50 s | p95 s | max s |",
-             "|---:|---|---|---:|---:|---:|---:|"]
+             "| users | page | visit | n | failed | p50 s | p95 s | max s |",
+             "|---:|---|---|---:|---:|---:|---:|---:|"]
     for s in result["summary"]:
-        lines.append(f"| {s['users']} | {s['page']} | {s['kind']} | {s['n']} | {s['p50']:.2f} "
-                     f"| {s['p95']:.2f} | {s['max']:.2f} |")
+        failed = s.get("failed", 0)
+        lines.append(f"| {s['users']} | {s['page']} | {s['kind']} | {s['n']} "
+                     f"| {f'**{failed}**' if failed else 0} | {sec(s['p50'])} | {sec(s['p95'])} "
+                     f"| {sec(s['max'])} |")
+    if result.get("failures"):
+        lines += ["", "Failed visits (a page showing an exception or a compile error; its time "
+                  "is in no figure): " + "; ".join(
+                      f"{f['users']} users, {f['page']} ({f['kind']}): {f['error']}"
+                      for f in result["failures"])]
     lines += ["", "| users | server RSS after | server peak RSS | wall | server CPU | per visit "
               "| browsers' CPU | the rest's CPU | machine busy | server's time per view, p50 / p95 "
               "| browsers' CPU per visit | all switching at once, at least |",

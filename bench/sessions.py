@@ -8,6 +8,7 @@ twenty of them they take most of the CPU (drawing tables and charts): their sett
 measure the browsers as much as the dashboard. Here each user is a websocket session that asks
 for a page as the browser does (a rerun with the page's script hash) and counts it settled at
 the server's "script finished": no page is drawn, every element the page sends is received.
+A run that shows an exception, or ends in a compile error, is a failed visit, not a settle.
 The same levels, rounds and write between rounds as `bench/browser.py`, and the same table.
 What a person waits for in a browser on a machine of their own is about this plus drawing one
 page (0.1-0.5 s of a browser's main thread for these pages). A script, never a timed test.
@@ -48,6 +49,26 @@ async def _run(ws, pages_hash: str, name: str) -> list:
             return got
 
 
+def shown_error(messages: list) -> str | None:
+    """What a run showed instead of its page: the first exception element it sent, or its
+    compile error; None when it rendered."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    for msg in messages:
+        kind = msg.WhichOneof("type")
+        if (kind == "delta" and msg.delta.WhichOneof("type") == "new_element"
+                and msg.delta.new_element.WhichOneof("type") == "exception"):
+            exc = msg.delta.new_element.exception
+            return f"exception: {exc.type}: {exc.message}"[:200]
+        if kind == "session_event" and msg.session_event.HasField("script_compilation_exception"):
+            exc = msg.session_event.script_compilation_exception
+            return f"compile error: {exc.type}: {exc.message}"[:200]
+        if kind == "script_finished" and msg.script_finished == \
+                ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+            return "compile error"
+    return None
+
+
 def _pages(messages: list) -> list[tuple[str, str, str]]:
     """(title, script hash, url path) of the navigation's pages, in the sidebar's order: the
     run's last navigation (a process's first run sends stand-ins before the app's own)."""
@@ -66,14 +87,16 @@ async def _user(url: str, rounds: int, n: int, out: list[dict],
                                   subprotocols=["streamlit"], max_size=None,
                                   open_timeout=TIMEOUT_S) as ws:
         t0 = time.perf_counter()
-        pages = _pages(await _run(ws, "", ""))
-        out.append({"user": n, "round": 0, "page": pages[0][0],
-                    "seconds": time.perf_counter() - t0, "kind": "first load"})
+        first = await _run(ws, "", "")
+        seconds = time.perf_counter() - t0
+        pages = _pages(first)
+        out.append({"user": n, "round": 0, "page": pages[0][0], "seconds": seconds,
+                    "kind": "first load", "error": shown_error(first)})
 
-        async def visit(title: str, script: str, path: str) -> float:
+        async def visit(title: str, script: str, path: str) -> tuple[float, str | None]:
             t = time.perf_counter()
-            await _run(ws, script, path)
-            return time.perf_counter() - t
+            got = await _run(ws, script, path)
+            return time.perf_counter() - t, shown_error(got)
 
         await B.walk(pages, rounds, n, out, after_write, visit)
 
