@@ -8,6 +8,7 @@ from pipeline.roles import ROLES, NotAllowed, may
 from ui.actor import role
 from ui.auth import page_guard, sso_configured
 from ui.core import get_store, t
+from ui.errors import refusal_text
 from ui.safe import md_escape
 
 page_guard()  # behind the sign-in even when reached without app.py
@@ -96,4 +97,4 @@ try:
             users.set_disabled(store, target, not disabled, actor_role=role())
             done(t("usr_done"))
 except (users.UserError, NotAllowed) as exc:
-    st.error(md_escape(str(exc)), icon=":material/error:")
+    st.error(refusal_text(exc), icon=":material/error:")

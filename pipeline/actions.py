@@ -27,7 +27,9 @@ import pandas as pd
 
 from pipeline import canonical as C
 from pipeline.filters import Filters
+from pipeline.labels import STATES
 from pipeline.problems import open_problems
+from pipeline.reasons import Reason
 from pipeline.roles import ROLES, NotAllowed, effective, may, require
 from pipeline.settings import get_settings
 from pipeline.store import Conflict, Store, refresh_states, sql
@@ -257,38 +259,40 @@ select platform, shop, order_id from orders where order_id = $order_id order by 
 # Checks
 
 
-def refusal(action: str, order: dict[str, Any], text: str | None, kind: str | None) -> str | None:
+def refusal(action: str, order: dict[str, Any], text: str | None, kind: str | None
+            ) -> Reason | None:
     """Why `action` cannot be taken on an order (a row of ORDER_CONTEXT_SQL), or None."""
     state = order.get("state")
+    named = Reason(state) if state in STATES else state
     if action == "confirm" and state != "unconfirmed_unpaid":
-        return f"is {state}: only an unpaid order not yet confirmed can be confirmed"
+        return Reason("why_state_confirm", state=named)
     if action == "remind" and state not in UNPAID_STATES:
-        return f"is {state}: only an unpaid order can be reminded to pay"
+        return Reason("why_state_remind", state=named)
     if action in ("process", "courier") and not order.get("waiting_to_ship"):
-        return f"is {state}: only an order waiting to ship can be {_done(action)}"
+        return Reason("why_state_ship", state=named, done=Reason(f"why_done_{action}"))
     if action == "process" and order.get("processed"):
-        return "is already processed"
+        return Reason("why_already_processed")
     if action in TEXT_NEEDED and not text:
-        return f"needs a text: {TEXT_NEEDED[action]}"
+        return Reason("why_needs_text", what=Reason(f"why_text_{action}"))
     if action == "review":
         if not order.get("buyer_message"):
-            return "has no buyer message to review"
+            return Reason("why_no_message")
         if order.get("reviewed_message") == order.get("buyer_message"):
-            return "has its buyer message already reviewed"
+            return Reason("why_message_reviewed")
     if action == "flag" and order.get("flag_reason"):
-        return f"is already flagged ({order['flag_reason']}); resolve that flag first"
+        return Reason("why_already_flagged", reason=order["flag_reason"])
     if action == "resolve":
         if kind not in PROBLEM_TYPES:
-            return f"needs a problem type, one of {', '.join(PROBLEM_TYPES)}"
+            return Reason("why_needs_kind", kinds=[Reason(f"problem_{k}") for k in PROBLEM_TYPES])
         if kind == "manual" and not order.get("flag_reason"):
-            return "has no open flag to resolve"
+            return Reason("why_no_open_flag")
         # a problem the order does not have cannot be resolved ahead of it (it would hide the
         # mark when it comes): checked where the caller gave the order's open problems
         if (kind != "manual" and "open_problems" in order
                 and kind not in order["open_problems"]):
-            return f"has no open {kind} problem to resolve"
+            return Reason("why_no_open_problem", kind=Reason(f"problem_{kind}"))
     if action == "undo" and not _present(order.get("undo_target")):
-        return "has no action left to undo"
+        return Reason("why_nothing_to_undo")
     return None
 
 
@@ -303,10 +307,6 @@ def allowed_actions(order: dict[str, Any]) -> list[str]:
         if reason is None:
             out.append(action)
     return out
-
-
-def _done(action: str) -> str:
-    return {"process": "processed", "courier": "given a courier"}.get(action, action)
 
 
 def _present(v: Any) -> bool:
@@ -422,9 +422,9 @@ def _record(
     require(role, action)
     author = _clean(by)
     if author is None:
-        raise ActionError("say who acts: a name is required")
+        raise ActionError(Reason("why_name_required"))
     if keys.empty:
-        raise ActionError("no orders given")
+        raise ActionError(Reason("why_no_orders"))
     text = _clean(text)
     kind = _clean(kind)
     if action == "resolve":
@@ -445,7 +445,8 @@ def _record(
                 r["open_problems"] = marked.get((r["platform"], r["shop"], r["order_id"]), ())
         missing = [r for r in rows if not r["found"]]
         if missing:
-            raise ActionError("no such order: " + ", ".join(_label(r) for r in missing[:20]))
+            raise ActionError(Reason("why_no_such_order",
+                                     listed=", ".join(_label(r) for r in missing[:20])))
         if expected_last_event is not None:
             _check_unchanged(cur, rows[0], expected_last_event)
         refused = [(r, refusal(action, r, text, kind)) for r in rows]
@@ -519,7 +520,7 @@ def acting_role(cur: duckdb.DuckDBPyConnection, author: str, role: str | None,
     if rows:
         who, account_role, disabled = rows[0]
         if disabled:
-            raise NotAllowed(f"the account {who} is disabled: it can no longer act")
+            raise NotAllowed(Reason("why_disabled", who=who))
         acting = account_role if role is None else _lower(role, account_role)
     require(acting, action)
     return who, acting
@@ -624,24 +625,28 @@ def _check_unchanged(cur: duckdb.DuckDBPyConnection, order: dict[str, Any], expe
         "platform": order["platform"], "shop": order["shop"], "order_id": order["order_id"],
         "since": int(expected),
     }).fetchall()
-    done = "; ".join(
-        f"#{event_id} {action}{f' ({text})' if text else ''} by {author} at {at:%H:%M:%S}"
-        for event_id, action, text, author, at in changes
-    ) or "an earlier action was taken back"
-    raise Conflict(
-        f"order {_label(order)} changed since you opened it: {done}. It is now {order['state']}; "
-        "look at it again and act if still needed."
-    )
+    done = [Reason("why_change", event=event_id, action=_verb(action),
+                   text=f" ({text})" if text else "", author=author, at=f"{at:%H:%M:%S}")
+            for event_id, action, text, author, at in changes
+            ] or Reason("why_change_undone")
+    state = order["state"]
+    raise Conflict(Reason("why_conflict", order=_label(order), done=done,
+                          state=Reason(state) if state in STATES else state))
 
 
-def _refused_message(action: str, refused: list[tuple[dict, str]], total: int) -> str:
+def _verb(action: str) -> Reason | str:
+    """An action's verb in words (`process`), for refusals."""
+    return Reason(f"verb_{action}") if action in ACTIONS else action
+
+
+def _refused_message(action: str, refused: list[tuple[dict, Reason]], total: int) -> Reason:
     if total == 1:
         order, why = refused[0]
-        return f"cannot {action} order {_label(order)}: it {why}"
-    listed = "; ".join(f"{_label(r)} {why}" for r, why in refused[:20])
-    more = f" and {len(refused) - 20} more" if len(refused) > 20 else ""
-    return (f"cannot {action} {len(refused)} of the {total} orders, so none was changed: "
-            f"{listed}{more}")
+        return Reason("why_refused_one", action=_verb(action), order=_label(order), why=why)
+    listed = [Reason("why_refused_item", order=_label(r), why=why) for r, why in refused[:20]]
+    more = Reason("why_more", n=len(refused) - 20) if len(refused) > 20 else ""
+    return Reason("why_refused_many", action=_verb(action), n=len(refused), total=total,
+                  listed=listed, more=more)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,4 +1,11 @@
-"""What the readers say about a file, in the desk's languages.
+"""What the pipeline says to a person, in the desk's languages.
+
+Refusals of actions and roles are a `Reason`: a label key with its figures, whose text (as
+a `str`) is the English sentence the command line prints, and whose `words(lang)` is the same
+sentence in any language through the labels. `words(exc, lang)` says any refusal that reaches
+a page: a Reason through the labels, a reader's sentence through the patterns below, anything
+else as it is.
+
 
 The readers (pipeline/formats, pipeline/importing) write their reasons, notes and refusals in
 English, with the figures in them: `not an amount`, `duplicate order_id in this file (first at
@@ -10,8 +17,57 @@ pattern knows is returned as it is (never lost, never guessed at).
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from pipeline.labels import LABELS
+from pipeline.labels import LABELS, label
+
+
+class Reason(str):
+    """A sentence known by its label key and figures. As a `str` it is the English sentence;
+    `words(lang)` says it in `lang`. A figure that is itself a Reason (a role, a state, an
+    action's name) is said in the same language; a list of them is joined."""
+
+    key: str
+    params: dict[str, Any]
+
+    def __new__(cls, key: str, **params: Any) -> Reason:
+        if key not in LABELS:
+            raise KeyError(f"no label {key!r}")
+        made = super().__new__(cls, _render(key, params, "en"))
+        made.key, made.params = key, params
+        return made
+
+    def words(self, lang: str) -> str:
+        return _render(self.key, self.params, lang)
+
+    def __reduce__(self):  # pickled (a cached value) as the Reason it is
+        return (_rebuild, (self.key, self.params))
+
+
+def _rebuild(key: str, params: dict[str, Any]) -> Reason:
+    return Reason(key, **params)
+
+
+_JOIN = {"zh": "；", "en": "; "}
+
+
+def _render(key: str, params: dict[str, Any], lang: str) -> str:
+    def said(v: Any) -> Any:
+        if isinstance(v, Reason):
+            return v.words(lang)
+        if isinstance(v, list | tuple):
+            return _JOIN.get(lang, "; ").join(str(said(x)) for x in v)
+        return v
+    return label(key, lang).format(**{k: said(v) for k, v in params.items()})
+
+
+def words(what: BaseException | str, lang: str) -> str:
+    """A refusal (an exception or its text) in `lang`: a Reason through the labels, a reader's
+    sentence through the patterns of `say`, any other text as it is."""
+    text = what.args[0] if isinstance(what, BaseException) and what.args else what
+    if isinstance(text, Reason):
+        return text.words(lang)
+    return say(str(text), lang)
 
 # What a `missing …` / `… longer than` reason names: the readers' words, then canonical columns.
 _WHAT_ZH = {

@@ -13,6 +13,9 @@ the one person at this machine: a manager).
 
 from __future__ import annotations
 
+from pipeline.labels import LABELS
+from pipeline.reasons import Reason
+
 ROLES = ("viewer", "clerk", "manager")
 
 ORDER_ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", "resolve")
@@ -31,17 +34,9 @@ _LOWEST: dict[str, str] = {
     "users": "manager",
 }
 
-# How a refusal names the thing, in the desk's words.
-_WHAT = {
-    "view": "see the desk", "download": "download", "undo": "undo an action",
-    "undo_any": "undo a colleague's action", "import": "import files",
-    "settings": "change the settings", "promotions": "edit promotion periods",
-    "bundles": "edit bundles", "users": "manage accounts",
-}
-
 
 class NotAllowed(Exception):
-    """The role may not do this; the message says who may."""
+    """The role may not do this; the message (a `pipeline.reasons.Reason`) says who may."""
 
 
 def effective(role: str | None) -> str:
@@ -62,10 +57,19 @@ def require(role: str | None, what: str) -> None:
     """Raise NotAllowed unless `role` may do `what`."""
     if may(role, what):
         return
+    raise NotAllowed(refusal(role, what))
+
+
+def refusal(role: str | None, what: str) -> Reason:
+    """Why `role` may not do `what`, and who may (the thing and the roles in words)."""
     lowest = _LOWEST.get(what)
-    thing = _WHAT.get(what, f"{what} orders")
+    thing = _word(f"may_{what}", f"{what} orders")
     if lowest is None:
-        raise NotAllowed(f"nobody may {thing}")
-    raise NotAllowed(f"a {effective(role)} may not {thing}; ask a {lowest} or a manager"
-                     if lowest != "manager" else
-                     f"a {effective(role)} may not {thing}; ask a manager")
+        return Reason("why_nobody", thing=thing)
+    key = "why_not_allowed_manager" if lowest == "manager" else "why_not_allowed"
+    return Reason(key, role=_word(f"role_{effective(role)}", effective(role)), thing=thing,
+                  lowest=_word(f"role_{lowest}", lowest))
+
+
+def _word(key: str, otherwise: str) -> Reason | str:
+    return Reason(key) if key in LABELS else otherwise

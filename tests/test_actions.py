@@ -98,9 +98,9 @@ def test_resolve_kinds_clear_their_marks(desk):
 def test_a_problem_the_order_does_not_have_is_not_resolved_ahead_of_it(desk):
     """A resolve recorded before the problem came would hide its mark when it comes: the
     stock runs out after the resolve, and the order must still show as short."""
-    with pytest.raises(A.ActionError, match="has no open out_of_stock problem"):
+    with pytest.raises(A.ActionError, match="has no open problem “Out of stock”"):
         A.record(desk, key("paid"), "resolve", by="Wang", text="n/a", kind="out_of_stock")
-    with pytest.raises(A.ActionError, match="has no open address problem"):
+    with pytest.raises(A.ActionError, match="has no open problem “Vague address”"):
         A.record_many(desk, [key("paid")], "resolve", by="Wang", text="n/a", kind="address")
     assert n_events(desk) == 0
     load_tables(desk, stock=[{"sku": "A", "available": 0}])
@@ -124,7 +124,7 @@ REFUSALS = [
     ("flag", "paid", None, None, "the reason"),
     ("resolve", "paid", "done", "manual", "no open flag"),
     ("resolve", "paid", "done", "weather", "needs a problem type"),
-    ("resolve", "paid", "done", "merge_candidate", "no open merge_candidate problem"),
+    ("resolve", "paid", "done", "merge_candidate", "no open problem “Merge candidate”"),
     ("review", "unpaid", None, None, "no buyer message"),
     ("undo", "paid", None, None, "no action left to undo"),
 ]

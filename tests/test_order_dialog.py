@@ -110,8 +110,9 @@ def test_a_change_by_someone_else_is_reported_not_overwritten(db, monkeypatch):
     at.text_input(key="dlg_text").input("改地址").run()
     at.button(key="dlg_submit").click().run()
     assert not at.exception
-    assert any("changed since you opened it" in w.value and "process by Li" in w.value
-               for w in at.warning)
+    # the refusal in the viewer's language, with its figures
+    assert any("在您打开后有了变动" in w.value and "Li：处理" in w.value
+               and "现在是“已处理已确认已付款”" in w.value for w in at.warning)
     assert "已处理已确认已付款" in at.text[0].value          # the fresh state is shown
     assert n_notes(at) == 1
     at.button(key="dlg_submit").click().run()              # acting again, knowingly
@@ -175,3 +176,18 @@ def test_the_detail_shows_buyer_receiver_and_phone_as_exported(tmp_path, monkeyp
                                args=("taobao", "s1", "masked")).run()
     facts = "\n".join(x.value for x in at.text)
     assert "买家：t**2" in facts and "收货人：##密文" in facts and "收货人电话：139****4321" in facts
+
+
+def test_a_refusal_reaches_the_viewer_in_their_language(db, monkeypatch):
+    """A resolve without saying what was done is refused in the viewer's words (it showed the
+    pipeline's English sentence)."""
+    s = Store(db)
+    A.record(s, KEY, "flag", by="Li", text="破损")
+    s.close()
+    at = app(db, monkeypatch, {"actor": "Wang"})
+    at.segmented_control(key="dlg_action").set_value("resolve").run()
+    at.selectbox(key="dlg_kind").set_value("manual").run()
+    at.button(key="dlg_submit").click().run()
+    assert not at.exception
+    assert [e.value.replace("\\", "") for e in at.error] == [   # Markdown-escaped
+        "不能处理问题订单 paid (taobao/s1)：需要填写处理方式"]

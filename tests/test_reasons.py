@@ -92,3 +92,35 @@ def test_a_files_notes_come_with_the_result_and_are_said_in_chinese(store):
     assert all(known(n) for n in res.notes), res.notes
     zh = say(res.notes[0], "zh")
     assert "截断为 2,000 个字符" in zh, zh
+
+
+# --- refusals of actions and roles: a code and figures, said in either language -------------
+
+
+def test_a_refusal_is_the_command_lines_english_and_the_viewers_chinese(store):
+    from pipeline import actions as A
+    from pipeline.reasons import words
+    from pipeline.roles import NotAllowed, require
+    from tests.conftest import load
+
+    load(store, [{"order_id": "o1", "created_at": "2026-11-20 10:00", "status_norm": "shipped",
+                  "shipped_at": "2026-11-21 10:00"}])
+    with pytest.raises(A.ActionError) as refused:
+        A.record(store, ("taobao", "s1", "o1"), "process", by="Li")
+    assert str(refused.value) == ("cannot process order o1 (taobao/s1): it is Shipped: only an "
+                                  "order waiting to ship can be processed")
+    assert words(refused.value, "zh") == ("不能处理订单 o1 (taobao/s1)：状态为“已发货”：只有待发货的订单"
+                                          "可以处理")
+    with pytest.raises(A.ActionError) as refused:
+        A.record(store, ("taobao", "s1", "o1"), "flag", by="Li")
+    assert words(refused.value, "zh") == "不能标记问题订单 o1 (taobao/s1)：需要填写原因"
+    with pytest.raises(NotAllowed) as refused:
+        require("viewer", "process")
+    assert str(refused.value) == "a viewer may not process orders; ask a clerk or a manager"
+    assert words(refused.value, "zh") == "查看者不能处理订单；请找客服专员或主管"
+    with pytest.raises(NotAllowed) as refused:
+        require("clerk", "import")
+    assert words(refused.value, "zh") == "客服专员不能导入文件；请找主管"
+    # a reader's sentence still goes through its pattern; an unknown one stays as it is
+    assert words(ValueError("the file is empty"), "zh") == "文件是空的"
+    assert words(ValueError("something new"), "zh") == "something new"

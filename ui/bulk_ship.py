@@ -15,7 +15,8 @@ from pipeline.reasons import say
 from pipeline.roles import NotAllowed
 from pipeline.store import Conflict
 from ui.actor import role
-from ui.core import after_write, get_store, lang, t
+from ui.core import after_write, get_store, lang, shop_labels, t
+from ui.errors import refusal_text
 from ui.order_dialog import FLASH
 from ui.safe import md_escape
 
@@ -74,7 +75,8 @@ def _checked(source: str, name: str, data: bytes) -> pd.DataFrame | str:
 
 
 def preview_frame(checked: pd.DataFrame, language: str) -> pd.DataFrame:
-    """The preview as shown: one row per input row, the reason in words."""
+    """The preview as shown: one row per input row, the shop as name · platform, the reason
+    in words."""
     from pipeline.labels import label
 
     def lab(key: str) -> str:
@@ -84,7 +86,7 @@ def preview_frame(checked: pd.DataFrame, language: str) -> pd.DataFrame:
     return pd.DataFrame({
         lab("bulk_col_line"): checked["line"],
         lab("col_order_id"): checked["order_id"].fillna("—"),
-        lab("col_shop"): checked["shop"].map(lambda s: s or "—"),
+        lab("col_shop"): shop_labels(checked),          # name · platform (DESIGN §13)
         lab("col_courier"): checked["courier"].fillna("—"),
         lab("col_tracking_no"): checked["tracking_no"].fillna("—"),
         lab("col_state"): checked["state"].map(lambda s: lab(s) if isinstance(s, str) else "—"),
@@ -112,7 +114,7 @@ def _confirm(who: str | None) -> None:
         st.session_state[CHECKED] = (digest, fresh)
         return
     except (ActionError, Conflict, NotAllowed) as exc:
-        st.session_state[FLASH] = ("error", md_escape(str(exc)))
+        st.session_state[FLASH] = ("error", refusal_text(exc))
         return
     after_write()
     st.session_state.pop(CHECKED, None)

@@ -6,6 +6,8 @@
   page goes on (`outcome.failed` says whether it did).
 - `open_store()`: the store for `get_store()`; when it cannot be opened the page says why and
   stops.
+- `refusal_text(exc)`: a refusal of the pipeline (an action, a role, a conflict, a reader's
+  sentence) in the viewer's language, escaped for the Markdown of st.error/st.warning.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ import duckdb
 import streamlit as st
 
 from pipeline.labels import label
+from pipeline.reasons import words
 from pipeline.store import Store, StoreFault, classify
+from ui.safe import md_escape
 
 log = logging.getLogger("orderdesk.ui")
 FAULTS = (StoreFault, duckdb.Error, OSError)  # what a store operation raises when it fails
@@ -31,6 +35,12 @@ def fault_text(exc: BaseException, opening: bool = False) -> str:
     log.error("store fault (%s): %s", kind, exc, exc_info=exc)
     key = "store_fault_open_gone" if opening and kind == "gone" else f"store_fault_{kind}"
     return label(key, st.session_state.get("lang", "zh"))
+
+
+def refusal_text(exc: BaseException) -> str:
+    """A refusal of the pipeline in the viewer's language (its figures, ids and names as
+    given), escaped for Markdown."""
+    return md_escape(words(exc, st.session_state.get("lang", "zh")))
 
 
 @dataclass

@@ -39,7 +39,7 @@ from ui.core import (
     t,
     tc,
 )
-from ui.errors import FAULTS, fault_text
+from ui.errors import FAULTS, fault_text, refusal_text
 from ui.printing import print_buttons
 from ui.safe import md_escape
 
@@ -67,7 +67,7 @@ def act_on(keys: list[Key], action: str, text: str | None = None, kind: str | No
         events = actions.record_many(get_store(), keys, action, by=who or "", text=text, kind=kind,
                                      role=role(), queue_batch=queue_batch)
     except (actions.ActionError, Conflict, NotAllowed) as exc:
-        _flash("error", md_escape(str(exc)))
+        _flash("error", refusal_text(exc))
         return
     except FAULTS as exc:  # the store cannot be written: one plain sentence, details logged
         _flash("error", fault_text(exc))
@@ -84,7 +84,7 @@ def undo_batch(batch_id: int, action: str, name: str, by: str | None = None) -> 
     try:
         undos = actions.undo_batch(get_store(), batch_id, by=who or "", role=role())
     except (actions.ActionError, NotAllowed) as exc:
-        _flash("error", md_escape(str(exc)))
+        _flash("error", refusal_text(exc))
         return
     except FAULTS as exc:  # the store cannot be written: one plain sentence, details logged
         _flash("error", fault_text(exc))
@@ -417,9 +417,9 @@ def _submit(key: Key, action: str, who: str | None) -> None:
         after_write()
         fresh = actions.order_context(get_store().cursor(), *key)
         st.session_state[EXPECTED] = (key, int(fresh["last_event_id"] or 0))
-        st.session_state[NOTICE] = ("warning", md_escape(str(exc)))
+        st.session_state[NOTICE] = ("warning", refusal_text(exc))
     except (actions.ActionError, NotAllowed) as exc:
-        st.session_state[NOTICE] = ("error", md_escape(str(exc)))
+        st.session_state[NOTICE] = ("error", refusal_text(exc))
     except FAULTS as exc:  # the store cannot be written: one plain sentence, details logged
         st.session_state[NOTICE] = ("error", fault_text(exc))
     else:
