@@ -82,6 +82,7 @@ else:
     st.dataframe(labelled(shown, lambda c: t(f"wr_col_{c}")), hide_index=True,
                  key="wr_burn_table")
 st.caption(t("wr_stock_help"))
+st.caption(t("wr_burn_counts").format(hours=f"{cap.window_hours:g}"))   # what the rate counts
 sold_out = query(forecast.sold_out_skus, as_of)
 if sold_out:
     st.caption(t("wr_sold_out").format(n=f"{sold_out:,}"))

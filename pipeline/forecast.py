@@ -3,8 +3,9 @@ rate, stock burn-down, gifts, and the alerts they raise.
 
 Every projection says what it assumes and rests on data that exists:
 
-- *rates* are what the desk did over the last `forecast_rate_hours` hours (orders shipped; when
-  none shipped, orders processed); they are assumed to hold;
+- *rates* are what the desk did over the last `forecast_rate_hours` hours: the larger of the
+  orders shipped and the orders processed, once there are at least `MIN_RATE_ORDERS` of them
+  (else no rate); they are assumed to hold;
 - the *breach forecast* works the orders waiting to ship earliest deadline first (DESIGN §5) at
   that rate: the k-th order leaves at as_of + k / rate; it breaches when that is past its
   `ship_paid` deadline. Orders already overdue are counted apart, ahead in the line;
@@ -41,6 +42,7 @@ from pipeline.settings import get_settings
 from pipeline.store import sql
 
 HORIZON_HOURS = 72
+MIN_RATE_ORDERS = 3   # orders shipped or processed in the window before a rate is projected
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,8 @@ class Capacity:
     processed_per_hour: float
     shipped_per_hour: float
     rate_per_hour: float          # the rate the forecast assumes
-    rate_basis: str | None        # 'shipped', 'processed', or None when the desk did nothing
+    rate_basis: str | None        # 'shipped' or 'processed' (the larger); None: fewer than
+                                  # MIN_RATE_ORDERS of either in the window
     window_hours: float
     hours_to_clear: float | None  # None when the rate is 0
 
@@ -86,12 +89,14 @@ def capacity(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters = ALL,
         sql("forecast_rates"), {"as_of": as_of, "hours": hours, **f.params()}
     ).fetchall()[0]
     per_shipped, per_processed = shipped / hours, processed / hours
-    if per_shipped > 0:
-        rate, basis = per_shipped, "shipped"
-    elif per_processed > 0:
-        rate, basis = per_processed, "processed"
-    else:
+    # the larger of the two, so that one shipment cannot swing the rate from what the desk
+    # processes; below MIN_RATE_ORDERS orders there is no rate to project at
+    if max(shipped, processed) < MIN_RATE_ORDERS:
         rate, basis = 0.0, None
+    elif shipped >= processed:
+        rate, basis = per_shipped, "shipped"
+    else:
+        rate, basis = per_processed, "processed"
     backlog = len(waiting)
     overdue = int((pd.to_datetime(waiting["deadline"]) < pd.Timestamp(as_of)).sum())
     return Capacity(backlog, overdue, per_processed, per_shipped, rate, basis, hours,

@@ -558,9 +558,10 @@ LABELS.update({
     "wr_backlog": ("积压与产能", "Backlog and capacity"),
     "wr_waiting": ("待发货订单", "Waiting to ship"),
     "wr_rate": ("每小时发货（单）", "Orders shipped per hour"),
-    "wr_rate_help": ("过去 {hours} 小时的速度：发出的订单；没有发货时用处理的订单。预测假设这个速度保持不变。",
-                     "The rate over the last {hours} hours: orders shipped, or processed when none "
-                     "shipped. The forecast assumes it holds."),
+    "wr_rate_help": ("过去 {hours} 小时的速度：发货与处理的订单数取较大者（一次发货不会让速度大起大落）；两者都少于 3 单时不预测速度。预测假设这个速度保持不变。",
+                     "The rate over the last {hours} hours: the larger of the orders shipped and "
+                     "the orders processed (one shipment cannot swing it); with fewer than 3 of "
+                     "either there is no rate. The forecast assumes it holds."),
     "wr_hours_to_clear": ("清空积压需要（小时）", "Hours to clear the backlog"),
     "wr_packers": ("不超时需要的打包人数", "Packers needed to avoid breaches"),
     "wr_packers_help": ("让每一单都在发货时限前发出所需的最低速度，除以每人每小时打包单数（规则设置）。",
@@ -571,8 +572,12 @@ LABELS.update({
                       "the forecast uses {basis}; {overdue} already overdue are first in line."),
     "wr_basis_shipped": ("发货速度", "the shipping rate"),
     "wr_basis_processed": ("处理速度", "the processing rate"),
-    "wr_basis_none": ("无（这段时间没有处理或发货，所有订单将在时限到时超时）",
-                      "none (nothing was processed or shipped: every order breaches at its deadline)"),
+    "wr_basis_none": ("无（这段时间发货或处理都不到 3 单，不足以算速度；所有订单按时限到时超时计）",
+                      "none (fewer than 3 orders shipped or processed: too few for a rate; "
+                      "every order is counted as breaching at its deadline)"),
+    "wr_burn_counts": ("消耗速度按过去 {hours} 小时下单的件数计，未付款订单也计入（已关闭的不计）。",
+                       "The rate of sale counts the units of the orders placed over the last "
+                       "{hours} h, unpaid orders included (closed ones left out)."),
     "wr_in_time": ("按时", "in time"),
     "wr_breaches": ("将超时", "will breach"),
     "wr_breach_help": ("未来 72 小时每小时到期的待发货订单，按最早到期先做、以当前速度发货时，其中来不及的单数。",
