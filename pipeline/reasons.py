@@ -182,8 +182,11 @@ def _what(name: str) -> str:
 def say(text: str, lang: str, file_name: str | None = None) -> str:
     """`text` (a reason, note or refusal of the readers) in `lang`; several sentences joined
     by '; ' are said one by one. A message that starts with `file_name: ` keeps that prefix."""
-    if lang != "zh" or not text:
+    if not text:
         return text
+    if lang != "zh":   # the sentence as written, layout codes in the house's words
+        return _LAYOUT_NAMED.sub(lambda m: re.sub(r"\b[a-z]+_[a-z]+\b",
+                                                  lambda c: _layout(c, 1), m[0]), text)
     prefix = ""
     if file_name and text.startswith(f"{file_name}: "):
         prefix, text = f"{file_name}：", text[len(file_name) + 2:]
@@ -203,10 +206,24 @@ def _one(sentence: str) -> str | None:
             groups = m.groupdict()
             if "what" in groups:
                 groups["what"] = _what(groups["what"])
+            for name in ("layout", "layouts"):   # layout codes in the house's words
+                if name in groups:
+                    groups[name] = re.sub(r"\b[a-z]+_[a-z]+\b", lambda c: _layout(c, 0),
+                                          groups[name])
             if "list" in groups and groups["list"].startswith("'"):
                 groups["list"] = _word_counts(groups["list"])
             return zh.format(**groups)
     return None
+
+
+# where a refusal names layouts by their codes
+_LAYOUT_NAMED = re.compile(r"looks like \S+ but|fit several layouts equally well \([^)]*\)")
+
+
+def _layout(code: re.Match, lang_index: int) -> str:
+    """A layout code (`douyin_orders`) as the house names it, in the language at `lang_index`."""
+    entry = LABELS.get(f"layout_{code[0]}")
+    return entry[lang_index] if entry else code[0]
 
 
 _COUNTED = {"order": "单", "sub-order": "个子订单", "line": "行"}

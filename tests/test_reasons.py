@@ -124,3 +124,21 @@ def test_a_refusal_is_the_command_lines_english_and_the_viewers_chinese(store):
     # a reader's sentence still goes through its pattern; an unknown one stays as it is
     assert words(ValueError("the file is empty"), "zh") == "文件是空的"
     assert words(ValueError("something new"), "zh") == "something new"
+
+
+def test_layouts_are_named_in_the_house_words_never_by_code():
+    from pipeline.labels import label
+
+    assert label("layout_douyin_orders", "zh") == "抖店订单"
+    assert label("layout_jd_orders", "en") == "JD orders"
+    assert label("layout_pinduoduo_refunds", "zh") == "拼多多售后"
+    refused = ("x.csv: looks like douyin_orders but lacks the required column(s) 主订单编号; "
+               "headers seen: 收件人")
+    assert say(refused, "zh", "x.csv") == ("x.csv：看起来是 抖店订单，但缺少必需的列 主订单编号；"
+                                           "看到的表头：收件人")
+    assert say(refused, "en", "x.csv") == ("x.csv: looks like Douyin (抖店) orders but lacks the "
+                                           "required column(s) 主订单编号; headers seen: 收件人")
+    tied = ("the headers fit several layouts equally well (taobao_items, douyin_orders); "
+            "headers seen: a. Export the full set of columns, or use the desk's template")
+    assert "（淘宝/天猫宝贝报表, 抖店订单）" in say(tied, "zh")
+    assert "(Taobao/Tmall items, Douyin (抖店) orders)" in say(tied, "en")
