@@ -8,7 +8,7 @@ from ui.auth import page_guard
 from ui.charts import CHART_CONFIG
 from ui.core import demo_banner, desk_minute, filters, query, t
 from ui.layout import metric_grid
-from ui.promo import labelled
+from ui.promo import gift_ledger_view, labelled
 from ui.warroom import breach_chart, intake_chart
 
 page_guard()  # behind the sign-in even when reached without app.py
@@ -94,9 +94,7 @@ if it is not None:
     if gifts.empty:
         st.info(t("wr_gifts_none"), icon=":material/info:")
     else:
-        st.dataframe(labelled(gifts.assign(tracked=gifts["tracked"].map(
-            {True: t("yes"), False: t("no")})), lambda c: t(f"wr_col_{c}")),
-            hide_index=True, key="wr_gift_table")
+        st.dataframe(gift_ledger_view(gifts, t), hide_index=True, key="wr_gift_table")
         if gifts["unit_cost"].isna().all():
             st.caption(t("wr_gift_cost_none"))
         else:

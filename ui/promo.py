@@ -17,6 +17,19 @@ def labelled(df: pd.DataFrame, label: Callable[[str], str]) -> pd.DataFrame:
     return df.rename(columns={c: label(c) for c in df.columns})
 
 
+def gift_ledger_view(gifts: pd.DataFrame, label: Callable[[str], str]) -> pd.DataFrame:
+    """The War room's gift ledger as shown: tracked in words, an unknown cost (no unit cost
+    in the stock export) and an untracked SKU's stock as '—', never `None`."""
+    def shown(v, fmt: str) -> str:
+        return "—" if pd.isna(v) else format(v, fmt)
+    return labelled(gifts.assign(
+        tracked=gifts["tracked"].map({True: label("yes"), False: label("no")}),
+        stock_left=gifts["stock_left"].map(lambda v: shown(v, ",.0f")),
+        unit_cost=gifts["unit_cost"].map(lambda v: shown(v, ",.2f")),
+        gift_cost=gifts["gift_cost"].map(lambda v: shown(v, ",.2f")),
+    ), lambda c: label(f"wr_col_{c}"))
+
+
 def short_in_red(df: pd.DataFrame, column: str):
     """`df` for st.dataframe with the negative values of `column` (stock that will not cover
     the waiting orders) in red."""
