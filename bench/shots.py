@@ -57,7 +57,7 @@ def settle(page, timeout: int = 180_000) -> None:
         " && r.dataset.testScriptState === 'notRunning'"
         " && document.querySelector('[data-testid=stMain] h1'); }", timeout=timeout)
     root.wait_for(state="visible", timeout=timeout)
-    page.wait_for_timeout(800)  # charts draw after the script ends
+    page.wait_for_timeout(3000)  # tables and charts draw after the script ends
 
 
 def main() -> int:
