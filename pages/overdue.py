@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from pipeline import sla
-from ui.auth import page_guard
+from ui.auth import page_guard, signed_in
 from ui.charts import CHART_CONFIG
 from ui.core import demo_banner, desk_minute, download_buttons, filters, lang, query, t
 from ui.order_dialog import order_table
@@ -36,6 +36,7 @@ def moment(picked: datetime) -> datetime:
 
 
 @st.fragment(run_every=60)
+@signed_in
 def live_rules(f, picked: datetime) -> None:
     """Per rule overdue and due soon against yesterday, with the shops' data moments."""
     at = moment(picked)
@@ -48,6 +49,7 @@ def live_rules(f, picked: datetime) -> None:
 
 
 @st.fragment(run_every=60)
+@signed_in
 def live_aging(f, picked: datetime, named) -> None:
     """How late the overdue orders are, per rule or per shop."""
     at = moment(picked)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from pipeline import freshness, kpis, money, queue, sla
 from pipeline.labels import STATES
-from ui.auth import page_guard
+from ui.auth import page_guard, signed_in
 from ui.charts import CHART_CONFIG, daily_chart, state_bar
 from ui.core import (
     demo_banner,
@@ -51,6 +51,7 @@ def follow_filters(f, last):
 
 
 @st.fragment(run_every=60)
+@signed_in
 def alarm_row(f):
     """Overdue and due-soon orders per rule, held problem orders and stale shops, each a link
     to the page that lists them; through the same cached accessors as those pages."""
@@ -77,6 +78,7 @@ def alarm_row(f):
 
 
 @st.fragment(run_every=60)
+@signed_in
 def day_metrics(f, day):
     """The day's KPIs; today's up to the current minute, against yesterday up to the same."""
     now = desk_now()

@@ -13,7 +13,7 @@ import streamlit as st
 from pipeline import queue
 from pipeline.roles import may
 from ui.actor import actor, role
-from ui.auth import page_guard
+from ui.auth import page_guard, signed_in
 from ui.bulk_ship import bulk_ship_section
 from ui.core import (
     demo_banner,
@@ -77,6 +77,7 @@ def current_as_of():
 
 
 @st.fragment(run_every=60)
+@signed_in
 def headline(f, size):
     """The freshness note and the counts as of the current minute, refreshed every minute."""
     now = current_as_of()
@@ -92,6 +93,7 @@ def ask(keys, action, text=None, batch=None):
     st.session_state[PENDING] = (list(keys), action, text, batch)
 
 
+@signed_in
 def confirm():
     """Second step: record the remembered action on the remembered orders."""
     pending = st.session_state.pop(PENDING, None)

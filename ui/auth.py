@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import runpy
 import shlex
@@ -248,6 +249,20 @@ def still_signed_in() -> bool:
     if s.get("token"):
         return _from_token(s["token"], now, counted=False) is not None
     return now - s["seen"] <= _idle_seconds() and query(users.active_user, s["name"]) is not None
+
+
+def signed_in(fn):
+    """A fragment's function or a widget's callback run only while `still_signed_in()`;
+    otherwise it reads and writes nothing and the whole page runs again, which shows the
+    sign-in form (with the notice why). Put it under `@st.fragment`/`@st.dialog`."""
+    @functools.wraps(fn)   # the same name: a fragment keeps its id
+    def checked(*args, **kwargs):
+        if still_signed_in():
+            return fn(*args, **kwargs)
+        log.info("%s skipped: the session is no longer signed in", fn.__qualname__)
+        st.rerun()
+        return None
+    return checked
 
 
 def sso_email() -> str | None:

@@ -15,6 +15,7 @@ from pipeline.reasons import say
 from pipeline.roles import NotAllowed
 from pipeline.store import Conflict
 from ui.actor import role
+from ui.auth import signed_in
 from ui.core import after_write, get_store, lang, shop_labels, t
 from ui.errors import refusal_text
 from ui.order_dialog import FLASH
@@ -98,6 +99,7 @@ def preview_frame(checked: pd.DataFrame, language: str) -> pd.DataFrame:
     })
 
 
+@signed_in
 def _confirm(who: str | None) -> None:
     """The confirmation's callback: record every row or none, and say which."""
     _, checked = st.session_state.get(CHECKED, (None, None))

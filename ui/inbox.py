@@ -7,6 +7,7 @@ import threading
 import streamlit as st
 
 from pipeline.inbox import Inbox, inbox_dir
+from ui.auth import signed_in
 from ui.core import after_import, desk_settings, get_store, import_store, on_demo, t
 
 
@@ -36,6 +37,7 @@ def look_inbox() -> int:
 
 
 @st.fragment(run_every=60)
+@signed_in
 def inbox_watch() -> None:
     """Every minute: the inbox's new files imported, and a note when there were some."""
     n = look_inbox()

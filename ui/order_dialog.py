@@ -28,6 +28,7 @@ from pipeline.formats import LAYOUTS
 from pipeline.roles import NotAllowed, may
 from pipeline.store import Conflict
 from ui.actor import actor, role
+from ui.auth import signed_in
 from ui.core import (
     after_write,
     colon,
@@ -76,6 +77,7 @@ def act_on(keys: list[Key], action: str, text: str | None = None, kind: str | No
     _flash("success", t("act_done").format(action=t(f"action_{action}"), n=len(events)))
 
 
+@signed_in
 def undo_batch(batch_id: int, action: str, name: str, by: str | None = None) -> None:
     """A button callback: take back the batch action `batch_id` (shown as `name`: the queue's
     batch id where it processed one) as one step, whoever recorded it and in whichever
@@ -203,6 +205,7 @@ def open_order_dialog(platform: str, shop: str, order_id: str) -> None:
     st.dialog(title, width="large")(_order_body)(platform, shop, order_id)
 
 
+@signed_in
 def _order_body(platform: str, shop: str, order_id: str) -> None:
     if st.session_state.pop(DONE, False):
         st.rerun()  # recorded: close the dialog, the page shows the effect
@@ -405,6 +408,7 @@ def _actions_form(key: Key, open_marks: pd.DataFrame) -> None:
               on_click=_submit, args=(key, action, who))
 
 
+@signed_in
 def _submit(key: Key, action: str, who: str | None) -> None:
     """The submit button's callback: record, then close the dialog or say what went wrong."""
     text, kind = _typed(action)

@@ -14,6 +14,7 @@ from pipeline import freshness, problems, sla
 from pipeline.address import display_address
 from pipeline.filters import Filters
 from pipeline.labels import label, platform_name
+from ui.auth import signed_in
 from ui.core import desk_minute, get_store, per_value, query, shop_label, t, tc
 from ui.layout import metric_grid
 from ui.order_dialog import KEY_COLUMNS
@@ -224,6 +225,7 @@ def open_order(platform: str, shop: str, order_id: str, as_of: datetime) -> None
 
 
 @st.dialog("订单详情 · Order detail", width="large")
+@signed_in
 def _simple_detail(platform: str, shop: str, order_id: str, as_of: datetime) -> None:
     facts = query(problems.order_facts, platform, shop, order_id)
     order = facts["order"]
