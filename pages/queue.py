@@ -31,6 +31,7 @@ from ui.order_dialog import (
     open_order_dialog,
     order_table,
     reason_words,
+    refused_for,
     show_flash,
     undo_batch,
 )
@@ -177,6 +178,9 @@ size = int(st.number_input(t("q_batch_size"), min_value=1, max_value=10_000, ste
 
 headline(f, size)
 who = actor()
+if refused := refused_for("process"):   # a viewer sees the actions disabled, and why
+    st.caption(refused)
+    who = None
 config = {c: st.column_config.Column(t(k)) for c, k in HEADERS.items()}
 
 st.subheader(t("q_batches_title"))

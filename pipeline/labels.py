@@ -828,8 +828,8 @@ LABELS.update({
     "why_no_open_flag": ("没有待处理的人工标记", "has no open flag to resolve"),
     "why_no_open_problem": ("没有待处理的“{kind}”问题", "has no open problem “{kind}” to resolve"),
     "why_nothing_to_undo": ("没有可以撤销的操作", "has no action left to undo"),
-    "why_viewer": ("查看者只能查看和下载；操作需要客服专员或主管账户",
-                   "a viewer sees and downloads only; acting needs a clerk's or a manager's account"),
+    "why_viewer": ("操作订单需要客服专员或主管账户。",
+                   "Acting on orders needs a clerk's or a manager's account."),
 })
 
 # The desk as a team: sign-in, roles, accounts and who did what

@@ -191,3 +191,18 @@ def test_a_refusal_reaches_the_viewer_in_their_language(db, monkeypatch):
     assert not at.exception
     assert [e.value.replace("\\", "") for e in at.error] == [   # Markdown-escaped
         "不能处理问题订单 paid (taobao/s1)：需要填写处理方式"]
+
+
+def test_a_viewer_sees_the_actions_disabled_with_the_reason(db, monkeypatch):
+    monkeypatch.setenv("ORDERDESK_DB", str(db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_function(dialog_script, default_timeout=60)
+    at.session_state["auth_user"] = {"name": "Vera", "role": "viewer", "seen": 1e18}
+    at.run()
+    assert not at.exception
+    shown = [s for s in at.get("button_group") if s.key == "dlg_action_viewer"]
+    assert len(shown) == 1 and shown[0].disabled
+    assert shown[0].proto.options[0].content == "标记已处理"
+    assert "您的角色只能查看和下载。操作订单需要客服专员或主管账户。" in [c.value for c in at.caption]
+    assert not [b for b in at.button if b.key == "dlg_submit"]

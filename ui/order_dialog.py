@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pipeline import actions, address, money, problems, queue, team
+from pipeline import actions, address, money, problems, queue, roles, team
 from pipeline.address import display_address
 from pipeline.formats import LAYOUTS
 from pipeline.roles import NotAllowed, may
@@ -35,6 +35,7 @@ from ui.core import (
     desk_minute,
     fmt_money,
     get_store,
+    lang,
     platform_label,
     query,
     t,
@@ -94,6 +95,13 @@ def undo_batch(batch_id: int, action: str, name: str, by: str | None = None) -> 
     after_write()
     _flash("success", t("flow_batch_undone").format(batch=name, n=len(undos),
                                                     action=t(f"action_{action}")))
+
+
+def refused_for(action: str) -> str | None:
+    """Why the signed-in person may not take `action` (a disabled button's help), in their
+    language; None when they may."""
+    mine = role()
+    return None if may(mine, action) else refusal_text(NotAllowed(roles.refusal(mine, action)))
 
 
 def show_flash() -> None:
@@ -375,8 +383,12 @@ def _actions_form(key: Key, open_marks: pd.DataFrame) -> None:
     mine = role()
     allowed = [a for a in actions.allowed_actions(ctx) if may(mine, a)]
     st.divider()
-    if not may(mine, "confirm"):
-        st.caption(t("auth_view_only"))
+    if not may(mine, "confirm"):   # the actions the order takes, shown disabled, and why
+        why = (" " if lang() == "en" else "").join((t("auth_view_only"), t("why_viewer")))
+        if allowed_for_clerk := actions.allowed_actions(ctx):
+            st.segmented_control(t("dlg_action"), allowed_for_clerk, key="dlg_action_viewer",
+                                 disabled=True, help=why, format_func=lambda a: t(f"action_{a}"))
+        st.caption(why)
         return
     who = actor(key="dlg_actor")
     if "undo" in allowed and not may(mine, "undo_any") and team.event_author(
