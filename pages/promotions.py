@@ -103,7 +103,10 @@ name = st.selectbox(t("promo_period"), names, key="promo_period",
 w = query(promo.window, name, as_of)
 st.caption(f"{tc('promo_window')}{w.start:%Y-%m-%d %H:%M} – {w.end:%Y-%m-%d %H:%M}"
            + (f" ({t('promo_running')})" if w.end == as_of else "")
-           + f" · {tc('promo_baseline')}{w.baseline_start:%Y-%m-%d %H:%M} – {w.start:%Y-%m-%d %H:%M}",
+           + f" · {tc('promo_baseline')}{w.baseline_start:%Y-%m-%d %H:%M} – "
+           f"{w.baseline_end:%Y-%m-%d %H:%M}"
+           + (f" ({t('promo_same_hours').format(hours=f'{(w.end - w.start).total_seconds() / 3600:g}')})"
+              if w.running else ""),
            help=t("promo_baseline_help"))
 
 table = query(promo.period_vs_baseline, f, name, as_of).set_index("measure")
@@ -125,7 +128,7 @@ st.caption(t("promo_paid_counts").format(day=f"{last_day:%Y-%m-%d}",
 others = query(promo.period_other_currencies, f, name, as_of)
 if not others.empty:  # other currencies are listed, each on its own, never added in
     st.text(t("money_other_currencies_period").format(list=fmt_amounts(others, "paid_amount")))
-peak = query(promo.peak_hour, f, name)
+peak = query(promo.peak_hour, f, name, as_of)
 if not peak.empty:
     p = peak.iloc[0]
     st.caption(f"{tc('promo_peak_hour')}{p['hour_start']:%Y-%m-%d %H:00} · "
@@ -138,7 +141,7 @@ measure = st.segmented_control(t("measure"), ["orders", "paid"], key="promo_meas
                                format_func=lambda m: t(f"promo_measure_{m}") if m == "orders"
                                else t("money_in_currency").format(
                                    label=t(f"promo_measure_{m}"), currency=currency))
-curve = query(promo.hourly_curve, f, name)
+curve = query(promo.hourly_curve, f, name, as_of)
 st.plotly_chart(hourly_overlay(curve, measure, {
     "period": t("promo_series_period"), "baseline": t("promo_series_baseline"),
     "hour": t("promo_hour")}), key="promo_hourly_chart", config=CHART_CONFIG)

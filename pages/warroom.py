@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pipeline import forecast, sla
+from pipeline import forecast, promo, sla
 from ui.auth import page_guard
 from ui.charts import CHART_CONFIG
 from ui.core import demo_banner, desk_minute, filters, query, t
@@ -26,6 +26,13 @@ if it is None:
 else:
     st.text(t("wr_period").format(name=it.period)
             + (" · " + t("wr_last_year").format(name=it.last_year) if it.last_year else ""))
+    same = query(promo.summary, as_of, f)   # the Promotions page's baseline: the same hours
+    if same is not None and same["name"] == it.period:
+        st.text(t("wr_same_hours").format(
+            orders=f"{same['orders']:,}", base=f"{same['baseline_orders']:,}",
+            b_start=f"{same['baseline_start']:%m-%d %H:%M}",
+            b_end=f"{same['baseline_end']:%m-%d %H:%M}",
+            uplift="" if same["uplift_orders"] is None else f" ({same['uplift_orders']:+.1%})"))
     cols = st.columns(2)
     for col, measure in zip(cols, ("orders", "paid"), strict=True):
         p = it.projection[measure]

@@ -126,11 +126,14 @@ LABELS.update({
     "promo_window": ("活动时间", "Period"),
     "promo_baseline": ("对比基准", "Baseline"),
     "promo_baseline_help": (
-        "基准 = 活动开始前同样长度的时间段；进行中的活动按已过去的时长对比。",
+        "基准 = 活动开始前同样长度的时间段；进行中的活动与基准的同样钟点对比（双11 15:00 时，对比前一天 00:00–15:00）。"
+        "卡片、每小时图和作战室用的是同一个基准。",
         "Baseline = the same length of time just before the period; a running period is "
-        "compared over the time it has run so far.",
+        "compared with the same elapsed hours of its baseline (at 15:00 on a one-day 双11, "
+        "00:00–15:00 of the day before): the cards, the hourly chart and the War room alike.",
     ),
     "promo_running": ("进行中", "running"),
+    "promo_same_hours": ("同样已过的 {hours} 小时", "the same {hours} h elapsed"),
     "promo_vs_baseline": ("较基准", "vs baseline"),
     "promo_peak_hour": ("高峰小时", "Peak hour"),
     "promo_hourly": ("每小时：活动期与基准期对比", "Per hour: period vs baseline"),
@@ -537,6 +540,9 @@ LABELS.update({
                         "see the day's intake against the plan here."),
     "wr_period": ("进行中：{name}", "Running: {name}"),
     "wr_last_year": ("去年同期：{name}", "last year: {name}"),
+    "wr_same_hours": ("活动至今 {orders} 单，基准同样钟点（{b_start} – {b_end}）{base} 单{uplift}（与促销页同一基准）。",
+                      "The promotion so far: {orders} orders against {base} in the same hours of "
+                      "its baseline ({b_start} – {b_end}){uplift}, the Promotions page's baseline."),
     "wr_projected_orders": ("今日预计订单数", "Projected orders today"),
     "wr_projected_paid": ("今日预计付款金额", "Projected paid amount today"),
     "wr_method_help": ("按截至现在的进单，乘以参照日全天与同一时刻之比：有去年同名促销（年份减一）时用去年那天，"

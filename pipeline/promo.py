@@ -1,7 +1,9 @@
 """Promotions (DESIGN §7): order types, promotion periods and how a period compares.
 
 A period covers orders *placed* (created) from its start up to, not including, its end. Its
-baseline is the window of the same length just before the start. Period measures use only the
+baseline is the window of the same length just before the start. A period still running is
+cut at now and compared with the same elapsed hours of its baseline (at 15:00 on a one-day
+双11, 00:00–15:00 of the day before), never with the last hours before its start. Period measures use only the
 shop and platform filters: the period itself sets the dates.
 """
 
@@ -37,12 +39,19 @@ class PeriodInvalid(ValueError):
 
 @dataclass(frozen=True)
 class Window:
-    """A period cut at `as_of` when still running, and its baseline just before it."""
+    """A period cut at `as_of` when still running, and its baseline: the window of the whole
+    period's length just before it, cut at the same elapsed hours."""
 
     name: str
     start: datetime
     end: datetime          # the period's end, or `as_of` while it is running
     baseline_start: datetime
+    baseline_end: datetime  # baseline_start + (end - start): the same hours as the period's
+
+    @property
+    def running(self) -> bool:
+        """Cut at now: the baseline is cut at the same elapsed hours."""
+        return self.baseline_end < self.start
 
     def params(self, f: Filters, baseline: bool = True) -> dict:
         """Bound parameters: shops, platforms, the period and (optionally) the baseline start."""
@@ -50,6 +59,7 @@ class Window:
                "p_start": self.start, "p_end": self.end}
         if baseline:
             out["b_start"] = self.baseline_start
+            out["b_end"] = self.baseline_end
         return out
 
 
@@ -119,14 +129,15 @@ def default_period(con: duckdb.DuckDBPyConnection, as_of: datetime
 
 
 def window(con: duckdb.DuckDBPyConnection, name: str, as_of: datetime | None = None) -> Window:
-    """The period `name` (cut at `as_of` if it is still running) and its baseline."""
+    """The period `name` (cut at `as_of` if it is still running) and its baseline: the
+    period's whole length before its start, cut at the same elapsed hours."""
     rows = con.execute("select start_at, end_at from promotions where name = ?", [name]).fetchall()
     if not rows:
         raise KeyError(f"no promotion period named {name!r}")
-    start, end = rows[0]
-    if as_of is not None and start < as_of < end:
-        end = as_of
-    return Window(name, start, end, start - (end - start))
+    start, full_end = rows[0]
+    end = as_of if as_of is not None and start < as_of < full_end else full_end
+    b_start = start - (full_end - start)
+    return Window(name, start, end, b_start, b_start + (end - start))
 
 
 def _validate(cur: duckdb.DuckDBPyConnection, name: str, start: datetime, end: datetime,
@@ -225,13 +236,15 @@ def _period_vs_baseline(con: duckdb.DuckDBPyConnection, f: Filters, w: Window) -
 
 
 @shared(facts=True)
-def hourly_curve(con: duckdb.DuckDBPyConnection, f: Filters, name: str) -> pd.DataFrame:
-    """Tidy `hour, series (period | baseline), hour_start, orders, paid` over the whole period.
+def hourly_curve(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
+                 as_of: datetime | None = None) -> pd.DataFrame:
+    """Tidy `hour, series (period | baseline), hour_start, orders, paid` over the period (cut
+    at `as_of` while running, the baseline at the same elapsed hours).
 
     `hour` counts from each window's start, so the baseline's curve lies under the period's.
     `paid` is in `f.currency` (else the desk's).
     """
-    w = window(con, name)
+    w = window(con, name, as_of)
     return con.execute(sql("promo_hourly"),
                        {**w.params(_shops_only(f)), **money_params(con, f)}).df()
 
@@ -253,9 +266,57 @@ def _period_other_currencies(con: duckdb.DuckDBPyConnection, f: Filters, w: Wind
 
 
 @shared(facts=True)
-def peak_hour(con: duckdb.DuckDBPyConnection, f: Filters, name: str) -> pd.DataFrame:
+def summary(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters = ALL
+            ) -> dict | None:
+    """The running promotion (else the last one) against the same elapsed hours of its
+    baseline: `name, start, end, running, baseline_start, baseline_end, orders,
+    baseline_orders, uplift_orders` (null on a 0 baseline), `paid` and `baseline_paid`
+    (per currency, never added across: {currency: amount}); None when there is no period."""
+    current = default_period(con, as_of)
+    if current is None:
+        return None
+    w = window(con, current[0], as_of)
+    table = _period_vs_baseline(con, f, w).set_index("measure")
+    desk = money_params(con, f)["desk"]
+
+    def per_currency(start: datetime, end: datetime) -> dict[str, float]:
+        rows = con.execute(sql("promo_paid_by_currency"), {
+            "shops": list(f.shops), "platforms": list(f.platforms), "p_start": start,
+            "p_end": end, "desk": desk}).df()
+        return {str(r.currency): float(r.paid_amount) for r in rows.itertuples()}
+
+    orders, base = table.loc["orders", "period"], table.loc["orders", "baseline"]
+    return {"name": w.name, "start": w.start, "end": w.end, "running": w.running,
+            "baseline_start": w.baseline_start, "baseline_end": w.baseline_end,
+            "orders": int(orders), "baseline_orders": int(base),
+            "uplift_orders": None if base == 0 else float(orders / base - 1),
+            "paid": per_currency(w.start, w.end),
+            "baseline_paid": per_currency(w.baseline_start, w.baseline_end)}
+
+
+def summary_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict:
+    """report --json: `promotion`, the running promotion (else the last one) against the same
+    elapsed hours of its baseline (null when there is no period)."""
+    got = summary(con, as_of)
+    if got is None:
+        return {"promotion": None}
+    fmt = "%Y-%m-%d %H:%M"
+    return {"promotion": {
+        "name": got["name"], "start": got["start"].strftime(fmt),
+        "end": got["end"].strftime(fmt), "running": got["running"],
+        "baseline_start": got["baseline_start"].strftime(fmt),
+        "baseline_end": got["baseline_end"].strftime(fmt),
+        "orders": got["orders"], "baseline_orders": got["baseline_orders"],
+        "uplift_orders": None if got["uplift_orders"] is None else round(got["uplift_orders"], 4),
+        "paid": got["paid"], "baseline_paid": got["baseline_paid"],
+    }}
+
+
+@shared(facts=True)
+def peak_hour(con: duckdb.DuckDBPyConnection, f: Filters, name: str,
+              as_of: datetime | None = None) -> pd.DataFrame:
     """The period's busiest hour by orders (earliest on a tie): `hour, hour_start, orders, paid`."""
-    curve = hourly_curve(con, f, name)
+    curve = hourly_curve(con, f, name, as_of)
     period = curve[curve["series"] == "period"]
     if period.empty or period["orders"].max() == 0:
         return period.head(0)[["hour", "hour_start", "orders", "paid"]]

@@ -19,7 +19,7 @@ from pipeline.freshness import freshness_section
 from pipeline.kpis import state_counts
 from pipeline.money import currency_mix, desk_params
 from pipeline.problems import problems_section
-from pipeline.promo import order_types_section
+from pipeline.promo import order_types_section, summary_section
 from pipeline.sla import sla_section
 
 Section = Callable[[duckdb.DuckDBPyConnection, datetime], dict[str, Any]]
@@ -62,6 +62,7 @@ def stock_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, 
 SECTIONS: list[Section] = [totals_section, stock_section, order_types_section, sla_section,
                            problems_section, forecast_section]
 SECTIONS.append(freshness_section)  # stale_shops: shops whose data is over a day old
+SECTIONS.append(summary_section)    # promotion: the running one against the same hours
 
 
 SIDE_BY_SIDE = 3   # sections worked out at once (1M orders on 2 cores: 2.3 s one by one, 1.5 s)

@@ -155,13 +155,14 @@ def test_period_against_baseline(period):
 
 
 def test_running_period_is_cut_at_as_of(period):
-    # at 01:30 the period has run 1.5 h; its baseline is the 1.5 h before it (22:30 to 00:00)
+    # at 01:30 the period has run 1.5 h; its baseline is the same 1.5 h of the 4 h before it
+    # (20:00 to 21:30, b1 at 21:00), not the 1.5 h just before the start
     got = promo.period_vs_baseline(period.cursor(), ALL, "P", datetime(2026, 11, 11, 1, 30))
     got = got.set_index("measure")
     assert got.loc["orders"].tolist() == [2.0, 1.0, 1.0]
     assert got.loc["paid_amount", "period"] == 150
-    assert got.loc["paid_amount", "baseline"] == 0
-    assert pd.isna(got.loc["paid_amount", "uplift"])
+    assert got.loc["paid_amount", "baseline"] == 60
+    assert got.loc["paid_amount", "uplift"] == 1.5
 
 
 def test_period_uses_shop_filter_not_dates(period):

@@ -1,13 +1,14 @@
 -- Orders and paid amount per hour of a promotion period, laid over the same hours of its
 -- baseline: hour offset from each window's start, zeros included. The paid amount counts only
 -- the orders in $currency (an order without a currency takes $desk).
--- Parameters: $shops, $platforms, $p_start, $p_end (the period), $b_start (baseline start),
+-- Parameters: $shops, $platforms, $p_start, $p_end (the period), $b_start, $b_end (the baseline:
+-- the same elapsed hours of the window of the period's whole length before it),
 -- $currency, $desk.
 
 with windows as (
     select 'period' as series, $p_start::timestamp as w_start, $p_end::timestamp as w_end
     union all
-    select 'baseline' as series, $b_start::timestamp as w_start, $p_start::timestamp as w_end
+    select 'baseline' as series, $b_start::timestamp as w_start, $b_end::timestamp as w_end
 ),
 
 grid as (

@@ -1,13 +1,14 @@
 -- A promotion period and its baseline (the same length just before it): orders placed in each
 -- window, the paid ones, their paid amount and units (line quantities as sold). Money counts
 -- only the paid orders in $currency (an order without a currency takes $desk).
--- Parameters: $shops, $platforms, $p_start, $p_end (the period), $b_start (baseline start),
+-- Parameters: $shops, $platforms, $p_start, $p_end (the period), $b_start, $b_end (the baseline:
+-- the same elapsed hours of the window of the period's whole length before it),
 -- $currency, $desk.
 
 with windows as (
     select 'period' as series, $p_start::timestamp as w_start, $p_end::timestamp as w_end
     union all
-    select 'baseline' as series, $b_start::timestamp as w_start, $p_start::timestamp as w_end
+    select 'baseline' as series, $b_start::timestamp as w_start, $b_end::timestamp as w_end
 ),
 
 scoped as (
