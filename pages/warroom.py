@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from pipeline import forecast, promo, sla
+from pipeline import forecast, money, promo, sla
 from ui.auth import page_guard
 from ui.charts import CHART_CONFIG
-from ui.core import demo_banner, desk_minute, filters, query, t
+from ui.core import demo_banner, desk_minute, filters, fmt_money, query, t
 from ui.layout import metric_grid
 from ui.promo import gift_ledger_view, labelled
 from ui.warroom import breach_chart, intake_chart
@@ -36,7 +36,8 @@ else:
     cols = st.columns(2)
     for col, measure in zip(cols, ("orders", "paid"), strict=True):
         p = it.projection[measure]
-        fmt = (lambda v: f"{v:,.0f}") if measure == "orders" else (lambda v: f"{v:,.2f}")
+        fmt = ((lambda v: f"{v:,.0f}") if measure == "orders"
+               else (lambda v: fmt_money(v, it.currency)))   # one currency, never added
         col.metric(t(f"wr_projected_{measure}"),
                    "—" if p["value"] is None else fmt(p["value"]),
                    border=True,
@@ -49,6 +50,9 @@ else:
             "today": t("wr_today"), "baseline": t("wr_baseline_day"),
             "last_year": t("wr_last_year_day"), "hour": t("wr_hour"),
         }), key=f"wr_intake_{measure}")
+    if it.other_paid:   # the other currencies' paid so far, each on its own
+        st.text(t("money_other_currencies").format(list=" · ".join(
+            fmt_money(v, c) for c, v in it.other_paid.items())))
 
 # Backlog and capacity
 st.subheader(t("wr_backlog"))
@@ -106,5 +110,5 @@ if it is not None:
             st.caption(t("wr_gift_cost_none"))
         else:
             st.caption(t("wr_gift_cost_total").format(
-                cost=f"{gifts['gift_cost'].sum():,.2f}",
+                cost=fmt_money(gifts["gift_cost"].sum(), query(money.desk_currency)),
                 missing=int(gifts["unit_cost"].isna().sum())))

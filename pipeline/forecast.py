@@ -36,6 +36,7 @@ import pyarrow as pa
 
 from pipeline.filters import ALL, Filters
 from pipeline.memo import keeps, remembered, shared
+from pipeline.money import desk_currency, money_params
 from pipeline.problems import export_facts
 from pipeline.promo import default_period
 from pipeline.settings import get_settings
@@ -234,9 +235,11 @@ class Intake:
     day_start: datetime
     as_of: datetime
     hourly: pd.DataFrame          # hour, series (today | baseline | last_year), orders, paid
-    seen: dict[str, float]        # orders / paid so far today
+    seen: dict[str, float]        # orders / paid (in `currency`) so far today
     projection: dict[str, dict[str, Any]]  # measure -> {value, low, high, method}
     last_year: str | None         # the name of last year's promotion, when found
+    currency: str = ""            # the currency of `paid` (the filter's, else the desk's)
+    other_paid: dict[str, float] | None = None  # paid so far today in each other currency
 
 
 @shared
@@ -253,10 +256,21 @@ def last_year_name(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
 
 def _hourly(con: duckdb.DuckDBPyConnection, f: Filters, day: datetime,
             until: datetime | None = None) -> pd.DataFrame:
+    """Orders and paid amount (in `f`'s money currency only) per hour of the day from `day`."""
     return con.execute(sql("forecast_hourly"), {
         "day_start": day, "until": until or day + timedelta(days=1),
-        "shops": list(f.shops), "platforms": list(f.platforms),
+        "shops": list(f.shops), "platforms": list(f.platforms), **money_params(con, f),
     }).df()
+
+
+def _paid_by_currency(con: duckdb.DuckDBPyConnection, f: Filters, start: datetime,
+                      end: datetime) -> dict[str, float]:
+    """Paid amount of the paid orders placed from `start` to `end`, per currency (never added
+    across), the desk's currency first."""
+    rows = con.execute(sql("forecast_paid_by_currency"), {
+        "desk": desk_currency(con), "start": start, "end": end,
+        "shops": list(f.shops), "platforms": list(f.platforms)}).fetchall()
+    return {str(c): round(float(v), 2) for c, v in rows}
 
 
 def _share_by(curve: pd.DataFrame, measure: str, elapsed: float) -> float:
@@ -303,7 +317,9 @@ def intake(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters = ALL) ->
             "high": max(estimates.values()) if estimates else None,
             "method": method,
         }
-    return Intake(name, day, as_of, hourly, seen, projection, ly)
+    currency = money_params(con, f)["currency"]
+    others = {c: v for c, v in _paid_by_currency(con, f, day, as_of).items() if c != currency}
+    return Intake(name, day, as_of, hourly, seen, projection, ly, currency, others)
 
 
 def intake_off(it: Intake, hours: int = 2) -> list[float]:
