@@ -23,7 +23,7 @@ from ui.core import (
 )
 from ui.errors import store_errors
 from ui.safe import md_escape
-from ui.shops import ask_shops, clash_view, shops_section
+from ui.shops import ask_shops, clash_view, result_shop, shops_section
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
@@ -106,7 +106,7 @@ for res in st.session_state.get("import_last", []):
     box = st.error if res.status == "refused" else st.warning if res.status == "partial" else st.success
     box(outcome_text(res), icon=icon)
     if res.shop:
-        st.text(t("imp_result_shop").format(shop=res.shop))
+        st.text(t("imp_result_shop").format(shop=result_shop(res)))   # name · platform
     if res.clash is not None:
         clash_view(res)
     elif res.status == "refused" and res.message:

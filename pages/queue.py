@@ -23,6 +23,8 @@ from ui.core import (
     filters,
     per_value,
     query,
+    shop_labels,
+    shops_named,
     t,
 )
 from ui.layout import metric_grid
@@ -43,16 +45,19 @@ PAGE_ROWS = 500
 BATCH_COLUMNS = ["batch_id", "kind", "sku_set", "courier", "orders", "pieces", "deadline"]
 PENDING = "queue_pending"  # a batch action waiting for its confirmation:
 # (keys, action, text, the queue's batch id it processes)
-ORDER_COLUMNS = ["rank", "order_id", "shop", "deadline", "hours_left", "due", "data_as_of",
+ORDER_COLUMNS = ["rank", "order_id", "shop_shown", "deadline", "hours_left", "due", "data_as_of",
                  "sku_set", "courier", "lines", "pieces", "state"]
-HELD_COLUMNS = ["order_id", "shop", "problems", "reason", "deadline", "hours_left", "data_as_of",
+HELD_COLUMNS = ["order_id", "shop_shown", "problems", "reason", "deadline", "hours_left", "data_as_of",
                 "sku_set"]
-HEADERS = {c: f"q_col_{c}" for c in ORDER_COLUMNS + BATCH_COLUMNS + HELD_COLUMNS}
+HEADERS = {c: f"q_col_{c}" for c in ORDER_COLUMNS + BATCH_COLUMNS + HELD_COLUMNS} | {
+    "shop_shown": "q_col_shop"}   # name · platform; `shop` stays the key the table selects by
 
 
 def labelled(frame):
-    """Problem codes and due statuses in the page's language (each distinct value once)."""
+    """Problem codes and due statuses in the page's language (each distinct value once), the
+    shop as name · platform (DESIGN §13)."""
     return frame.assign(
+        shop_shown=shop_labels(frame),
         problems=per_value(frame["problems"], lambda s: t("list_sep").join(
             t("problem_" + p) for p in s.split(", "))) if "problems" in frame else None,
         due=per_value(frame["due"], lambda d: t(f"q_due_{d}")),
@@ -230,7 +235,6 @@ if held.empty:
 else:
     st.caption(t("q_held_help"))
     held = labelled(held).assign(reason=per_value(held["reason"], reason_words, "—"),
-                                 shop=per_value(held["shop"], lambda s: s or "—", "—"),
                                  sku_set=per_value(held["sku_set"], lambda s: s or "—", "—"))
     chosen = order_table(held, "queue_held", HELD_COLUMNS, config, multi=False, opens=True)
     if st.button(t("q_open_order"), key="queue_open_held", disabled=not chosen):
@@ -246,4 +250,4 @@ if st.toggle(t("q_show_full_queue"), key="queue_show_full"):
                          multi=False, opens=True)
     if st.button(t("q_open_order"), key="queue_open_full", disabled=not chosen):
         open_order_dialog(*chosen[0])
-    download_buttons(full, f"queue_{as_of:%Y%m%d_%H%M}", key="queue_download")
+    download_buttons(lambda: shops_named(full), f"queue_{as_of:%Y%m%d_%H%M}", key="queue_download")

@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from pipeline.memo import remembered
+from pipeline.shops import shop_names
 from pipeline.store import sql
 
 STALE_HOURS = 24.0
@@ -59,9 +60,11 @@ def stale_shops(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFrame
 
 
 def freshness_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, Any]:
-    """report --json: `stale_shops`, a list of {shop, platform, data_as_of} (empty when fresh)."""
+    """report --json: `stale_shops`, a list of {shop (the key), platform, data_as_of, name (the
+    shop's display name, DESIGN §13)} (empty when fresh)."""
+    names = shop_names(con)
     return {"stale_shops": [
-        {"shop": r.shop, "platform": r.platform,
+        {"shop": r.shop, "platform": r.platform, "name": names.get((r.platform, r.shop), r.shop),
          "data_as_of": pd.Timestamp(r.data_moment).strftime("%Y-%m-%d %H:%M:%S")}
         for r in stale_shops(con, as_of).itertuples()
     ]}

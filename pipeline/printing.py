@@ -9,7 +9,8 @@ paragraph markup), and in XLSX cells starting with = + - @ tab or CR are prefixe
 
 Packing slips come in two sizes (SLIP_SIZES): `a4`, as many whole slips to a page as fit, a
 dashed cut line between them; `label`, one slip to a 100×150 mm thermal label. A slip shows the
-receiver's name and phone as exported and the address once (pipeline.address). An SKU code or
+receiver's name and phone as exported and the address once (pipeline.address); a shop is
+shown by its display name (DESIGN §13), its key kept for matching. An SKU code or
 an order id is never broken across lines: it is drawn on one line, in a smaller font where its
 column is too narrow for it.
 """
@@ -92,18 +93,25 @@ def slip_frames(data: PrintData, lang: str = "zh") -> tuple[pd.DataFrame, pd.Dat
              .groupby(["platform", "shop", "order_id"], sort=False)["item"]
              .agg(", ".join).rename("gifts").reset_index())
     orders = data.orders.merge(gifts, on=["platform", "shop", "order_id"], how="left")
-    orders = orders.reindex(columns=SLIP_COLUMNS)
+    orders = _shop_named(orders).reindex(columns=SLIP_COLUMNS)
     orders["gifts"] = orders["gifts"].fillna("")
     orders["platform"] = orders["platform"].map(lambda p: platform_name(p, lang))
     for col in ("buyer_message", "seller_note", "courier", "tracking_no", "buyer", "receiver",
                 "phone", "address"):
         orders[col] = orders[col].astype(object).where(orders[col].notna(), "")
-    items = lines.reindex(columns=ITEM_COLUMNS).assign(
+    items = _shop_named(data.lines).reindex(columns=ITEM_COLUMNS).assign(
         is_gift=lines["is_gift"].map(lambda g: label("print_gift", lang) if g else ""),
         components=lines["components"].astype(object).where(lines["components"].notna(), ""),
     )
     return (orders.rename(columns={c: label(f"print_col_{c}", lang) for c in SLIP_COLUMNS}),
             items.rename(columns={c: label(f"print_col_{c}", lang) for c in ITEM_COLUMNS}))
+
+
+def _shop_named(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with `shop` as people know it: the display name (`shop_name`, DESIGN §13)."""
+    if "shop_name" not in frame:
+        return frame
+    return frame.assign(shop=frame["shop_name"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,9 +178,10 @@ def packing_slips_pdf(data: PrintData, printed_at: datetime, lang: str = "zh",
     orders, _ = slip_frames(data, lang)
     orders.columns = SLIP_COLUMNS
     platforms = data.orders["platform"].tolist()     # as stored (the slips show their names)
+    shops = data.orders["shop"].tolist()             # the keys (the slips show display names)
     story: list = []
     for i, o in enumerate(orders.itertuples(index=False)):
-        mine = data.lines[(data.lines["platform"] == platforms[i]) & (data.lines["shop"] == o.shop)
+        mine = data.lines[(data.lines["platform"] == platforms[i]) & (data.lines["shop"] == shops[i])
                           & (data.lines["order_id"] == o.order_id)]
         slip = _slip(o, mine, printed_at, lang, styles, width, batch)
         if i:

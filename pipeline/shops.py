@@ -63,6 +63,28 @@ def shop_names(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
     ).fetchall()}
 
 
+def named(frame: pd.DataFrame, names: dict[tuple[str, str], str], shop: str = "shop",
+          platform: str = "platform") -> pd.Series:
+    """The display name of each row's shop (`names`: shop_names), for a file a person reads;
+    the key where the shop is not listed. The frame's keys are left as they are."""
+    if frame.empty:
+        return frame[shop].astype(object)
+    shown = [names.get((p, s), s) if isinstance(s, str) else s
+             for p, s in zip(frame[platform], frame[shop], strict=True)]
+    return pd.Series(shown, index=frame.index, dtype=object)
+
+
+def import_shops(con: duckdb.DuckDBPyConnection, import_id: int | None,
+                 shop: str) -> list[str]:
+    """The platforms whose orders or lines import `import_id` wrote under the shop `shop`."""
+    if import_id is None:
+        return []
+    return [p for (p,) in con.execute(
+        "select distinct platform from (select platform, shop, import_id from orders "
+        "union all select platform, shop, import_id from order_lines) "
+        "where import_id = ? and shop = ? order by 1", [import_id, shop]).fetchall()]
+
+
 def last_chosen(con: duckdb.DuckDBPyConnection, platform: str) -> str | None:
     """The shop key an import of `platform` last named by choice, or None."""
     rows = con.execute(

@@ -1,8 +1,8 @@
 """The daily workbook: one XLSX with the day's KPIs, state counts, the time rules, the overdue
 and due-soon lists, the problem orders and (when the promotions topic provides it) promotions.
 
-Headers and labels are in Chinese; ids stay text and formula-like cells are escaped
-(pipeline.export).
+Headers and labels are in Chinese; shops by their display names (DESIGN §13); ids stay text
+and formula-like cells are escaped (pipeline.export).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pipeline.kpis import KPIS, MONEY_KPIS, day_kpis, state_counts
 from pipeline.labels import label, platform_name
 from pipeline.money import desk_currency
 from pipeline.problems import open_problems
+from pipeline.shops import named, shop_names
 from pipeline.sla import counts_of, sla_board
 
 LANG = "zh"
@@ -61,10 +62,13 @@ def rules_sheet(board: pd.DataFrame) -> pd.DataFrame:
     return _headers(c.assign(rule=c["rule"].map(lambda r: label(f"rule_{r}", LANG))))
 
 
-def order_list(board: pd.DataFrame, status: str) -> pd.DataFrame:
-    """The overdue or due-soon orders of the board, readable: labels, hours left, marks."""
+def order_list(board: pd.DataFrame, status: str,
+               names: dict[tuple[str, str], str] | None = None) -> pd.DataFrame:
+    """The overdue or due-soon orders of the board, readable: labels, hours left, marks, the
+    shop by its display name (`names`: pipeline.shops.shop_names)."""
     rows = board[board["status"] == status]
     out = rows.assign(
+        shop=named(rows, names or {}),
         state=rows["state"].map(lambda x: label(x, LANG) if isinstance(x, str) else x),
         platform=rows["platform"].map(lambda x: platform_name(x, LANG)),
         rule=rows["rule"].map(lambda r: label(f"rule_{r}", LANG)),
@@ -77,6 +81,7 @@ def order_list(board: pd.DataFrame, status: str) -> pd.DataFrame:
 
 def problems_sheet(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFrame:
     p = open_problems(con, ALL, as_of)
+    p["shop"] = named(p, shop_names(con))     # the display name, before the platform's words
     address = p["problem"] == "address"
     p.loc[address, "reason"] = p.loc[address, "reason"].map(lambda r: label(f"addr_{r}", LANG))
     p["platform"] = p["platform"].map(lambda x: platform_name(x, LANG))
@@ -87,12 +92,13 @@ def problems_sheet(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFr
 def workbook_sheets(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, pd.DataFrame]:
     """Sheet name -> frame, in the workbook's order."""
     board = sla_board(con, ALL, as_of)
+    names = shop_names(con)
     sheets = {
         label("sheet_kpis", LANG): kpi_sheet(con, as_of),
         label("sheet_states", LANG): state_sheet(con),
         label("sheet_rules", LANG): rules_sheet(board),
-        label("sheet_overdue", LANG): order_list(board, "overdue"),
-        label("sheet_due_soon", LANG): order_list(board, "due_soon"),
+        label("sheet_overdue", LANG): order_list(board, "overdue", names),
+        label("sheet_due_soon", LANG): order_list(board, "due_soon", names),
         label("sheet_problems", LANG): problems_sheet(con, as_of),
     }
     promo = _promo_sheet(con, as_of)

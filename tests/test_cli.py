@@ -65,7 +65,8 @@ def test_real_samples_import_and_report_as_counted_by_hand(tmp_path, capsys):
     assert rep["overdue"]["ship_paid"] == 0
     assert rep["overdue"]["chase_unpaid"] == 9
     assert rep["stale_shops"] == [
-        {"shop": "勤驿达海外生活", "platform": "taobao", "data_as_of": "2017-07-08 00:42:39"}]
+        {"shop": "勤驿达海外生活", "platform": "taobao", "name": "勤驿达海外生活",
+         "data_as_of": "2017-07-08 00:42:39"}]
     assert set(rep["overdue"]) == set(rep["due_soon"]) == {
         "chase_unpaid", "ship_paid", "out_of_stock", "address"}
     assert set(rep["problems"]) == {"out_of_stock", "address", "buyer_message",

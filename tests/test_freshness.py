@@ -146,7 +146,8 @@ def test_the_report_names_the_stale_shop_and_counts_it_as_of_its_moment(store):
     with_old_sample(store)
     rep = build_report(store.cursor(), AS_OF)
     assert rep["stale_shops"] == [
-        {"shop": OLD_SHOP, "platform": "taobao", "data_as_of": "2017-07-08 00:42:39"}]
+        {"shop": OLD_SHOP, "platform": "taobao", "name": OLD_SHOP,
+         "data_as_of": "2017-07-08 00:42:39"}]
     assert rep["overdue"]["ship_paid"] == 1
     assert build_report(store.cursor(), datetime(2026, 12, 1, 12))["stale_shops"][0]["shop"] == (
         OLD_SHOP)

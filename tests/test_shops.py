@@ -228,7 +228,7 @@ def test_the_import_page_asks_the_shop_and_proposes_the_last_one(tmp_path, monke
     at.button(key="import_button").click().run()
     assert not at.exception
     assert _orders_open(at) == [("Novia", 50), ("Prime picks", 15)]
-    assert any(x.value.endswith("Prime picks") for x in at.text)   # the shop it went to
+    assert "Shop: Prime picks · Shopify" in [x.value for x in at.text]   # the shop it went to
 
 
 def _orders_open(at) -> list[tuple]:

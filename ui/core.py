@@ -21,6 +21,7 @@ from pipeline.settings import get_settings, now_in
 from pipeline.shops import shop_names
 from pipeline.store import Store
 from ui.errors import open_store
+from ui.safe import md_escape
 
 
 @st.cache_resource(show_spinner=False)
@@ -33,6 +34,18 @@ def get_store() -> Store:
     # store (pipeline/handoff.py)
     handoff.serve(store.path, lambda argv: run_handed(store, argv))
     return store
+
+
+def handoff_notice() -> None:
+    """When the desk refused to serve the socket beside its store (a path it did not make: of
+    another account, open to others, not a socket), one plain sentence saying so and what to
+    do, on the page and not only in the log."""
+    refused = handoff.refusal(get_store().path)
+    if refused:
+        path, why = refused
+        st.warning(t("handoff_refused").format(path=md_escape(str(path)),
+                                               why=t(f"handoff_why_{why}")),
+                   icon=":material/gpp_bad:")
 
 
 def ready_store() -> Store:

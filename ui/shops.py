@@ -10,7 +10,7 @@ import streamlit as st
 
 from pipeline.formats import sniff
 from pipeline.roles import NotAllowed, may
-from pipeline.shops import ShopError, clean_name, last_chosen, rename_shop, shop_list
+from pipeline.shops import ShopError, clean_name, import_shops, last_chosen, rename_shop, shop_list
 from ui.actor import role
 from ui.core import after_write, get_store, platform_label, query, shop_label, t
 from ui.errors import store_errors
@@ -128,6 +128,16 @@ def _rename(platform: str, shop: str, name: str) -> None:
             return
         after_write()
         st.success(t("shop_renamed"))
+
+
+def result_shop(res: Any) -> str:
+    """The shop an import was given, as name · platform for each platform it wrote under it
+    (the name as renamed, never the key alone); every platform with that key where it wrote
+    nothing (a refused file)."""
+    platforms = query(import_shops, res.import_id, res.shop)
+    if not platforms:
+        return shop_label(res.shop)
+    return t("list_sep").join(shop_label(res.shop, p) for p in platforms)
 
 
 def clash_view(res: Any) -> None:

@@ -1,7 +1,7 @@
 -- One packing slip per order: who it goes to (the receiver's name and phone as exported, masked
 -- ones masked; the address parts, which pipeline.printing joins without repeating the region),
 -- the courier, the buyer's message and the seller note as the desk has it now; in the order of
--- `print_keys.pos`.
+-- `print_keys.pos`. `shop_name`: the shop's display name (DESIGN §13), the key where none.
 -- Reads the registered relation `print_keys` (pos, platform, shop, order_id).
 
 with keys as (
@@ -13,6 +13,7 @@ final as (
         k.pos,
         o.platform,
         o.shop,
+        coalesce(nullif(trim(sh.display_name), ''), o.shop) as shop_name,
         o.order_id,
         o.created_at,
         o.paid_at,
@@ -30,6 +31,7 @@ final as (
     from keys as k
     join orders as o using (platform, shop, order_id)
     left join order_state as s using (platform, shop, order_id)
+    left join shops as sh using (platform, shop)
 )
 
 select * from final order by pos
