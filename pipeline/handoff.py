@@ -40,10 +40,16 @@ COMMANDS = ("import", "report", "action", "user")   # what may be handed over
 EXIT_WAIT_SECONDS = 120                      # at exit, how long a handed-off command is waited for
 _RUN_LOCK = threading.Lock()                # one handed-off command at a time
 _servers: dict[str, socketserver.BaseServer] = {}
+_refused: dict[str, str] = {}                # socket path -> why the desk did not serve it
 
 
 class Refused(Exception):
-    """The socket or the program on it is not to be trusted; the message says why (one line)."""
+    """The socket or the program on it is not to be trusted; the message says why (one line),
+    `reason` in a word: not_socket, other_owner, open_to_others, other_listener."""
+
+    def __init__(self, message: str, reason: str = "other_listener"):
+        super().__init__(message)
+        self.reason = reason
 
 
 class NoAnswer(Exception):
@@ -65,12 +71,13 @@ def check_socket_file(path: Path) -> None:
     """Refuse a socket path that is not a socket of this user (or root) open to them only."""
     st_ = path.lstat()
     if not stat.S_ISSOCK(st_.st_mode):
-        raise Refused(f"{path} is not a socket; remove it or choose another --db")
+        raise Refused(f"{path} is not a socket; remove it or choose another --db", "not_socket")
     if not trusted_uid(st_.st_uid):
         raise Refused(f"the socket {path} belongs to another account (uid {st_.st_uid}); "
-                      "nothing was sent; keep the store in a folder of your own")
+                      "nothing was sent; keep the store in a folder of your own", "other_owner")
     if st_.st_mode & 0o077:
-        raise Refused(f"the socket {path} is open to other accounts; nothing was sent")
+        raise Refused(f"the socket {path} is open to other accounts; nothing was sent",
+                      "open_to_others")
 
 
 def socket_path(db: str | Path) -> Path:
@@ -95,7 +102,11 @@ def serve(db: str | Path, run: Callable[[list[str]], tuple[int, str, str]]) -> P
             path.unlink()       # left by a process of ours that is gone
     except FileNotFoundError:
         pass
-    except (Refused, OSError) as exc:
+    except Refused as exc:
+        log.warning("no hand-off socket: %s", exc)
+        _refused[key] = exc.reason     # said on the page too (`refusal`), not only in the log
+        return None
+    except OSError as exc:
         log.warning("no hand-off socket: %s", exc)
         return None
     if path.exists() or path.is_symlink():
@@ -136,12 +147,23 @@ def serve(db: str | Path, run: Callable[[list[str]], tuple[int, str, str]]) -> P
         check_socket_file(path)                 # what was made is ours, for us only
     except (Refused, OSError) as exc:
         log.warning("no hand-off socket: %s", exc)
+        if isinstance(exc, Refused):
+            _refused[key] = exc.reason
         server.server_close()
         return None
+    _refused.pop(key, None)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="orderdesk-handoff", daemon=True).start()
     _servers[key] = server
     return path
+
+
+def refusal(db: str | Path) -> tuple[Path, str] | None:
+    """The socket path beside `db` the desk refused to serve, and why in a word (the reasons
+    of `Refused`); None when it serves it or never tried."""
+    path = socket_path(db)
+    reason = _refused.get(str(path))
+    return (path, reason) if reason else None
 
 
 def stop(db: str | Path) -> None:

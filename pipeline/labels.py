@@ -881,6 +881,17 @@ LABELS.update({
         "so it refuses to open. Add a manager first (run in the desk's folder): {cmd} user add "
         "NAME --role manager, or set address = \"localhost\" in .streamlit/config.toml.",
     ),
+    "handoff_refused": (
+        "命令行无法把工作交给此订单台：{path} {why}，订单台没有使用它。请删除该文件，或把数据库放在只有您能写入的文件夹中，"
+        "然后重启订单台。",
+        "The command line cannot hand its work to this desk: {path} {why}, so the desk did not "
+        "use it; remove that file or keep the store in a folder only you can write to, then "
+        "restart the desk.",
+    ),
+    "handoff_why_not_socket": ("不是套接字", "is not a socket"),
+    "handoff_why_other_owner": ("属于另一个系统账户", "belongs to another system account"),
+    "handoff_why_open_to_others": ("对其他账户开放", "is open to other accounts"),
+    "handoff_why_other_listener": ("由另一个账户的程序占用", "is held by another account's program"),
     "auth_front_page": ("请打开订单台首页（网址不带页面名）登录。",
                         "Sign in on the desk's front page (its address without a page name)."),
     "auth_not_allowed": ("您的角色不能执行此操作。", "Your role may not do this."),

@@ -255,3 +255,41 @@ def test_a_command_waits_for_another_program_to_let_the_store_go(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("en", "is open to other accounts, so the desk did not use it"),
+    ("zh", "对其他账户开放，订单台没有使用它"),
+])
+def test_a_socket_path_the_desk_did_not_make_is_said_on_the_page(monkeypatch, lang, said):
+    """A socket left open to others at `<db>.sock` (as another account could leave one in a
+    shared folder): the desk does not serve it and says so in a sentence on the page."""
+    import socket as socket_
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    folder = Path(tempfile.mkdtemp(dir="/tmp"))   # a socket path must stay short
+    try:
+        db = folder / "desk.duckdb"
+        s = Store(db)
+        load(s, [{"order_id": "a", "created_at": "2026-11-20 10:00", "status_norm": "unpaid"}])
+        s.close()
+        planted = socket_.socket(socket_.AF_UNIX)
+        planted.bind(str(folder / "desk.duckdb.sock"))
+        planted.close()
+        os.chmod(folder / "desk.duckdb.sock", 0o666)
+        monkeypatch.setenv("ORDERDESK_DB", str(db))
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.session_state["lang"] = lang
+        at.run()
+        assert not at.exception
+        [warning] = [w.value.replace("\\", "") for w in at.warning if said in w.value]
+        assert f"{folder}/desk.duckdb.sock" in warning      # shown escaped as Markdown
+        assert (folder / "desk.duckdb.sock").stat().st_mode & 0o777 == 0o666   # left alone
+        st.cache_resource.clear()
+    finally:
+        handoff.stop(folder / "desk.duckdb")
+        shutil.rmtree(folder, ignore_errors=True)

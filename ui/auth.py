@@ -29,7 +29,7 @@ import streamlit as st
 from pipeline import users
 from pipeline.labels import label
 from pipeline.store import DEFAULT_DB, default_db_path
-from ui.core import desk_settings, get_store, query, t
+from ui.core import desk_settings, get_store, handoff_notice, query, t
 from ui.layout import in_frame
 from ui.safe import md_escape
 
@@ -60,6 +60,7 @@ def gate(frame) -> users.User | None:
                 no_pages()
                 st.stop()
             open_banner()
+            handoff_notice()
         st.session_state["actor_role"] = OPEN_ROLE
         keep_open_name()
         return None
@@ -69,6 +70,8 @@ def gate(frame) -> users.User | None:
             _sign_in_form()
         no_pages()
         st.stop()
+    with frame:
+        handoff_notice()    # the socket beside the store it refused to serve, said plainly
     st.session_state["actor"] = user.name
     st.session_state["actor_role"] = user.role
     return user
