@@ -69,6 +69,9 @@ st.caption(t("wr_rates_line").format(
     shipped=f"{cap.shipped_per_hour:,.1f}", processed=f"{cap.processed_per_hour:,.1f}",
     hours=f"{cap.window_hours:g}", overdue=f"{cap.overdue:,}",
     basis=t(f"wr_basis_{cap.rate_basis or 'none'}")))
+if cap.held:   # held by a problem: apart from the line, with their own deadlines
+    st.caption(t("wr_held").format(n=f"{cap.held:,}", late=f"{cap.held_overdue:,}",
+                                   due=f"{int(grid['held'].sum()):,}"))
 blind = query(sla.not_judged, f, as_of).set_index("rule").loc["ship_paid", "orders"]
 if blind:  # shops whose exports never say what shipped: not in the backlog, counted apart
     st.caption(t("wr_not_judged").format(n=f"{int(blind):,}"))

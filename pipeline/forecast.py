@@ -37,13 +37,16 @@ import pyarrow as pa
 from pipeline.filters import ALL, Filters
 from pipeline.memo import keeps, remembered, shared
 from pipeline.money import desk_currency, money_params
-from pipeline.problems import export_facts
+from pipeline.problems import export_facts, open_problems
 from pipeline.promo import default_period
 from pipeline.settings import get_settings
 from pipeline.store import sql
 
 HORIZON_HOURS = 72
 MIN_RATE_ORDERS = 3   # orders shipped or processed in the window before a rate is projected
+# The open problems that hold an order: it cannot ship until they are resolved, so it takes no
+# place in the packers' line and is counted apart with its own deadline.
+HOLDING = ("out_of_stock", "manual")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class Capacity:
                                   # MIN_RATE_ORDERS of either in the window
     window_hours: float
     hours_to_clear: float | None  # None when the rate is 0
+    held: int = 0                 # waiting orders held by a problem (HOLDING): not in the line
+    held_overdue: int = 0         # of those, already past their deadline
 
 
 def _settings(con: duckdb.DuckDBPyConnection, s: dict[str, Any] | None) -> dict[str, Any]:
@@ -79,13 +84,26 @@ def waiting_deadlines(con: duckdb.DuckDBPyConnection, f: Filters = ALL,
         con.unregister("export_facts")
 
 
+def held_mask(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters,
+              waiting: pd.DataFrame) -> np.ndarray:
+    """Which of `waiting` are held by an open problem of HOLDING (out of stock, flagged)."""
+    probs = open_problems(con, f, as_of)
+    probs = probs[probs["problem"].isin(HOLDING)]
+    keys = set(zip(probs["platform"], probs["shop"], probs["order_id"], strict=True))
+    return np.array([k in keys for k in zip(waiting["platform"], waiting["shop"],
+                                            waiting["order_id"], strict=True)], dtype=bool)
+
+
 @shared
 def capacity(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters = ALL,
              s: dict[str, Any] | None = None, waiting: pd.DataFrame | None = None) -> Capacity:
-    """The backlog now and the desk's rate over the last `forecast_rate_hours` hours."""
+    """The backlog now and the desk's rate over the last `forecast_rate_hours` hours. The
+    orders held by a problem (HOLDING) are in the backlog but not in what the rate clears."""
     s = _settings(con, s)
     hours = float(s["forecast_rate_hours"])
     waiting = waiting_deadlines(con, f, s) if waiting is None else waiting
+    held = held_mask(con, as_of, f, waiting)
+    held_late = int((pd.to_datetime(waiting["deadline"][held]) < pd.Timestamp(as_of)).sum())
     processed, shipped = con.execute(
         sql("forecast_rates"), {"as_of": as_of, "hours": hours, **f.params()}
     ).fetchall()[0]
@@ -100,20 +118,27 @@ def capacity(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters = ALL,
         rate, basis = per_processed, "processed"
     backlog = len(waiting)
     overdue = int((pd.to_datetime(waiting["deadline"]) < pd.Timestamp(as_of)).sum())
+    clearable = backlog - int(held.sum())
     return Capacity(backlog, overdue, per_processed, per_shipped, rate, basis, hours,
-                    backlog / rate if rate > 0 else None)
+                    clearable / rate if rate > 0 else None, int(held.sum()), held_late)
 
 
 @shared
 def breach_forecast(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters = ALL,
                     s: dict[str, Any] | None = None, hours: int = HORIZON_HOURS
                     ) -> tuple[pd.DataFrame, Capacity, int | None]:
-    """Per hour of the next `hours`: `hour, hour_start, deadlines` (orders whose deadline falls
-    in it) and `breaches` (of those, the ones the desk will not ship in time at its rate); the
-    capacity it assumed; the packers needed so that none breaches (None: nothing to ship)."""
+    """Per hour of the next `hours`: `hour, hour_start, deadlines` (orders in the line whose
+    deadline falls in it), `breaches` (of those, the ones the desk will not ship in time at its
+    rate) and `held` (orders held by a problem whose deadline falls in it: they cannot ship,
+    take no place in the line and are not in the packers needed); the capacity it assumed; the
+    packers needed so that none in the line breaches (None: nothing to ship)."""
     s = _settings(con, s)
     waiting = waiting_deadlines(con, f, s)
     cap = capacity(con, as_of, f, s, waiting)
+    held = held_mask(con, as_of, f, waiting)
+    held_h = ((pd.to_datetime(waiting["deadline"][held]) - pd.Timestamp(as_of))
+              .dt.total_seconds().to_numpy() / 3600.0)
+    waiting = waiting[~held]
     left_h = ((pd.to_datetime(waiting["deadline"]) - pd.Timestamp(as_of))
               .dt.total_seconds().to_numpy() / 3600.0)
     k = np.arange(1, len(left_h) + 1, dtype=float)      # place in the line
@@ -126,6 +151,9 @@ def breach_forecast(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters 
     in_horizon = future & (slot < hours)
     grid["deadlines"] = np.bincount(slot[in_horizon], minlength=hours)[:hours]
     grid["breaches"] = np.bincount(slot[in_horizon & breach], minlength=hours)[:hours]
+    held_slot = np.floor(held_h).astype(int) if len(held_h) else np.array([], dtype=int)
+    grid["held"] = np.bincount(held_slot[(held_h > 0) & (held_slot < hours)],
+                               minlength=hours)[:hours]
     packers = None
     if future.any():
         need_rate = float(np.max(k[future] / left_h[future]))
@@ -396,6 +424,8 @@ def forecast_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[st
         "rate_per_hour": round(cap.rate_per_hour, 2),
         "rate_basis": cap.rate_basis,
         "hours_to_clear": None if cap.hours_to_clear is None else round(cap.hours_to_clear, 1),
+        "held": {"orders": cap.held, "overdue_now": cap.held_overdue,
+                 "deadlines_by_hour": [int(x) for x in grid["held"]]},
         "breaches_by_hour": [int(x) for x in grid["breaches"]],
         "packers_needed": packers,
         "skus_running_out": [

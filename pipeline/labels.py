@@ -563,6 +563,10 @@ LABELS.update({
     "wr_hour": ("小时", "Hour"),
     "wr_backlog": ("积压与产能", "Backlog and capacity"),
     "wr_waiting": ("待发货订单", "Waiting to ship"),
+    "wr_held": ("其中 {n} 单因问题暂缓（缺货、人工标记），不排进打包队列、不计入清空时间和打包人数；它们的发货时限照算：{late} 单已超时，未来 72 小时内到期 {due} 单。",
+                "{n} of them are held by a problem (out of stock, flagged): not in the packers' "
+                "line, the hours to clear or the packers needed; their deadlines still run: "
+                "{late} already past, {due} due in the next 72 h."),
     "wr_rate": ("每小时发货（单）", "Orders shipped per hour"),
     "wr_rate_help": ("过去 {hours} 小时的速度：发货与处理的订单数取较大者（一次发货不会让速度大起大落）；两者都少于 3 单时不预测速度。预测假设这个速度保持不变。",
                      "The rate over the last {hours} hours: the larger of the orders shipped and "

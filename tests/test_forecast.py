@@ -69,10 +69,12 @@ def test_capacity_and_breaches_at_the_desks_rate(war):
     grid, cap, packers = forecast.breach_forecast(war.cursor(), AS_OF)
     assert (cap.backlog, cap.overdue) == (5, 1)
     assert (cap.rate_per_hour, cap.rate_basis) == (1.0, "shipped")
-    assert cap.hours_to_clear == 5.0
+    # w5 is held (its gift G is out of stock: 1 left, w4 paid first): 4 to clear at 1 an hour
+    assert (cap.held, cap.hours_to_clear) == (1, 4.0)
     # In line: w1 (late already), w2 leaves at +2 h (deadline +1 h: breach), w3 at +3 h
-    # (+2 h: breach), w4 at +4 h (+2.5 h: breach), w5 at +5 h (+8 h: in time).
-    assert grid.set_index("hour")["deadlines"][lambda s: s > 0].to_dict() == {1: 1, 2: 2, 8: 1}
+    # (+2 h: breach), w4 at +4 h (+2.5 h: breach); w5 (+8 h) held, apart.
+    assert grid.set_index("hour")["deadlines"][lambda s: s > 0].to_dict() == {1: 1, 2: 2}
+    assert grid.set_index("hour")["held"][lambda s: s > 0].to_dict() == {8: 1}
     assert grid.set_index("hour")["breaches"][lambda s: s > 0].to_dict() == {1: 1, 2: 2}
     # No order in time breaches at max(2/1, 3/2, 4/2.5, 5/8) = 2 orders an hour.
     assert packers == 1
@@ -159,7 +161,8 @@ def test_alerts_at_their_thresholds(war):
 
 def test_report_forecast_key(war):
     rep = build_report(war.cursor(), AS_OF)["forecast"]
-    assert rep["backlog"] == 5 and rep["hours_to_clear"] == 5.0
+    assert rep["backlog"] == 5 and rep["hours_to_clear"] == 4.0   # w5 held (G out of stock)
+    assert rep["held"]["orders"] == 1
     assert len(rep["breaches_by_hour"]) == 24 and sum(rep["breaches_by_hour"]) == 3
     assert [s["sku"] for s in rep["skus_running_out"]] == ["G", "A"]
     assert rep["skus_running_out"][1] == {"sku": "A", "hours_left": 2.5,
