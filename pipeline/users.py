@@ -32,6 +32,7 @@ import base64
 import functools
 import hashlib
 import hmac
+import ipaddress
 import re
 import secrets
 import threading
@@ -468,6 +469,48 @@ def _reserve_attempt(store: Store, name: str, address: str | None, now: datetime
 
 # ---------------------------------------------------------------------------------------------
 # Sessions that survive a reload
+
+
+PROXY_HEADER_ENV = "ORDERDESK_PROXY_HEADER"        # e.g. X-Forwarded-For; unset: no proxy
+TRUSTED_PROXIES_ENV = "ORDERDESK_TRUSTED_PROXIES"  # the proxies' addresses; default loopback
+LOOPBACK = "loopback"     # the peer Streamlit gives no address for (127.0.0.1, ::1)
+
+
+def trusted_proxies(setting: str | None) -> frozenset[str]:
+    """The addresses of `ORDERDESK_TRUSTED_PROXIES` (comma-separated), normalised; unset or
+    blank: a proxy on this machine only."""
+    named = [a.strip() for a in (setting or "").split(",") if a.strip()] or ["127.0.0.1"]
+    return frozenset(_address_key(a) for a in named)
+
+
+def _address_key(address: str | None) -> str:
+    if address is None or address.strip().lower() == "localhost":
+        return LOOPBACK
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address.strip()
+    return LOOPBACK if ip.is_loopback else str(ip)
+
+
+def forwarded_address(peer: str | None, forwarded: str | None,
+                      trusted: frozenset[str]) -> str | None:
+    """The client's address: `peer` (the connection's, None on loopback) unless it is one of
+    the `trusted` proxies; then the proxy's header value `forwarded` ("client, proxy, …" as
+    X-Forwarded-For appends them) read from its right end, skipping trusted proxies: the
+    first address a trusted proxy saw. A value that is not an address, or none at all,
+    leaves `peer`. What a client writes into the header itself lies left of that and is
+    never taken."""
+    if _address_key(peer) not in trusted:
+        return peer
+    for part in reversed((forwarded or "").split(",")):
+        try:
+            ip = str(ipaddress.ip_address(part.strip()))
+        except ValueError:
+            return peer
+        if _address_key(ip) not in trusted:
+            return ip
+    return peer
 
 
 @dataclass(frozen=True)

@@ -647,3 +647,62 @@ def test_in_open_mode_the_name_given_signs_an_import_after_a_reload(db, monkeypa
     assert tab.session_state["actor"] == "Wang"
     assert tab.query_params["by"] == "Wang"             # kept in the address on this page too
     assert at.session_state["actor_role"] == "manager"
+
+
+# --------------------------------------------------------------------------------------------
+# Behind a proxy: the forwarded address, from a trusted proxy only
+
+LOCAL_PROXY = frozenset({"loopback"})   # the default: a proxy on this machine
+
+
+@pytest.mark.parametrize(("peer", "forwarded", "trusted", "client"), [
+    (None, "198.51.100.7", LOCAL_PROXY, "198.51.100.7"),            # nginx on this machine
+    (None, "1.2.3.4, 203.0.113.5", LOCAL_PROXY, "203.0.113.5"),     # a client's own value: left
+    (None, "203.0.113.5, 10.0.0.2", frozenset({"loopback", "10.0.0.2"}), "203.0.113.5"),
+    ("192.0.2.9", "1.2.3.4", LOCAL_PROXY, "192.0.2.9"),             # not from the proxy: ignored
+    (None, "not-an-address", LOCAL_PROXY, None),
+    (None, "", LOCAL_PROXY, None),
+    ("10.0.0.2", "198.51.100.7", frozenset({"10.0.0.2"}), "198.51.100.7"),
+])
+def test_the_forwarded_address_is_taken_from_a_trusted_proxy_only(peer, forwarded, trusted,
+                                                                   client):
+    assert users.forwarded_address(peer, forwarded, trusted) == client
+
+
+def test_trusted_proxies_default_to_this_machine():
+    assert users.trusted_proxies(None) == {"loopback"}
+    assert users.trusted_proxies(" 10.0.0.2, ::1 ") == {"10.0.0.2", "loopback"}
+
+
+def test_the_desk_reads_the_address_from_the_configured_header_only(monkeypatch):
+    from ui import auth
+
+    asked = []
+    monkeypatch.setattr(auth, "_header_values",
+                        lambda name: asked.append(name) or ["1.2.3.4, 198.51.100.7"])
+    monkeypatch.delenv("ORDERDESK_PROXY_HEADER", raising=False)
+    assert auth.client_address() is None and asked == []     # no proxy set: no header read
+    monkeypatch.setenv("ORDERDESK_PROXY_HEADER", "X-Forwarded-For")
+    assert auth.client_address() == "198.51.100.7" and asked == ["X-Forwarded-For"]
+    monkeypatch.setenv("ORDERDESK_TRUSTED_PROXIES", "10.0.0.2")   # this machine not trusted
+    assert auth.client_address() is None
+
+
+def test_behind_the_proxy_one_clients_failures_do_not_lock_out_another(store):
+    users.add_user(store, "Mia", "manager", "correct horse", by="test")
+    a = users.forwarded_address(None, "198.51.100.7", LOCAL_PROXY)
+    b = users.forwarded_address(None, "198.51.100.8", LOCAL_PROXY)
+    for i in range(5):
+        with pytest.raises(users.SignInRefused):
+            users.sign_in(store, f"guess{i}", "wrong password", address=a, now=NOW)
+    with pytest.raises(users.SignInRefused) as refused:
+        users.sign_in(store, "Mia", "correct horse", address=a, now=NOW)
+    assert refused.value.reason == "throttled"
+    assert users.sign_in(store, "Mia", "correct horse", address=b, now=NOW).name == "Mia"
+
+
+def test_with_a_proxy_configured_the_desk_without_accounts_does_not_open(db, monkeypatch):
+    monkeypatch.setenv("ORDERDESK_PROXY_HEADER", "X-Forwarded-For")
+    at = fresh_app(db, monkeypatch, state={"lang": "en"})
+    assert any("refuses to open" in e.value for e in at.error)
+    assert not at.metric and not at.dataframe

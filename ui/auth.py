@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import runpy
 import shlex
 import sys
@@ -117,8 +118,10 @@ def page_guard() -> None:
 
 
 def served_locally() -> bool:
-    """Whether the server listens on this machine only."""
-    return (st.get_option("server.address") or "").strip().lower() in LOCAL_ADDRESSES
+    """Whether the server listens on this machine only, with no proxy configured in front
+    (`ORDERDESK_PROXY_HEADER`: a proxy brings the network in)."""
+    return ((st.get_option("server.address") or "").strip().lower() in LOCAL_ADDRESSES
+            and not os.environ.get(users.PROXY_HEADER_ENV, "").strip())
 
 
 def open_banner() -> None:
@@ -181,9 +184,23 @@ def sso_configured() -> bool:
 
 
 def client_address() -> str | None:
-    """The client's address when Streamlit knows it (None on localhost)."""
+    """The client's address when Streamlit knows it (None on localhost); behind a proxy named
+    by `ORDERDESK_PROXY_HEADER` (e.g. X-Forwarded-For), the address that header gives when
+    the connection comes from a trusted proxy (`ORDERDESK_TRUSTED_PROXIES`, default this
+    machine): pipeline/users.py `forwarded_address`."""
     ip = getattr(st.context, "ip_address", None)
-    return ip if isinstance(ip, str) and ip else None
+    peer = ip if isinstance(ip, str) and ip else None
+    header = os.environ.get(users.PROXY_HEADER_ENV, "").strip()
+    if not header:
+        return peer
+    forwarded = ", ".join(_header_values(header))
+    return users.forwarded_address(
+        peer, forwarded, users.trusted_proxies(os.environ.get(users.TRUSTED_PROXIES_ENV)))
+
+
+def _header_values(name: str) -> list[str]:
+    """Every value of the request's header `name` (a header may come more than once)."""
+    return list(st.context.headers.get_all(name))
 
 
 def _idle_seconds() -> float:
