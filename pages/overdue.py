@@ -13,7 +13,16 @@ import streamlit as st
 from pipeline import sla
 from ui.auth import page_guard, signed_in
 from ui.charts import CHART_CONFIG
-from ui.core import demo_banner, desk_minute, download_buttons, filters, lang, query, t
+from ui.core import (
+    demo_banner,
+    desk_minute,
+    download_buttons,
+    filters,
+    lang,
+    query,
+    shop_label,
+    t,
+)
 from ui.order_dialog import order_table
 from ui.overdue import (
     LIST_ROWS,
@@ -57,7 +66,8 @@ def live_aging(f, picked: datetime, named) -> None:
                               key="od_aging_by", format_func=named("od_by_"))
     aging = query(sla.board_aging, f, at, by)
     if aging["orders"].sum() > 0:
-        names = {r: t(f"rule_{r}") for r in sla.RULES} if by == "rule" else {}
+        names = ({r: t(f"rule_{r}") for r in sla.RULES} if by == "rule" else
+                 {s: shop_label(s) for s in aging[by].unique()})
         buckets = {b: t(f"aging_{b}") for b in sla.AGING_BUCKETS}
         st.plotly_chart(aging_chart(aging, by, names, buckets), key="od_aging_chart",
                         config=CHART_CONFIG)
@@ -82,8 +92,9 @@ statuses = c0.pills(t("od_show_status"), list(sla.STATUSES), selection_mode="mul
                     format_func=named("status_"))
 rules = c1.multiselect(t("od_filter_rule"), opts["rules"], key="od_rule", placeholder=t("all"),
                        format_func=named("rule_"))
+shop_names = {s: shop_label(s) for s in opts["shops"]}   # name · platform, worked out now
 shops = c2.multiselect(t("od_filter_shop"), opts["shops"], key="od_shop", placeholder=t("all"),
-                       format_func=lambda s: s or "—")
+                       format_func=shop_names.get)
 couriers = c3.multiselect(t("od_filter_courier"), opts["couriers"], key="od_courier",
                           placeholder=t("all"),
                           format_func=named("", empty="od_no_courier", raw=True))

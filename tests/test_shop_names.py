@@ -162,3 +162,14 @@ def test_the_import_result_names_the_renamed_shop(tmp_path, monkeypatch):
     assert not at.exception
     lines = [x.value for x in at.text if x.value.startswith("Shop: ")]
     assert lines == ["Shop: Novia Dhaka · Shopify"]
+
+
+def test_the_overdue_page_shows_the_renamed_shop(db, monkeypatch):
+    at = fresh_app(db, monkeypatch, "pages/overdue.py", state={"lang": "en"})
+    assert not at.exception
+    shown = set()
+    for frame in at.dataframe:
+        shown |= _cells(frame.value)
+    shop_filter = at.multiselect(key="od_shop")
+    assert SCREEN in shown and OLD not in shown
+    assert shop_filter.options == [SCREEN]   # the filter offers the shop by its name

@@ -15,7 +15,16 @@ from pipeline.address import display_address
 from pipeline.filters import Filters
 from pipeline.labels import label, platform_name
 from ui.auth import signed_in
-from ui.core import desk_minute, get_store, per_value, query, shop_label, t, tc
+from ui.core import (
+    desk_minute,
+    get_store,
+    per_value,
+    query,
+    shop_label,
+    shop_labels,
+    t,
+    tc,
+)
 from ui.layout import metric_grid
 from ui.order_dialog import KEY_COLUMNS
 from ui.safe import md_escape, plot_text
@@ -95,7 +104,7 @@ def display_frame(board: pd.DataFrame, language: str = "zh") -> pd.DataFrame:
 
     return pd.DataFrame({
         lab("col_order_id"): board["order_id"],
-        lab("col_shop"): per_value(board["shop"], lambda s: s or "—", "—"),
+        lab("col_shop"): shop_labels(board),     # name · platform (DESIGN §13)
         lab("col_state"): per_value(board["state"], lab),
         lab("col_rule"): per_value(board["rule"], lambda r: lab(f"rule_{r}")),
         lab("col_status"): per_value(board["status"], lambda s: lab(f"status_{s}")),
@@ -234,7 +243,7 @@ def _simple_detail(platform: str, shop: str, order_id: str, as_of: datetime) -> 
         st.write("—")
         return
     o = order.iloc[0]
-    st.caption(md_escape(f"{platform} · {shop or '—'} · {t(o['state'])}"))
+    st.caption(md_escape(f"{shop_label(shop, platform)} · {t(o['state'])}"))
     st.markdown(f"**{t('od_lines')}**")
     lines = facts["lines"].rename(columns={"refund_norm": "refund_text"})
     lines = lines.astype(object).where(lines.notna(), "—")
