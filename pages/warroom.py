@@ -1,5 +1,7 @@
 """War room: intake against the plan, backlog against the desk's rate, stock running out."""
 
+from datetime import timedelta
+
 import pandas as pd
 import streamlit as st
 
@@ -65,6 +67,12 @@ cards.metric(t("wr_hours_to_clear"),
              "—" if cap.hours_to_clear is None else f"{cap.hours_to_clear:,.1f}", border=True)
 cards.metric(t("wr_packers"), "—" if packers is None else f"{packers:,}", border=True,
              help=t("wr_packers_help"))
+coming = f"{grid['intake'].head(24).sum():,.0f}"   # what keeps coming in, counted
+if cap.hours_to_clear is not None:
+    cleared = as_of + timedelta(hours=cap.hours_to_clear)
+    st.caption(t("wr_cleared_at").format(coming=coming, at=f"{cleared:%m-%d %H:%M}"))
+elif cap.rate_per_hour > 0:
+    st.caption(t("wr_not_cleared").format(coming=coming))
 st.caption(t("wr_rates_line").format(
     shipped=f"{cap.shipped_per_hour:,.1f}", processed=f"{cap.processed_per_hour:,.1f}",
     hours=f"{cap.window_hours:g}", overdue=f"{cap.overdue:,}",

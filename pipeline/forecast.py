@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -64,6 +64,7 @@ class Capacity:
     hours_to_clear: float | None  # None when the rate is 0
     held: int = 0                 # waiting orders held by a problem (HOLDING): not in the line
     held_overdue: int = 0         # of those, already past their deadline
+    intake_counted: bool = False  # hours_to_clear counts the orders still coming in
 
 
 def _settings(con: duckdb.DuckDBPyConnection, s: dict[str, Any] | None) -> dict[str, Any]:
@@ -154,11 +155,65 @@ def breach_forecast(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters 
     held_slot = np.floor(held_h).astype(int) if len(held_h) else np.array([], dtype=int)
     grid["held"] = np.bincount(held_slot[(held_h > 0) & (held_slot < hours)],
                                minlength=hours)[:hours]
+    # what keeps coming in (the day's projection, then the usual rate) and the line it makes
+    arriving = expected_intake(con, as_of, f, hours)
+    grid["intake"] = arriving
+    grid["backlog"], cleared = _project_backlog(cap.backlog - cap.held, arriving,
+                                                cap.rate_per_hour)
+    cap = replace(cap, hours_to_clear=cleared, intake_counted=True)
+    # the orders arriving join the line behind those waiting (their deadline is later): with
+    # them, the k-th still leaves at k / rate, so the packers needed count them too
+    ship_h = float(s["ship_paid_hours"])
+    arr_k = len(k) + np.cumsum(arriving)
+    arr_left = np.arange(hours) + 0.5 + ship_h      # arriving mid-hour, due ship_paid later
     packers = None
-    if future.any():
-        need_rate = float(np.max(k[future] / left_h[future]))
+    if future.any() or arriving.sum() > 0:
+        need = [k[future] / left_h[future], arr_k[arriving > 0] / arr_left[arriving > 0]]
+        need_rate = float(np.max(np.concatenate(need)))
         packers = max(1, math.ceil(need_rate / float(s["orders_per_packer_hour"]) - 1e-9))
     return grid, cap, packers
+
+
+def _project_backlog(start: float, arriving: np.ndarray, rate: float
+                     ) -> tuple[np.ndarray, float | None]:
+    """The line at the end of each hour (orders arriving evenly within it, the desk clearing
+    `rate` an hour, never below 0) and when it is first empty, in hours from now (None: not
+    within these hours at this rate)."""
+    left, out, cleared = float(start), [], None
+    if left <= 0:
+        cleared = 0.0
+    for h, a in enumerate(arriving):
+        if cleared is None and rate > a and left <= rate - a:
+            cleared = h + left / (rate - a)
+        left = max(0.0, left + a - rate)
+        out.append(left)
+    return np.array(out), cleared
+
+
+def expected_intake(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters,
+                    hours: int) -> np.ndarray:
+    """Orders expected to arrive in each of the next `hours` hours: the rest of today as the
+    running promotion's day projection spreads it (its reference day's shape, else evenly),
+    then the usual rate (the baseline day's orders ÷ 24); none when no promotion runs."""
+    it = intake(con, as_of, f)
+    if it is None or it.projection["orders"]["value"] is None:
+        return np.zeros(hours)
+    p = it.projection["orders"]
+    ref = it.hourly[it.hourly["series"] == p["method"]]["orders"].to_numpy()
+    if p["method"] == "flat" or ref.sum() <= 0:
+        per_day_hour = np.full(24, p["value"] / 24)
+    else:
+        per_day_hour = p["value"] * ref / ref.sum()
+    base = it.hourly[it.hourly["series"] == "baseline"]["orders"]
+    usual = float(base.sum()) / 24 if len(base) else 0.0
+    rate = np.concatenate([per_day_hour, np.full(hours + 48, usual)])  # by hour from 00:00
+    start = (as_of - it.day_start).total_seconds() / 3600
+    out = np.zeros(hours)
+    for i in range(hours):   # each hour from now spans at most two of the day's hours
+        a, b = start + i, start + i + 1
+        h = int(math.floor(a))
+        out[i] = rate[h] * (min(b, h + 1) - a) + (rate[h + 1] * (b - h - 1) if b > h + 1 else 0)
+    return out
 
 
 @shared
@@ -416,7 +471,8 @@ def forecast_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[st
     skus_running_out: the SKUs the alert banner counts, within `alert_runout_hours`, each
     with its name and status; skus_sold_out: at 0 with no demand, never alarmed)."""
     s = get_settings(con)
-    grid, cap, packers = breach_forecast(con, as_of, ALL, s, hours=24)
+    grid, cap, packers = breach_forecast(con, as_of, ALL, s, hours=HORIZON_HOURS)
+    grid = grid.head(24)   # by hour for the next 24 h; cleared within the 72 h projected
     out = running_out(con, as_of, s)
     return {"forecast": {
         "backlog": cap.backlog,
@@ -424,6 +480,8 @@ def forecast_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[st
         "rate_per_hour": round(cap.rate_per_hour, 2),
         "rate_basis": cap.rate_basis,
         "hours_to_clear": None if cap.hours_to_clear is None else round(cap.hours_to_clear, 1),
+        "backlog_by_hour": [round(float(x), 1) for x in grid["backlog"]],
+        "intake_by_hour": [round(float(x), 1) for x in grid["intake"]],
         "held": {"orders": cap.held, "overdue_now": cap.held_overdue,
                  "deadlines_by_hour": [int(x) for x in grid["held"]]},
         "breaches_by_hour": [int(x) for x in grid["breaches"]],

@@ -488,6 +488,8 @@ LABELS.update({
     "dlg_reviewed_message": ("已阅的买家留言", "Buyer message as reviewed"),
     "dlg_flag": ("问题标记原因", "Flag reason"),
     "dlg_lines": ("商品明细", "Lines"),
+    "dlg_no_lines": ("没有导入此订单的商品明细（请导入宝贝报表）。",
+                     "No lines imported for this order (import the item report)."),
     "dlg_marks": ("问题标记", "Problem marks"),
     "dlg_history": ("历史（导入与操作）", "History (imports and actions)"),
     "dlg_no_actions": ("此订单当前没有可执行的操作。", "No action applies to this order now."),
@@ -573,6 +575,13 @@ LABELS.update({
                      "the orders processed (one shipment cannot swing it); with fewer than 3 of "
                      "either there is no rate. The forecast assumes it holds."),
     "wr_hours_to_clear": ("清空积压需要（小时）", "Hours to clear the backlog"),
+    "wr_cleared_at": ("按当前速度、算上还在进来的订单（今日按预计，之后按基准日的平常速度；未来 24 小时约 {coming} 单），积压在 {at} 清空。",
+                      "Counting the orders still coming in (today's projection, then the "
+                      "baseline day's usual rate: about {coming} in the next 24 h), the backlog "
+                      "is cleared at {at} at this rate."),
+    "wr_not_cleared": ("按当前速度，算上还在进来的订单（未来 24 小时约 {coming} 单），72 小时内清不完积压。",
+                       "Counting the orders still coming in (about {coming} in the next 24 h), "
+                       "the backlog is not cleared within 72 h at this rate."),
     "wr_packers": ("不超时需要的打包人数", "Packers needed to avoid breaches"),
     "wr_packers_help": ("让每一单都在发货时限前发出所需的最低速度，除以每人每小时打包单数（规则设置）。",
                         "The lowest rate at which every order still in time ships before its "

@@ -69,8 +69,15 @@ def test_capacity_and_breaches_at_the_desks_rate(war):
     grid, cap, packers = forecast.breach_forecast(war.cursor(), AS_OF)
     assert (cap.backlog, cap.overdue) == (5, 1)
     assert (cap.rate_per_hour, cap.rate_basis) == (1.0, "shipped")
-    # w5 is held (its gift G is out of stock: 1 left, w4 paid first): 4 to clear at 1 an hour
-    assert (cap.held, cap.hours_to_clear) == (1, 4.0)
+    # w5 is held (its gift G is out of stock: 1 left, w4 paid first): 4 in the line at 1 an
+    # hour, while the day keeps coming in: 24 projected (6 so far × 20 / 5), last year's shape
+    # spreads the rest as 2.4 an hour at 12, 13 and 14 h and 1.2 from 15 to 23 h, then the
+    # baseline day's 10 / 24 an hour. The line: 4 → 8.2 by 15:00 → 10 by 24:00, then
+    # 10 ÷ (1 − 10/24) = 17.142857 h more: cleared 29.142857 h from now (before: 4 h)
+    assert cap.held == 1
+    assert cap.hours_to_clear == pytest.approx(12 + 10 / (1 - 10 / 24))
+    assert grid["intake"].head(4).tolist() == pytest.approx([2.4, 2.4, 2.4, 1.2])
+    assert grid["backlog"].iloc[[0, 2, 11]].tolist() == pytest.approx([5.4, 8.2, 10.0])
     # In line: w1 (late already), w2 leaves at +2 h (deadline +1 h: breach), w3 at +3 h
     # (+2 h: breach), w4 at +4 h (+2.5 h: breach); w5 (+8 h) held, apart.
     assert grid.set_index("hour")["deadlines"][lambda s: s > 0].to_dict() == {1: 1, 2: 2}
@@ -161,7 +168,7 @@ def test_alerts_at_their_thresholds(war):
 
 def test_report_forecast_key(war):
     rep = build_report(war.cursor(), AS_OF)["forecast"]
-    assert rep["backlog"] == 5 and rep["hours_to_clear"] == 4.0   # w5 held (G out of stock)
+    assert rep["backlog"] == 5 and rep["hours_to_clear"] == 29.1   # w5 held; intake counted
     assert rep["held"]["orders"] == 1
     assert len(rep["breaches_by_hour"]) == 24 and sum(rep["breaches_by_hour"]) == 3
     assert [s["sku"] for s in rep["skus_running_out"]] == ["G", "A"]
