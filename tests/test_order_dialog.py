@@ -175,6 +175,8 @@ def test_the_detail_shows_buyer_receiver_and_phone_as_exported(tmp_path, monkeyp
     at = AppTest.from_function(open_any_script, default_timeout=60,
                                args=("taobao", "s1", "masked")).run()
     facts = "\n".join(x.value for x in at.text)
+    assert "此订单没有导入商品明细。" in facts   # not an empty grid
+    assert not [d for d in at.dataframe if d.key == "dlg_lines_table"]
     assert "买家：t**2" in facts and "收货人：##密文" in facts and "收货人电话：139****4321" in facts
 
 

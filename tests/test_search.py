@@ -133,13 +133,19 @@ def test_several_hits_give_a_pick_list_and_no_dialog(db, monkeypatch):
                                            "search_pending": True})
     assert not at.exception
     assert [x.value for x in at.text if " · Shop: " in x.value] == []
-    picks = at.sidebar.dataframe[0].value
-    # enough to tell the hits apart: shop, buyer, the receiver's city, state
-    assert picks.columns.tolist()[:5] == ["order_id", "shop_shown", "buyer", "city", "state"]
-    assert picks.iloc[:, :5].values.tolist() == [
-        ["3512200012345678901", "s1", "小花猫", "杭州市", "Paid, not processed"],
-        ["3512200012345678901", "s2", "别家", "—", "Unconfirmed, unpaid"]]
+    # one line per hit, enough to tell them apart: shop, buyer, the receiver's city, state
+    picks = [b for b in at.sidebar.button if b.key.startswith("search_hit_")]
+    # labels are Markdown-escaped (a backslash before signs, a word joiner after a colon)
+    assert [b.label.replace("\\", "").replace("\u2060", "") for b in picks] == [
+        "3512200012345678901 · s1 · Taobao/Tmall · 小花猫 · 杭州市 · Paid, not processed · "
+        "2026-11-20 10:00",
+        "3512200012345678901 · s2 · Taobao/Tmall · 别家 · — · Unconfirmed, unpaid · "
+        "2026-11-18 08:00"]
     assert any("2 orders found" in c.value for c in at.sidebar.caption)
+    picks[1].click().run()                     # a hit opens its order
+    assert not at.exception
+    assert [x.value for x in at.text if " · Shop: " in x.value] == [
+        "Unconfirmed, unpaid · Shop: s2 · Platform: Taobao/Tmall"]
 
 
 # --- a click on a table's cell opens its order ---------------------------------------------

@@ -266,8 +266,11 @@ def _order_body(platform: str, shop: str, order_id: str) -> None:
                                t("dlg_flag"): o["flag_reason"]})
 
     st.caption(t("money_in_currency").format(label=t("dlg_lines"), currency=md_escape(currency)))
-    st.dataframe(_lines_view(actions.order_lines(con, platform, shop, order_id), currency),
-                 hide_index=True, key="dlg_lines_table")
+    lines = actions.order_lines(con, platform, shop, order_id)
+    if lines.empty:   # an order report without its item report: said, not an empty grid
+        st.text(t("dlg_no_lines"))
+    else:
+        st.dataframe(_lines_view(lines, currency), hide_index=True, key="dlg_lines_table")
     if not marks.empty:
         st.caption(t("dlg_marks"))
         st.dataframe(marks_view(marks), hide_index=True, key="dlg_marks_table")

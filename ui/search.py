@@ -10,14 +10,12 @@ import streamlit as st
 
 from pipeline.search import clean_query, find_orders
 from ui.core import platform_label, query, t
-from ui.order_dialog import KEY_COLUMNS, open_order_dialog, order_table
+from ui.order_dialog import KEY_COLUMNS, open_order_dialog
+from ui.safe import md_escape
 
 SEARCH_KEY = "search_q"
 PENDING = "search_pending"
 LIMIT = 20
-# what tells hits apart: the shop, the buyer, the receiver's city, the state
-PICK_COLUMNS = ["order_id", "shop_shown", "buyer", "city", "state", "created_at",
-                "platform_shown"]
 
 
 def search_box() -> None:
@@ -43,21 +41,15 @@ def search_box() -> None:
     more = t("search_capped").format(n=LIMIT) if len(hits) >= LIMIT else ""
     st.caption(t("search_hits").format(n=len(hits)) + more)
     digest = hashlib.sha256(text.encode()).hexdigest()[:10]
-    order_table(pick_view(hits), f"search_hits_{digest}", PICK_COLUMNS, _headers(),
-                multi=False, opens=True)
+    # one button per hit, its whole line wrapping in the narrow sidebar (a table showed the id
+    # and the shop, the rest scrolled out of sight): shop, buyer, city and state tell hits apart
+    for i, (_, hit) in enumerate(hits.iterrows()):
+        if st.button(md_escape(pick_line(hit)), key=f"search_hit_{digest}_{i}", width="stretch"):
+            open_order_dialog(*hit[KEY_COLUMNS])
 
 
 def _searched() -> None:
     st.session_state[PENDING] = True
-
-
-def pick_view(hits: pd.DataFrame) -> pd.DataFrame:
-    """The hits as listed: state and platform in words, an empty shop, buyer or city as '—'
-    (the key columns stay as stored: a click opens the order they name)."""
-    return hits.assign(state=hits["state"].map(lambda s: t(s) if isinstance(s, str) else "—"),
-                       platform_shown=hits["platform"].map(platform_label),
-                       shop_shown=hits["shop"].map(_text),
-                       **{c: hits[c].map(_text) for c in ("buyer", "city")})
 
 
 def pick_line(hit: pd.Series) -> str:
@@ -70,10 +62,3 @@ def pick_line(hit: pd.Series) -> str:
 
 def _text(v) -> str:
     return v.strip() if isinstance(v, str) and v.strip() else "—"
-
-
-def _headers() -> dict:
-    names = {"order_id": "col_order_id", "shop_shown": "col_shop", "platform_shown": "col_platform",
-             "buyer": "search_col_buyer", "city": "search_col_city",
-             "state": "col_state", "created_at": "col_created_at"}
-    return {c: st.column_config.Column(t(k)) for c, k in names.items()}
