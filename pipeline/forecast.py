@@ -399,6 +399,7 @@ def intake(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters = ALL) ->
             "low": min(estimates.values()) if estimates else None,
             "high": max(estimates.values()) if estimates else None,
             "method": method,
+            "estimates": estimates,   # each method's figure: last_year, baseline, flat
         }
     currency = money_params(con, f)["currency"]
     others = {c: v for c, v in _paid_by_currency(con, f, day, as_of).items() if c != currency}
@@ -493,8 +494,37 @@ def forecast_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[st
             for r in out.itertuples()
         ],
         "skus_sold_out": sold_out_skus(con, as_of, s),
+        "intake": _intake_report(con, as_of),
         "runout_within_hours": float(s["alert_runout_hours"]),
     }}
+
+
+def _intake_report(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, Any] | None:
+    """report --json `forecast.intake`: the running promotion's day so far and projected, the
+    paid amount per currency (never added across), the method used and each method's figure
+    (null when no promotion is running)."""
+    it = intake(con, as_of, ALL)
+    if it is None:
+        return None
+    orders = it.projection["orders"]
+    paid = {it.currency: it.seen["paid"], **(it.other_paid or {})}
+    projected, methods = {}, {}
+    for currency in paid:
+        one = it if currency == it.currency else intake(con, as_of, Filters(currency=currency))
+        p = one.projection["paid"]
+        projected[currency] = None if p["value"] is None else round(p["value"], 2)
+        methods[currency] = {"method": p["method"],
+                             "estimates": {m: round(v, 2) for m, v in p["estimates"].items()}}
+    return {
+        "period": it.period,
+        "orders_so_far": int(it.seen["orders"]),
+        "projected_orders": None if orders["value"] is None else round(orders["value"], 1),
+        "method": orders["method"],
+        "estimates": {m: round(v, 1) for m, v in orders["estimates"].items()},
+        "paid_so_far": {c: round(v, 2) for c, v in paid.items()},
+        "projected_paid": projected,
+        "paid_methods": methods,
+    }
 
 
 __all__ = ["Capacity", "Intake", "alerts", "breach_forecast", "capacity", "default_period",

@@ -73,3 +73,21 @@ def test_the_war_room_prints_each_amount_with_its_currency(double11, monkeypatch
     # the gifts: 2 × G at 3.00, in the desk's currency
     assert ("Cost of the gifts given: CNY 6.00 (unit costs from the stock export; "
             "0 gift(s) without one).") in captions
+
+
+def test_report_intake_per_currency_with_each_methods_figure(double11):
+    from pipeline.report import build_report
+
+    got = build_report(double11, AS_OF)["forecast"]["intake"]
+    # 6 orders so far; the baseline day (10 of 20 by 15:00) gives 12, the flat rate 6 / 15 × 24
+    # = 9.6; no last year: the baseline is used
+    assert got == {
+        "period": "双11 2026", "orders_so_far": 6, "projected_orders": 12.0,
+        "method": "baseline", "estimates": {"baseline": 12.0, "flat": 9.6},
+        "paid_so_far": {"CNY": 28150.0, "USD": 50.0},
+        "projected_paid": {"CNY": 56300.0, "USD": 80.0},
+        # CNY flat: 28,150 / 15 × 24 = 45,040; USD has no baseline curve: flat only
+        "paid_methods": {"CNY": {"method": "baseline",
+                                 "estimates": {"baseline": 56300.0, "flat": 45040.0}},
+                         "USD": {"method": "flat", "estimates": {"flat": 80.0}}},
+    }
