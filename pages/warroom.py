@@ -70,7 +70,8 @@ cards.metric(t("wr_packers"), "—" if packers is None else f"{packers:,}", bord
 coming = f"{grid['intake'].head(24).sum():,.0f}"   # what keeps coming in, counted
 if cap.hours_to_clear is not None:
     cleared = as_of + timedelta(hours=cap.hours_to_clear)
-    st.caption(t("wr_cleared_at").format(coming=coming, at=f"{cleared:%m-%d %H:%M}"))
+    st.caption(t("wr_cleared_at" if it is not None else "wr_cleared_no_intake").format(
+        coming=coming, at=f"{cleared:%m-%d %H:%M}"))
 elif cap.rate_per_hour > 0:
     st.caption(t("wr_not_cleared").format(coming=coming))
 st.caption(t("wr_rates_line").format(

@@ -578,6 +578,9 @@ LABELS.update({
                       "Counting the orders still coming in (today's projection, then the "
                       "baseline day's usual rate: about {coming} in the next 24 h), the backlog "
                       "is cleared at {at} at this rate."),
+    "wr_cleared_no_intake": ("没有进行中的促销，不计新进订单：按当前速度，积压在 {at} 清空。",
+                             "No promotion is running, so no orders are counted as coming in: "
+                             "at this rate the backlog is cleared at {at}."),
     "wr_not_cleared": ("按当前速度，算上还在进来的订单（未来 24 小时约 {coming} 单），72 小时内清不完积压。",
                        "Counting the orders still coming in (about {coming} in the next 24 h), "
                        "the backlog is not cleared within 72 h at this rate."),
