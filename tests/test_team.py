@@ -190,6 +190,7 @@ def test_the_day_chart_has_a_tick_per_day_of_the_week_as_dates():
     assert [f"{v:%Y-%m-%d %H:%M}" for v in ticks] == [
         f"2026-11-{d} 00:00" for d in range(16, 23)]
     assert fig.layout.xaxis.tickformat == "%m-%d"
+    assert fig.data[0].width == 0.7 * 86_400_000     # most of a day wide, not a hairline
     new_year = pd.DataFrame({"author": ["Ann"], "day": [pd.Timestamp("2026-12-31")],
                              "actions": [1], "orders": [1]})
     assert actions_chart(new_year, "day", {}).layout.xaxis.tickformat == "%Y-%m-%d"
