@@ -7,7 +7,7 @@ from pipeline import team
 from pipeline.export import csv_bytes
 from ui.auth import page_guard
 from ui.charts import CHART_CONFIG
-from ui.core import desk_now, filters, query, t
+from ui.core import desk_now, filters, lang, query, t
 from ui.order_dialog import open_order_dialog, order_table
 from ui.team import actions_chart, behind_columns, behind_view, figure_label, figures, labelled
 
@@ -46,7 +46,9 @@ fulfil = query(team.fulfil_summary, week, f)
 st.dataframe(labelled(fulfil), hide_index=True, key="team_fulfil_table")
 
 st.subheader(t("team_orders"))
-figure = st.selectbox(t("team_pick"), figures(people, fulfil), key="team_pick",
+# keyed by the language: the widget keeps its choice as the words shown, which another
+# language would leave on screen untranslated
+figure = st.selectbox(t("team_pick"), figures(people, fulfil), key=f"team_pick_{lang()}",
                       format_func=figure_label)
 if figure:
     what, author, shop, _ = figure

@@ -152,7 +152,7 @@ def test_the_team_page(tmp_path, monkeypatch):
     people = next(d.value for d in at.dataframe if "Undos" in d.value.columns)
     assert people["Person"].tolist() == ["Ann", "Bob", "Mia"]
     assert people["Role"].tolist() == ["clerk", "clerk", "manager"]
-    pick = at.selectbox(key="team_pick")
+    pick = at.selectbox(key="team_pick_en")
     undone = next(o for o in pick.options if o.startswith("Bob's actions — Undone"))
     assert undone.endswith(": 1")
     pick.select_index(pick.options.index(undone)).run()
@@ -194,3 +194,15 @@ def test_the_day_chart_has_a_tick_per_day_of_the_week_as_dates():
     new_year = pd.DataFrame({"author": ["Ann"], "day": [pd.Timestamp("2026-12-31")],
                              "actions": [1], "orders": [1]})
     assert actions_chart(new_year, "day", {}).layout.xaxis.tickformat == "%Y-%m-%d"
+
+
+def test_the_figure_picker_is_one_widget_per_language(tmp_path, monkeypatch):
+    """The picker keeps its choice as the words shown: one widget for both languages still read
+    "Wang 的操作: 12" after a switch to English. Each language has its own."""
+    db = tmp_path / "team.duckdb"
+    make(Store(db)).close()
+    for lang, first in (("en", "Ann's actions: 3"), ("zh", "Ann 的操作: 3")):
+        at = fresh_app(db, monkeypatch, "pages/team.py", state={"lang": lang, "team_week": WEEK})
+        assert not at.exception
+        pick = at.selectbox(key=f"team_pick_{lang}")
+        assert pick.options[0] == first
