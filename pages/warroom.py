@@ -11,7 +11,7 @@ from ui.charts import CHART_CONFIG
 from ui.core import demo_banner, desk_minute, filters, fmt_money, query, t
 from ui.layout import metric_grid
 from ui.promo import gift_ledger_view, labelled
-from ui.warroom import breach_chart, intake_chart
+from ui.warroom import breach_chart, intake_chart, methods_text
 
 page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_warroom"))
@@ -46,8 +46,9 @@ else:
                    help=t("wr_method_help"))
         if p["value"] is not None:
             col.caption(t("wr_projection_line").format(
-                seen=fmt(it.seen[measure]), low=fmt(p["low"]), high=fmt(p["high"]),
-                method=t(f"wr_method_{p['method']}")))
+                seen=fmt(it.seen[measure]), method=t(f"wr_method_{p['method']}"),
+                reason=t(f"wr_reason_{p['reason']}")))
+            col.caption(methods_text(p, fmt))   # each method's figure, never a min–max
         col.plotly_chart(intake_chart(it.hourly, measure, {
             "today": t("wr_today"), "baseline": t("wr_baseline_day"),
             "last_year": t("wr_last_year_day"), "hour": t("wr_hour"),

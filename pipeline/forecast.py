@@ -14,7 +14,9 @@ Every projection says what it assumes and rests on data that exists:
 - the *day's intake* is projected from the orders seen so far, scaled by the share a reference
   day had reached by the same hour: the same promotion's day a year before (matched by name,
   the year one less) when there is one, else the baseline's day (one period length before);
-  the range spans every projection available (both shapes and the flat rate so far);
+  each method's figure (both shapes and the flat rate so far) is kept beside the one used,
+  with the reason it was chosen; there is no min–max "range" (the figure used would sit at
+  one of its ends by construction);
 - *stock burn-down* takes each tracked SKU's units left once the waiting orders took theirs
   and the units ordered per hour over the last `forecast_rate_hours` hours. Only an SKU that
   the waiting orders or that rate take below zero runs out (DESIGN §6); one at 0 that
@@ -319,7 +321,7 @@ class Intake:
     as_of: datetime
     hourly: pd.DataFrame          # hour, series (today | baseline | last_year), orders, paid
     seen: dict[str, float]        # orders / paid (in `currency`) so far today
-    projection: dict[str, dict[str, Any]]  # measure -> {value, low, high, method}
+    projection: dict[str, dict[str, Any]]  # measure -> {value, method, reason, estimates}
     last_year: str | None         # the name of last year's promotion, when found
     currency: str = ""            # the currency of `paid` (the filter's, else the desk's)
     other_paid: dict[str, float] | None = None  # paid so far today in each other currency
@@ -396,14 +398,24 @@ def intake(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters = ALL) ->
         method = next((m for m in ("last_year", "baseline", "flat") if m in estimates), None)
         projection[measure] = {
             "value": estimates.get(method) if method else None,
-            "low": min(estimates.values()) if estimates else None,
-            "high": max(estimates.values()) if estimates else None,
             "method": method,
+            "reason": _reason(method, ly is not None),
             "estimates": estimates,   # each method's figure: last_year, baseline, flat
         }
     currency = money_params(con, f)["currency"]
     others = {c: v for c, v in _paid_by_currency(con, f, day, as_of).items() if c != currency}
     return Intake(name, day, as_of, hourly, seen, projection, ly, currency, others)
+
+
+def _reason(method: str | None, last_year_known: bool) -> str | None:
+    """Why `method` is the one used: `last_year_known` (the same promotion a year before is
+    stored), `no_last_year` (it is not: the baseline day), `last_year_empty` (it is, but its
+    day had no orders by this hour), `no_reference` (no reference day had any: the flat rate)."""
+    if method == "last_year":
+        return "last_year_known"
+    if method == "baseline":
+        return "last_year_empty" if last_year_known else "no_last_year"
+    return "no_reference" if method == "flat" else None
 
 
 def intake_off(it: Intake, hours: int = 2) -> list[float]:

@@ -547,14 +547,21 @@ LABELS.update({
     "wr_projected_orders": ("今日预计订单数", "Projected orders today"),
     "wr_projected_paid": ("今日预计付款金额", "Projected paid amount today"),
     "wr_method_help": ("按截至现在的进单，乘以参照日全天与同一时刻之比：有去年同名促销（年份减一）时用去年那天，"
-                       "否则用基准期（一个促销时长之前）的那天；区间取各种算法（两个参照日、按目前速度平推）的最小与最大。",
+                       "否则用基准期（一个促销时长之前）的那天；下面列出每种算法（两个参照日、按目前速度平推）各自的预计。",
                        "The orders seen so far, scaled by how much of its day a reference day had "
                        "reached by the same hour: last year's promotion of the same name (the year "
                        "one less) when there is one, else the baseline's day (one period length "
-                       "before); the range spans every method available (both reference days and "
-                       "the flat rate so far)."),
-    "wr_projection_line": ("目前 {seen} · 区间 {low} – {high} · 依据：{method}",
-                           "So far {seen} · range {low} – {high} · from {method}"),
+                       "before); each method's own figure (both reference days and the flat rate "
+                       "so far) is listed below."),
+    "wr_projection_line": ("目前 {seen} · 采用{method}：{reason}",
+                           "So far {seen} · from {method}: {reason}"),
+    "wr_methods_line": ("各算法预计：{list}", "Each method: {list}"),
+    "wr_method_used": ("（采用）", " (used)"),
+    "wr_reason_last_year_known": ("去年同一促销的那天已知", "the same promotion a year before is known"),
+    "wr_reason_no_last_year": ("没有去年的同一促销", "no last year's promotion of this name"),
+    "wr_reason_last_year_empty": ("去年同一促销那天到此时还没有订单",
+                                  "last year's promotion day had no orders by this hour"),
+    "wr_reason_no_reference": ("参照日到此时都没有订单", "no reference day had orders by this hour"),
     "wr_method_last_year": ("去年同期的分时形状", "last year's hourly shape"),
     "wr_method_baseline": ("基准日的分时形状", "the baseline day's hourly shape"),
     "wr_method_flat": ("按目前速度平推", "the flat rate so far"),

@@ -138,7 +138,8 @@ def test_intake_projected_from_last_years_shape(war):
     assert it.seen["orders"] == 6
     p = it.projection["orders"]
     # last year had 5 of its 20 by noon: 6 × 20 / 5 = 24; the baseline 5 of 10: 12; flat 12
-    assert (p["method"], p["value"], p["low"], p["high"]) == ("last_year", 24.0, 12.0, 24.0)
+    assert (p["method"], p["value"]) == ("last_year", 24.0)
+    assert p["estimates"] == {"last_year": 24.0, "baseline": 12.0, "flat": 12.0}
     # hours 10 and 11 against 24 × 1/20 = 1.2 expected: 1 and 2 orders
     assert [round(x, 3) for x in forecast.intake_off(it)] == [round(1 / 1.2 - 1, 3),
                                                              round(2 / 1.2 - 1, 3)]

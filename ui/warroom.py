@@ -27,6 +27,19 @@ def intake_chart(hourly: pd.DataFrame, measure: str, names: dict[str, str]) -> g
     return fig
 
 
+METHODS = ("last_year", "baseline", "flat")   # in the order the projection prefers them
+
+
+def methods_text(projection: dict, fmt) -> str:
+    """Each method's own figure for a measure, the one used marked: never a min–max range
+    (the figure used would sit at one of its ends by construction)."""
+    est = projection.get("estimates") or {}
+    parts = [t(f"wr_method_{m}") + " " + fmt(est[m])
+             + (t("wr_method_used") if m == projection["method"] else "")
+             for m in METHODS if m in est]
+    return t("wr_methods_line").format(list=" · ".join(parts))
+
+
 def breach_chart(grid: pd.DataFrame, names: dict[str, str]) -> go.Figure:
     """Per hour ahead: orders whose deadline falls in it, and of those the ones that breach."""
     fig = go.Figure()
