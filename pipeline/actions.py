@@ -455,8 +455,7 @@ def _record(
             raise ActionError(_refused_message(action, refused, len(rows)))
         if queue_batch is not None and cur.execute(
                 QUEUE_BATCH_TAKEN_SQL, {"queue_batch": queue_batch}).fetchall()[0][0]:
-            raise ActionError(f"batch {queue_batch} was already processed; its orders are in "
-                              "the list of processed batches, and the queue proposes new ones")
+            raise ActionError(Reason("why_batch_taken", batch=queue_batch))
         who, acting = acting_role(cur, author, role, action)
         if action == "undo" and not may(acting, "undo_any"):
             _own_only(cur, orders["undo_target"], who)
@@ -543,30 +542,27 @@ def undo_batch(store: Store, batch_id: int, by: str, role: str | None = None) ->
     require(role, "undo")
     author = _clean(by)
     if author is None:
-        raise ActionError("say who acts: a name is required")
+        raise ActionError(Reason("why_name_required"))
 
     def work(cur: duckdb.DuckDBPyConnection) -> list[Event]:
         params = {"batch_id": int(batch_id)}
         if not cur.execute(BATCH_EXISTS_SQL, params).fetchall()[0][0]:
-            raise ActionError(f"there is no batch {batch_id}")
+            raise ActionError(Reason("why_no_batch", batch=batch_id))
         events = cur.execute(BATCH_EVENTS_SQL, params).df()
         if events.empty:
-            raise ActionError(f"batch {batch_id} has nothing left to undo: "
-                              "every action of it was already taken back")
+            raise ActionError(Reason("why_batch_undone", batch=batch_id))
         blocked = events[events["later_event"].notna()].to_dict("records")
         if blocked:
-            listed = "; ".join(f"{_label(r)} has #{int(r['later_event'])} after it"
-                               for r in blocked[:20])
-            raise ActionError(f"cannot undo batch {batch_id} as one step, so nothing was "
-                              f"changed: a later action is still in effect on "
-                              f"{len(blocked)} of its orders ({listed}); undo those first")
+            listed = [Reason("why_batch_later_item", order=_label(r), event=int(r["later_event"]))
+                      for r in blocked[:20]]
+            raise ActionError(Reason("why_batch_later", batch=batch_id, n=len(blocked),
+                                     listed=listed))
         gone = events[events["action"].isin(["process", "courier"])
                       & ~events["waiting_to_ship"]].to_dict("records")
         if gone:
             listed = ", ".join(_label(r) for r in gone[:20])
-            raise ActionError(f"cannot undo batch {batch_id}, so nothing was changed: "
-                              f"{len(gone)} of its orders moved on and no longer wait to ship "
-                              f"({listed})")
+            raise ActionError(Reason("why_batch_moved_on", batch=batch_id, n=len(gone),
+                                     listed=listed))
         who, acting = acting_role(cur, author, role, "undo")
         if not may(acting, "undo_any"):
             _own_only(cur, events["event_id"], who)
@@ -604,9 +600,8 @@ def _own_only(cur: duckdb.DuckDBPyConnection, targets: pd.Series, author: str) -
     others = cur.execute("select event_id, author from events where list_contains(?, event_id) "
                          "and author <> ? order by event_id", [ids, author]).fetchall()
     if others:
-        listed = ", ".join(f"#{e} by {a}" for e, a in others[:10])
-        raise NotAllowed(f"a clerk may undo only their own actions, not {listed}; "
-                         "ask a manager")
+        listed = [Reason("why_event_by", event=e, author=a) for e, a in others[:10]]
+        raise NotAllowed(Reason("why_own_only", listed=listed))
 
 
 def _event(row: tuple) -> Event:

@@ -856,6 +856,25 @@ LABELS.update({
     "why_no_open_flag": ("没有待处理的人工标记", "has no open flag to resolve"),
     "why_no_open_problem": ("没有待处理的“{kind}”问题", "has no open problem “{kind}” to resolve"),
     "why_nothing_to_undo": ("没有可以撤销的操作", "has no action left to undo"),
+    "why_batch_taken": ("批次 {batch} 已经处理过了；它的订单在“已处理的批次”里，作业队列会提出新的批次",
+                        "batch {batch} was already processed; its orders are in the list of "
+                        "processed batches, and the queue proposes new ones"),
+    "why_no_batch": ("没有批次 {batch}", "there is no batch {batch}"),
+    "why_batch_undone": ("批次 {batch} 已没有可撤销的操作：每一项都已撤销",
+                         "batch {batch} has nothing left to undo: every action of it was already "
+                         "taken back"),
+    "why_batch_later": ("不能一步撤销批次 {batch}，因此未做任何更改：其中 {n} 个订单之后还有仍然有效的操作"
+                        "（{listed}）；请先撤销那些操作",
+                        "cannot undo batch {batch} as one step, so nothing was changed: a later "
+                        "action is still in effect on {n} of its orders ({listed}); undo those "
+                        "first"),
+    "why_batch_later_item": ("{order} 之后有 #{event}", "{order} has #{event} after it"),
+    "why_batch_moved_on": ("不能撤销批次 {batch}，因此未做任何更改：其中 {n} 个订单已不再待发货（{listed}）",
+                           "cannot undo batch {batch}, so nothing was changed: {n} of its orders "
+                           "moved on and no longer wait to ship ({listed})"),
+    "why_own_only": ("客服专员只能撤销自己的操作，不能撤销 {listed}；请找主管",
+                     "a clerk may undo only their own actions, not {listed}; ask a manager"),
+    "why_event_by": ("#{event}（{author}）", "#{event} by {author}"),
     "why_viewer": ("操作订单需要客服专员或主管账户。",
                    "Acting on orders needs a clerk's or a manager's account."),
 })

@@ -142,3 +142,13 @@ def test_layouts_are_named_in_the_house_words_never_by_code():
             "headers seen: a. Export the full set of columns, or use the desk's template")
     assert "（淘宝/天猫宝贝报表, 抖店订单）" in say(tied, "zh")
     assert "(Taobao/Tmall items, Douyin (抖店) orders)" in say(tied, "en")
+
+
+def test_a_batch_undo_refusal_is_said_in_chinese(store):
+    from pipeline import actions as A
+    from pipeline.reasons import words
+
+    with pytest.raises(A.ActionError) as refused:
+        A.undo_batch(store, 404, by="Li")
+    assert str(refused.value) == "there is no batch 404"
+    assert words(refused.value, "zh") == "没有批次 404"
