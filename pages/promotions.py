@@ -22,9 +22,9 @@ from ui.core import (
     t,
     tc,
 )
+from ui.errors import refusal_text
 from ui.layout import metric_grid
 from ui.promo import hourly_overlay, labelled, order_type_bar, short_in_red, units_bar
-from ui.safe import md_escape
 
 page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_promotions"))
@@ -80,7 +80,7 @@ def period_editor() -> None:
         else:
             return
     except (promo.PeriodInvalid, KeyError) as exc:
-        st.error(md_escape(str(exc).strip("'\"")), icon=":material/error:")
+        st.error(refusal_text(exc), icon=":material/error:")
         return
     after_write()
     st.session_state["promo_msg"] = t("promo_deleted" if removed else "promo_saved")

@@ -875,6 +875,13 @@ LABELS.update({
     "why_own_only": ("客服专员只能撤销自己的操作，不能撤销 {listed}；请找主管",
                      "a clerk may undo only their own actions, not {listed}; ask a manager"),
     "why_event_by": ("#{event}（{author}）", "#{event} by {author}"),
+    "why_period_name": ("促销时段需要名称", "a period needs a name"),
+    "why_period_span": ("{name}：促销时段需要开始和结束时间", "{name}: a period needs a start and an end"),
+    "why_period_order": ("{name}：结束时间（{end}）必须晚于开始时间（{start}）",
+                         "{name}: the end ({end}) must be after the start ({start})"),
+    "why_period_taken": ("已有名为“{name}”的促销时段；请换一个名称",
+                         "a period named '{name}' already exists; choose another name"),
+    "why_no_period": ("没有名为“{name}”的促销时段", "no promotion period named '{name}'"),
     "why_viewer": ("操作订单需要客服专员或主管账户。",
                    "Acting on orders needs a clerk's or a manager's account."),
 })

@@ -21,6 +21,7 @@ import pyarrow as pa
 from pipeline.filters import ALL, Filters
 from pipeline.memo import remembered, shared
 from pipeline.money import desk_currency, money_params
+from pipeline.reasons import Reason
 from pipeline.roles import require
 from pipeline.store import Store, sql
 
@@ -133,7 +134,7 @@ def window(con: duckdb.DuckDBPyConnection, name: str, as_of: datetime | None = N
     period's whole length before its start, cut at the same elapsed hours."""
     rows = con.execute("select start_at, end_at from promotions where name = ?", [name]).fetchall()
     if not rows:
-        raise KeyError(f"no promotion period named {name!r}")
+        raise KeyError(Reason("why_no_period", name=name))
     start, full_end = rows[0]
     end = as_of if as_of is not None and start < as_of < full_end else full_end
     b_start = start - (full_end - start)
@@ -144,16 +145,16 @@ def _validate(cur: duckdb.DuckDBPyConnection, name: str, start: datetime, end: d
               old_name: str | None) -> str:
     name = (name or "").strip()
     if not name:
-        raise PeriodInvalid("a period needs a name")
+        raise PeriodInvalid(Reason("why_period_name"))
     if start is None or end is None:
-        raise PeriodInvalid(f"{name}: a period needs a start and an end")
+        raise PeriodInvalid(Reason("why_period_span", name=name))
     if end <= start:
-        raise PeriodInvalid(f"{name}: the end ({end:%Y-%m-%d %H:%M}) must be after the start "
-                            f"({start:%Y-%m-%d %H:%M})")
+        raise PeriodInvalid(Reason("why_period_order", name=name, end=f"{end:%Y-%m-%d %H:%M}",
+                                   start=f"{start:%Y-%m-%d %H:%M}"))
     taken = cur.execute("select count(*) from promotions where name = ? and name is distinct "
                         "from ?", [name, old_name]).fetchall()[0][0]
     if taken:
-        raise PeriodInvalid(f"a period named {name!r} already exists; choose another name")
+        raise PeriodInvalid(Reason("why_period_taken", name=name))
     return name
 
 
@@ -178,7 +179,7 @@ def update_period(store: Store, old_name: str, name: str, start: datetime, end: 
     def work(cur: duckdb.DuckDBPyConnection) -> None:
         if not cur.execute("select count(*) from promotions where name = ?",
                            [old_name]).fetchall()[0][0]:
-            raise KeyError(f"no promotion period named {old_name!r}")
+            raise KeyError(Reason("why_no_period", name=old_name))
         clean = _validate(cur, name, start, end, old_name)
         cur.execute("update promotions set name = ?, start_at = ?, end_at = ?, updated_at = ?, "
                     "updated_by = ? where name = ?",
@@ -195,7 +196,7 @@ def delete_period(store: Store, name: str, by: str, role: str | None = None) -> 
         gone = cur.execute("delete from promotions where name = ? returning name",
                            [name]).fetchall()
         if not gone:
-            raise KeyError(f"no promotion period named {name!r}")
+            raise KeyError(Reason("why_no_period", name=name))
 
     store.run_write(work)
 

@@ -152,3 +152,17 @@ def test_a_batch_undo_refusal_is_said_in_chinese(store):
         A.undo_batch(store, 404, by="Li")
     assert str(refused.value) == "there is no batch 404"
     assert words(refused.value, "zh") == "没有批次 404"
+
+
+def test_a_promotion_period_refusal_is_said_in_chinese(store):
+    from datetime import datetime
+
+    from pipeline import promo
+    from pipeline.reasons import words
+
+    with pytest.raises(promo.PeriodInvalid) as refused:
+        promo.add_period(store, "双11", datetime(2026, 11, 12), datetime(2026, 11, 11), "Li")
+    assert str(refused.value) == ("双11: the end (2026-11-11 00:00) must be after the start "
+                                  "(2026-11-12 00:00)")
+    assert words(refused.value, "zh") == ("双11：结束时间（2026-11-11 00:00）必须晚于开始时间"
+                                          "（2026-11-12 00:00）")
