@@ -7,6 +7,9 @@ templates. Same seed and same `end` give the same bytes.
 
 Orders follow a daily and hourly rhythm with a 双11 presale and a 双11 day spike; each order's
 status follows from its age at `end` (paid, processed, shipped, received, refunded, closed).
+When the window holds a 双11, last year's 双11 day is there too (its period, "双11 2025" for
+"双11 2026", and its orders, out of the same total), as a shop that sold a year before has it:
+the War room projects the day from last year's shape.
 """
 
 from __future__ import annotations
@@ -379,8 +382,10 @@ def write_demo(
     seed = seed & 0xFFFF_FFFF_FFFF_FFFF
     cat = _Catalog()
     periods = promotion_periods(end, days)
-    created = _order_times(np.random.default_rng([seed, 0]), orders, start, end, periods)
-    ctx = _Context(cat, _epoch(start), _epoch(end), periods, seed)
+    extra = last_year_days(periods, start, end)
+    created = _order_times(np.random.default_rng([seed, 0]), orders, start, end, periods, extra)
+    first = min([start] + [a for a, _ in extra])
+    ctx = _Context(cat, _epoch(first), _epoch(end), periods, seed)
     demand = np.zeros(cat.n, dtype=np.int64)
     sold = np.zeros(cat.n, dtype=np.int64)
 
@@ -396,7 +401,9 @@ def write_demo(
             _write(fo, _order_rows(o, li, ctx))
             _write(fi, _item_rows(o, li, ctx))
             demand += _open_demand(o, li, cat)
-            sold += np.bincount(li["sku"], weights=li["qty"], minlength=cat.n).astype(np.int64)
+            recent = o["created"][li["of"]] >= _epoch(start)   # the window's sales set the stock
+            sold += np.bincount(li["sku"][recent], weights=li["qty"][recent],
+                                minlength=cat.n).astype(np.int64)
 
     _stock_frame(np.random.default_rng([seed, 2]), cat, demand, sold, days).to_csv(
         paths[2], index=False, encoding="utf-8", lineterminator="\n"
@@ -425,7 +432,23 @@ def promotion_periods(end: datetime, days: int = 60) -> list[tuple[str, datetime
                 for y in range(start.year - 1, end.year + 2)]
         runs = [run for run in runs if run[1] <= horizon]
         found += [run for run in runs[:-1] if run[2] >= start] + runs[-1:]
-    return sorted(found, key=lambda p: p[1])
+        if name == DOUBLE11:   # last year's 双11 beside one in the window (see last_year_days)
+            found += [(f"{name} {a.year - 1}", a.replace(year=a.year - 1), b.replace(year=b.year - 1))
+                      for _, a, b in runs if a <= end and b >= start]
+    return sorted(set(found), key=lambda p: (p[1], p[0]))
+
+
+def last_year_days(periods: list[tuple[str, datetime, datetime]], start: datetime,
+                   end: datetime) -> list[tuple[datetime, datetime]]:
+    """The days of last year's 双11 that get orders: a year before each 双11 in the window
+    [start, end], when before the window (its period is listed by `promotion_periods`)."""
+    out = []
+    for name, a, b in periods:
+        if name.split()[0] == DOUBLE11 and a <= end and b >= start:
+            before = (a.replace(year=a.year - 1), b.replace(year=b.year - 1) + timedelta(seconds=1))
+            if before[1] <= start:
+                out.append(before)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -552,15 +575,22 @@ def _in(t: np.ndarray, spans: list[tuple[int, int]]) -> np.ndarray:
 def _order_times(
     rng: np.random.Generator, orders: int, start: datetime, end: datetime,
     periods: list[tuple[str, datetime, datetime]],
+    extra: list[tuple[datetime, datetime]] = (),
 ) -> np.ndarray:
-    """Creation times (epoch seconds) of all orders, newest first, following the shop's rhythm."""
-    s, e = _epoch(start), _epoch(end)
-    first = s - s % HOUR
-    edges = np.arange(first, e + HOUR, HOUR, dtype=np.int64)
-    lo = np.maximum(edges[:-1], s)
-    hi = np.minimum(edges[1:], e)
-    keep = hi > lo
-    lo, hi, hours = lo[keep], hi[keep], edges[:-1][keep]
+    """Creation times (epoch seconds) of all orders, newest first, following the shop's rhythm
+    over the window and the `extra` spans before it (last year's 双11)."""
+    los, his, starts = [], [], []
+    for a, b in [*extra, (start, end)]:
+        s, e = _epoch(a), _epoch(b)
+        first = s - s % HOUR
+        edges = np.arange(first, e + HOUR, HOUR, dtype=np.int64)
+        lo = np.maximum(edges[:-1], s)
+        hi = np.minimum(edges[1:], e)
+        keep = hi > lo
+        los.append(lo[keep])
+        his.append(hi[keep])
+        starts.append(edges[:-1][keep])
+    lo, hi, hours = np.concatenate(los), np.concatenate(his), np.concatenate(starts)
     hour_of_day = (hours % DAY) // HOUR
     day = hours // DAY
     weekday = (day + 3) % 7                       # 1970-01-01 was a Thursday
