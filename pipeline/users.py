@@ -47,6 +47,7 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from pipeline.reasons import Reason
 from pipeline.roles import ROLES, require
 from pipeline.settings import local_now
 from pipeline.store import Store, sql
@@ -186,13 +187,13 @@ def add_user(store: Store, name: str, role: str, password: str | None, by: str,
     digest = _given_hash(password_hash) if password_hash else (
         None if password is None else hash_password(password))
     if digest is None and not email:
-        raise UserError("an account needs a password or an SSO e-mail")
+        raise UserError(Reason("why_user_secret"))
 
     def work(cur: duckdb.DuckDBPyConnection) -> User:
         ensure_users_table(cur)
         if cur.execute("select count(*) from users where lower(name) = lower(?)",
                        [name]).fetchall()[0][0]:
-            raise UserError(f"an account named {name!r} already exists")
+            raise UserError(Reason("why_user_taken", name=name))
         _email_free(cur, email, name)
         cur.execute("insert into users (name, role, password_hash, disabled, created_at, "
                     "created_by, sso_email) values (?, ?, ?, false, ?, ?, ?)",
@@ -265,7 +266,7 @@ def _existing(cur: duckdb.DuckDBPyConnection, name: str) -> tuple:
     rows = cur.execute("select name, role, disabled from users where name = ?",
                        [name]).fetchall()
     if not rows:
-        raise UserError(f"no account named {name!r}")
+        raise UserError(Reason("why_user_none", name=name))
     return rows[0]
 
 
@@ -273,7 +274,7 @@ def _not_last_manager(cur: duckdb.DuckDBPyConnection, name: str) -> None:
     others = cur.execute("select count(*) from users where role = 'manager' and not disabled "
                          "and name <> ?", [name]).fetchall()[0][0]
     if not others:
-        raise UserError(f"{name} is the last manager; make someone else a manager first")
+        raise UserError(Reason("why_user_last_manager", name=name))
 
 
 def _email_free(cur: duckdb.DuckDBPyConnection, email: str | None, name: str) -> None:
@@ -282,7 +283,7 @@ def _email_free(cur: duckdb.DuckDBPyConnection, email: str | None, name: str) ->
     taken = cur.execute("select name from users where sso_email = ? and name <> ?",
                         [email, name]).fetchall()
     if taken:
-        raise UserError(f"the e-mail {email} is already mapped to {taken[0][0]}")
+        raise UserError(Reason("why_user_email_taken", email=email, name=taken[0][0]))
 
 
 def normal_name(name: str | None) -> str:
@@ -294,22 +295,21 @@ def normal_name(name: str | None) -> str:
 def _name(name: str) -> str:
     name = normal_name(name)
     if not name:
-        raise UserError("an account needs a name")
+        raise UserError(Reason("why_user_name"))
     if len(name) > MAX_NAME or not name.isprintable() or _INVISIBLE.search(name):
-        raise UserError(f"a name has at most {MAX_NAME} characters, none of them invisible "
-                        "or a control character")
+        raise UserError(Reason("why_user_name_chars", n=MAX_NAME))
     return name
 
 
 def _role(role: str) -> None:
     if role not in ROLES:
-        raise UserError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+        raise UserError(Reason("why_user_role", role=role, roles=", ".join(ROLES)))
 
 
 def _email(email: str | None) -> str | None:
     email = (email or "").strip().lower()
     if email and not re.fullmatch(r"[^@\s]+@[^@\s]+", email):
-        raise UserError(f"{email!r} is not an e-mail address")
+        raise UserError(Reason("why_user_email", email=email))
     return email or None
 
 
@@ -317,11 +317,11 @@ def check_password(password: str | None) -> str:
     """`password` when it may be one: at least MIN_PASSWORD characters, not only spaces, not
     one of the common passwords shipped in `pipeline/common_passwords.txt`."""
     if password is None or len(password) < MIN_PASSWORD:
-        raise UserError(f"a password needs at least {MIN_PASSWORD} characters")
+        raise UserError(Reason("why_password_short", n=MIN_PASSWORD))
     if not password.strip():
-        raise UserError("a password cannot be only spaces")
+        raise UserError(Reason("why_password_spaces"))
     if password.strip().lower() in _common_passwords():
-        raise UserError("this password is one of the most common ones; choose another")
+        raise UserError(Reason("why_password_common"))
     return password
 
 
@@ -343,9 +343,9 @@ def _given_hash(digest: str) -> str:
     try:
         _HASHER.check_needs_rehash(digest)   # parses it: an argon2 hash, nothing else
     except (InvalidHashError, ValueError) as exc:
-        raise UserError("the password could not be taken; nothing was changed") from exc
+        raise UserError(Reason("why_password_failed")) from exc
     if not digest.startswith("$argon2id$"):
-        raise UserError("the password could not be taken; nothing was changed")
+        raise UserError(Reason("why_password_failed"))
     return digest
 
 

@@ -166,3 +166,13 @@ def test_a_promotion_period_refusal_is_said_in_chinese(store):
                                   "(2026-11-12 00:00)")
     assert words(refused.value, "zh") == ("双11：结束时间（2026-11-11 00:00）必须晚于开始时间"
                                           "（2026-11-12 00:00）")
+
+
+def test_an_account_refusal_is_said_in_chinese(store):
+    from pipeline import users
+    from pipeline.reasons import words
+
+    with pytest.raises(users.UserError) as refused:
+        users.add_user(store, "Ann", "clerk", "short", by="test")
+    assert str(refused.value) == "a password needs at least 10 characters"
+    assert words(refused.value, "zh") == "密码至少需要 10 个字符"
