@@ -18,7 +18,7 @@ from pipeline.filters import Filters
 from pipeline.labels import label, platform_name
 from pipeline.memo import private
 from pipeline.settings import get_settings, now_in
-from pipeline.shops import shop_names
+from pipeline.shops import named, shop_names
 from pipeline.store import Store
 from ui.errors import open_store
 from ui.safe import md_escape
@@ -235,6 +235,22 @@ def shop_label(shop: str | None, platform: str | None = None) -> str:
     if len({n for n, _ in shown}) == 1:
         return f"{shown[0][0]} · {' / '.join(p for _, p in shown)}"
     return " / ".join(f"{n} · {p}" for n, p in shown)
+
+
+def shop_labels(frame: pd.DataFrame, shop: str = "shop", platform: str = "platform") -> pd.Series:
+    """`shop_label` of every row (name · platform), each distinct shop worked out once; the
+    frame's keys are left as they are (a table's selection maps rows back by them)."""
+    pairs = pd.Series(list(zip(frame[platform], frame[shop], strict=True)), index=frame.index,
+                      dtype=object)
+    return per_value(pairs, lambda ps: shop_label(ps[1], ps[0]), "—")
+
+
+def shops_named(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame for a file (CSV/XLSX download): its `shop` column the shops' display names
+    (DESIGN §13), the platform left in its own column."""
+    if "shop" not in frame or "platform" not in frame:
+        return frame
+    return frame.assign(shop=named(frame, query(shop_names)))
 
 
 def platform_label(platform: str) -> str:
