@@ -78,6 +78,8 @@ def facts_calls(con, as_of: datetime, one_shop: bool = True) -> dict[str, object
         out[f"{label} order_types"] = promo.order_types(con, f)
         out[f"{label} order_type_counts"] = promo.order_type_counts(con, f)
         out[f"{label} bundled"] = stock.bundled_components(con, f)
+        out[f"{label} shipping_known"] = kpis.shipping_known(con, f)
+        out[f"{label} promotion"] = promo.summary(con, as_of, f)
         for name in promo.periods(con)["name"]:
             out[f"{label} {name} vs_baseline"] = promo.period_vs_baseline(con, f, name, as_of)
             out[f"{label} {name} hourly"] = promo.hourly_curve(con, f, name)

@@ -177,10 +177,10 @@ def test_overdue_page_warns_of_the_stale_shop_and_lists_it_last(db, monkeypatch)
     at.pills(key="od_status").set_value(["overdue", "due_soon", "ok"]).run()
     table = at.dataframe[0].value
     assert table["Order id"].tolist()[:2] == ["late", "new"]
-    old = table[table["Shop"] == OLD_SHOP]
+    old = table[table["Shop"] == f"{OLD_SHOP} · Taobao/Tmall"]    # name · platform
     assert len(old) >= 5
     assert set(old["Data as of"]) == {"stale data (as of 2017-07-08 00:42)"}
-    assert set(table.loc[table["Shop"] == "fresh", "Data as of"]) == {""}
+    assert set(table.loc[table["Shop"] == "fresh · Taobao/Tmall", "Data as of"]) == {""}
 
 
 def test_queue_and_overview_show_the_data_moment(db, monkeypatch):
