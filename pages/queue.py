@@ -106,6 +106,7 @@ def confirm():
     if pending:
         keys, action, text, batch = pending
         act_on(keys, action, text, queue_batch=batch if action == "process" else None)
+        st.session_state.pop("queue_done_batch", None)  # the done list picks the newest: this
 
 
 def confirm_bar():

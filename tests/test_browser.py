@@ -515,7 +515,7 @@ def test_hostile_text_uploaded_through_the_browser_stays_text(page, app):
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(files=[{
         "name": "hostile_orders.csv", "mimeType": "text/csv", "buffer": hostile_orders_csv()}])
     expect(page.get_by_test_id("stFileUploader")).to_contain_text("hostile_orders.csv")
-    page.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
+    page.locator(".st-key-import_button button").click()
     expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text="hostile_orders.csv")
            ).to_be_visible()
     settled(page)
@@ -629,7 +629,7 @@ def test_markup_in_orders_and_file_names_is_shown_as_text_and_fetches_nothing(pa
         links = dict((h.rstrip("/").rsplit("/", 1)[-1], h) for _, h in nav_links(page))
         visit(page, links["import"])
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(files=files)
-        page.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
+        page.locator(".st-key-import_button button").click()
         done = page.get_by_test_id("stAlertContentSuccess")
         expect(done.filter(has_text="orders.csv")).to_be_visible(timeout=PAGE_MS)
         expect(done.filter(has_text="lines.csv")).to_be_visible(timeout=PAGE_MS)

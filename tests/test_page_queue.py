@@ -128,6 +128,23 @@ def test_a_processed_batch_keeps_its_id_and_is_undone_from_the_log(db, monkeypat
     assert at.button(key="queue_undo_batch").disabled
 
 
+def test_after_processing_the_undo_names_the_batch_just_processed(db, monkeypatch):
+    """A batch processed earlier is listed (and was the one picked); processing another picks
+    the new one, so the undo button takes back what was just done."""
+    s = make_store(db)
+    A.record_many(s, [("taobao", "s1", "a1")], "process", by="Li", queue_batch="abc123-1")
+    s.close()
+    at = fresh_app(db, monkeypatch, page=PAGE, state={"lang": "en", "actor": "Wang"})
+    at.number_input(key="queue_batch_size").set_value(1).run()
+    assert at.button(key="queue_undo_batch").label.startswith("Undo batch abc123-1")
+    new = at.dataframe[0].value["batch_id"].tolist()[0]
+    at.selectbox(key="queue_batch").set_value(new).run()
+    at.button(key="queue_process_batch").click().run()
+    at.button(key="queue_confirm").click().run()
+    assert not at.exception
+    assert at.button(key="queue_undo_batch").label.startswith(f"Undo batch {new} ")
+
+
 def test_another_session_undoes_a_batch_after_a_reload(db, monkeypatch):
     s = make_store(db)
     keys = [("taobao", "s1", "a1"), ("taobao", "s1", "a2")]

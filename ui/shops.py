@@ -14,6 +14,7 @@ from pipeline.shops import ShopError, clean_name, import_shops, last_chosen, ren
 from ui.actor import role
 from ui.core import after_write, get_store, platform_label, query, shop_label, t
 from ui.errors import store_errors
+from ui.safe import md_escape
 
 AUTO = "\x00auto"   # no shop given: the stored order's shop, else the platform's unnamed shop
 NEW = "\x00new"     # a shop typed in
@@ -41,7 +42,7 @@ def ask_shops(files: list[Any]) -> dict[str, str | None] | None:
         elif platform:
             asked.setdefault(platform, []).append(up)
     if own:
-        st.caption(t("imp_shop_own").format(files=", ".join(own)))
+        st.caption(t("imp_shop_own").format(files=", ".join(md_escape(n) for n in own)))
     complete = True
     for platform, ups in sorted(asked.items()):
         shop = _ask(platform, [u.name for u in ups])
@@ -69,7 +70,7 @@ def _ask(platform: str, names: list[str]) -> str:
         pick = st.selectbox(t("imp_shop_ask").format(platform=platform_label(platform)),
                             options, index=index, format_func=shown.__getitem__,
                             key=f"import_shop_{platform}", help=t("imp_shop_help"))
-        st.caption(t("imp_shop_files").format(files=", ".join(names)))
+        st.caption(t("imp_shop_files").format(files=", ".join(md_escape(n) for n in names)))
         if pick != NEW:
             return pick
         typed = clean_name(st.text_input(t("imp_shop_new_name"), key=f"import_shop_new_{platform}",
