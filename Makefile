@@ -17,13 +17,13 @@ ARGS ?=
 run: setup   # make run ARGS="--server.port 8600": any of streamlit's options
 	$(BIN)/python app.py $(ARGS)   # the first page worked out, then served (ui/launch.py)
 
-test: setup
+test: setup   # two workers, one per core, each test file whole on one (its app server once)
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadfile
 
 quick: setup   # the daily tier: everything but the real-browser and durability tests
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q -m "not browser and not slow"
+	$(BIN)/pytest -q -n 2 --dist loadfile -m "not browser and not slow"
 
 lint: setup
 	$(BIN)/ruff check .

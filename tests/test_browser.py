@@ -515,7 +515,10 @@ def test_hostile_text_uploaded_through_the_browser_stays_text(page, app):
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(files=[{
         "name": "hostile_orders.csv", "mimeType": "text/csv", "buffer": hostile_orders_csv()}])
     expect(page.get_by_test_id("stFileUploader")).to_contain_text("hostile_orders.csv")
-    page.locator(".st-key-import_button button").click()
+    settled(page)   # the file is read and the shop question answered before the click
+    button = page.locator(".st-key-import_button button")
+    expect(button).to_be_enabled()
+    button.click()
     expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text="hostile_orders.csv")
            ).to_be_visible()
     settled(page)
@@ -629,7 +632,11 @@ def test_markup_in_orders_and_file_names_is_shown_as_text_and_fetches_nothing(pa
         links = dict((h.rstrip("/").rsplit("/", 1)[-1], h) for _, h in nav_links(page))
         visit(page, links["import"])
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(files=files)
-        page.locator(".st-key-import_button button").click()
+        expect(page.get_by_test_id("stFileUploader")).to_contain_text("lines.csv")
+        settled(page)   # the files are read and the shop question answered before the click
+        button = page.locator(".st-key-import_button button")
+        expect(button).to_be_enabled()
+        button.click()
         done = page.get_by_test_id("stAlertContentSuccess")
         expect(done.filter(has_text="orders.csv")).to_be_visible(timeout=PAGE_MS)
         expect(done.filter(has_text="lines.csv")).to_be_visible(timeout=PAGE_MS)
