@@ -7,7 +7,7 @@ from pipeline import team
 from pipeline.export import csv_bytes
 from ui.auth import page_guard
 from ui.charts import CHART_CONFIG
-from ui.core import desk_now, filters, lang, query, t
+from ui.core import desk_now, filters, lang, query, shop_label, t
 from ui.order_dialog import open_order_dialog, order_table
 from ui.team import actions_chart, behind_columns, behind_view, figure_label, figures, labelled
 
@@ -43,7 +43,8 @@ st.dataframe(labelled(query(team.resolved_summary, week, f)), hide_index=True,
 st.subheader(t("team_fulfil"))
 st.caption(t("team_fulfil_note"))
 fulfil = query(team.fulfil_summary, week, f)
-st.dataframe(labelled(fulfil), hide_index=True, key="team_fulfil_table")
+st.dataframe(labelled(fulfil.assign(shop=fulfil["shop"].map(shop_label))), hide_index=True,
+             key="team_fulfil_table")
 
 st.subheader(t("team_orders"))
 # keyed by the language: the widget keeps its choice as the words shown, which another

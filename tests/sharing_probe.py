@@ -11,12 +11,17 @@ CALLS: list[tuple] = []
 _LOCK = threading.Lock()
 STARTED = threading.Event()
 RELEASE = threading.Event()
+RELEASE.set()   # computed at once, unless a test holds it
 
 
-def reset() -> None:
+def reset(hold: bool = False) -> None:
+    """Forget the calls; with `hold`, the next computations wait until RELEASE is set."""
     CALLS.clear()
     STARTED.clear()
-    RELEASE.clear()
+    if hold:
+        RELEASE.clear()
+    else:
+        RELEASE.set()
 
 
 def slow_board(con, as_of: str) -> int:

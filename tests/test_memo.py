@@ -161,7 +161,7 @@ def test_later_minutes_share_the_marks_and_the_clock_rules(filled):
 def test_sessions_asking_at_once_wait_for_one_computation(filled):
     """Three sessions ask while a fourth computes (held until all three are seen waiting
     inside the shared result's lock): one computation, four equal answers."""
-    sharing_probe.reset()
+    sharing_probe.reset(hold=True)
     got: list[int] = []
 
     def ask() -> None:

@@ -112,7 +112,7 @@ def test_a_unique_hit_opens_the_order_dialog(db, monkeypatch):
     # its on_change has run) before the first run.
     at = fresh_app(db, monkeypatch, state={"search_q": "4321", "search_pending": True})
     assert not at.exception
-    assert dialog_texts(at) == ["已发货 · 店铺：s1 · 平台：淘宝/天猫"]
+    assert dialog_texts(at) == ["已发货 · 店铺：s1 · 淘宝/天猫"]   # name · platform
     lines = [x.value for x in at.sidebar.text]
     assert lines == ["3512200099995678 · s1 · 淘宝/天猫 · tom_li · — · 已发货 · 2026-11-21 10:00"]
 
@@ -145,7 +145,7 @@ def test_several_hits_give_a_pick_list_and_no_dialog(db, monkeypatch):
     picks[1].click().run()                     # a hit opens its order
     assert not at.exception
     assert [x.value for x in at.text if " · Shop: " in x.value] == [
-        "Unconfirmed, unpaid · Shop: s2 · Platform: Taobao/Tmall"]
+        "Unconfirmed, unpaid · Shop: s2 · Taobao/Tmall"]
 
 
 # --- a click on a table's cell opens its order ---------------------------------------------

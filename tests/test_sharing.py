@@ -17,7 +17,7 @@ def test_two_sessions_at_the_same_moment_cause_one_computation(tmp_path, monkeyp
     st.cache_resource.clear()
     from ui.core import get_store, query
 
-    sharing_probe.reset()
+    sharing_probe.reset(hold=True)
     results: list[int] = []
 
     def session() -> None:

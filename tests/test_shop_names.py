@@ -173,3 +173,27 @@ def test_the_overdue_page_shows_the_renamed_shop(db, monkeypatch):
     shop_filter = at.multiselect(key="od_shop")
     assert SCREEN in shown and OLD not in shown
     assert shop_filter.options == [SCREEN]   # the filter offers the shop by its name
+
+
+def test_search_hits_and_the_order_detail_show_the_renamed_shop(db, monkeypatch):
+    at = fresh_app(db, monkeypatch, state={"lang": "en", "search_q": "a1",
+                                           "search_pending": True})
+    assert not at.exception
+    shown = [x.value for x in at.text] + [b.label for b in at.sidebar.button]
+    assert any(SCREEN in v for v in shown), shown
+    assert not any(OLD in v for v in shown), shown
+
+
+def test_the_team_page_shows_the_renamed_shop(db, monkeypatch):
+    s = Store(db)
+    A.record_many(s, [("taobao", OLD, "a1"), ("taobao", OLD, "a2")], "process", by="Li")
+    s.close()
+    at = fresh_app(db, monkeypatch, "pages/team.py", state={"lang": "en"})
+    assert not at.exception
+    shown = set()
+    for frame in at.dataframe:
+        shown |= _cells(frame.value)
+    pick = next(sb for sb in at.selectbox if sb.key.startswith("team_pick"))
+    shown |= set(pick.options)
+    assert any(SCREEN in v for v in shown), shown
+    assert not any(OLD in v for v in shown), shown

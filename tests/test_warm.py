@@ -110,8 +110,7 @@ def test_after_a_write_the_page_finds_its_board_ready(tmp_path, monkeypatch):
     st.cache_resource.clear()
     from ui.core import get_store, query
 
-    sharing_probe.CALLS.clear()
-    sharing_probe.STARTED.clear()
+    sharing_probe.reset()           # computed at once: nobody waits inside it here
     store = get_store()
     assert query(sharing_probe.slow_board, "2026-11-11 12:00") == 1
     assert sharing_probe.CALLS == [("2026-11-11 12:00",)]

@@ -36,8 +36,8 @@ from ui.core import (
     fmt_money,
     get_store,
     lang,
-    platform_label,
     query,
+    shop_label,
     t,
     tc,
 )
@@ -229,8 +229,7 @@ def _order_body(platform: str, shop: str, order_id: str) -> None:
         kind, message = notice
         getattr(st, kind)(message, icon=":material/sync_problem:")
 
-    st.text(f"{t(o['state'])} · {tc('shop')}{shop or '—'} · "
-            f"{tc('platform')}{platform_label(platform)}")
+    st.text(f"{t(o['state'])} · {tc('shop')}{shop_label(shop, platform)}")  # name · platform
     as_of = desk_minute() + timedelta(minutes=1)
     marks = query(problems.order_marks, platform, shop, order_id, as_of)
     open_marks = marks[marks["resolved_at"].isna()] if not marks.empty else marks

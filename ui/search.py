@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from pipeline.search import clean_query, find_orders
-from ui.core import platform_label, query, t
+from ui.core import query, shop_label, t
 from ui.order_dialog import KEY_COLUMNS, open_order_dialog
 from ui.safe import md_escape
 
@@ -56,7 +56,7 @@ def pick_line(hit: pd.Series) -> str:
     """One hit as a line of plain text."""
     created = "—" if pd.isna(hit["created_at"]) else f"{hit['created_at']:%Y-%m-%d %H:%M}"
     state = t(hit["state"]) if isinstance(hit["state"], str) else "—"
-    return (f"{hit['order_id']} · {_text(hit['shop'])} · {platform_label(hit['platform'])} · "
+    return (f"{hit['order_id']} · {shop_label(hit['shop'], hit['platform'])} · "
             f"{_text(hit['buyer'])} · {_text(hit['city'])} · {state} · {created}")
 
 

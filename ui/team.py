@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from pipeline.team import week_of
 from ui.charts import day_format
-from ui.core import platform_label, t
+from ui.core import platform_label, shop_label, shop_labels, t
 from ui.safe import plot_text
 
 CODED = {"action": "action_", "role": "role_", "kind": "problem_",
@@ -83,7 +83,7 @@ def figure_label(figure: tuple) -> str:
     if what == "undone":
         text = f"{t('team_what_actions').format(author=author)} — {t('team_col_undone')}"
     else:
-        text = t(f"team_what_{what}").format(author=author, shop=shop or "—")
+        text = t(f"team_what_{what}").format(author=author, shop=shop_label(shop))
     return f"{text}: {n}"
 
 
@@ -106,6 +106,7 @@ def behind_columns(what: str) -> list[str]:
 def behind_view(rows: pd.DataFrame, what: str) -> pd.DataFrame:
     """The rows behind a figure, labelled, with the order keys kept for selecting an order."""
     shown = labelled(rows[_behind_raw(what)])
+    shown[t("team_col_shop")] = shop_labels(rows).to_numpy()     # name · platform
     for col in ("platform", "shop", "order_id"):
         shown[col] = rows[col].to_numpy()
     return shown
