@@ -510,6 +510,7 @@ LABELS.update({
     "q_due_overdue": ("已超时", "overdue"),
     "q_due_due_soon": ("即将超时", "due soon"),
     "q_due_ok": ("正常", "on time"),
+    "q_due_not_judged": ("不判定（导出无发货信息）", "not judged (no shipping facts exported)"),
 })
 
 LABELS.update({

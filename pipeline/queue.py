@@ -24,7 +24,7 @@ import pyarrow as pa
 from pipeline.filters import Filters
 from pipeline.freshness import MOMENT_COLUMNS, shop_moments
 from pipeline.memo import remembered, shared
-from pipeline.problems import marks_moment, open_problems
+from pipeline.problems import export_facts, marks_moment, open_problems
 from pipeline.settings import get_settings
 from pipeline.store import sql
 
@@ -43,8 +43,9 @@ def work_queue(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> p
 
     Columns: rank, platform, shop, order_id, state, processed, held, problems, reason, paid_at
     (payment, or the confirmation of a cash-on-delivery order), ship_by, deadline, hours_left,
-    due (overdue | due_soon | ok), stale, data_as_of (the moment it is timed at: its shop's data
-    moment when stale), sku_set, courier, lines, pieces, simple.
+    due (overdue | due_soon | ok | not_judged: its shop's exports carry no shipping fact),
+    stale, data_as_of (the moment it is timed at: its shop's data moment when stale), sku_set,
+    courier, lines, pieces, simple.
     """
     _, rows, moments = _untimed(con, f, as_of)
     return _timed(con, rows, moments, as_of)
@@ -174,12 +175,21 @@ def _timed(con: duckdb.DuckDBPyConnection, rows: pa.Table, moments: pd.DataFrame
     con.register("untimed", rows)
     con.register("shop_moments", moments)
     try:
-        return con.execute(sql("queue_timing"), {
+        timed = con.execute(sql("queue_timing"), {
             "as_of": as_of, "due_soon_hours": get_settings(con)["due_soon_hours"],
         }).df()
     finally:
         con.unregister("untimed")
         con.unregister("shop_moments")
+    # a shop whose exports carry no shipping fact cannot be judged under ship_paid (DESIGN §4):
+    # its orders keep their place in the queue but are neither overdue nor due soon
+    facts = export_facts(con)
+    blind = facts.loc[~facts["ships_known"].astype(bool), ["platform", "shop"]]
+    if len(blind) and len(timed):
+        unknown = pd.MultiIndex.from_frame(timed[["platform", "shop"]]).isin(
+            pd.MultiIndex.from_frame(blind))
+        timed.loc[unknown, "due"] = "not_judged"
+    return timed
 
 
 # ---------------------------------------------------------------------------------------------

@@ -195,3 +195,12 @@ def test_the_pages_say_not_judged_for_the_7_column_report(tmp_path, monkeypatch)
     plain = notes.replace("\\", "").replace("\u2060", "")
     assert "Ship paid orders: 195 orders not judged" in plain
     assert "Address: 235 orders not judged" in plain
+
+
+def test_the_queue_counts_no_order_overdue_that_it_cannot_judge(tmall):
+    con = tmall.cursor()
+    counts = queue.queue_counts(con, ALL, AS_OF)
+    # before: 139 overdue (the orders paid on 02-20/21, never seen shipping)
+    assert (counts["waiting"], counts["overdue"], counts["due_soon"]) == (195, 0, 0)
+    assert set(queue.work_queue(con, ALL, AS_OF)["due"]) == {"not_judged"}
+    assert set(queue.batch_members(con, ALL, AS_OF)["due"]) == {"not_judged"}
