@@ -92,3 +92,15 @@ def test_a_date_axis_carries_the_year_when_the_days_span_years():
                            "measure": ["orders", "orders"], "value": [1.0, 2.0]})
     fig = daily_chart(series, {"orders": "订单", "paid_amount": "付款金额"})
     assert fig.layout.xaxis.tickformat == "%Y-%m-%d"
+
+
+def test_a_year_of_days_opens_on_the_last_90_and_a_season_on_all():
+    names = {"orders": "订单", "paid_amount": "付款金额"}
+    year = pd.DataFrame({"day": pd.to_datetime(["2025-11-11", "2026-10-01", "2026-11-30"]),
+                         "measure": "orders", "value": [5, 3, 4]})
+    shown = daily_chart(year, names).layout.xaxis.range
+    # 2026-11-30 and 89 days before it, half a day of margin on each side
+    assert [pd.Timestamp(x) for x in shown] == [pd.Timestamp("2026-09-01 12:00"),
+                                                pd.Timestamp("2026-11-30 12:00")]
+    season = year.iloc[1:]
+    assert daily_chart(season, names).layout.xaxis.range is None   # every day shown

@@ -33,6 +33,9 @@ def _gapped(paid: pd.DataFrame, data_days: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"day": every, "value": full.to_numpy()})
 
 
+OPEN_DAYS = 90   # the days the daily chart opens on when its data spans more
+
+
 def daily_chart(series: pd.DataFrame, names: dict[str, str]) -> go.Figure:
     """Orders per day as bars, paid amount per day as a line on a second axis; the line
     breaks over days without data, and the axis carries the year when the days span years."""
@@ -47,6 +50,13 @@ def daily_chart(series: pd.DataFrame, names: dict[str, str]) -> go.Figure:
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=340,
                       legend={"orientation": "h", "y": 1.12}, hovermode="x unified")
     fig.update_xaxes(tickformat=day_format(series["day"]), hoverformat="%Y-%m-%d")
+    days = pd.to_datetime(series["day"])
+    if len(days) and days.max() - days.min() > pd.Timedelta(days=OPEN_DAYS):
+        # a year of history (last year's 双11 beside this season): the chart opens on the last
+        # OPEN_DAYS days, the rest a zoom out (double click) away
+        last = days.max()
+        fig.update_xaxes(range=[last - pd.Timedelta(days=OPEN_DAYS - 0.5),
+                                last + pd.Timedelta(days=0.5)])
     fig.update_yaxes(rangemode="tozero")
     fig.update_yaxes(showgrid=False, secondary_y=True)
     return fig
