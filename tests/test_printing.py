@@ -71,21 +71,7 @@ def test_slips_keep_the_batch_order_and_list_components(data):
 def pdf_text(pdf: bytes) -> str:
     """The text drawn in a reportlab PDF: its streams decoded, strings in the CID font (F2,
     UCS-2) read as UTF-16BE."""
-    out = []
-    for m in re.finditer(rb"<<([^<>]*?)>>\s*stream\r?\n(.*?)\s*endstream", pdf, re.S):
-        head, body = m.group(1), m.group(2)
-        if b"ASCII85Decode" in head:
-            body = base64.a85decode(body.strip().removesuffix(b"~>"))
-        if b"FlateDecode" in head:
-            body = zlib.decompress(body)
-        font = None
-        for t in re.finditer(rb"/(F\d+)\s+[\d.]+\s+Tf|\(((?:\\.|[^\\)])*)\)", body, re.S):
-            if t.group(1):
-                font = t.group(1)
-                continue
-            raw = re.sub(rb"\\([0-7]{1,3}|.)", _unescape, t.group(2), flags=re.S)
-            out.append(raw.decode("utf-16-be") if font == b"F2" else raw.decode("latin-1"))
-    return "".join(out)
+    return "".join(pdf_strings(pdf))
 
 
 def _unescape(m: re.Match) -> bytes:
