@@ -28,15 +28,18 @@ except ImportError:  # run as a script: bench/ is on the path, the project's roo
 TIMEOUT_S = 600
 
 
-async def _run(ws, pages_hash: str, name: str) -> list:
-    """One rerun of a page: every message the server sends until its script has finished."""
+async def _run(ws, pages_hash: str, name: str, query: str = "", widgets=None) -> list:
+    """One rerun of a page (with the address's query string and widget values): every message
+    the server sends until its script has finished."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     back = BackMsg()
-    back.rerun_script.query_string = ""
+    back.rerun_script.query_string = query
     back.rerun_script.page_script_hash = pages_hash
     back.rerun_script.page_name = name
+    for w in widgets or []:
+        back.rerun_script.widget_states.widgets.append(w)
     await ws.send(back.SerializeToString())
     got = []
     while True:

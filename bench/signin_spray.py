@@ -36,7 +36,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import browser as B  # noqa: E402 (the path above first)
-from bench.sessions import _pages, shown_error  # noqa: E402
+from bench.sessions import _pages, _run, shown_error  # noqa: E402
 
 NAME, PASSWORD = "Mia", "correct horse battery"
 TIMEOUT_S = 120
@@ -74,24 +74,7 @@ async def _connect(url: str):
 
 async def _rerun(ws, query: str, script: str = "", page: str = "", widgets=None) -> list:
     """`bench.sessions._run` with the address's query string and widget values."""
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    back = BackMsg()
-    back.rerun_script.query_string = query
-    back.rerun_script.page_script_hash = script
-    back.rerun_script.page_name = page
-    for w in widgets or []:
-        back.rerun_script.widget_states.widgets.append(w)
-    await ws.send(back.SerializeToString())
-    got = []
-    while True:
-        msg = ForwardMsg()
-        msg.ParseFromString(await asyncio.wait_for(ws.recv(), TIMEOUT_S))
-        got.append(msg)
-        if msg.WhichOneof("type") == "script_finished" and msg.script_finished in (
-                ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR):
-            return got
+    return await _run(ws, script, page, query, widgets)
 
 
 def _elements(messages: list):
