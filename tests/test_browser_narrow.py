@@ -192,9 +192,9 @@ STEADY_CARDS_JS = """() => {
   const now = JSON.stringify([...document.querySelectorAll(
       '[data-testid=stMain] [data-testid=stMetric]')].map(e => {
         const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; }));
-  const steady = window.__cards === now;
+  window.__steady = window.__cards === now ? (window.__steady || 0) + 1 : 0;
   window.__cards = now;
-  return steady;
+  return window.__steady >= 4;   // the same boxes for a second (four polls in a row)
 }"""
 
 
