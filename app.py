@@ -24,9 +24,9 @@ cover_file_names()  # before the imports below, which take a second on the first
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.labels import LANGS
-from pipeline.money import currencies
-from pipeline.roles import may
+from pipeline.base.labels import LANGS
+from pipeline.base.roles import may
+from pipeline.desk.money import currencies
 from ui.auth import OPEN_ROLE, gate, sidebar_account
 from ui.core import (
     filter_options,

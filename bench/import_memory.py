@@ -42,8 +42,8 @@ def main() -> None:
                     help="records per slice (0: read whole; default: the importer's choice)")
     args = ap.parse_args()
 
-    from pipeline.importing import import_bytes, import_path
-    from pipeline.store import Store, release_unused_memory
+    from pipeline.db.store import Store, release_unused_memory
+    from pipeline.ingest.importing import import_bytes, import_path
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "mem.duckdb")

@@ -47,8 +47,8 @@ def child_scan(path: str) -> dict:
 
 def child_import(db: str, path: str, profile: str, slice_rows: str = "") -> dict:
     sys.path.insert(0, str(ROOT))
-    from pipeline.importing import import_path
-    from pipeline.store import Store
+    from pipeline.db.store import Store
+    from pipeline.ingest.importing import import_path
 
     store = Store(db)
     prof = None

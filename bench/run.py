@@ -57,7 +57,7 @@ GOALS = {"import_ratio": 5.0, "peak_gb": 2.0, "page_minute_ms": 100.0, "page_wri
 
 
 def child_generate(work: Path, orders: int, seed: int) -> dict:
-    from pipeline.demo import write_demo
+    from pipeline.ingest.demo import write_demo
 
     t0 = time.perf_counter()
     paths = write_demo(work / "demo", orders=orders, seed=seed, end=END)
@@ -104,7 +104,7 @@ def child_scan(work: Path, name: str) -> dict:
 def _stored_columns(name: str, header: list[str]) -> list[tuple[str, str]]:
     """(header, type) of each column of the file the Taobao reader takes, as the store holds
     it: time, amount, integer or text (from the reader's own tables of headers)."""
-    from pipeline.formats import taobao as tb
+    from pipeline.ingest.formats import taobao as tb
 
     if name == "taobao_orders.csv":
         kinds = {h: "text" for h in ("订单编号", "店铺名称", "收货地址", "订单状态")}
@@ -193,8 +193,8 @@ def child_floor(work: Path, name: str) -> dict:
 
 def child_import_one(work: Path, name: str) -> dict:
     """One report into the store the previous step left (so each has its own peak memory)."""
-    from pipeline.importing import import_path
-    from pipeline.store import Store
+    from pipeline.db.store import Store
+    from pipeline.ingest.importing import import_path
 
     db = work / "store.duckdb"
     if name == "taobao_orders.csv":  # a fresh store, on purpose: the file, its log and marker
@@ -215,7 +215,7 @@ def page_functions() -> list[tuple[str, Callable]]:
     found = []
     for mod_name in PAGE_MODULES:
         try:
-            mod = import_module(f"pipeline.{mod_name}")
+            mod = import_module(f"pipeline.desk.{mod_name}")
         except ImportError:
             continue
         for name, fn in inspect.getmembers(mod, inspect.isfunction):
@@ -231,24 +231,24 @@ def page_functions() -> list[tuple[str, Callable]]:
 
 def _context(con: Any) -> dict[str, Any]:
     """Values for the parameters page functions take, from the store itself."""
-    from pipeline.filters import ALL
+    from pipeline.base.filters import ALL
 
     ctx: dict[str, Any] = {"f": ALL, "as_of": END}
     try:
-        from pipeline.kpis import latest_day
+        from pipeline.desk.kpis import latest_day
 
         ctx["day"] = latest_day(con, ALL)
     except Exception:
         ctx["day"] = END.date()
     try:
-        from pipeline.promo import default_period
+        from pipeline.desk.promo import default_period
 
         period = default_period(con, END)
         ctx["name"] = period[0] if period else None
     except Exception:
         pass
     try:
-        from pipeline.queue import batches
+        from pipeline.desk.queue import batches
 
         b = batches(con, ALL, END)
         if len(b):
@@ -278,7 +278,7 @@ def child_pages(work: Path) -> dict:
     minute later (a new moment); `warm`, the same call again (the same data and moment)."""
     from datetime import timedelta
 
-    from pipeline.store import Store
+    from pipeline.db.store import Store
 
     store = Store(work / "store.duckdb")
     out: dict[str, Any] = {"functions": {}, "skipped": {}}
@@ -582,7 +582,7 @@ def markdown(results: list[dict], info: dict[str, str], findings: str = "") -> s
     L: list[str] = []
     L.append("# Benchmark results\n")
     L.append("Produced by `python bench/run.py` (`make bench`). Demo data of "
-             "`pipeline.demo.write_demo` (about 2.5 lines per order), every figure as of "
+             "`pipeline.ingest.demo.write_demo` (about 2.5 lines per order), every figure as of "
              f"{END:%Y-%m-%d %H:%M}. Each measurement runs in its own process; peak memory is "
              "that process's RSS high-water mark. Every table is of one run (its start and "
              "machine under its title).\n")
@@ -592,7 +592,7 @@ def markdown(results: list[dict], info: dict[str, str], findings: str = "") -> s
     L.append(f"- Date: {info['date']}\n")
     when = run_line(results)
 
-    L.append("## Import (GBK order and item reports through `pipeline.importing.import_path`)\n")
+    L.append("## Import (GBK order and item reports through `pipeline.ingest.importing.import_path`)\n")
     L.append(when)
     L.append("| orders | file | MB | rows | seconds | rows/s | peak memory | bare scan s "
              "| × bare scan | floor of this design s | floor × bare scan | × floor |")

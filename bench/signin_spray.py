@@ -45,8 +45,9 @@ TIMEOUT_S = 120
 def prepare(db: Path | None, folder: Path) -> tuple[Path, str]:
     """A store for the run (a copy of `db`, else the demo shop) with the account, and a
     session token of that account as the sign-in form would have given it."""
-    from pipeline import bootstrap, users
-    from pipeline.store import Store
+    from pipeline.accounts import users
+    from pipeline.db.store import Store
+    from pipeline.ingest import bootstrap
 
     path = folder / "spray.duckdb"
     if db:

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from pipeline import bootstrap
-from pipeline.formats import TEMPLATES
-from pipeline.importing import import_bytes, import_history, refuse_too_big
-from pipeline.reasons import say
-from pipeline.roles import may
-from pipeline.store import release_unused_memory
+from pipeline.base.reasons import say
+from pipeline.base.roles import may
+from pipeline.db.store import release_unused_memory
+from pipeline.ingest import bootstrap
+from pipeline.ingest.formats import TEMPLATES
+from pipeline.ingest.importing import import_bytes, import_history, refuse_too_big
 from ui.actor import role
 from ui.auth import page_guard
 from ui.core import (

@@ -10,7 +10,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from pipeline import sla
+from pipeline.desk import sla
 from ui.auth import page_guard, signed_in
 from ui.charts import CHART_CONFIG
 from ui.core import (

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import streamlit as st
 
-from pipeline import freshness, kpis, money, queue, sla
-from pipeline.labels import STATES
+from pipeline.base.labels import STATES
+from pipeline.desk import freshness, kpis, money, queue, sla
 from ui.auth import page_guard, signed_in
 from ui.charts import CHART_CONFIG, daily_chart, state_bar
 from ui.core import (

@@ -4,8 +4,8 @@ from datetime import datetime, time, timedelta
 
 import streamlit as st
 
-from pipeline import kpis, money, promo, stock
-from pipeline.roles import may
+from pipeline.base.roles import may
+from pipeline.desk import kpis, money, promo, stock
 from ui.actor import role
 from ui.auth import page_guard
 from ui.charts import CHART_CONFIG

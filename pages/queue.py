@@ -10,8 +10,8 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from pipeline import queue
-from pipeline.roles import may
+from pipeline.base.roles import may
+from pipeline.desk import queue
 from ui.actor import actor, role
 from ui.auth import page_guard, signed_in
 from ui.bulk_ship import bulk_ship_section

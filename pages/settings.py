@@ -5,9 +5,9 @@ from zoneinfo import available_timezones
 import pandas as pd
 import streamlit as st
 
-from pipeline.roles import may
-from pipeline.settings import DEFAULTS, get_settings, valid_currency
-from pipeline.sla import restore_defaults, update_settings
+from pipeline.base.roles import may
+from pipeline.db.settings import DEFAULTS, get_settings, valid_currency
+from pipeline.desk.sla import restore_defaults, update_settings
 from ui.actor import role
 from ui.auth import page_guard, signed_in_name
 from ui.core import after_write, get_store, t

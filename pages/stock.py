@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pipeline import forecast, stock
+from pipeline.desk import forecast, stock
 from ui.auth import page_guard
 from ui.charts import CHART_CONFIG
 from ui.core import demo_banner, desk_minute, desk_settings, download_buttons, query, t, tc

@@ -3,8 +3,8 @@ and how long they took, payment to processed and to shipped; the orders behind e
 
 import streamlit as st
 
-from pipeline import team
-from pipeline.export import csv_bytes
+from pipeline.desk import team
+from pipeline.outputs.export import csv_bytes
 from ui.auth import page_guard
 from ui.charts import CHART_CONFIG
 from ui.core import desk_now, filters, lang, query, shop_label, t

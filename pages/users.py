@@ -1,10 +1,10 @@
 """Users: the desk's accounts — add, change roles, disable, reset passwords, map SSO e-mails.
-Shown to managers only; every change is checked again in pipeline/users.py."""
+Shown to managers only; every change is checked again in pipeline/accounts/users.py."""
 
 import streamlit as st
 
-from pipeline import users
-from pipeline.roles import ROLES, NotAllowed, may
+from pipeline.accounts import users
+from pipeline.base.roles import ROLES, NotAllowed, may
 from ui.actor import role
 from ui.auth import page_guard, sso_configured
 from ui.core import get_store, t

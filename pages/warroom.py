@@ -5,7 +5,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from pipeline import forecast, money, promo, sla
+from pipeline.desk import forecast, money, promo, sla
 from ui.auth import page_guard
 from ui.charts import CHART_CONFIG
 from ui.core import demo_banner, desk_minute, filters, fmt_money, query, t

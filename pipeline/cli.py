@@ -29,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.store import (
+from pipeline.db.store import (
     ROOT,
     Store,
     StoreBusy,
@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _user_parser(sub: argparse._SubParsersAction) -> None:
-    from pipeline.roles import ROLES
+    from pipeline.base.roles import ROLES
 
     user = sub.add_parser("user", help="the desk's accounts (sign-in names, roles)")
     cmd = user.add_subparsers(dest="user_command", required=True)
@@ -183,7 +183,7 @@ class _HandedOff(Exception):
 def _open(args: argparse.Namespace) -> Store:
     """The store, for this command. While another program holds it: the dashboard serving it
     is handed the command (import, report, action); else wait up to `--wait` seconds."""
-    from pipeline import handoff
+    from pipeline.db import handoff
 
     db = Path(args.db) if args.db else default_db_path()
     deadline = time.monotonic() + max(0.0, args.wait)
@@ -234,7 +234,7 @@ def _portable_argv(args: argparse.Namespace) -> list[str]:
 def _portable_user_argv(args: argparse.Namespace) -> list[str]:
     """A `user` command as the dashboard runs it: a new password asked here and sent as its
     argon2 hash only."""
-    from pipeline.users import hash_password
+    from pipeline.accounts.users import hash_password
 
     out = ["user", args.user_command]
     if args.user_command in ("add", "reset-password"):
@@ -256,10 +256,10 @@ def _portable_user_argv(args: argparse.Namespace) -> list[str]:
 def _refusal(exc: BaseException) -> bool:
     """Whether `exc` is a refusal said in one line (a role that may not, an account rule, an
     action the order refuses, an untrusted hand-off socket), not a fault to trace."""
-    from pipeline import handoff
-    from pipeline.actions import ActionError
-    from pipeline.roles import NotAllowed
-    from pipeline.users import UserError
+    from pipeline.accounts.users import UserError
+    from pipeline.base.roles import NotAllowed
+    from pipeline.db import handoff
+    from pipeline.desk.actions import ActionError
 
     return isinstance(exc, StoreFault | UsageError | UserError | NotAllowed | ActionError
                       | handoff.Refused | handoff.NoAnswer)
@@ -269,7 +269,7 @@ def run_handed(store: Store, argv: list[str]) -> tuple[int, str, str]:
     """A command handed over by another process, run on `store` (the dashboard's): its exit
     code and what it printed. A refusal is one line and exit 2; anything else that fails too,
     its details in the dashboard's log."""
-    from pipeline import handoff
+    from pipeline.db import handoff
 
     def run() -> int:
         args = build_parser().parse_args(argv)
@@ -293,7 +293,7 @@ def run_handed(store: Store, argv: list[str]) -> tuple[int, str, str]:
 
 
 def _import(store: Store, args: argparse.Namespace) -> int:
-    from pipeline.importing import import_path  # the readers load only for an import
+    from pipeline.ingest.importing import import_path  # the readers load only for an import
 
     code = EXIT_OK
     for f in args.files:
@@ -322,13 +322,13 @@ def _parse_as_of(store: Store, text: str | None) -> datetime:
 
 
 def _report(store: Store, args: argparse.Namespace) -> int:
-    from pipeline.report import build_report
+    from pipeline.outputs.report import build_report
 
     as_of = _parse_as_of(store, args.as_of)
     con = store.cursor()
     report = build_report(con, as_of)
     if args.xlsx:
-        from pipeline.workbook import write_workbook
+        from pipeline.outputs.workbook import write_workbook
 
         write_workbook(con, as_of, Path(args.xlsx))
         print(f"workbook written to {args.xlsx}", file=sys.stderr)
@@ -341,7 +341,7 @@ def _report(store: Store, args: argparse.Namespace) -> int:
 
 
 def _action(store: Store, args: argparse.Namespace) -> int:
-    from pipeline import actions
+    from pipeline.desk import actions
 
     try:
         event = actions.record_by_id(
@@ -357,7 +357,7 @@ def _action(store: Store, args: argparse.Namespace) -> int:
 
 def _watch(store: Store, args: argparse.Namespace) -> int:
     """Look into the folder every `--every` seconds and import what is new (until stopped)."""
-    from pipeline.inbox import Inbox
+    from pipeline.ingest.inbox import Inbox
 
     box = Inbox(Path(args.folder))
     print(f"watching {box.folder} every {args.every:g} s (Ctrl-C stops)", file=sys.stderr,
@@ -378,7 +378,7 @@ def _watch(store: Store, args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from pipeline.demo import write_demo
+    from pipeline.ingest.demo import write_demo
 
     end = None
     if args.end:
@@ -394,8 +394,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _user(store: Store, args: argparse.Namespace) -> int:
-    from pipeline import users
-    from pipeline.labels import label
+    from pipeline.accounts import users
+    from pipeline.base.labels import label
 
     try:
         if args.user_command == "list":
@@ -432,7 +432,7 @@ def _password(from_stdin: bool, required: bool = True) -> str | None:
     """The new password: the first line of stdin, or asked twice without echo."""
     from getpass import getpass
 
-    from pipeline.users import UserError
+    from pipeline.accounts.users import UserError
 
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")

@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from pipeline.store import Store
+from pipeline.db.store import Store
 from tests.conftest import load, load_tables
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

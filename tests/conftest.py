@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from pipeline import canonical as C
-from pipeline.importing import apply_parsed
-from pipeline.store import Store
+from pipeline.base import canonical as C
+from pipeline.db.store import Store
+from pipeline.ingest.importing import apply_parsed
 
 # Every browser wait follows an event (an element, a text, the app's script state); the time
 # given to each is set once, long enough for a loaded machine (Playwright's default is 5 s).

@@ -12,9 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import actions as A
 from pipeline.cli import main
-from pipeline.store import Conflict, Store, refresh_states
+from pipeline.db.states import refresh_states
+from pipeline.db.store import Conflict, Store
+from pipeline.desk import actions as A
 from tests.conftest import load, load_tables, states
 
 T0 = "2026-11-20 10:00:00"
@@ -104,8 +105,8 @@ def test_a_problem_the_order_does_not_have_is_not_resolved_ahead_of_it(desk):
         A.record_many(desk, [key("paid")], "resolve", by="Wang", text="n/a", kind="address")
     assert n_events(desk) == 0
     load_tables(desk, stock=[{"sku": "A", "available": 0}])
-    from pipeline.filters import ALL
-    from pipeline.problems import open_problems
+    from pipeline.base.filters import ALL
+    from pipeline.desk.problems import open_problems
 
     now = desk.now()
     marks = open_problems(desk.cursor(), ALL, now)
@@ -277,7 +278,7 @@ def test_a_batch_with_a_later_action_in_effect_is_refused_whole(three):
 
 
 def test_a_clerk_cannot_undo_a_colleagues_batch_a_manager_can(three):
-    from pipeline.roles import NotAllowed
+    from pipeline.base.roles import NotAllowed
     keys = [key("paid"), key("paid2"), key("paid3")]
     done = A.record_many(three, keys, "process", by="Li", role="clerk")
     with pytest.raises(NotAllowed, match="only their own"):

@@ -7,15 +7,15 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from pipeline.address import (
+from pipeline.base.filters import Filters
+from pipeline.desk.address import (
     display_address,
     split_chinese,
     vague_addresses,
     vague_reason,
     verdicts,
 )
-from pipeline.filters import Filters
-from pipeline.problems import open_problems
+from pipeline.desk.problems import open_problems
 from tests.conftest import load
 
 CASES = [

@@ -6,9 +6,9 @@ import hashlib
 
 import pandas as pd
 
-from pipeline import canonical as C
-from pipeline.allocation import order_coverage, out_of_stock_skus, short_orders, sku_demand
-from pipeline.importing import apply_parsed
+from pipeline.base import canonical as C
+from pipeline.desk.allocation import order_coverage, out_of_stock_skus, short_orders, sku_demand
+from pipeline.ingest.importing import apply_parsed
 from tests.conftest import frame, load
 
 
@@ -215,7 +215,7 @@ SHOPIFY_HEADER = ("Handle,Title,Option1 Name,Option1 Value,SKU,Location,Incoming
 
 
 def test_a_shopify_inventory_export_allocates_from_on_hand(store):
-    from pipeline.importing import import_bytes
+    from pipeline.ingest.importing import import_bytes
 
     load(store, [paid("#1", "2026-11-20 10:00"), paid("#2", "2026-11-20 11:00"),
                  paid("#3", "2026-11-20 12:00"), paid("#4", "2026-11-20 13:00")],

@@ -8,9 +8,9 @@ from datetime import datetime
 
 import pytest
 
-from pipeline import actions as A
-from pipeline import queue as Q
-from pipeline.filters import ALL
+from pipeline.base.filters import ALL
+from pipeline.desk import actions as A
+from pipeline.desk import queue as Q
 from tests.conftest import load
 
 AS_OF = datetime(2030, 1, 1, 9, 0)

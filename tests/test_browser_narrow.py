@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.labels import label
+from pipeline.base.labels import label
 from tests.test_browser import (  # noqa: F401 - `browser` is a fixture used here
     DEMO_ORDERS,
     FIRST_PAGE_MS,

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from pipeline import users
-from pipeline.store import Store
+from pipeline.accounts import users
+from pipeline.db.store import Store
 from tests.test_browser import (  # noqa: F401 - `browser` and `page` are fixtures used here
     FIRST_PAGE_MS,
     App,

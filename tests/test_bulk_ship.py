@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from pipeline import bulk_ship as B
-from pipeline.canonical import FileRefused
+from pipeline.base.canonical import FileRefused
+from pipeline.ingest import bulk_ship as B
 from tests.conftest import load
 
 DAY = "2026-11-20"
@@ -126,7 +126,7 @@ def test_apply_is_all_or_nothing_and_names_the_refused_order(loaded):
 
 
 def test_a_change_after_the_preview_refuses_the_whole_batch(loaded):
-    from pipeline import actions as A
+    from pipeline.desk import actions as A
 
     checked = B.check(loaded.cursor(), B.parse_text(f"{ID_A} SF SF1\n{ID_B} SF SF2\n"))
     assert checked["ok"].all()
@@ -140,7 +140,7 @@ def test_a_change_after_the_preview_refuses_the_whole_batch(loaded):
 
 
 def test_apply_needs_a_name(loaded):
-    from pipeline.actions import ActionError
+    from pipeline.desk.actions import ActionError
 
     checked = B.check(loaded.cursor(), B.parse_text(f"{ID_A} SF SF1\n"))
     with pytest.raises(ActionError):

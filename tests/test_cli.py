@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from pipeline.cli import main
-from pipeline.settings import save_setting
-from pipeline.store import Store
+from pipeline.db.settings import save_setting
+from pipeline.db.store import Store
 from tests.conftest import SAMPLES
 
 TAOBAO = SAMPLES / "taobao_2017"

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
+from pipeline.base.filters import ALL, Filters
 from pipeline.cli import main
-from pipeline.filters import ALL, Filters
-from pipeline.formats import TEMPLATES, read_export
-from pipeline.money import currencies, currency_mix, desk_currency
-from pipeline.report import build_report
-from pipeline.settings import save_setting
+from pipeline.db.settings import save_setting
+from pipeline.desk.money import currencies, currency_mix, desk_currency
+from pipeline.ingest.formats import TEMPLATES, read_export
+from pipeline.outputs.report import build_report
 from tests.conftest import SAMPLES, load
 
 PAID = {"status_norm": "paid", "is_paid": True, "paid_at": "2026-11-20 10:05"}
@@ -218,7 +218,7 @@ def test_the_order_dialog_names_the_order_currency(tmp_path, monkeypatch):
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from pipeline.store import Store
+    from pipeline.db.store import Store
 
     path = tmp_path / "dialog.duckdb"
     s = Store(path)
@@ -259,7 +259,7 @@ def test_a_shop_filtered_to_its_own_currency_shows_that_currency(tmp_path, monke
 def test_the_daily_workbook_names_the_currency_of_its_money(mixed):
     from datetime import datetime
 
-    from pipeline.workbook import kpi_sheet
+    from pipeline.outputs.workbook import kpi_sheet
 
     sheet = kpi_sheet(mixed.cursor(), datetime(2026, 11, 20, 23, 0)).set_index("指标")
     assert sheet.loc["付款金额", "币种"] == "CNY"

@@ -1,4 +1,4 @@
-"""The demo exports: layouts, determinism, and a believable shop (pipeline/demo.py)."""
+"""The demo exports: layouts, determinism, and a believable shop (pipeline/ingest/demo.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from pipeline.demo import DEMO_FILES, promotion_periods, write_demo
-from pipeline.formats import read_export
+from pipeline.ingest.demo import DEMO_FILES, promotion_periods, write_demo
+from pipeline.ingest.formats import read_export
 
 END = datetime(2026, 11, 27, 9)
 ORDERS = 3000

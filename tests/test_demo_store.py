@@ -1,12 +1,12 @@
-"""The demo lives apart from the desk's own data (pipeline/bootstrap.py, the Import page)."""
+"""The demo lives apart from the desk's own data (pipeline/ingest/bootstrap.py, the Import page)."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipeline import bootstrap
-from pipeline.importing import import_path
-from pipeline.store import Store
+from pipeline.db.store import Store
+from pipeline.ingest import bootstrap
+from pipeline.ingest.importing import import_path
 from tests.apptest import fresh_app
 from tests.conftest import SAMPLES
 
@@ -100,7 +100,7 @@ def test_import_page_says_which_data_is_on_screen_and_switches_to_own_data(paths
 def test_an_own_store_with_an_account_is_shown_not_the_demo(paths):
     # the first manager is added before any import: sign-in must be read from the own store,
     # never from the demo's (where nobody has an account and the desk would run open)
-    from pipeline.users import add_user
+    from pipeline.accounts.users import add_user
 
     own, demo = paths
     s = Store(own)
@@ -112,7 +112,7 @@ def test_an_own_store_with_an_account_is_shown_not_the_demo(paths):
 
 
 def test_a_moved_demo_only_store_takes_its_marker_and_a_vanished_own_store_is_refused(paths):
-    from pipeline.store import StoreGone, marker_path
+    from pipeline.db.store import StoreGone, marker_path
 
     own, demo = paths
     s = Store(own)

@@ -7,9 +7,9 @@ from datetime import datetime
 
 import pytest
 
-from pipeline import forecast
-from pipeline.demo import write_demo
-from pipeline.importing import import_path
+from pipeline.desk import forecast
+from pipeline.ingest.demo import write_demo
+from pipeline.ingest.importing import import_path
 
 END = datetime(2026, 11, 11, 15, 0)   # 15:00 on 双11 2026
 ORDERS = 2000                          # the browser tests' demo size
@@ -17,7 +17,7 @@ ORDERS = 2000                          # the browser tests' demo size
 
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory):
-    from pipeline.store import Store
+    from pipeline.db.store import Store
 
     tmp = tmp_path_factory.mktemp("demo_wr")
     s = Store(tmp / "demo.duckdb")

@@ -1,4 +1,4 @@
-"""Tables derived with the order states (pipeline.store.DERIVED_TABLES): always equal to their
+"""Tables derived with the order states (pipeline.db.store.DERIVED_TABLES): always equal to their
 definition computed afresh, after imports, actions, settings and bundle changes; filled when a
 store made before them is opened; order types read from them equal the rules read live."""
 
@@ -7,11 +7,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline import actions as A
-from pipeline import promo
-from pipeline.filters import ALL, Filters
-from pipeline.sla import update_settings
-from pipeline.store import DERIVED_TABLES, Store
+from pipeline.base.filters import ALL, Filters
+from pipeline.db.states import DERIVED_TABLES
+from pipeline.db.store import Store
+from pipeline.desk import actions as A
+from pipeline.desk import promo
+from pipeline.desk.sla import update_settings
 from tests.conftest import load, load_tables
 from tests.test_promo import TYPE_LINES, TYPE_ORDERS
 

@@ -21,8 +21,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import actions
-from pipeline.store import Conflict, Store, refresh_states
+from pipeline.db.states import refresh_states
+from pipeline.db.store import Conflict, Store
+from pipeline.desk import actions
 from tests.conftest import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,8 +68,8 @@ def assert_state_is_the_replay(store: Store) -> None:
 
 WRITER = """
 import sys
-from pipeline import actions
-from pipeline.store import Store
+from pipeline.desk import actions
+from pipeline.db.store import Store
 
 store = Store(sys.argv[1])
 keys = [tuple(k.split("|")) for k in sys.argv[2].split(",")]

@@ -1,4 +1,4 @@
-"""Results kept under the facts version (pipeline/memo.py, `facts=True`): an action leaves them
+"""Results kept under the facts version (pipeline/db/cache.py, `facts=True`): an action leaves them
 as they are, and what they hold is what a computation from scratch gives after every kind of
 action; an import or a setting makes them new; a facts-only computation may not read a result
 that depends on the desk's events."""
@@ -10,12 +10,14 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from pipeline import actions, bulk_ship, freshness, kpis, memo, money, promo, stock
-from pipeline.bootstrap import load_demo
-from pipeline.filters import ALL, Filters
-from pipeline.problems import open_problems
-from pipeline.sla import update_settings
-from pipeline.store import Store
+from pipeline.base.filters import ALL, Filters
+from pipeline.db import cache
+from pipeline.db.store import Store
+from pipeline.desk import actions, freshness, kpis, money, promo, stock
+from pipeline.desk.problems import open_problems
+from pipeline.desk.sla import update_settings
+from pipeline.ingest import bulk_ship
+from pipeline.ingest.bootstrap import load_demo
 from tests.conftest import load
 
 
@@ -49,11 +51,11 @@ def demo(demo_file, tmp_path) -> Store:
 
     for suffix in ("", ".id"):
         shutil.copy(demo_file + suffix, str(tmp_path / "s.duckdb") + suffix)
-    memo.clear()
+    cache.clear()
     s = Store(tmp_path / "s.duckdb")
     yield s
     s.close()
-    memo.clear()
+    cache.clear()
 
 
 def moment(con) -> datetime:
@@ -156,15 +158,15 @@ def act_on_everything(store: Store) -> None:
 def test_actions_leave_the_facts_results_kept_and_right(demo, monkeypatch):
     # The memo's bounds are process-wide: other tests' stores (their warmers still running in
     # a full run) would push this store's results out, which is not what is tested here.
-    monkeypatch.setattr(memo, "MAX_ENTRIES", 100_000)
-    monkeypatch.setattr(memo, "MAX_PER_NAME", 10_000)
-    monkeypatch.setattr(memo, "_keep", {})          # (promo.order_types keeps one result)
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 100_000)
+    monkeypatch.setattr(cache, "MAX_PER_NAME", 10_000)
+    monkeypatch.setattr(cache, "_keep", {})          # (promo.order_types keeps one result)
     con = demo.cursor()
     as_of = moment(con)
-    counts = dict(memo.computed)
+    counts = dict(cache.computed)
     before = facts_calls(con, as_of)
-    called = {name for name, n in memo.computed.items() if n > counts.get(name, 0)}
-    assert memo._facts <= called, "every facts-only result is checked here"
+    called = {name for name, n in cache.computed.items() if n > counts.get(name, 0)}
+    assert cache._facts <= called, "every facts-only result is checked here"
     facts_calls(con, as_of, one_shop=False)     # the all-shops results the latest kept
     states_before = kpis.state_counts(con, ALL)
     facts_before = con.execute("select value from meta where key = 'facts_version'").fetchall()
@@ -174,12 +176,12 @@ def test_actions_leave_the_facts_results_kept_and_right(demo, monkeypatch):
     assert con.execute("select value from meta where key = 'facts_version'").fetchall() \
         == facts_before
     # (for all shops only: both sets of filters are more than some functions keep at once)
-    counted = {name: memo.computed_for(con, name) for name in memo._facts}
+    counted = {name: cache.computed_for(con, name) for name in cache._facts}
     kept = facts_calls(con, as_of, one_shop=False)
-    assert {name: memo.computed_for(con, name) for name in memo._facts} == counted  # none again
+    assert {name: cache.computed_for(con, name) for name in cache._facts} == counted  # none again
     assert_same(kept, {k: v for k, v in before.items() if k in kept})
     # and what was kept is what the store now gives from scratch
-    memo.clear()
+    cache.clear()
     assert_same(facts_calls(con, as_of), before)
 
 
@@ -187,12 +189,12 @@ def test_an_import_or_a_setting_makes_the_facts_results_new(demo):
     con = demo.cursor()
     as_of = moment(con)
     facts_calls(con, as_of)
-    counted = memo.computed_for(con, "pipeline.kpis.latest_day")
+    counted = cache.computed_for(con, "pipeline.desk.kpis.latest_day")
     load(demo, [{"order_id": "new", "created_at": f"{as_of + timedelta(days=2):%Y-%m-%d} 10:00",
                  "status_norm": "paid", "paid_at": f"{as_of + timedelta(days=2):%Y-%m-%d} 10:01"}],
          name="a later export")
     assert kpis.latest_day(con, ALL) == (as_of + timedelta(days=2)).date()
-    assert memo.computed_for(con, "pipeline.kpis.latest_day") == counted + 1
+    assert cache.computed_for(con, "pipeline.desk.kpis.latest_day") == counted + 1
     mix = money.currency_mix(con, ALL)
     update_settings(demo, {"currency": "USD"}, by="Li")
     assert money.desk_currency(con) == "USD"
@@ -203,19 +205,19 @@ def test_a_facts_only_computation_may_not_read_a_result_of_events(demo):
     con = demo.cursor()
 
     def events_board() -> int:
-        return memo.remembered(con, "test.events_board", (), lambda: 1)
+        return cache.remembered(con, "test.events_board", (), lambda: 1)
 
     def facts_board() -> int:
-        return memo.remembered(con, "test.facts_board", (), events_board, facts=True)
+        return cache.remembered(con, "test.facts_board", (), events_board, facts=True)
 
-    with pytest.raises(memo.EventsRead, match="test.events_board"):
+    with pytest.raises(cache.EventsRead, match="test.events_board"):
         facts_board()
     # the other way round is right: a board of events may read facts
-    assert memo.remembered(con, "test.events_outer", (),
-                           lambda: memo.remembered(con, "test.facts_inner", (), lambda: 2,
+    assert cache.remembered(con, "test.events_outer", (),
+                           lambda: cache.remembered(con, "test.facts_inner", (), lambda: 2,
                                                    facts=True)) == 2
     with pytest.raises(ValueError, match="facts version elsewhere"):
-        memo.remembered(con, "test.facts_inner", (), lambda: 2)
+        cache.remembered(con, "test.facts_inner", (), lambda: 2)
 
 
 def test_only_writes_of_events_alone_leave_the_facts_version(store):
@@ -239,9 +241,9 @@ def test_day_kpis_days_without_orders_are_kept_too(demo):
     """A day with nothing on it is a result like any other: kept past an action."""
     con = demo.cursor()
     empty = kpis.day_kpis(con, ALL, date(2001, 1, 1), None, datetime(2001, 1, 2))
-    counted = memo.computed_for(con, "kpis.day_kpis")
+    counted = cache.computed_for(con, "kpis.day_kpis")
     actions.record_many(demo, [("taobao", *r) for r in con.execute(
         "select shop, order_id from orders limit 3").fetchall()], "note", by="Li", text="x")
     pd.testing.assert_frame_equal(
         kpis.day_kpis(con, ALL, date(2001, 1, 1), None, datetime(2001, 1, 2)), empty)
-    assert memo.computed_for(con, "kpis.day_kpis") == counted
+    assert cache.computed_for(con, "kpis.day_kpis") == counted

@@ -7,8 +7,8 @@ import re
 import subprocess
 from pathlib import Path
 
-from pipeline import users
-from pipeline.store import Store
+from pipeline.accounts import users
+from pipeline.db.store import Store
 from tests.apptest import fresh_app, store_file
 
 ROOT = Path(__file__).resolve().parent.parent

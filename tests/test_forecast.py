@@ -6,9 +6,9 @@ from datetime import datetime
 
 import pytest
 
-from pipeline import forecast
-from pipeline.report import build_report
-from pipeline.settings import save_setting
+from pipeline.db.settings import save_setting
+from pipeline.desk import forecast
+from pipeline.outputs.report import build_report
 from tests.conftest import load, load_tables
 
 AS_OF = datetime(2026, 11, 11, 12, 0)
@@ -114,7 +114,7 @@ def test_gift_ledger(war):
 def test_gift_ledger_counts_a_line_priced_0_as_the_promotions_page_does(war):
     """A gift line priced 0 but not marked (is_gift left blank) is a gift (DESIGN §2/§7): the
     war room's ledger and the Promotions page count the same units."""
-    from pipeline import promo
+    from pipeline.desk import promo
 
     load(war, [shipped("r9", "2026-11-11 11:40", "2026-11-11 11:50")],
          [line("r9", "A"), line("r9", "G", lid="2", unit_price=0, is_gift=None)], name="r9")
@@ -126,7 +126,7 @@ def test_gift_ledger_counts_a_line_priced_0_as_the_promotions_page_does(war):
 
 
 def test_the_stock_template_reads_a_unit_cost():
-    from pipeline.formats import read_export
+    from pipeline.ingest.formats import read_export
 
     parsed = read_export("stock.csv", "商家编码,可用库存,成本价\nG,5,2.50\n".encode())
     assert parsed.frames["stock"]["unit_cost"].tolist() == [2.5]

@@ -9,9 +9,9 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from pipeline import forecast
-from pipeline.report import build_report
-from pipeline.store import refresh_states
+from pipeline.db.states import refresh_states
+from pipeline.desk import forecast
+from pipeline.outputs.report import build_report
 from tests.conftest import load, load_tables
 
 AS_OF = datetime(2026, 11, 11, 15, 0)

@@ -8,8 +8,8 @@ from datetime import datetime
 
 import pytest
 
-from pipeline import forecast
-from pipeline.report import build_report
+from pipeline.desk import forecast
+from pipeline.outputs.report import build_report
 from tests.conftest import load, load_tables
 
 AS_OF = datetime(2026, 11, 11, 15, 0)

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 
-from pipeline import forecast
-from pipeline.store import refresh_states
+from pipeline.db.states import refresh_states
+from pipeline.desk import forecast
 from tests.conftest import load, load_tables
 
 AS_OF = datetime(2026, 11, 11, 15, 0)   # the rate window: 12:00 to 15:00 (3 h)

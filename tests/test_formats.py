@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from pipeline import canonical as C
-from pipeline.formats import TEMPLATES, detect_layout, read_export
-from pipeline.formats import reading as formats_reading
+from pipeline.base import canonical as C
+from pipeline.ingest.formats import TEMPLATES, detect_layout, read_export
+from pipeline.ingest.formats import reading as formats_reading
 from tests.conftest import SAMPLES
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "formats"
@@ -665,8 +665,8 @@ def test_shopify_inventory():
         "_row": [2, 3, 5],
     })
     assert_frame_equal(parsed.frames["stock"], expected)
-    from pipeline.importing import import_bytes
-    from pipeline.store import Store
+    from pipeline.db.store import Store
+    from pipeline.ingest.importing import import_bytes
 
     store = Store(":memory:")
     result = import_bytes(store, "inventory_export.csv",
@@ -767,8 +767,8 @@ def test_desk_time_zone_other_than_shanghai():
 
 def test_samples_import_through_the_store(tmp_path):
     """The frames meet the store's contract: cast, keyed and upserted without loss."""
-    from pipeline.importing import import_bytes
-    from pipeline.store import Store
+    from pipeline.db.store import Store
+    from pipeline.ingest.importing import import_bytes
 
     store = Store(tmp_path / "formats.duckdb")
     try:
@@ -874,7 +874,7 @@ def test_formulas_with_an_empty_text_result_or_on_another_sheet_are_not_said():
 def test_rows_pasted_together_from_two_encodings_are_refused_naming_the_lines():
     """Read as GBK, the UTF-8 rows would be stored garbled (你好 as 浣犲ソ): refused, and a
     whole GBK file with the same text still reads."""
-    from pipeline.reasons import say
+    from pipeline.base.reasons import say
 
     head = "order_id,created_at,buyer_message\n"
     mixed = ((head + "M1,2026-03-09 10:00,你好\n").encode("utf-8")
@@ -891,7 +891,7 @@ def test_rows_pasted_together_from_two_encodings_are_refused_naming_the_lines():
 def test_a_title_above_the_header_is_skipped_and_rows_keep_their_numbers(kind):
     """Some exports write a title or an export date above the header: the header is found in
     the next lines, the rows keep the numbers a spreadsheet shows, and the import says so."""
-    from pipeline.reasons import say
+    from pipeline.base.reasons import say
 
     header = ["订单号", "订单状态", "商品总价(元)", "用户实付金额(元)", "订单成交时间", "订单付款时间"]
     rows = [["240801-123456789012345", "待发货", "100.00", "90.00", "2024-08-01 10:00:00",

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.formats import REQUIRED, detect, detect_layout, douyin, pinduoduo, read_export
-from pipeline.formats import jd as jd_format
-from pipeline.importing import import_bytes
+from pipeline.ingest.formats import REQUIRED, detect, detect_layout, douyin, pinduoduo, read_export
+from pipeline.ingest.formats import jd as jd_format
+from pipeline.ingest.importing import import_bytes
 from tests.conftest import states
 from tests.test_formats import NEW_ITEMS, ORDER_2020
 
@@ -211,8 +211,8 @@ def test_douyin_every_status_word_through_the_store(store, kind):
 def test_douyin_masked_receivers_get_no_address_mark(store):
     from datetime import datetime
 
-    from pipeline.filters import Filters
-    from pipeline.problems import open_problems
+    from pipeline.base.filters import Filters
+    from pipeline.desk.problems import open_problems
 
     rows = [dy("02", "待发货"), dy("03", "待发货", 详细地址="同上", 省="-", 市="-", 区="-")]
     imported(store, "dy.csv", csv_bytes(DOUYIN, rows))

@@ -1,4 +1,4 @@
-"""How old each shop's data is (pipeline/freshness.py), and what a stale shop does to the time
+"""How old each shop's data is (pipeline/desk/freshness.py), and what a stale shop does to the time
 rules, the work queue, the report and the pages."""
 
 from __future__ import annotations
@@ -8,13 +8,13 @@ from datetime import date, datetime, time
 import pandas as pd
 import pytest
 
-from pipeline.filters import ALL
-from pipeline.freshness import shop_freshness
-from pipeline.importing import import_path
-from pipeline.queue import work_queue
-from pipeline.report import build_report
-from pipeline.sla import sla_counts, sla_counts_vs, sla_orders
-from pipeline.store import Store
+from pipeline.base.filters import ALL
+from pipeline.db.store import Store
+from pipeline.desk.freshness import shop_freshness
+from pipeline.desk.queue import work_queue
+from pipeline.desk.sla import sla_counts, sla_counts_vs, sla_orders
+from pipeline.ingest.importing import import_path
+from pipeline.outputs.report import build_report
 from tests.apptest import fresh_app
 from tests.conftest import SAMPLES, load
 from tests.test_problems import ADDR
@@ -107,7 +107,7 @@ def stale_shop_with(store: Store, unpaid: dict) -> None:
 def test_a_reminder_the_desk_records_clears_chase_unpaid_in_a_stale_shop_too(store):
     """A stale shop's rules run at its data moment, but the desk's own reminder (recorded
     now, after that moment) is the desk's, not the export's: it clears the order."""
-    from pipeline import actions
+    from pipeline.desk import actions
 
     stale_shop_with(store, {"order_id": "u1"})
     rows = sla_orders(store.cursor(), ALL, AS_OF)
@@ -124,7 +124,7 @@ def test_a_reminder_the_desk_records_clears_chase_unpaid_in_a_stale_shop_too(sto
 def test_a_cash_on_delivery_order_confirmed_in_a_stale_shop_stays_under_a_rule(store):
     """A confirmation starts the ship_paid clock, read at the stale shop's moment: the order
     is still chased there, never under no rule at all."""
-    from pipeline import actions
+    from pipeline.desk import actions
 
     stale_shop_with(store, {"order_id": "c1", "is_cod": True})
     actions.record(store, ("taobao", "old", "c1"), "confirm", by="Li")

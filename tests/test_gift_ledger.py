@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.labels import label
+from pipeline.base.labels import label
 from ui.promo import gift_ledger_view
 
 

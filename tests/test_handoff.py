@@ -1,4 +1,4 @@
-"""The command line beside a running dashboard and beside another command (pipeline/handoff.py).
+"""The command line beside a running dashboard and beside another command (pipeline/db/handoff.py).
 
 The dashboard's process holds the store; a scheduled `report`, `import` or `action` in another
 process hands its work to it and succeeds. With no dashboard, a command waits (a bounded time)
@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import handoff
 from pipeline.cli import run_handed
-from pipeline.store import Store
+from pipeline.db import handoff
+from pipeline.db.store import Store
 from tests.conftest import SAMPLES, load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +86,7 @@ def user_cli(db, *argv: str, stdin: str = "") -> subprocess.CompletedProcess:
 
 
 def test_user_commands_are_handed_over_with_the_password_as_its_hash(dashboard):
-    from pipeline import users
+    from pipeline.accounts import users
 
     db, store = dashboard
     got = user_cli(db, "add", "Mia", "--role", "manager", "--password-stdin",
@@ -117,7 +117,7 @@ def test_a_refusal_beside_the_dashboard_and_without_it_is_one_line_and_exit_2(da
                                                                                tmp_path):
     """A clerk undoing a manager's note: the role refuses it (the handler crashed on this and
     the command line retried for a minute; run directly it printed a traceback, exit 1)."""
-    from pipeline import users
+    from pipeline.accounts import users
 
     db, store = dashboard
     users.add_user(store, "boss", "manager", "plum tree at dawn", by="test")
@@ -230,7 +230,7 @@ def test_the_command_line_sends_nothing_to_a_program_of_another_account():
         shutil.rmtree(shared, ignore_errors=True)
 
 
-HOLD = ("import sys; from pipeline.store import Store; s = Store(sys.argv[1]); "
+HOLD = ("import sys; from pipeline.db.store import Store; s = Store(sys.argv[1]); "
         "print('held', flush=True); sys.stdin.read(); s.close()")
 
 

@@ -23,11 +23,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import workbook
 from pipeline.cli import main as cli
-from pipeline.export import csv_bytes, xlsx_bytes
-from pipeline.importing import import_bytes
-from pipeline.store import Store
+from pipeline.db.store import Store
+from pipeline.ingest.importing import import_bytes
+from pipeline.outputs import workbook
+from pipeline.outputs.export import csv_bytes, xlsx_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = ("orders", "order_lines", "stock", "bundles", "promotions", "events", "imports",

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import formats
-from pipeline.formats.reading import survey
-from pipeline.importing import import_bytes, import_path
-from pipeline.store import Store
+from pipeline.db.store import Store
+from pipeline.ingest import formats
+from pipeline.ingest.formats.reading import survey
+from pipeline.ingest.importing import import_bytes, import_path
 from tests.conftest import SAMPLES
 
 ORDER_HEADER = ["订单编号", "买家会员名", "总金额", "买家实际支付金额", "订单状态", "买家留言",
@@ -333,7 +333,7 @@ def test_a_file_on_disk_is_read_in_slices_as_its_bytes_are(tmp_path, slice_rows)
 # the next slice read while this one is staged -------------------------------------------------
 
 def test_read_ahead_gives_every_item_in_order_and_holds_at_most_two():
-    from pipeline.formats.reading import read_ahead
+    from pipeline.ingest.formats.reading import read_ahead
 
     made: list[int] = []
     taken: list[int] = []
@@ -351,7 +351,7 @@ def test_read_ahead_gives_every_item_in_order_and_holds_at_most_two():
 
 
 def test_read_ahead_raises_what_the_reader_raised_in_its_place():
-    from pipeline.formats.reading import read_ahead
+    from pipeline.ingest.formats.reading import read_ahead
 
     def items():
         yield 1
@@ -368,7 +368,7 @@ def test_read_ahead_stopped_early_stops_its_thread_and_closes_the_reader():
     import threading
     from contextlib import closing
 
-    from pipeline.formats.reading import read_ahead
+    from pipeline.ingest.formats.reading import read_ahead
 
     closed = threading.Event()
 
@@ -420,7 +420,7 @@ def test_a_reader_stopped_early_ends_its_converter(tmp_path, source, monkeypatch
     import subprocess
     import threading
 
-    from pipeline.formats import reading
+    from pipeline.ingest.formats import reading
 
     started: list[subprocess.Popen] = []
 
@@ -449,7 +449,7 @@ def test_a_reader_stopped_early_ends_its_converter(tmp_path, source, monkeypatch
 
 
 def test_where_no_converter_can_start_the_file_is_converted_in_process(tmp_path, monkeypatch):
-    from pipeline.formats import reading
+    from pipeline.ingest.formats import reading
 
     def refused(*args, **kwargs):
         raise OSError("no processes here")

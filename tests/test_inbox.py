@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipeline.inbox import Inbox
+from pipeline.ingest.inbox import Inbox
 from tests.conftest import SAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent

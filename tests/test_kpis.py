@@ -7,9 +7,9 @@ from datetime import date, datetime, time
 import pandas as pd
 import pytest
 
-from pipeline import kpis
-from pipeline.filters import ALL, Filters
-from pipeline.report import build_report
+from pipeline.base.filters import ALL, Filters
+from pipeline.desk import kpis
+from pipeline.outputs.report import build_report
 from tests.conftest import load
 
 ORDERS = [
@@ -104,7 +104,7 @@ def test_report_totals(store):
 
 def test_the_report_worked_out_side_by_side_is_the_report_worked_out_one_by_one(
         store, monkeypatch):
-    from pipeline import report
+    from pipeline.outputs import report
 
     load(store, ORDERS, [{"order_id": "a", "line_id": "1", "sku": "X", "quantity": 1}])
     at = datetime(2026, 11, 21, 12, 0)
@@ -117,7 +117,7 @@ def test_the_report_worked_out_side_by_side_is_the_report_worked_out_one_by_one(
 
 
 def test_a_section_that_fails_fails_the_report(store, monkeypatch):
-    from pipeline import report
+    from pipeline.outputs import report
 
     def broken(con, as_of):
         raise RuntimeError("section broke")

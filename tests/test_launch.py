@@ -9,15 +9,15 @@ import os
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from pipeline import memo
+from pipeline.db import cache
 from tests.apptest import APP, metric, store_file
 from tests.test_page_overview import ORDERS
 from ui.launch import warm_first_page
 
 # Overview asks that take no moment: the same key for the warm run and the first visitor
 # whatever the minute
-NO_MOMENT = ("pipeline.kpis.latest_day", "pipeline.kpis.state_counts",
-             "pipeline.kpis.daily_series")
+NO_MOMENT = ("pipeline.desk.kpis.latest_day", "pipeline.desk.kpis.state_counts",
+             "pipeline.desk.kpis.daily_series")
 
 
 def test_the_first_visitor_after_a_warm_start_computes_nothing_again(tmp_path, monkeypatch):
@@ -25,16 +25,16 @@ def test_the_first_visitor_after_a_warm_start_computes_nothing_again(tmp_path, m
     monkeypatch.setenv("ORDERDESK_DB", str(db))
     st.cache_data.clear()
     st.cache_resource.clear()
-    before = {name: memo.computed[name] for name in NO_MOMENT}
+    before = {name: cache.computed[name] for name in NO_MOMENT}
     assert warm_first_page(APP) is not None
-    warmed = {name: memo.computed[name] for name in NO_MOMENT}
+    warmed = {name: cache.computed[name] for name in NO_MOMENT}
     assert all(warmed[name] == before[name] + 1 for name in NO_MOMENT), (before, warmed)
 
     visitor = AppTest.from_file(APP, default_timeout=60)   # the caches are not cleared
     visitor.run()
     assert not visitor.exception
     assert metric(visitor, "订单数").value == "2"
-    assert {name: memo.computed[name] for name in NO_MOMENT} == warmed
+    assert {name: cache.computed[name] for name in NO_MOMENT} == warmed
 
 
 def test_a_warm_run_that_fails_is_logged_and_the_start_goes_on(tmp_path, caplog):

@@ -17,10 +17,10 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from pipeline import forecast, kpis, queue, sla
-from pipeline.filters import ALL, Filters
-from pipeline.importing import import_bytes
-from pipeline.report import build_report
+from pipeline.base.filters import ALL, Filters
+from pipeline.desk import forecast, kpis, queue, sla
+from pipeline.ingest.importing import import_bytes
+from pipeline.outputs.report import build_report
 from tests.conftest import SAMPLES, load
 
 TMALL = SAMPLES / "tmall_2020" / "tmall_order_report.excerpt.csv"
@@ -142,7 +142,7 @@ def test_a_stock_alarm_names_its_skus_by_code_and_title(store):
     assert [(s["sku"], s["name"], s["status"]) for s in rep["skus_running_out"]] == [
         ("TOTE-01", "Canvas Tote", "short"), (uuid, "Linen Shirt - M / Sand", "selling")]
     # the Stock page's short count is the same SKU
-    from pipeline import stock
+    from pipeline.desk import stock
     assert stock.short_skus(con)["sku"].tolist() == ["TOTE-01"]
 
 
@@ -173,7 +173,7 @@ def test_running_out_is_within_the_alert_hours(store):
 
 
 def test_the_pages_say_not_judged_for_the_7_column_report(tmp_path, monkeypatch):
-    from pipeline.store import Store
+    from pipeline.db.store import Store
     from tests.apptest import fresh_app, metric
 
     s = Store(tmp_path / "tmall.duckdb")

@@ -11,9 +11,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from pipeline import actions as A
-from pipeline.importing import import_path
-from pipeline.store import Store
+from pipeline.db.store import Store
+from pipeline.desk import actions as A
+from pipeline.ingest.importing import import_path
 from tests.conftest import load
 from ui import order_dialog
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from pipeline import actions as A
-from pipeline.store import Store
+from pipeline.db.store import Store
+from pipeline.desk import actions as A
 from tests.conftest import load
 
 

@@ -59,8 +59,8 @@ def test_every_state_is_listed_with_zeros(db, monkeypatch):
 def test_today_is_compared_with_yesterday_up_to_the_same_time(tmp_path, monkeypatch):
     from datetime import timedelta
 
-    from pipeline.settings import local_now
-    from pipeline.store import Store
+    from pipeline.db.settings import local_now
+    from pipeline.db.store import Store
 
     s = Store(tmp_path / "today.duckdb")
     now = local_now(s.cursor())
@@ -84,8 +84,8 @@ def test_today_is_compared_with_yesterday_up_to_the_same_time(tmp_path, monkeypa
 
 
 def test_the_alarm_row_counts_per_rule_held_and_stale_each_a_link(tmp_path, monkeypatch):
-    from pipeline import actions as A
-    from pipeline.store import Store
+    from pipeline.db.store import Store
+    from pipeline.desk import actions as A
     from tests.conftest import load
 
     # s1's data ends on 11-20 09:00 (stale today): its orders are timed as of that moment

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from pipeline import promo
+from pipeline.desk import promo
 from tests.apptest import fresh_app, make_store, metric, store_file, table
 from tests.conftest import load, load_tables
 from tests.test_promo import PERIOD_LINES, PERIOD_ORDERS

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import actions as A
+from pipeline.desk import actions as A
 from tests.apptest import fresh_app, make_store, table
 from tests.conftest import load
 

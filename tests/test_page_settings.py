@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.settings import get_settings
+from pipeline.db.settings import get_settings
 from tests.apptest import fresh_app, make_store
 from tests.conftest import load
 

@@ -12,7 +12,7 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from pipeline import printing as P
+from pipeline.outputs import printing as P
 from tests.conftest import load, load_tables
 
 ID = "3512200012345678901"

@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from pipeline.filters import ALL, Filters
-from pipeline.problems import PROBLEMS, open_problems, order_marks, problem_counts
-from pipeline.store import refresh_states
+from pipeline.base.filters import ALL, Filters
+from pipeline.db.states import refresh_states
+from pipeline.desk.problems import PROBLEMS, open_problems, order_marks, problem_counts
 from tests.conftest import load
 from tests.test_allocation import put
 

@@ -7,9 +7,9 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from pipeline import promo
-from pipeline.filters import ALL, Filters
-from pipeline.report import build_report
+from pipeline.base.filters import ALL, Filters
+from pipeline.desk import promo
+from pipeline.outputs.report import build_report
 from tests.conftest import load, load_tables
 
 # ---------------------------------------------------------------------------------------------
@@ -220,7 +220,7 @@ def test_the_period_boards_share_one_reading_of_the_periods_lines(period, monkey
     """The top SKUs (as sold and exploded), top bundles, gifts and the components' demand of
     one period and set of shops read the period's paid lines once per data version; other
     shops read their own."""
-    from pipeline import stock
+    from pipeline.desk import stock
 
     asked = []
     real = promo.sql

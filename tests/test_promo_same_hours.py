@@ -8,8 +8,8 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from pipeline import promo
-from pipeline.filters import ALL
+from pipeline.base.filters import ALL
+from pipeline.desk import promo
 from tests.conftest import load, load_tables
 
 AS_OF = datetime(2026, 11, 11, 15, 0)   # 双11 (00:00 to 24:00) has run 15 h
@@ -89,7 +89,7 @@ def test_the_page_says_which_hours_it_compares(double11, tmp_path, monkeypatch):
 
 
 def test_the_war_room_and_the_report_read_the_same_hours(double11, tmp_path, monkeypatch):
-    from pipeline.report import build_report
+    from pipeline.outputs.report import build_report
     from tests.apptest import fresh_app
 
     got = build_report(double11, AS_OF)["promotion"]

@@ -7,9 +7,9 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from pipeline import actions as A
-from pipeline import queue as Q
-from pipeline.filters import ALL, Filters
+from pipeline.base.filters import ALL, Filters
+from pipeline.desk import actions as A
+from pipeline.desk import queue as Q
 from tests.conftest import load
 
 # Marks and events count up to the "as of" moment; actions are stamped with the real clock.

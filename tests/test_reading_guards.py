@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 import pandas as pd
 import pytest
 
-from pipeline import canonical as C
-from pipeline import formats
-from pipeline.formats import read_export
-from pipeline.formats.values import IDENT_CAP, NAME_CAP, TEXT_CAP
+from pipeline.base import canonical as C
+from pipeline.ingest import formats
+from pipeline.ingest.formats import read_export
+from pipeline.ingest.formats.values import IDENT_CAP, NAME_CAP, TEXT_CAP
 from tests.conftest import SAMPLES
 
 COLUMNS = ["order_id", "created_at", "status", "order_total", "buyer_message", "address"]
@@ -328,7 +328,7 @@ def test_a_field_of_many_bytes_but_few_enough_characters_is_kept():
 def test_a_cut_last_record_is_rejected_after_an_earlier_stray_quote():
     """The count of quotes comes out even (a stray one earlier, the cut one last): the last
     line, a whole record's start whose quote never closes, is still the cut record."""
-    from pipeline.formats import read_export
+    from pipeline.ingest.formats import read_export
 
     data = (b'order_id,created_at,shop,buyer_message\n'
             b'B1,2026-03-09 10:00,S1,"hello\n'

@@ -1,4 +1,4 @@
-"""The readers' reasons, notes and refusals in Chinese (pipeline/reasons.py): every one the
+"""The readers' reasons, notes and refusals in Chinese (pipeline/base/reasons.py): every one the
 importer actually gives for the hostile files is known, and keeps its figures."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from pipeline.importing import import_bytes
-from pipeline.reasons import known, say
-from pipeline.store import Store
+from pipeline.base.reasons import known, say
+from pipeline.db.store import Store
+from pipeline.ingest.importing import import_bytes
 from tests.test_hostile import GOOD, REFUSED, template_csv
 
 LINES = ["order_id", "line_id", "sku", "quantity", "unit_price", "paid", "is_gift"]
@@ -98,9 +98,9 @@ def test_a_files_notes_come_with_the_result_and_are_said_in_chinese(store):
 
 
 def test_a_refusal_is_the_command_lines_english_and_the_viewers_chinese(store):
-    from pipeline import actions as A
-    from pipeline.reasons import words
-    from pipeline.roles import NotAllowed, require
+    from pipeline.base.reasons import words
+    from pipeline.base.roles import NotAllowed, require
+    from pipeline.desk import actions as A
     from tests.conftest import load
 
     load(store, [{"order_id": "o1", "created_at": "2026-11-20 10:00", "status_norm": "shipped",
@@ -127,7 +127,7 @@ def test_a_refusal_is_the_command_lines_english_and_the_viewers_chinese(store):
 
 
 def test_layouts_are_named_in_the_house_words_never_by_code():
-    from pipeline.labels import label
+    from pipeline.base.labels import label
 
     assert label("layout_douyin_orders", "zh") == "抖店订单"
     assert label("layout_jd_orders", "en") == "JD orders"
@@ -145,8 +145,8 @@ def test_layouts_are_named_in_the_house_words_never_by_code():
 
 
 def test_a_batch_undo_refusal_is_said_in_chinese(store):
-    from pipeline import actions as A
-    from pipeline.reasons import words
+    from pipeline.base.reasons import words
+    from pipeline.desk import actions as A
 
     with pytest.raises(A.ActionError) as refused:
         A.undo_batch(store, 404, by="Li")
@@ -157,8 +157,8 @@ def test_a_batch_undo_refusal_is_said_in_chinese(store):
 def test_a_promotion_period_refusal_is_said_in_chinese(store):
     from datetime import datetime
 
-    from pipeline import promo
-    from pipeline.reasons import words
+    from pipeline.base.reasons import words
+    from pipeline.desk import promo
 
     with pytest.raises(promo.PeriodInvalid) as refused:
         promo.add_period(store, "双11", datetime(2026, 11, 12), datetime(2026, 11, 11), "Li")
@@ -169,8 +169,8 @@ def test_a_promotion_period_refusal_is_said_in_chinese(store):
 
 
 def test_an_account_refusal_is_said_in_chinese(store):
-    from pipeline import users
-    from pipeline.reasons import words
+    from pipeline.accounts import users
+    from pipeline.base.reasons import words
 
     with pytest.raises(users.UserError) as refused:
         users.add_user(store, "Ann", "clerk", "short", by="test")

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from pipeline.report import build_report
+from pipeline.outputs.report import build_report
 from tests.conftest import states
 from tests.test_formats import csv_bytes as rows_csv
 from tests.test_formats_platforms import (
@@ -135,8 +135,8 @@ def test_an_order_reports_own_refund_figure_stands_over_its_lines(store):
 
 
 def test_the_days_refund_kpi_counts_the_refunded_amount_the_desk_knows(store):
-    from pipeline.filters import Filters
-    from pipeline.kpis import day_kpis
+    from pipeline.base.filters import Filters
+    from pipeline.desk.kpis import day_kpis
 
     imported(store, *encoded("utf-8-sig", PDD, pdd_rows()))
     kpis = day_kpis(store.cursor(), Filters(), datetime(2024, 8, 1).date())
@@ -165,8 +165,8 @@ def test_douyin_partial_shipment_told_by_status_words_alone(store):
 
 def test_the_order_detail_shows_the_refunded_amount_the_desk_counts(store):
     """Both details (the dialog's card and the Overdue page's simple one) read it."""
-    from pipeline.actions import order_card
-    from pipeline.problems import order_facts
+    from pipeline.desk.actions import order_card
+    from pipeline.desk.problems import order_facts
 
     imported(store, *encoded("utf-8-sig", PDD, pdd_rows()))
     card = order_card(store.cursor(), "pinduoduo", "", pid("07"))
@@ -209,8 +209,8 @@ def test_line_refunds_that_reach_the_total_refund_the_order_and_leave_the_queue(
 def test_a_refunded_line_is_not_counted_among_the_lines_and_pieces_to_pack(store):
     """The queue groups by what is packed: an order left with one piece of B after its A was
     refunded is a simple B order, batched with the other B orders."""
-    from pipeline.filters import ALL
-    from pipeline.queue import work_queue
+    from pipeline.base.filters import ALL
+    from pipeline.desk.queue import work_queue
 
     header = ORDERS_NO_REFUND + ["退款金额"]
     imported(store, "orders.csv", rows_csv(header, [

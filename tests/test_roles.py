@@ -7,11 +7,12 @@ from datetime import datetime
 
 import pytest
 
-from pipeline import actions as A
-from pipeline import promo, settings, sla
-from pipeline.importing import import_bytes
-from pipeline.roles import ROLES, NotAllowed, may, require
-from pipeline.store import Store
+from pipeline.base.roles import ROLES, NotAllowed, may, require
+from pipeline.db import settings
+from pipeline.db.store import Store
+from pipeline.desk import actions as A
+from pipeline.desk import promo, sla
+from pipeline.ingest.importing import import_bytes
 from tests.apptest import fresh_app
 from tests.conftest import load
 
@@ -85,7 +86,8 @@ def test_an_account_acts_with_its_role_as_it_is_now_and_not_once_disabled(desk):
     """A page's session or the command line's --by may name an account changed since: a
     disabled account cannot act, a demoted manager acts as what they are now, and the event
     keeps that role."""
-    from pipeline import bulk_ship, users
+    from pipeline.accounts import users
+    from pipeline.ingest import bulk_ship
 
     users.add_user(desk, "Clara", "clerk", "password-clara", by="test")
     users.add_user(desk, "Max", "manager", "password-max", by="test")
@@ -148,7 +150,7 @@ def test_require_says_who_may():
 
 def signed_in(db, monkeypatch, name: str, role: str, page: str | None = None):
     """The app signed in as `name` (an account made in the store before it opens)."""
-    from pipeline import users
+    from pipeline.accounts import users
 
     s = Store(db)
     users.add_user(s, name, role, "password-" + name, by="test")
@@ -169,7 +171,7 @@ def db(tmp_path):
 def test_a_viewer_sees_no_action_in_the_order_dialog(db, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from pipeline import users
+    from pipeline.accounts import users
     from tests.test_order_dialog import dialog_script
 
     s = Store(db)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline import actions as A
-from pipeline.search import find_orders
+from pipeline.desk import actions as A
+from pipeline.desk.search import find_orders
 from tests.conftest import load
 
 ORDERS = [

@@ -250,8 +250,8 @@ PRIVATE_RUN = """
 import os, stat, sys
 from pathlib import Path
 os.umask(0)                                   # the loosest mask a desk could be started with
-from pipeline import users
-from pipeline.store import Store
+from pipeline.accounts import users
+from pipeline.db.store import Store
 db = Path(sys.argv[1])
 s = Store(db)
 users.add_user(s, "Mia", "manager", "plum tree at dawn", by="test")
@@ -278,7 +278,7 @@ def test_the_store_its_write_ahead_file_and_what_the_desk_writes_are_the_owners_
 
 
 def test_a_store_made_readable_by_others_before_is_made_the_owners_only(tmp_path):
-    from pipeline.store import Store
+    from pipeline.db.store import Store
 
     db = tmp_path / "old.duckdb"
     Store(db).close()
@@ -292,8 +292,8 @@ def test_a_store_made_readable_by_others_before_is_made_the_owners_only(tmp_path
 
 CUT_OFF = """
 import os, sys
-from pipeline import users
-from pipeline.store import Store
+from pipeline.accounts import users
+from pipeline.db.store import Store
 s = Store(sys.argv[1])
 s.con.execute("checkpoint")
 users.add_user(s, "Mia", "manager", "plum tree at dawn", by="test")   # left in the WAL
@@ -306,7 +306,7 @@ def test_a_store_file_replaced_under_its_write_ahead_file_is_said_in_plain_words
     import subprocess
     import sys
 
-    from pipeline.store import Store
+    from pipeline.db.store import Store
 
     db, other = tmp_path / "desk.duckdb", tmp_path / "other.duckdb"
     Store(other).close()

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from pipeline import actions as A
-from pipeline import printing as P
-from pipeline.shops import rename_shop
-from pipeline.store import Store
+from pipeline.db.shops import rename_shop
+from pipeline.db.store import Store
+from pipeline.desk import actions as A
+from pipeline.outputs import printing as P
 from tests.apptest import fresh_app, store_file
 from tests.conftest import SAMPLES, load
 from tests.test_printing import pdf_text
@@ -64,7 +64,7 @@ def _cells(frame: pd.DataFrame) -> set[str]:
 
 
 def test_the_daily_workbook_names_the_renamed_shop(renamed):
-    from pipeline.workbook import workbook_bytes
+    from pipeline.outputs.workbook import workbook_bytes
 
     wb = load_workbook(io.BytesIO(workbook_bytes(renamed.cursor(), datetime(2026, 11, 23, 12))))
     for sheet in ("超时订单", "问题订单"):       # overdue orders; problem orders
@@ -91,7 +91,7 @@ def test_packing_slips_name_the_renamed_shop(renamed):
 
 
 def test_the_report_names_a_stale_renamed_shop(renamed):
-    from pipeline.report import build_report
+    from pipeline.outputs.report import build_report
 
     stale = build_report(renamed.cursor(), datetime(2026, 11, 30, 12))["stale_shops"]
     # `shop` stays the key (the report's keys are a contract); `name` is the shop's name

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.base.roles import NotAllowed
 from pipeline.cli import main
-from pipeline.importing import import_path
-from pipeline.inbox import Inbox
-from pipeline.roles import NotAllowed
-from pipeline.shops import ShopError, rename_shop, shop_list
-from pipeline.store import Store
+from pipeline.db.shops import ShopError, rename_shop, shop_list
+from pipeline.db.store import Store
+from pipeline.ingest.importing import import_path
+from pipeline.ingest.inbox import Inbox
 from tests.apptest import fresh_app
 from tests.conftest import SAMPLES
 

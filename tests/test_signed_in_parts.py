@@ -12,8 +12,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from pipeline import users
-from pipeline.store import Store
+from pipeline.accounts import users
+from pipeline.db.store import Store
 from tests.conftest import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +52,7 @@ def _fragment_script():
     gate and the fragment, then a fragment reading the store."""
     import streamlit as st
 
-    from pipeline import users
+    from pipeline.accounts import users
     from ui import auth
     from ui.core import get_store
 

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import pandas as pd
 
-from pipeline.filters import ALL, Filters
-from pipeline.settings import save_setting
-from pipeline.sla import (
+from pipeline.base.filters import ALL, Filters
+from pipeline.db.settings import save_setting
+from pipeline.desk.sla import (
     RULES,
     aging,
     board_aging,
@@ -36,7 +36,7 @@ def rows(store, as_of, rule=None, f=ALL):
 
 
 # An order completed late in the month: the export it came with was taken then, so the shops it
-# carries are fresh at every moment the tests ask about (pipeline.freshness).
+# carries are fresh at every moment the tests ask about (pipeline.desk.freshness).
 EXPORTED = {"order_id": "exported", "status_norm": "completed", "is_paid": False,
             "created_at": "2026-11-19 00:00:00", "completed_at": "2026-11-30 00:00:00"}
 UNPAID = {"order_id": "u", "status_norm": "unpaid", "is_paid": False,
@@ -233,7 +233,7 @@ def test_the_real_cod_shop_chases_its_unconfirmed_orders(store):
     """Counted by hand from the CSVs: COD orders `pending`, `unfulfilled`, without the tag
     `Confirmed`, created by the moment and not cancelled (`Cancelled at`) before it; Shopify
     offsets converted to Beijing time, deadline created + 48 h, warning window 4 h."""
-    from pipeline.importing import import_path
+    from pipeline.ingest.importing import import_path
     from tests.conftest import SAMPLES
 
     for name in ("orders_export.masked.csv", "orders_export_10.masked.csv"):

@@ -133,7 +133,7 @@ def test_lines_without_shop_join_their_order(store):
 
 
 def test_one_state_row_per_order_across_reimports_and_partial_refreshes(store):
-    from pipeline.store import refresh_states
+    from pipeline.db.states import refresh_states
 
     rows = [{"order_id": f"o{i}", "created_at": T0, "status_norm": "paid", "paid_at": T1}
             for i in range(5)]

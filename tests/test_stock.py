@@ -7,8 +7,8 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from pipeline import allocation, stock
-from pipeline.filters import ALL, Filters
+from pipeline.base.filters import ALL, Filters
+from pipeline.desk import allocation, stock
 from tests.conftest import load, load_tables
 
 PAID = {"status_norm": "paid"}

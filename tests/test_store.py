@@ -6,9 +6,9 @@ import hashlib
 
 import pytest
 
-from pipeline import canonical as C
-from pipeline.importing import apply_parsed
-from pipeline.store import Store
+from pipeline.base import canonical as C
+from pipeline.db.store import Store
+from pipeline.ingest.importing import apply_parsed
 from tests.conftest import frame, load
 
 T0 = "2026-11-20 10:00:00"
@@ -42,8 +42,8 @@ def test_a_failure_half_way_leaves_the_store_unchanged(store):
 
 
 def test_the_same_file_twice_changes_nothing(store, monkeypatch):
-    from pipeline import formats
-    from pipeline.importing import import_bytes
+    from pipeline.ingest import formats
+    from pipeline.ingest.importing import import_bytes
 
     good = parsed([{"order_id": "o", "created_at": T0, "status_norm": "paid", "paid_at": T0}], [])
     monkeypatch.setattr(formats, "read_export", lambda name, data, timezone: good)
@@ -62,8 +62,8 @@ def test_the_same_bytes_imported_twice_at_once_go_in_once(store, monkeypatch):
     transaction and writes nothing."""
     import threading
 
-    from pipeline import formats
-    from pipeline.importing import import_bytes
+    from pipeline.ingest import formats
+    from pipeline.ingest.importing import import_bytes
 
     good = parsed([{"order_id": "o", "created_at": T0, "status_norm": "paid", "paid_at": T0}], [])
     both_read = threading.Barrier(2, timeout=30)
@@ -128,7 +128,7 @@ def test_a_second_process_gets_a_clear_message(tmp_path):
     try:
         code = (
             "import sys\n"
-            "from pipeline.store import Store, StoreBusy\n"
+            "from pipeline.db.store import Store, StoreBusy\n"
             f"try:\n    Store({str(db)!r})\nexcept StoreBusy as e:\n    print(e); sys.exit(3)\n"
         )
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -202,7 +202,7 @@ def test_a_newer_export_replaces_an_orders_lines_and_keys_stay_unique(store):
 
 
 def test_refreshing_the_touched_orders_equals_refreshing_all(store):
-    from pipeline.store import refresh_states
+    from pipeline.db.states import refresh_states
 
     load(store, [{"order_id": f"o{i}", "created_at": T0, "status_norm": "paid", "paid_at": T0}
                  for i in range(5)], name="first")
@@ -220,8 +220,8 @@ def test_refreshing_the_touched_orders_equals_refreshing_all(store):
 def test_an_order_stored_without_a_shop_moves_under_the_shop_a_later_export_names(store):
     """A subset export without 店铺名称, actions on its order, then a full report naming the
     shop: one order under that shop, the desk's actions kept on it (not a second copy)."""
-    from pipeline import actions
-    from pipeline.importing import import_bytes
+    from pipeline.desk import actions
+    from pipeline.ingest.importing import import_bytes
 
     head = "订单编号,订单状态,订单创建时间,订单付款时间,总金额,买家实际支付金额"
     row = '="T9",买家已付款，等待卖家发货,2026-11-20 10:00:00,2026-11-20 10:05:00,100.00,100.00'

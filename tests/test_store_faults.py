@@ -18,10 +18,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from pipeline import actions
+from pipeline.base.labels import label
 from pipeline.cli import main
-from pipeline.labels import label
-from pipeline.store import (
+from pipeline.db.store import (
     FAULT_MESSAGES,
     Store,
     StoreBusy,
@@ -31,6 +30,7 @@ from pipeline.store import (
     marker_path,
     open_for_reading,
 )
+from pipeline.desk import actions
 from tests.conftest import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -334,7 +334,7 @@ def test_classify_sorts_real_exceptions(tmp_path, db):
 def test_a_second_program_holding_the_store_is_busy(db):
     holder = Store(db)
     try:
-        code = ("import sys\nfrom pipeline.store import Store, classify\n"
+        code = ("import sys\nfrom pipeline.db.store import Store, classify\n"
                 f"try:\n    Store({str(db)!r})\nexcept Exception as e:\n"
                 "    print(type(e).__name__, classify(e).kind); sys.exit(3)\n")
         done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,

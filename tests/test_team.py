@@ -8,11 +8,12 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pipeline import team
-from pipeline.export import csv_bytes
-from pipeline.filters import Filters
-from pipeline.store import Store, refresh_states
-from pipeline.users import ensure_ready
+from pipeline.accounts.users import ensure_ready
+from pipeline.base.filters import Filters
+from pipeline.db.states import refresh_states
+from pipeline.db.store import Store
+from pipeline.desk import team
+from pipeline.outputs.export import csv_bytes
 from tests.apptest import fresh_app
 from tests.conftest import load
 
@@ -135,7 +136,7 @@ def test_the_weeks_download_keeps_ids_and_escapes_cells(desk):
 
 
 def test_history_shows_who_did_each_step_with_their_role(desk):
-    from pipeline.actions import history
+    from pipeline.desk.actions import history
 
     h = history(desk.cursor(), "taobao", "s1", LONG)
     events = h[h["source"] == "event"]

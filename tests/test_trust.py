@@ -9,9 +9,9 @@ from __future__ import annotations
 import csv
 import io
 
-from pipeline import promo
-from pipeline.filters import ALL
-from pipeline.importing import import_bytes
+from pipeline.base.filters import ALL
+from pipeline.desk import promo
+from pipeline.ingest.importing import import_bytes
 from tests.conftest import states
 
 TMALL_2020S = ["订单编号", "买家会员名", "买家会员昵称", "总金额", "买家实际支付金额", "订单状态",

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from streamlit import config
 
-from pipeline import users
+from pipeline.accounts import users
 from pipeline.cli import main
-from pipeline.store import Store
+from pipeline.db.store import Store
 from tests.apptest import fresh_app
 from tests.conftest import load
 
@@ -102,7 +102,7 @@ def test_account_rules(store):
     assert users.user_for_email(store.cursor(), "sso@example.com") == users.User("Sso", "viewer")
     with pytest.raises(users.UserError, match="already mapped"):
         users.set_sso_email(store, "Mia", "sso@example.com")
-    from pipeline.roles import NotAllowed
+    from pipeline.base.roles import NotAllowed
 
     with pytest.raises(NotAllowed):
         users.add_user(store, "Bo", "clerk", "long enough", by="Cleo", actor_role="clerk")

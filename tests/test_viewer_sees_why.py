@@ -3,8 +3,8 @@ instead of clicking and reading an error."""
 
 from __future__ import annotations
 
-from pipeline import users
-from pipeline.store import Store
+from pipeline.accounts import users
+from pipeline.db.store import Store
 from tests.apptest import fresh_app
 from tests.conftest import load
 

@@ -1,5 +1,5 @@
 """After a write, what the pages asked for is worked out again before anyone asks
-(pipeline/warm.py): a round asks again what was recently asked, at the new data version,
+(pipeline/db/warm.py): a round asks again what was recently asked, at the new data version,
 skips what was asked long ago, stops when another write comes in, and the page that asks
 next finds the result ready (no computation of its own). The next minute's asks are worked
 out before it comes."""
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from pipeline import warm
-from pipeline.filters import ALL
-from pipeline.store import Store
+from pipeline.base.filters import ALL
+from pipeline.db import warm
+from pipeline.db.store import Store
 from tests import sharing_probe
 from tests.apptest import store_file
 from tests.conftest import load
@@ -140,8 +140,8 @@ def test_the_warmer_ends_with_its_store(tmp_path):
 _EXIT_MID_ROUND = """
 import sys, threading
 sys.path.insert(0, sys.argv[2])
-from pipeline import warm
-from pipeline.store import Store
+from pipeline.db import warm
+from pipeline.db.store import Store
 
 store = Store(sys.argv[1])
 inside = threading.Event()

@@ -8,8 +8,8 @@ from datetime import datetime
 
 import pytest
 
-from pipeline import forecast
-from pipeline.filters import ALL, Filters
+from pipeline.base.filters import ALL, Filters
+from pipeline.desk import forecast
 from tests.conftest import load, load_tables
 
 AS_OF = datetime(2026, 11, 11, 15, 0)
@@ -76,7 +76,7 @@ def test_the_war_room_prints_each_amount_with_its_currency(double11, monkeypatch
 
 
 def test_report_intake_per_currency_with_each_methods_figure(double11):
-    from pipeline.report import build_report
+    from pipeline.outputs.report import build_report
 
     got = build_report(double11, AS_OF)["forecast"]["intake"]
     # 6 orders so far; the baseline day (10 of 20 by 15:00) gives 12, the flat rate 6 / 15 × 24

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from pipeline import forecast
+from pipeline.desk import forecast
 from tests.conftest import load, load_tables
 
 AS_OF = datetime(2026, 11, 11, 15, 0)

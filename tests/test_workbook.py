@@ -7,8 +7,8 @@ from datetime import datetime
 
 from openpyxl import load_workbook
 
-from pipeline.report import build_report
-from pipeline.workbook import workbook_bytes, write_workbook
+from pipeline.outputs.report import build_report
+from pipeline.outputs.workbook import workbook_bytes, write_workbook
 from tests.conftest import load
 from tests.test_problems import ADDR
 
@@ -71,7 +71,7 @@ def test_downloads_are_formatted_to_be_read():
     import pandas as pd
     from openpyxl import load_workbook
 
-    from pipeline.export import xlsx_bytes
+    from pipeline.outputs.export import xlsx_bytes
 
     frame = pd.DataFrame({"order_id": ["35153131473293579"], "paid_amount": [1234.5],
                           "refund_rate": [0.125], "orders": [3], "名称": ["面霜 50g"]})
@@ -89,7 +89,7 @@ def test_a_sheet_named_after_any_file_name_is_written():
     """The Import page names the rejects' sheet after the file: Excel refuses [ ] : * ? / \\."""
     import pandas as pd
 
-    from pipeline.export import xlsx_bytes
+    from pipeline.outputs.export import xlsx_bytes
 
     frame = pd.DataFrame({"row": [2], "reason": ["bad"]})
     data = xlsx_bytes({"rejects_orders[1]: a/b\\c?*.csv": frame, "'": frame})
@@ -102,7 +102,7 @@ def test_the_promotions_sheet_speaks_chinese(store):
     """Every header of the workbook's promotions sheet is a label, never a raw code."""
     import re
 
-    from pipeline.workbook import workbook_sheets
+    from pipeline.outputs.workbook import workbook_sheets
     from tests.conftest import load_tables
 
     load(store, [{"order_id": "p1", "created_at": "2026-11-11 10:00", "paid_at": "2026-11-11 10:05",

@@ -7,7 +7,7 @@
 - A session ends after the setting `session_idle_minutes` without a click, or at sign-out;
   a disabled account is signed out at its next click; the role is read again on every run.
 - A password sign-in survives a reload and a new tab opened on the same address: the address
-  carries a signed, expiring token (`?session=…`, pipeline/users.py `open_session`), never the
+  carries a signed, expiring token (`?session=…`, pipeline/accounts/users.py `open_session`), never the
   password; it stops working at sign-out, at the idle expiry, from another client address and
   once the account is disabled. (Streamlit lets an app read cookies but not set them.)
 - In open local mode the name a person gives is kept in the address (`?by=NAME`) on every
@@ -27,9 +27,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from pipeline import users
-from pipeline.labels import label
-from pipeline.store import DEFAULT_DB, default_db_path
+from pipeline.accounts import users
+from pipeline.base.labels import label
+from pipeline.db.store import DEFAULT_DB, default_db_path
 from ui.core import desk_settings, get_store, handoff_notice, query, t
 from ui.layout import in_frame
 from ui.safe import md_escape
@@ -187,7 +187,7 @@ def client_address() -> str | None:
     """The client's address when Streamlit knows it (None on localhost); behind a proxy named
     by `ORDERDESK_PROXY_HEADER` (e.g. X-Forwarded-For), the address that header gives when
     the connection comes from a trusted proxy (`ORDERDESK_TRUSTED_PROXIES`, default this
-    machine): pipeline/users.py `forwarded_address`."""
+    machine): pipeline/accounts/users.py `forwarded_address`."""
     ip = getattr(st.context, "ip_address", None)
     peer = ip if isinstance(ip, str) and ip else None
     header = os.environ.get(users.PROXY_HEADER_ENV, "").strip()

@@ -8,12 +8,12 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from pipeline import bulk_ship
-from pipeline.actions import ActionError
-from pipeline.canonical import FileRefused
-from pipeline.reasons import say
-from pipeline.roles import NotAllowed
-from pipeline.store import Conflict
+from pipeline.base.canonical import FileRefused
+from pipeline.base.reasons import say
+from pipeline.base.roles import NotAllowed
+from pipeline.db.store import Conflict
+from pipeline.desk.actions import ActionError
+from pipeline.ingest import bulk_ship
 from ui.actor import role
 from ui.auth import signed_in
 from ui.core import after_write, get_store, lang, shop_labels, t
@@ -78,7 +78,7 @@ def _checked(source: str, name: str, data: bytes) -> pd.DataFrame | str:
 def preview_frame(checked: pd.DataFrame, language: str) -> pd.DataFrame:
     """The preview as shown: one row per input row, the shop as name · platform, the reason
     in words."""
-    from pipeline.labels import label
+    from pipeline.base.labels import label
 
     def lab(key: str) -> str:
         return label(key, language)

@@ -11,15 +11,16 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pipeline import bootstrap, handoff, warm
+from pipeline.base.filters import Filters
+from pipeline.base.labels import label, platform_name
 from pipeline.cli import run_handed
-from pipeline.export import csv_bytes, xlsx_bytes
-from pipeline.filters import Filters
-from pipeline.labels import label, platform_name
-from pipeline.memo import private
-from pipeline.settings import get_settings, now_in
-from pipeline.shops import named, shop_names
-from pipeline.store import Store
+from pipeline.db import handoff, warm
+from pipeline.db.cache import private
+from pipeline.db.settings import get_settings, now_in
+from pipeline.db.shops import named, shop_names
+from pipeline.db.store import Store
+from pipeline.ingest import bootstrap
+from pipeline.outputs.export import csv_bytes, xlsx_bytes
 from ui.errors import open_store
 from ui.safe import md_escape
 
@@ -31,7 +32,7 @@ def get_store() -> Store:
     stops."""
     store = open_store(bootstrap.open_store)
     # the command line hands its import, report and action to this process while it holds the
-    # store (pipeline/handoff.py)
+    # store (pipeline/db/handoff.py)
     handoff.serve(store.path, lambda argv: run_handed(store, argv))
     return store
 
@@ -155,7 +156,7 @@ def query(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """`fn(cursor, *args)` cached by the store's data version and the arguments, one result
     shared by every session; each caller gets its own (copy-on-write) copy, never a pickled
     one to unpack on every rerun. After a write, what was asked is worked out again in the
-    background (`pipeline/warm.py`)."""
+    background (`pipeline/db/warm.py`)."""
     store = get_store()
     version = store.data_version()
     kw = tuple(sorted(kwargs.items()))

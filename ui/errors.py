@@ -20,9 +20,9 @@ from dataclasses import dataclass
 import duckdb
 import streamlit as st
 
-from pipeline.labels import label
-from pipeline.reasons import words
-from pipeline.store import Store, StoreFault, classify
+from pipeline.base.labels import label
+from pipeline.base.reasons import words
+from pipeline.db.store import Store, StoreFault, classify
 from ui.safe import md_escape
 
 log = logging.getLogger("orderdesk.ui")

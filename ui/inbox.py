@@ -1,4 +1,4 @@
-"""The inbox, looked into every minute while the dashboard is open (pipeline/inbox.py)."""
+"""The inbox, looked into every minute while the dashboard is open (pipeline/ingest/inbox.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import threading
 
 import streamlit as st
 
-from pipeline.inbox import Inbox, inbox_dir
+from pipeline.ingest.inbox import Inbox, inbox_dir
 from ui.auth import signed_in
 from ui.core import after_import, desk_settings, get_store, import_store, on_demo, t
 

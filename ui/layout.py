@@ -19,7 +19,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from pipeline.labels import label
+from pipeline.base.labels import label
 
 GRID_SIZES = (2, 3, 4, 5)
 PAGES = Path(__file__).resolve().parent.parent / "pages"

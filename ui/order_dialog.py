@@ -22,11 +22,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pipeline import actions, address, money, problems, queue, roles, team
-from pipeline.address import display_address
-from pipeline.formats import LAYOUTS
-from pipeline.roles import NotAllowed, may
-from pipeline.store import Conflict
+from pipeline.base import roles
+from pipeline.base.roles import NotAllowed, may
+from pipeline.db.store import Conflict
+from pipeline.desk import actions, address, money, problems, queue, team
+from pipeline.desk.address import display_address
+from pipeline.ingest.formats import LAYOUTS
 from ui.actor import actor, role
 from ui.auth import signed_in
 from ui.core import (

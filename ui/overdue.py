@@ -10,10 +10,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from pipeline import freshness, problems, sla
-from pipeline.address import display_address
-from pipeline.filters import Filters
-from pipeline.labels import label, platform_name
+from pipeline.base.filters import Filters
+from pipeline.base.labels import label, platform_name
+from pipeline.desk import freshness, problems, sla
+from pipeline.desk.address import display_address
 from ui.auth import signed_in
 from ui.core import (
     desk_minute,
@@ -280,7 +280,7 @@ def _simple_detail(platform: str, shop: str, order_id: str, as_of: datetime) -> 
 
 def workbook_button() -> None:
     """Download of the daily workbook as of now; built only when clicked."""
-    from pipeline.workbook import workbook_bytes
+    from pipeline.outputs.workbook import workbook_bytes
 
     store = get_store()
     st.download_button(

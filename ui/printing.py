@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pipeline import printing
+from pipeline.outputs import printing
 from ui.core import get_store, lang, t
 
 PDF = "application/pdf"

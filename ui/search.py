@@ -8,7 +8,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from pipeline.search import clean_query, find_orders
+from pipeline.desk.search import clean_query, find_orders
 from ui.core import query, shop_label, t
 from ui.order_dialog import KEY_COLUMNS, open_order_dialog
 from ui.safe import md_escape

@@ -1,5 +1,5 @@
 """The shops on the Import page (DESIGN §13): which shop the uploaded files are imported under,
-and the list of shops, which a manager renames (pipeline/shops.py)."""
+and the list of shops, which a manager renames (pipeline/db/shops.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,16 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pipeline.formats import sniff
-from pipeline.roles import NotAllowed, may
-from pipeline.shops import ShopError, clean_name, import_shops, last_chosen, rename_shop, shop_list
+from pipeline.base.roles import NotAllowed, may
+from pipeline.db.shops import (
+    ShopError,
+    clean_name,
+    import_shops,
+    last_chosen,
+    rename_shop,
+    shop_list,
+)
+from pipeline.ingest.formats import sniff
 from ui.actor import role
 from ui.core import after_write, get_store, platform_label, query, shop_label, t
 from ui.errors import store_errors

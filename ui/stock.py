@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from pipeline.allocation import UNTRACKED
+from pipeline.desk.allocation import UNTRACKED
 
 Label = Callable[[str], str]
 

@@ -1,4 +1,4 @@
-"""The Team page's chart builder and labelled tables (no data work: that is pipeline/team.py)."""
+"""The Team page's chart builder and labelled tables (no data work: that is pipeline/desk/team.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipeline.team import week_of
+from pipeline.desk.team import week_of
 from ui.charts import day_format
 from ui.core import platform_label, shop_label, shop_labels, t
 from ui.safe import plot_text

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from pipeline import forecast
+from pipeline.desk import forecast
 from ui.core import desk_minute, filters, query, t
 
 

@@ -1,0 +1,706 @@
+"""The desk's editing actions (DESIGN §8): each one an event, appended in one transaction.
+
+An action is checked against the order's current state, written as a row of `events` and
+overlaid on the imported facts by `sql/states.sql`. Events are never updated or deleted: an
+undo is an event too, naming the event it takes back. An import never touches them.
+
+An action on many orders at once (`record_many`) gives its events one shared `batch_id`;
+`undo_batch` takes the whole batch back as one step, each event by an undo event of its own.
+Processing a batch the work queue proposed (pipeline.desk.queue) also records that batch's id
+(`queue_batch`) on each event: the id then names those orders for good (the queue never
+proposes it again, and its pick list and slips are printed again from these events).
+
+Two managers on one order: writes are serialised by the store's lock; a caller that read the
+order before acting passes `expected_last_event` (the order's `last_event_id` as it saw it, 0
+when it had none) and gets a `Conflict` naming who changed the order and how, if it changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from pipeline.accounts.users import ensure_ready
+from pipeline.base import canonical as C
+from pipeline.base.filters import Filters
+from pipeline.base.labels import STATES
+from pipeline.base.reasons import Reason
+from pipeline.base.roles import ROLES, NotAllowed, effective, may, require
+from pipeline.db.queries import sql
+from pipeline.db.settings import get_settings
+from pipeline.db.states import refresh_states
+from pipeline.db.store import Conflict, Store
+from pipeline.desk.problems import open_problems
+
+ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", "resolve", "undo")
+
+# Problem types of DESIGN §6: what `resolve` may close (its `kind`).
+PROBLEM_TYPES = (
+    "out_of_stock", "address", "buyer_message", "refund_before_ship", "merge_candidate", "manual",
+)
+
+# Actions that carry a text, and what the text is.
+TEXT_NEEDED = {"courier": "COURIER TRACKING_NO", "note": "the note", "flag": "the reason",
+               "resolve": "what was done"}
+
+UNPAID_STATES = ("unconfirmed_unpaid", "confirmed_unpaid")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One recorded action."""
+
+    event_id: int
+    platform: str
+    shop: str
+    order_id: str
+    action: str
+    text: str | None
+    kind: str | None
+    target_event: int | None
+    author: str
+    acted_at: datetime
+    batch_id: int | None = None
+    queue_batch: str | None = None
+
+
+class ActionError(Exception):
+    """The action cannot be recorded; the message says why, in the desk's words."""
+
+
+# What an action needs to know about each order: its state, the message to review, and the
+# last event still in effect (the one an undo takes back).
+ORDER_CONTEXT_SQL = """
+with keys as (
+    select platform, shop, order_id from action_keys
+),
+
+last_effective as (
+    select e.platform, e.shop, e.order_id,
+           max(e.event_id) as undo_target,
+           arg_max(e.action, e.event_id) as undo_action
+    from effective_events as e
+    join keys as k using (platform, shop, order_id)
+    group by all
+),
+
+final as (
+    select
+        k.platform, k.shop, k.order_id,
+        o.order_id is not null as found,
+        s.state, s.waiting_to_ship, s.processed, s.flag_reason, s.reviewed_message,
+        coalesce(s.last_event_id, 0) as last_event_id,
+        nullif(trim(o.buyer_message), '') as buyer_message,
+        le.undo_target, le.undo_action
+    from keys as k
+    left join orders as o using (platform, shop, order_id)
+    left join order_state as s using (platform, shop, order_id)
+    left join last_effective as le using (platform, shop, order_id)
+)
+
+select * from final
+"""
+
+INSERT_EVENTS_SQL = """
+insert into events
+    (event_id, platform, shop, order_id, action, text, kind, target_event, author, acted_at, role)
+select nextval('event_seq'), platform, shop, order_id, action, text, kind, target_event,
+       author, acted_at, role
+from new_events
+returning event_id, platform, shop, order_id, action, text, kind, target_event, author, acted_at
+"""
+
+# The same with the events' batch id (null for an action on one order) and the work queue's
+# batch they processed (null for any other action); event ids follow the orders' order.
+INSERT_BATCH_EVENTS_SQL = """
+insert into events
+    (event_id, platform, shop, order_id, action, text, kind, target_event, author, acted_at, role,
+     batch_id, queue_batch)
+select nextval('event_seq'), platform, shop, order_id, action, text, kind, target_event,
+       author, acted_at, role, batch_id, queue_batch
+from (select * from new_events order by pos)
+returning event_id, platform, shop, order_id, action, text, kind, target_event, author, acted_at,
+          batch_id, queue_batch
+"""
+
+QUEUE_BATCH_TAKEN_SQL = "select count(*) from events where queue_batch = $queue_batch"
+
+CHANGES_SINCE_SQL = """
+select event_id, action,
+       case when action = 'undo' then 'of #' || target_event else text end as text,
+       author, acted_at
+from events
+where platform = $platform and shop = $shop and order_id = $order_id and event_id > $since
+order by event_id
+"""
+
+ORDER_HISTORY_SQL = """
+with order_imports as (
+    select i.import_id, i.imported_at, i.file_name, i.layout, i.imported_by
+    from imports as i
+    where i.import_id in (
+        select first_import_id from orders
+        where platform = $platform and shop = $shop and order_id = $order_id
+        union
+        select import_id from orders
+        where platform = $platform and shop = $shop and order_id = $order_id
+        union
+        select import_id from order_lines
+        where platform = $platform and shop = $shop and order_id = $order_id
+    )
+),
+
+order_events as (
+    select e.*
+    from events as e
+    where e.platform = $platform and e.shop = $shop and e.order_id = $order_id
+),
+
+undone as (
+    select target_event as event_id, event_id as undone_by
+    from order_events
+    where action = 'undo'
+),
+
+final as (
+    select
+        imported_at as happened_at,
+        'import' as source,
+        import_id as ref,
+        'import' as action,
+        file_name || ' (' || layout || ')' as detail,
+        null::varchar as kind,
+        imported_by as author,
+        null::varchar as role,
+        null::bigint as batch_id,
+        false as undone,
+        null::bigint as undone_by,
+        null::varchar as queue_batch
+    from order_imports
+    union all
+    select
+        e.acted_at,
+        'event',
+        e.event_id,
+        e.action,
+        case when e.action = 'undo' then '#' || e.target_event else e.text end,
+        e.kind,
+        e.author,
+        e.role,
+        e.batch_id,
+        u.undone_by is not null,
+        u.undone_by,
+        e.queue_batch
+    from order_events as e
+    left join undone as u using (event_id)
+)
+
+select * from final order by happened_at, source, ref
+"""
+
+ORDER_CARD_SQL = """
+select o.* exclude (is_paid, courier, tracking_no, refunded),   -- the desk's, from order_state
+       s.* exclude (platform, shop, order_id, seller_note),
+       s.seller_note as seller_note_now
+from orders as o
+join order_state as s using (platform, shop, order_id)
+where o.platform = $platform and o.shop = $shop and o.order_id = $order_id
+"""
+
+ORDER_LINES_SQL = """
+select line_id, sku, title, quantity, unit_price, paid, refund_text,
+       gift_line(is_gift, unit_price) as is_gift, is_bundle_marked
+from order_lines
+where platform = $platform and shop = $shop and order_id = $order_id
+order by try_cast(line_id as integer) nulls last, line_id
+"""
+
+# The next batch id: the writes are serialised by the store's lock, inside one transaction.
+NEXT_BATCH_SQL = "select coalesce(max(batch_id), 0) + 1 from events"
+
+# The events of one batch still in effect, and whether a later action on the same order is in
+# effect too (then the batch cannot be taken back as one step before that action).
+BATCH_EVENTS_SQL = """
+with batch as (
+    select * from effective_events where batch_id = $batch_id
+),
+
+later as (
+    select b.event_id, max(e.event_id) as later_event
+    from batch as b
+    join effective_events as e
+      on e.platform = b.platform and e.shop = b.shop and e.order_id = b.order_id
+     and e.event_id > b.event_id
+    group by all
+),
+
+final as (
+    select b.event_id, b.platform, b.shop, b.order_id, b.action, b.author, l.later_event,
+           coalesce(s.waiting_to_ship, false) as waiting_to_ship
+    from batch as b
+    left join later as l using (event_id)
+    left join order_state as s using (platform, shop, order_id)
+)
+
+select * from final order by event_id
+"""
+
+BATCH_EXISTS_SQL = "select count(*) from events where batch_id = $batch_id"
+
+FIND_ORDER_SQL = """
+select platform, shop, order_id from orders where order_id = $order_id order by platform, shop
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks
+
+
+def refusal(action: str, order: dict[str, Any], text: str | None, kind: str | None
+            ) -> Reason | None:
+    """Why `action` cannot be taken on an order (a row of ORDER_CONTEXT_SQL), or None."""
+    state = order.get("state")
+    named = Reason(state) if state in STATES else state
+    if action == "confirm" and state != "unconfirmed_unpaid":
+        return Reason("why_state_confirm", state=named)
+    if action == "remind" and state not in UNPAID_STATES:
+        return Reason("why_state_remind", state=named)
+    if action in ("process", "courier") and not order.get("waiting_to_ship"):
+        return Reason("why_state_ship", state=named, done=Reason(f"why_done_{action}"))
+    if action == "process" and order.get("processed"):
+        return Reason("why_already_processed")
+    if action in TEXT_NEEDED and not text:
+        return Reason("why_needs_text", what=Reason(f"why_text_{action}"))
+    if action == "review":
+        if not order.get("buyer_message"):
+            return Reason("why_no_message")
+        if order.get("reviewed_message") == order.get("buyer_message"):
+            return Reason("why_message_reviewed")
+    if action == "flag" and order.get("flag_reason"):
+        return Reason("why_already_flagged", reason=order["flag_reason"])
+    if action == "resolve":
+        if kind not in PROBLEM_TYPES:
+            return Reason("why_needs_kind", kinds=[Reason(f"problem_{k}") for k in PROBLEM_TYPES])
+        if kind == "manual" and not order.get("flag_reason"):
+            return Reason("why_no_open_flag")
+        # a problem the order does not have cannot be resolved ahead of it (it would hide the
+        # mark when it comes): checked where the caller gave the order's open problems
+        if (kind != "manual" and "open_problems" in order
+                and kind not in order["open_problems"]):
+            return Reason("why_no_open_problem", kind=Reason(f"problem_{kind}"))
+    if action == "undo" and not _present(order.get("undo_target")):
+        return Reason("why_nothing_to_undo")
+    return None
+
+
+def allowed_actions(order: dict[str, Any]) -> list[str]:
+    """The actions an order can take now, texts aside (for offering buttons); `resolve`
+    only when it has an open flag or, given `open_problems`, an open problem."""
+    out = []
+    problems = [p for p in order.get("open_problems", ()) if p != "manual"]
+    resolvable = "manual" if order.get("flag_reason") else (problems or ["address"])[0]
+    for action in ACTIONS:
+        reason = refusal(action, order, "x", resolvable)
+        if reason is None:
+            out.append(action)
+    return out
+
+
+def _present(v: Any) -> bool:
+    return v is not None and not (isinstance(v, float) and pd.isna(v)) and v is not pd.NA
+
+
+def _clean(text: str | None) -> str | None:
+    text = (text or "").strip()
+    return text or None
+
+
+def _keys_frame(keys: Iterable[tuple[str, str, str]] | pd.DataFrame) -> pd.DataFrame:
+    if isinstance(keys, pd.DataFrame):
+        frame = keys[C.ORDER_KEY].copy()
+    else:
+        frame = pd.DataFrame([tuple(k) for k in keys], columns=C.ORDER_KEY)
+    return frame.astype(str).drop_duplicates().reset_index(drop=True)
+
+
+def _label(row: dict[str, Any]) -> str:
+    where = "/".join(p for p in (row["platform"], row["shop"]) if p)
+    return f"{row['order_id']} ({where})" if where else str(row["order_id"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Recording
+
+
+def record(
+    store: Store,
+    key: tuple[str, str, str],
+    action: str,
+    by: str,
+    text: str | None = None,
+    kind: str | None = None,
+    expected_last_event: int | None = None,
+    role: str | None = None,
+) -> Event:
+    """Record one action on one order. `expected_last_event`: 0 = the order had no event.
+
+    `role`: the actor's role (pipeline/base/roles.py), checked first; None is the command line's
+    operator, a manager. A clerk may undo only their own actions.
+    """
+    return _record(store, _keys_frame([key]), action, by, text, kind, expected_last_event,
+                   role)[0]
+
+
+def record_many(
+    store: Store,
+    keys: Iterable[tuple[str, str, str]] | pd.DataFrame,
+    action: str,
+    by: str,
+    text: str | None = None,
+    kind: str | None = None,
+    role: str | None = None,
+    queue_batch: str | None = None,
+) -> list[Event]:
+    """Record one action on many orders, all or nothing; refused orders are listed in the error.
+
+    `queue_batch`: the work queue's batch these orders are processed as (action `process`
+    only); refused when that id was already recorded, for whatever orders. The events follow
+    the order of `keys`.
+    """
+    queue_batch = _clean(queue_batch)
+    if queue_batch is not None and action != "process":
+        raise ActionError(f"only processing records a batch of the queue, not {action}")
+    return _record(store, _keys_frame(keys), action, by, text, kind, None, role, batch=True,
+                   queue_batch=queue_batch)
+
+
+def record_by_id(
+    store: Store,
+    order_id: str,
+    action: str,
+    by: str,
+    text: str | None = None,
+    kind: str | None = None,
+    role: str | None = None,
+) -> Event:
+    """`record` on a bare order id; unknown or ambiguous (several shops) ids are refused."""
+    return record(store, find_order(store.cursor(), order_id), action, by, text, kind,
+                  role=role)
+
+
+def find_order(con: duckdb.DuckDBPyConnection, order_id: str) -> tuple[str, str, str]:
+    """The key of the one order with this id."""
+    order_id = str(order_id).strip()
+    matches = con.execute(FIND_ORDER_SQL, {"order_id": order_id}).fetchall()
+    if not matches:
+        raise ActionError(f"no order {order_id} in the store (check the id, or import its export)")
+    if len(matches) > 1:
+        listed = ", ".join(f"{p}/{s or '—'}" for p, s, _ in matches)
+        raise ActionError(
+            f"order id {order_id} is in {len(matches)} shops: {listed}; act on it in the dashboard"
+        )
+    return tuple(matches[0])
+
+
+def _record(
+    store: Store,
+    keys: pd.DataFrame,
+    action: str,
+    by: str,
+    text: str | None,
+    kind: str | None,
+    expected_last_event: int | None,
+    role: str | None = None,
+    batch: bool = False,
+    queue_batch: str | None = None,
+) -> list[Event]:
+    if action not in ACTIONS:
+        raise ActionError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
+    require(role, action)
+    author = _clean(by)
+    if author is None:
+        raise ActionError(Reason("why_name_required"))
+    if keys.empty:
+        raise ActionError(Reason("why_no_orders"))
+    text = _clean(text)
+    kind = _clean(kind)
+    if action == "resolve":
+        kind = kind or "manual"
+    elif action == "flag":
+        kind = "manual"
+
+    marked = _open_problems(store, keys) if action == "resolve" and kind != "manual" else None
+
+    def work(cur: duckdb.DuckDBPyConnection) -> list[Event]:
+        cur.register("action_keys", keys)
+        # in the order of `keys`: a batch's events follow its order
+        orders = keys.merge(cur.execute(ORDER_CONTEXT_SQL).df(), on=C.ORDER_KEY, how="left")
+        cur.unregister("action_keys")
+        rows = orders.to_dict("records")
+        if marked is not None:
+            for r in rows:
+                r["open_problems"] = marked.get((r["platform"], r["shop"], r["order_id"]), ())
+        missing = [r for r in rows if not r["found"]]
+        if missing:
+            raise ActionError(Reason("why_no_such_order",
+                                     listed=", ".join(_label(r) for r in missing[:20])))
+        if expected_last_event is not None:
+            _check_unchanged(cur, rows[0], expected_last_event)
+        refused = [(r, refusal(action, r, text, kind)) for r in rows]
+        refused = [(r, why) for r, why in refused if why]
+        if refused:
+            raise ActionError(_refused_message(action, refused, len(rows)))
+        if queue_batch is not None and cur.execute(
+                QUEUE_BATCH_TAKEN_SQL, {"queue_batch": queue_batch}).fetchall()[0][0]:
+            raise ActionError(Reason("why_batch_taken", batch=queue_batch))
+        who, acting = acting_role(cur, author, role, action)
+        if action == "undo" and not may(acting, "undo_any"):
+            _own_only(cur, orders["undo_target"], who)
+        acted_at = store.now()
+        batch_id = cur.execute(NEXT_BATCH_SQL).fetchall()[0][0] if batch else None
+        new = pd.DataFrame({
+            "platform": orders["platform"],
+            "shop": orders["shop"],
+            "order_id": orders["order_id"],
+            "action": action,
+            "text": orders["buyer_message"] if action == "review" else text,
+            "kind": kind,
+            "target_event": orders["undo_target"] if action == "undo" else None,
+            "author": who,
+            "acted_at": acted_at,
+            "role": acting,
+            "batch_id": batch_id,
+            "queue_batch": queue_batch,
+            "pos": range(len(orders)),
+        })
+        new["queue_batch"] = new["queue_batch"].astype(object)
+        new["target_event"] = new["target_event"].astype("Int64")
+        new["batch_id"] = new["batch_id"].astype("Int64")
+        new["text"] = new["text"].astype(object)
+        new["kind"] = new["kind"].astype(object)
+        cur.register("new_events", new)
+        written = cur.execute(INSERT_BATCH_EVENTS_SQL).fetchall()
+        cur.unregister("new_events")
+        refresh_states(cur, keys)
+        return [_event(r) for r in written]
+
+    return store.run_write(work, events_only=True)
+
+
+def _open_problems(store: Store, keys: pd.DataFrame) -> dict[tuple, tuple[str, ...]]:
+    """The open problem types (DESIGN §6) of the orders `keys` now, as the pages show them;
+    worked out before the write (shared results are never computed inside one)."""
+    f = Filters(shops=tuple(sorted(set(keys["shop"]))),
+                platforms=tuple(sorted(set(keys["platform"]))))
+    marks = open_problems(store.cursor(), f, store.now())
+    out: dict[tuple, tuple[str, ...]] = {}
+    for k, p in zip(zip(marks["platform"], marks["shop"], marks["order_id"], strict=True),
+                    marks["problem"], strict=True):
+        out[k] = (*out.get(k, ()), p)
+    return out
+
+
+ACCOUNT_SQL = "select name, role, disabled from users where lower(name) = lower(?)"
+
+
+def acting_role(cur: duckdb.DuckDBPyConnection, author: str, role: str | None,
+                action: str) -> tuple[str, str]:
+    """Who acts and with which role, checked for `action` inside the write: an author who is
+    an account (names are one account whatever their case) is recorded under its name and acts
+    with its role as it is now, and not at all once it is disabled (a page's session, or the
+    command line's `--by`, may name one changed since); another name (the open desk, a
+    scheduled job) as given, with `role` as given."""
+    ensure_ready(cur)
+    rows = cur.execute(ACCOUNT_SQL, [author]).fetchall()
+    who, acting = author, effective(role)
+    if rows:
+        who, account_role, disabled = rows[0]
+        if disabled:
+            raise NotAllowed(Reason("why_disabled", who=who))
+        acting = account_role if role is None else _lower(role, account_role)
+    require(acting, action)
+    return who, acting
+
+
+def _lower(a: str, b: str) -> str:
+    """The role of the two that may do less (a session's role, or the account's now)."""
+    return min(a, b, key=lambda r: ROLES.index(r) if r in ROLES else -1)
+
+
+def undo_batch(store: Store, batch_id: int, by: str, role: str | None = None) -> list[Event]:
+    """Take back, as one step, every event of batch `batch_id` still in effect.
+
+    Each is taken back by an undo event of its own (the undo events share a new batch id), all
+    in one transaction. Refused, with nothing written, when nothing of the batch is left in
+    effect, when a later action on one of its orders is still in effect (undo that first), or
+    when a processing or courier batch has an order that moved on (shipped, refunded, closed).
+    A clerk may undo only their own batch.
+    """
+    require(role, "undo")
+    author = _clean(by)
+    if author is None:
+        raise ActionError(Reason("why_name_required"))
+
+    def work(cur: duckdb.DuckDBPyConnection) -> list[Event]:
+        params = {"batch_id": int(batch_id)}
+        if not cur.execute(BATCH_EXISTS_SQL, params).fetchall()[0][0]:
+            raise ActionError(Reason("why_no_batch", batch=batch_id))
+        events = cur.execute(BATCH_EVENTS_SQL, params).df()
+        if events.empty:
+            raise ActionError(Reason("why_batch_undone", batch=batch_id))
+        blocked = events[events["later_event"].notna()].to_dict("records")
+        if blocked:
+            listed = [Reason("why_batch_later_item", order=_label(r), event=int(r["later_event"]))
+                      for r in blocked[:20]]
+            raise ActionError(Reason("why_batch_later", batch=batch_id, n=len(blocked),
+                                     listed=listed))
+        gone = events[events["action"].isin(["process", "courier"])
+                      & ~events["waiting_to_ship"]].to_dict("records")
+        if gone:
+            listed = ", ".join(_label(r) for r in gone[:20])
+            raise ActionError(Reason("why_batch_moved_on", batch=batch_id, n=len(gone),
+                                     listed=listed))
+        who, acting = acting_role(cur, author, role, "undo")
+        if not may(acting, "undo_any"):
+            _own_only(cur, events["event_id"], who)
+        new = pd.DataFrame({
+            "platform": events["platform"],
+            "shop": events["shop"],
+            "order_id": events["order_id"],
+            "action": "undo",
+            "text": None,
+            "kind": None,
+            "target_event": events["event_id"].astype("Int64"),
+            "author": who,
+            "acted_at": store.now(),
+            "role": acting,
+            "batch_id": cur.execute(NEXT_BATCH_SQL).fetchall()[0][0],
+            "queue_batch": None,
+            "pos": range(len(events)),
+        })
+        new["queue_batch"] = new["queue_batch"].astype(object)
+        new["text"] = new["text"].astype(object)
+        new["kind"] = new["kind"].astype(object)
+        new["batch_id"] = new["batch_id"].astype("Int64")
+        cur.register("new_events", new)
+        written = cur.execute(INSERT_BATCH_EVENTS_SQL).fetchall()
+        cur.unregister("new_events")
+        refresh_states(cur, _keys_frame(events))
+        return [_event(r) for r in written]
+
+    return store.run_write(work, events_only=True)
+
+
+def _own_only(cur: duckdb.DuckDBPyConnection, targets: pd.Series, author: str) -> None:
+    """Raise NotAllowed when any event to undo was recorded by someone else."""
+    ids = [int(t) for t in targets.dropna()]
+    others = cur.execute("select event_id, author from events where list_contains(?, event_id) "
+                         "and author <> ? order by event_id", [ids, author]).fetchall()
+    if others:
+        listed = [Reason("why_event_by", event=e, author=a) for e, a in others[:10]]
+        raise NotAllowed(Reason("why_own_only", listed=listed))
+
+
+def _event(row: tuple) -> Event:
+    (event_id, platform, shop, order_id, action, text, kind, target, author, acted_at,
+     batch_id, queue_batch) = (*row, None, None, None)[:12]
+    return Event(int(event_id), platform, shop, order_id, action, text, kind,
+                 None if target is None else int(target), author, acted_at,
+                 None if batch_id is None else int(batch_id), queue_batch)
+
+
+def _check_unchanged(cur: duckdb.DuckDBPyConnection, order: dict[str, Any], expected: int) -> None:
+    """Raise Conflict, saying who did what, when the order has events newer than `expected`."""
+    if int(order["last_event_id"]) == int(expected):
+        return
+    changes = cur.execute(CHANGES_SINCE_SQL, {
+        "platform": order["platform"], "shop": order["shop"], "order_id": order["order_id"],
+        "since": int(expected),
+    }).fetchall()
+    done = [Reason("why_change", event=event_id, action=_verb(action),
+                   text=f" ({text})" if text else "", author=author, at=f"{at:%H:%M:%S}")
+            for event_id, action, text, author, at in changes
+            ] or Reason("why_change_undone")
+    state = order["state"]
+    raise Conflict(Reason("why_conflict", order=_label(order), done=done,
+                          state=Reason(state) if state in STATES else state))
+
+
+def _verb(action: str) -> Reason | str:
+    """An action's verb in words (`process`), for refusals."""
+    return Reason(f"verb_{action}") if action in ACTIONS else action
+
+
+def _refused_message(action: str, refused: list[tuple[dict, Reason]], total: int) -> Reason:
+    if total == 1:
+        order, why = refused[0]
+        return Reason("why_refused_one", action=_verb(action), order=_label(order), why=why)
+    listed = [Reason("why_refused_item", order=_label(r), why=why) for r, why in refused[:20]]
+    more = Reason("why_more", n=len(refused) - 20) if len(refused) > 20 else ""
+    return Reason("why_refused_many", action=_verb(action), n=len(refused), total=total,
+                  listed=listed, more=more)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def _key_params(platform: str, shop: str, order_id: str) -> dict[str, str]:
+    return {"platform": platform, "shop": shop, "order_id": order_id}
+
+
+def history(con: duckdb.DuckDBPyConnection, platform: str, shop: str, order_id: str) -> pd.DataFrame:
+    """Imports that wrote the order and its events, oldest first.
+
+    Columns: happened_at, source (import | event), ref (import or event id), action, detail, kind,
+    author, role (the author's role when acting; empty for imports and older events), batch_id
+    (the events recorded together by one action on many orders share one), undone, undone_by,
+    queue_batch (the work queue's batch an event processed the order in).
+    """
+    ensure_ready(con)
+    return con.execute(ORDER_HISTORY_SQL, _key_params(platform, shop, order_id)).df()
+
+
+def order_card(con: duckdb.DuckDBPyConnection, platform: str, shop: str, order_id: str) -> pd.DataFrame:
+    """One row: the order's imported facts and its derived state (empty if unknown).
+
+    `courier`, `tracking_no` are the effective ones; `seller_note` is as imported and
+    `seller_note_now` includes the desk's notes.
+    """
+    return con.execute(ORDER_CARD_SQL, _key_params(platform, shop, order_id)).df()
+
+
+def order_lines(con: duckdb.DuckDBPyConnection, platform: str, shop: str, order_id: str) -> pd.DataFrame:
+    """The order's lines as imported."""
+    return con.execute(ORDER_LINES_SQL, _key_params(platform, shop, order_id)).df()
+
+
+def order_context(con: duckdb.DuckDBPyConnection, platform: str, shop: str,
+                  order_id: str) -> dict[str, Any]:
+    """What the checks read about one order (state, last event, undo target)."""
+    con.register("action_keys", pd.DataFrame([(platform, shop, order_id)], columns=C.ORDER_KEY))
+    rows = con.execute(ORDER_CONTEXT_SQL).df().to_dict("records")
+    con.unregister("action_keys")
+    return rows[0]
+
+
+def replay_state(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every order's state computed from scratch: the imported facts plus the whole event log.
+
+    Equal to `order_state` whenever each action refreshed its orders correctly.
+    """
+    params = {"all": True, "confirmed_tag": get_settings(con)["confirmed_tag"]}
+    # The statement is the fixed text of sql/states.sql; the values stay bound.
+    head = "select * replace (n_lines::integer as n_lines, pieces::integer as pieces) from ("
+    replayed = head + sql("states") + ") order by platform, shop, order_id"
+    return con.execute(replayed, params).df()
+
+
+def current_state(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """`order_state` as stored, in the same order as `replay_state`."""
+    return con.execute("select * from order_state order by platform, shop, order_id").df()

@@ -1,0 +1,105 @@
+-- The work queue (DESIGN §5): orders waiting to ship, in the order the desk works them.
+-- Earliest deadline first (the platform's promised ship-by, or payment + $ship_hours when
+-- earlier), then first paid first, then simple orders (one line, one piece) before complex
+-- ones; ties keep the same SKU set and the same courier together.
+-- Reads the registered relation `queue_marks` (platform, shop, order_id, problem, reason,
+-- since): the open problem marks; an order with one is held out of batches.
+-- Reads the registered relation `shop_moments` (platform, shop, as_of, stale): a stale shop's
+-- orders are timed as of its data moment and come after every fresh shop's (pipeline/desk/freshness.py).
+-- Parameters: $as_of, $ship_hours, $date_from, $date_to, $shops, $platforms.
+
+with moments as (
+    select platform, shop, as_of, stale
+    from shop_moments
+),
+
+waiting as (
+    select
+        o.platform,
+        o.shop,
+        o.order_id,
+        o.ship_by,
+        o.state,
+        o.processed,
+        o.courier,
+        o.n_lines as lines,
+        o.pieces,
+        o.ready_at,
+        coalesce(m.as_of, $as_of::timestamp) as as_of,
+        coalesce(m.stale, false) as stale
+    from open_orders as o
+    left join moments as m using (platform, shop)
+    where o.waiting_to_ship
+      and o.created_at <= $as_of
+      and in_filters(o.created_at, o.shop, o.platform, $date_from, $date_to, $shops, $platforms)
+),
+
+sku_sets as (
+    select
+        l.platform,
+        l.shop,
+        l.order_id,
+        string_agg(distinct coalesce(nullif(trim(l.sku), ''), l.title, '?'), ' + '
+                   order by coalesce(nullif(trim(l.sku), ''), l.title, '?')) as sku_set
+    from waiting_lines as l
+    join waiting as w using (platform, shop, order_id)
+    group by all
+),
+
+held as (
+    select
+        platform,
+        shop,
+        order_id,
+        string_agg(problem, ', ' order by problem) as problems,
+        string_agg(nullif(trim(reason), ''), '; ' order by problem) as reason,
+        min(since) as held_since
+    from queue_marks
+    group by all
+),
+
+timed as (
+    select
+        w.*,
+        k.sku_set,
+        least(w.ready_at + to_seconds(round($ship_hours * 3600)::bigint), w.ship_by) as deadline,
+        w.lines <= 1 and w.pieces <= 1 as simple,
+        h.problems,
+        h.reason,
+        h.held_since,
+        h.order_id is not null as held
+    from waiting as w
+    left join sku_sets as k using (platform, shop, order_id)
+    left join held as h using (platform, shop, order_id)
+),
+
+final as (
+    select
+        row_number() over (
+            order by stale, deadline nulls last, ready_at nulls last, simple desc,
+                     sku_set nulls last, courier nulls last, platform, shop, order_id
+        ) as rank,
+        platform,
+        shop,
+        order_id,
+        state,
+        processed,
+        held,
+        problems,
+        reason,
+        ready_at as paid_at,
+        ship_by,
+        deadline,
+        null::double as hours_left,       -- the moment's part: queue_timing.sql
+        null::varchar as due,
+        stale,
+        null::timestamp as data_as_of,
+        sku_set,
+        courier,
+        lines,
+        pieces,
+        simple
+    from timed
+)
+
+select * from final order by rank

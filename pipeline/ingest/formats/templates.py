@@ -1,0 +1,223 @@
+"""The desk's own templates (DESIGN §9), for any platform or ERP without its own adapter."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.base import canonical as C
+from pipeline.ingest.formats.cn import unknown_note
+from pipeline.ingest.formats.taobao import ORDER_STATUS as TAOBAO_STATUS
+from pipeline.ingest.formats.taobao import REFUND_STATUS, _word_key
+from pipeline.ingest.formats.values import (
+    NAME_CAP,
+    SHOP_HEADERS,
+    SIGNED_STOCK,
+    Cells,
+    cap_of,
+    map_words,
+    norm_header,
+    positions,
+    repeat_text,
+)
+
+DEFAULT_PLATFORM = "other"
+
+# Order template `status`: a state code of DESIGN §3 or its label -> (status_norm, is_paid, is_cod)
+ORDER_STATUS: dict[str, tuple[str, bool | None, bool | None]] = {
+    "unconfirmed_unpaid": ("unpaid",        False, None),
+    "未确认未付款":       ("unpaid",        False, None),
+    "confirmed_unpaid":   ("cod_confirmed", False, True),
+    "已确认未付款":       ("cod_confirmed", False, True),
+    "paid_unprocessed":   ("paid",          True,  None),
+    "未处理已确认已付款": ("paid",          True,  None),
+    "paid_processed":     ("processed",     True,  None),
+    "已处理已确认已付款": ("processed",     True,  None),
+    "shipped":            ("shipped",       None,  None),
+    "已发货":             ("shipped",       None,  None),
+    "completed":          ("completed",     None,  None),
+    "已处理已发货":       ("completed",     None,  None),
+    "refunding":          ("cancelled",     True,  None),
+    "退款中":             ("cancelled",     True,  None),
+    "refunded":           ("refunded",      True,  None),
+    "退款成功":           ("refunded",      True,  None),
+    "closed":             ("closed",        False, None),
+    "已关闭":             ("closed",        False, None),
+    # the normalised platform words themselves
+    "unpaid":             ("unpaid",        False, None),
+    "cod_confirmed":      ("cod_confirmed", False, True),
+    "paid":               ("paid",          True,  None),
+    "cancelled":          ("cancelled",     None,  None),
+    "processed":          ("processed",     True,  None),
+}
+
+# Extra header names per canonical column; every canonical column name is accepted as well.
+ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "orders": {
+        "status": ("status", "状态"),
+        "shop": SHOP_HEADERS,
+    },
+    "order_lines": {
+        "refund_text": ("refund_status",),
+        "shop": SHOP_HEADERS,
+    },
+    "stock": {
+        "sku":          ("商家编码", "SKU编码"),
+        "available":    ("可用库存", "可用数"),
+        "name":         ("商品名称",),
+        "on_hand":      ("实际库存", "库存数量"),
+        "reserved":     ("占用库存", "锁定库存"),
+        "in_transit":   ("在途库存",),
+        "safety_stock": ("安全库存",),
+        "warehouse":    ("仓库", "仓库名称"),
+        "unit_cost":    ("成本价", "单位成本", "成本"),
+    },
+    "bundles": {
+        "bundle_sku":    ("组合商品编码", "组合装编码"),
+        "component_sku": ("子商品编码",),
+        "quantity":      ("数量",),
+    },
+    "promotions": {
+        "name":     ("活动名称",),
+        "start_at": ("开始时间",),
+        "end_at":   ("结束时间",),
+    },
+}
+
+# layout -> (table, required canonical columns)
+TEMPLATES_TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
+    "template_orders":     ("orders", ("order_id", "created_at")),
+    "template_lines":      ("order_lines", ("order_id", "sku", "quantity")),
+    "template_stock":      ("stock", ("sku", "available")),
+    "template_bundles":    ("bundles", ("bundle_sku", "component_sku", "quantity")),
+    "template_promotions": ("promotions", ("name", "start_at", "end_at")),
+}
+
+# Columns read from another header or derived, never taken by their canonical name.
+_DERIVED = {"status_text", "status_norm", "refund_norm", "paid_net"}
+_KEYS = {"order_id", "line_id"}
+_IDS = {"sku", "component_sku", "bundle_sku", "tracking_no", "phone"}
+
+
+# The header a template documents where it differs from the canonical column name.
+DOCUMENTED = {"start_at": "start", "end_at": "end"}
+
+
+def aliases(table: str, column: str) -> tuple[str, ...]:
+    """Every header accepted for `column` of `table`'s template, the documented one first."""
+    names = (DOCUMENTED.get(column, column), column, *ALIASES.get(table, {}).get(column, ()))
+    return tuple(dict.fromkeys(names))
+
+
+def required_headers(layout: str) -> list[tuple[str, ...]]:
+    table, required = TEMPLATES_TABLE[layout]
+    return [aliases(table, c) for c in required]
+
+
+def read_template(cells: Cells, layout: str) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """One template file as its canonical frame."""
+    table, required = TEMPLATES_TABLE[layout]
+    types = C.TABLE_COLUMNS[table]
+    notes: list[str] = []
+    cols: dict[str, object] = {}
+    for column, kind in types.items():
+        if column in _DERIVED or column in ("platform", "shop"):
+            continue
+        names = aliases(table, column)
+        if kind == "varchar":
+            cols[column] = (cells.ident(*names, key=column in _KEYS)
+                            if column in _KEYS | _IDS else cells.text(*names, cap=cap_of(column)))
+        elif kind == "timestamp":
+            cols[column] = cells.time(*names)
+        elif kind.startswith("decimal"):
+            cols[column] = cells.amount(*names)
+        elif kind == "integer":
+            cols[column] = cells.integer(
+                *names, negative=table == "stock" and column in SIGNED_STOCK)
+        elif kind == "boolean":
+            cols[column] = cells.boolean(*names)
+    for column in required:
+        cells.require(cols.get(column), cells.header(*aliases(table, column)), column)
+    if table in ("orders", "order_lines"):
+        platform = cells.text("platform", cap=NAME_CAP)
+        platform = (platform.str.strip().str.lower().fillna(DEFAULT_PLATFORM)
+                    if platform is not None else DEFAULT_PLATFORM)
+        shop = cells.text(*aliases(table, "shop"), cap=NAME_CAP)
+        cols = {"platform": platform,
+                "shop": shop if shop is not None else repeat_text(cells.n),
+                **cols}
+    if table == "orders":
+        _order_status(cells, cols, notes)
+        currency_codes(cells, cols)
+    if table == "order_lines":
+        _line_extras(cells, cols, notes)
+    if table == "stock" and cols.get("warehouse") is None:
+        cols["warehouse"] = ""
+    elif table == "stock":
+        cols["warehouse"] = cols["warehouse"].fillna("")
+    known = {norm_header(a) for c in types for a in aliases(table, c)}
+    known |= {norm_header(a) for a in aliases(table, "status")} | {"platform", "shop"}
+    ignored = [h for h in cells.sheet.headers if norm_header(h) not in known]
+    if ignored:
+        notes.append("ignored columns: " + ", ".join(ignored))
+    return {table: cells.frame(cols)}, notes
+
+
+def _order_status(cells: Cells, cols: dict[str, object], notes: list[str]) -> None:
+    status = cells.text(*aliases("orders", "status"))
+    if status is None:
+        return
+    table = {k.lower(): v for k, v in ORDER_STATUS.items()}
+    table.update({
+        _word_key(pd.Series([word], dtype="str")).iloc[0]: (norm, paid, cod)
+        for word, (norm, cod, paid) in TAOBAO_STATUS.items()
+    })
+    key = _word_key(status.str.lower())
+    norm = map_words(key, {k: v[0] for k, v in table.items()})
+    paid = map_words(key, {k: v[1] for k, v in table.items()}, "boolean")
+    cod = map_words(key, {k: v[2] for k, v in table.items()}, "boolean")
+    note = unknown_note("status", status, status.notna() & norm.isna(), cols.get("order_id"),
+                        then="read from payment/shipping times")
+    if note:
+        notes.append(note)
+    cols["status_text"] = status
+    cols["status_norm"] = norm
+    if cols.get("is_paid") is None:
+        cols["is_paid"] = paid
+    else:
+        cols["is_paid"] = cols["is_paid"].where(cols["is_paid"].notna(), paid)
+    if cols.get("is_cod") is None:
+        cols["is_cod"] = cod
+    else:
+        cols["is_cod"] = cols["is_cod"].where(cols["is_cod"].notna(), cod)
+
+
+def currency_codes(cells: Cells, cols: dict[str, object]) -> None:
+    """`cols["currency"]` in capitals (usd -> USD); other than three letters rejects its row."""
+    currency = cols.get("currency")
+    if currency is None:
+        return
+    upper = currency.str.strip().str.upper()
+    bad = (upper.notna() & ~upper.str.fullmatch(r"[A-Z]{3}").fillna(False)).to_numpy(dtype=bool)
+    cells.flag(bad, cells.header("currency"), "not a currency code (CNY, USD, …)", currency)
+    cols["currency"] = upper
+
+
+def _line_extras(cells: Cells, cols: dict[str, object], notes: list[str]) -> None:
+    order_id = cols["order_id"]
+    position = positions(order_id)
+    line_id = cols.get("line_id")
+    cols["line_id"] = position if line_id is None else line_id.where(line_id.notna(), position)
+    price = cols.get("unit_price")
+    if cols.get("is_gift") is None and price is not None:
+        cols["is_gift"] = pd.Series((price == 0).to_numpy(), dtype="boolean")
+    refund = cols.get("refund_text")
+    if refund is not None:
+        words = {_word_key(pd.Series([k])).iloc[0]: v for k, v in REFUND_STATUS.items()}
+        words.update({code: code for code in C.REFUND_NORM})
+        words["退款中"] = "requested"
+        norm = map_words(_word_key(refund.str.lower()), words)
+        note = unknown_note("refund_status", refund, refund.notna() & norm.isna(), None,
+                            "line", "taken as no refund in progress")
+        if note:
+            notes.append(note)
+        cols["refund_norm"] = norm.where(refund.notna(), "none")

@@ -1,0 +1,359 @@
+"""What the warehouse prints for a batch: the pick list and a packing slip per order, as PDF
+(Chinese text in reportlab's built-in CID font STSong-Light: no font file needed; it has no
+'·', so separators are ASCII) or XLSX.
+
+`print_data(con, keys)` reads the frames; `pick_list_pdf`, `packing_slips_pdf`,
+`pick_list_xlsx`, `packing_slips_xlsx` turn frames into bytes and read nothing else. Every word
+on the page comes from the labels; text from exports is drawn as text (escaped for reportlab's
+paragraph markup), and in XLSX cells starting with = + - @ tab or CR are prefixed with `'`.
+
+Packing slips come in two sizes (SLIP_SIZES): `a4`, as many whole slips to a page as fit, a
+dashed cut line between them; `label`, one slip to a 100×150 mm thermal label. A slip shows the
+receiver's name and phone as exported and the address once (pipeline.desk.address); a shop is
+shown by its display name (DESIGN §13), its key kept for matching. An SKU code or
+an order id is never broken across lines: it is drawn on one line, in a smaller font where its
+column is too narrow for it.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from xml.sax.saxutils import escape
+
+import duckdb
+import pandas as pd
+
+from pipeline.base.labels import label, platform_name
+from pipeline.db.queries import sql
+from pipeline.desk.address import display_address
+from pipeline.outputs.export import xlsx_bytes
+
+FONT = "STSong-Light"
+SLIP_SIZES = ("a4", "label")
+MM = 72 / 25.4                      # points in a millimetre
+LABEL_SIZE = (100 * MM, 150 * MM)   # the common thermal label (100×150 mm)
+PICK_COLUMNS = ["sku", "name", "warehouse", "quantity", "gift_quantity", "from_bundles",
+                "orders"]
+SLIP_COLUMNS = ["order_id", "shop", "platform", "created_at", "paid_at", "buyer", "receiver",
+                "phone", "address", "courier", "tracking_no", "buyer_message", "seller_note", "gifts"]
+ITEM_COLUMNS = ["order_id", "shop", "line_id", "sku", "title", "quantity", "is_gift",
+                "components"]
+
+
+@dataclass
+class PrintData:
+    """The frames a batch prints from: the pick list, the slips' orders and their lines."""
+
+    pick: pd.DataFrame
+    orders: pd.DataFrame
+    lines: pd.DataFrame
+
+
+def print_data(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> PrintData:
+    """The pick list and packing slips of the orders `keys` (platform, shop, order_id), in the
+    order given."""
+    registered = keys[["platform", "shop", "order_id"]].astype(str).reset_index(drop=True)
+    registered.insert(0, "pos", range(len(registered)))
+    con.register("print_keys", registered)
+    try:
+        orders = con.execute(sql("print_slip_orders")).df()
+        pick = con.execute(sql("print_pick_list")).df()
+        lines = con.execute(sql("print_slip_lines")).df()
+    finally:
+        con.unregister("print_keys")
+    parts = ["province", "city", "district", "address"]
+    address = [display_address(*p) or None
+               for p in orders[parts].itertuples(index=False, name=None)]
+    orders = orders.drop(columns=parts[:3]).assign(address=pd.Series(address, dtype=object,
+                                                                     index=orders.index))
+    return PrintData(pick=pick, orders=orders, lines=lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Frames as shown (labelled, in one language)
+
+
+def pick_frame(pick: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The pick list with labelled headers."""
+    out = pick.reindex(columns=PICK_COLUMNS).astype({"quantity": "Int64", "gift_quantity": "Int64",
+                                                     "orders": "Int64"})
+    out = out.assign(**{c: out[c].astype(object).where(out[c].notna(), "—")
+                        for c in ("name", "warehouse", "from_bundles")})
+    return out.rename(columns={c: label(f"print_col_{c}", lang) for c in PICK_COLUMNS})
+
+
+def slip_frames(data: PrintData, lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The slips' orders (one row each, gifts listed) and their items, labelled."""
+    lines = data.lines.reindex(columns=["pos", *ITEM_COLUMNS[:1], "platform", *ITEM_COLUMNS[1:]])
+    gifts = (lines[lines["is_gift"].fillna(False).astype(bool)]
+             .assign(item=lambda d: d["sku"].fillna(d["title"]).fillna("?") + " ×"
+                     + d["quantity"].fillna(0).astype(int).astype(str))
+             .groupby(["platform", "shop", "order_id"], sort=False)["item"]
+             .agg(", ".join).rename("gifts").reset_index())
+    orders = data.orders.merge(gifts, on=["platform", "shop", "order_id"], how="left")
+    orders = _shop_named(orders).reindex(columns=SLIP_COLUMNS)
+    orders["gifts"] = orders["gifts"].fillna("")
+    orders["platform"] = orders["platform"].map(lambda p: platform_name(p, lang))
+    for col in ("buyer_message", "seller_note", "courier", "tracking_no", "buyer", "receiver",
+                "phone", "address"):
+        orders[col] = orders[col].astype(object).where(orders[col].notna(), "")
+    items = _shop_named(data.lines).reindex(columns=ITEM_COLUMNS).assign(
+        is_gift=lines["is_gift"].map(lambda g: label("print_gift", lang) if g else ""),
+        components=lines["components"].astype(object).where(lines["components"].notna(), ""),
+    )
+    return (orders.rename(columns={c: label(f"print_col_{c}", lang) for c in SLIP_COLUMNS}),
+            items.rename(columns={c: label(f"print_col_{c}", lang) for c in ITEM_COLUMNS}))
+
+
+def _shop_named(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with `shop` as people know it: the display name (`shop_name`, DESIGN §13)."""
+    if "shop_name" not in frame:
+        return frame
+    return frame.assign(shop=frame["shop_name"])
+
+
+# ---------------------------------------------------------------------------------------------
+# XLSX
+
+
+def pick_list_xlsx(pick: pd.DataFrame, batch: str, lang: str = "zh") -> bytes:
+    """The pick list as a workbook of one sheet; ids and SKUs as text, formulas escaped."""
+    return xlsx_bytes({label("print_pick_sheet", lang): pick_frame(pick, lang).assign(
+        **{label("print_col_batch", lang): batch})})
+
+
+def packing_slips_xlsx(data: PrintData, lang: str = "zh") -> bytes:
+    """The packing slips as a workbook: one sheet of orders, one of their items."""
+    orders, items = slip_frames(data, lang)
+    return xlsx_bytes({label("print_slips_sheet", lang): orders,
+                       label("print_items_sheet", lang): items})
+
+
+# ---------------------------------------------------------------------------------------------
+# PDF
+
+
+def pick_list_pdf(pick: pd.DataFrame, batch: str, printed_at: datetime, n_orders: int,
+                  lang: str = "zh") -> bytes:
+    """The pick list on A4: the batch, when printed, a row per SKU (its code on one line)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import Spacer
+
+    styles = _styles()
+    width = A4[0] - 2 * 40
+    story = [
+        _para(f"{label('print_pick_title', lang)} | {batch}", styles["title"]),
+        _para(label("print_pick_meta", lang).format(at=f"{printed_at:%Y-%m-%d %H:%M}",
+                                                     n=n_orders, skus=len(pick)),
+              styles["small"]),
+        Spacer(1, 8),
+    ]
+    shown = pick_frame(pick, lang)
+    fixed = [70, 40, 40, 90, 40]                 # warehouse, quantity, gifts, from sets, orders
+    sku_w = _code_width(shown.iloc[:, 0], 9, 60, 0.4 * width)
+    widths = [sku_w, width - sku_w - sum(fixed), *fixed]
+    rows = [[_para(str(c), styles["head"]) for c in shown.columns]]
+    rows += [[_code(r[0], sku_w, 9)] + [_para(_text(v), styles["cell"]) for v in r[1:]]
+             for r in shown.itertuples(index=False, name=None)]
+    story.append(_table(rows, widths))
+    return _build(story, label("print_pick_title", lang))
+
+
+def packing_slips_pdf(data: PrintData, printed_at: datetime, lang: str = "zh",
+                      size: str = "a4", batch: str | None = None) -> bytes:
+    """A slip per order: who and where (name, phone, the address once), the courier, the
+    items, gifts, messages. `size` (SLIP_SIZES): `a4`, several whole slips to a page with a
+    cut line between; `label`, one slip to a 100×150 mm label."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import PageBreak
+
+    if size not in SLIP_SIZES:
+        raise ValueError(f"unknown slip size {size!r}; one of {', '.join(SLIP_SIZES)}")
+    label_size = size == "label"
+    page, margin = (LABEL_SIZE, 8) if label_size else (A4, 28)
+    width = page[0] - 2 * margin
+    styles = _styles(small=label_size)
+    orders, _ = slip_frames(data, lang)
+    orders.columns = SLIP_COLUMNS
+    platforms = data.orders["platform"].tolist()     # as stored (the slips show their names)
+    shops = data.orders["shop"].tolist()             # the keys (the slips show display names)
+    story: list = []
+    for i, o in enumerate(orders.itertuples(index=False)):
+        mine = data.lines[(data.lines["platform"] == platforms[i]) & (data.lines["shop"] == shops[i])
+                          & (data.lines["order_id"] == o.order_id)]
+        slip = _slip(o, mine, printed_at, lang, styles, width, batch)
+        if i:
+            story.append(PageBreak() if label_size else _cut_line(width))
+        story.append(slip)
+    if not story:
+        story.append(_para(label("print_nothing", lang), styles["cell"]))
+    return _build(story, label("print_slip_title", lang), page, margin)
+
+
+def _slip(o, lines: pd.DataFrame, printed_at: datetime, lang: str, styles: dict, width: float,
+          batch: str | None) -> object:
+    """One order's slip, kept whole on a page where it fits."""
+    from reportlab.platypus import KeepTogether, Spacer
+
+    lab = {c: label(f"print_col_{c}", lang) for c in SLIP_COLUMNS + ITEM_COLUMNS}
+    size = styles["cell"].fontSize
+    meta = [f"{lab['shop']}: {_text(o.shop)}", f"{lab['platform']}: {_text(o.platform)}",
+            f"{lab['created_at']}: {_text(o.created_at)}",
+            f"{label('print_printed_at', lang)}: {printed_at:%Y-%m-%d %H:%M}"]
+    if batch:
+        meta.insert(0, f"{label('print_col_batch', lang)}: {batch}")
+    head = _table([[_code(f"{label('print_slip_title', lang)} | {o.order_id}", width,
+                          styles["title"].fontSize)]], [width], grid=False)
+    key_w = max(width * 0.17, 58)       # a label's headers stay whole words
+    value_w = (width - 2 * key_w) / 2
+
+    def k(name: str) -> object:
+        return _para(lab[name], styles["head"])
+
+    def v(value: object) -> object:
+        return _para(_text(value), styles["cell"])
+
+    facts = _table([
+        [k("receiver"), v(o.receiver), k("phone"), _code(_text(o.phone), value_w, size)],
+        [k("address"), v(o.address), "", ""],
+        [k("courier"), v(o.courier), k("tracking_no"), _code(_text(o.tracking_no), value_w,
+                                                             size)],
+    ], [key_w, value_w, key_w, value_w], spans=[((1, 1), (3, 1))])
+    qty_w, gift_w = max(width * 0.09, 38), max(width * 0.09, 30)
+    codes = lines["sku"].map(_text)
+    sku_w = _code_width(codes, size, width * 0.16, width * 0.4)
+    comp_w = width * 0.2
+    title_w = width - sku_w - qty_w - gift_w - comp_w
+    items = [[_para(lab[c], styles["head"]) for c in
+              ("sku", "title", "quantity", "is_gift", "components")]]
+    for line, code in zip(lines.itertuples(index=False), codes, strict=True):
+        gift = label("print_gift", lang) if line.is_gift else ""
+        items.append([_code(code, sku_w, size), v(line.title), v(line.quantity), v(gift),
+                      v(line.components)])
+    parts = [head, _para(" | ".join(meta), styles["small"]), Spacer(1, 4), facts, Spacer(1, 4),
+             _table(items, [sku_w, title_w, qty_w, gift_w, comp_w])]
+    notes = [(lab[c], getattr(o, c)) for c in ("gifts", "buyer_message", "seller_note")
+             if _text(getattr(o, c)) != "—"]       # only what there is: a slip stays short
+    if notes:
+        parts += [Spacer(1, 4), _table([[_para(n, styles["head"]), v(t)] for n, t in notes],
+                                       [key_w, width - key_w])]
+    return KeepTogether(parts)
+
+
+def _cut_line(width: float) -> object:
+    """A dashed line between two slips of a page, where they are cut apart."""
+    from reportlab.lib import colors
+    from reportlab.platypus import HRFlowable
+
+    return HRFlowable(width=width, thickness=0.5, color=colors.grey, dash=(3, 3),
+                      spaceBefore=10, spaceAfter=10)
+
+
+def _code_width(codes: pd.Series, size: float, least: float, most: float) -> float:
+    """A column wide enough for its longest code on one line at `size`, within [least, most]."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    _styles()  # the font registered
+    longest = max((stringWidth(str(c), FONT, size) for c in codes), default=0)
+    return min(max(longest + 2 * CELL_PAD + 1, least), most)
+
+
+def _code(value: object, width: float, size: float) -> object:
+    """A code (SKU, order id, phone, tracking number) on one line of a cell `width` wide: a
+    plain string, never wrapped, in a smaller font when it would not fit."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    text = _text(value)
+    _styles()
+    room = width - 2 * CELL_PAD
+    fits = stringWidth(text, FONT, size)
+    return _Code(text, size if fits <= room else max(size * room / fits, 4))
+
+
+class _Code(str):
+    """A cell's code and the font size it is drawn at (read by `_table`)."""
+
+    def __new__(cls, text: str, size: float) -> _Code:
+        obj = super().__new__(cls, text)
+        obj.size = size
+        return obj
+
+
+def _text(v: object) -> str:
+    """A value as it is printed: empty as '—', times to the minute, whole numbers plain."""
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return "—"
+    if isinstance(v, datetime | pd.Timestamp):
+        return f"{v:%Y-%m-%d %H:%M}"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    text = str(v)
+    return text if text.strip() else "—"
+
+
+CELL_PAD = 3   # a table cell's left and right padding, in points
+
+
+def _styles(small: bool = False) -> dict:
+    """Paragraph styles in the CJK font; `small` for a 100 mm label."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    scale = 0.85 if small else 1.0
+    return {
+        "title": ParagraphStyle("title", fontName=FONT, fontSize=13 * scale, leading=17 * scale),
+        "small": ParagraphStyle("small", fontName=FONT, fontSize=7 * scale, leading=9.5 * scale,
+                                wordWrap="CJK"),
+        "head": ParagraphStyle("head", fontName=FONT, fontSize=8.5 * scale, leading=11 * scale,
+                               wordWrap="CJK"),
+        "cell": ParagraphStyle("cell", fontName=FONT, fontSize=9 * scale, leading=12 * scale,
+                               wordWrap="CJK"),
+    }
+
+
+def _para(text: str, style) -> object:
+    """A paragraph of plain text: reportlab's markup characters escaped, line breaks kept."""
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+
+
+def _table(rows: list[list], widths: list[float], grid: bool = True,
+           spans: list[tuple] = ()) -> object:
+    """A table; a `_Code` cell is drawn on one line in the CJK font at its own size."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Table, TableStyle
+
+    table = Table(rows, colWidths=widths, repeatRows=1 if grid else 0)
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"),
+             ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+             ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD)]
+    if grid:
+        style += [("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                  ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke)]
+    for start, end in spans:
+        style.append(("SPAN", start, end))
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            if isinstance(cell, _Code):
+                style.append(("FONT", (c, r), (c, r), FONT, cell.size, cell.size * 1.3))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _build(story: list, title: str, page: tuple[float, float] | None = None,
+           margin: float = 40) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate
+
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=page or A4, leftMargin=margin, rightMargin=margin,
+                            topMargin=margin, bottomMargin=margin, title=title,
+                            author="Order Desk", pageCompression=1)
+    doc.build(story)
+    return buf.getvalue()
