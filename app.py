@@ -28,16 +28,8 @@ from pipeline.base.labels import LANGS
 from pipeline.base.roles import may
 from pipeline.desk.money import currencies
 from ui.auth import OPEN_ROLE, gate, sidebar_account
-from ui.core import (
-    filter_options,
-    filters,
-    get_store,
-    platform_label,
-    query,
-    ready_store,
-    shop_label,
-    t,
-)
+from ui.data import filter_options, filters, get_store, query, ready_store, shop_label
+from ui.i18n import platform_label, t
 from ui.inbox import inbox_watch
 from ui.search import search_box
 from ui.warroom import alert_banner

@@ -10,18 +10,10 @@ from pipeline.ingest.formats import TEMPLATES
 from pipeline.ingest.importing import import_bytes, import_history, refuse_too_big
 from ui.actor import role
 from ui.auth import page_guard
-from ui.core import (
-    after_import,
-    download_buttons,
-    get_store,
-    import_store,
-    lang,
-    on_demo,
-    query,
-    t,
-    tc,
-)
+from ui.data import after_import, get_store, import_store, on_demo, query
+from ui.downloads import download_buttons
 from ui.errors import store_errors
+from ui.i18n import lang, t, tc
 from ui.safe import md_escape
 from ui.shops import ask_shops, clash_view, result_shop, shops_section
 

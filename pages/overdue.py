@@ -13,16 +13,9 @@ import streamlit as st
 from pipeline.desk import sla
 from ui.auth import page_guard, signed_in
 from ui.charts import CHART_CONFIG
-from ui.core import (
-    demo_banner,
-    desk_minute,
-    download_buttons,
-    filters,
-    lang,
-    query,
-    shop_label,
-    t,
-)
+from ui.data import demo_banner, desk_minute, filters, query, shop_label
+from ui.downloads import download_buttons
+from ui.i18n import lang, t
 from ui.order_dialog import order_table
 from ui.overdue import (
     LIST_ROWS,

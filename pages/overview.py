@@ -12,18 +12,9 @@ from pipeline.base.labels import STATES
 from pipeline.desk import freshness, kpis, money, queue, sla
 from ui.auth import page_guard, signed_in
 from ui.charts import CHART_CONFIG, daily_chart, state_bar
-from ui.core import (
-    demo_banner,
-    desk_minute,
-    desk_now,
-    desk_settings,
-    filters,
-    fmt_amounts,
-    kpi_texts,
-    query,
-    t,
-    tc,
-)
+from ui.data import demo_banner, desk_minute, desk_now, desk_settings, filters, query
+from ui.fmt import fmt_amounts, kpi_texts
+from ui.i18n import t, tc
 from ui.layout import metric_grid
 from ui.overdue import freshness_note, workbook_button
 

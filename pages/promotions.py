@@ -9,20 +9,10 @@ from pipeline.desk import kpis, money, promo, stock
 from ui.actor import role
 from ui.auth import page_guard
 from ui.charts import CHART_CONFIG
-from ui.core import (
-    after_write,
-    demo_banner,
-    desk_minute,
-    filters,
-    fmt_amounts,
-    fmt_money,
-    fmt_pct,
-    get_store,
-    query,
-    t,
-    tc,
-)
+from ui.data import demo_banner, desk_minute, filters, get_store, query
 from ui.errors import refusal_text
+from ui.fmt import fmt_amounts, fmt_money, fmt_pct
+from ui.i18n import t, tc
 from ui.layout import metric_grid
 from ui.promo import hourly_overlay, labelled, order_type_bar, short_in_red, units_bar
 
@@ -82,7 +72,6 @@ def period_editor() -> None:
     except (promo.PeriodInvalid, KeyError) as exc:
         st.error(refusal_text(exc), icon=":material/error:")
         return
-    after_write()
     st.session_state["promo_msg"] = t("promo_deleted" if removed else "promo_saved")
     for key in ("promo_edit_target", "promo_edit_name", "promo_edit_start", "promo_edit_end",
                 "promo_period"):

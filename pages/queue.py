@@ -15,18 +15,18 @@ from pipeline.desk import queue
 from ui.actor import actor, role
 from ui.auth import page_guard, signed_in
 from ui.bulk_ship import bulk_ship_section
-from ui.core import (
+from ui.data import (
     demo_banner,
     desk_minute,
     desk_settings,
-    download_buttons,
     filters,
-    per_value,
     query,
     shop_labels,
     shops_named,
-    t,
 )
+from ui.downloads import download_buttons
+from ui.fmt import per_value
+from ui.i18n import t
 from ui.layout import metric_grid
 from ui.order_dialog import (
     act_on,

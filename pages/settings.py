@@ -10,8 +10,9 @@ from pipeline.db.settings import DEFAULTS, get_settings, valid_currency
 from pipeline.desk.sla import restore_defaults, update_settings
 from ui.actor import role
 from ui.auth import page_guard, signed_in_name
-from ui.core import after_write, get_store, t
+from ui.data import get_store
 from ui.errors import store_errors
+from ui.i18n import t
 
 page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_settings"))
@@ -82,7 +83,6 @@ elif saved:
         clean["confirmed_tag"] = current["confirmed_tag"]
     with store_errors():
         changed = update_settings(store, clean, by or "desk", role=role())
-        after_write()
         st.success(t("set_saved") if changed else t("set_unchanged"), icon=":material/check:")
         current = get_settings(store.cursor())
 
@@ -91,7 +91,6 @@ if st.button(t("set_reset"), icon=":material/restart_alt:", key="set_reset_butto
     with store_errors() as reset:
         restore_defaults(store, role=role())
     if not reset.failed:
-        after_write()
         for key in DEFAULTS:
             st.session_state.pop(f"set_{key}", None)
         st.session_state["set_flash"] = t("set_reset_done")

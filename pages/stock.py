@@ -5,7 +5,9 @@ import streamlit as st
 from pipeline.desk import forecast, stock
 from ui.auth import page_guard
 from ui.charts import CHART_CONFIG
-from ui.core import demo_banner, desk_minute, desk_settings, download_buttons, query, t, tc
+from ui.data import demo_banner, desk_minute, desk_settings, query
+from ui.downloads import download_buttons
+from ui.i18n import t, tc
 from ui.layout import metric_grid
 from ui.promo import cover_bar, labelled
 from ui.safe import md_escape

@@ -7,7 +7,8 @@ from pipeline.desk import team
 from pipeline.outputs.export import csv_bytes
 from ui.auth import page_guard
 from ui.charts import CHART_CONFIG
-from ui.core import desk_now, filters, lang, query, shop_label, t
+from ui.data import desk_now, filters, query, shop_label
+from ui.i18n import lang, t
 from ui.order_dialog import open_order_dialog, order_table
 from ui.team import actions_chart, behind_columns, behind_view, figure_label, figures, labelled
 

@@ -7,8 +7,9 @@ from pipeline.accounts import users
 from pipeline.base.roles import ROLES, NotAllowed, may
 from ui.actor import role
 from ui.auth import page_guard, sso_configured
-from ui.core import get_store, t
+from ui.data import get_store
 from ui.errors import refusal_text
+from ui.i18n import t
 from ui.safe import md_escape
 
 page_guard()  # behind the sign-in even when reached without app.py

@@ -8,7 +8,9 @@ import streamlit as st
 from pipeline.desk import forecast, money, promo, sla
 from ui.auth import page_guard
 from ui.charts import CHART_CONFIG
-from ui.core import demo_banner, desk_minute, filters, fmt_money, query, t
+from ui.data import demo_banner, desk_minute, filters, query
+from ui.fmt import fmt_money
+from ui.i18n import t
 from ui.layout import metric_grid
 from ui.promo import gift_ledger_view, labelled
 from ui.warroom import breach_chart, intake_chart, methods_text

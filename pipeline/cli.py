@@ -9,7 +9,9 @@
     python -m pipeline [--db PATH] user list | set-role NAME ROLE | disable NAME
     python -m pipeline [--db PATH] user reset-password NAME [--password-stdin]
 
-The person at the command line is the machine's operator and acts as a manager.
+What each command does is pipeline/commands.py; this is the process: opening the store,
+waiting for it or handing the command to the dashboard that holds it, and saying a
+refusal in one line.
 
 `report` opens the store read-only and writes nothing. A store that cannot be opened or
 written (disk full, read-only, busy, gone or replaced) is one plain line on stderr and exit 2;
@@ -19,18 +21,24 @@ the details go to the log (shown with ORDERDESK_DEBUG=1).
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
+from pipeline.commands import (
+    EXIT_REFUSED,
+    UsageError,
+    ask_password,
+    build_parser,
+    refusal,
+    run,
+    run_demo,
+)
 from pipeline.db.store import (
-    ROOT,
     Store,
     StoreBusy,
     StoreFault,
@@ -40,86 +48,11 @@ from pipeline.db.store import (
     open_for_reading,
 )
 
-EXIT_OK, EXIT_REJECTS, EXIT_REFUSED = 0, 1, 2
-ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", "resolve", "undo")
-
-
-class UsageError(Exception):
-    """A command's words are off (a bad --as-of): said in one line, exit 2 like argparse."""
-
-
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m pipeline", description="Order Desk")
-    p.add_argument("--db", help="the store (default data/orderdesk.duckdb; env ORDERDESK_DB)")
-    p.add_argument("--wait", type=float, default=60.0, metavar="SECONDS",
-                   help="while another program holds the store (and no dashboard serves it), "
-                        "wait up to this long (default 60)")
-    sub = p.add_subparsers(dest="command", required=True)
-
-    imp = sub.add_parser("import", help="import export files (layout detected from headers)")
-    imp.add_argument("files", nargs="+", metavar="FILE")
-    imp.add_argument("--by", default="cli", help="who imports (recorded in the import log)")
-    imp.add_argument("--shop", metavar="NAME",
-                     help="the shop of the files' orders where a file names none (a Shopify "
-                          "export never does); default: the platform's one unnamed shop")
-
-    rep = sub.add_parser("report", help="the store's numbers as of a moment")
-    rep.add_argument("--as-of", help="'YYYY-MM-DD HH:MM' in the shop's time zone (default now)")
-    rep.add_argument("--json", action="store_true", help="one JSON object")
-    rep.add_argument("--xlsx", metavar="FILE", help="write the daily workbook to FILE")
-
-    act = sub.add_parser("action", help="record a desk action on an order")
-    act.add_argument("order_id", metavar="ORDER_ID")
-    act.add_argument("action", metavar="ACTION", choices=ACTIONS)
-    act.add_argument("--by", default="cli", help="who acts")
-    act.add_argument("--text", help="courier and tracking number, note, or reason")
-    act.add_argument("--kind", help="problem type, for flag/resolve (default manual)")
-
-    demo = sub.add_parser("demo", help="write demo exports")
-    demo.add_argument("--orders", type=int, default=20000)
-    demo.add_argument("--seed", type=int, default=7)
-    demo.add_argument("--out", default=str(ROOT / "data" / "demo"))
-    demo.add_argument("--end", help="'YYYY-MM-DD HH:MM' where the data stops (default now); "
-                                    "a fixed end and seed give identical files")
-    watch = sub.add_parser("watch", help="import the new exports dropped into a folder")
-    watch.add_argument("folder", metavar="DIR")
-    watch.add_argument("--every", type=float, default=60.0, metavar="SECONDS",
-                       help="how often to look (default 60)")
-    watch.add_argument("--once", action="store_true", help="look twice (a file must hold "
-                       "still between the looks), import, and stop")
-    _user_parser(sub)
-    return p
-
-
-def _user_parser(sub: argparse._SubParsersAction) -> None:
-    from pipeline.base.roles import ROLES
-
-    user = sub.add_parser("user", help="the desk's accounts (sign-in names, roles)")
-    cmd = user.add_subparsers(dest="user_command", required=True)
-    add = cmd.add_parser("add", help="add an account (the password is asked twice)")
-    add.add_argument("name", metavar="NAME")
-    add.add_argument("--role", required=True, choices=ROLES)
-    add.add_argument("--email", help="an SSO e-mail that signs in as this account")
-    add.add_argument("--password-stdin", action="store_true",
-                     help="read the password from the first line of standard input")
-    add.add_argument("--password-hash", help=argparse.SUPPRESS)  # handed over beside a desk
-    cmd.add_parser("list", help="the accounts (no passwords)")
-    role = cmd.add_parser("set-role", help="change an account's role")
-    role.add_argument("name", metavar="NAME")
-    role.add_argument("role", metavar="ROLE", choices=ROLES)
-    off = cmd.add_parser("disable", help="disable an account (it can no longer sign in)")
-    off.add_argument("name", metavar="NAME")
-    reset = cmd.add_parser("reset-password", help="set a new password")
-    reset.add_argument("name", metavar="NAME")
-    reset.add_argument("--password-stdin", action="store_true",
-                       help="read the password from the first line of standard input")
-    reset.add_argument("--password-hash", help=argparse.SUPPRESS)
-
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "demo":
-        return _demo(args)
+        return run_demo(args)
     named = args.db or os.environ.get("ORDERDESK_DB")   # a store the job names, not the default
     if args.command == "report" and named and named != ":memory:" \
             and not Path(named).exists() and not marker_path(Path(named)).exists():
@@ -137,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.write(done.err)
             return done.code
         try:
-            return _dispatch(store, args)
+            return run(store, args)
         finally:
             store.close()
     except StoreFault as exc:
@@ -153,23 +86,11 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return EXIT_REFUSED
     except Exception as exc:  # a refusal (a role, an account rule, the hand-off): one line
-        if not _refusal(exc):
+        if not refusal(exc):
             raise
         logging.getLogger("pipeline.cli").debug("refused", exc_info=True)
         print(f"error: {first_line(exc)}", file=sys.stderr)
         return EXIT_REFUSED
-
-
-def _dispatch(store: Store, args: argparse.Namespace) -> int:
-    if args.command == "import":
-        return _import(store, args)
-    if args.command == "report":
-        return _report(store, args)
-    if args.command == "user":
-        return _user(store, args)
-    if args.command == "watch":
-        return _watch(store, args)
-    return _action(store, args)
 
 
 class _HandedOff(Exception):
@@ -241,7 +162,7 @@ def _portable_user_argv(args: argparse.Namespace) -> list[str]:
         out.append(args.name)
         if args.user_command == "add":
             out += ["--role", args.role] + (["--email", args.email] if args.email else [])
-        password = args.password_hash or _password(
+        password = args.password_hash or ask_password(
             args.password_stdin, required=args.user_command != "add" or not args.email)
         if password is not None:
             args.password_hash = args.password_hash or hash_password(password)  # asked once
@@ -253,193 +174,3 @@ def _portable_user_argv(args: argparse.Namespace) -> list[str]:
     return out
 
 
-def _refusal(exc: BaseException) -> bool:
-    """Whether `exc` is a refusal said in one line (a role that may not, an account rule, an
-    action the order refuses, an untrusted hand-off socket), not a fault to trace."""
-    from pipeline.accounts.users import UserError
-    from pipeline.base.roles import NotAllowed
-    from pipeline.db import handoff
-    from pipeline.desk.actions import ActionError
-
-    return isinstance(exc, StoreFault | UsageError | UserError | NotAllowed | ActionError
-                      | handoff.Refused | handoff.NoAnswer)
-
-
-def run_handed(store: Store, argv: list[str]) -> tuple[int, str, str]:
-    """A command handed over by another process, run on `store` (the dashboard's): its exit
-    code and what it printed. A refusal is one line and exit 2; anything else that fails too,
-    its details in the dashboard's log."""
-    from pipeline.db import handoff
-
-    def run() -> int:
-        args = build_parser().parse_args(argv)
-        if args.command not in handoff.COMMANDS:
-            print(f"error: {args.command} is not handed over; stop the desk first",
-                  file=sys.stderr)
-            return EXIT_REFUSED
-        try:
-            return _dispatch(store, args)
-        except Exception as exc:
-            if not _refusal(exc):
-                logging.getLogger("pipeline.cli").exception("handed command %s failed",
-                                                            args.command)
-                print(f"error: the desk could not do this: {first_line(exc)}; the details "
-                      "are in its log", file=sys.stderr)
-            else:
-                print(f"error: {first_line(exc)}", file=sys.stderr)
-            return EXIT_REFUSED
-
-    return handoff.captured(run)
-
-
-def _import(store: Store, args: argparse.Namespace) -> int:
-    from pipeline.ingest.importing import import_path  # the readers load only for an import
-
-    code = EXIT_OK
-    for f in args.files:
-        result = import_path(store, f, by=args.by, shop=args.shop)
-        stream = sys.stderr if result.status == "refused" else sys.stdout
-        print(result.message, file=stream)
-        for r in result.rejects[:20]:
-            print(f"  {result.file_name} row {r.row}, column {r.column}: {r.reason}"
-                  + (f" ({r.value!r})" if r.value else ""), file=sys.stderr)
-        if len(result.rejects) > 20:
-            print(f"  … and {len(result.rejects) - 20} more", file=sys.stderr)
-        code = max(code, result.exit_code)
-    return code
-
-
-def _parse_as_of(store: Store, text: str | None) -> datetime:
-    if not text:
-        return store.now().replace(second=0, microsecond=0)
-    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y-%m-%dT%H:%M",
-                "%Y-%m-%dT%H:%M:%S"):
-        try:
-            return datetime.strptime(text.strip(), fmt)
-        except ValueError:
-            continue
-    raise UsageError(f"--as-of {text!r} is not 'YYYY-MM-DD HH:MM'")
-
-
-def _report(store: Store, args: argparse.Namespace) -> int:
-    from pipeline.outputs.report import build_report
-
-    as_of = _parse_as_of(store, args.as_of)
-    con = store.cursor()
-    report = build_report(con, as_of)
-    if args.xlsx:
-        from pipeline.outputs.workbook import write_workbook
-
-        write_workbook(con, as_of, Path(args.xlsx))
-        print(f"workbook written to {args.xlsx}", file=sys.stderr)
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False))
-    elif not args.xlsx:
-        for key, value in report.items():
-            print(f"{key}: {json.dumps(value, ensure_ascii=False)}")
-    return EXIT_OK
-
-
-def _action(store: Store, args: argparse.Namespace) -> int:
-    from pipeline.desk import actions
-
-    try:
-        event = actions.record_by_id(
-            store, args.order_id, args.action, by=args.by, text=args.text, kind=args.kind
-        )
-    except actions.ActionError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_REFUSED
-    print(f"{event.action} recorded on order {event.order_id} ({event.shop or event.platform}) "
-          f"by {event.author} at {event.acted_at:%Y-%m-%d %H:%M:%S}, event #{event.event_id}")
-    return EXIT_OK
-
-
-def _watch(store: Store, args: argparse.Namespace) -> int:
-    """Look into the folder every `--every` seconds and import what is new (until stopped)."""
-    from pipeline.ingest.inbox import Inbox
-
-    box = Inbox(Path(args.folder))
-    print(f"watching {box.folder} every {args.every:g} s (Ctrl-C stops)", file=sys.stderr,
-          flush=True)
-    code = EXIT_OK
-    looks = 0
-    try:
-        while True:
-            for result in box.look(store):
-                print(result.message, flush=True)
-                code = max(code, result.exit_code)
-            looks += 1
-            if args.once and looks >= 2:
-                return code
-            time.sleep(min(args.every, 1.0) if args.once else args.every)
-    except KeyboardInterrupt:
-        return code
-
-
-def _demo(args: argparse.Namespace) -> int:
-    from pipeline.ingest.demo import write_demo
-
-    end = None
-    if args.end:
-        try:
-            end = datetime.strptime(args.end.strip(), "%Y-%m-%d %H:%M")
-        except ValueError:
-            print(f"error: --end {args.end!r} is not 'YYYY-MM-DD HH:MM'", file=sys.stderr)
-            return EXIT_REFUSED
-    paths = write_demo(Path(args.out), orders=args.orders, seed=args.seed, end=end)
-    for p in paths:
-        print(p)
-    return EXIT_OK
-
-
-def _user(store: Store, args: argparse.Namespace) -> int:
-    from pipeline.accounts import users
-    from pipeline.base.labels import label
-
-    try:
-        if args.user_command == "list":
-            frame = users.list_users(store.cursor())
-            if frame.empty:
-                print("no accounts yet: the desk runs open on this machine only")
-            for r in frame.itertuples():
-                print(f"{r.name}\t{r.role}\t{'disabled' if r.disabled else 'enabled'}\t"
-                      f"{'password' if r.has_password else 'no password'}\t{r.sso_email or '-'}")
-            return EXIT_OK
-        if args.user_command == "add":
-            password = None if args.password_hash else _password(args.password_stdin,
-                                                                  required=not args.email)
-            user = users.add_user(store, args.name, args.role, password, by="cli",
-                                  sso_email=args.email, password_hash=args.password_hash)
-            print(f"account {user.name} added as {label('role_' + user.role, 'en')}")
-        elif args.user_command == "set-role":
-            users.set_role(store, args.name, args.role)
-            print(f"{args.name} is now {label('role_' + args.role, 'en')}")
-        elif args.user_command == "disable":
-            users.set_disabled(store, args.name)
-            print(f"{args.name} is disabled")
-        else:
-            password = None if args.password_hash else _password(args.password_stdin)
-            users.reset_password(store, args.name, password, password_hash=args.password_hash)
-            print(f"password of {args.name} changed")
-    except users.UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_REFUSED
-    return EXIT_OK
-
-
-def _password(from_stdin: bool, required: bool = True) -> str | None:
-    """The new password: the first line of stdin, or asked twice without echo."""
-    from getpass import getpass
-
-    from pipeline.accounts.users import UserError
-
-    if from_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = getpass("password: ")
-        if password != getpass("again: "):
-            raise UserError("the two passwords differ; nothing was changed")
-    if not password and not required:
-        return None
-    return password

@@ -194,6 +194,6 @@ def test_the_queue_page_records_a_clean_batch(db, monkeypatch):
     assert not at.exception
     assert any("Recorded the courier and tracking number of 2 orders" in s.value
                for s in at.success)
-    from ui.core import get_store
+    from ui.data import get_store
 
     assert courier_events(get_store()) == [(ID_A, "SF SF1", "Wang"), (ID_B, "YTO YT2", "Wang")]

@@ -161,7 +161,7 @@ def test_overview_in_another_currency(tmp_path, monkeypatch):
 
 def test_settings_page_sets_and_clears_the_currency(tmp_path, monkeypatch):
     from tests.apptest import fresh_app, store_file
-    from ui.core import get_store
+    from ui.data import get_store
 
     db = store_file(tmp_path / "set.duckdb", [{"created_at": "2026-11-20 10:00", **o}
                                                for o in ORDERS])

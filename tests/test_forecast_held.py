@@ -85,7 +85,7 @@ def test_the_war_room_says_what_is_held(desk, monkeypatch):
 
     path = desk.path
     desk.close()
-    monkeypatch.setattr("ui.core.now_in", lambda settings: AS_OF)
+    monkeypatch.setattr("ui.data.now_in", lambda settings: AS_OF)
     at = fresh_app(path, monkeypatch, page="pages/warroom.py", state={"lang": "en"})
     assert not at.exception
     assert metric(at, "Hours to clear the backlog").value == "3.0"

@@ -78,7 +78,7 @@ def test_the_war_room_says_when_the_backlog_is_cleared(store, monkeypatch):
     build(store, shipped=30)
     path = store.path
     store.close()
-    monkeypatch.setattr("ui.core.now_in", lambda settings: AS_OF)
+    monkeypatch.setattr("ui.data.now_in", lambda settings: AS_OF)
     at = fresh_app(path, monkeypatch, page="pages/warroom.py", state={"lang": "en"})
     assert not at.exception
     assert metric(at, "Hours to clear the backlog").value == "33.4"

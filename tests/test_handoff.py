@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import run_handed
+from pipeline.commands import run_handed
 from pipeline.db import handoff
 from pipeline.db.store import Store
 from tests.conftest import SAMPLES, load

@@ -46,7 +46,7 @@ def test_saved_values_reach_the_store(db, monkeypatch):
     at.run()
     assert not at.exception
     # The app holds the store open; read it through the app's own store.
-    from ui.core import get_store
+    from ui.data import get_store
 
     s = get_store()
     settings = get_settings(s.cursor())

@@ -78,7 +78,7 @@ def test_the_page_says_which_hours_it_compares(double11, tmp_path, monkeypatch):
 
     path = double11.path
     double11.close()
-    monkeypatch.setattr("ui.core.now_in", lambda settings: AS_OF)
+    monkeypatch.setattr("ui.data.now_in", lambda settings: AS_OF)
     at = fresh_app(path, monkeypatch, page="pages/promotions.py", state={"lang": "en"})
     assert not at.exception
     captions = " ".join(c.value for c in at.caption)
@@ -100,7 +100,7 @@ def test_the_war_room_and_the_report_read_the_same_hours(double11, tmp_path, mon
         "uplift_orders": 2.0, "paid": {"CNY": 600.0}, "baseline_paid": {"CNY": 400.0}}
     path = double11.path
     double11.close()
-    monkeypatch.setattr("ui.core.now_in", lambda settings: AS_OF)
+    monkeypatch.setattr("ui.data.now_in", lambda settings: AS_OF)
     at = fresh_app(path, monkeypatch, page="pages/warroom.py", state={"lang": "en"})
     assert not at.exception
     assert ("The promotion so far: 12 orders against 4 in the same hours of its baseline "

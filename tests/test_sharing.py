@@ -1,4 +1,5 @@
-"""Work every session needs at the same moment is computed once and shared (ui.core.query)."""
+"""Work every session needs at the same moment is computed once and shared (ui.data.query,
+through pipeline/db/cache.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ def test_two_sessions_at_the_same_moment_cause_one_computation(tmp_path, monkeyp
     monkeypatch.setenv("ORDERDESK_DB", str(db))
     st.cache_data.clear()
     st.cache_resource.clear()
-    from ui.core import get_store, query
+    from ui.data import get_store, query
 
     sharing_probe.reset(hold=True)
     results: list[int] = []
@@ -29,7 +30,7 @@ def test_two_sessions_at_the_same_moment_cause_one_computation(tmp_path, monkeyp
     second = threading.Thread(target=session)
     second.start()
     # the second has asked and waits inside the shared cache while the first computes
-    assert sharing_probe.waits_inside(second, "_result", "streamlit/runtime/caching")
+    assert sharing_probe.waits_inside(second, "ask", "pipeline/db/cache.py")
     sharing_probe.RELEASE.set()
     first.join(60)
     second.join(60)
@@ -50,22 +51,27 @@ def test_results_of_an_older_data_version_are_let_go_once_a_newer_one_is_asked(
     db = store_file(tmp_path / "s.duckdb", [{"order_id": "o1", "created_at": "2026-11-11 10:00"}])
     monkeypatch.setenv("ORDERDESK_DB", str(db))
     st.cache_resource.clear()
-    from ui import core
+    from pipeline.db import cache
+    from ui import data
 
-    store = core.get_store()
+    store = data.get_store()
     sharing_probe.CALLS.clear()
-    where = (str(store.path), store.store_id)
-    ask = (sharing_probe.__name__, "slow_board", where, ("12:00",), ())
+    name = f"{sharing_probe.__name__}.slow_board"
+
+    def held() -> list:
+        """The data versions `slow_board` is held at for this store."""
+        return [k[2][0] for k in cache._entries if k[3] == name and k[1] == store.store_id]
+
     first = store.data_version()
-    core.query(sharing_probe.slow_board, "12:00")
-    core._cached(*ask[:3], first, *ask[3:], store)            # still held: no new computation
+    data.query(sharing_probe.slow_board, "12:00")
+    data.query(sharing_probe.slow_board, "12:00")              # still held: no new computation
     assert len(sharing_probe.CALLS) == 1
+    assert held() == [first]
     store.run_write(lambda cur: cur.execute("select 1"))
     assert store.data_version() > first
-    core.query(sharing_probe.slow_board, "12:00")            # the newer version asked
+    data.query(sharing_probe.slow_board, "12:00")            # the newer version asked
     assert len(sharing_probe.CALLS) == 2
-    core._cached(*ask[:3], first, *ask[3:], store)            # the older one was let go
-    assert len(sharing_probe.CALLS) == 3
+    assert held() == [store.data_version()]                   # the older one was let go
     store.close()
     st.cache_resource.clear()
 
@@ -79,17 +85,17 @@ def test_two_stores_at_the_same_data_version_never_share_a_page_result(tmp_path,
                      [{"order_id": "o1", "created_at": "2026-11-11 10:00"},
                       {"order_id": "o2", "created_at": "2026-11-11 11:00"}])
     st.cache_resource.clear()
-    from ui import core
+    from ui import data
 
     monkeypatch.setenv("ORDERDESK_DB", str(one))
-    first = core.get_store()
-    assert core.query(sharing_probe.slow_board, "12:00") == 1
+    first = data.get_store()
+    assert data.query(sharing_probe.slow_board, "12:00") == 1
     version = first.data_version()
     first.close()
-    core.get_store.clear()
+    data.get_store.clear()
     monkeypatch.setenv("ORDERDESK_DB", str(two))
-    second = core.get_store()
+    second = data.get_store()
     assert second.data_version() == version          # the same number, another store
-    assert core.query(sharing_probe.slow_board, "12:00") == 2
+    assert data.query(sharing_probe.slow_board, "12:00") == 2
     second.close()
     st.cache_resource.clear()

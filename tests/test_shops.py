@@ -232,7 +232,7 @@ def test_the_import_page_asks_the_shop_and_proposes_the_last_one(tmp_path, monke
 
 
 def _orders_open(at) -> list[tuple]:
-    from ui.core import get_store
+    from ui.data import get_store
 
     return get_store().cursor().execute(
         "select shop, count(*) from orders group by all order by all").fetchall()

@@ -54,7 +54,7 @@ def _fragment_script():
 
     from pipeline.accounts import users
     from ui import auth
-    from ui.core import get_store
+    from ui.data import get_store
 
     auth.gate(st.container())
     end = st.session_state.pop("end_now", None)
@@ -95,7 +95,7 @@ def _callback_script():
 
 
 def notes(db: Path) -> int:
-    from ui.core import get_store
+    from ui.data import get_store
 
     return get_store().cursor().execute(
         "select count(*) from events where action = 'note'").fetchone()[0]
@@ -105,7 +105,7 @@ def test_a_callback_after_sign_out_in_another_tab_writes_nothing(db):
     at = signed_in_app(db, _callback_script)
     at.button(key="note").click().run()            # signed in: the note is recorded
     assert not at.exception and notes(db) == 1
-    from ui.core import get_store
+    from ui.data import get_store
 
     users.close_session(get_store(), at.session_state["auth_user"]["token"])
     at.button(key="note").click().run()

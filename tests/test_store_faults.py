@@ -408,7 +408,7 @@ def _act_script():
     import streamlit as st
 
     from ui import order_dialog
-    from ui.core import get_store
+    from ui.data import get_store
 
     get_store()
     if st.session_state.get("act"):

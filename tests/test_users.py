@@ -624,7 +624,7 @@ def test_a_token_without_its_session_or_of_a_disabled_account_opens_nothing(db, 
     with_account(db, "Cleo", "clerk", "clerk password")
     at = sign_in_through_the_form(db, monkeypatch, "Cleo", "clerk password")
     token = at.query_params["session"]
-    from ui.core import get_store
+    from ui.data import get_store
 
     users.set_disabled(get_store(), "Cleo")           # the desk's own store, as the Users page
     at.run()

@@ -101,14 +101,14 @@ def test_an_ask_that_no_longer_fits_does_not_stop_the_others(tmp_path):
 
 
 def test_after_a_write_the_page_finds_its_board_ready(tmp_path, monkeypatch):
-    """Through the pages' cache (ui.core.query): asked once, a write, the background round,
+    """Through the pages' cache (ui.data.query): asked once, a write, the background round,
     and the next ask computes nothing itself."""
     db = store_file(tmp_path / "s.duckdb", [ORDER])
     monkeypatch.setenv("ORDERDESK_DB", str(db))
     monkeypatch.setattr(warm, "SETTLE_SECONDS", 0.05)
     st.cache_data.clear()
     st.cache_resource.clear()
-    from ui.core import get_store, query
+    from ui.data import get_store, query
 
     sharing_probe.reset()           # computed at once: nobody waits inside it here
     store = get_store()

@@ -62,7 +62,7 @@ def test_the_war_room_prints_each_amount_with_its_currency(double11, monkeypatch
 
     path = double11.path
     double11.close()
-    monkeypatch.setattr("ui.core.now_in", lambda settings: AS_OF)
+    monkeypatch.setattr("ui.data.now_in", lambda settings: AS_OF)
     at = fresh_app(path, monkeypatch, page="pages/warroom.py", state={"lang": "en"})
     assert not at.exception
     assert metric(at, "Projected paid amount today").value == "CNY 56,300.00"

@@ -69,7 +69,7 @@ def _page(store, monkeypatch, lang):
 
     path = store.path
     store.close()
-    monkeypatch.setattr("ui.core.now_in", lambda settings: AS_OF)
+    monkeypatch.setattr("ui.data.now_in", lambda settings: AS_OF)
     at = fresh_app(path, monkeypatch, page="pages/warroom.py", state={"lang": lang})
     assert not at.exception
     return at

@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.auth import current_role, keep_open_name, signed_in_name
-from ui.core import t, tc
+from ui.i18n import t, tc
 from ui.safe import md_escape
 
 SESSION_KEY = "actor"

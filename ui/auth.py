@@ -30,7 +30,8 @@ import streamlit as st
 from pipeline.accounts import users
 from pipeline.base.labels import label
 from pipeline.db.store import DEFAULT_DB, default_db_path
-from ui.core import desk_settings, get_store, handoff_notice, query, t
+from ui.data import desk_settings, get_store, handoff_notice, query
+from ui.i18n import t
 from ui.layout import in_frame
 from ui.safe import md_escape
 

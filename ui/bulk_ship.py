@@ -16,8 +16,9 @@ from pipeline.desk.actions import ActionError
 from pipeline.ingest import bulk_ship
 from ui.actor import role
 from ui.auth import signed_in
-from ui.core import after_write, get_store, lang, shop_labels, t
+from ui.data import get_store, shop_labels
 from ui.errors import refusal_text
+from ui.i18n import lang, t
 from ui.order_dialog import FLASH
 from ui.safe import md_escape
 
@@ -108,7 +109,6 @@ def _confirm(who: str | None) -> None:
     try:
         events = bulk_ship.apply(get_store(), checked, by=who or "", role=role())
     except bulk_ship.BulkShipError as exc:
-        after_write()
         refused = exc.rows if exc.rows is not None else checked
         st.session_state[FLASH] = ("error", md_escape(bulk_ship.refused_message(refused, lang())))
         fresh = bulk_ship.check(get_store().cursor(), checked[bulk_ship.ROW_COLUMNS])
@@ -118,6 +118,5 @@ def _confirm(who: str | None) -> None:
     except (ActionError, Conflict, NotAllowed) as exc:
         st.session_state[FLASH] = ("error", refusal_text(exc))
         return
-    after_write()
     st.session_state.pop(CHECKED, None)
     st.session_state[FLASH] = ("success", t("bulk_done").format(n=len(events)))

@@ -8,7 +8,8 @@ import streamlit as st
 
 from pipeline.ingest.inbox import Inbox, inbox_dir
 from ui.auth import signed_in
-from ui.core import after_import, desk_settings, get_store, import_store, on_demo, t
+from ui.data import after_import, desk_settings, get_store, import_store, on_demo
+from ui.i18n import t
 
 
 @st.cache_resource(show_spinner=False)

@@ -6,7 +6,7 @@ orders). Started as `python app.py`, the process first runs the app once itself,
 browser (Streamlit's own AppTest, on the default page with the default filters, as a first
 visitor would), and then serves it as `streamlit run app.py` would, with the same options:
 the modules are imported, the store is open and the first page's results are in the caches
-every session shares (`ui.core.query`). The server answers once that run is done. Warming is
+every session shares (`ui.data.query`). The server answers once that run is done. Warming is
 a head start, never a condition: a run that fails is logged and the server starts anyway.
 """
 

@@ -30,19 +30,10 @@ from pipeline.desk.address import display_address
 from pipeline.ingest.formats import LAYOUTS
 from ui.actor import actor, role
 from ui.auth import signed_in
-from ui.core import (
-    after_write,
-    colon,
-    desk_minute,
-    fmt_money,
-    get_store,
-    lang,
-    query,
-    shop_label,
-    t,
-    tc,
-)
+from ui.data import desk_minute, get_store, query, shop_label
 from ui.errors import FAULTS, fault_text, refusal_text
+from ui.fmt import fmt_money
+from ui.i18n import colon, lang, t, tc
 from ui.printing import print_buttons
 from ui.safe import md_escape
 
@@ -75,7 +66,6 @@ def act_on(keys: list[Key], action: str, text: str | None = None, kind: str | No
     except FAULTS as exc:  # the store cannot be written: one plain sentence, details logged
         _flash("error", fault_text(exc))
         return
-    after_write()
     _flash("success", t("act_done").format(action=t(f"action_{action}"), n=len(events)))
 
 
@@ -93,7 +83,6 @@ def undo_batch(batch_id: int, action: str, name: str, by: str | None = None) -> 
     except FAULTS as exc:  # the store cannot be written: one plain sentence, details logged
         _flash("error", fault_text(exc))
         return
-    after_write()
     _flash("success", t("flow_batch_undone").format(batch=name, n=len(undos),
                                                     action=t(f"action_{action}")))
 
@@ -433,7 +422,6 @@ def _submit(key: Key, action: str, who: str | None) -> None:
         event = actions.record(get_store(), key, action, by=who or "", text=text, kind=kind,
                                expected_last_event=expected, role=role())
     except Conflict as exc:
-        after_write()
         fresh = actions.order_context(get_store().cursor(), *key)
         st.session_state[EXPECTED] = (key, int(fresh["last_event_id"] or 0))
         st.session_state[NOTICE] = ("warning", refusal_text(exc))
@@ -442,7 +430,6 @@ def _submit(key: Key, action: str, who: str | None) -> None:
     except FAULTS as exc:  # the store cannot be written: one plain sentence, details logged
         st.session_state[NOTICE] = ("error", fault_text(exc))
     else:
-        after_write()
         _flash("success", t("act_done_one").format(action=t(f"action_{action}"),
                                                    order=md_escape(key[2]),
                                                    event=event.event_id))

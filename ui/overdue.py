@@ -15,16 +15,9 @@ from pipeline.base.labels import label, platform_name
 from pipeline.desk import freshness, problems, sla
 from pipeline.desk.address import display_address
 from ui.auth import signed_in
-from ui.core import (
-    desk_minute,
-    get_store,
-    per_value,
-    query,
-    shop_label,
-    shop_labels,
-    t,
-    tc,
-)
+from ui.data import desk_minute, get_store, query, shop_label, shop_labels
+from ui.fmt import per_value
+from ui.i18n import t, tc
 from ui.layout import metric_grid
 from ui.order_dialog import KEY_COLUMNS
 from ui.safe import md_escape, plot_text
@@ -124,7 +117,7 @@ def list_view(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime, statu
               rules: tuple[str, ...] = (), shops: tuple[str, ...] = (),
               couriers: tuple[str, ...] = (), marks: tuple[str, ...] = (),
               language: str = "zh") -> tuple[int, pd.DataFrame, list[str]]:
-    """The Overdue list as shown, for `ui.core.query` (one per data version, moment, choice
+    """The Overdue list as shown, for `ui.data.query` (one per data version, moment, choice
     and language, for every session): how many orders it lists, its first LIST_ROWS rows
     (the order keys, then `display_frame`'s columns) and the names of the shown columns."""
     listed = sla.filter_board(sla.sla_board(con, f, as_of), list(statuses), list(rules),

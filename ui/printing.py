@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from pipeline.outputs import printing
-from ui.core import get_store, lang, t
+from ui.data import get_store
+from ui.i18n import lang, t
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -13,7 +13,7 @@ MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 
 
 def labelled(df: pd.DataFrame, label: Callable[[str], str]) -> pd.DataFrame:
-    """`df` with its column names shown in the chosen language (`label` is `ui.core.t`)."""
+    """`df` with its column names shown in the chosen language (`label` is `ui.i18n.t`)."""
     return df.rename(columns={c: label(c) for c in df.columns})
 
 

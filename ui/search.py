@@ -9,7 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from pipeline.desk.search import clean_query, find_orders
-from ui.core import query, shop_label, t
+from ui.data import query, shop_label
+from ui.i18n import t
 from ui.order_dialog import KEY_COLUMNS, open_order_dialog
 from ui.safe import md_escape
 

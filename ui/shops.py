@@ -19,8 +19,9 @@ from pipeline.db.shops import (
 )
 from pipeline.ingest.formats import sniff
 from ui.actor import role
-from ui.core import after_write, get_store, platform_label, query, shop_label, t
+from ui.data import get_store, query, shop_label
 from ui.errors import store_errors
+from ui.i18n import platform_label, t
 from ui.safe import md_escape
 
 AUTO = "\x00auto"   # no shop given: the stored order's shop, else the platform's unnamed shop
@@ -134,7 +135,6 @@ def _rename(platform: str, shop: str, name: str) -> None:
         except NotAllowed:
             st.error(t("auth_not_allowed"))
             return
-        after_write()
         st.success(t("shop_renamed"))
 
 

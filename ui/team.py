@@ -10,7 +10,8 @@ import plotly.graph_objects as go
 
 from pipeline.desk.team import week_of
 from ui.charts import day_format
-from ui.core import platform_label, shop_label, shop_labels, t
+from ui.data import shop_label, shop_labels
+from ui.i18n import platform_label, t
 from ui.safe import plot_text
 
 CODED = {"action": "action_", "role": "role_", "kind": "problem_",

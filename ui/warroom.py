@@ -7,7 +7,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pipeline.desk import forecast
-from ui.core import desk_minute, filters, query, t
+from ui.data import desk_minute, filters, query
+from ui.i18n import t
 
 
 def intake_chart(hourly: pd.DataFrame, measure: str, names: dict[str, str]) -> go.Figure:

@@ -1,5 +1,12 @@
-"""What the pages read, computed once per store, data version and arguments and shared by
-every session of the process.
+"""The one cache: what the pages read, computed once per store, data version and arguments
+and shared by every session of the process.
+
+A page asks it by one visible call, `ask(store, fn, *args)`: the result of `fn(cursor, *args)`
+shared across sessions, and noted for the warmer (pipeline/db/warm.py), which works it out
+again in the background after a write. The domain functions only say what of them may be
+shared and for how long (`@shared`, `facts=True`, `remembered` for the parts every moment
+reads): that is knowledge of the rule (which results hold for a data version, which survive
+an action); where the results are kept and when they are let go is decided here alone.
 
 The data version (`meta.data_version`) is bumped by every committed write, so a result kept
 under the version it was computed at is right for as long as that version is current; the
@@ -37,6 +44,9 @@ from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
+
+from pipeline.db import warm
+from pipeline.db.store import Store
 
 MAX_ENTRIES = 256
 MAX_PER_NAME = 12     # moments, filters and periods of one function kept at once
@@ -191,6 +201,7 @@ def clear() -> None:
     with _lock:
         _entries.clear()
         _latest.clear()
+        _store_keys.clear()
 
 
 def private(value: T) -> T:
@@ -248,4 +259,65 @@ def shared(fn: Callable[..., T] | None = None, *, keep: int | None = None,
         return private(remembered(con, name, key, lambda: fn(con, *args, **kwargs),
                                   facts=facts))
 
+    wrapper.shared = True
     return wrapper
+
+
+# A page's asks go through `ask`, which knows the store (not only a cursor): its key is read
+# once per data version (`Store.data_version` costs no query between commits), not twice a
+# call, so a page's dozens of asks per view cost a dictionary look-up each.
+_store_keys: dict[tuple, tuple[int, tuple | None]] = {}
+_wrapped: dict[Callable, Callable] = {}
+
+
+def ask(store: Store, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """What a page reads: `fn(cursor, *args, **kwargs)` of `store`, computed once per data
+    version and arguments for every session (`fn` shared as it is when it says so, else as
+    `shared(fn)`), each caller with its own copy. After a write, what was asked is worked out
+    again in the background before anyone asks (pipeline/db/warm.py)."""
+    kw = tuple(sorted(kwargs.items()))
+    warm.asked(store, (fn, f"{fn.__module__}.{fn.__qualname__}", args, kw), _redo)
+    return _through(store, fn, args, kw)
+
+
+def _redo(store: Store, ask: warm.Ask, version: int) -> Any:
+    """The warmer's way to work an ask out again: into this cache, where pages look."""
+    fn, _, args, kw = ask
+    return _through(store, fn, args, kw)
+
+
+def _through(store: Store, fn: Callable[..., T], args: tuple, kw: tuple) -> T:
+    cur = store.cursor()
+    key = _key_of(store, cur)
+    reading = _reading.__dict__.setdefault("keys", {})
+    reading[id(cur)] = key
+    try:
+        return _sharing(fn)(cur, *args, **dict(kw))
+    finally:
+        del reading[id(cur)]
+
+
+def _sharing(fn: Callable[..., T]) -> Callable[..., T]:
+    """`fn` shared: as it is when it is (`@shared`), else wrapped once."""
+    if getattr(fn, "shared", False):
+        return fn
+    with _lock:
+        wrapped = _wrapped.get(fn)
+        if wrapped is None:
+            wrapped = _wrapped[fn] = shared(fn)
+    return wrapped
+
+
+def _key_of(store: Store, cur: duckdb.DuckDBPyConnection) -> tuple | None:
+    """`store_key` of `store`, read again only when its data version moved."""
+    if store.memory:
+        return None
+    version = store.data_version()
+    where = (str(store.path), store.store_id)
+    known = _store_keys.get(where)
+    if known is not None and known[0] == version:
+        return known[1]
+    key = store_key(cur)
+    if key is not None and key[2][0] == version:   # read at that version: kept for it
+        _store_keys[where] = (version, key)
+    return key

@@ -28,7 +28,6 @@ down takes the whole process with it ("terminate called ... exception not rethro
 from __future__ import annotations
 
 import atexit
-import importlib
 import logging
 import threading
 import time
@@ -50,7 +49,7 @@ SETTLE_SECONDS = 1.0     # quiet time after a write before a round starts
 AHEAD_SECOND = 45        # at hh:mm:45 the asks of the next minute are worked out
 ONE_MINUTE = timedelta(minutes=1)
 
-Ask = tuple[str, str, tuple, tuple]     # module, function, args, sorted kwargs
+Ask = tuple[Callable, str, tuple, tuple]  # function, its name (for the log), args, sorted kwargs
 Redo = Callable[[Store, Ask, int], Any]  # works an ask out again at a data version
 
 EXIT_WAIT_SECONDS = 60   # at exit, how long the warmers' current asks are waited for
@@ -197,15 +196,15 @@ atexit.register(stop_all)
 
 
 def asked(store: Store, ask: Ask, redo: Redo | None = None) -> None:
-    """Note that a page asked `module.name(cursor, *args, **kwargs)` of `store`."""
+    """Note that a page asked `fn(cursor, *args, **kwargs)` of `store` (`ask`: fn, its name,
+    args, sorted kwargs)."""
     if store.memory or _stopping.is_set():
         return               # nothing is remembered for an in-memory store: nothing to warm
     warmer(store, redo).asked(ask)
 
 
 def _call(store: Store, ask: Ask, version: int) -> Any:
-    module, name, args, kwargs = ask
-    fn = getattr(importlib.import_module(module), name)
+    fn, _, args, kwargs = ask
     return fn(store.cursor(), *args, **dict(kwargs))
 
 
@@ -219,9 +218,9 @@ def _redone(redo: Redo, store: Store, ask: Ask, version: int) -> bool:
     except duckdb.Error as exc:
         if store.closed:
             raise                     # the store closed under the round: the round ends
-        log.info("warming %s.%s failed: %s", ask[0], ask[1], exc)
+        log.info("warming %s failed: %s", ask[1], exc)
     except Exception:  # noqa: BLE001 - any page function's failure; the round goes on
-        log.warning("warming %s.%s failed", ask[0], ask[1], exc_info=True)
+        log.warning("warming %s failed", ask[1], exc_info=True)
     return False
 
 
@@ -244,8 +243,8 @@ def _a_minute_later(ask: Ask, minute: datetime) -> Ask | None:
             return value + ONE_MINUTE
         return value
 
-    module, name, args, kwargs = ask
-    shifted = (module, name, tuple(later(a) for a in args),
+    fn, name, args, kwargs = ask
+    shifted = (fn, name, tuple(later(a) for a in args),
                tuple((k, later(v)) for k, v in kwargs))
     return shifted if moved else None
 
