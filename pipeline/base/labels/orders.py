@@ -1,0 +1,87 @@
+"""One order: finding it, its dialog, and the actions taken on it."""
+
+from __future__ import annotations
+
+LABELS: dict[str, tuple[str, str]] = {
+    # finding any order
+    "search_label": ("查找订单", "Find an order"),
+    "search_placeholder": ("订单号 / 尾号 / 昵称 / 手机尾号 / 运单号",
+                           "Order id / last digits / nick / phone / tracking no."),
+    "search_help": ("在所有店铺和平台中查找：完整订单号或其末尾至少 4 位、买家昵称、收件人手机号后 4 位、"
+                    "运单号。按回车查找；只有一单时直接打开。",
+                    "Searches every shop and platform: the whole order id or its last 4+ "
+                    "characters, the buyer's nick, the last 4 digits of the receiver's phone, a "
+                    "tracking number. Press Enter; a single hit opens at once."),
+    "search_none": ("没有找到订单。", "No order found."),
+    "search_col_buyer": ("买家", "Buyer"),
+    "search_col_city": ("收货城市", "Receiver's city"),
+    "search_hits": ("找到 {n} 个订单，点选一单打开。", "{n} orders found; click one to open it."),
+    "search_capped": ("（只列出前 {n} 个，请输入更完整的内容）", " (the first {n} only; type more)"),
+
+    # who acts
+    "your_name": ("您的姓名（记录在操作中）", "Your name (recorded with each action)"),
+    "your_name_placeholder": ("例如：小王", "e.g. Wang"),
+    "acting_as": ("操作人", "Acting as"),
+
+    # actions
+    "action_confirm": ("确认订单", "Confirm"),
+    "action_remind": ("已催付", "Payment reminder sent"),
+    "action_process": ("标记已处理", "Mark processed"),
+    "action_courier": ("指定快递/运单号", "Assign courier / tracking"),
+    "action_note": ("卖家备注", "Seller note"),
+    "action_review": ("已阅买家留言", "Buyer message reviewed"),
+    "action_flag": ("标记问题", "Flag a problem"),
+    "action_resolve": ("处理问题", "Resolve a problem"),
+    "action_undo": ("撤销上一步", "Undo the last action"),
+    "action_import": ("导入", "Import"),
+    "act_done": ("已记录：{action}，{n} 单", "Recorded: {action} on {n} orders"),
+    "act_done_one": ("已记录：订单 {order} {action}（操作 #{event}）",
+                     "Recorded: {action} on order {order} (event #{event})"),
+    "act_nothing_selected": ("未选择订单。", "No order selected."),
+
+    # the order dialog
+    "dlg_order": ("订单", "Order"),
+    "dlg_gone": ("此订单已不在系统中。", "This order is no longer in the store."),
+    "dlg_times": ("时间", "Times"),
+    "dlg_shipped_at": ("发货时间", "Shipped at"),
+    "dlg_processed_at": ("处理时间", "Processed at"),
+    "dlg_amounts": ("金额", "Amounts"),
+    "dlg_refunded": ("退款金额", "Refunded"),
+    "dlg_delivery": ("收货与物流", "Delivery"),
+    "dlg_buyer": ("买家", "Buyer"),
+    "dlg_receiver": ("收货人", "Receiver"),
+    "dlg_phone": ("收货人电话", "Receiver's phone"),
+    "dlg_address": ("收货地址", "Address"),
+    "dlg_messages": ("留言与备注", "Messages and notes"),
+    "dlg_seller_note": ("卖家备注", "Seller note"),
+    "dlg_reviewed_message": ("已阅的买家留言", "Buyer message as reviewed"),
+    "dlg_flag": ("问题标记原因", "Flag reason"),
+    "dlg_lines": ("商品明细", "Lines"),
+    "dlg_no_lines": ("此订单没有导入商品明细。", "No lines were imported for this order."),
+    "dlg_marks": ("问题标记", "Problem marks"),
+    "dlg_history": ("历史（导入与操作）", "History (imports and actions)"),
+    "dlg_no_actions": ("此订单当前没有可执行的操作。", "No action applies to this order now."),
+    "dlg_action": ("操作", "Action"),
+    "dlg_what_was_done": ("处理方式（必填）", "What was done (required)"),
+    "dlg_note": ("备注内容", "Note"),
+    "dlg_undo_what": ("将撤销：{action}（操作 #{event}）", "Takes back: {action} (event #{event})"),
+    "dlg_h_happened_at": ("时间", "When"),
+    "dlg_h_action": ("操作", "Action"),
+    "dlg_h_detail": ("内容", "Detail"),
+    "dlg_h_kind": ("问题类型", "Problem type"),
+    "dlg_h_author": ("操作人", "By"),
+    "dlg_h_undone": ("已撤销", "Undone"),
+    "dlg_h_ref": ("编号", "Ref"),
+    "dlg_h_role": ("角色", "Role"),
+    "dlg_l_line_id": ("行号", "Line"),
+    "dlg_l_sku": ("SKU（商家编码）", "SKU"),
+    "dlg_l_title": ("商品名称", "Item"),
+    "dlg_l_quantity": ("数量", "Quantity"),
+    "dlg_l_unit_price": ("单价", "Unit price"),
+    "dlg_l_paid": ("实付", "Paid"),
+    "dlg_l_refund_text": ("退款状态", "Refund"),
+    "dlg_l_is_gift": ("赠品", "Gift"),
+    "dlg_l_is_bundle_marked": ("套装", "Set"),
+    "dlg_reprint": ("重新打印批次 {batch}", "Print batch {batch} again"),
+    "dlg_h_batch_id": ("批次号", "Batch"),
+}
