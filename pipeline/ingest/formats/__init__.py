@@ -4,11 +4,18 @@
 for a file that cannot be read at all. Layouts are recognised by their trimmed headers,
 Chinese or English, never by the file name or column positions; any subset of a layout's
 columns that keeps its required ones is read.
+
+A platform is one module that ends in a `PLATFORM = Platform(...)` (`platform.py`): its key,
+the time zone its times are written in, and its layouts, each a declarative column map (the
+headers that recognise it, the ones it cannot do without, its full export, its status words)
+plus the function that reads it. To add a platform, write `formats/<name>.py` on the model of
+`jd.py` and add its `PLATFORM` to `PLATFORMS` below; detection, the required columns, the
+readers and slicing are all read from that list.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +25,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.base import canonical as C
 from pipeline.base.canonical import FileRefused, Parsed
 from pipeline.ingest.formats import douyin, jd, pinduoduo, shopify, taobao, templates
+from pipeline.ingest.formats.platform import Layout, Platform
 from pipeline.ingest.formats.reading import (
     SLICE_MIN_BYTES,
     SLICE_ROWS,
@@ -35,155 +42,70 @@ from pipeline.ingest.formats.reading import (
 )
 from pipeline.ingest.formats.values import SHOP_HEADERS, Cells, norm_header
 
-# Recognising a layout: each group of headers needs at least one present to make the layout a
-# candidate; candidates are then weighed by how many of the file's headers they know (below).
-SIGNATURES: list[tuple[str, list[tuple[str, ...]]]] = [
-    ("shopify_orders",      [("Name",), ("Financial Status", "Fulfillment Status",
-                                         "Lineitem name", "Lineitem quantity")]),
-    ("shopify_inventory",   [("Handle",), ("SKU",), (*shopify.INVENTORY_QUANTITIES["available"],
-                                                     *shopify.INVENTORY_QUANTITIES["on_hand"],
-                                                     "Committed (not editable)")]),
-    ("taobao_items",        [("主订单编号", "订单编号"), ("子订单编号", "标题", "价格", "购买数量")]),
-    ("taobao_orders",       [("订单编号",), ("订单创建时间", "买家会员名", "总金额",
-                                             "买家实际支付金额", "收货地址", "收货人姓名",
-                                             "宝贝标题", "订单状态", "订单付款时间")]),
-    ("douyin_orders",       [douyin.ORDER_ID, ("订单提交时间", "订单应付金额", "选购商品", "商品规格",
-                                               "商品数量", "支付完成时间", "订单完成时间", "售后状态",
-                                               "收件人", "收件人手机号", "详细地址", "取消原因",
-                                               *douyin.DISCOUNTS)]),
-    ("pinduoduo_orders",    [pinduoduo.ORDER_ID, ("订单成交时间", "订单付款时间", *pinduoduo.GOODS,
-                                                  *pinduoduo.PAID, *pinduoduo.SKU, "样式ID",
-                                                  *(h for d in pinduoduo.DISCOUNTS for h in d))]),
-    ("pinduoduo_refunds",   [("订单编号",), ("售后编号", "交易金额", "售后状态", "申请时间",
-                                             "同意退款时间")]),
-    ("jd_orders",           [jd.ORDER_ID, ("下单时间", "京东价", "应付金额", "订单金额", "结算金额",
-                                           "余额支付", "付款确认时间", "客户姓名", "客户地址",
-                                           "下单帐号", "货号", "订购数量", "商品名称")]),
-    ("template_lines",      [("order_id",), ("sku", "quantity", "line_id")]),
-    ("template_orders",     [("order_id",)]),
-    ("template_bundles",    [templates.aliases("bundles", "bundle_sku"),
-                             templates.aliases("bundles", "component_sku")]),
-    ("template_stock",      [templates.aliases("stock", "sku"),
-                             (*templates.aliases("stock", "available"),
-                              *templates.aliases("stock", "on_hand"))]),
-    ("template_promotions", [templates.aliases("promotions", "name"),
-                             templates.aliases("promotions", "start_at"),
-                             templates.aliases("promotions", "end_at")]),
-]
+# The platforms read, in the order their layouts are tried: where two layouts know as many of a
+# file's headers, the first one listed wins if they are of one platform (else it is ambiguous).
+PLATFORMS: tuple[Platform, ...] = (
+    shopify.PLATFORM,
+    taobao.PLATFORM,
+    douyin.PLATFORM,
+    pinduoduo.PLATFORM,
+    jd.PLATFORM,
+    templates.PLATFORM,
+)
+
+
+def _by_name(platforms: tuple[Platform, ...]) -> dict[str, tuple[Platform, Layout]]:
+    found: dict[str, tuple[Platform, Layout]] = {}
+    for platform in platforms:
+        for layout in platform.layouts:
+            if layout.name in found:
+                raise ValueError(f"two layouts are called {layout.name}")
+            found[layout.name] = (platform, layout)
+    return found
+
+
+_LAYOUTS = _by_name(PLATFORMS)
+LAYOUTS = tuple(_LAYOUTS)
 
 # The columns each layout cannot do without (one header of each group).
 REQUIRED: dict[str, list[tuple[str, ...]]] = {
-    "taobao_orders": list(taobao.ORDER_REQUIRED),
-    "taobao_items": list(taobao.ITEM_REQUIRED),
-    "shopify_orders": list(shopify.ORDER_REQUIRED),
-    "shopify_inventory": list(shopify.INVENTORY_REQUIRED),
-    "douyin_orders": list(douyin.REQUIRED),
-    "pinduoduo_orders": list(pinduoduo.REQUIRED),
-    "pinduoduo_refunds": list(pinduoduo.REFUND_REQUIRED),
-    "jd_orders": list(jd.REQUIRED),
-    **{layout: templates.required_headers(layout) for layout in templates.TEMPLATES_TABLE},
+    name: list(layout.required) for name, (_, layout) in _LAYOUTS.items()
 }
 
-LAYOUTS = tuple(name for name, _ in SIGNATURES)
-
-# Every header each layout is known to carry (its full export), for weighing the candidates.
-_TAOBAO_ORDERS = (
-    "订单编号", "买家会员名", "买家会员昵称", "支付单号", "支付详情", "买家支付宝账号", "买家应付货款",
-    "买家应付邮费", "买家支付积分", "总金额", "返点积分", "买家实际支付金额", "买家实际支付积分",
-    "订单状态", "买家留言", "收货人姓名", "收货地址", "运送方式", "联系电话", "联系手机", "订单创建时间",
-    "订单付款时间", "宝贝标题", "宝贝种类", "物流单号", "物流公司", "订单备注", "宝贝总数量", "店铺Id",
-    "店铺名称", "订单关闭原因", "卖家服务费", "买家服务费", "发票抬头", "是否手机订单", "分阶段订单信息",
-    "特权订金订单id", "是否上传合同照片", "是否上传小票", "是否代付", "定金排名", "修改后的sku",
-    "修改后的收货地址", "异常信息", "天猫卡券抵扣", "集分宝抵扣", "是否是O2O交易", "新零售交易类型",
-    "新零售导购门店id", "新零售导购门店名称", "新零售发货门店id", "新零售发货门店名称", "退款金额",
-    "预约门店", "确认收货时间", "打款商家金额", "预售订单", "发货时间", "商家备忘", "主订单编号",
-)
-_TAOBAO_ITEMS = (
-    "子订单编号", "主订单编号", "订单编号", "标题", "价格", "购买数量", "外部系统编号", "商品属性",
-    "套餐信息", "备注", "订单状态", "商家编码", "支付单号", "买家应付货款", "买家实际支付金额",
-    "退款状态", "退款金额", "订单创建时间", "订单付款时间",
-)
-_SHOPIFY_ORDERS = (
-    "Name", "Email", "Financial Status", "Paid at", "Fulfillment Status", "Fulfilled at",
-    "Fulfillment Date", "Accepts Marketing", "Currency", "Subtotal", "Shipping", "Taxes", "Total",
-    "Discount Code", "Discount Amount", "Shipping Method", "Created at", "Lineitem quantity",
-    "Lineitem name", "Lineitem price", "Lineitem compare at price", "Lineitem sku",
-    "Lineitem requires shipping", "Lineitem taxable", "Lineitem fulfillment status",
-    "Lineitem discount", "Lineitem id", "Billing Name", "Billing Street", "Billing Address1",
-    "Billing Address2", "Billing Company", "Billing City", "Billing Zip", "Billing Province",
-    "Billing Country", "Billing Phone", "Shipping Name", "Shipping Street", "Shipping Address1",
-    "Shipping Address2", "Shipping Company", "Shipping City", "Shipping Zip", "Shipping Province",
-    "Shipping Country", "Shipping Phone", "Notes", "Note", "Note Attributes", "Cancelled at",
-    "Payment Method", "Payment Reference", "Refunded Amount", "Vendor", "Outstanding Balance",
-    "Employee", "Location", "Device ID", "Id", "Tags", "Risk Level", "Source", "Phone",
-    "Receipt Number", "Duties", "Billing Province Name", "Shipping Province Name", "Payment ID",
-    "Payment Terms Name", "Next Payment Due At", "Payment References",
-)
-_SHOPIFY_INVENTORY = (
-    "Handle", "Title", "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value",
-    "Option3 Name", "Option3 Value", "SKU", "HS Code", "COO", "Location", "Bin name",
-    "Incoming (not editable)", "Unavailable (not editable)", "Committed (not editable)",
-    "Available (not editable)", "On hand (current)", "On hand (new)", "Available", "On hand",
-    "Committed", "Incoming",
-)
-
-
-def _template_known(layout: str) -> tuple[str, ...]:
-    table, _ = templates.TEMPLATES_TABLE[layout]
-    names = [a for c in C.TABLE_COLUMNS[table] for a in templates.aliases(table, c)]
-    if table == "orders":
-        names += templates.aliases("orders", "status")
-    return tuple(names)
-
-
+# Every header each layout is known to carry, for weighing the candidates.
 KNOWN: dict[str, frozenset[str]] = {
-    layout: frozenset(norm_header(h) for h in (
-        *headers,
-        *(h for group in dict(SIGNATURES)[layout] for h in group),
-        *(h for group in REQUIRED[layout] for h in group),
+    name: frozenset(norm_header(h) for h in (
+        *layout.headers,
+        *(h for group in layout.signature for h in group),
+        *(h for group in layout.required for h in group),
     ))
-    for layout, headers in {
-        "taobao_orders": _TAOBAO_ORDERS,
-        "taobao_items": _TAOBAO_ITEMS,
-        "shopify_orders": _SHOPIFY_ORDERS,
-        "shopify_inventory": _SHOPIFY_INVENTORY,
-        "douyin_orders": douyin.HEADERS,
-        "pinduoduo_orders": pinduoduo.HEADERS,
-        "pinduoduo_refunds": pinduoduo.REFUND_HEADERS,
-        "jd_orders": jd.HEADERS,
-        **{layout: _template_known(layout) for layout in templates.TEMPLATES_TABLE},
-    }.items()
+    for name, (_, layout) in _LAYOUTS.items()
 }
 
-_READERS: dict[str, tuple[str | None, Callable]] = {
-    # layout -> (time zone naive times are written in, None = the desk's; reader)
-    "taobao_orders": (taobao.SOURCE_TZ, taobao.read_orders),
-    "taobao_items": (taobao.SOURCE_TZ, taobao.read_items),
-    "shopify_orders": (None, shopify.read_orders),
-    "shopify_inventory": (None, shopify.read_inventory),
-    "douyin_orders": (douyin.SOURCE_TZ, douyin.read_orders),
-    "pinduoduo_orders": (pinduoduo.SOURCE_TZ, pinduoduo.read_orders),
-    "pinduoduo_refunds": (pinduoduo.SOURCE_TZ, pinduoduo.read_refunds),
-    "jd_orders": (jd.SOURCE_TZ, jd.read_orders),
-    **{
-        layout: (None, lambda cells, layout=layout: templates.read_template(cells, layout))
-        for layout in templates.TEMPLATES_TABLE
-    },
+# layout -> (time zone naive times are written in, None = the desk's; reader)
+_READERS = {name: (platform.source_tz, layout.read)
+            for name, (platform, layout) in _LAYOUTS.items()}
+
+# Layouts a large CSV of which is read in slices, with the header whose rows belong together
+# (an order's rows: its first row carries the order, its lines are numbered within it), which
+# a slice never splits.
+SLICED: dict[str, tuple[str, ...] | None] = {
+    name: layout.kept_together for name, (_, layout) in _LAYOUTS.items() if layout.sliced
 }
 
 
 def _platform(layout: str) -> str:
-    return layout.split("_", 1)[0]
+    return _LAYOUTS[layout][0].key
 
 
 def candidates(headers: list[str]) -> list[tuple[str, int]]:
     """The layouts whose signature `headers` match, each with how many of the headers it
-    knows, best first (ties in the order of SIGNATURES)."""
+    knows, best first (ties in the order of PLATFORMS)."""
     present = {norm_header(h) for h in headers if isinstance(h, str)}
     found = [
-        (layout, len(present & KNOWN[layout]))
-        for layout, groups in SIGNATURES
-        if all(any(norm_header(h) in present for h in group) for group in groups)
+        (name, len(present & KNOWN[name]))
+        for name, (_, layout) in _LAYOUTS.items()
+        if all(any(norm_header(h) in present for h in group) for group in layout.signature)
     ]
     return sorted(found, key=lambda c: -c[1])
 
@@ -193,8 +115,8 @@ def detect(headers: list[str]) -> tuple[str | None, list[str]]:
 
     The whole row is weighed: the candidate that knows the most of the headers wins. Two
     layouts of the same platform that know as many (a subset of columns) go to the more
-    specific one, first in SIGNATURES; layouts of different platforms that know as many are
-    ambiguous: (None, their names)."""
+    specific one, listed first by its platform; layouts of different platforms that know as
+    many are ambiguous: (None, their names)."""
     found = candidates(headers)
     if not found:
         return None, []
@@ -288,21 +210,7 @@ def sniff(file_name: str, data: bytes) -> Sniffed:
         return Sniffed(None, None, False)
     present = {norm_header(h) for h in sheet.headers}
     names_shop = any(norm_header(h) in present for h in ("shop", *SHOP_HEADERS))
-    platform = None if layout.startswith("template_") else _platform(layout)
-    if layout in ("template_orders", "template_lines"):
-        platforms = sheet.cells.get("platform")
-        platform = templates.DEFAULT_PLATFORM if platforms is None else None
-    return Sniffed(layout, platform, names_shop)
-
-
-# Layouts a large CSV of which is read in slices, with the header whose rows belong together
-# (an order's rows: its first row carries the order, its lines are numbered within it), which
-# a slice never splits.
-SLICED: dict[str, tuple[str, ...] | None] = {
-    "taobao_orders": None,
-    "taobao_items": taobao.ITEM_ORDER_ID,
-    "shopify_orders": ("Name",),
-}
+    return Sniffed(layout, _LAYOUTS[layout][0].orders_platform(layout, sheet), names_shop)
 
 
 @dataclass
@@ -418,52 +326,8 @@ def _known() -> str:
     )
 
 
-def _template(header: str, *rows: str) -> str:
-    return "\n".join((header, *rows)) + "\n"
-
-
 # Example files of the desk's templates, for download on the import page and the README.
-TEMPLATES: dict[str, str] = {
-    "orders": _template(
-        "order_id,created_at,platform,shop,status,paid_at,shipped_at,completed_at,closed_at,"
-        "ship_by,order_total,paid,refunded,courier,tracking_no,province,city,district,address,"
-        "buyer_message,seller_note,promo_code,currency",
-        "PDD240501001,2024-05-01 09:12:00,pinduoduo,Flagship,paid_unprocessed,"
-        "2024-05-01 09:13:10,,,,2024-05-03 09:13:10,128.00,128.00,0.00,,,浙江省,杭州市,西湖区,"
-        "文三路 100 号,请周五前发货,,MAY10,CNY",
-        "PDD240501002,2024-05-01 10:40:00,pinduoduo,Flagship,shipped,2024-05-01 10:41:02,"
-        "2024-05-02 15:20:00,,,,59.90,59.90,0.00,中通快递,75312345678901,广东省,深圳市,南山区,"
-        "科技园南路 8 号,,加急,,CNY",
-        "PDD240501003,2024-05-01 11:05:00,pinduoduo,Flagship,closed,,,,2024-05-01 23:05:00,,"
-        "35.00,0.00,0.00,,,四川省,成都市,武侯区,人民南路 5 号,,,,CNY",
-    ),
-    "order_lines": _template(
-        "order_id,line_id,sku,title,quantity,unit_price,paid,refund_status,is_gift,platform,shop",
-        "PDD240501001,1,LIP-RED-01,丝绒口红 01 正红,2,64.00,118.00,没有申请退款,false,"
-        "pinduoduo,Flagship",
-        "PDD240501001,2,SAMPLE-MINI,小样 赠品,1,0.00,0.00,,true,pinduoduo,Flagship",
-        "PDD240501002,1,SET-SKIN-3,护肤三件套 套装,1,59.90,59.90,requested,false,"
-        "pinduoduo,Flagship",
-    ),
-    "stock": _template(
-        "sku,name,available,on_hand,reserved,in_transit,safety_stock,warehouse",
-        "LIP-RED-01,丝绒口红 01 正红,120,140,20,50,30,杭州仓",
-        "SAMPLE-MINI,小样,800,800,0,0,100,杭州仓",
-        "SET-SKIN-3,护肤三件套,-4,6,10,24,5,杭州仓",
-    ),
-    "bundles": _template(
-        "bundle_sku,component_sku,quantity",
-        "SET-SKIN-3,TONER-150,1",
-        "SET-SKIN-3,SERUM-30,1",
-        "SET-SKIN-3,CREAM-50,1",
-    ),
-    "promotions": _template(
-        "name,start,end",
-        "618 presale,2024-05-20 20:00,2024-06-15 23:59",
-        "618 day,2024-06-18 00:00,2024-06-18 23:59",
-        "双11 day,2024-11-11 00:00,2024-11-11 23:59",
-    ),
-}
+TEMPLATES: dict[str, str] = templates.EXAMPLES
 
-__all__ = ["LAYOUTS", "SLICED", "TEMPLATES", "ReadWhole", "Slices", "candidates", "detect",
-           "detect_layout", "plan_slices", "read_export", "sniff"]
+__all__ = ["LAYOUTS", "PLATFORMS", "SLICED", "TEMPLATES", "ReadWhole", "Slices", "candidates",
+           "detect", "detect_layout", "plan_slices", "read_export", "sniff"]

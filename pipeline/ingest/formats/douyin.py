@@ -17,11 +17,11 @@ from pipeline.ingest.formats.cn import (
     shopless,
     unknown_note,
 )
+from pipeline.ingest.formats.platform import Layout, Platform
 from pipeline.ingest.formats.taobao import BUNDLE_WORDS
 from pipeline.ingest.formats.values import Cells, positions
 
-PLATFORM = "douyin"
-SOURCE_TZ = "Asia/Shanghai"
+KEY = "douyin"
 
 ORDER_ID = ("主订单编号",)
 LINE_ID = ("子订单编号",)
@@ -85,7 +85,7 @@ def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
 
     charge = cells.amount("订单应付金额")
     rows: dict[str, object] = {
-        "platform": PLATFORM, "shop": shopless(n), "order_id": order_id, "created_at": created,
+        "platform": KEY, "shop": shopless(n), "order_id": order_id, "created_at": created,
         "currency": CURRENCY,
     }
     for name, aliases in ORDER_TEXT.items():
@@ -146,7 +146,7 @@ def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
         line_paid = charge.where(is_paid_row.fillna(False).to_numpy(), 0.0).where(
             is_paid_row.notna() & charge.notna())
     lines: dict[str, object] = {
-        "platform": PLATFORM, "shop": shopless(n), "order_id": order_id, "line_id": line_id,
+        "platform": KEY, "shop": shopless(n), "order_id": order_id, "line_id": line_id,
         "sku": sku, "title": title, "quantity": cells.integer("商品数量"), "paid": line_paid,
         "status_text": status,
     }
@@ -237,3 +237,17 @@ def _order_status(orders: pd.DataFrame, rows: pd.DataFrame, has_paid_at: bool,
         orders["paid"] = orders["order_total"].where(paid.fillna(False).to_numpy(), 0.0).where(
             paid.notna() & orders["order_total"].notna())
     return orders.drop(columns=["_step", "_word_paid"], errors="ignore")
+
+
+PLATFORM = Platform(
+    key=KEY,
+    source_tz="Asia/Shanghai",
+    layouts=(
+        Layout("douyin_orders", read_orders,
+               signature=(ORDER_ID, ("订单提交时间", "订单应付金额", "选购商品", "商品规格", "商品数量",
+                                     "支付完成时间", "订单完成时间", "售后状态", "收件人",
+                                     "收件人手机号", "详细地址", "取消原因", *DISCOUNTS)),
+               required=REQUIRED, headers=HEADERS,
+               words={"订单状态": ORDER_STATUS, "售后状态": REFUND_STATUS}),
+    ),
+)

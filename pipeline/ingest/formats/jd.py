@@ -16,10 +16,10 @@ from pipeline.ingest.formats.cn import (
     shopless,
     unknown_note,
 )
+from pipeline.ingest.formats.platform import Layout, Platform
 from pipeline.ingest.formats.values import Cells, positions
 
-PLATFORM = "jd"
-SOURCE_TZ = "Asia/Shanghai"
+KEY = "jd"
 
 ORDER_ID = ("订单号",)
 CREATED = ("下单时间",)
@@ -59,7 +59,7 @@ def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
     n = cells.n
     paid_at = cells.time("付款确认时间")
     cols: dict[str, object] = {
-        "platform": PLATFORM, "shop": shopless(n), "order_id": order_id, "created_at": created,
+        "platform": KEY, "shop": shopless(n), "order_id": order_id, "created_at": created,
         "paid_at": paid_at, "completed_at": cells.time("订单完成时间"),
         "phone": cells.ident("联系电话"), "shipping_fee": cells.amount("运费金额"),
         "currency": CURRENCY,
@@ -107,7 +107,7 @@ def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
         sku = title if sku is None else sku.where(sku.notna(), title)
     price = cells.amount("京东价")
     lines: dict[str, object] = {
-        "platform": PLATFORM, "shop": shopless(n), "order_id": order_id,
+        "platform": KEY, "shop": shopless(n), "order_id": order_id,
         "line_id": positions(order_id), "sku": sku, "title": title,
         "quantity": cells.integer("订购数量"), "unit_price": price, "status_text": status,
     }
@@ -121,3 +121,16 @@ def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
     if sku is not None:
         frames["order_lines"] = cells.frame(lines, keep=sku.notna().to_numpy())
     return frames, notes
+
+
+PLATFORM = Platform(
+    key=KEY,
+    source_tz="Asia/Shanghai",
+    layouts=(
+        Layout("jd_orders", read_orders,
+               signature=(ORDER_ID, ("下单时间", "京东价", "应付金额", "订单金额", "结算金额", "余额支付",
+                                     "付款确认时间", "客户姓名", "客户地址", "下单帐号", "货号",
+                                     "订购数量", "商品名称")),
+               required=REQUIRED, headers=HEADERS, words={"订单状态": ORDER_STATUS}),
+    ),
+)

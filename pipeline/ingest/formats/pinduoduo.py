@@ -15,10 +15,10 @@ from pipeline.ingest.formats.cn import (
     unknown_note,
     word_key,
 )
+from pipeline.ingest.formats.platform import Layout, Platform
 from pipeline.ingest.formats.values import Cells, repeat_text
 
-PLATFORM = "pinduoduo"
-SOURCE_TZ = "Asia/Shanghai"
+KEY = "pinduoduo"
 
 
 def money(name: str) -> tuple[str, ...]:
@@ -95,7 +95,7 @@ def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
     n = cells.n
     paid_at = cells.time("订单付款时间")
     cols: dict[str, object] = {
-        "platform": PLATFORM, "shop": shopless(n), "order_id": order_id, "created_at": created,
+        "platform": KEY, "shop": shopless(n), "order_id": order_id, "created_at": created,
         "paid_at": paid_at, "shipped_at": cells.time("发货时间"),
         "completed_at": cells.time("确认收货时间"),
         "courier": cells.text("快递公司"), "tracking_no": cells.ident("快递单号"),
@@ -159,7 +159,7 @@ def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
         sku = named if sku is None else sku.where(sku.notna(), named)
     quantity = cells.integer(*QUANTITY)
     lines: dict[str, object] = {
-        "platform": PLATFORM, "shop": shopless(n), "order_id": order_id,
+        "platform": KEY, "shop": shopless(n), "order_id": order_id,
         "line_id": repeat_text(n, "1"), "sku": sku, "title": title, "quantity": quantity,
         "paid": cols.get("paid"), "refund_text": after, "status_text": status,
     }
@@ -215,7 +215,7 @@ def read_refunds(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
         "refund_open": pd.Series((kind == "open").to_numpy(), dtype="boolean"),
     })
     if rows.empty:
-        return {"orders": rows.assign(platform=PLATFORM, shop=None)}, notes
+        return {"orders": rows.assign(platform=KEY, shop=None)}, notes
     groups = rows.groupby("order_id", sort=False)
     orders = pd.DataFrame({
         "order_id": pd.Series(groups.size().index, dtype="str"),
@@ -223,6 +223,23 @@ def read_refunds(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
         "refund_open": groups["refund_open"].any().astype("boolean").to_numpy(),
         "_row": groups["_row"].min().to_numpy(),
     })
-    orders.insert(0, "platform", repeat_text(len(orders), PLATFORM))
+    orders.insert(0, "platform", repeat_text(len(orders), KEY))
     orders.insert(1, "shop", repeat_text(len(orders)))
     return {"orders": orders}, notes
+
+
+PLATFORM = Platform(
+    key=KEY,
+    source_tz="Asia/Shanghai",
+    layouts=(
+        Layout("pinduoduo_orders", read_orders,
+               signature=(ORDER_ID, ("订单成交时间", "订单付款时间", *GOODS, *PAID, *SKU, "样式ID",
+                                     *(h for d in DISCOUNTS for h in d))),
+               required=REQUIRED, headers=HEADERS,
+               words={"订单状态": ORDER_STATUS, "售后状态": AFTER_SALES}),
+        Layout("pinduoduo_refunds", read_refunds,
+               signature=(("订单编号",), ("售后编号", "交易金额", "售后状态", "申请时间", "同意退款时间")),
+               required=REFUND_REQUIRED, headers=REFUND_HEADERS,
+               words={"售后状态": REFUND_STATUS}),
+    ),
+)

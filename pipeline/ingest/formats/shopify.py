@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.ingest.formats.cn import WordsNote
+from pipeline.ingest.formats.platform import Layout, Platform
 from pipeline.ingest.formats.reading import Sheet
 from pipeline.ingest.formats.templates import currency_codes
 from pipeline.ingest.formats.values import (
@@ -18,7 +19,7 @@ from pipeline.ingest.formats.values import (
     repeat_text,
 )
 
-PLATFORM = "shopify"
+KEY = "shopify"
 KNOWN_FINANCIAL = ("pending", "authorized", "paid", "partially_paid", "partially_refunded",
                    "refunded", "voided", "expired")
 PAID_FINANCIAL = ("paid", "partially_paid", "partially_refunded", "refunded")
@@ -73,6 +74,31 @@ INVENTORY_QUANTITIES = {
 INVENTORY_REQUIRED = (("SKU",), INVENTORY_QUANTITIES["available"])
 NOT_STOCKED = "not stocked"
 
+# Every header each export is known to carry, for weighing the candidates.
+ORDER_EXPORT = (
+    "Name", "Email", "Financial Status", "Paid at", "Fulfillment Status", "Fulfilled at",
+    "Fulfillment Date", "Accepts Marketing", "Currency", "Subtotal", "Shipping", "Taxes", "Total",
+    "Discount Code", "Discount Amount", "Shipping Method", "Created at", "Lineitem quantity",
+    "Lineitem name", "Lineitem price", "Lineitem compare at price", "Lineitem sku",
+    "Lineitem requires shipping", "Lineitem taxable", "Lineitem fulfillment status",
+    "Lineitem discount", "Lineitem id", "Billing Name", "Billing Street", "Billing Address1",
+    "Billing Address2", "Billing Company", "Billing City", "Billing Zip", "Billing Province",
+    "Billing Country", "Billing Phone", "Shipping Name", "Shipping Street", "Shipping Address1",
+    "Shipping Address2", "Shipping Company", "Shipping City", "Shipping Zip", "Shipping Province",
+    "Shipping Country", "Shipping Phone", "Notes", "Note", "Note Attributes", "Cancelled at",
+    "Payment Method", "Payment Reference", "Refunded Amount", "Vendor", "Outstanding Balance",
+    "Employee", "Location", "Device ID", "Id", "Tags", "Risk Level", "Source", "Phone",
+    "Receipt Number", "Duties", "Billing Province Name", "Shipping Province Name", "Payment ID",
+    "Payment Terms Name", "Next Payment Due At", "Payment References",
+)
+INVENTORY_EXPORT = (
+    "Handle", "Title", "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value",
+    "Option3 Name", "Option3 Value", "SKU", "HS Code", "COO", "Location", "Bin name",
+    "Incoming (not editable)", "Unavailable (not editable)", "Committed (not editable)",
+    "Available (not editable)", "On hand (current)", "On hand (new)", "Available", "On hand",
+    "Committed", "Incoming",
+)
+
 
 def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """The orders export as `orders` (one row per order) and `order_lines` frames."""
@@ -124,7 +150,7 @@ def _spread(problem, first: np.ndarray):
 
 def _order_columns(cells: Cells, notes: list[str]) -> dict[str, object]:
     cols: dict[str, object] = {
-        "platform": PLATFORM,
+        "platform": KEY,
         "shop": repeat_text(cells.n),
         "order_id": cells.ident("Name", key=True),
     }
@@ -224,7 +250,7 @@ def _line_columns(cells: Cells, name: pd.Series) -> dict[str, object]:
     price = cells.amount("Lineitem price")
     discount = cells.amount("Lineitem discount")
     cols: dict[str, object] = {
-        "platform": PLATFORM,
+        "platform": KEY,
         "shop": repeat_text(cells.n),
         "order_id": name,
         "line_id": line_id,
@@ -285,3 +311,22 @@ def _variant_name(cells: Cells) -> pd.Series | None:
         options = options.where(v.isna(), options.fillna("").str.cat(v, sep=" / "))
     options = options.str.strip(" /").mask(options.str.strip(" /") == "")
     return title.where(options.isna(), title.fillna("").str.cat(options, sep=" - ").str.strip(" -"))
+
+
+PLATFORM = Platform(
+    key=KEY,
+    layouts=(
+        Layout("shopify_orders", read_orders,
+               signature=(("Name",), ("Financial Status", "Fulfillment Status", "Lineitem name",
+                                      "Lineitem quantity")),
+               required=ORDER_REQUIRED, headers=ORDER_EXPORT,
+               # word -> it says the order was paid (its state is read from several columns)
+               words={"Financial Status": {w: w in PAID_FINANCIAL for w in KNOWN_FINANCIAL}},
+               sliced=True, kept_together=("Name",)),
+        Layout("shopify_inventory", read_inventory,
+               signature=(("Handle",), ("SKU",), (*INVENTORY_QUANTITIES["available"],
+                                                  *INVENTORY_QUANTITIES["on_hand"],
+                                                  "Committed (not editable)")),
+               required=INVENTORY_REQUIRED, headers=INVENTORY_EXPORT),
+    ),
+)

@@ -8,6 +8,7 @@ import pyarrow.compute as pc
 
 from pipeline.base.canonical import FileFlag
 from pipeline.ingest.formats.cn import unknown_note
+from pipeline.ingest.formats.platform import Layout, Platform
 from pipeline.ingest.formats.values import (
     _BLANKS,
     NAME_CAP,
@@ -21,8 +22,7 @@ from pipeline.ingest.formats.values import (
     repeat_text,
 )
 
-PLATFORM = "taobao"
-SOURCE_TZ = "Asia/Shanghai"  # the seller centre writes Beijing time
+KEY = "taobao"
 
 # 订单状态 -> (status_norm, cash on delivery, the word itself says a payment was made)
 ORDER_STATUS: dict[str, tuple[str, bool | None, bool | None]] = {
@@ -94,6 +94,24 @@ _ADDRESS_PARTS = r"^(?P<p>[^ ]*)(?: (?P<c>[^ ]*))?(?: (?P<d>[^ ]*))?(?: (?P<r>.)
 _ODD_BLANKS = "[\t\u3000\u00a0]|  "     # blanks other than one space between the parts
 BUNDLE_WORDS = ("套装", "组合装")
 
+# Every header each report is known to carry (its full export), for weighing the candidates.
+ORDER_EXPORT = (
+    "订单编号", "买家会员名", "买家会员昵称", "支付单号", "支付详情", "买家支付宝账号", "买家应付货款",
+    "买家应付邮费", "买家支付积分", "总金额", "返点积分", "买家实际支付金额", "买家实际支付积分",
+    "订单状态", "买家留言", "收货人姓名", "收货地址", "运送方式", "联系电话", "联系手机", "订单创建时间",
+    "订单付款时间", "宝贝标题", "宝贝种类", "物流单号", "物流公司", "订单备注", "宝贝总数量", "店铺Id",
+    "店铺名称", "订单关闭原因", "卖家服务费", "买家服务费", "发票抬头", "是否手机订单", "分阶段订单信息",
+    "特权订金订单id", "是否上传合同照片", "是否上传小票", "是否代付", "定金排名", "修改后的sku",
+    "修改后的收货地址", "异常信息", "天猫卡券抵扣", "集分宝抵扣", "是否是O2O交易", "新零售交易类型",
+    "新零售导购门店id", "新零售导购门店名称", "新零售发货门店id", "新零售发货门店名称", "退款金额",
+    "预约门店", "确认收货时间", "打款商家金额", "预售订单", "发货时间", "商家备忘", "主订单编号",
+)
+ITEM_EXPORT = (
+    "子订单编号", "主订单编号", "订单编号", "标题", "价格", "购买数量", "外部系统编号", "商品属性",
+    "套餐信息", "备注", "订单状态", "商家编码", "支付单号", "买家应付货款", "买家实际支付金额",
+    "退款状态", "退款金额", "订单创建时间", "订单付款时间",
+)
+
 
 def _word_key(s: pd.Series) -> pd.Series:
     """Status words compare without blanks and with the half-width comma made full-width."""
@@ -110,7 +128,7 @@ def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
     cells.require(created, cells.header("订单创建时间"), "creation time")
     shop = cells.text(*SHOP_HEADERS, cap=NAME_CAP)
     cols: dict[str, object] = {
-        "platform": PLATFORM,
+        "platform": KEY,
         "shop": shop if shop is not None else repeat_text(cells.n),
         "order_id": order_id,
     }
@@ -205,7 +223,7 @@ def read_items(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
     paid = cells.amount("买家实际支付金额")
     refund_text = cells.text("退款状态")
     cols: dict[str, object] = {
-        "platform": PLATFORM,
+        "platform": KEY,
         "shop": repeat_text(cells.n),
         "order_id": order_id,
         "line_id": line_id,
@@ -246,3 +264,21 @@ def read_items(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
             bundle |= title.str.contains(pattern, regex=True).fillna(False).astype(bool).to_numpy()
         cols["is_bundle_marked"] = pd.Series(bundle, dtype="boolean")
     return {"order_lines": cells.frame(cols)}, notes
+
+
+PLATFORM = Platform(
+    key=KEY,
+    source_tz="Asia/Shanghai",   # the seller centre writes Beijing time
+    layouts=(
+        Layout("taobao_items", read_items,
+               signature=(ITEM_ORDER_ID, ("子订单编号", "标题", "价格", "购买数量")),
+               required=ITEM_REQUIRED, headers=ITEM_EXPORT, words={"退款状态": REFUND_STATUS},
+               sliced=True, kept_together=ITEM_ORDER_ID),
+        Layout("taobao_orders", read_orders,
+               signature=(("订单编号",), ("订单创建时间", "买家会员名", "总金额", "买家实际支付金额",
+                                         "收货地址", "收货人姓名", "宝贝标题", "订单状态",
+                                         "订单付款时间")),
+               required=ORDER_REQUIRED, headers=ORDER_EXPORT, words={"订单状态": ORDER_STATUS},
+               sliced=True),
+    ),
+)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from pipeline.base import canonical as C
 from pipeline.ingest.formats.cn import unknown_note
+from pipeline.ingest.formats.platform import Layout, Platform
 from pipeline.ingest.formats.taobao import ORDER_STATUS as TAOBAO_STATUS
 from pipeline.ingest.formats.taobao import REFUND_STATUS, _word_key
 from pipeline.ingest.formats.values import (
@@ -20,6 +24,10 @@ from pipeline.ingest.formats.values import (
     repeat_text,
 )
 
+if TYPE_CHECKING:
+    from pipeline.ingest.formats.reading import Sheet
+
+KEY = "template"
 DEFAULT_PLATFORM = "other"
 
 # Order template `status`: a state code of DESIGN §3 or its label -> (status_norm, is_paid, is_cod)
@@ -111,6 +119,15 @@ def aliases(table: str, column: str) -> tuple[str, ...]:
 def required_headers(layout: str) -> list[tuple[str, ...]]:
     table, required = TEMPLATES_TABLE[layout]
     return [aliases(table, c) for c in required]
+
+
+def known_headers(layout: str) -> tuple[str, ...]:
+    """Every header a template file of `layout` may carry."""
+    table, _ = TEMPLATES_TABLE[layout]
+    names = [a for c in C.TABLE_COLUMNS[table] for a in aliases(table, c)]
+    if table == "orders":
+        names += aliases("orders", "status")
+    return tuple(names)
 
 
 def read_template(cells: Cells, layout: str) -> tuple[dict[str, pd.DataFrame], list[str]]:
@@ -221,3 +238,89 @@ def _line_extras(cells: Cells, cols: dict[str, object], notes: list[str]) -> Non
         if note:
             notes.append(note)
         cols["refund_norm"] = norm.where(refund.notna(), "none")
+
+
+def orders_platform(layout: str, sheet: Sheet) -> str | None:
+    """The platform of an orders or lines template's orders: the desk's default when the file
+    has no `platform` column, else None (each row names its own)."""
+    if layout in ("template_orders", "template_lines") and sheet.cells.get("platform") is None:
+        return DEFAULT_PLATFORM
+    return None
+
+
+# The status words a template is read with: the orders' `status` takes the state codes and
+# labels (and Taobao's 订单状态 words), the lines' `refund_status` Taobao's 退款状态 words (and
+# the codes of C.REFUND_NORM).
+_WORDS = {"orders": {"status": ORDER_STATUS}, "order_lines": {"refund_status": REFUND_STATUS}}
+
+
+def _layout(name: str, signature: tuple[tuple[str, ...], ...]) -> Layout:
+    words = _WORDS.get(TEMPLATES_TABLE[name][0], {})
+    return Layout(name, partial(read_template, layout=name), signature=signature,
+                  required=tuple(required_headers(name)), headers=known_headers(name),
+                  words=words)
+
+
+PLATFORM = Platform(
+    key=KEY,
+    layouts=(
+        _layout("template_lines", (("order_id",), ("sku", "quantity", "line_id"))),
+        _layout("template_orders", (("order_id",),)),
+        _layout("template_bundles", (aliases("bundles", "bundle_sku"),
+                                     aliases("bundles", "component_sku"))),
+        _layout("template_stock", (aliases("stock", "sku"),
+                                   (*aliases("stock", "available"), *aliases("stock", "on_hand")))),
+        _layout("template_promotions", (aliases("promotions", "name"),
+                                        aliases("promotions", "start_at"),
+                                        aliases("promotions", "end_at"))),
+    ),
+    platform_of=orders_platform,
+)
+
+
+def _example(header: str, *rows: str) -> str:
+    return "\n".join((header, *rows)) + "\n"
+
+
+# Example files of the templates, for download on the import page and the README.
+EXAMPLES: dict[str, str] = {
+    "orders": _example(
+        "order_id,created_at,platform,shop,status,paid_at,shipped_at,completed_at,closed_at,"
+        "ship_by,order_total,paid,refunded,courier,tracking_no,province,city,district,address,"
+        "buyer_message,seller_note,promo_code,currency",
+        "PDD240501001,2024-05-01 09:12:00,pinduoduo,Flagship,paid_unprocessed,"
+        "2024-05-01 09:13:10,,,,2024-05-03 09:13:10,128.00,128.00,0.00,,,浙江省,杭州市,西湖区,"
+        "文三路 100 号,请周五前发货,,MAY10,CNY",
+        "PDD240501002,2024-05-01 10:40:00,pinduoduo,Flagship,shipped,2024-05-01 10:41:02,"
+        "2024-05-02 15:20:00,,,,59.90,59.90,0.00,中通快递,75312345678901,广东省,深圳市,南山区,"
+        "科技园南路 8 号,,加急,,CNY",
+        "PDD240501003,2024-05-01 11:05:00,pinduoduo,Flagship,closed,,,,2024-05-01 23:05:00,,"
+        "35.00,0.00,0.00,,,四川省,成都市,武侯区,人民南路 5 号,,,,CNY",
+    ),
+    "order_lines": _example(
+        "order_id,line_id,sku,title,quantity,unit_price,paid,refund_status,is_gift,platform,shop",
+        "PDD240501001,1,LIP-RED-01,丝绒口红 01 正红,2,64.00,118.00,没有申请退款,false,"
+        "pinduoduo,Flagship",
+        "PDD240501001,2,SAMPLE-MINI,小样 赠品,1,0.00,0.00,,true,pinduoduo,Flagship",
+        "PDD240501002,1,SET-SKIN-3,护肤三件套 套装,1,59.90,59.90,requested,false,"
+        "pinduoduo,Flagship",
+    ),
+    "stock": _example(
+        "sku,name,available,on_hand,reserved,in_transit,safety_stock,warehouse",
+        "LIP-RED-01,丝绒口红 01 正红,120,140,20,50,30,杭州仓",
+        "SAMPLE-MINI,小样,800,800,0,0,100,杭州仓",
+        "SET-SKIN-3,护肤三件套,-4,6,10,24,5,杭州仓",
+    ),
+    "bundles": _example(
+        "bundle_sku,component_sku,quantity",
+        "SET-SKIN-3,TONER-150,1",
+        "SET-SKIN-3,SERUM-30,1",
+        "SET-SKIN-3,CREAM-50,1",
+    ),
+    "promotions": _example(
+        "name,start,end",
+        "618 presale,2024-05-20 20:00,2024-06-15 23:59",
+        "618 day,2024-06-18 00:00,2024-06-18 23:59",
+        "双11 day,2024-11-11 00:00,2024-11-11 23:59",
+    ),
+}
