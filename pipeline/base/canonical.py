@@ -131,12 +131,73 @@ PROMOTION_COLUMNS: dict[str, str] = {
     "end_at": "timestamp",
 }
 
+# After-sales cases (DESIGN §11): one row per platform, shop and case, the newest export's facts.
+CASE_KEY = ["platform", "shop", "case_id"]
+
+# The canonical case types (`cases.case_type`).
+CASE_TYPES = (
+    "refund_only",     # 仅退款 (未发货仅退款 before shipping, 已发货仅退款 after)
+    "return_refund",   # 退货退款
+    "exchange",        # 换货
+    "resend",          # 补寄, 缺货补寄
+    "repair",          # 维修
+    "price_protect",   # 价保
+)
+
+# The canonical case statuses (`cases.status_norm`) and who must act next: the seller, the
+# buyer, the platform, or nobody (the case is over).
+CASE_STATUS_ACTOR: dict[str, str | None] = {
+    "awaiting_seller": "seller",   # 买家已经申请退款，等待卖家同意; 待商家处理
+    "awaiting_return": "buyer",    # 卖家已经同意退款，等待买家退货; 待买家退货
+    "returned": "seller",          # 买家已经退货，等待卖家确认收货; 待商家收货
+    "refunding": "platform",       # 同意退款，退款中
+    "arbitration": "seller",       # 客服介入, 仲裁中, 待商家举证
+    "refunded": None,              # 退款成功
+    "rejected": None,              # 卖家拒绝退款; 拒绝售后
+    "closed": None,                # 退款关闭; 售后关闭; 买家撤销
+    "exchanged": None,             # 换货成功
+    "failed": None,                # 退款失败
+}
+CASE_STATUSES = tuple(CASE_STATUS_ACTOR)
+CASE_OPEN = ("awaiting_seller", "arbitration", "awaiting_return", "returned", "refunding")
+CASE_CLOSED = ("refunded", "rejected", "closed", "exchanged", "failed")
+CASE_PHASES = ("before_ship", "after_ship")   # 售中 / 售后
+
+CASE_COLUMNS: dict[str, str] = {
+    "platform": "varchar",
+    "shop": "varchar",
+    "case_id": "varchar",          # 退款编号 / 售后单号 / 售后编号
+    "order_id": "varchar",         # the order it is on (the store may not know it)
+    "line_id": "varchar",          # the order line (抖店 商品单号 = 子订单编号), when given
+    "sku": "varchar",
+    "title": "varchar",
+    "type_text": "varchar",        # the type as exported
+    "case_type": "varchar",        # one of CASE_TYPES, null when the word is unknown
+    "phase": "varchar",            # one of CASE_PHASES, null when unknown
+    "status_text": "varchar",      # the status as exported
+    "status_norm": "varchar",      # one of CASE_STATUSES, null when the word is unknown
+    "amount_asked": "decimal(14,2)",
+    "amount_refunded": "decimal(14,2)",
+    "requested_at": "timestamp",
+    "deadline": "timestamp",       # the platform's own for the next step (null: the desk's settings)
+    "reason": "varchar",
+    "buyer_text": "varchar",
+    "return_courier": "varchar",
+    "return_tracking": "varchar",
+    "goods_status": "varchar",     # 货物状态 / 商品发货状态
+    "arbitration": "varchar",      # 客服介入状态 / 仲裁状态, as exported
+    "responsibility": "varchar",   # 责任方 / 纠纷责任方
+    "refunded_at": "timestamp",    # 退款完结时间 / 商家退款时间
+    "closed_at": "timestamp",      # 完结时间 / 售后关闭时间 / 售后完结时间
+}
+
 TABLE_COLUMNS: dict[str, dict[str, str]] = {
     "orders": ORDER_COLUMNS,
     "order_lines": LINE_COLUMNS,
     "stock": STOCK_COLUMNS,
     "bundles": BUNDLE_COLUMNS,
     "promotions": PROMOTION_COLUMNS,
+    "cases": CASE_COLUMNS,
 }
 
 

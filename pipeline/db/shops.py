@@ -106,6 +106,8 @@ def register(cur: duckdb.DuckDBPyConnection, import_id: int, chosen: str | None 
         select platform, shop, currency from orders where import_id = $import_id
         union all
         select platform, shop, null from order_lines where import_id = $import_id
+        union all
+        select platform, shop, null from cases where import_id = $import_id
         """
     cur.execute(
         f"""

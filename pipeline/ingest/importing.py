@@ -301,7 +301,7 @@ class _Staging:
                 _upsert(cur, table, cols, self.import_id, stage, self.held.get(table, True))
                 if table == "orders":
                     _adopt_orphan_lines(cur, stage)
-                self.touched |= table in ("orders", "order_lines")
+                self.touched |= table in _SHOPPED
             del stage
         if self.grouped and parsed.groups is not None:
             slice_keys = pa.table({"key": parsed.groups})  # noqa: F841 - read by the statement
@@ -446,7 +446,10 @@ _KEYS = {
     "stock": C.STOCK_KEY,
     "bundles": ["bundle_sku", "component_sku"],
     "promotions": ["name"],
+    "cases": C.CASE_KEY,
 }
+# The tables whose rows name an order, and take a shop as the order's (DESIGN §13)
+_SHOPPED = ("orders", "order_lines", "cases")
 
 
 def _stage(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, start: int = 0,
@@ -454,10 +457,11 @@ def _stage(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, star
     """The frame as `stage`, an Arrow table the statements read: typed canonical columns, the
     file's row (`_row`) and the position in the file (`_pos`, from `start`); orders and lines
     get their shop resolved: the file's, else `shop` (the one the import was given), else the
-    shop of the stored order (stored before import `import_id`; lines also from its own).
+    shop of the stored order (stored before import `import_id`; lines and cases also from its
+    own).
     Returns the canonical columns the file gave, and the table."""
     types = C.TABLE_COLUMNS[table]
-    shops = table in ("orders", "order_lines")
+    shops = table in _SHOPPED
     cols = [c for c in types if c in frame.columns or (c == "shop" and shops)]
     missing = [k for k in _KEYS[table] if k not in cols]
     if missing:
@@ -496,7 +500,7 @@ def _stage(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, star
             left join known as k
                 on r.shop is null and k.platform = r.platform and k.order_id = r.order_id
             """  # noqa: S608
-        params = {"lines": table == "order_lines", "import_id": import_id, "shop": shop}
+        params = {"lines": table != "orders", "import_id": import_id, "shop": shop}
     else:
         query = (f"select {typed}, cast({row} as integer) as _row, i._pos "  # noqa: S608
                  "from incoming as i")
@@ -720,6 +724,10 @@ def _refresh_touched(cur: duckdb.DuckDBPyConnection, import_id: int) -> None:
         select platform, shop, order_id from orders where import_id = $import_id
         union
         select platform, shop, order_id from order_lines where import_id = $import_id
+        union
+        select c.platform, c.shop, c.order_id from cases as c
+        semi join orders as o using (platform, shop, order_id)
+        where c.import_id = $import_id
         """
     count = cur.execute(f"select count(*) from ({touched})",  # noqa: S608 - fixed text
                         {"import_id": import_id}).fetchall()[0][0]
@@ -734,7 +742,7 @@ def _bookkeeping(table: str) -> tuple[list[str], str, list[str]]:
     if table == "orders":
         return (["first_import_id", "import_id"], ", $import_id, $import_id",
                 ["import_id = excluded.import_id"])
-    if table in ("order_lines", "bundles"):
+    if table in ("order_lines", "bundles", "cases"):
         return ["import_id"], ", $import_id", ["import_id = excluded.import_id"]
     if table == "stock":
         return (["snapshot_at", "import_id"], ", $now, $import_id",

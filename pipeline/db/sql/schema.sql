@@ -158,6 +158,42 @@ alter table events add column if not exists batch_id bigint;
 -- processed; a batch id names the orders processed under it, for good.
 alter table events add column if not exists queue_batch varchar;
 
+-- Added later: the after-sales case an action answers (DESIGN §11); null for an order's own.
+alter table events add column if not exists case_id varchar;
+
+-- After-sales cases (DESIGN §11): one row per platform, shop and case, as the newest export of
+-- it says (pipeline/base/canonical.py CASE_COLUMNS). `order_id` may name an order the store
+-- does not hold.
+create table if not exists cases (
+    platform varchar not null,
+    shop varchar not null,
+    case_id varchar not null,
+    order_id varchar,
+    line_id varchar,
+    sku varchar,
+    title varchar,
+    type_text varchar,
+    case_type varchar,
+    phase varchar,
+    status_text varchar,
+    status_norm varchar,
+    amount_asked decimal(14,2),
+    amount_refunded decimal(14,2),
+    requested_at timestamp,
+    deadline timestamp,
+    reason varchar,
+    buyer_text varchar,
+    return_courier varchar,
+    return_tracking varchar,
+    goods_status varchar,
+    arbitration varchar,
+    responsibility varchar,
+    refunded_at timestamp,
+    closed_at timestamp,
+    import_id bigint,
+    primary key (platform, shop, case_id)
+);
+
 -- The shops (DESIGN §13): one row per (platform, shop) the orders are kept under. `shop` is the
 -- key in orders and events, never changed (a rename keeps every order's history attached); a
 -- manager gives it a display name. `chosen_at`: when an import last named it by choice (the
