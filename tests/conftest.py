@@ -1,9 +1,11 @@
-"""Shared fixtures: a fresh store per test and a way to load canonical rows into it."""
+"""Shared fixtures: a fresh store per test and a way to load canonical rows into it; the
+browser and its page for the browser tests (each such module serves its own `app`)."""
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pytest
@@ -13,12 +15,19 @@ from pipeline.base import canonical as C
 from pipeline.db.store import Store
 from pipeline.ingest.importing import apply_parsed
 
+if TYPE_CHECKING:
+    from tests.browser_app import App
+
 # Every browser wait follows an event (an element, a text, the app's script state); the time
 # given to each is set once, long enough for a loaded machine (Playwright's default is 5 s).
 BROWSER_WAIT_MS = 60_000
 expect.set_options(timeout=BROWSER_WAIT_MS)
 
 SAMPLES = Path(__file__).resolve().parent / "fixtures" / "samples"  # the real exports, copied
+
+# The shared helpers of tests/ explain a failed assert as a test module's own do (they are
+# imported after this file, by the tests and by the browser fixtures below).
+pytest.register_assert_rewrite("tests.browser_app", "tests.factories")
 
 
 @pytest.fixture
@@ -67,3 +76,39 @@ def load_tables(store, name: str = "extra", **tables: list[dict]) -> None:
     parsed = C.Parsed("test", frames, rows_read=sum(len(r) for r in tables.values()))
     digest = hashlib.sha256(repr((name, tables)).encode()).hexdigest()
     apply_parsed(store, parsed, name, digest, "test")
+
+
+# The browser tests: one Chromium per module, started once that module's `app` (its own
+# server) is up; a fresh context and page per test that records what the page should not say.
+@pytest.fixture(scope="module")
+def browser(app: App):
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_app import CHROMIUM_ARGS, _chromium_or_skip
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=_chromium_or_skip(), args=CHROMIUM_ARGS,
+                               headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, app: App):
+    from tests.browser_app import PAGE_MS, Watch
+
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    p = context.new_page()
+    p.set_default_timeout(PAGE_MS)
+    watch = Watch(app.url)
+    p.on("console", watch.on_console)
+    p.on("pageerror", lambda e: watch.page_errors.append(f"page error: {e}"))
+
+    def on_dialog(d):
+        watch.dialogs.append(f"{d.type}: {d.message}")
+        d.dismiss()
+
+    p.on("dialog", on_dialog)
+    p.watch = watch
+    yield p
+    context.close()

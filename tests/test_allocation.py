@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
 
-from pipeline.base import canonical as C
 from pipeline.desk.allocation import order_coverage, out_of_stock_skus, short_orders, sku_demand
-from pipeline.ingest.importing import apply_parsed
-from tests.conftest import frame, load
-
-
-def put(store, stock=(), bundles=()):
-    """Import stock rows (sku, available[, on_hand, reserved, warehouse]) and bundle rows as one
-    file would."""
-    frames = {}
-    if stock:
-        frames["stock"] = frame([{"warehouse": "", "on_hand": None, "reserved": None, **r}
-                                 for r in stock])
-    if bundles:
-        frames["bundles"] = frame(list(bundles))
-    digest = hashlib.sha256(repr((stock, bundles)).encode()).hexdigest()
-    apply_parsed(store, C.Parsed("test", frames, rows_read=len(stock) + len(bundles)),
-                 "stock", digest, "test")
+from tests.conftest import load
+from tests.factories import put
 
 
 def paid(order_id, paid_at, created_at=None, **kw):

@@ -18,12 +18,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.base.labels import label
-from tests.test_browser import (  # noqa: F401 - `browser` is a fixture used here
-    DEMO_ORDERS,
+from tests.browser_app import (
     FIRST_PAGE_MS,
     App,
     _chromium_or_skip,
-    browser,
     serving,
     settled,
     shot,
@@ -81,7 +79,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
 
 
 @contextmanager
-def first_view(browser, url: str) -> Iterator:  # noqa: F811
+def first_view(browser, url: str) -> Iterator:
     """A new 1440 px browser context recording what the navigation paints, at `url`, settled
     as a first view after a server's start."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
@@ -95,7 +93,7 @@ def first_view(browser, url: str) -> Iterator:  # noqa: F811
         context.close()
 
 
-def test_the_first_start_paints_page_titles_never_file_names(browser, tmp_path):  # noqa: F811
+def test_the_first_start_paints_page_titles_never_file_names(browser, tmp_path):
     # A server of its own: the first view after the start is this test's whatever the order
     # of the tests, and a demo large enough that loading it outlasts the half second
     # Streamlit waits before it shows a spinner: the demo's own size (20,000 orders, about
@@ -105,7 +103,7 @@ def test_the_first_start_paints_page_titles_never_file_names(browser, tmp_path):
         _first_start(browser, fresh)
 
 
-def test_a_warm_start_serves_the_first_page_it_worked_out(browser, tmp_path):  # noqa: F811
+def test_a_warm_start_serves_the_first_page_it_worked_out(browser, tmp_path):
     # `python app.py`: the demo written and the first page run before the server answers; the
     # first visitor then sees the titles and the page, and no spinner for the demo
     with serving(tmp_path, tmp_path / "app.duckdb", demo_orders="300",
@@ -121,7 +119,7 @@ def test_a_warm_start_serves_the_first_page_it_worked_out(browser, tmp_path):  #
             assert label("page_overview", "zh") in last and not FILE_NAMES & set(last), last
 
 
-def _first_start(browser, app: App) -> None:  # noqa: F811
+def _first_start(browser, app: App) -> None:
     with first_view(browser, app.url) as page:
         seen = painted_navigations(page)
         titles = [i for i, (_, labels) in enumerate(seen) if not FILE_NAMES & set(labels)]
@@ -137,7 +135,7 @@ def _first_start(browser, app: App) -> None:  # noqa: F811
         assert label("page_overview", "zh") in last and label("page_queue", "zh") in last
 
 
-def test_a_page_asked_for_first_after_the_start_comes_inside_the_frame(browser, tmp_path):  # noqa: F811
+def test_a_page_asked_for_first_after_the_start_comes_inside_the_frame(browser, tmp_path):
     """Streamlit runs a file of pages/ alone when its address is the first one asked for after
     the server starts: the desk runs app.py around it, with the titles, sidebar and filters."""
     from playwright.sync_api import expect
@@ -160,7 +158,7 @@ def test_a_page_asked_for_first_after_the_start_comes_inside_the_frame(browser, 
 
 @pytest.mark.parametrize(("path", "cards"), [("", 8), ("stock", 5), ("queue", 5),
                                              ("promotions", 5)])
-def test_on_a_phone_kpi_cards_sit_two_to_a_row_and_nothing_is_cut(browser, app, path,  # noqa: F811
+def test_on_a_phone_kpi_cards_sit_two_to_a_row_and_nothing_is_cut(browser, app, path,
                                                                    cards):
     context = browser.new_context(**PHONE, locale="zh-CN")
     page = context.new_page()
@@ -206,7 +204,7 @@ CUT_FIGURES_JS = """() => [...document.querySelectorAll(
 
 
 @pytest.mark.parametrize("path", ["", "promotions", "warroom", "overdue"])
-def test_on_a_wide_screen_no_figure_is_cut(browser, app, path):  # noqa: F811
+def test_on_a_wide_screen_no_figure_is_cut(browser, app, path):
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
     page = context.new_page()
     try:
@@ -218,7 +216,7 @@ def test_on_a_wide_screen_no_figure_is_cut(browser, app, path):  # noqa: F811
         context.close()
 
 
-def test_on_a_phone_the_sidebar_closes_after_choosing_a_page(browser, app):  # noqa: F811
+def test_on_a_phone_the_sidebar_closes_after_choosing_a_page(browser, app):
     from playwright.sync_api import expect
 
     context = browser.new_context(**PHONE, locale="zh-CN")

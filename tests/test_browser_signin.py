@@ -2,7 +2,7 @@
 the desk under the signed-in manager's name, the Users page, and signing out.
 
 Its own server (the app of tests/test_browser.py runs open, without accounts); the browser
-helpers are shared with that module.
+helpers are those of tests/browser_app.py.
 """
 
 from __future__ import annotations
@@ -14,15 +14,13 @@ import pytest
 
 from pipeline.accounts import users
 from pipeline.db.store import Store
-from tests.test_browser import (  # noqa: F401 - `browser` and `page` are fixtures used here
+from tests.browser_app import (
     FIRST_PAGE_MS,
     App,
     _chromium_or_skip,
     assert_no_error_shown,
-    browser,
     nav_links,
     open_app,
-    page,
     serving,
     settled,
     shot,
@@ -46,7 +44,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
         yield running
 
 
-def test_signing_in_through_the_form(page, app):  # noqa: F811 - the fixtures imported above
+def test_signing_in_through_the_form(page, app):
     from playwright.sync_api import expect
 
     open_app(page, app, timeout=FIRST_PAGE_MS)
@@ -81,7 +79,7 @@ def test_signing_in_through_the_form(page, app):  # noqa: F811 - the fixtures im
     assert page.get_by_test_id("stMetric").count() == 0
 
 
-def _sign_in(page, app) -> None:  # noqa: F811 - the fixture imported above
+def _sign_in(page, app) -> None:
     from playwright.sync_api import expect
 
     open_app(page, app, timeout=FIRST_PAGE_MS)
@@ -94,7 +92,7 @@ def _sign_in(page, app) -> None:  # noqa: F811 - the fixture imported above
     settled(page)
 
 
-def test_a_reload_and_a_new_tab_keep_the_sign_in_until_sign_out(page, app):  # noqa: F811
+def test_a_reload_and_a_new_tab_keep_the_sign_in_until_sign_out(page, app):
     from playwright.sync_api import expect
 
     _sign_in(page, app)

@@ -16,7 +16,7 @@ from pipeline.db.store import MEMORY, Store
 from pipeline.desk import actions, forecast, freshness, kpis, problems, queue, sla, stock
 from tests import sharing_probe
 from tests.conftest import load, load_tables
-from tests.test_problems import ADDR, event
+from tests.factories import ADDR, event
 
 NOW = datetime(2026, 11, 20, 12, 0)
 VAGUE = {"province": "广东省", "city": "广州市", "district": "", "address": "不详"}

@@ -14,7 +14,7 @@ from pipeline.desk import actions as A
 from pipeline.desk import promo
 from pipeline.desk.sla import update_settings
 from tests.conftest import load, load_tables
-from tests.test_promo import TYPE_LINES, TYPE_ORDERS
+from tests.factories import TYPE_LINES, TYPE_ORDERS
 
 T0, T1 = "2026-11-20 10:00", "2026-11-20 10:05"
 ORDERS = [

@@ -20,6 +20,8 @@ from pipeline.base import canonical as C
 from pipeline.ingest.formats import TEMPLATES, detect_layout, read_export
 from pipeline.ingest.formats import reading as formats_reading
 from tests.conftest import SAMPLES
+from tests.factories import NEW_ITEMS, ORDER_2018, ORDER_2020
+from tests.factories import rows_csv as csv_bytes
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "formats"
 TAOBAO = SAMPLES / "taobao_2017"
@@ -37,20 +39,6 @@ def read(name: str, data: bytes | str, **kw) -> C.Parsed:
 
 def sample(path: Path) -> C.Parsed:
     return read_export(path.name, path.read_bytes())
-
-
-def csv_bytes(header: list[str], rows: list[list[str]], encoding: str = "utf-8",
-              quoting: int = csv.QUOTE_ALL, trailing: str = "") -> bytes:
-    out = io.StringIO()
-    w = csv.writer(out, quoting=quoting, lineterminator="\r\n")
-    w.writerow(header)
-    for r in rows:
-        w.writerow(r)
-    text = out.getvalue()
-    if trailing:
-        lines = text.split("\r\n")
-        text = "\r\n".join([lines[0]] + [ln + trailing if ln else ln for ln in lines[1:]])
-    return text.encode(encoding)
 
 
 def text_col(values: list) -> pd.Series:
@@ -196,25 +184,6 @@ def test_shopify_fifty_row_sample():
 # ---------------------------------------------------------------------------------------------
 # Generated Taobao layouts
 
-ORDER_2017 = [
-    "订单编号", "买家会员名", "买家支付宝账号", "买家应付货款", "买家应付邮费", "买家支付积分",
-    "总金额", "返点积分", "买家实际支付金额", "买家实际支付积分", "订单状态", "买家留言",
-    "收货人姓名", "收货地址 ", "运送方式", "联系电话 ", "联系手机", "订单创建时间",
-    "订单付款时间 ", "宝贝标题 ", "宝贝种类 ", "物流单号 ", "物流公司", "订单备注", "宝贝总数量",
-    "店铺Id", "店铺名称", "订单关闭原因", "卖家服务费", "买家服务费", "发票抬头", "是否手机订单",
-    "分阶段订单信息", "特权订金订单id", "是否上传合同照片", "是否上传小票", "是否代付", "定金排名",
-    "修改后的sku", "修改后的收货地址", "异常信息", "天猫卡券抵扣", "集分宝抵扣", "是否是O2O交易",
-    "退款金额", "预约门店",
-]
-ORDER_2018 = ORDER_2017[:44] + [
-    "新零售交易类型", "新零售导购门店id", "新零售导购门店名称", "新零售发货门店id",
-    "新零售发货门店名称", "退款金额", "预约门店", "确认收货时间", "打款商家金额",
-]
-_i = ORDER_2017.index("买家会员名") + 1
-ORDER_2020 = (ORDER_2017[:_i] + ["买家会员昵称", "支付单号", "支付详情"] + ORDER_2017[_i:]
-              + ["预售订单", "发货时间", "商家备忘", "主订单编号"])
-
-
 def taobao_row(header: list[str], **values: str) -> list[str]:
     base = {
         "订单编号": '="1234567890123456789"', "买家会员名": "tb_buyer", "总金额": "120.00",
@@ -295,11 +264,6 @@ def test_taobao_bad_date_rejects_only_its_row():
     o = parsed.frames["orders"]
     assert list(o.order_id) == ["1", "3"] and list(o._row) == [2, 4]
     assert list(o.order_total) == [10.0, 1234.5]
-
-
-NEW_ITEMS = ["子订单编号", "主订单编号", "标题", "价格", "购买数量", "外部系统编号", "商品属性",
-             "套餐信息", "备注", "订单状态", "商家编码", "支付单号", "买家应付货款",
-             "买家实际支付金额", "退款状态", "退款金额", "订单创建时间", "订单付款时间"]
 
 
 def test_new_item_layout():

@@ -3,10 +3,6 @@ lists, read and imported through the real store; detection against the other lay
 
 from __future__ import annotations
 
-import csv
-import io
-
-import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,57 +11,32 @@ from pipeline.ingest.formats import REQUIRED, detect, detect_layout, douyin, pin
 from pipeline.ingest.formats import jd as jd_format
 from pipeline.ingest.importing import import_bytes
 from tests.conftest import states
-from tests.test_formats import NEW_ITEMS, ORDER_2020
+from tests.factories import (
+    DOUYIN,
+    ENCODINGS,
+    JD,
+    NEW_ITEMS,
+    ORDER_2020,
+    PDD,
+    REFUNDS,
+    csv_bytes,
+    did,
+    douyin_rows,
+    dy,
+    encoded,
+    imported,
+    jd_rows,
+    jid,
+    partial_refunds,
+    pdd,
+    pdd_rows,
+    pid,
+    refund,
+    xlsx_bytes,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Writing exports
-
-
-def csv_bytes(header: list[str], rows: list[dict], encoding: str = "utf-8-sig") -> bytes:
-    out = io.StringIO()
-    w = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    w.writerow(header)
-    for r in rows:
-        w.writerow([r.get(h, "") for h in header])
-    return out.getvalue().encode(encoding)
-
-
-def xlsx_bytes(header: list[str], rows: list[dict], title: str = "Sheet1",
-               before: list[list[str]] | None = None) -> bytes:
-    book = openpyxl.Workbook()
-    ws = book.active
-    if before is not None:          # another sheet first, as a workbook may have
-        ws.title = "汇总"
-        for r in before:
-            ws.append(r)
-        ws = book.create_sheet(title)
-    else:
-        ws.title = title
-    ws.append(header)
-    for r in rows:   # a workbook holds the value itself, never the CSV's `="…"` text trick
-        ws.append([_unwrap(r.get(h, "")) for h in header])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _unwrap(value: str) -> str:
-    return value[2:-1] if value.startswith('="') and value.endswith('"') else value
-
-
-def encoded(kind: str, header: list[str], rows: list[dict]) -> tuple[str, bytes]:
-    if kind == "xlsx":
-        return "export.xlsx", xlsx_bytes(header, rows)
-    return f"export_{kind}.csv", csv_bytes(header, rows, kind)
-
-
-ENCODINGS = ["utf-8-sig", "gb18030", "xlsx"]
-
-
-def imported(store, name: str, data: bytes):
-    result = import_bytes(store, name, data)
-    assert result.status == "imported", (result.message, result.rejects)
-    return result
 
 
 def amounts(store) -> dict[str, tuple]:
@@ -75,11 +46,6 @@ def amounts(store) -> dict[str, tuple]:
     return {r[0]: tuple(None if v is None else float(v) for v in r[1:]) for r in rows}
 
 
-def partial_refunds(store) -> set[str]:
-    return {r[0] for r in store.cursor().execute(
-        "select order_id from order_state where partial_refund").fetchall()}
-
-
 def import_notes(store) -> str:
     return store.cursor().execute(
         "select notes from imports order by import_id desc limit 1").fetchall()[0][0] or ""
@@ -87,68 +53,6 @@ def import_notes(store) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # 抖店
-
-DOUYIN = [
-    "主订单编号", "子订单编号", "选购商品", "商品规格", "商品数量", "商家编码", "订单应付金额", "运费",
-    "收件人", "收件人手机号", "详细地址", "订单提交时间", "支付完成时间", "商家备注", "订单完成时间",
-    "订单状态", "售后状态", "取消原因", "发货时间", "平台实际承担优惠金额", "商家实际承担优惠金额",
-    "达人实际承担优惠金额", "商品ID", "商品金额", "支付方式", "订单类型", "买家留言", "快递信息",
-    "省", "市", "区", "街道",
-]
-
-_dy_lines = iter(range(1, 1000))
-
-
-def dy(order: str, status: str, charge: str = "30.00", paid: bool = True, after: str = "-",
-       **extra: str) -> dict:
-    """One sub-order row, ids tab-prefixed, empties `-`, the receiver masked."""
-    row = {
-        "主订单编号": f"\t69175284163180{order}", "子订单编号": f"\t7{order}{next(_dy_lines):04d}",
-        "选购商品": "丝绒口红", "商品规格": "01 正红", "商品数量": "1", "商家编码": "LIP-01",
-        "订单应付金额": charge, "运费": "0.00", "收件人": "##密文", "收件人手机号": "$$密文",
-        "详细地址": "##密文", "订单提交时间": "2024-03-01 08:00:00",
-        "支付完成时间": "2024-03-01 08:01:00" if paid else "-", "商家备注": "-",
-        "订单完成时间": "-", "订单状态": status, "售后状态": after, "取消原因": "-", "发货时间": "-",
-        "平台实际承担优惠金额": "0.00", "商家实际承担优惠金额": "0.00", "达人实际承担优惠金额": "0.00",
-        "商品ID": "3600000000001", "商品金额": charge, "支付方式": "在线支付", "订单类型": "普通订单",
-        "买家留言": "-", "快递信息": "-", "省": "##密文", "市": "##密文", "区": "##密文",
-        "街道": "##密文",
-    }
-    row.update(extra)
-    return row
-
-
-def douyin_rows() -> list[dict]:
-    shipped = {"发货时间": "2024-03-02 10:00:00"}
-    done = {**shipped, "订单完成时间": "2024-03-05 10:00:00"}
-    return [
-        dy("01", "待支付", paid=False),
-        dy("02", "待发货", "30.00"), dy("02", "待发货", "20.00"),
-        dy("03", "备货中"),
-        dy("04", "已发货", **shipped),
-        dy("05", "已完成", **done),
-        dy("06", "已关闭", paid=False, 取消原因="买家取消"),
-        dy("07", "已关闭"),
-        dy("08", "已完成", "40.00", **done), dy("08", "已完成", "10.00", after="退款成功", **done),
-        dy("09", "已发货", "15.00", after="退款成功", **shipped),
-        dy("09", "已发货", "25.00", after="退款成功", **shipped),
-        dy("10", "待发货", after="售后待处理"),
-        dy("11", "待发货", after="退款中"),
-        dy("12", "已发货", after="待退货", **shipped),
-        dy("13", "已发货", after="待商家收货", **shipped),
-        dy("14", "待发货", after="售后关闭"),
-        dy("15", "待发货", after="无售后", 主订单编号='="6917528416318015"'),
-        dy("16", "待发货", paid=False, 支付方式="货到付款"),
-        dy("17", "待审核"), dy("17", "待审核", "5.00", 选购商品="小样 赠品", 订单应付金额="0.00"),
-        dy("18", "待审核", paid=False),
-        dy("19", "已发货", "30.00", **shipped), dy("19", "待发货", "20.00"),
-        dy("20", "待发货", 平台实际承担优惠金额="3.00", 达人实际承担优惠金额="2.00"),
-    ]
-
-
-def did(order: str) -> str:
-    return f"69175284163180{order}"
-
 
 DOUYIN_STATES = {
     did("01"): "unconfirmed_unpaid",
@@ -242,55 +146,6 @@ def test_douyin_bad_amount_rejects_its_whole_order():
 # ---------------------------------------------------------------------------------------------
 # 拼多多
 
-PDD = [
-    "商品", "订单号", "订单状态", "商品总价(元)", "邮费(元)", "店铺优惠折扣(元)", "平台优惠折扣(元)",
-    "多多支付立减金额(元)", "用户实付金额(元)", "商家实收金额(元)", "商品数量(件)", "发货时间",
-    "确认收货时间", "商品id", "商品规格", "样式ID", "商家编码-规格维度", "商家编码-商品维度", "商家备注",
-    "售后状态", "快递单号", "快递公司", "订单成交时间", "订单付款时间",
-]
-
-
-def pdd(order: str, status: str, paid: bool = True, after: str = "无售后或售后取消",
-        **extra: str) -> dict:
-    row = {
-        "商品": "补水面膜", "订单号": f"240801-1234567890123{order}", "订单状态": status,
-        "商品总价(元)": "100.00", "邮费(元)": "5.00", "店铺优惠折扣(元)": "10.00",
-        "平台优惠折扣(元)": "3.00", "多多支付立减金额(元)": "2.00",
-        "用户实付金额(元)": "90.00" if paid else "0.00", "商家实收金额(元)": "88.00",
-        "商品数量(件)": "2", "发货时间": "-", "确认收货时间": "-", "商品id": "\t1001",
-        "商品规格": "10片装", "样式ID": "\t2001", "商家编码-规格维度": "MASK-10",
-        "商家编码-商品维度": "MASK", "商家备注": "-", "售后状态": after, "快递单号": "-",
-        "快递公司": "-", "订单成交时间": "2024-08-01 10:00:00",
-        "订单付款时间": "2024-08-01 10:00:30" if paid else "-",
-    }
-    row.update(extra)
-    return row
-
-
-def pid(order: str) -> str:
-    return f"240801-1234567890123{order}"
-
-
-def pdd_rows() -> list[dict]:
-    shipped = {"发货时间": "2024-08-02 09:00:00", "快递单号": "\tYT7531234567890",
-               "快递公司": "圆通快递"}
-    return [
-        pdd("01", "待发货", 订单成交时间=""),                 # created = 订单付款时间
-        pdd("02", "已发货，待收货", **shipped),
-        pdd("03", "已收货", **shipped, 确认收货时间="2024-08-05 09:00:00"),
-        pdd("04", "已签收", **shipped),
-        pdd("05", "已取消", paid=False),
-        pdd("06", "已取消"),
-        pdd("07", "已发货，退款成功", **shipped, 售后状态="退款成功"),
-        pdd("08", "未发货,退款成功", 售后状态="退款成功"),
-        pdd("09", "待发货", after="退款中"),
-        pdd("10", "待发货", **{"商家编码-规格维度": "-"}),   # SKU: 商家编码-商品维度
-        pdd("11", "待成团"),
-        pdd("12", "待成团"),
-        pdd("13", "待发货"),
-    ]
-
-
 PDD_STATES = {
     pid("01"): "paid_unprocessed",
     pid("02"): "shipped",
@@ -331,15 +186,6 @@ def test_pinduoduo_every_status_word_through_the_store(store, kind):
     assert note in result.message and note in import_notes(store)
 
 
-REFUNDS = ["售后编号", "订单编号", "交易金额", "退款金额", "售后状态", "申请时间", "同意退款时间"]
-
-
-def refund(n: int, order: str, amount: str, status: str, agreed: bool = True) -> dict:
-    return {"售后编号": f"\t{9000 + n}", "订单编号": pid(order), "交易金额": "90.00",
-            "退款金额": amount, "售后状态": status, "申请时间": "2024-08-03 10:00:00",
-            "同意退款时间": "2024-08-03 12:00:00" if agreed else "-"}
-
-
 def test_pinduoduo_after_sales_file_sets_refunds(store):
     imported(store, "pdd.csv", csv_bytes(PDD, pdd_rows()))
     rows = [
@@ -374,50 +220,6 @@ def test_pinduoduo_after_sales_file_sets_refunds(store):
 
 # ---------------------------------------------------------------------------------------------
 # 京东
-
-JD = [
-    "订单号", "商品ID", "商品名称", "订购数量", "支付方式", "下单时间", "京东价", "订单金额", "结算金额",
-    "余额支付", "应付金额", "订单状态", "订单类型", "下单帐号", "客户姓名", "客户地址", "联系电话", "订单备注",
-    "发票类型", "发票抬头", "发票内容", "商家备注", "商家备注等级（等级1-5为由高到低）", "运费金额",
-    "付款确认时间", "增值税发票", "货号", "订单完成时间", "订单来源", "订单渠道",
-]
-
-
-def jd(order: str, status: str, paid: bool = True, **extra: str) -> dict:
-    row = {
-        "订单号": f'="2851234567{order}"', "商品ID": "\t100012345678", "商品名称": "氨基酸洗面奶",
-        "订购数量": "1", "支付方式": "在线支付", "下单时间": "2024-05-01 10:00:00", "京东价": "59.00",
-        "订单金额": "118.00", "结算金额": "100.00", "余额支付": "0.00", "应付金额": "108.00",
-        "订单状态": status, "订单类型": "SOP", "下单帐号": "jd_buyer", "客户姓名": "****",
-        "客户地址": "****", "联系电话": "138****0000", "订单备注": "-", "发票类型": "-",
-        "发票抬头": "-", "发票内容": "-", "商家备注": "-", "商家备注等级（等级1-5为由高到低）": "-",
-        "运费金额": "0.00", "付款确认时间": "2024-05-01 10:01:00" if paid else "-",
-        "增值税发票": "-", "货号": "FACE-120", "订单完成时间": "-", "订单来源": "移动端",
-        "订单渠道": "京东",
-    }
-    row.update(extra)
-    return row
-
-
-def jid(order: str) -> str:
-    return f"2851234567{order}"
-
-
-def jd_rows() -> list[dict]:
-    return [
-        jd("01", "等待付款", paid=False),
-        jd("02", "等待出库", 订单备注="请用顺丰"),
-        jd("02", "等待出库", 商品名称="小样 赠品", 京东价="0.00", 货号="-"),
-        jd("03", "等待确认收货"),
-        jd("04", "完成", 订单完成时间="2024-05-04 10:00:00"),
-        jd("05", "已取消", paid=False),
-        jd("06", "取消"),
-        jd("07", "锁定"),
-        jd("08", "等待出库", paid=False, 支付方式="货到付款"),
-        jd("09", "等待确认收货", paid=False, 支付方式="货到付款"),
-        jd("10", "暂停"),
-    ]
-
 
 JD_STATES = {
     jid("01"): "unconfirmed_unpaid",

@@ -17,7 +17,7 @@ from pipeline.ingest.importing import import_path
 from pipeline.outputs.report import build_report
 from tests.apptest import fresh_app
 from tests.conftest import SAMPLES, load
-from tests.test_problems import ADDR
+from tests.factories import ADDR
 
 OLD_SHOP = "勤驿达海外生活"
 OLD_MOMENT = pd.Timestamp("2017-07-08 00:42:39")   # the newest time in the 2017 export (a payment)

@@ -13,7 +13,6 @@ import os
 import subprocess
 import sys
 import threading
-import zipfile
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -28,34 +27,11 @@ from pipeline.db.store import Store
 from pipeline.ingest.importing import import_bytes
 from pipeline.outputs import workbook
 from pipeline.outputs.export import csv_bytes, xlsx_bytes
+from tests.factories import GOOD, REFUSED, template_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = ("orders", "order_lines", "stock", "bundles", "promotions", "events", "imports",
           "import_rejects", "order_state")
-TEMPLATE = ["order_id", "created_at", "status", "paid_at", "order_total", "paid", "address",
-            "buyer_message", "seller_note"]
-GOOD = [
-    {"order_id": "4100000000000000001", "created_at": "2026-11-20 09:00:00",
-     "status": "paid_unprocessed", "paid_at": "2026-11-20 09:05:00", "order_total": "10.00",
-     "paid": "10.00", "address": "浙江省 杭州市 西湖区 文三路 1 号", "buyer_message": "你好",
-     "seller_note": "加急"},
-    {"order_id": "4100000000000000002", "created_at": "2026-11-20 10:00:00",
-     "status": "unconfirmed_unpaid", "paid_at": "", "order_total": "20.00", "paid": "0.00",
-     "address": "上海市 上海市 浦东新区 世纪大道 2 号", "buyer_message": "", "seller_note": ""},
-    {"order_id": "4100000000000000003", "created_at": "2026-11-20 11:00:00",
-     "status": "unconfirmed_unpaid", "paid_at": "", "order_total": "30.00", "paid": "0.00",
-     "address": "广东省 深圳市 南山区 科技园南路 3 号", "buyer_message": "请周五前发货",
-     "seller_note": "老客户送小样"},
-]
-
-
-def template_csv(rows: list[dict], encoding: str = "utf-8", columns: list[str] = TEMPLATE,
-                 quoting: int = csv.QUOTE_MINIMAL) -> bytes:
-    buf = io.StringIO(newline="")
-    w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", quoting=quoting)
-    w.writeheader()
-    w.writerows(rows)
-    return buf.getvalue().encode(encoding)
 
 
 def snapshot(store: Store) -> tuple:
@@ -80,74 +56,6 @@ def filled(store: Store) -> Store:
 
 # ---------------------------------------------------------------------------------------------
 # Refused files: a clear message, the store unchanged
-
-
-def _xlsx_with(parts: dict[str, str]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in parts.items():
-            z.writestr(name, text)
-    return buf.getvalue()
-
-
-LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-          + "".join(f'<!ENTITY lol{i} "{("&lol%s;" % ("" if i == 1 else i - 1)) * 10}">'
-                    for i in range(1, 10))
-          + "]>")
-BOMB_PARTS = {
-    "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                           'package/2006/content-types"><Default Extension="xml" ContentType='
-                           '"application/xml"/></Types>',
-    "_rels/.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-                   'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
-                   'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-                   'Target="xl/workbook.xml"/></Relationships>',
-    "xl/workbook.xml": '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/'
-                       'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'
-                       'officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" '
-                       'r:id="rId1"/></sheets></workbook>',
-    "xl/_rels/workbook.xml.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
-                                  'openxmlformats.org/package/2006/relationships"><Relationship '
-                                  'Id="rId1" Type="http://schemas.openxmlformats.org/'
-                                  'officeDocument/2006/relationships/worksheet" '
-                                  'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" '
-                                  'Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                                  'relationships/sharedStrings" Target="sharedStrings.xml"/>'
-                                  '</Relationships>',
-    "xl/sharedStrings.xml": LAUGHS + '<sst xmlns="http://schemas.openxmlformats.org/'
-                            'spreadsheetml/2006/main"><si><t>&lol9;</t></si></sst>',
-    "xl/worksheets/sheet1.xml": LAUGHS + '<worksheet xmlns="http://schemas.openxmlformats.org/'
-                                'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" '
-                                't="inlineStr"><is><t>order_id&lol9;</t></is></c></row>'
-                                '</sheetData></worksheet>',
-}
-
-def _many_parts(count: int) -> bytes:
-    """A small workbook-shaped zip of `count` entries."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in BOMB_PARTS.items():
-            if "sharedStrings" not in name and "worksheets" not in name:
-                z.writestr(name, text)
-        for i in range(count - len(z.infolist())):
-            z.writestr(f"xl/media/part{i}.xml", "")
-    return buf.getvalue()
-
-
-REFUSED = {
-    "empty": (b"", "empty"),
-    "blank": (b" \r\n\r\n", "empty"),
-    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8, "binary"),
-    "unknown_headers": ("名称,数量,价格\n口红,1,99\n".encode(), "layout not recognised"),
-    "no_required": ("订单编号,买家留言\n1,hi\n".encode("gbk"), "order"),
-    "xlsx_not_a_zip": (b"PK\x03\x04" + b"\x00garbage" * 100, "not a valid XLSX"),
-    "zip_not_a_workbook": (_xlsx_with({"readme.txt": "hello"}), "not an XLSX workbook"),
-    "xml_bomb": (_xlsx_with(BOMB_PARTS), "cannot be read"),
-    "xlsx_many_parts": (_many_parts(20_000), "too many parts (20,000; at most 10,000)"),
-    "nul_bytes_after_64_kb": (  # 1,000 NUL bytes past the first 64 KB, which are text
-        template_csv([dict(GOOD[0], order_id=f"41{i:017d}") for i in range(1000)])
-        + b"\x00" * 1000, "binary content (1,000 NUL bytes)"),
-}
 
 
 @pytest.mark.parametrize("case", REFUSED)

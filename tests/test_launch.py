@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from pipeline.db import cache
 from tests.apptest import APP, metric, store_file
-from tests.test_page_overview import ORDERS
+from tests.factories import OVERVIEW_ORDERS as ORDERS
 from ui.launch import warm_first_page
 
 # Overview asks that take no moment: the same key for the warm run and the first visitor

@@ -15,24 +15,10 @@ from pipeline.db.store import Store
 from pipeline.desk import actions as A
 from pipeline.ingest.importing import import_path
 from tests.conftest import load
+from tests.factories import dialog_script
 from ui import order_dialog
 
 KEY = ("taobao", "s1", "paid")
-
-
-def dialog_script():
-    """Opens the dialog on the first run; later runs rerun only its body, as the dialog does
-    (what it expects of the order stays as read when it opened)."""
-    import streamlit as st
-
-    from ui import order_dialog
-
-    order_dialog.show_flash()
-    if st.session_state.get("opened"):
-        st.dialog("Order paid", width="large")(order_dialog._order_body)("taobao", "s1", "paid")
-    else:
-        st.session_state["opened"] = True
-        order_dialog.open_order_dialog("taobao", "s1", "paid")
 
 
 @pytest.fixture

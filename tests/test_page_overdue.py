@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 import pytest
 
 from tests.apptest import fresh_app, metric, store_file
-from tests.test_problems import ADDR
+from tests.factories import ADDR
 
 PAGE = "pages/overdue.py"
 ORDERS = [

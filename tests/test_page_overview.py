@@ -7,15 +7,7 @@ from datetime import date
 import pytest
 
 from tests.apptest import fresh_app, metric, store_file
-
-ORDERS = [
-    {"order_id": "a", "created_at": "2026-11-20 09:00", "paid_at": "2026-11-20 09:05",
-     "status_norm": "paid", "order_total": 100, "paid": 100},
-    {"order_id": "b", "created_at": "2026-11-20 12:00", "paid_at": "2026-11-20 12:01",
-     "status_norm": "shipped", "order_total": 50, "paid": 50, "shop": "s2"},
-    {"order_id": "c", "created_at": "2026-11-19 22:00", "status_norm": "unpaid",
-     "is_paid": False, "order_total": 30, "paid": 0},
-]
+from tests.factories import OVERVIEW_ORDERS as ORDERS
 
 
 @pytest.fixture

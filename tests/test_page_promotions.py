@@ -9,7 +9,7 @@ import pytest
 from pipeline.desk import promo
 from tests.apptest import fresh_app, make_store, metric, store_file, table
 from tests.conftest import load, load_tables
-from tests.test_promo import PERIOD_LINES, PERIOD_ORDERS
+from tests.factories import PERIOD_LINES, PERIOD_ORDERS
 from ui.core import get_store
 
 PAGE = "pages/promotions.py"

@@ -6,7 +6,7 @@ import pytest
 
 from tests.apptest import fresh_app, make_store, metric, store_file, table
 from tests.conftest import load
-from tests.test_stock import SHORT_LINES, SHORT_ORDERS
+from tests.factories import SHORT_LINES, SHORT_ORDERS
 
 PAGE = "pages/stock.py"
 

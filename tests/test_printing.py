@@ -3,10 +3,8 @@ Chinese text and as XLSX with ids as text and formula-like cells escaped."""
 
 from __future__ import annotations
 
-import base64
 import io
 import re
-import zlib
 from datetime import datetime
 
 import pandas as pd
@@ -14,6 +12,7 @@ import pytest
 
 from pipeline.outputs import printing as P
 from tests.conftest import load, load_tables
+from tests.factories import pdf_strings, pdf_text
 
 ID = "3512200012345678901"
 AT = datetime(2026, 11, 20, 10, 0)
@@ -66,19 +65,6 @@ def test_slips_keep_the_batch_order_and_list_components(data):
 
 
 # --- PDF: the text is read back from the content streams (no PDF library needed) -----------
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The text drawn in a reportlab PDF: its streams decoded, strings in the CID font (F2,
-    UCS-2) read as UTF-16BE."""
-    return "".join(pdf_strings(pdf))
-
-
-def _unescape(m: re.Match) -> bytes:
-    g = m.group(1)
-    if g[:1].isdigit():
-        return bytes([int(g, 8) & 0xFF])
-    return {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}.get(g, g)
 
 
 def test_pick_list_pdf_has_the_chinese_text(data):
@@ -146,25 +132,6 @@ def test_a_line_refunded_in_full_is_neither_picked_nor_packed(store):
 # page or one to a 100×150 mm label, SKU codes never broken across lines ---------------------
 
 LONG_SKU = "LONGSKU-ABCDEFGHIJ-0123456789-XL"
-
-
-def pdf_strings(pdf: bytes) -> list[str]:
-    """Each string drawn by one text operator (a cell's line), decoded as in pdf_text."""
-    out = []
-    for m in re.finditer(rb"<<([^<>]*?)>>\s*stream\r?\n(.*?)\s*endstream", pdf, re.S):
-        head, body = m.group(1), m.group(2)
-        if b"ASCII85Decode" in head:
-            body = base64.a85decode(body.strip().removesuffix(b"~>"))
-        if b"FlateDecode" in head:
-            body = zlib.decompress(body)
-        font = None
-        for t in re.finditer(rb"/(F\d+)\s+[\d.]+\s+Tf|\(((?:\\.|[^\\)])*)\)", body, re.S):
-            if t.group(1):
-                font = t.group(1)
-                continue
-            raw = re.sub(rb"\\([0-7]{1,3}|.)", _unescape, t.group(2), flags=re.S)
-            out.append(raw.decode("utf-16-be") if font == b"F2" else raw.decode("latin-1"))
-    return out
 
 
 def page_sizes(pdf: bytes) -> list[tuple[float, float]]:

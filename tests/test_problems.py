@@ -7,31 +7,16 @@ from datetime import date, datetime
 import pandas as pd
 
 from pipeline.base.filters import ALL, Filters
-from pipeline.db.states import refresh_states
 from pipeline.desk.problems import PROBLEMS, open_problems, order_marks, problem_counts
 from tests.conftest import load
-from tests.test_allocation import put
+from tests.factories import ADDR, event, put
 
 AS_OF = datetime(2026, 11, 21, 12, 0)
-ADDR = {"province": "广东省", "city": "广州市", "district": "越秀区", "address": "解放中路100号"}
 
 
 def paid(order_id, **kw):
     return {"order_id": order_id, "status_norm": "paid", "created_at": "2026-11-20 10:00",
             "paid_at": "2026-11-20 10:05", **ADDR, **kw}
-
-
-def event(store, order_id, action, at, text=None, kind=None, by="ann", shop="s1"):
-    """Append one event as the actions module would, and refresh the order's state."""
-    with store.write() as cur:
-        cur.execute(
-            "insert into events (event_id, platform, shop, order_id, action, text, kind, "
-            "target_event, author, acted_at) "
-            "values (nextval('event_seq'), 'taobao', ?, ?, ?, ?, ?, null, ?, ?)",
-            [shop, order_id, action, text, kind, by, at],
-        )
-        refresh_states(cur, pd.DataFrame(
-            {"platform": ["taobao"], "shop": [shop], "order_id": [order_id]}))
 
 
 def marks_of(store, as_of=AS_OF, f=ALL):

@@ -11,42 +11,10 @@ from pipeline.base.filters import ALL, Filters
 from pipeline.desk import promo
 from pipeline.outputs.report import build_report
 from tests.conftest import load, load_tables
+from tests.factories import PERIOD_LINES, PERIOD_ORDERS, TYPE_LINES, TYPE_ORDERS
 
 # ---------------------------------------------------------------------------------------------
 # Order types
-
-TYPE_ORDERS = [
-    {"order_id": "o1", "created_at": "2026-10-01 10:00"},
-    {"order_id": "o2", "created_at": "2026-10-01 10:00"},
-    {"order_id": "o3", "created_at": "2026-10-01 10:00"},
-    {"order_id": "o4", "created_at": "2026-10-01 10:00", "promo_code": "X11"},
-    {"order_id": "o5", "created_at": "2026-10-01 10:00", "discount": 5},
-    {"order_id": "o6", "created_at": "2026-10-01 10:00"},
-    {"order_id": "o7", "created_at": "2026-11-11 00:00"},
-    {"order_id": "o8", "created_at": "2026-10-01 10:00", "discount": 0, "promo_code": " "},
-    {"order_id": "o9", "created_at": "2026-10-01 10:00", "shop": "s2"},
-    {"order_id": "o10", "created_at": "2026-11-12 00:00"},
-]
-TYPE_LINES = [
-    # a free gift line does not make a combo
-    {"order_id": "o1", "line_id": "1", "sku": "A", "quantity": 1, "unit_price": 10},
-    {"order_id": "o1", "line_id": "2", "sku": "G", "quantity": 1, "unit_price": 0},
-    # a bundle SKU listed in the bundles table, whatever its title says
-    {"order_id": "o2", "line_id": "1", "sku": "SET1", "title": "Cream", "quantity": 1,
-     "unit_price": 99},
-    {"order_id": "o3", "line_id": "1", "sku": "A", "quantity": 1, "unit_price": 10},
-    {"order_id": "o3", "line_id": "2", "sku": "B", "quantity": 2, "unit_price": 20},
-    {"order_id": "o6", "line_id": "1", "sku": "A", "quantity": 1, "is_promo": True},
-    # a marked gift with a price; the same SKU twice is not a combo
-    {"order_id": "o8", "line_id": "1", "sku": "A", "quantity": 1, "unit_price": 10},
-    {"order_id": "o8", "line_id": "2", "sku": "A", "quantity": 1, "unit_price": 10},
-    {"order_id": "o8", "line_id": "3", "sku": "S", "quantity": 1, "unit_price": 5,
-     "is_gift": True},
-    {"order_id": "o9", "shop": "s2", "line_id": "1", "sku": "K", "quantity": 1,
-     "is_bundle_marked": True},
-    {"order_id": "o10", "line_id": "1", "sku": "A", "quantity": 1, "unit_price": 10},
-]
-
 
 @pytest.fixture
 def typed(store):
@@ -93,39 +61,6 @@ def test_report_order_types(typed):
 
 # ---------------------------------------------------------------------------------------------
 # A period against its baseline
-
-PERIOD_ORDERS = [
-    {"order_id": "p1", "created_at": "2026-11-11 00:30", "paid_at": "2026-11-11 00:31",
-     "status_norm": "shipped", "paid": 100, "order_total": 100},
-    {"order_id": "p2", "created_at": "2026-11-11 01:10", "paid_at": "2026-11-11 01:11",
-     "status_norm": "paid", "paid": 50, "order_total": 50},
-    {"order_id": "p3", "created_at": "2026-11-11 01:50", "status_norm": "unpaid",
-     "is_paid": False, "paid": 0, "order_total": 30},
-    {"order_id": "p4", "created_at": "2026-11-11 03:59", "paid_at": "2026-11-11 03:59",
-     "status_norm": "paid", "paid": 30, "order_total": 30},
-    {"order_id": "b1", "created_at": "2026-11-10 21:00", "paid_at": "2026-11-10 21:00",
-     "status_norm": "completed", "paid": 60, "order_total": 60},
-    {"order_id": "b2", "created_at": "2026-11-10 23:59", "status_norm": "unpaid",
-     "is_paid": False, "paid": 0, "order_total": 20},
-    # just outside both windows
-    {"order_id": "x1", "created_at": "2026-11-11 04:00", "paid_at": "2026-11-11 04:00",
-     "status_norm": "paid", "paid": 999, "order_total": 999},
-    {"order_id": "x2", "created_at": "2026-11-10 19:59", "paid_at": "2026-11-10 19:59",
-     "status_norm": "paid", "paid": 999, "order_total": 999},
-]
-PERIOD_LINES = [
-    {"order_id": "p1", "line_id": "1", "sku": "SET1", "title": "套装", "quantity": 2,
-     "unit_price": 50},
-    {"order_id": "p2", "line_id": "1", "sku": "A", "title": "面霜", "quantity": 1,
-     "unit_price": 50},
-    {"order_id": "p4", "line_id": "1", "sku": "A", "title": "面霜", "quantity": 2,
-     "unit_price": 15},
-    {"order_id": "p4", "line_id": "2", "sku": "G", "title": "小样", "quantity": 1,
-     "unit_price": 0},
-    {"order_id": "b1", "line_id": "1", "sku": "A", "title": "面霜", "quantity": 1,
-     "unit_price": 60},
-]
-
 
 @pytest.fixture
 def period(store):

@@ -10,7 +10,7 @@ import pytest
 from pipeline.base.reasons import known, say
 from pipeline.db.store import Store
 from pipeline.ingest.importing import import_bytes
-from tests.test_hostile import GOOD, REFUSED, template_csv
+from tests.factories import GOOD, REFUSED, template_csv
 
 LINES = ["order_id", "line_id", "sku", "quantity", "unit_price", "paid", "is_gift"]
 

@@ -10,8 +10,7 @@ import pytest
 
 from pipeline.outputs.report import build_report
 from tests.conftest import states
-from tests.test_formats import csv_bytes as rows_csv
-from tests.test_formats_platforms import (
+from tests.factories import (
     DOUYIN,
     ENCODINGS,
     JD,
@@ -30,6 +29,7 @@ from tests.test_formats_platforms import (
     pdd_rows,
     pid,
     refund,
+    rows_csv,
     xlsx_bytes,
 )
 

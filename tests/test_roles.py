@@ -172,7 +172,7 @@ def test_a_viewer_sees_no_action_in_the_order_dialog(db, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     from pipeline.accounts import users
-    from tests.test_order_dialog import dialog_script
+    from tests.factories import dialog_script
 
     s = Store(db)
     users.add_user(s, "Vera", "viewer", "password-vera", by="test")

@@ -18,7 +18,7 @@ from pipeline.desk import actions as A
 from pipeline.outputs import printing as P
 from tests.apptest import fresh_app, store_file
 from tests.conftest import SAMPLES, load
-from tests.test_printing import pdf_text
+from tests.factories import pdf_text
 
 OLD = "oldkey-77"                       # the key as the export named the shop
 NEW = "Blue Lotus"                      # the name a manager gave it

@@ -19,8 +19,7 @@ from pipeline.desk.sla import (
     sla_orders,
 )
 from tests.conftest import load
-from tests.test_allocation import put
-from tests.test_problems import ADDR, event
+from tests.factories import ADDR, event, put
 
 
 def at(text):

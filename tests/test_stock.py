@@ -10,17 +10,7 @@ import pytest
 from pipeline.base.filters import ALL, Filters
 from pipeline.desk import allocation, stock
 from tests.conftest import load, load_tables
-
-PAID = {"status_norm": "paid"}
-
-
-def waiting(order_id: str, paid_at: str, **facts) -> dict:
-    return {"order_id": order_id, "created_at": paid_at, "paid_at": paid_at, **PAID, **facts}
-
-
-def line(order_id: str, sku: str, quantity: int, line_id: str = "1", **facts) -> dict:
-    return {"order_id": order_id, "line_id": line_id, "sku": sku, "quantity": quantity, **facts}
-
+from tests.factories import SHORT_LINES, SHORT_ORDERS, line, waiting
 
 AS_OF = datetime(2026, 11, 20, 12, 0)
 
@@ -106,20 +96,6 @@ def test_days_of_cover_at_7_day_and_promotion_rates(store):
     running = stock.reference_promotion(store.cursor(), datetime(2026, 11, 11, 12))
     assert running == ("双11", datetime(2026, 11, 11), datetime(2026, 11, 11, 12))
     assert stock.reference_promotion(store.cursor(), datetime(2026, 1, 1)) is None
-
-
-SHORT_ORDERS = [
-    waiting("w1", "2026-11-20 10:00"),
-    waiting("w2", "2026-11-20 11:00"),
-    waiting("w3", "2026-11-20 12:00"),
-    waiting("w4", "2026-11-20 13:00"),
-    {"order_id": "done", "created_at": "2026-11-19 09:00", "paid_at": "2026-11-19 09:00",
-     "status_norm": "shipped"},
-]
-SHORT_LINES = [
-    line("w1", "A", 2), line("w2", "A", 2, title="精华"), line("w3", "SET", 1),
-    line("w4", "A", 1), line("done", "A", 50),
-]
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from pipeline.outputs.report import build_report
 from pipeline.outputs.workbook import workbook_bytes, write_workbook
 from tests.conftest import load
-from tests.test_problems import ADDR
+from tests.factories import ADDR
 
 LONG_ID = "3515313147329357912"
 AS_OF = datetime(2026, 11, 23, 12, 0)
