@@ -133,7 +133,7 @@ def test_platforms_are_named_as_people_name_them(db, monkeypatch):
 
 
 def test_a_money_change_carries_its_currency_and_its_sign_first():
-    from ui.core import kpi_texts
+    from ui.fmt import kpi_texts
 
     assert kpi_texts("paid_amount", 100.0, 150.5, "CNY") == (
         "CNY 100.00", "-CNY 50.50", "CNY 150.50")

@@ -10,7 +10,7 @@ from pipeline.desk import promo
 from tests.apptest import fresh_app, make_store, metric, store_file, table
 from tests.conftest import load, load_tables
 from tests.factories import PERIOD_LINES, PERIOD_ORDERS
-from ui.core import get_store
+from ui.data import get_store
 
 PAGE = "pages/promotions.py"
 

@@ -115,14 +115,14 @@ def test_the_queue_page_shows_the_renamed_shop_in_the_batch_and_the_held_list(db
 
 
 def test_the_queue_download_names_the_renamed_shop(db, monkeypatch):
-    import ui.core
+    import ui.downloads
 
     got = {}
 
     def capture(df, stem, key):
         got[key] = df() if callable(df) else df
 
-    monkeypatch.setattr(ui.core, "download_buttons", capture)
+    monkeypatch.setattr(ui.downloads, "download_buttons", capture)
     at = fresh_app(db, monkeypatch, page="pages/queue.py",
                    state={"lang": "en", "queue_show_full": True})
     assert not at.exception
