@@ -2,7 +2,8 @@
 
 - `viewer` sees every page and downloads;
 - `clerk` also acts on orders (confirm, remind, process, courier, note, review, flag, resolve)
-  and undoes their own actions;
+  and on after-sales cases (agree, reject, received, feedback, assign: DESIGN §11), and undoes
+  their own actions;
 - `manager` also imports files, changes the settings, edits promotion periods and bundles,
   undoes anyone's action and manages the accounts.
 
@@ -19,12 +20,14 @@ from pipeline.base.reasons import Reason
 ROLES = ("viewer", "clerk", "manager")
 
 ORDER_ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", "resolve")
+CASE_ACTIONS = ("agree", "reject", "received", "feedback", "assign")   # DESIGN §11
 
 # what -> the lowest role that may do it
 _LOWEST: dict[str, str] = {
     "view": "viewer",
     "download": "viewer",
     **{action: "clerk" for action in ORDER_ACTIONS},
+    **{action: "clerk" for action in CASE_ACTIONS},
     "undo": "clerk",          # their own actions; see `undo_any`
     "undo_any": "manager",
     "import": "manager",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pipeline.base.labels import (
+    case_actions,
     common,
     errors,
     imports,
@@ -25,7 +26,7 @@ LANGS = ("zh", "en")
 
 # One module per topic; a new topic is added here.
 TOPICS = (common, states, overview, sla, problems, queue, shipping, orders, stock, promotions,
-          warroom, imports, team, settings, report, errors)
+          warroom, imports, team, settings, report, errors, case_actions)
 
 LABELS: dict[str, tuple[str, str]] = {k: v for topic in TOPICS for k, v in topic.LABELS.items()}
 
