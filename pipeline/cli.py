@@ -3,6 +3,9 @@
     python -m pipeline [--db PATH] import FILE... [--shop NAME]
     python -m pipeline [--db PATH] report [--as-of 'YYYY-MM-DD HH:MM'] [--json]
     python -m pipeline [--db PATH] action ORDER_ID ACTION [--by NAME] [--text TEXT]
+    python -m pipeline [--db PATH] action CASE_ID agree|reject|received|feedback|assign|undo
+                       [--by NAME] [--text TEXT] [--kind resellable|damaged] [--order ORDER_ID]
+    python -m pipeline [--db PATH] action --order ORDER_ID CASE_ACTION [...]
     python -m pipeline demo [--orders N] [--seed S] [--out DIR]
     python -m pipeline [--db PATH] watch DIR [--every SECONDS] [--once]
     python -m pipeline [--db PATH] user add NAME --role ROLE [--password-stdin] [--email E]
@@ -144,11 +147,14 @@ def _portable_argv(args: argparse.Namespace) -> list[str]:
         return out
     if args.command == "user":
         return _portable_user_argv(args)
-    out = ["action", args.order_id, args.action, "--by", args.by]
+    # the words as given: `action --order O agree` has one positional
+    out = ["action", args.order_id, *([args.action] if args.action else []), "--by", args.by]
     if args.text is not None:
         out += ["--text", args.text]
     if args.kind is not None:
         out += ["--kind", args.kind]
+    if args.order is not None:
+        out += ["--order", args.order]
     return out
 
 

@@ -16,6 +16,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from pipeline.base.roles import CASE_ACTIONS  # an after-sales case's actions (DESIGN §11)
 from pipeline.db import handoff
 from pipeline.db.store import ROOT, Store, StoreFault, first_line
 
@@ -47,12 +48,22 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--json", action="store_true", help="one JSON object")
     rep.add_argument("--xlsx", metavar="FILE", help="write the daily workbook to FILE")
 
-    act = sub.add_parser("action", help="record a desk action on an order")
-    act.add_argument("order_id", metavar="ORDER_ID")
-    act.add_argument("action", metavar="ACTION", choices=ACTIONS)
+    act = sub.add_parser(
+        "action", help="record a desk action on an order or an after-sales case",
+        usage="%(prog)s ORDER_ID ACTION | CASE_ID CASE_ACTION | --order ORDER_ID CASE_ACTION "
+              "[--by NAME] [--text TEXT] [--kind KIND]",
+        description="ACTION (an order's): " + ", ".join(ACTIONS) + ". CASE_ACTION (an "
+                    "after-sales case's): " + ", ".join((*CASE_ACTIONS, "undo")) + ".")
+    act.add_argument("order_id", metavar="ID", help="the order's id, or the case's id for a "
+                     "case action (with --order alone: the action)")
+    act.add_argument("action", metavar="ACTION", nargs="?", choices=(*ACTIONS, *CASE_ACTIONS))
     act.add_argument("--by", default="cli", help="who acts")
-    act.add_argument("--text", help="courier and tracking number, note, or reason")
-    act.add_argument("--kind", help="problem type, for flag/resolve (default manual)")
+    act.add_argument("--text", help="courier and tracking number, note, or reason; for a case: "
+                     "the reason of reject, what customer service was told, the person assigned")
+    act.add_argument("--kind", help="problem type, for flag/resolve (default manual); "
+                     "resellable or damaged, for received")
+    act.add_argument("--order", metavar="ORDER_ID", help="name the case by its order: the "
+                     "order's one open case, or the case CASE_ID of that order")
 
     demo = sub.add_parser("demo", help="write demo exports")
     demo.add_argument("--orders", type=int, default=20000)
@@ -191,18 +202,51 @@ def _report(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def action_words(args: argparse.Namespace) -> tuple[str | None, str, bool]:
+    """(the id, the action, whether it is a case's) of an `action` command: an action of
+    cases takes a case id (or `--order`); an order's action an order id, as ever; `undo` is
+    an order's unless `--order` is given or the id is a case's and no order's (decided by
+    `_action`, which reads the store: None here)."""
+    if args.action is None:
+        if not args.order:
+            raise UsageError("action needs an ID and an ACTION (or --order ORDER_ID and an "
+                             "ACTION of cases)")
+        ident, action = None, args.order_id
+    else:
+        ident, action = args.order_id, args.action
+    if action not in (*ACTIONS, *CASE_ACTIONS):
+        raise UsageError(f"invalid action {action!r} (choose from "
+                         f"{', '.join((*ACTIONS, *CASE_ACTIONS))})")
+    if args.order and action not in (*CASE_ACTIONS, "undo"):
+        raise UsageError(f"--order names a case by its order; {action} is an order's action: "
+                         "give the ORDER_ID")
+    return ident, action, action in CASE_ACTIONS or bool(args.order)
+
+
 def _action(store: Store, args: argparse.Namespace) -> int:
     from pipeline.desk import actions
 
+    ident, action, of_case = action_words(args)
     try:
-        event = actions.record_by_id(
-            store, args.order_id, args.action, by=args.by, text=args.text, kind=args.kind
-        )
+        if not of_case and action == "undo":   # an order's, unless the id is only a case's
+            con = store.cursor()
+            of_case = not actions.is_order_id(con, ident) and bool(actions.find_case(con, ident))
+        if of_case:
+            event = actions.record_case_by_id(store, ident, action, by=args.by, text=args.text,
+                                              kind=args.kind, order_id=args.order)
+        else:
+            event = actions.record_by_id(store, ident, action, by=args.by, text=args.text,
+                                         kind=args.kind)
     except actions.ActionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REFUSED
-    print(f"{event.action} recorded on order {event.order_id} ({event.shop or event.platform}) "
-          f"by {event.author} at {event.acted_at:%Y-%m-%d %H:%M:%S}, event #{event.event_id}")
+    where = event.shop or event.platform
+    what = f"order {event.order_id} ({where})"
+    if event.case_id:
+        what = f"case {event.case_id} (" + (f"order {event.order_id}, " if event.order_id
+                                           else "") + f"{where})"
+    print(f"{event.action} recorded on {what} by {event.author} at "
+          f"{event.acted_at:%Y-%m-%d %H:%M:%S}, event #{event.event_id}")
     return EXIT_OK
 
 

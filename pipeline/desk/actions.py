@@ -13,6 +13,11 @@ proposes it again, and its pick list and slips are printed again from these even
 Two managers on one order: writes are serialised by the store's lock; a caller that read the
 order before acting passes `expected_last_event` (the order's `last_event_id` as it saw it, 0
 when it had none) and gets a `Conflict` naming who changed the order and how, if it changed.
+
+After-sales cases (DESIGN §11) take actions of their own (`record_case`: agree, reject,
+received, feedback, assign), recorded the same way with the case's id in `events.case_id` and
+its order's key; an undo of a case takes back the case's last action in effect. An order's own
+undo, and a batch's, never take back a case's action (nor are held up by one).
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from pipeline.base import canonical as C
 from pipeline.base.filters import Filters
 from pipeline.base.labels import STATES
 from pipeline.base.reasons import Reason
-from pipeline.base.roles import ROLES, NotAllowed, effective, may, require
+from pipeline.base.roles import CASE_ACTIONS, ROLES, NotAllowed, effective, may, require
 from pipeline.db.queries import sql
 from pipeline.db.settings import get_settings
 from pipeline.db.states import refresh_states
@@ -50,6 +55,17 @@ TEXT_NEEDED = {"courier": "COURIER TRACKING_NO", "note": "the note", "flag": "th
 
 UNPAID_STATES = ("unconfirmed_unpaid", "confirmed_unpaid")
 
+# After-sales cases (DESIGN §11): what a returned parcel's goods are (`received`'s kind), the
+# case types whose goods come back, the statuses in which the shop answers a case (agree or
+# reject) and those in which a parcel can be received; the actions that need a text, and what
+# the text is (a label).
+RECEIVED_KINDS = ("resellable", "damaged")
+RETURN_TYPES = ("return_refund", "exchange")
+ANSWERABLE = ("awaiting_seller", "arbitration", "returned")
+RECEIVABLE = ("awaiting_return", "returned")
+CASE_TEXT_NEEDED = {"reject": "case_act_text_reject", "feedback": "case_act_text_feedback",
+                    "assign": "case_act_text_assign"}
+
 
 @dataclass(frozen=True)
 class Event:
@@ -67,6 +83,7 @@ class Event:
     acted_at: datetime
     batch_id: int | None = None
     queue_batch: str | None = None
+    case_id: str | None = None      # the after-sales case it answers; None for an order's own
 
 
 class ActionError(Exception):
@@ -86,6 +103,7 @@ last_effective as (
            arg_max(e.action, e.event_id) as undo_action
     from effective_events as e
     join keys as k using (platform, shop, order_id)
+    where e.case_id is null
     group by all
 ),
 
@@ -235,7 +253,7 @@ later as (
     from batch as b
     join effective_events as e
       on e.platform = b.platform and e.shop = b.shop and e.order_id = b.order_id
-     and e.event_id > b.event_id
+     and e.event_id > b.event_id and e.case_id is null
     group by all
 ),
 
@@ -632,8 +650,8 @@ def _check_unchanged(cur: duckdb.DuckDBPyConnection, order: dict[str, Any], expe
 
 
 def _verb(action: str) -> Reason | str:
-    """An action's verb in words (`process`), for refusals."""
-    return Reason(f"verb_{action}") if action in ACTIONS else action
+    """An action's verb in words (`process`, `agree`), for refusals."""
+    return Reason(f"verb_{action}") if action in ACTIONS or action in CASE_ACTIONS else action
 
 
 def _refused_message(action: str, refused: list[tuple[dict, Reason]], total: int) -> Reason:
@@ -704,3 +722,299 @@ def replay_state(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def current_state(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """`order_state` as stored, in the same order as `replay_state`."""
     return con.execute("select * from order_state order by platform, shop, order_id").df()
+
+
+# ---------------------------------------------------------------------------------------------
+# After-sales cases (DESIGN §11)
+
+# What the checks of a case action read: the case's facts and when they were last imported, its
+# answer, received parcel and person still in effect, and its last action in effect (what an
+# undo takes back). One row, or none when the case is unknown.
+CASE_CONTEXT_SQL = """
+with the_case as (
+    select c.platform, c.shop, c.case_id, coalesce(c.order_id, '') as order_id,
+           c.case_type, c.type_text, c.status_norm, c.status_text,
+           i.imported_at as facts_at
+    from cases as c
+    left join imports as i using (import_id)
+    where c.platform = $platform and c.shop = $shop and c.case_id = $case_id
+),
+
+case_events as (
+    select e.event_id, e.action, e.text, e.kind, e.author, e.acted_at
+    from effective_events as e
+    where e.platform = $platform and e.shop = $shop and e.case_id = $case_id
+),
+
+answered as (
+    select arg_max(action, event_id) as answer,
+           arg_max(author, event_id) as answer_by,
+           arg_max(acted_at, event_id) as answer_at
+    from case_events
+    where action in ('agree', 'reject')
+),
+
+received as (
+    select arg_max(kind, event_id) as received_kind,
+           arg_max(author, event_id) as received_by
+    from case_events
+    where action = 'received'
+),
+
+assigned as (
+    select arg_max(text, event_id) as assigned_to
+    from case_events
+    where action = 'assign'
+),
+
+last_effective as (
+    select max(event_id) as undo_target from case_events
+),
+
+final as (
+    select t.*, a.*, r.*, s.*, l.*
+    from the_case as t
+    cross join answered as a
+    cross join received as r
+    cross join assigned as s
+    cross join last_effective as l
+)
+
+select * from final
+"""
+
+INSERT_CASE_EVENT_SQL = """
+insert into events
+    (event_id, platform, shop, order_id, action, text, kind, target_event, author, acted_at, role,
+     case_id)
+values (nextval('event_seq'), $platform, $shop, $order_id, $action, $text, $kind, $target_event,
+        $author, $acted_at, $role, $case_id)
+returning event_id, platform, shop, order_id, action, text, kind, target_event, author, acted_at,
+          case_id
+"""
+
+CASE_HISTORY_SQL = """
+with case_events as (
+    select e.*
+    from events as e
+    where e.platform = $platform and e.shop = $shop and e.case_id = $case_id
+),
+
+undone as (
+    select target_event as event_id, event_id as undone_by
+    from case_events
+    where action = 'undo'
+),
+
+final as (
+    select
+        e.event_id,
+        e.acted_at,
+        e.action,
+        case when e.action = 'undo' then '#' || e.target_event else e.text end as detail,
+        e.kind,
+        e.author,
+        e.role,
+        u.undone_by is not null as undone,
+        u.undone_by
+    from case_events as e
+    left join undone as u using (event_id)
+)
+
+select * from final order by event_id
+"""
+
+# Cases by their id, their order's id, or both (either may be null: not asked).
+FIND_CASE_SQL = """
+select platform, shop, case_id, coalesce(order_id, '') as order_id, status_norm, status_text
+from cases
+where ($case_id is null or case_id = $case_id)
+  and ($order_id is null or order_id = $order_id)
+order by platform, shop, case_id
+"""
+
+ORDER_ID_KNOWN_SQL = "select count(*) from orders where order_id = $order_id"
+
+
+def case_refusal(action: str, case: dict[str, Any], text: str | None,
+                 kind: str | None) -> Reason | None:
+    """Why `action` cannot be taken on a case (a row of CASE_CONTEXT_SQL), or None."""
+    status = case.get("status_norm")
+    said = case.get("status_text") or status or Reason("why_case_unknown")
+    if action in ("agree", "reject", "received") and status in C.CASE_CLOSED:
+        return Reason("why_case_over", status=said)
+    if action in ("agree", "reject"):
+        if status is not None and status not in ANSWERABLE:   # the buyer's or platform's turn
+            buyer = C.CASE_STATUS_ACTOR.get(status) == "buyer"
+            return Reason("why_case_waits", status=said, actor=Reason(
+                "case_act_actor_buyer" if buyer else "case_act_actor_platform"))
+        if _present(case.get("answer")) and not _before(case.get("answer_at"),
+                                                        case.get("facts_at")):
+            # answered since the case's newest facts: a new export lets the desk answer again
+            return Reason("why_case_answered", author=case["answer_by"],
+                          at=f"{case['answer_at']:%Y-%m-%d %H:%M}", answer=Reason(
+                              "case_act_agreed" if case["answer"] == "agree"
+                              else "case_act_rejected"))
+    if action == "received":
+        case_type = case.get("case_type")
+        if case_type is not None and case_type not in RETURN_TYPES:
+            return Reason("why_case_not_return", type=case.get("type_text") or case_type)
+        if status not in RECEIVABLE:
+            return Reason("why_case_not_returning", status=said)
+        if kind not in RECEIVED_KINDS:
+            return Reason("why_case_kind", kinds=[Reason("case_act_kind_resellable"),
+                                                  Reason("case_act_kind_damaged")])
+        if _present(case.get("received_kind")):
+            return Reason("why_case_received", author=case["received_by"], kind=Reason(
+                "case_act_kind_resellable" if case["received_kind"] == "resellable"
+                else "case_act_kind_damaged"))
+    if action in CASE_TEXT_NEEDED and not text:
+        return Reason("why_needs_text", what=Reason(CASE_TEXT_NEEDED[action]))
+    if (action == "assign" and _present(case.get("assigned_to"))
+            and str(case["assigned_to"]).casefold() == str(text).casefold()):
+        return Reason("why_case_assigned", who=case["assigned_to"])
+    if action == "undo" and not _present(case.get("undo_target")):
+        return Reason("why_nothing_to_undo")
+    return None
+
+
+def _before(a: Any, b: Any) -> bool:
+    """Whether moment `a` is before moment `b` (an unknown `b` is never after anything)."""
+    return _present(a) and _present(b) and pd.Timestamp(a) < pd.Timestamp(b)
+
+
+def record_case(
+    store: Store,
+    case_key: tuple[str, str, str],
+    action: str,
+    by: str,
+    text: str | None = None,
+    kind: str | None = None,
+    role: str | None = None,
+) -> Event:
+    """Record one action on one after-sales case (platform, shop, case_id): agree, reject
+    (text: the reason), received (kind: resellable or damaged), feedback (text: what customer
+    service was told), assign (text: the person's name), or undo (its last action in effect).
+
+    `role` as for `record`: checked first, None is the command line's operator (a manager); a
+    clerk may undo only their own actions. Refused (ActionError) when the case is unknown or
+    the action does not fit it (`case_refusal`), nothing written.
+    """
+    if action not in (*CASE_ACTIONS, "undo"):
+        raise ActionError(f"unknown case action {action!r}; one of "
+                          f"{', '.join((*CASE_ACTIONS, 'undo'))}")
+    require(role, action)
+    author = _clean(by)
+    if author is None:
+        raise ActionError(Reason("why_name_required"))
+    text, kind = _clean(text), _clean(kind)
+    platform, shop, case_id = (str(k) for k in case_key)
+    params = {"platform": platform, "shop": shop, "case_id": case_id}
+
+    def work(cur: duckdb.DuckDBPyConnection) -> Event:
+        rows = cur.execute(CASE_CONTEXT_SQL, params).df().to_dict("records")
+        if not rows:
+            raise ActionError(Reason("why_no_such_case", case=case_id))
+        case = rows[0]
+        why = case_refusal(action, case, text, kind)
+        if why is not None:
+            raise ActionError(Reason("why_case_refused", action=_verb(action), case=case_id,
+                                     why=why))
+        who, acting = acting_role(cur, author, role, action)
+        target = int(case["undo_target"]) if action == "undo" else None
+        if target is not None and not may(acting, "undo_any"):
+            _own_only(cur, pd.Series([target]), who)
+        row = cur.execute(INSERT_CASE_EVENT_SQL, {
+            **params, "order_id": case["order_id"], "action": action,
+            "text": text if action != "undo" else None,
+            "kind": kind if action == "received" else None,
+            "target_event": target, "author": who, "acted_at": store.now(), "role": acting,
+        }).fetchall()[0]
+        if case["order_id"]:   # the order's last event moved (DESIGN §8: state reads events)
+            refresh_states(cur, pd.DataFrame([(platform, shop, case["order_id"])],
+                                             columns=C.ORDER_KEY))
+        (event_id, platform_, shop_, order_id, action_, text_, kind_, target_, author_,
+         acted_at, case_id_) = row
+        return Event(int(event_id), platform_, shop_, order_id, action_, text_, kind_,
+                     None if target_ is None else int(target_), author_, acted_at,
+                     case_id=case_id_)
+
+    return store.run_write(work, events_only=True)
+
+
+def record_case_by_id(
+    store: Store,
+    case_id: str | None,
+    action: str,
+    by: str,
+    text: str | None = None,
+    kind: str | None = None,
+    role: str | None = None,
+    order_id: str | None = None,
+) -> Event:
+    """`record_case` on a bare case id, or on the one open case of order `order_id`
+    (`case_key`); unknown or ambiguous ids are refused."""
+    key = case_key(store.cursor(), case_id, order_id)
+    return record_case(store, key, action, by, text, kind, role=role)
+
+
+def find_case(con: duckdb.DuckDBPyConnection, case_id: str | None,
+              order_id: str | None = None) -> list[tuple[str, str, str]]:
+    """The keys (platform, shop, case_id) of the cases with this id (in any shop), on the
+    order with id `order_id` when given; with no case id, every case of that order."""
+    return [tuple(r[:3]) for r in _cases(con, case_id, order_id)]
+
+
+def case_key(con: duckdb.DuckDBPyConnection, case_id: str | None,
+             order_id: str | None = None) -> tuple[str, str, str]:
+    """The key of the one case named: by its id (on order `order_id` when given, which tells
+    shops apart), or by its order alone when that order has exactly one open case (a status
+    not known to be over). Else ActionError, naming the cases."""
+    case_id, order_id = _clean(case_id), _clean(order_id)
+    if case_id is None and order_id is None:
+        raise ActionError("name a case by its id, or by its order with --order")
+    rows = _cases(con, case_id, order_id)
+    if case_id is not None:
+        if not rows and order_id is not None and _cases(con, case_id, None):
+            raise ActionError(Reason("why_case_not_on_order", case=case_id, order=order_id))
+        if not rows and order_id is None and con.execute(
+                ORDER_ID_KNOWN_SQL, {"order_id": case_id}).fetchall()[0][0]:
+            raise ActionError(Reason("why_case_is_an_order", case=case_id))
+        if not rows:
+            raise ActionError(Reason("why_no_such_case", case=case_id))
+        if len(rows) > 1:
+            listed = ", ".join(f"{p}/{s or '—'}" for p, s, *_ in rows)
+            raise ActionError(Reason("why_case_shops", case=case_id, n=len(rows),
+                                     listed=listed))
+        return tuple(rows[0][:3])
+    if not rows:
+        raise ActionError(Reason("why_order_no_case", order=order_id))
+    open_ = [r for r in rows if r[4] not in C.CASE_CLOSED]
+    if len(open_) == 1:
+        return tuple(open_[0][:3])
+    listed = [Reason("why_case_item", case=r[2],
+                     status=r[5] or r[4] or Reason("why_case_unknown"))
+              for r in (open_ or rows)[:20]]
+    if not open_:
+        raise ActionError(Reason("why_order_no_open_case", order=order_id, listed=listed))
+    raise ActionError(Reason("why_order_open_cases", order=order_id, n=len(open_),
+                             listed=listed))
+
+
+def _cases(con: duckdb.DuckDBPyConnection, case_id: str | None,
+           order_id: str | None) -> list[tuple]:
+    return con.execute(FIND_CASE_SQL, {"case_id": case_id, "order_id": order_id}).fetchall()
+
+
+def is_order_id(con: duckdb.DuckDBPyConnection, order_id: str) -> bool:
+    """Whether some order in the store has this id."""
+    return con.execute(ORDER_ID_KNOWN_SQL, {"order_id": str(order_id).strip()}).fetchall()[0][0] > 0
+
+
+def case_history(con: duckdb.DuckDBPyConnection, platform: str, shop: str,
+                 case_id: str) -> pd.DataFrame:
+    """The case's events, oldest first: event_id, acted_at, action, detail (the text; an
+    undo's `#event`), kind, author, role, undone, undone_by."""
+    ensure_ready(con)
+    return con.execute(CASE_HISTORY_SQL,
+                       {"platform": platform, "shop": shop, "case_id": case_id}).df()
