@@ -17,6 +17,9 @@ DEFAULTS: dict[str, Any] = {
     "due_soon_hours": 4,             # warning window before a deadline
     "confirmed_tag": "Confirmed",    # the Shopify tag that means phone-confirmed
     "batch_size": 50,                # the largest proposed batch in the work queue
+    # after-sales (DESIGN §11): the desk's deadlines where an export gives none
+    "aftersales_answer_hours": 48,   # answer a refund or after-sales request within 2 days
+    "aftersales_receive_hours": 72,  # confirm a returned parcel within 3 days
     # the war room (pipeline/desk/forecast.py)
     "forecast_rate_hours": 3,        # the desk's rates are measured over this many hours
     "orders_per_packer_hour": 40,    # what one packer ships in an hour
@@ -35,6 +38,15 @@ CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 def valid_currency(code: Any) -> bool:
     """True for a three-letter ISO code in capitals (e.g. CNY, USD)."""
     return isinstance(code, str) and CURRENCY_CODE.fullmatch(code) is not None
+
+
+# Settings that are a number of hours, above zero.
+POSITIVE_HOURS = ("aftersales_answer_hours", "aftersales_receive_hours")
+
+
+def valid_hours(value: Any) -> bool:
+    """True for a number of hours above zero (not a flag)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
 
 
 def get_settings(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -63,6 +75,8 @@ def save_setting(cur: duckdb.DuckDBPyConnection, key: str, value: Any, by: str,
         raise KeyError(f"unknown setting {key!r}")
     if key == "currency" and value is not None and not valid_currency(value):
         raise ValueError(f"a currency is a three-letter ISO code (CNY, USD), not {value!r}")
+    if key in POSITIVE_HOURS and not valid_hours(value):
+        raise ValueError(f"{key} is a number of hours above zero, not {value!r}")
     cur.execute(
         "insert or replace into settings (key, value, updated_at, updated_by) values (?, ?, ?, ?)",
         [key, json.dumps(value), local_now(cur), by],

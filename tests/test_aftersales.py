@@ -1,0 +1,329 @@
+"""After-sales (DESIGN §11), one hand-worked scenario: cases of every status loaded through the
+importer, deadlines of the platform and of the desk either side of the moment, the desk's
+case actions, orders following their cases, returns to stock and the report's `aftersales`.
+
+The moment is 2026-11-20 (a Friday) 12:00; the case export was imported at 08:00, the stock
+export at 07:00. The desk's defaults: 48 h to answer, 72 h to confirm a returned parcel, due
+soon within 4 h of a deadline (the window of the order rules).
+
+Cases (shop s1 unless said; `plat` a deadline from the export, `desk` from the settings):
+
+    case status           order  type           asked  refunded  requested    deadline             reason  sku
+    A1   awaiting_seller  o1     return_refund  100              11-18 11:00  plat 11-20 11:00     过敏    SERUM
+    A2   awaiting_seller  o2*    refund_only    80               11-20 06:00  plat 11-20 15:00     不想要了 CREAM
+    A3   awaiting_seller  ghost  refund_only    50               11-19 09:00  desk 11-21 09:00     过敏    SERUM
+    P1   awaiting_seller  ghost3 refund_only    20               11-20 01:00  plat 11-20 11:30     过敏    SERUM  (shop s2)
+    A4   arbitration      o4     return_refund  120              11-18 10:00  desk 11-20 10:00     质量问题 CREAM
+    A5   returned         o3     return_refund  60               11-15 10:00  plat 11-22 12:00     过敏    SERUM
+    A6   returned         o3     return_refund  30               11-17 14:00  desk 11-20 14:00     发错货   CREAM
+    A7   awaiting_return  o12    return_refund  45               11-19 10:00  plat 11-26 10:00     过敏    SERUM
+    A8   refunding        o13*   refund_only    35               11-19 15:00  none                 拍错了   CREAM
+    R1   refunded         o5     refund_only    100    100       11-17 10:00  plat 11-19 10:00     过敏    CREAM  refunded 11-19 12:00
+    R2   refunded         o6     return_refund  50     40        11-16 10:00  plat 11-18 12:00     质量问题 SERUM  refunded 11-18 09:00
+    R3   refunded         o7     refund_only    60               11-16 12:00  plat 11-18 09:00     过敏    MASK   refunded 11-17 09:00
+    R4   refunded         o7     refund_only    40     40        11-02 11:00  plat 11-04 09:00     不想要了 SERUM  refunded 11-04 09:00
+    X1   rejected         o8     refund_only    50               11-15 09:00  none                 不想要了 SERUM
+    X2   closed           o10*   refund_only    25               11-19 08:00  none                 拍错了   CREAM
+    X3   exchanged        o9     exchange                        11-18 18:00  none                 发错货   -
+    X4   failed           o9     refund_only    70               11-18 20:00  none                 质量问题 -
+    U1   (unknown word)   ghost  refund_only                     11-19 12:00  none                 -       -
+
+(* an order not shipped: paid and waiting.) The desk's case actions (author ann):
+
+    A1 reject 11-20 07:00 (before the 08:00 export: that export still says awaiting_seller)
+    A1 assign 小王 09:10, assign 小李 09:20
+    A2 agree 09:00, undone 09:05
+    A3 agree 13:00 (after the moment)
+    A4 agree 09:00
+    A5 received resellable 10:00          R1 received resellable 06:00 (before the stock export)
+    R2 received damaged 11:00             X3 received resellable 10:00 (no SKU)
+    R3 received resellable 10:30          R4 received resellable 10:40, undone 10:45
+    X1 reject 11-15 21:00
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+
+from pipeline.base import canonical as C
+from pipeline.base.filters import ALL, Filters
+from pipeline.desk import aftersales
+from pipeline.ingest.importing import apply_parsed
+from tests.conftest import frame, load
+
+AS_OF = datetime(2026, 11, 20, 12, 0)
+CASES_IMPORTED = "2026-11-20 08:00"
+STOCK_TAKEN = "2026-11-20 07:00"
+
+
+def load_cases(store, rows: list[dict], name: str = "cases", imported_at: str = CASES_IMPORTED
+               ) -> None:
+    """Import canonical case rows as one case export would, imported at `imported_at`."""
+    cases = frame(rows, {"platform": "taobao", "shop": "s1"})
+    if "deadline" in cases:
+        cases["deadline"] = pd.to_datetime(cases["deadline"])
+    parsed = C.Parsed("test", {"cases": cases}, rows_read=len(rows))
+    digest = hashlib.sha256(repr((name, rows)).encode()).hexdigest()
+    apply_parsed(store, parsed, name, digest, "test")
+    with store.write() as cur:
+        cur.execute("update imports set imported_at = ? where file_name = ?", [imported_at, name])
+
+
+def case_event(store, case_id: str, order_id: str, action: str, at: str, text: str | None = None,
+               kind: str | None = None, target: int | None = None, shop: str = "s1") -> int:
+    """Record one case action as a row of `events` (DESIGN §11); returns its id."""
+    with store.write(events_only=True) as cur:
+        return cur.execute(
+            "insert into events (event_id, platform, shop, order_id, action, text, kind, "
+            "target_event, author, acted_at, case_id) "
+            "values (nextval('event_seq'), 'taobao', ?, ?, ?, ?, ?, ?, 'ann', ?, ?) "
+            "returning event_id",
+            [shop, order_id, action, text, kind, target, at, case_id],
+        ).fetchall()[0][0]
+
+
+def order(order_id: str, created: str, shipped: bool, paid: float, **facts) -> dict:
+    status = {"status_norm": "shipped", "shipped_at": "2026-11-19 18:00"} if shipped \
+        else {"status_norm": "paid"}
+    return {"order_id": order_id, "created_at": created, "paid_at": created,
+            "order_total": paid, "paid": paid, "currency": "CNY", **status, **facts}
+
+
+ORDERS = [
+    order("o1", "2026-11-11 10:00", True, 100),
+    order("o2", "2026-11-20 05:00", False, 80),
+    order("o3", "2026-11-11 12:00", True, 90),
+    order("o4", "2026-11-10 15:00", True, 120),
+    order("o5", "2026-11-11 08:00", True, 100, refunded=30),   # the order file's own figure
+    order("o6", "2026-11-10 09:00", True, 90),
+    order("o7", "2026-11-12 10:00", True, 100),
+    order("o8", "2026-11-09 10:00", True, 50, refunded=50),    # would be refunded in full
+    order("o9", "2026-11-11 20:00", True, 70),
+    order("o10", "2026-11-19 10:00", False, 25),
+    order("o12", "2026-11-11 09:00", True, 45),
+    order("o13", "2026-11-19 14:00", False, 35),
+    order("o14", "2026-11-10 20:00", True, 80, refunded=20),   # no case: its own figure
+]
+LINES = [
+    {"order_id": o, "line_id": str(i), "sku": sku, "quantity": 1, **extra}
+    for o, skus in [("o1", ["SERUM"]), ("o2", ["CREAM"]), ("o3", ["SERUM", "CREAM"]),
+                    ("o4", ["CREAM"]), ("o5", ["CREAM"]), ("o6", ["SERUM"]),
+                    ("o7", ["MASK", "SERUM"]), ("o8", ["SERUM"]), ("o9", ["CREAM"]),
+                    ("o12", ["SERUM"]), ("o13", ["CREAM"]), ("o14", ["SERUM"])]
+    for i, sku in enumerate(skus, 1)
+    for extra in [{}]
+] + [{"order_id": "o10", "line_id": "1", "sku": "CREAM", "quantity": 1,
+      "refund_norm": "requested"}]   # the order file says a refund was asked; the case: closed
+
+
+def case(case_id, status, order_id, case_type, requested, amount_asked=None, deadline=None,
+         reason=None, sku=None, **facts) -> dict:
+    return {"case_id": case_id, "status_norm": status, "order_id": order_id,
+            "case_type": case_type, "requested_at": requested, "amount_asked": amount_asked,
+            "deadline": deadline, "reason": reason, "sku": sku, **facts}
+
+
+CASES = [
+    case("A1", "awaiting_seller", "o1", "return_refund", "2026-11-18 11:00", 100,
+         "2026-11-20 11:00", "过敏", "SERUM"),
+    case("A2", "awaiting_seller", "o2", "refund_only", "2026-11-20 06:00", 80,
+         "2026-11-20 15:00", "不想要了", "CREAM"),
+    case("A3", "awaiting_seller", "ghost", "refund_only", "2026-11-19 09:00", 50, None, "过敏",
+         "SERUM"),
+    case("P1", "awaiting_seller", "ghost3", "refund_only", "2026-11-20 01:00", 20,
+         "2026-11-20 11:30", "过敏", "SERUM", shop="s2"),
+    case("A4", "arbitration", "o4", "return_refund", "2026-11-18 10:00", 120, None, "质量问题",
+         "CREAM"),
+    case("A5", "returned", "o3", "return_refund", "2026-11-15 10:00", 60, "2026-11-22 12:00",
+         "过敏", "SERUM", return_courier="顺丰", return_tracking="SF100"),
+    case("A6", "returned", "o3", "return_refund", "2026-11-17 14:00", 30, None, "发错货",
+         "CREAM"),
+    case("A7", "awaiting_return", "o12", "return_refund", "2026-11-19 10:00", 45,
+         "2026-11-26 10:00", "过敏", "SERUM"),
+    case("A8", "refunding", "o13", "refund_only", "2026-11-19 15:00", 35, None, "拍错了",
+         "CREAM"),
+    case("R1", "refunded", "o5", "refund_only", "2026-11-17 10:00", 100, "2026-11-19 10:00",
+         "过敏", "CREAM", amount_refunded=100, refunded_at="2026-11-19 12:00"),
+    case("R2", "refunded", "o6", "return_refund", "2026-11-16 10:00", 50, "2026-11-18 12:00",
+         "质量问题", "SERUM", amount_refunded=40, refunded_at="2026-11-18 09:00"),
+    case("R3", "refunded", "o7", "refund_only", "2026-11-16 12:00", 60, "2026-11-18 09:00",
+         "过敏", "MASK", refunded_at="2026-11-17 09:00"),
+    case("R4", "refunded", "o7", "refund_only", "2026-11-02 11:00", 40, "2026-11-04 09:00",
+         "不想要了", "SERUM", amount_refunded=40, refunded_at="2026-11-04 09:00"),
+    case("X1", "rejected", "o8", "refund_only", "2026-11-15 09:00", 50, None, "不想要了",
+         "SERUM"),
+    case("X2", "closed", "o10", "refund_only", "2026-11-19 08:00", 25, None, "拍错了", "CREAM"),
+    case("X3", "exchanged", "o9", "exchange", "2026-11-18 18:00", None, None, "发错货"),
+    case("X4", "failed", "o9", "refund_only", "2026-11-18 20:00", 70, None, "质量问题"),
+    case("U1", None, "ghost", "refund_only", "2026-11-19 12:00", status_text="神秘状态"),
+]
+
+
+@pytest.fixture
+def desk(store):
+    load(store, ORDERS, LINES, name="orders")
+    load_cases(store, CASES)
+    ev = {}
+    ev["a1_reject"] = case_event(store, "A1", "o1", "reject", "2026-11-20 07:00", text="已发货")
+    case_event(store, "A1", "o1", "assign", "2026-11-20 09:10", text="小王")
+    case_event(store, "A1", "o1", "assign", "2026-11-20 09:20", text="小李")
+    agree = case_event(store, "A2", "o2", "agree", "2026-11-20 09:00")
+    case_event(store, "A2", "o2", "undo", "2026-11-20 09:05", target=agree)
+    case_event(store, "A3", "ghost", "agree", "2026-11-20 13:00")
+    case_event(store, "A4", "o4", "agree", "2026-11-20 09:00")
+    case_event(store, "A5", "o3", "received", "2026-11-20 10:00", kind="resellable")
+    case_event(store, "R1", "o5", "received", "2026-11-20 06:00", kind="resellable")
+    case_event(store, "R2", "o6", "received", "2026-11-20 11:00", kind="damaged")
+    case_event(store, "X3", "o9", "received", "2026-11-20 10:00", kind="resellable")
+    case_event(store, "R3", "o7", "received", "2026-11-20 10:30", kind="resellable")
+    got = case_event(store, "R4", "o7", "received", "2026-11-20 10:40", kind="resellable")
+    case_event(store, "R4", "o7", "undo", "2026-11-20 10:45", target=got)
+    case_event(store, "X1", "o8", "reject", "2026-11-15 21:00", text="已发货，不支持")
+    return store
+
+
+# ---------------------------------------------------------------------------------------------
+# The case board
+
+
+def test_the_board_lists_every_case_most_urgent_first(desk):
+    board = aftersales.case_board(desk.cursor(), ALL, AS_OF)
+    # overdue by deadline (A1 11:00, P1 11:30), due soon by deadline (A6 14:00, A2 15:00),
+    # on time (A3), answered by request, newest first (A4 11-18, A5 11-15), the other open
+    # cases newest first (A8 11-19 15:00, A7 11-19 10:00), then the rest newest first
+    assert board["case_id"].tolist() == [
+        "A1", "P1", "A6", "A2", "A3", "A4", "A5", "A8", "A7",
+        "U1", "X2", "X4", "X3", "R1", "R3", "R2", "X1", "R4"]
+    b = board.set_index("case_id")
+    assert b.loc["A1", "rule"] == "aftersales_answer"
+    assert b["sla"].to_dict() == {
+        "A1": "overdue",    # the platform's 11:00 passed; its reject was before the 08:00 export
+        "P1": "overdue",    # 11:30 passed
+        "A6": "due_soon",   # the desk's 72 h from 11-17 14:00: 11-20 14:00, 2 h left
+        "A2": "due_soon",   # 15:00, 3 h left; its agree was undone
+        "A3": "on_time",    # the desk's 48 h from 11-19 09:00: 11-21 09:00; agreed after 12:00
+        "A4": "answered",   # agreed at 09:00, after the export (its desk deadline 10:00 passed)
+        "A5": "answered",   # received at 10:00
+        "A8": None, "A7": None, "U1": None, "X2": None, "X4": None, "X3": None, "R1": None,
+        "R3": None, "R2": None, "X1": None, "R4": None,
+    }
+    ruled = ["A1", "P1", "A6", "A2", "A3", "A4", "A5"]
+    assert b.loc[ruled, "hours_left"].tolist() == [-1.0, -0.5, 2.0, 3.0, 21.0, -2.0, 48.0]
+    assert b.drop(index=ruled)["hours_left"].isna().all()
+    assert b.loc[ruled, "rule"].tolist() == ["aftersales_answer"] * 2 + ["aftersales_receive"] \
+        + ["aftersales_answer"] * 3 + ["aftersales_receive"]
+    assert b.drop(index=ruled)["rule"].isna().all()
+    assert b.loc[ruled + ["A7"], "deadline"].tolist() == [pd.Timestamp(t) for t in (
+        "2026-11-20 11:00", "2026-11-20 11:30", "2026-11-20 14:00", "2026-11-20 15:00",
+        "2026-11-21 09:00", "2026-11-20 10:00", "2026-11-22 12:00", "2026-11-26 10:00")]
+    assert b["deadline_source"].to_dict() == {
+        "A1": "platform", "P1": "platform", "A6": "desk", "A2": "platform", "A3": "desk",
+        "A4": "desk", "A5": "platform", "A8": None, "A7": "platform", "U1": None, "X2": None,
+        "X4": None, "X3": None, "R1": "platform", "R3": "platform", "R2": "platform",
+        "X1": None, "R4": "platform"}
+    # who must act: the seller answers and receives, the buyer returns, the platform refunds
+    assert b.loc[["A1", "A4", "A5", "A7", "A8", "R1", "U1"], "actor"].tolist() == [
+        "seller", "seller", "seller", "buyer", "platform", None, None]
+    # the store holds no order ghost (A3, U1) nor ghost3 (P1)
+    assert sorted(b.index[~b["order_known"]]) == ["A3", "P1", "U1"]
+    # refunded at or after the platform's deadline: R1 (12:00 > 10:00), R4 (09:00 = 09:00)
+    assert sorted(b.index[b["missed"]]) == ["R1", "R4"]
+    assert b.loc["A1", "assigned_to"] == "小李"
+    assert b["assigned_to"].drop(index="A1").isna().all()
+    assert b.loc[["A1", "A4", "A5", "X1"], "last_action"].tolist() == [
+        "assign", "agree", "received", "reject"]
+    assert b.loc["A1", "last_action_at"] == pd.Timestamp("2026-11-20 09:20")
+    # A2's agree was undone, A3's came after the moment, R4's received was undone
+    assert b.loc[["A2", "A3", "R4", "A8"], "last_action"].isna().all()
+    assert b.loc["A5", ["return_courier", "return_tracking"]].tolist() == ["顺丰", "SF100"]
+    assert b.loc["U1", "status_text"] == "神秘状态"
+    assert b["currency"].eq("CNY").all()
+
+
+def test_the_counts_as_the_report_gives_them(desk):
+    got = aftersales.aftersales_counts(desk.cursor(), ALL, AS_OF)
+    assert got == {
+        # A1 A2 A3 P1 | A4 | A7 | A5 A6 | A8; U1's status word is unknown: neither
+        "open": {"awaiting_seller": 4, "arbitration": 1, "awaiting_return": 1, "returned": 2,
+                 "refunding": 1},
+        "closed": {"refunded": 4, "rejected": 1, "closed": 1, "exchanged": 1, "failed": 1},
+        # A1, P1 (A4 answered) | none
+        "overdue": {"aftersales_answer": 2, "aftersales_receive": 0},
+        # A2 | A6
+        "due_soon": {"aftersales_answer": 1, "aftersales_receive": 1},
+        # R1 100 + R4 40
+        "missed": {"cases": 2, "amount": 140.0},
+        # R1 100 + R2 40 + R3 60 (nothing refunded given: the amount asked) + R4 40
+        "refunded": 240.0,
+        # 过敏 A1 A3 P1 A5 A7 R1 R3; 不想要了 A2 R4 X1; 质量问题 A4 R2 X4; 发错货 A6 X3;
+        # 拍错了 A8 X2 (ties by the reason's text)
+        "reasons": {"过敏": 7, "不想要了": 3, "质量问题": 3, "发错货": 2, "拍错了": 2},
+    }
+    assert list(got["reasons"]) == ["过敏", "不想要了", "质量问题", "发错货", "拍错了"]
+
+
+def test_the_filters_take_shops_and_request_dates(desk):
+    con = desk.cursor()
+    s2 = aftersales.aftersales_counts(con, Filters(shops=("s2",)), AS_OF)
+    assert s2["open"]["awaiting_seller"] == 1 and s2["overdue"]["aftersales_answer"] == 1
+    assert s2["reasons"] == {"过敏": 1}
+    assert sum(s2["closed"].values()) == 0
+    since = aftersales.case_board(con, Filters(date_from=date(2026, 11, 19)), AS_OF)
+    # requested on 11-19 or later
+    assert sorted(since["case_id"]) == ["A2", "A3", "A7", "A8", "P1", "U1", "X2"]
+
+
+def test_the_desks_deadlines_come_from_its_settings(desk):
+    from pipeline.db.settings import save_setting
+
+    with desk.write() as cur:
+        save_setting(cur, "aftersales_answer_hours", 24, "ann")
+        save_setting(cur, "aftersales_receive_hours", 12, "ann")
+    board = aftersales.case_board(desk.cursor(), ALL, AS_OF).set_index("case_id")
+    # A3: 11-19 09:00 + 24 h = 11-20 09:00, 3 h late; A6: 11-17 14:00 + 12 h = 11-18 02:00,
+    # 58 h late; the platform's deadlines (A1, A2, A5) do not move; A4 stays answered
+    assert board.loc["A3", "deadline"] == pd.Timestamp("2026-11-20 09:00")
+    assert board.loc["A3", "hours_left"] == -3.0
+    assert board.loc["A6", "hours_left"] == -58.0
+    assert board.loc[["A1", "A2", "A5"], "hours_left"].tolist() == [-1.0, 3.0, 48.0]
+    got = aftersales.aftersales_counts(desk.cursor(), ALL, AS_OF)
+    assert got["overdue"] == {"aftersales_answer": 3, "aftersales_receive": 1}   # A1 P1 A3 | A6
+    assert got["due_soon"] == {"aftersales_answer": 1, "aftersales_receive": 0}  # A2
+    with pytest.raises(ValueError, match="hours above zero"), desk.write() as cur:
+        save_setting(cur, "aftersales_answer_hours", 0, "ann")
+
+
+def test_an_answer_waits_for_the_next_export_only(desk):
+    # a newer export at 10:00, after A4's agree of 09:00, still says arbitration: the platform
+    # wants more (evidence); the case is the desk's to answer again, 2 h late on the desk's
+    # 11-20 10:00
+    load_cases(desk, [case("A4", "arbitration", "o4", "return_refund", "2026-11-18 10:00", 120,
+                           None, "质量问题", "CREAM")], name="cases 10:00",
+               imported_at="2026-11-20 10:00")
+    board = aftersales.case_board(desk.cursor(), ALL, AS_OF).set_index("case_id")
+    assert board.loc["A4", "sla"] == "overdue" and board.loc["A4", "hours_left"] == -2.0
+    # as of 08:30, before the agree, A4 was 1.5 h from its deadline and A5 not yet received
+    early = aftersales.case_board(desk.cursor(), ALL, datetime(2026, 11, 20, 8, 30))
+    e = early.set_index("case_id")
+    assert e.loc["A4", "sla"] == "due_soon" and e.loc["A4", "hours_left"] == 1.5
+    assert e.loc["A5", "sla"] == "on_time"
+    assert e.loc["A1", "assigned_to"] is None
+
+
+def test_an_empty_desk_counts_zeros(store):
+    got = aftersales.aftersales_counts(store.cursor(), ALL, AS_OF)
+    assert got == {
+        "open": {"awaiting_seller": 0, "arbitration": 0, "awaiting_return": 0, "returned": 0,
+                 "refunding": 0},
+        "closed": {"refunded": 0, "rejected": 0, "closed": 0, "exchanged": 0, "failed": 0},
+        "overdue": {"aftersales_answer": 0, "aftersales_receive": 0},
+        "due_soon": {"aftersales_answer": 0, "aftersales_receive": 0},
+        "missed": {"cases": 0, "amount": 0.0},
+        "refunded": 0.0,
+        "reasons": {},
+    }
+    assert aftersales.case_board(store.cursor(), ALL, AS_OF).empty
