@@ -24,7 +24,10 @@ from pipeline.db.settings import get_settings
 #    paid for an order refunded in full without a figure; a partial shipment is shipped; a
 #    line refunded in full (退款成功) is no longer waiting to ship; a masked buyer or address
 #    (密文, `**`) is never a merge key.
-DERIVED_RULES = 5
+# 6: an order with after-sales cases follows them (DESIGN §11): refunding while a refund case is
+#    open, refunded or partly refunded by its refunded cases' amounts, the order file's own
+#    refund figures then left aside; open_orders' refund stage is its open cases'.
+DERIVED_RULES = 6
 
 # Tables derived from the orders and their states, each computed by the table macro
 # `<name>_of(everything)` in sql/schema.sql; refreshed after `order_state`, for the same keys.

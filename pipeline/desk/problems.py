@@ -8,8 +8,10 @@ resolved it. Only open orders count: not shipped, not closed or refunded.
   Only in a shop whose exports carry street addresses (`export_facts`): a file that gives
   a region alone (the 7-column Tmall report's `上海`) cannot be judged (DESIGN §4).
 - `buyer_message`: a buyer message not yet reviewed, or changed since the review.
-- `refund_before_ship`: a refund asked (a line refund requested/agreed/returned) or a paid
-  order cancelled, before shipping: stop the parcel.
+- `refund_before_ship`: a refund asked (a line refund requested/agreed/returned, or an open
+  refund case of an after-sales export, DESIGN §11) or a paid order cancelled, before shipping:
+  stop the parcel. The order is `refunding` (sql/states.sql); the mark dates from the oldest
+  open case's request where there is one.
 - `merge_candidate`: two or more open orders of the same shop, buyer and address (orders
   being refunded are left out); the reason lists the other orders.
 - `manual`: flagged by hand with a reason.

@@ -424,7 +424,12 @@ select
     o.district,
     o.address,
     o.buyer_message,
-    coalesce(r.refund_stage, case when o.refund_open then 1 end) as refund_stage,
+    -- an order with cases: how far its open refund cases went (they are the authority on its
+    -- refunds, DESIGN §11); else its lines', else the order file's word
+    case
+        when c.order_id is not null then c.refund_stage
+        else coalesce(r.refund_stage, case when o.refund_open then 1 end)
+    end as refund_stage,
     -- what merge candidates (DESIGN §6) are grouped by: the same buyer and address; a buyer or
     -- address the platform masked (密文, `**`) is not available, and two of them are not the same
     case when not regexp_matches(coalesce(o.buyer, ''), '密文|\*\*')
@@ -449,6 +454,24 @@ left join (
     where l.refund_norm in ('requested', 'agreed', 'returned')
     group by all
 ) as r using (platform, shop, order_id)
+left join (
+    -- how far an open refund case went: 3 returned, 2 agreed (awaiting the return, refunding),
+    -- 1 requested (awaiting the seller, arbitration); null when none is open
+    select
+        c.platform,
+        c.shop,
+        c.order_id,
+        max(case c.status_norm
+            when 'returned' then 3
+            when 'awaiting_return' then 2
+            when 'refunding' then 2
+            when 'awaiting_seller' then 1
+            when 'arbitration' then 1
+        end) filter (where c.case_type in ('refund_only', 'return_refund')) as refund_stage
+    from cases as c
+    semi join orders_in_scope(everything) as k using (platform, shop, order_id)
+    group by all
+) as c using (platform, shop, order_id)
 where s.state not in ('shipped', 'completed', 'refunded', 'closed')
   and o.shipped_at is null
   and coalesce(o.status_norm not in ('shipped', 'completed'), true);

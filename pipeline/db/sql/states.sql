@@ -1,4 +1,9 @@
 -- The one definition of an order's state (DESIGN §3), from imported facts and the desk's events.
+-- A case export is the authority on the refunds of the orders it has cases on (DESIGN §11): for
+-- such an order, a refund is open while a refund case (refund_only, return_refund) is open, and
+-- the refunded amount is that of its refunded cases (refunded, else asked), full when it reaches
+-- what was paid; the order file's own refund figures (退款金额, the lines' refund statuses) are
+-- then left aside, never added to the cases'. Its status word still says what it says.
 -- Parameters: $all (refresh every order, else only the keys in state_scope), $confirmed_tag.
 
 with scoped_orders as (
@@ -23,6 +28,23 @@ line_facts as (
         select 1 from scoped_orders as o
         where o.platform = l.platform and o.shop = l.shop and o.order_id = l.order_id
     )
+    group by all
+),
+
+case_facts as (
+    select
+        c.platform,
+        c.shop,
+        c.order_id,
+        bool_or(
+            c.case_type in ('refund_only', 'return_refund')
+            and c.status_norm in ('awaiting_seller', 'arbitration', 'awaiting_return', 'returned',
+                                  'refunding')
+        ) as refund_open,
+        sum(coalesce(c.amount_refunded, c.amount_asked)) filter (where c.status_norm = 'refunded')
+            as refunded
+    from cases as c
+    semi join scoped_orders as o using (platform, shop, order_id)
     group by all
 ),
 
@@ -70,21 +92,31 @@ facts as (
         coalesce(o.partial_shipped, false) as partial_shipped,
         coalesce(lf.n_lines, 0) as n_lines,
         coalesce(lf.pieces, o.item_count, 0) as pieces,
-        coalesce(lf.refund_open, false) or coalesce(o.refund_open, false) as refund_open,
+        case
+            when cf.order_id is not null then coalesce(cf.refund_open, false)
+            else coalesce(lf.refund_open, false) or coalesce(o.refund_open, false)
+        end as refund_open,
         -- A file that writes the paid amount net of refunds (orders.paid_net) keeps in `paid`
-        -- what the buyer kept: refunded in full only when that is 0 (DESIGN §3).
+        -- what the buyer kept: refunded in full only when that is 0 (DESIGN §3). Refunded
+        -- cases reach what was paid (as paid, net files: what was kept and what the file
+        -- says was refunded), else the order's total.
         coalesce(
             r.refunded > 0
             and case
+                when cf.order_id is not null then r.refunded >= coalesce(
+                    case when coalesce(o.paid_net, false)
+                        then o.paid + coalesce(o.refunded, 0) else o.paid end,
+                    o.order_total)
                 when coalesce(o.paid_net, false) then coalesce(o.paid, 0) <= 0
                 else r.refunded >= o.order_total
                     or (coalesce(o.is_paid, o.paid_at is not null) and o.paid - r.refunded <= 0)
             end,
             false
         ) as refund_reaches_total,
-        coalesce(lf.n_lines_all > 0 and lf.n_refund_success = lf.n_lines_all, false)
-            as all_lines_refunded,
-        coalesce(lf.n_refund_success, 0) > 0 or coalesce(o.refund_partial, false)
+        coalesce(cf.order_id is null and lf.n_lines_all > 0
+                 and lf.n_refund_success = lf.n_lines_all, false) as all_lines_refunded,
+        cf.order_id is null
+            and (coalesce(lf.n_refund_success, 0) > 0 or coalesce(o.refund_partial, false))
             as part_refunded,
         coalesce(r.refunded, 0) > 0 as any_refund,
         coalesce(o.status_norm = 'completed', false) or o.completed_at is not null as is_completed,
@@ -132,10 +164,13 @@ facts as (
         o.ship_by
     from scoped_orders as o
     left join line_facts as lf using (platform, shop, order_id)
-    -- the refund the exports state: the order's own figure (退款金额, Refunded Amount), else
-    -- its lines' successful refunds (an item report's 退款金额)
+    left join case_facts as cf using (platform, shop, order_id)
+    -- the refund the exports state: its cases' (an order with cases), else the order's own
+    -- figure (退款金额, Refunded Amount), else its lines' successful refunds (an item
+    -- report's 退款金额)
     cross join lateral (
         select case
+            when cf.order_id is not null then coalesce(cf.refunded, 0)
             when coalesce(o.refunded, 0) <= 0 and lf.lines_refunded > 0 then lf.lines_refunded
             else o.refunded
         end as refunded

@@ -6,7 +6,8 @@
 -- Reads three registered relations computed in Python: `stock_short` (platform, shop, order_id,
 -- reason: the orders the stock allocation does not cover), `vague_verdicts` (province, city,
 -- district, address, reason: the vague addresses) and `export_facts` (problem_export_facts.sql:
--- an address is judged only in a shop whose exports carry street addresses, DESIGN §4).
+-- an address is judged only in a shop whose exports carry street addresses, DESIGN §4); and
+-- `cases` (the open refund cases of DESIGN §11, for when a refund was asked).
 -- Parameters: $as_of, $date_from, $date_to, $shops, $platforms.
 
 with open_now as (
@@ -50,16 +51,29 @@ buyer_message as (
     where nullif(trim(o.buyer_message), '') is not null
 ),
 
+open_refund_cases as (
+    select platform, shop, order_id, min(requested_at) as requested_at
+    from cases
+    where case_type in ('refund_only', 'return_refund')
+      and status_norm in ('awaiting_seller', 'arbitration', 'awaiting_return', 'returned',
+                          'refunding')
+    group by all
+),
+
+-- a refund asked on an order not shipped (its lines, the order file, or an open refund case of
+-- an after-sales export, DESIGN §11), or a paid order cancelled: stop the parcel. Since the
+-- oldest open case's request, else the cancellation, payment or creation.
 refund_before_ship as (
     select
         o.platform, o.shop, o.order_id,
         'refund_before_ship' as problem,
         case o.refund_stage when 3 then 'returned' when 2 then 'agreed' when 1 then 'requested'
             else 'cancelled' end as reason,
-        coalesce(o.closed_at, o.paid_at, o.created_at) as since,
+        coalesce(c.requested_at, o.closed_at, o.paid_at, o.created_at) as since,
         null::timestamp as resolved_at,
         null::varchar as resolved_by
     from in_scope as o
+    left join open_refund_cases as c using (platform, shop, order_id)
     where o.state = 'refunding'
 ),
 
