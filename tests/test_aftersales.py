@@ -28,7 +28,20 @@ Cases (shop s1 unless said; `plat` a deadline from the export, `desk` from the s
     X4   failed           o9     refund_only    70               11-18 20:00  none                 质量问题 -
     U1   (unknown word)   ghost  refund_only                     11-19 12:00  none                 -       -
 
-(* an order not shipped: paid and waiting.) The desk's case actions (author ann):
+(* an order not shipped: paid and waiting.) A2 and A8 are before shipping (`phase`); R1 is the
+seller's responsibility (卖家), R2 the buyer's (买家).
+
+Orders (paid = total, CNY, paid when placed; shipped 11-19 18:00 unless *), their lines' SKUs:
+
+    o1  11-11 10:00 100 SERUM           o8   11-09 10:00  50 SERUM (the file: 50 refunded)
+    o2* 11-20 05:00  80 CREAM           o9   11-11 20:00  70 CREAM
+    o3  11-11 12:00  90 SERUM, CREAM    o10* 11-19 10:00  25 CREAM (the line: refund requested)
+    o4  11-10 15:00 120 CREAM           o12  11-11 09:00  45 SERUM
+    o5  11-11 08:00 100 CREAM (the file: 30 refunded)     o13* 11-19 14:00  35 CREAM
+    o6  11-10 09:00  90 SERUM           o14  11-10 20:00  80 SERUM (the file: 20 refunded; no case)
+    o7  11-12 10:00 100 MASK, SERUM
+
+The desk's case actions (author ann):
 
     A1 reject 11-20 07:00 (before the 08:00 export: that export still says awaiting_seller)
     A1 assign 小王 09:10, assign 小李 09:20
@@ -51,9 +64,11 @@ import pytest
 
 from pipeline.base import canonical as C
 from pipeline.base.filters import ALL, Filters
-from pipeline.desk import aftersales
+from pipeline.desk import aftersales, stock
+from pipeline.desk.problems import open_problems
 from pipeline.ingest.importing import apply_parsed
-from tests.conftest import frame, load
+from pipeline.outputs.report import build_report
+from tests.conftest import frame, load, load_tables, states
 
 AS_OF = datetime(2026, 11, 20, 12, 0)
 CASES_IMPORTED = "2026-11-20 08:00"
@@ -131,7 +146,7 @@ CASES = [
     case("A1", "awaiting_seller", "o1", "return_refund", "2026-11-18 11:00", 100,
          "2026-11-20 11:00", "过敏", "SERUM"),
     case("A2", "awaiting_seller", "o2", "refund_only", "2026-11-20 06:00", 80,
-         "2026-11-20 15:00", "不想要了", "CREAM"),
+         "2026-11-20 15:00", "不想要了", "CREAM", phase="before_ship"),
     case("A3", "awaiting_seller", "ghost", "refund_only", "2026-11-19 09:00", 50, None, "过敏",
          "SERUM"),
     case("P1", "awaiting_seller", "ghost3", "refund_only", "2026-11-20 01:00", 20,
@@ -145,11 +160,13 @@ CASES = [
     case("A7", "awaiting_return", "o12", "return_refund", "2026-11-19 10:00", 45,
          "2026-11-26 10:00", "过敏", "SERUM"),
     case("A8", "refunding", "o13", "refund_only", "2026-11-19 15:00", 35, None, "拍错了",
-         "CREAM"),
+         "CREAM", phase="before_ship"),
     case("R1", "refunded", "o5", "refund_only", "2026-11-17 10:00", 100, "2026-11-19 10:00",
-         "过敏", "CREAM", amount_refunded=100, refunded_at="2026-11-19 12:00"),
+         "过敏", "CREAM", amount_refunded=100, refunded_at="2026-11-19 12:00",
+         responsibility="卖家"),
     case("R2", "refunded", "o6", "return_refund", "2026-11-16 10:00", 50, "2026-11-18 12:00",
-         "质量问题", "SERUM", amount_refunded=40, refunded_at="2026-11-18 09:00"),
+         "质量问题", "SERUM", amount_refunded=40, refunded_at="2026-11-18 09:00",
+         responsibility="买家"),
     case("R3", "refunded", "o7", "refund_only", "2026-11-16 12:00", 60, "2026-11-18 09:00",
          "过敏", "MASK", refunded_at="2026-11-17 09:00"),
     case("R4", "refunded", "o7", "refund_only", "2026-11-02 11:00", 40, "2026-11-04 09:00",
@@ -327,3 +344,230 @@ def test_an_empty_desk_counts_zeros(store):
         "reasons": {},
     }
     assert aftersales.case_board(store.cursor(), ALL, AS_OF).empty
+
+
+# ---------------------------------------------------------------------------------------------
+# Orders follow their cases
+
+
+def refunds(store) -> dict[str, tuple[float, bool]]:
+    """order_id -> (refunded amount, partial refund mark)."""
+    rows = store.cursor().execute(
+        "select order_id, refunded::double, partial_refund from order_state").fetchall()
+    return {o: (r, p) for o, r, p in rows}
+
+
+def test_orders_follow_their_cases(desk):
+    assert states(desk) == {
+        "o1": "refunding",         # A1 awaiting the seller
+        "o2": "refunding",         # A2, before shipping
+        "o3": "refunding",         # A5, A6 returned
+        "o4": "refunding",         # A4 in arbitration
+        "o5": "refunded",          # R1 100 reaches the 100 paid
+        "o6": "shipped",           # R2 40 of 90: a partial refund
+        "o7": "refunded",          # R3 60 (asked) + R4 40 = the 100 paid
+        "o8": "shipped",           # X1 rejected: the file's 50 refunded is left aside
+        "o9": "shipped",           # an exchange done, a refund failed
+        "o10": "paid_unprocessed", # X2 closed: the line's asked refund is left aside
+        "o12": "refunding",        # A7 awaiting the buyer's return
+        "o13": "refunding",        # A8 refunding, before shipping
+        "o14": "shipped",          # no case: the file's 20 of 80, a partial refund
+    }
+    assert refunds(desk) == {
+        "o1": (0.0, False), "o2": (0.0, False), "o3": (0.0, False), "o4": (0.0, False),
+        "o5": (100.0, False),      # the case's 100, not 100 + the file's 30
+        "o6": (40.0, True),
+        "o7": (100.0, False),
+        "o8": (0.0, False), "o9": (0.0, False), "o10": (0.0, False), "o12": (0.0, False),
+        "o13": (0.0, False),
+        "o14": (20.0, True),
+    }
+    waiting = dict(desk.cursor().execute(
+        "select order_id, waiting_to_ship from order_state where order_id in ('o2', 'o10', "
+        "'o13')").fetchall())
+    assert waiting == {"o2": False, "o10": True, "o13": False}
+
+
+def test_a_case_stops_an_order_waiting_to_ship(desk):
+    marks = open_problems(desk.cursor(), ALL, AS_OF)
+    stop = marks[marks["problem"] == "refund_before_ship"]
+    # o2: A2 awaits the seller (asked); o13: A8 is refunding (agreed); o10's case is closed
+    assert stop[["order_id", "reason", "since"]].to_dict("records") == [
+        {"order_id": "o13", "reason": "agreed", "since": pd.Timestamp("2026-11-19 15:00")},
+        {"order_id": "o2", "reason": "requested", "since": pd.Timestamp("2026-11-20 06:00")},
+    ]
+
+
+def test_an_order_imported_after_its_cases_follows_them(desk):
+    # A3 (awaiting the seller) and U1 (an unknown word) were on an order the store did not hold
+    load(desk, [order("ghost", "2026-11-19 08:00", False, 50)],
+         [{"order_id": "ghost", "line_id": "1", "sku": "SERUM", "quantity": 1}], name="late")
+    assert states(desk)["ghost"] == "refunding"
+    board = aftersales.case_board(desk.cursor(), ALL, AS_OF).set_index("case_id")
+    assert bool(board.loc["A3", "order_known"]) and bool(board.loc["U1", "order_known"])
+    assert not board.loc["P1", "order_known"]
+    cases = aftersales.order_cases(desk.cursor(), "taobao", "s1", "ghost")
+    assert cases["case_id"].tolist() == ["A3", "U1"]          # by request: 11-19 09:00, 12:00
+
+
+def test_an_orders_cases_oldest_first(desk):
+    con = desk.cursor()
+    o7 = aftersales.order_cases(con, "taobao", "s1", "o7")
+    # R4 asked on 11-02, R3 on 11-16; R3's export gave no amount refunded
+    assert o7["case_id"].tolist() == ["R4", "R3"]
+    assert o7["amount_asked"].tolist() == [40.0, 60.0]
+    assert o7["amount_refunded"].iloc[0] == 40.0 and pd.isna(o7["amount_refunded"].iloc[1])
+    assert o7["refunded_at"].tolist() == [pd.Timestamp("2026-11-04 09:00"),
+                                          pd.Timestamp("2026-11-17 09:00")]
+    assert aftersales.order_cases(con, "taobao", "s1", "o14").empty
+
+
+# ---------------------------------------------------------------------------------------------
+# Returns to stock
+
+
+def test_returns_received_until_the_next_stock_snapshot(desk):
+    load_tables(desk, name="stock 07:00", stock=[{"sku": "SERUM", "available": 10},
+                                                 {"sku": "CREAM", "available": 10}])
+    with desk.write() as cur:
+        cur.execute("update stock set snapshot_at = ?", [STOCK_TAKEN])
+    got = aftersales.returns_received(desk.cursor())
+    # A5 SERUM 10:00 after SERUM's 07:00 snapshot; R3 MASK 10:30, a SKU the stock does not
+    # list, after the newest snapshot (07:00). Not: R1 CREAM 06:00 (before CREAM's snapshot),
+    # R2 damaged, X3 without a SKU, R4 undone.
+    pd.testing.assert_frame_equal(got, pd.DataFrame({
+        "sku": ["MASK", "SERUM"], "warehouse": ["", ""], "quantity": [1, 1]}),
+        check_dtype=False)
+    status = stock.stock_status(desk.cursor(), AS_OF).set_index("sku")
+    assert status.loc[["SERUM", "CREAM", "MASK"], "returns_received"].tolist() == [1, 0, 1]
+    # the export's figures are the export's: available 10 each (o10 waits for one CREAM)
+    assert status.loc[["SERUM", "CREAM"], "available"].tolist() == [10, 10]
+    assert status.loc["CREAM", "open_demand"] == 1
+    assert pd.isna(status.loc["MASK", "available"]) and not status.loc["MASK", "in_stock_file"]
+    # a stock export of SERUM at 11:00 counts A5's parcel; MASK's 10:30 is before it too
+    load_tables(desk, name="stock 11:00", stock=[{"sku": "SERUM", "available": 11}])
+    with desk.write() as cur:
+        cur.execute("update stock set snapshot_at = '2026-11-20 11:00' where sku = 'SERUM'")
+    assert aftersales.returns_received(desk.cursor()).empty
+    assert stock.stock_status(desk.cursor(), AS_OF)["returns_received"].eq(0).all()
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the reasons
+
+
+def test_cases_and_refunds_per_sku_against_its_orders(desk):
+    got = aftersales.reasons_table(desk.cursor(), ALL, "sku")
+    pd.testing.assert_frame_equal(got, pd.DataFrame({
+        # SERUM A1 A3 P1 A5 A7 R2 R4 X1, refunded R2 40 + R4 40; CREAM A2 A4 A6 A8 R1 X2,
+        # refunded R1 100; no SKU: X3 X4 U1; MASK R3, refunded 60 (asked)
+        "sku": ["SERUM", "CREAM", "", "MASK"],
+        "cases": [8, 6, 3, 1],
+        "refunded": [80.0, 100.0, 0.0, 60.0],
+        # orders with a line of it: SERUM o1 o3 o6 o7 o8 o12 o14; CREAM o2 o3 o4 o5 o9 o10 o13
+        "orders": [7, 7, 0, 1],
+        "rate": [8 / 7, 6 / 7, None, 1.0],
+    }), check_dtype=False)
+
+
+@pytest.mark.parametrize(("by", "want"), [
+    # 过敏 A1 A3 P1 A5 A7 R1 R3 (refunded R1 100 + R3 60); 不想要了 A2 R4 X1 (R4 40);
+    # 质量问题 A4 R2 X4 (R2 40); 发错货 A6 X3; 拍错了 A8 X2; none U1 — ties by text
+    ("reason", [("过敏", 7, 160.0), ("不想要了", 3, 40.0), ("质量问题", 3, 40.0),
+                ("发错货", 2, 0.0), ("拍错了", 2, 0.0), ("", 1, 0.0)]),
+    # refund_only A2 A3 P1 A8 R1 R3 R4 X1 X2 X4 U1 (100 + 60 + 40); return_refund A1 A4 A5
+    # A6 A7 R2 (40); exchange X3
+    ("case_type", [("refund_only", 11, 200.0), ("return_refund", 6, 40.0),
+                   ("exchange", 1, 0.0)]),
+    ("phase", [("", 16, 240.0), ("before_ship", 2, 0.0)]),
+    ("responsibility", [("", 16, 100.0), ("买家", 1, 40.0), ("卖家", 1, 100.0)]),
+])
+def test_cases_and_refunds_per_fact(desk, by, want):
+    got = aftersales.reasons_table(desk.cursor(), ALL, by)
+    assert list(got.columns) == [by, "cases", "refunded"]
+    assert list(got.itertuples(index=False, name=None)) == want
+
+
+def test_a_promotions_reasons_against_its_baseline(desk):
+    load_tables(desk, name="promotions", promotions=[
+        {"name": "双11", "start_at": "2026-11-11", "end_at": "2026-11-12"}])
+    got = aftersales.promo_reasons(desk.cursor(), "双11")
+    # placed on 11-11 (5 orders: o1 o3 o5 o9 o12): 过敏 A1 A5 R1 A7, 发错货 A6 X3, 质量问题 X4;
+    # the baseline 11-10 (3 orders: o4 o6 o14): 质量问题 A4 R2
+    pd.testing.assert_frame_equal(got, pd.DataFrame({
+        "reason": ["过敏", "发错货", "质量问题"],
+        "cases": [4, 2, 1],
+        "baseline_cases": [0, 0, 2],
+        "rate": [4 / 5, 2 / 5, 1 / 5],
+        "baseline_rate": [0.0, 0.0, 2 / 3],
+    }), check_dtype=False)
+
+
+def test_time_to_answer(desk):
+    got = aftersales.answer_times(desk.cursor(), ALL)
+    # first answers in effect: X1 12 h (11-15 09:00 -> 21:00), A3 28 h (11-19 09:00 -> 11-20
+    # 13:00), A1 44 h (11-18 11:00 -> 11-20 07:00), A4 47 h (11-18 10:00 -> 11-20 09:00);
+    # A2's was undone. Median of 12, 28, 44, 47: 36
+    assert (got["answered"], got["median_hours"]) == (4, 36.0)
+    pd.testing.assert_frame_equal(got["weeks"], pd.DataFrame({
+        "week": [date(2026, 11, 9), date(2026, 11, 16)],   # X1 asked on Sunday 11-15
+        "answered": [1, 3],
+        "median_hours": [12.0, 44.0],
+    }), check_dtype=False)
+
+
+def test_missed_money_per_week(desk):
+    got = aftersales.missed_by_week(desk.cursor(), ALL)
+    # R4 refunded 11-04 (the week of 11-02), none the week of 11-09, R1 11-19 (of 11-16)
+    pd.testing.assert_frame_equal(got, pd.DataFrame({
+        "week": [date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)],
+        "cases": [1, 0, 1],
+        "amount": [40.0, 0.0, 100.0],
+    }), check_dtype=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# report --json
+
+
+def test_the_report_counts_the_cases_and_the_refunds_once(desk):
+    rep = build_report(desk.cursor(), AS_OF)
+    assert rep["aftersales"] == {
+        "open": {"awaiting_seller": 4, "arbitration": 1, "awaiting_return": 1, "returned": 2,
+                 "refunding": 1},
+        "closed": {"refunded": 4, "rejected": 1, "closed": 1, "exchanged": 1, "failed": 1},
+        "overdue": {"aftersales_answer": 2, "aftersales_receive": 0},
+        "due_soon": {"aftersales_answer": 1, "aftersales_receive": 1},
+        "missed": {"cases": 2, "amount": 140.0},
+        "refunded": 240.0,
+        "reasons": {"过敏": 7, "不想要了": 3, "质量问题": 3, "发错货": 2, "拍错了": 2},
+    }
+    assert rep["states"] == {
+        "unconfirmed_unpaid": 0, "confirmed_unpaid": 0,
+        "paid_unprocessed": 1,     # o10
+        "paid_processed": 0,
+        "shipped": 4,              # o6 o8 o9 o14
+        "completed": 0,
+        "refunding": 6,            # o1 o2 o3 o4 o12 o13
+        "refunded": 2,             # o5 o7
+        "closed": 0,
+    }
+    # o5 100 + o6 40 + o7 100 + o14 20 (the file's, no case); never o5's 30 or o8's 50 too
+    assert rep["amounts"]["refunded"] == 260.0
+    assert rep["partial_refunds"] == 2          # o6 o14
+    assert rep["problems"]["refund_before_ship"] == 2   # o2 o13
+
+
+def test_the_report_of_a_store_without_cases_has_every_key_at_zero(store):
+    load(store, [order("o1", "2026-11-11 10:00", True, 100)])
+    got = build_report(store.cursor(), AS_OF)["aftersales"]
+    assert got == {
+        "open": {"awaiting_seller": 0, "arbitration": 0, "awaiting_return": 0, "returned": 0,
+                 "refunding": 0},
+        "closed": {"refunded": 0, "rejected": 0, "closed": 0, "exchanged": 0, "failed": 0},
+        "overdue": {"aftersales_answer": 0, "aftersales_receive": 0},
+        "due_soon": {"aftersales_answer": 0, "aftersales_receive": 0},
+        "missed": {"cases": 0, "amount": 0.0},
+        "refunded": 0.0,
+        "reasons": {},
+    }

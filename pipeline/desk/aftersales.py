@@ -113,7 +113,7 @@ def aftersales_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[
     return {"aftersales": aftersales_counts(con, Filters(currency=desk_currency(con)), as_of)}
 
 
-@shared(facts=True)
+@shared
 def order_cases(con: duckdb.DuckDBPyConnection, platform: str, shop: str,
                 order_id: str) -> pd.DataFrame:
     """The cases of one order, the oldest request first: their facts as the newest export
@@ -122,7 +122,7 @@ def order_cases(con: duckdb.DuckDBPyConnection, platform: str, shop: str,
                        {"platform": platform, "shop": shop, "order_id": order_id}).df()
 
 
-@shared(facts=True)
+@shared
 def reasons_table(con: duckdb.DuckDBPyConnection, f: Filters, by: str) -> pd.DataFrame:
     """Cases inside the filters per value of `by` (READ_BY; '' where the export gave none):
     `<by>, cases, refunded` (the refunded cases' amount in the filters' currency), most cases
@@ -152,7 +152,7 @@ def promo_reasons(con: duckdb.DuckDBPyConnection, promo_name: str, f: Filters = 
                           window(con, promo_name, as_of))
 
 
-@shared(facts=True)
+@shared
 def _promo_reasons(con: duckdb.DuckDBPyConnection, f: Filters, w: Window) -> pd.DataFrame:
     return con.execute(sql("aftersales_promo_reasons"), w.params(f)).df()
 
@@ -174,7 +174,7 @@ def answer_times(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, Any]:
     }
 
 
-@shared(facts=True)
+@shared
 def missed_by_week(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """`week, cases, amount`: the missed cases inside the filters per week of their refund
     (its Monday; every week from the first to the last), their amount in the filters'

@@ -20,6 +20,7 @@ from pipeline.base.filters import Filters
 from pipeline.db.cache import keeps, remembered, shared
 from pipeline.db.queries import sql
 from pipeline.desk import allocation
+from pipeline.desk.aftersales import returns_received
 from pipeline.desk.promo import Window, default_period, period_lines, sku_titles, window
 
 SHORT_COLUMNS = ["kind", "sku", "name", "demand", "allocatable", "basis", "shortfall",
@@ -62,9 +63,11 @@ def stock_status(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFram
 
     Columns: sku, name, warehouses, on_hand, available, reserved, in_transit, safety_stock,
     allocatable, basis, open_demand, shortfall, units_7d, rate_7d, cover_days_7d, promo_rate,
-    cover_days_promo, below_safety, in_stock_file, snapshot_at. `allocatable` is what the
-    waiting orders take from, by `basis` (`on_hand`, `available_reserved`, `available`, `mixed`,
-    or `untracked`: no figure, no shortfall); `available` is the exported figure, summed.
+    cover_days_promo, below_safety, in_stock_file, returns_received, snapshot_at. `allocatable`
+    is what the waiting orders take from, by `basis` (`on_hand`, `available_reserved`,
+    `available`, `mixed`, or `untracked`: no figure, no shortfall); `available` is the exported
+    figure, summed. `returns_received`: parcels the desk received resellable since the SKU's
+    last stock snapshot (`aftersales.returns_received`), apart: no other figure counts them.
     Short SKUs first, then the fewest days of cover. The promotion rate is that of
     `reference_promotion(con, as_of)`.
     """
@@ -74,11 +77,12 @@ def stock_status(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFram
     con.register("rated_lines", _rated_lines(con, as_of, params["promo_start"],
                                             params["promo_end"]))
     con.register("sku_titles", sku_titles(con))
+    con.register("returns_received", returns_received(con))
     try:
         return con.execute(sql("stock_status"), params).df()
     finally:
-        con.unregister("rated_lines")
-        con.unregister("sku_titles")
+        for name in ("rated_lines", "sku_titles", "returns_received"):
+            con.unregister(name)
 
 
 def _rated_lines(con: duckdb.DuckDBPyConnection, as_of: datetime, promo_start: datetime | None,

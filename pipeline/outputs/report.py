@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 
 from pipeline.base.filters import ALL
+from pipeline.desk.aftersales import aftersales_section
 from pipeline.desk.forecast import forecast_section
 from pipeline.desk.freshness import freshness_section
 from pipeline.desk.kpis import state_counts
@@ -63,6 +64,7 @@ SECTIONS: list[Section] = [totals_section, stock_section, order_types_section, s
                            problems_section, forecast_section]
 SECTIONS.append(freshness_section)  # stale_shops: shops whose data is over a day old
 SECTIONS.append(summary_section)    # promotion: the running one against the same hours
+SECTIONS.append(aftersales_section)  # aftersales: the cases of DESIGN §11
 
 
 SIDE_BY_SIDE = 3   # sections worked out at once (1M orders on 2 cores: 2.3 s one by one, 1.5 s)

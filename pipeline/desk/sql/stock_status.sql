@@ -7,9 +7,11 @@
 -- orders (allocatable − open demand, not below 0) ÷ units per day; null when nothing moved.
 -- Below safety: that same remainder under the safety stock. With no stock imported, stock
 -- columns and `basis` are null.
--- Reads the registered relation `rated_lines` (stock_rated_lines.sql: the paid lines of at
--- least the orders paid in the last 7 days or placed in the promotion) and `sku_titles`
--- (sku_titles.sql).
+-- `returns_received`: the parcels the desk received resellable since the SKU's last stock
+-- snapshot (DESIGN §11), apart from the export's figures (which it never changes).
+-- Reads the registered relations `rated_lines` (stock_rated_lines.sql: the paid lines of at
+-- least the orders paid in the last 7 days or placed in the promotion), `sku_titles`
+-- (sku_titles.sql) and `returns_received` (aftersales_returns_received.sql).
 -- Parameters: $as_of, $promo_start, $promo_end (the promotion window; null when none).
 
 with stock_rows as (
@@ -73,10 +75,18 @@ names as (
     select sku, title from sku_titles
 ),
 
+returned as (
+    select sku, sum(quantity)::bigint as returns_received
+    from returns_received
+    group by sku
+),
+
 skus as (
     select sku from per_sku_stock
     union
     select sku from open_demand
+    union
+    select sku from returned
 ),
 
 joined as (
@@ -101,6 +111,7 @@ joined as (
         coalesce(w.units_7d, 0) / 7.0 as rate_7d,
         case when pd.days > 0 then coalesce(p.promo_units, 0) / pd.days end as promo_rate,
         st.sku is not null as in_stock_file,
+        coalesce(rr.returns_received, 0) as returns_received,
         st.snapshot_at,
         l.loaded
     from skus as k
@@ -112,6 +123,7 @@ joined as (
     left join last_7_days as w using (sku)
     left join promotion as p using (sku)
     left join names as n using (sku)
+    left join returned as rr using (sku)
 ),
 
 final as (
@@ -141,6 +153,7 @@ final as (
             false
         ) as below_safety,
         in_stock_file,
+        returns_received,
         snapshot_at
     from joined
 )
