@@ -50,8 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     act = sub.add_parser(
         "action", help="record a desk action on an order or an after-sales case",
-        usage="%(prog)s ORDER_ID ACTION | CASE_ID CASE_ACTION | --order ORDER_ID CASE_ACTION "
-              "[--by NAME] [--text TEXT] [--kind KIND]",
+        usage="%(prog)s ORDER_ID ACTION | CASE_ID CASE_ACTION [--order ORDER_ID] | "
+              "--order ORDER_ID CASE_ACTION [--by NAME] [--text TEXT] [--kind KIND]",
         description="ACTION (an order's): " + ", ".join(ACTIONS) + ". CASE_ACTION (an "
                     "after-sales case's): " + ", ".join((*CASE_ACTIONS, "undo")) + ".")
     act.add_argument("order_id", metavar="ID", help="the order's id, or the case's id for a "
