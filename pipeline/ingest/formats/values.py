@@ -53,9 +53,14 @@ def cap_of(column: str) -> int:
     return NAME_CAP if column in NAME_COLUMNS else TEXT_CAP
 
 
+_HEADER_MARKS = re.compile(r"[\s_/／()（）\[\]【】]+")
+
+
 def norm_header(header: str) -> str:
-    """Headers compare trimmed, case-insensitive, with spaces and underscores alike."""
-    return re.sub(r"[\s_]+", " ", header.strip().lower()).strip()
+    """Headers compare case-insensitive with blanks, `_`, `/` and brackets (also full-width)
+    ignored: `卖家真实姓名 (新)`, `手工退款/系统退款`, `应付金额（元）`, `order_id` and `Order ID`
+    each match their other spellings."""
+    return _HEADER_MARKS.sub("", header.lower())
 
 
 def clean_text(s: pd.Series) -> pd.Series:
