@@ -1,4 +1,5 @@
-"""Taobao/Tmall seller-centre reports: the order report (订单报表) and the item report (宝贝报表)."""
+"""Taobao/Tmall seller-centre reports: the order report (订单报表), the item report (宝贝报表) and
+the refund report (退款报表, one row per after-sales case)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from pipeline.base.canonical import FileFlag
+from pipeline.ingest.formats.cases import PHASE_WORDS, CaseMap, read_cases
 from pipeline.ingest.formats.cn import unknown_note
 from pipeline.ingest.formats.platform import Layout, Platform
 from pipeline.ingest.formats.values import (
@@ -111,6 +113,100 @@ ITEM_EXPORT = (
     "套餐信息", "备注", "订单状态", "商家编码", "支付单号", "买家应付货款", "买家实际支付金额",
     "退款状态", "退款金额", "订单创建时间", "订单付款时间",
 )
+
+# Refund report (退款报表, ExportRefundList…): the current layout and the older one (支付宝交易号
+# for 支付单号, 商家编码 for 商品编码, 是否需要退货 and 买家会员名称, no 售后类型).
+REFUND_EXPORT = (
+    "订单编号", "退款编号", "支付单号", "订单付款时间", "商品 id", "商品编码", "退款完结时间",
+    "买家实际支付金额", "宝贝标题", "买家退款金额", "手工退款/系统退款", "售后类型", "退款的申请时间",
+    "超时时间", "退款状态", "货物状态", "退货物流信息", "发货物流信息", "客服介入状态", "卖家真实姓名",
+    "卖家真实姓名 (新)", "卖家退货地址", "卖家邮编", "卖家电话", "卖家手机", "退货物流单号",
+    "退货物流公司", "买家退款原因", "买家退款说明", "买家退货时间", "责任方", "售中或售后", "备注标签",
+    "商家备注", "完结时间", "部分退款/全部退款", "审核操作人", "审核操作人新会员名", "举证超时",
+    "是否零秒响应", "退款操作人", "退款操作人新会员名", "退款原因标签", "业务类型", "是否帮他退款",
+    "帮他退款操作账号", "小额收款", "淘特订单", "百亿补贴超链退款信息", "智能退款策略", "执行方案",
+)
+REFUND_EXPORT_OLD = (
+    "订单编号", "退款编号", "支付宝交易号", "订单付款时间", "商品id", "商家编码", "退款完结时间",
+    "买家会员名称", "买家实际支付金额", "宝贝标题", "买家退款金额", "手工退款/系统退款", "是否需要退货",
+    "退款的申请时间", "超时时间", "退款状态", "货物状态", "退货物流信息", "发货物流信息", "客服介入状态",
+    "卖家真实姓名", "卖家退货地址", "卖家邮编", "卖家电话", "卖家手机", "退货物流单号", "退货物流公司",
+    "买家退款原因", "买家退款说明", "买家退货时间", "责任方", "售中或售后", "商家备注", "完结时间",
+    "部分退款/全部退款",
+)
+CASE_ID = ("退款编号",)
+CASE_ORDER_ID = ("订单编号",)
+CASE_STATUS_HEADER = ("退款状态",)
+CASE_REQUIRED = (CASE_ID, CASE_ORDER_ID, CASE_STATUS_HEADER)
+
+# 退款状态 -> the case's status (DESIGN §11)
+CASE_STATUS: dict[str, str] = {
+    "买家已经申请退款，等待卖家同意": "awaiting_seller",
+    "卖家已经同意退款，等待买家退货": "awaiting_return",
+    "买家已经退货，等待卖家确认收货": "returned",
+    "同意退款，退款中":               "refunding",
+    "卖家同意退款，退款中":           "refunding",
+    "商家同意退款，退款中":           "refunding",
+    "平台同意退款，退款中":           "refunding",
+    "客服介入中":                     "arbitration",
+    "待商家举证":                     "arbitration",
+    "待商家上传凭证":                 "arbitration",
+    "退款成功":                       "refunded",
+    "同意退款，退款成功":             "refunded",
+    "卖家拒绝退款":                   "rejected",
+    "退货后拒绝退款":                 "rejected",
+    "退款关闭":                       "closed",
+    "买家撤销":                       "closed",
+    "换货成功":                       "exchanged",
+    "退款失败":                       "failed",
+}
+# 售后类型 (current layout) -> (case type, phase)
+CASE_TYPES: dict[str, tuple[str | None, str | None]] = {
+    "仅退款":       ("refund_only",   None),
+    "未发货仅退款": ("refund_only",   "before_ship"),
+    "已发货仅退款": ("refund_only",   "after_ship"),
+    "退货退款":     ("return_refund", "after_ship"),
+    "换货":         ("exchange",      "after_ship"),
+    "补寄":         ("resend",        "after_ship"),
+    "维修":         ("repair",        "after_ship"),
+    "价保":         ("price_protect", None),
+    "价格保护":     ("price_protect", None),
+    "售中退款":     (None,            "before_ship"),
+    "售后退款":     (None,            "after_ship"),
+}
+# 客服介入状态 -> whether the platform is deciding the case now
+INTERVENTION: dict[str, bool] = {
+    "未介入":         False,
+    "无需客服介入":   False,
+    "不需要客服介入": False,
+    "客服介入完结":   False,
+    "客服介入结束":   False,
+    "需要客服介入":   True,
+    "客服介入中":     True,
+    "客服已经介入":   True,
+    "客服已介入":     True,
+    "待商家举证":     True,
+    "待商家上传凭证": True,
+    "仲裁中":         True,
+}
+REFUND_CASES = CaseMap(
+    case_id=CASE_ID, order_id=CASE_ORDER_ID,
+    status=CASE_STATUS_HEADER, status_words=CASE_STATUS,
+    type=("售后类型",), type_words=CASE_TYPES,
+    ids={"sku": ("商品编码", "商家编码"), "return_tracking": ("退货物流单号",)},
+    texts={"title": ("宝贝标题",), "reason": ("买家退款原因", "退款原因标签"),
+           "buyer_text": ("买家退款说明",), "return_courier": ("退货物流公司",),
+           "goods_status": ("货物状态",), "responsibility": ("责任方",)},
+    times={"requested_at": ("退款的申请时间",), "deadline": ("超时时间",),
+           "closed_at": ("完结时间", "退款完结时间")},
+    amounts=(("买家退款金额",),),
+    refunded_at=("退款完结时间",),
+    phase=((("售中或售后",), PHASE_WORDS), None),
+    return_flag=("是否需要退货",),
+    arbitration=("客服介入状态",), arbitration_words=INTERVENTION,
+    evidence_deadline=("举证超时",),
+)
+
 
 
 def _word_key(s: pd.Series) -> pd.Series:
@@ -266,10 +362,21 @@ def read_items(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
     return {"order_lines": cells.frame(cols)}, notes
 
 
+def read_refunds(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The refund report (either layout) as a `cases` frame, one row per 退款编号."""
+    notes: list[str] = []
+    return {"cases": read_cases(cells, KEY, REFUND_CASES, notes)}, notes
+
+
 PLATFORM = Platform(
     key=KEY,
     source_tz="Asia/Shanghai",   # the seller centre writes Beijing time
     layouts=(
+        Layout("taobao_refunds", read_refunds,
+               signature=(CASE_ID, CASE_ORDER_ID), required=CASE_REQUIRED,
+               headers=(*REFUND_EXPORT, *REFUND_EXPORT_OLD),
+               words={"退款状态": CASE_STATUS, "售后类型": CASE_TYPES,
+                      "客服介入状态": INTERVENTION}),
         Layout("taobao_items", read_items,
                signature=(ITEM_ORDER_ID, ("子订单编号", "标题", "价格", "购买数量")),
                required=ITEM_REQUIRED, headers=ITEM_EXPORT, words={"退款状态": REFUND_STATUS},
