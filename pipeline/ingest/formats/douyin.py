@@ -1,10 +1,12 @@
-"""抖店 (Douyin shop) order export: one row per sub-order (DESIGN §9)."""
+"""抖店 (Douyin shop) order export, one row per sub-order (DESIGN §9), and its after-sales export
+(售后单), one row per case (DESIGN §11)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from pipeline.ingest.formats.cases import CaseMap, read_cases
 from pipeline.ingest.formats.cn import (
     COD_WORD,
     CURRENCY,
@@ -75,6 +77,111 @@ ORDER_TIMES = {
     "shipped_at":   ("发货时间",),
     "completed_at": ("订单完成时间",),
 }
+
+# 售后单 (售后 → 售后工作台 → 批量导出): one row per case; 商品单号 is the order's 子订单编号.
+CASE_HEADERS = (
+    "售后单号", "订单号", "商品单号", "商品名称", "商品ID", "应付金额（元）", "商品运费（元）",
+    "支付优惠（元）", "商品税费（元）", "商品发货状态", "售后类型", "退商品金额（元）", "退运费金额（元）",
+    "退支付优惠（元）", "退税费金额（元）", "售后状态", "售后申请时间", "退款方式", "是否已上传退款凭证",
+    "售后原因", "售后原因标签", "退货物流单号", "退货异常", "退货发货时间", "退货物流公司",
+    "自动处理截止时间", "同意售后申请时间", "商家退款时间", "用户到账时间", "售后关闭时间", "商家退货地址",
+    "商家退货联系人姓名", "商家退货联系人电话", "仲裁状态", "纠纷责任方", "是否极速退款", "是否拒签后退款",
+    "发货物流单号", "发货物流状态", "换货物流单号", "退货物流状态", "售后完结时间", "订单备注",
+    "用户售后说明", "售后备注", "操作人", "协商记录", "换货商品信息", "商家编码", "门店名称",
+)
+CASE_ID = ("售后单号",)
+CASE_ORDER_ID = ("订单号",)
+CASE_STATUS_HEADER = ("售后状态",)
+
+# 售后状态 (售后单) -> the case's status (DESIGN §11)
+CASE_STATUS: dict[str, str] = {
+    "待商家处理":                "awaiting_seller",
+    "售后待处理":                "awaiting_seller",
+    "待商家同意":                "awaiting_seller",
+    "买家申请退款，待商家处理":  "awaiting_seller",
+    "退货退款，待商家处理":      "awaiting_seller",
+    "待买家退货":                "awaiting_return",
+    "待退货":                    "awaiting_return",
+    "已同意退货退款，待用户发货": "awaiting_return",
+    "待商家收货":                "returned",
+    "买家已退货，待商家收货":    "returned",
+    "用户已退货，待商家收货":    "returned",
+    "退款中":                    "refunding",
+    "同意退款，退款中":          "refunding",
+    "商家同意退款，退款中":      "refunding",
+    "平台同意退款，退款中":      "refunding",
+    "仲裁中":                    "arbitration",
+    "平台处理中":                "arbitration",
+    "客服介入中":                "arbitration",
+    "待商家上传凭证":            "arbitration",
+    "待商家举证":                "arbitration",
+    "退款成功":                  "refunded",
+    "同意退款，退款成功":        "refunded",
+    "拒绝售后":                  "rejected",
+    "商家拒绝":                  "rejected",
+    "拒绝退款":                  "rejected",
+    "退货后拒绝退款":            "rejected",
+    "驳回退款":                  "rejected",
+    "售后关闭":                  "closed",
+    "退款关闭":                  "closed",
+    "买家撤销":                  "closed",
+    "用户撤销":                  "closed",
+    "逾期关闭":                  "closed",
+    "换货成功":                  "exchanged",
+    "补寄成功":                  "exchanged",
+    "退款失败":                  "failed",
+}
+# 售后类型 -> (case type, phase)
+CASE_TYPES: dict[str, tuple[str | None, str | None]] = {
+    "退货退款":     ("return_refund", "after_ship"),
+    "已发货仅退款": ("refund_only",   "after_ship"),
+    "未发货仅退款": ("refund_only",   "before_ship"),
+    "已发货退款":   ("refund_only",   "after_ship"),
+    "未发货退款":   ("refund_only",   "before_ship"),
+    "仅退款":       ("refund_only",   None),
+    "换货":         ("exchange",      "after_ship"),
+    "补寄":         ("resend",        "after_ship"),
+    "维修":         ("repair",        "after_ship"),
+    "价保":         ("price_protect", None),
+}
+# 商品发货状态 -> phase
+GOODS_SHIPPED: dict[str, str] = {
+    "未发货": "before_ship",
+    "已发货": "after_ship",
+    "已签收": "after_ship",
+    "已收货": "after_ship",
+}
+# 仲裁状态 -> whether the platform is deciding the case now
+ARBITRATION: dict[str, bool] = {
+    "无仲裁":         False,
+    "未仲裁":         False,
+    "未申请仲裁":     False,
+    "仲裁完成":       False,
+    "仲裁结束":       False,
+    "仲裁关闭":       False,
+    "仲裁中":         True,
+    "待商家举证":     True,
+    "待商家上传凭证": True,
+    "平台处理中":     True,
+}
+CASES = CaseMap(
+    case_id=CASE_ID, order_id=CASE_ORDER_ID,
+    status=CASE_STATUS_HEADER, status_words=CASE_STATUS,
+    type=("售后类型",), type_words=CASE_TYPES,
+    ids={"line_id": ("商品单号",), "sku": ("商家编码", "商品ID"),
+         "return_tracking": ("退货物流单号",)},
+    texts={"title": ("商品名称",), "reason": ("售后原因", "售后原因标签"),
+           "buyer_text": ("用户售后说明",), "return_courier": ("退货物流公司",),
+           "goods_status": ("商品发货状态",), "responsibility": ("纠纷责任方",)},
+    times={"requested_at": ("售后申请时间",), "deadline": ("自动处理截止时间",),
+           "closed_at": ("售后完结时间", "售后关闭时间")},
+    amounts=(("退商品金额（元）", "退商品金额"), ("退运费金额（元）", "退运费金额"),
+             ("退税费金额（元）", "退税费金额")),
+    refunded_at=("商家退款时间", "用户到账时间"),
+    phase=(None, (("商品发货状态",), GOODS_SHIPPED)),
+    arbitration=("仲裁状态",), arbitration_words=ARBITRATION,
+)
+
 
 
 def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
@@ -239,10 +346,20 @@ def _order_status(orders: pd.DataFrame, rows: pd.DataFrame, has_paid_at: bool,
     return orders.drop(columns=["_step", "_word_paid"], errors="ignore")
 
 
+def read_cases_export(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The 售后单 export as a `cases` frame, one row per 售后单号."""
+    notes: list[str] = []
+    return {"cases": read_cases(cells, KEY, CASES, notes)}, notes
+
+
 PLATFORM = Platform(
     key=KEY,
     source_tz="Asia/Shanghai",
     layouts=(
+        Layout("douyin_cases", read_cases_export,
+               signature=(CASE_ID, CASE_ORDER_ID),
+               required=(CASE_ID, CASE_ORDER_ID, CASE_STATUS_HEADER), headers=CASE_HEADERS,
+               words={"售后状态": CASE_STATUS, "售后类型": CASE_TYPES, "仲裁状态": ARBITRATION}),
         Layout("douyin_orders", read_orders,
                signature=(ORDER_ID, ("订单提交时间", "订单应付金额", "选购商品", "商品规格", "商品数量",
                                      "支付完成时间", "订单完成时间", "售后状态", "收件人",
