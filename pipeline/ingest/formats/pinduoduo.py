@@ -1,10 +1,13 @@
-"""拼多多 (Pinduoduo) order export, one row per order, and its after-sales file (DESIGN §9)."""
+"""拼多多 (Pinduoduo) order export, one row per order, and its after-sales file (DESIGN §9, §11):
+the short sheet 售后信息 or the 售后工作台 export, read as cases and as the orders' refunds."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from pipeline.base import canonical as C
+from pipeline.ingest.formats.cases import CaseMap, read_cases
 from pipeline.ingest.formats.cn import (
     CURRENCY,
     GIFT_WORD,
@@ -67,26 +70,82 @@ AFTER_SALES: dict[str, bool] = {
     "退款关闭":         False,
 }
 
-# The after-sales file (sheet 售后信息)
-REFUND_HEADERS = ("售后编号", "订单编号", "交易金额", "退款金额", "售后状态", "申请时间", "同意退款时间")
-REFUND_REQUIRED = (("订单编号",), ("退款金额",))
-# 售后状态 (after-sales file) -> "success" (its 退款金额 refunded), "open" (in progress), "closed"
-REFUND_STATUS: dict[str, str] = {
-    "退款成功":   "success",
-    "已退款":     "success",
-    "退款中":     "open",
-    "售后处理中": "open",
-    "待商家处理": "open",
-    "待商家同意": "open",
-    "待买家退货": "open",
-    "待商家收货": "open",
-    "售后关闭":   "closed",
-    "退款关闭":   "closed",
-    "售后取消":   "closed",
-    "已撤销":     "closed",
-    "商家拒绝":   "closed",
-}
+# The after-sales file: the short sheet 售后信息 (DESIGN §9) or the 售后工作台 export (§11).
+REFUND_AMOUNT = money("退款金额(元)")
+REFUND_HEADERS = (
+    "售后编号", "订单编号", "交易金额", *REFUND_AMOUNT, "售后状态", "申请时间", "同意退款时间",
+    # the 售后工作台 export
+    "商品ID", "sku信息", "退款类型", "退款原因", "订单状态", "同意退款人", "同意退货时间",
+    "退货运单号", "退货物流状态", "快递拦截状态", "备注", "订单标记", "退款成功时间", "售后完成时间",
+)
+# 订单编号 and either what was refunded or where the after-sales stand
+REFUND_REQUIRED = (("订单编号",), (*REFUND_AMOUNT, "售后状态"))
 
+# 售后状态 -> the case's status (DESIGN §11)
+CASE_STATUS: dict[str, str] = {
+    "待商家处理":     "awaiting_seller",
+    "待商家同意":     "awaiting_seller",
+    "售后处理中":     "awaiting_seller",
+    "待买家退货":     "awaiting_return",
+    "待商家收货":     "returned",
+    "退款中":         "refunding",
+    "同意退款，退款中": "refunding",
+    "平台同意退款，退款中": "refunding",
+    "仲裁中":         "arbitration",
+    "平台处理中":     "arbitration",
+    "待商家上传凭证": "arbitration",
+    "待商家举证":     "arbitration",
+    "退款成功":       "refunded",
+    "已退款":         "refunded",
+    "商家拒绝":       "rejected",
+    "拒绝售后":       "rejected",
+    "驳回退款":       "rejected",
+    "售后关闭":       "closed",
+    "退款关闭":       "closed",
+    "售后取消":       "closed",
+    "已撤销":         "closed",
+    "买家撤销":       "closed",
+    "换货成功":       "exchanged",
+    "补寄成功":       "exchanged",
+    "退款失败":       "failed",
+}
+# 售后状态 -> what it means for the order's refunds: "success" (its 退款金额 refunded), "open"
+# (in progress), "closed" (neither)
+REFUND_STATUS: dict[str, str] = {
+    word: "success" if status == "refunded" else "open" if status in C.CASE_OPEN else "closed"
+    for word, status in CASE_STATUS.items()
+}
+# a case's status read from its times, where the file gives no known 售后状态
+FROM_TIMES = {"success": "refunded", "open": "awaiting_seller", "closed": "closed"}
+# 退款类型 -> (case type, phase)
+CASE_TYPES: dict[str, tuple[str | None, str | None]] = {
+    "仅退款":   ("refund_only",   None),
+    "退货退款": ("return_refund", "after_ship"),
+    "换货":     ("exchange",      "after_ship"),
+    "缺货补寄": ("resend",        "after_ship"),
+    "补寄":     ("resend",        "after_ship"),
+    "维修":     ("repair",        "after_ship"),
+}
+# 订单状态 (of the after-sales export) -> phase
+ORDER_PHASE: dict[str, str] = {
+    "待发货":           "before_ship",
+    "未发货，退款成功": "before_ship",
+    "已发货，待收货":   "after_ship",
+    "已发货，退款成功": "after_ship",
+    "已收货":           "after_ship",
+    "已签收":           "after_ship",
+}
+CASES = CaseMap(
+    case_id=("售后编号",), order_id=("订单编号",),
+    status=("售后状态",), status_words=CASE_STATUS,
+    type=("退款类型",), type_words=CASE_TYPES,
+    ids={"sku": ("商家编码", *SKU, "商品ID"), "return_tracking": ("退货运单号",)},
+    texts={"title": ("商品", "sku信息"), "reason": ("退款原因",)},
+    times={"requested_at": ("申请时间",), "closed_at": ("售后完成时间",)},
+    amounts=(REFUND_AMOUNT,),
+    refunded_at=("退款成功时间",),
+    phase=(None, (("订单状态",), ORDER_PHASE)),
+)
 
 def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """The order export as `orders` and `order_lines` (one line per order)."""
@@ -181,18 +240,21 @@ def read_orders(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
 
 
 def read_refunds(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
-    """The after-sales file as an `orders` frame of refunds only: per order the refunded
-    amount (退款金额 of its successful after-sales) and whether a refund is in progress."""
+    """The after-sales file as `cases` (when it has 售后编号) and as an `orders` frame of
+    refunds only: per order the refunded amount (退款金额 of its successful after-sales) and
+    whether a refund is in progress. Without a known 售后状态 a row is read from its times
+    (同意退款时间 set: refunded; 申请时间 only: in progress, waiting for the seller)."""
     notes: list[str] = []
     id_header = cells.header("订单编号")
     order_id = cells.ident(id_header, key=True)
     cells.require(order_id, id_header, "order id")
-    amount = cells.amount("退款金额")
+    amount = cells.amount(*REFUND_AMOUNT, negative=True)
+    if amount is not None:
+        amount = amount.abs()
     applied = cells.time("申请时间")
     agreed = cells.time("同意退款时间")
     status = cells.text("售后状态")
     n = cells.n
-    # Without a (known) status, the facts: agreed -> refunded, applied only -> in progress.
     fact = np.full(n, "closed", dtype=object)
     if applied is not None:
         fact[applied.notna().to_numpy()] = "open"
@@ -209,24 +271,32 @@ def read_refunds(cells: Cells) -> tuple[dict[str, pd.DataFrame], list[str]]:
         if note:
             notes.append(note)
         kind = word.where(word.notna(), kind)
-    rows = cells.frame({
+    frames: dict[str, pd.DataFrame] = {}
+    if cells.has(*CASES.case_id):
+        from_times = kind.map(FROM_TIMES).astype("str")
+        frames["cases"] = read_cases(cells, KEY, CASES, notes, fallback=from_times)
+    cols: dict[str, object] = {
         "order_id": order_id,
-        "refunded": amount.where((kind == "success").to_numpy(), 0.0).fillna(0.0),
         "refund_open": pd.Series((kind == "open").to_numpy(), dtype="boolean"),
-    })
+    }
+    if amount is not None:
+        cols["refunded"] = amount.where((kind == "success").to_numpy(), 0.0).fillna(0.0)
+    rows = cells.frame(cols)
     if rows.empty:
-        return {"orders": rows.assign(platform=KEY, shop=None)}, notes
+        frames["orders"] = rows.assign(platform=KEY, shop=None)
+        return frames, notes
     groups = rows.groupby("order_id", sort=False)
     orders = pd.DataFrame({
         "order_id": pd.Series(groups.size().index, dtype="str"),
-        "refunded": groups["refunded"].sum().round(2).to_numpy(),
         "refund_open": groups["refund_open"].any().astype("boolean").to_numpy(),
         "_row": groups["_row"].min().to_numpy(),
     })
+    if amount is not None:
+        orders.insert(1, "refunded", groups["refunded"].sum().round(2).to_numpy())
     orders.insert(0, "platform", repeat_text(len(orders), KEY))
     orders.insert(1, "shop", repeat_text(len(orders)))
-    return {"orders": orders}, notes
-
+    frames["orders"] = orders
+    return frames, notes
 
 PLATFORM = Platform(
     key=KEY,
@@ -238,8 +308,9 @@ PLATFORM = Platform(
                required=REQUIRED, headers=HEADERS,
                words={"订单状态": ORDER_STATUS, "售后状态": AFTER_SALES}),
         Layout("pinduoduo_refunds", read_refunds,
-               signature=(("订单编号",), ("售后编号", "交易金额", "售后状态", "申请时间", "同意退款时间")),
+               signature=(("订单编号",), ("售后编号", "交易金额", "售后状态", "申请时间", "同意退款时间",
+                                         "退款类型", "退货运单号", "退款成功时间", "售后完成时间")),
                required=REFUND_REQUIRED, headers=REFUND_HEADERS,
-               words={"售后状态": REFUND_STATUS}),
+               words={"售后状态": CASE_STATUS, "退款类型": CASE_TYPES}),
     ),
 )
