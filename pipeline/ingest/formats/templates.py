@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pipeline.base import canonical as C
-from pipeline.ingest.formats.cn import unknown_note
+from pipeline.ingest.formats import douyin, pinduoduo, taobao
+from pipeline.ingest.formats.cases import PHASE_WORDS
+from pipeline.ingest.formats.cn import lookup, unknown_note
 from pipeline.ingest.formats.platform import Layout, Platform
 from pipeline.ingest.formats.taobao import ORDER_STATUS as TAOBAO_STATUS
 from pipeline.ingest.formats.taobao import REFUND_STATUS, _word_key
@@ -89,6 +91,9 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "start_at": ("开始时间",),
         "end_at":   ("结束时间",),
     },
+    "cases": {
+        "shop": SHOP_HEADERS,
+    },
 }
 
 # layout -> (table, required canonical columns)
@@ -98,21 +103,37 @@ TEMPLATES_TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "template_stock":      ("stock", ("sku", "available")),
     "template_bundles":    ("bundles", ("bundle_sku", "component_sku", "quantity")),
     "template_promotions": ("promotions", ("name", "start_at", "end_at")),
+    "template_cases":      ("cases", ("case_id", "order_id", "type_text", "status_text",
+                                      "requested_at")),
 }
 
 # Columns read from another header or derived, never taken by their canonical name.
-_DERIVED = {"status_text", "status_norm", "refund_norm", "paid_net"}
-_KEYS = {"order_id", "line_id"}
-_IDS = {"sku", "component_sku", "bundle_sku", "tracking_no", "phone"}
+_DERIVED = {"status_text", "status_norm", "refund_norm", "paid_net", "type_text", "case_type"}
+_KEYS = {"order_id", "line_id", "case_id"}
+_IDS = {"sku", "component_sku", "bundle_sku", "tracking_no", "phone", "return_tracking"}
 
 
 # The header a template documents where it differs from the canonical column name.
 DOCUMENTED = {"start_at": "start", "end_at": "end"}
+# the case template's `type` and `status`: the words as the platform wrote them, or the codes
+DOCUMENTED_CASES = {"type_text": "type", "status_text": "status"}
+
+# Case template `status`: a code of C.CASE_STATUSES or a platform's word (DESIGN §11)
+CASE_STATUS: dict[str, str] = {
+    **taobao.CASE_STATUS, **douyin.CASE_STATUS, **pinduoduo.CASE_STATUS,
+    **{code: code for code in C.CASE_STATUSES},
+}
+# Case template `type`: a code of C.CASE_TYPES or a platform's word -> (case type, phase)
+CASE_TYPES: dict[str, tuple[str | None, str | None]] = {
+    **taobao.CASE_TYPES, **douyin.CASE_TYPES, **pinduoduo.CASE_TYPES,
+    **{code: (code, None) for code in C.CASE_TYPES},
+}
 
 
 def aliases(table: str, column: str) -> tuple[str, ...]:
     """Every header accepted for `column` of `table`'s template, the documented one first."""
-    names = (DOCUMENTED.get(column, column), column, *ALIASES.get(table, {}).get(column, ()))
+    documented = DOCUMENTED_CASES if table == "cases" else DOCUMENTED
+    names = (documented.get(column, column), column, *ALIASES.get(table, {}).get(column, ()))
     return tuple(dict.fromkeys(names))
 
 
@@ -145,6 +166,9 @@ def read_template(cells: Cells, layout: str) -> tuple[dict[str, pd.DataFrame], l
                             if column in _KEYS | _IDS else cells.text(*names, cap=cap_of(column)))
         elif kind == "timestamp":
             cols[column] = cells.time(*names)
+        elif kind.startswith("decimal") and table == "cases":   # a refund may be signed
+            amount = cells.amount(*names, negative=True)
+            cols[column] = None if amount is None else amount.abs()
         elif kind.startswith("decimal"):
             cols[column] = cells.amount(*names)
         elif kind == "integer":
@@ -152,9 +176,12 @@ def read_template(cells: Cells, layout: str) -> tuple[dict[str, pd.DataFrame], l
                 *names, negative=table == "stock" and column in SIGNED_STOCK)
         elif kind == "boolean":
             cols[column] = cells.boolean(*names)
+    if table == "cases":
+        _case_words(cells, cols, notes)
     for column in required:
-        cells.require(cols.get(column), cells.header(*aliases(table, column)), column)
-    if table in ("orders", "order_lines"):
+        cells.require(cols.get(column), cells.header(*aliases(table, column)),
+                      DOCUMENTED_CASES.get(column, column) if table == "cases" else column)
+    if table in ("orders", "order_lines", "cases"):
         platform = cells.text("platform", cap=NAME_CAP)
         platform = (platform.str.strip().str.lower().fillna(DEFAULT_PLATFORM)
                     if platform is not None else DEFAULT_PLATFORM)
@@ -208,6 +235,55 @@ def _order_status(cells: Cells, cols: dict[str, object], notes: list[str]) -> No
         cols["is_cod"] = cols["is_cod"].where(cols["is_cod"].notna(), cod)
 
 
+def _case_words(cells: Cells, cols: dict[str, object], notes: list[str]) -> None:
+    """The case template's `type` and `status` (codes or platform words) and `phase` (a code,
+    售中 or 售后) as canonical codes, the unknown words named; a refunded case refunded what
+    it asked, at `closed_at`, where the file does not say."""
+    case_id = cols.get("case_id")
+    status = cells.text(*aliases("cases", "status_text"))
+    if status is not None:
+        norm = lookup(status.str.lower(), CASE_STATUS)
+        _unknown(notes, "status", status, norm, case_id)
+        cols["status_text"], cols["status_norm"] = status, norm
+        refunded = (norm == "refunded").fillna(False).to_numpy()
+        asked, closed = cols.get("amount_asked"), cols.get("closed_at")
+        if asked is not None:   # what was asked, once refunded; nothing while it is not
+            _fill(cols, "amount_refunded", asked.where(refunded, 0.0).where(norm.notna()))
+        if closed is not None:
+            _fill(cols, "refunded_at", closed.where(refunded))
+    kind = cells.text(*aliases("cases", "type_text"))
+    type_phase = None
+    if kind is not None:
+        key = kind.str.lower()
+        cols["type_text"] = kind
+        cols["case_type"] = lookup(key, {w: t for w, (t, _) in CASE_TYPES.items()})
+        type_phase = lookup(key, {w: p for w, (_, p) in CASE_TYPES.items()})
+        _unknown(notes, "type", kind, lookup(key, dict.fromkeys(CASE_TYPES, True), "boolean"),
+                 case_id)
+    phase = cols.get("phase")
+    if phase is not None:
+        norm_phase = lookup(phase.str.lower(), PHASE_WORDS)
+        _unknown(notes, "phase", phase, norm_phase, case_id)
+        phase = norm_phase
+    if type_phase is not None:
+        phase = type_phase if phase is None else phase.where(phase.notna(), type_phase)
+    cols["phase"] = phase
+
+
+def _fill(cols: dict[str, object], column: str, values: pd.Series) -> None:
+    """`cols[column]` where the file gave it, else `values`."""
+    given = cols.get(column)
+    cols[column] = values if given is None else given.where(given.notna(), values)
+
+
+def _unknown(notes: list[str], header: str, words: pd.Series, found: pd.Series,
+             case_id: pd.Series | None) -> None:
+    note = unknown_note(header, words, (words.notna() & found.isna()).to_numpy(), case_id,
+                        "case")
+    if note:
+        notes.append(note)
+
+
 def currency_codes(cells: Cells, cols: dict[str, object]) -> None:
     """`cols["currency"]` in capitals (usd -> USD); other than three letters rejects its row."""
     currency = cols.get("currency")
@@ -241,9 +317,10 @@ def _line_extras(cells: Cells, cols: dict[str, object], notes: list[str]) -> Non
 
 
 def orders_platform(layout: str, sheet: Sheet) -> str | None:
-    """The platform of an orders or lines template's orders: the desk's default when the file
-    has no `platform` column, else None (each row names its own)."""
-    if layout in ("template_orders", "template_lines") and sheet.cells.get("platform") is None:
+    """The platform of an orders, lines or cases template's orders: the desk's default when
+    the file has no `platform` column, else None (each row names its own)."""
+    if (layout in ("template_orders", "template_lines", "template_cases")
+            and sheet.cells.get("platform") is None):
         return DEFAULT_PLATFORM
     return None
 
@@ -251,7 +328,8 @@ def orders_platform(layout: str, sheet: Sheet) -> str | None:
 # The status words a template is read with: the orders' `status` takes the state codes and
 # labels (and Taobao's 订单状态 words), the lines' `refund_status` Taobao's 退款状态 words (and
 # the codes of C.REFUND_NORM).
-_WORDS = {"orders": {"status": ORDER_STATUS}, "order_lines": {"refund_status": REFUND_STATUS}}
+_WORDS = {"orders": {"status": ORDER_STATUS}, "order_lines": {"refund_status": REFUND_STATUS},
+          "cases": {"status": CASE_STATUS, "type": CASE_TYPES, "phase": PHASE_WORDS}}
 
 
 def _layout(name: str, signature: tuple[tuple[str, ...], ...]) -> Layout:
@@ -264,6 +342,7 @@ def _layout(name: str, signature: tuple[tuple[str, ...], ...]) -> Layout:
 PLATFORM = Platform(
     key=KEY,
     layouts=(
+        _layout("template_cases", (aliases("cases", "case_id"), aliases("cases", "order_id"))),
         _layout("template_lines", (("order_id",), ("sku", "quantity", "line_id"))),
         _layout("template_orders", (("order_id",),)),
         _layout("template_bundles", (aliases("bundles", "bundle_sku"),
