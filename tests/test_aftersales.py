@@ -18,10 +18,10 @@ Cases (shop s1 unless said; `plat` a deadline from the export, `desk` from the s
     A6   returned         o3     return_refund  30               11-17 14:00  desk 11-20 14:00     发错货   CREAM
     A7   awaiting_return  o12    return_refund  45               11-19 10:00  plat 11-26 10:00     过敏    SERUM
     A8   refunding        o13*   refund_only    35               11-19 15:00  none                 拍错了   CREAM
-    R1   refunded         o5     refund_only    100    100       11-17 10:00  plat 11-19 10:00     过敏    CREAM  refunded 11-19 12:00
+    R1   refunded         o5     return_refund  100    100       11-17 10:00  plat 11-19 10:00     过敏    CREAM  refunded 11-19 12:00
     R2   refunded         o6     return_refund  50     40        11-16 10:00  plat 11-18 12:00     质量问题 SERUM  refunded 11-18 09:00
-    R3   refunded         o7     refund_only    60               11-16 12:00  plat 11-18 09:00     过敏    MASK   refunded 11-17 09:00
-    R4   refunded         o7     refund_only    40     40        11-02 11:00  plat 11-04 09:00     不想要了 SERUM  refunded 11-04 09:00
+    R3   refunded         o7     return_refund  60               11-16 12:00  plat 11-18 09:00     过敏    MASK   refunded 11-17 09:00
+    R4   refunded         o7     return_refund  40     40        11-02 11:00  plat 11-04 09:00     不想要了 SERUM  refunded 11-04 09:00
     X1   rejected         o8     refund_only    50               11-15 09:00  none                 不想要了 SERUM
     X2   closed           o10*   refund_only    25               11-19 08:00  none                 拍错了   CREAM
     X3   exchanged        o9     exchange                        11-18 18:00  none                 发错货   -
@@ -48,10 +48,13 @@ The desk's case actions (author ann):
     A2 agree 09:00, undone 09:05
     A3 agree 13:00 (after the moment)
     A4 agree 09:00
-    A5 received resellable 10:00          R1 received resellable 06:00 (before the stock export)
-    R2 received damaged 11:00             X3 received resellable 10:00 (no SKU)
-    R3 received resellable 10:30          R4 received resellable 10:40, undone 10:45
+    A5 received resellable 10:00          A6 received resellable 10:40, undone 10:45
     X1 reject 11-15 21:00
+    and before the 08:00 export, while R1 R2 R3 R4 X3 were still returned:
+    R1 received resellable 06:00 (before the stock export)
+    R4 received resellable 07:15, undone 07:20
+    R3 received resellable 07:30          R2 received damaged 07:40
+    X3 received resellable 07:50 (no SKU)
 """
 
 from __future__ import annotations
@@ -161,15 +164,15 @@ CASES = [
          "2026-11-26 10:00", "过敏", "SERUM"),
     case("A8", "refunding", "o13", "refund_only", "2026-11-19 15:00", 35, None, "拍错了",
          "CREAM", phase="before_ship"),
-    case("R1", "refunded", "o5", "refund_only", "2026-11-17 10:00", 100, "2026-11-19 10:00",
+    case("R1", "refunded", "o5", "return_refund", "2026-11-17 10:00", 100, "2026-11-19 10:00",
          "过敏", "CREAM", amount_refunded=100, refunded_at="2026-11-19 12:00",
          responsibility="卖家"),
     case("R2", "refunded", "o6", "return_refund", "2026-11-16 10:00", 50, "2026-11-18 12:00",
          "质量问题", "SERUM", amount_refunded=40, refunded_at="2026-11-18 09:00",
          responsibility="买家"),
-    case("R3", "refunded", "o7", "refund_only", "2026-11-16 12:00", 60, "2026-11-18 09:00",
+    case("R3", "refunded", "o7", "return_refund", "2026-11-16 12:00", 60, "2026-11-18 09:00",
          "过敏", "MASK", refunded_at="2026-11-17 09:00"),
-    case("R4", "refunded", "o7", "refund_only", "2026-11-02 11:00", 40, "2026-11-04 09:00",
+    case("R4", "refunded", "o7", "return_refund", "2026-11-02 11:00", 40, "2026-11-04 09:00",
          "不想要了", "SERUM", amount_refunded=40, refunded_at="2026-11-04 09:00"),
     case("X1", "rejected", "o8", "refund_only", "2026-11-15 09:00", 50, None, "不想要了",
          "SERUM"),
@@ -193,12 +196,14 @@ def desk(store):
     case_event(store, "A3", "ghost", "agree", "2026-11-20 13:00")
     case_event(store, "A4", "o4", "agree", "2026-11-20 09:00")
     case_event(store, "A5", "o3", "received", "2026-11-20 10:00", kind="resellable")
+    got = case_event(store, "A6", "o3", "received", "2026-11-20 10:40", kind="resellable")
+    case_event(store, "A6", "o3", "undo", "2026-11-20 10:45", target=got)
     case_event(store, "R1", "o5", "received", "2026-11-20 06:00", kind="resellable")
-    case_event(store, "R2", "o6", "received", "2026-11-20 11:00", kind="damaged")
-    case_event(store, "X3", "o9", "received", "2026-11-20 10:00", kind="resellable")
-    case_event(store, "R3", "o7", "received", "2026-11-20 10:30", kind="resellable")
-    got = case_event(store, "R4", "o7", "received", "2026-11-20 10:40", kind="resellable")
-    case_event(store, "R4", "o7", "undo", "2026-11-20 10:45", target=got)
+    got = case_event(store, "R4", "o7", "received", "2026-11-20 07:15", kind="resellable")
+    case_event(store, "R4", "o7", "undo", "2026-11-20 07:20", target=got)
+    case_event(store, "R3", "o7", "received", "2026-11-20 07:30", kind="resellable")
+    case_event(store, "R2", "o6", "received", "2026-11-20 07:40", kind="damaged")
+    case_event(store, "X3", "o9", "received", "2026-11-20 07:50", kind="resellable")
     case_event(store, "X1", "o8", "reject", "2026-11-15 21:00", text="已发货，不支持")
     return store
 
@@ -220,7 +225,8 @@ def test_the_board_lists_every_case_most_urgent_first(desk):
     assert b["sla"].to_dict() == {
         "A1": "overdue",    # the platform's 11:00 passed; its reject was before the 08:00 export
         "P1": "overdue",    # 11:30 passed
-        "A6": "due_soon",   # the desk's 72 h from 11-17 14:00: 11-20 14:00, 2 h left
+        "A6": "due_soon",   # the desk's 72 h from 11-17 14:00: 11-20 14:00, 2 h left; its
+                            # parcel's receipt was undone
         "A2": "due_soon",   # 15:00, 3 h left; its agree was undone
         "A3": "on_time",    # the desk's 48 h from 11-19 09:00: 11-21 09:00; agreed after 12:00
         "A4": "answered",   # agreed at 09:00, after the export (its desk deadline 10:00 passed)
@@ -254,8 +260,8 @@ def test_the_board_lists_every_case_most_urgent_first(desk):
     assert b.loc[["A1", "A4", "A5", "X1"], "last_action"].tolist() == [
         "assign", "agree", "received", "reject"]
     assert b.loc["A1", "last_action_at"] == pd.Timestamp("2026-11-20 09:20")
-    # A2's agree was undone, A3's came after the moment, R4's received was undone
-    assert b.loc[["A2", "A3", "R4", "A8"], "last_action"].isna().all()
+    # A2's agree and A6's and R4's received were undone, A3's came after the moment
+    assert b.loc[["A2", "A3", "A6", "R4", "A8"], "last_action"].isna().all()
     assert b.loc["A5", ["return_courier", "return_tracking"]].tolist() == ["顺丰", "SF100"]
     assert b.loc["U1", "status_text"] == "神秘状态"
     assert b["currency"].eq("CNY").all()
@@ -321,14 +327,41 @@ def test_an_answer_waits_for_the_next_export_only(desk):
     load_cases(desk, [case("A4", "arbitration", "o4", "return_refund", "2026-11-18 10:00", 120,
                            None, "质量问题", "CREAM")], name="cases 10:00",
                imported_at="2026-11-20 10:00")
+    # A7's parcel came at 09:30, while the 08:00 export still said awaiting the buyer's return;
+    # the 10:00 export says returned: it was received all the same
+    case_event(desk, "A7", "o12", "received", "2026-11-20 09:30", kind="resellable")
+    load_cases(desk, [case("A7", "returned", "o12", "return_refund", "2026-11-19 10:00", 45,
+                           "2026-11-26 10:00", "过敏", "SERUM")], name="cases 10:00 (2)",
+               imported_at="2026-11-20 10:00")
     board = aftersales.case_board(desk.cursor(), ALL, AS_OF).set_index("case_id")
     assert board.loc["A4", "sla"] == "overdue" and board.loc["A4", "hours_left"] == -2.0
+    assert board.loc["A7", "rule"] == "aftersales_receive" and board.loc["A7", "sla"] == "answered"
     # as of 08:30, before the agree, A4 was 1.5 h from its deadline and A5 not yet received
     early = aftersales.case_board(desk.cursor(), ALL, datetime(2026, 11, 20, 8, 30))
     e = early.set_index("case_id")
     assert e.loc["A4", "sla"] == "due_soon" and e.loc["A4", "hours_left"] == 1.5
     assert e.loc["A5", "sla"] == "on_time"
     assert e.loc["A1", "assigned_to"] is None
+
+
+def test_the_desks_actions_answer_the_board(desk, monkeypatch):
+    from pipeline.desk import actions
+
+    monkeypatch.setattr(desk, "now", lambda: datetime(2026, 11, 20, 11, 0))
+    actions.record_case(desk, ("taobao", "s1", "A2"), "agree", by="ann")
+    actions.record_case(desk, ("taobao", "s1", "A6"), "received", by="ann", kind="resellable")
+    actions.record_case(desk, ("taobao", "s1", "A3"), "assign", by="ann", text="小张")
+    board = aftersales.case_board(desk.cursor(), ALL, AS_OF).set_index("case_id")
+    # both answered at 11:00, after the 08:00 export; nothing is due soon any more
+    assert board.loc[["A2", "A6"], "sla"].tolist() == ["answered", "answered"]
+    assert board.loc["A3", ["assigned_to", "last_action"]].tolist() == ["小张", "assign"]
+    counts = aftersales.aftersales_counts(desk.cursor(), ALL, AS_OF)
+    assert counts["due_soon"] == {"aftersales_answer": 0, "aftersales_receive": 0}
+    # A6's CREAM parcel and R1's (06:00) count, no stock export having been imported; A5's
+    # SERUM, R3's MASK
+    got = aftersales.returns_received(desk.cursor())
+    assert list(got.itertuples(index=False, name=None)) == [
+        ("CREAM", "", 2), ("MASK", "", 1), ("SERUM", "", 1)]
 
 
 def test_an_empty_desk_counts_zeros(store):
@@ -432,9 +465,9 @@ def test_returns_received_until_the_next_stock_snapshot(desk):
     with desk.write() as cur:
         cur.execute("update stock set snapshot_at = ?", [STOCK_TAKEN])
     got = aftersales.returns_received(desk.cursor())
-    # A5 SERUM 10:00 after SERUM's 07:00 snapshot; R3 MASK 10:30, a SKU the stock does not
+    # A5 SERUM 10:00 after SERUM's 07:00 snapshot; R3 MASK 07:30, a SKU the stock does not
     # list, after the newest snapshot (07:00). Not: R1 CREAM 06:00 (before CREAM's snapshot),
-    # R2 damaged, X3 without a SKU, R4 undone.
+    # R2 damaged, X3 without a SKU, R4 and A6 undone.
     pd.testing.assert_frame_equal(got, pd.DataFrame({
         "sku": ["MASK", "SERUM"], "warehouse": ["", ""], "quantity": [1, 1]}),
         check_dtype=False)
@@ -444,7 +477,7 @@ def test_returns_received_until_the_next_stock_snapshot(desk):
     assert status.loc[["SERUM", "CREAM"], "available"].tolist() == [10, 10]
     assert status.loc["CREAM", "open_demand"] == 1
     assert pd.isna(status.loc["MASK", "available"]) and not status.loc["MASK", "in_stock_file"]
-    # a stock export of SERUM at 11:00 counts A5's parcel; MASK's 10:30 is before it too
+    # a stock export of SERUM at 11:00 counts A5's parcel; MASK's 07:30 is before it too
     load_tables(desk, name="stock 11:00", stock=[{"sku": "SERUM", "available": 11}])
     with desk.write() as cur:
         cur.execute("update stock set snapshot_at = '2026-11-20 11:00' where sku = 'SERUM'")
@@ -475,9 +508,9 @@ def test_cases_and_refunds_per_sku_against_its_orders(desk):
     # 质量问题 A4 R2 X4 (R2 40); 发错货 A6 X3; 拍错了 A8 X2; none U1 — ties by text
     ("reason", [("过敏", 7, 160.0), ("不想要了", 3, 40.0), ("质量问题", 3, 40.0),
                 ("发错货", 2, 0.0), ("拍错了", 2, 0.0), ("", 1, 0.0)]),
-    # refund_only A2 A3 P1 A8 R1 R3 R4 X1 X2 X4 U1 (100 + 60 + 40); return_refund A1 A4 A5
-    # A6 A7 R2 (40); exchange X3
-    ("case_type", [("refund_only", 11, 200.0), ("return_refund", 6, 40.0),
+    # return_refund A1 A4 A5 A6 A7 R1 R2 R3 R4 (100 + 40 + 60 + 40); refund_only A2 A3 P1 A8
+    # X1 X2 X4 U1; exchange X3
+    ("case_type", [("return_refund", 9, 240.0), ("refund_only", 8, 0.0),
                    ("exchange", 1, 0.0)]),
     ("phase", [("", 16, 240.0), ("before_ship", 2, 0.0)]),
     ("responsibility", [("", 16, 100.0), ("买家", 1, 40.0), ("卖家", 1, 100.0)]),

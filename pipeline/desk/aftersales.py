@@ -8,8 +8,8 @@ the money lost when the platform decided for the shop, and the reasons read as a
 - Time rules: `aftersales_answer` (awaiting_seller, arbitration) and `aftersales_receive`
   (returned), as of a moment: `overdue` past the deadline, `due_soon` within `due_soon_hours`
   before it (the same window as the order rules of §4), else `on_time`; `answered` when the
-  desk recorded its agree or reject (received, for a returned parcel) after the import of the
-  case's current facts — waiting for the platform's next export.
+  desk recorded its agree or reject since the import of the case's current facts (waiting for
+  the platform's next export), and a returned case once its parcel is recorded received.
 - `missed`: refunded at or after the platform's own deadline; its amount (refunded, else
   asked) is money lost to slowness.
 - Money is counted in one currency: a case's is its order's, else the desk's.

@@ -7,11 +7,12 @@
 -- from the request (`desk`): $answer_hours for awaiting_seller and arbitration, $receive_hours
 -- for returned (an export says not when a parcel came back: the request is the moment known).
 -- Rules: `aftersales_answer` (awaiting_seller, arbitration), `aftersales_receive` (returned).
--- A case under a rule is `answered` when the desk's latest agree or reject (for returned: its
--- latest received) was recorded at or after the import of the case's current facts: the desk
--- acted on the status it saw; the platform's next export says what came of it. Otherwise
--- `overdue` past the deadline, `due_soon` within $due_soon_hours before it (the deadline
--- itself included), else `on_time`.
+-- A case under a rule is `answered` when the desk's latest agree or reject was recorded at or
+-- after the import of the case's current facts (the desk answered the status it saw; the
+-- platform's next export says what came of it), and a returned case too once the desk recorded
+-- its parcel received, whenever (a parcel may come before the export says it was sent back).
+-- Otherwise `overdue` past the deadline, `due_soon` within $due_soon_hours before it (the
+-- deadline itself included), else `on_time`.
 -- `missed`: refunded at or after the platform's own deadline (the platform decided).
 -- Dates filter the request time. Most urgent first: overdue, due soon and on time by deadline,
 -- then answered, then the other open cases, then the rest, the newest requests first.
@@ -84,9 +85,8 @@ judged as (
         case when d.rule is not null then epoch(d.due_at - $as_of::timestamp) end
             as seconds_left,
         coalesce(
-            (d.rule = 'aftersales_answer' and e.answered_at >= coalesce(d.facts_at, e.answered_at))
-            or (d.rule = 'aftersales_receive'
-                and e.received_at >= coalesce(d.facts_at, e.received_at)),
+            (d.rule is not null and e.answered_at >= coalesce(d.facts_at, e.answered_at))
+            or (d.rule = 'aftersales_receive' and e.received_at is not null),
             false
         ) as answered
     from deadlines as d
