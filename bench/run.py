@@ -39,8 +39,10 @@ sys.path.insert(0, str(ROOT))
 SIZES = (10_000, 100_000, 1_000_000, 5_000_000)
 END = datetime(2026, 11, 20, 12, 0)      # the demo's last moment and the "as of" of every figure
 PAGE_MODULES = ("kpis", "sla", "problems", "queue", "promo", "stock", "allocation", "forecast",
-                "freshness", "money", "search", "team")
+                "freshness", "money", "search", "team", "aftersales")
 SKIP = {"workbook_sheet"}                 # not page data (the daily workbook)
+# Arguments of one function only (a name other functions take in another sense)
+ARGS = {"aftersales.reasons_table": {"by": "sku"}}   # the reasons per SKU, with their rates
 WARM_RUNS = 3
 IMPORTS = 3   # the import's time is the median of so many, like the bare scan and the floor
 # The goals of the performance issue (import 5× then 3×; at 1M a page function's new minute
@@ -244,7 +246,7 @@ def _context(con: Any) -> dict[str, Any]:
         from pipeline.desk.promo import default_period
 
         period = default_period(con, END)
-        ctx["name"] = period[0] if period else None
+        ctx["name"] = ctx["promo_name"] = period[0] if period else None
     except Exception:
         pass
     try:
@@ -291,7 +293,9 @@ def child_pages(work: Path) -> dict:
         for i, (pname, p) in enumerate(sig.parameters.items()):
             if i == 0:
                 continue
-            if pname in ctx:
+            if pname in ARGS.get(label, {}):
+                kwargs[pname] = ARGS[label][pname]
+            elif pname in ctx:
                 kwargs[pname] = ctx[pname]
             elif p.default is inspect.Parameter.empty:
                 missing.append(pname)
