@@ -603,3 +603,98 @@ def test_the_pinduoduo_short_sheet_keeps_setting_refunds_and_stores_cases(store)
         (pid("02"), 20), (pid("10"), 0)]
     assert con.execute("select case_id, status_norm, amount_refunded from cases "
                        "order by 1").fetchall() == [("9001", "refunded", 20), ("9005", "closed", 0)]
+
+
+# ---------------------------------------------------------------------------------------------
+# The demo's case files: each Tmall shop's 退款报表 (one per layout) and the 抖店 售后单
+
+DEMO_END = datetime(2026, 11, 27, 9)
+DEMO_ORDERS = 3000
+DEMO_CASE_FILES = {"taobao_refunds.csv": "taobao_refunds",
+                   "taobao_refunds_old.csv": "taobao_refunds",
+                   "douyin_aftersales.csv": "douyin_cases"}
+STATUSES = {"awaiting_seller", "arbitration", "awaiting_return", "returned", "refunding",
+            "refunded", "rejected", "closed", "exchanged", "failed"}
+
+
+@pytest.fixture(scope="module")
+def demo_files(tmp_path_factory) -> dict[str, Path]:
+    from pipeline.ingest.demo import write_demo
+
+    out = tmp_path_factory.mktemp("demo_cases")
+    return {p.name: p for p in write_demo(out, orders=DEMO_ORDERS, seed=7, end=DEMO_END)}
+
+
+@pytest.fixture(scope="module")
+def demo_cases(demo_files) -> dict[str, pd.DataFrame]:
+    out = {}
+    for name, layout in DEMO_CASE_FILES.items():
+        parsed = read_export(name, demo_files[name].read_bytes())
+        assert (parsed.layout, parsed.rejects, parsed.notes) == (layout, [], []), name
+        out[name] = parsed.frames["cases"]
+    return out
+
+
+def test_the_demo_writes_a_refund_report_in_each_layout_and_an_after_sales_export(demo_files):
+    heads = {name: read_sheet(name, demo_files[name].read_bytes(), lambda h: True).headers
+             for name in DEMO_CASE_FILES}
+    assert heads["taobao_refunds.csv"] == [h.replace(" / ", "/") for h in TB_REFUNDS]
+    assert heads["taobao_refunds_old.csv"] == TB_REFUNDS_OLD
+    assert heads["douyin_aftersales.csv"] == DY_CASES
+    raw = demo_files["taobao_refunds.csv"].read_bytes().decode("gbk").split("\r\n")
+    assert raw[1].startswith('="3')                      # ids as ="…", as the seller centre
+    assert demo_files["douyin_aftersales.csv"].read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_the_demo_cases_hold_every_status_reason_and_a_share_of_the_orders(demo_cases):
+    cases = pd.concat(demo_cases.values(), ignore_index=True)
+    assert set(cases["status_norm"]) == STATUSES
+    assert set(demo_cases["douyin_aftersales.csv"]["status_norm"]) == STATUSES
+    assert {"过敏", "不想要了", "质量问题", "发错货", "少发/漏发", "七天无理由"} <= set(cases["reason"])
+    taobao = cases[cases["platform"] == "taobao"]
+    assert 0.05 < taobao["order_id"].nunique() / DEMO_ORDERS < 0.15   # orders with a case
+    assert set(cases["case_type"]) == {"refund_only", "return_refund", "exchange", "resend",
+                                       "price_protect"}
+
+
+def test_the_demo_cases_surge_after_double_11(demo_cases):
+    days = pd.concat(demo_cases.values())["requested_at"].dt.normalize().value_counts()
+    before = days[(days.index >= "2026-10-01") & (days.index < "2026-11-10")].mean()
+    after = days[(days.index >= "2026-11-14") & (days.index <= "2026-11-21")].mean()
+    assert after > 2 * before
+
+
+def test_the_demo_cases_have_deadlines_either_side_of_now_some_overdue_some_missed(demo_cases):
+    cases = pd.concat(demo_cases.values(), ignore_index=True)
+    now = pd.Timestamp(DEMO_END)
+    waiting = cases[cases["status_norm"] == "awaiting_seller"]
+    assert (waiting["deadline"] < now).any() and (waiting["deadline"] > now).any()
+    refunded = cases[cases["status_norm"] == "refunded"]
+    missed = refunded["refunded_at"] >= refunded["deadline"]
+    assert 0 < missed.sum() < 0.2 * len(refunded)
+    assert (cases["requested_at"] <= now).all() and (cases["refunded_at"].dropna() <= now).all()
+    assert (cases["closed_at"].dropna() <= now).all()
+
+
+def test_the_demo_refund_cases_add_up_to_the_order_reports_refunds(demo_files, demo_cases):
+    orders = pd.read_csv(demo_files["taobao_orders.csv"], encoding="gbk", dtype=str)
+    orders["订单编号"] = orders["订单编号"].str.strip('="')
+    refunded = orders.set_index("订单编号")["退款金额"].astype(float)
+    taobao = pd.concat([demo_cases["taobao_refunds.csv"], demo_cases["taobao_refunds_old.csv"]])
+    per_order = taobao.groupby("order_id")["amount_refunded"].sum()
+    assert (per_order - refunded.loc[per_order.index]).abs().max() < 0.005
+    with_refund = refunded[refunded > 0].index
+    assert set(with_refund) <= set(per_order.index)   # every refunded order has its cases
+
+
+def test_the_demo_cases_leave_every_order_state_as_the_order_reports_say(store, demo_files):
+    for name in ("taobao_orders.csv", "taobao_items.csv"):
+        imported(store, name, demo_files[name].read_bytes())
+    before = table_rows(store, "order_state")
+    for name in DEMO_CASE_FILES:
+        imported(store, name, demo_files[name].read_bytes())
+    assert table_rows(store, "order_state") == before
+    shops = store.cursor().execute(
+        "select platform, shop, count(*) from cases group by all order by all").fetchall()
+    assert [(p, s) for p, s, _ in shops] == [("douyin", "花漾美妆抖音旗舰店"),
+                                            ("taobao", "花漾美妆专营店"), ("taobao", "花漾美妆旗舰店")]

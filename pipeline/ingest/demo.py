@@ -1,15 +1,21 @@
-"""Demo exports: a cosmetics shop's Taobao order and item reports, stock, bundles, promotions.
+"""Demo exports: a cosmetics shop's Taobao order and item reports, stock, bundles, promotions
+and after-sales cases.
 
 `write_demo` writes the files a desk of two Tmall/Taobao shops of one cosmetics brand would load
 on a morning: the order report (订单报表) and item report (宝贝报表) in the 2020s seller-centre
 layouts (GBK, every field quoted, ids as `="…"`), the desk's stock, bundle and promotion
-templates. Same seed and same `end` give the same bytes.
+templates, and the after-sales exports (DESIGN §11): each shop's refund report (退款报表, the
+旗舰店's in the current layout, the 专营店's in the older one), one case per refunded line that
+agrees with the item and order reports, and the 抖店 售后单 of the brand's 抖店 shop (UTF-8,
+ids tab-prefixed, refunds signed). Same seed and same `end` give the same bytes.
 
 Orders follow a daily and hourly rhythm with a 双11 presale and a 双11 day spike; each order's
 status follows from its age at `end` (paid, processed, shipped, received, refunded, closed).
 When the window holds a 双11, last year's 双11 day is there too (its period, "双11 2025" for
 "双11 2026", and its orders, out of the same total), as a shop that sold a year before has it:
-the War room projects the day from last year's shape.
+the War room projects the day from last year's shape. Cases follow the refunds: more in the
+days after 双11 (its orders come back, more of them bought on impulse), every status, some
+past the platform's deadline, some refunded by the platform at it (missed).
 """
 
 from __future__ import annotations
@@ -30,7 +36,12 @@ ITEMS_FILE = "taobao_items.csv"
 STOCK_FILE = "stock.csv"
 BUNDLES_FILE = "bundles.csv"
 PROMOTIONS_FILE = "promotions.csv"
-DEMO_FILES = (ORDERS_FILE, ITEMS_FILE, STOCK_FILE, BUNDLES_FILE, PROMOTIONS_FILE)
+REFUNDS_FILE = "taobao_refunds.csv"            # 退款报表, current layout (the 旗舰店's)
+REFUNDS_OLD_FILE = "taobao_refunds_old.csv"    # 退款报表, older layout (the 专营店's)
+DOUYIN_CASES_FILE = "douyin_aftersales.csv"    # 抖店 售后单
+# the order reports before the case files: a case takes the shop of its stored order
+DEMO_FILES = (ORDERS_FILE, ITEMS_FILE, STOCK_FILE, BUNDLES_FILE, PROMOTIONS_FILE, REFUNDS_FILE,
+              REFUNDS_OLD_FILE, DOUYIN_CASES_FILE)
 
 ORDER_HEADERS = (
     "订单编号", "买家会员名", "买家会员昵称", "支付单号", "支付详情", "买家支付宝账号",
@@ -390,9 +401,13 @@ def write_demo(
     sold = np.zeros(cat.n, dtype=np.int64)
 
     paths = [out / name for name in DEMO_FILES]
-    with open(paths[0], "wb") as fo, open(paths[1], "wb") as fi:
+    gbk = _CaseText(ctx, "gbk")
+    with (open(paths[0], "wb") as fo, open(paths[1], "wb") as fi, open(paths[5], "wb") as fr,
+          open(paths[6], "wb") as fro):
         fo.write(_header(ORDER_HEADERS))
         fi.write(_header(ITEM_HEADERS))
+        fr.write(_header(REFUND_HEADERS))
+        fro.write(_header(REFUND_HEADERS_OLD))
         first_line = 0
         for c, lo in enumerate(range(0, orders, CHUNK_ORDERS)):
             rng = np.random.default_rng([seed, 1, c])
@@ -400,6 +415,13 @@ def write_demo(
             first_line += len(li["sku"])
             _write(fo, _order_rows(o, li, ctx))
             _write(fi, _item_rows(o, li, ctx))
+            cases = _taobao_cases(np.random.default_rng([seed, 3, c]), o, li, ctx)
+            shop = o["shop"][cases["of"]]
+            for f, which, headers in ((fr, REFUNDS_SHOP, REFUND_HEADERS),
+                                      (fro, REFUNDS_OLD_SHOP, REFUND_HEADERS_OLD)):
+                rows = np.flatnonzero(shop == which)
+                if len(rows):
+                    _write(f, _taobao_case_rows(o, li, cases, ctx, gbk, rows, headers))
             demand += _open_demand(o, li, cat)
             recent = o["created"][li["of"]] >= _epoch(start)   # the window's sales set the stock
             sold += np.bincount(li["sku"][recent], weights=li["qty"][recent],
@@ -410,6 +432,11 @@ def write_demo(
     )
     _bundles_frame().to_csv(paths[3], index=False, encoding="utf-8", lineterminator="\n")
     _promotions_frame(periods).to_csv(paths[4], index=False, encoding="utf-8", lineterminator="\n")
+    with open(paths[7], "wb") as fd:   # UTF-8 with a BOM, as 抖店 downloads it
+        fd.write(b"\xef\xbb\xbf" + (",".join(f'"{h}"' for h in DOUYIN_CASE_HEADERS) + "\r\n").encode())
+        n_cases = max(1, round(orders * DOUYIN_CASE_SHARE))
+        _write(fd, _douyin_cases(np.random.default_rng([seed, 4]), created, ctx, n_cases,
+                                 _CaseText(ctx, "utf-8")))
     return paths
 
 
@@ -833,6 +860,8 @@ def _simulate(
         "confirm_at": np.where(np.isin(status, (S_SUCCESS, S_COD_SIGNED, S_COD_SETTLED)),
                                np.where(cod, ship_at + transit, confirm_at), -1),
         "goods": goods, "postage": postage, "total": order_total, "refunded": refunded,
+        "whole_refund": whole, "refund_req_at": refund_req_at, "refund_done_at": refund_done_at,
+        "after_at": after_at,
         "n_lines": n_lines, "starts": starts, "qty": np.add.reduceat(qty, starts),
         "close_reason": close_reason, "tracked": tracked, "courier": courier, "tracking": tracking,
         "geo": geo, "vague": vague, "road": rng.integers(0, len(ROADS), n)[ident],
@@ -1168,3 +1197,453 @@ def _promotions_frame(periods: list[tuple[str, datetime, datetime]]) -> pd.DataF
     fmt = "%Y-%m-%d %H:%M:%S"
     rows = [(name, a.strftime(fmt), b.strftime(fmt)) for name, a, b in periods]
     return pd.DataFrame(rows, columns=["name", "start", "end"])
+
+
+# ---------------------------------------------------------------------------------------------
+# After-sales cases: each Tmall shop's 退款报表 and the brand's 抖店 售后单 (DESIGN §11)
+# ---------------------------------------------------------------------------------------------
+
+# The 退款报表 in the seller centre's current layout (the 旗舰店's) and in the older one (the
+# 专营店's, exported by an older tool): one row per refund, a refund per sub-order.
+REFUND_HEADERS = (
+    "订单编号", "退款编号", "支付单号", "订单付款时间", "商品 id", "商品编码", "退款完结时间",
+    "买家实际支付金额", "宝贝标题", "买家退款金额", "手工退款/系统退款", "售后类型", "退款的申请时间",
+    "超时时间", "退款状态", "货物状态", "退货物流信息", "发货物流信息", "客服介入状态", "卖家真实姓名",
+    "卖家真实姓名 (新)", "卖家退货地址", "卖家邮编", "卖家电话", "卖家手机", "退货物流单号",
+    "退货物流公司", "买家退款原因", "买家退款说明", "买家退货时间", "责任方", "售中或售后", "备注标签",
+    "商家备注", "完结时间", "部分退款/全部退款", "审核操作人", "审核操作人新会员名", "举证超时",
+    "是否零秒响应", "退款操作人", "退款操作人新会员名", "退款原因标签", "业务类型", "是否帮他退款",
+    "帮他退款操作账号", "小额收款", "淘特订单", "百亿补贴超链退款信息", "智能退款策略", "执行方案",
+)
+REFUND_HEADERS_OLD = (
+    "订单编号", "退款编号", "支付宝交易号", "订单付款时间", "商品id", "商家编码", "退款完结时间",
+    "买家会员名称", "买家实际支付金额", "宝贝标题", "买家退款金额", "手工退款/系统退款", "是否需要退货",
+    "退款的申请时间", "超时时间", "退款状态", "货物状态", "退货物流信息", "发货物流信息", "客服介入状态",
+    "卖家真实姓名", "卖家退货地址", "卖家邮编", "卖家电话", "卖家手机", "退货物流单号", "退货物流公司",
+    "买家退款原因", "买家退款说明", "买家退货时间", "责任方", "售中或售后", "商家备注", "完结时间",
+    "部分退款/全部退款",
+)
+# The 抖店 售后单 of the brand's 抖店 shop (its orders are not among the demo's Tmall orders).
+DOUYIN_CASE_HEADERS = (
+    "售后单号", "订单号", "商品单号", "商品名称", "商品ID", "应付金额（元）", "商品运费（元）",
+    "支付优惠（元）", "商品税费（元）", "商品发货状态", "售后类型", "退商品金额（元）", "退运费金额（元）",
+    "退支付优惠（元）", "退税费金额（元）", "售后状态", "售后申请时间", "退款方式", "是否已上传退款凭证",
+    "售后原因", "售后原因标签", "退货物流单号", "退货异常", "退货发货时间", "退货物流公司",
+    "自动处理截止时间", "同意售后申请时间", "商家退款时间", "用户到账时间", "售后关闭时间", "商家退货地址",
+    "商家退货联系人姓名", "商家退货联系人电话", "仲裁状态", "纠纷责任方", "是否极速退款", "是否拒签后退款",
+    "发货物流单号", "发货物流状态", "换货物流单号", "退货物流状态", "售后完结时间", "订单备注",
+    "用户售后说明", "售后备注", "操作人", "协商记录", "换货商品信息", "商家编码", "门店名称",
+)
+REFUNDS_SHOP, REFUNDS_OLD_SHOP = 0, 1         # which Tmall shop exports which layout
+DOUYIN_SHOP = "花漾美妆抖音旗舰店"
+DOUYIN_CASE_SHARE = 0.01                      # 抖店 cases per demo order
+
+# The case's status, as the desk reads it (DESIGN §11)
+(C_SELLER, C_ARBITRATION, C_RETURN, C_RETURNED, C_REFUNDING,
+ C_REFUNDED, C_REJECTED, C_CLOSED, C_EXCHANGED, C_FAILED) = range(10)
+CASE_OPEN_CODES = (C_SELLER, C_ARBITRATION, C_RETURN, C_RETURNED, C_REFUNDING)
+TAOBAO_CASE_STATUS = (
+    "买家已经申请退款，等待卖家同意", "卖家拒绝退款", "卖家已经同意退款，等待买家退货",
+    "买家已经退货，等待卖家确认收货", "同意退款，退款中", "退款成功", "卖家拒绝退款", "退款关闭",
+    "换货成功", "退款失败",
+)
+DOUYIN_CASE_STATUS = (
+    "待商家处理", "待商家处理", "待买家退货", "待商家收货", "退款中", "退款成功", "拒绝售后", "售后关闭",
+    "换货成功", "退款失败",
+)
+# The case's type: (Taobao 售后类型, 是否需要退货)
+T_REFUND, T_RETURN, T_EXCHANGE = range(3)
+TAOBAO_CASE_TYPE = ("仅退款", "退货退款", "换货")
+# 抖店 售后类型, the goods shipped or not, and which statuses each may be in while open / over
+DOUYIN_TYPES = (
+    # word, shipped, share, open statuses (shares), closed statuses (shares)
+    ("未发货仅退款", False, 0.20, ((C_SELLER, 0.75), (C_REFUNDING, 0.25)),
+     ((C_REFUNDED, 0.75), (C_CLOSED, 0.2), (C_FAILED, 0.05))),
+    ("已发货仅退款", True, 0.28, ((C_SELLER, 0.6), (C_ARBITRATION, 0.15), (C_REFUNDING, 0.25)),
+     ((C_REFUNDED, 0.65), (C_REJECTED, 0.1), (C_CLOSED, 0.2), (C_FAILED, 0.05))),
+    ("退货退款", True, 0.37, ((C_SELLER, 0.35), (C_ARBITRATION, 0.1), (C_RETURN, 0.3),
+                                (C_RETURNED, 0.25)),
+     ((C_REFUNDED, 0.7), (C_REJECTED, 0.1), (C_CLOSED, 0.2))),
+    ("换货", True, 0.07, ((C_SELLER, 0.4), (C_RETURN, 0.3), (C_RETURNED, 0.3)),
+     ((C_EXCHANGED, 0.8), (C_CLOSED, 0.2))),
+    ("补寄", True, 0.04, ((C_SELLER, 1.0),), ((C_EXCHANGED, 0.8), (C_CLOSED, 0.2))),
+    ("价保", True, 0.04, ((C_SELLER, 0.7), (C_REFUNDING, 0.3)), ((C_REFUNDED, 0.8), (C_CLOSED, 0.2))),
+)
+DOUYIN_REFUND_TYPES = {0, 1, 2, 5}            # the types that give money back
+DOUYIN_RETURN_TYPES = {2, 3}                  # the types that send the goods back
+
+# reason, who is responsible (0 the buyer, 1 the seller, 2 the courier), what buyers write
+CASE_REASONS = (
+    ("不想要了", 0, ("不想要了", "不需要了", "买重复了")),
+    ("拍错/多拍", 0, ("拍错色号了", "多拍了一件")),
+    ("地址填写错误", 0, ("地址写错了，重新拍",)),
+    ("未按约定时间发货", 1, ("说好48小时发货，一直没发",)),
+    ("缺货", 1, ("客服说缺货，协商退款",)),
+    ("七天无理由", 0, ("双11囤多了，用不完", "买多了", "和想象的不一样")),
+    ("过敏", 0, ("用了两天脸上起红疹", "涂完刺痛发痒", "敏感肌用了泛红")),
+    ("质量问题", 1, ("精华有分层", "泵头按不出来", "膏体有异味")),
+    ("发错货", 1, ("色号发错了，要的是#520", "发成了50ml的")),
+    ("少发/漏发", 1, ("少了一支口红", "赠品没收到", "套装少了面霜")),
+    ("包装破损", 2, ("瓶子碎了", "外盒压坏了", "漏液了")),
+    ("效果不好", 0, ("用了没效果",)),
+)
+RESPONSIBLE = ("买家", "卖家", "物流公司")
+# reasons of each kind of case: (reason index, share)
+REASONS_BEFORE_SHIP = ((0, 0.5), (1, 0.25), (2, 0.1), (3, 0.15))
+REASONS_SHORT = ((4, 1.0),)
+REASONS_AFTER_SHIP = ((5, 0.30), (6, 0.15), (0, 0.15), (7, 0.12), (8, 0.08), (9, 0.08), (10, 0.07),
+                      (11, 0.05))
+REASONS_AFTER_PROMO = ((5, 0.38), (6, 0.13), (0, 0.20), (7, 0.08), (8, 0.06), (9, 0.06), (10, 0.05),
+                       (11, 0.04))   # what a 双11 buyer sends back: bought too much
+REASONS_PART = ((9, 0.4), (7, 0.25), (10, 0.2), (8, 0.15))
+REASONS_EXCHANGE = ((8, 0.6), (7, 0.25), (10, 0.15))
+CASE_STAFF = ("小美", "阿杰", "琳琳")
+MISSED_SHARE = 0.08           # refunds the platform made at the deadline, for the shop
+ARBITRATION_SHARE = 0.25      # of the after-shipping requests waiting for the seller
+SELLER_NAME = "花漾化妆品有限公司"
+RETURN_ADDRESS = "浙江省杭州市余杭区仓前街道文一西路1500号 花漾电商仓"
+RETURN_PHONE, RETURN_MOBILE, RETURN_ZIP = "0571-86880000", "18958000000", "311121"
+
+
+class _CaseText:
+    """The words, tables and clock of the case files, encoded for one file's encoding."""
+
+    def __init__(self, ctx: _Context, encoding: str) -> None:
+        def enc(values) -> pa.BinaryArray:
+            return pa.array([v.encode(encoding) for v in values], type=pa.binary())
+
+        self.encoding = encoding
+        self.day0 = ctx.day0
+        n_days = ctx.end // DAY - ctx.day0 + 20          # deadlines run past the end
+        dates = [datetime(1970, 1, 1) + timedelta(days=int(ctx.day0 + i)) for i in range(n_days)]
+        self.g_date = enc([d.strftime("%Y-%m-%d") for d in dates] + [""])
+        self.g_tod, self.g_frac = ctx.g_tod, ctx.g_frac   # ASCII: the same in either encoding
+        self.enc = enc
+        self.reason = enc([r[0] for r in CASE_REASONS])
+        texts = [t for r in CASE_REASONS for t in r[2]]
+        self.text = enc(texts)
+        self.text_first = np.cumsum([0] + [len(r[2]) for r in CASE_REASONS])[:-1]
+        self.text_count = np.array([len(r[2]) for r in CASE_REASONS])
+        self.responsible = enc(RESPONSIBLE)
+        self.reason_responsible = np.array([r[1] for r in CASE_REASONS])
+        self.courier = enc([c[0] for c in COURIERS] + [""])
+        self.track_prefix = enc([c[1] for c in COURIERS])
+        self.staff = enc(CASE_STAFF)
+        self.sku = enc(ctx.cat.sku)
+        self.title = ctx.cat.g_title if encoding == "gbk" else enc(
+            [t.decode("gbk") for t in ctx.cat.g_title.to_pylist()])
+
+    def b(self, text: str) -> bytes:
+        return text.encode(self.encoding)
+
+    def words(self, table: tuple[str, ...], idx: np.ndarray) -> pa.BinaryArray:
+        return self.enc(table).take(pa.array(idx))
+
+
+def _pick(rng: np.random.Generator, table: tuple, n: int) -> np.ndarray:
+    """Draw `n` entries of a (value, share) table."""
+    return _choice(rng, table, n) if n else np.zeros(0, dtype=np.int64)
+
+
+def _taobao_cases(rng: np.random.Generator, o: dict[str, np.ndarray], li: dict[str, np.ndarray],
+                  ctx: _Context) -> dict[str, np.ndarray]:
+    """One case per line with a refund (退款状态 other than 没有申请退款) that charged something:
+    its facts agree with the item and order reports (the refunded cases of an order add up to
+    its 退款金额, a whole refund's first line carrying the postage), so the order's state reads
+    the same from either."""
+    end = ctx.end
+    pick = np.flatnonzero((li["refund"] != R_NONE) & (li["pay"] > 0))
+    k = len(pick)
+    of, refund = li["of"][pick], li["refund"][pick]
+    shipped = o["ship_at"][of] >= 0
+    whole = o["whole_refund"][of]
+    promo = _in(o["created"][of], ctx.promo) | _in(o["created"][of], ctx.afterglow)
+
+    def u(lo: float = 0.0, hi: float = 1.0) -> np.ndarray:
+        return rng.uniform(lo, hi, k)
+
+    # the type, then the status (a refund agreed without a return is paid out: 退款中)
+    kind, chance = np.full(k, T_REFUND), u()
+    kind[shipped & (refund == R_RETURNED)] = T_RETURN
+    kind[shipped & (refund == R_AGREED) & (chance < 0.7)] = T_RETURN
+    kind[shipped & (refund == R_REQUESTED) & (chance < 0.55)] = T_RETURN
+    kind[shipped & (refund == R_SUCCESS) & (whole | (chance < 0.4))] = T_RETURN
+    kind[shipped & (refund == R_REFUSED) & (chance < 0.5)] = T_RETURN
+    closed = shipped & (refund == R_CLOSED)
+    kind[closed & (chance < 0.55)] = T_RETURN
+    kind[closed & (chance < 0.15)] = T_EXCHANGE
+    status = np.select(
+        [refund == R_REQUESTED, refund == R_AGREED, refund == R_RETURNED, refund == R_SUCCESS,
+         refund == R_REFUSED],
+        [C_SELLER, np.where(kind == T_RETURN, C_RETURN, C_REFUNDING), C_RETURNED, C_REFUNDED,
+         C_REJECTED],
+        np.where(kind == T_EXCHANGE, C_EXCHANGED, C_CLOSED))
+    second = u()
+    status[(status == C_SELLER) & shipped & (second < ARBITRATION_SHARE)] = C_ARBITRATION
+    status[(status == C_CLOSED) & (kind == T_REFUND) & (second < 0.06)] = C_FAILED
+
+    # when: after shipping, as the simulation says; before, within a day of payment
+    paid_at = o["paid_at"][of]
+    before = paid_at + ((np.minimum(o["refund_req_at"][of], end) - paid_at) * u(0.5, 1.0)).astype(
+        np.int64)
+    req = np.where(shipped, o["after_at"][of], before)
+    # a request still waiting for the seller is mostly a recent one (the platform decides the
+    # older ones): a few are past their deadline
+    waiting = shipped & (status == C_SELLER)
+    req = np.where(waiting, np.maximum(req, end - u(2 * HOUR, 60 * HOUR).astype(np.int64)), req)
+    span = end - req
+    took = np.minimum(u(2 * HOUR, 4 * DAY), span * u(0.3, 1.0)).astype(np.int64)
+    done = np.where(shipped, req + took,
+                    np.maximum(req, np.minimum(o["refund_done_at"][of], end)))
+    missed = (status == C_REFUNDED) & (u() < MISSED_SHARE)
+    step = req + (span * u(0.3, 0.9)).astype(np.int64)     # agreed, sent back, taken to 客服
+    deadline = np.select(
+        [status == C_SELLER, status == C_REJECTED, status == C_RETURN, status == C_RETURNED,
+         missed, status == C_REFUNDED],
+        [req + 2 * DAY, req + 2 * DAY, step + 7 * DAY, step + 3 * DAY, done,
+         done + u(2 * HOUR, 40 * HOUR).astype(np.int64)], -1)
+    evidence = np.where(status == C_ARBITRATION, step + 3 * DAY, -1)
+    over = np.isin(status, (C_REFUNDED, C_CLOSED, C_EXCHANGED, C_FAILED))
+    sent = np.isin(status, (C_REFUNDED, C_EXCHANGED)) & (kind != T_REFUND)
+    back = np.where(status == C_RETURNED, step, np.where(sent, req + (done - req) * 3 // 5, -1))
+
+    # why: by what happened and to what order
+    reason = np.where(shipped, _pick(rng, REASONS_AFTER_SHIP, k), _pick(rng, REASONS_BEFORE_SHIP, k))
+    reason = np.where(shipped & promo, _pick(rng, REASONS_AFTER_PROMO, k), reason)
+    part = shipped & (refund == R_SUCCESS) & ~whole & (kind == T_REFUND)
+    reason = np.where(part, _pick(rng, REASONS_PART, k), reason)
+    reason = np.where(~shipped & (refund == R_SUCCESS) & ~whole, _pick(rng, REASONS_SHORT, k),
+                      reason)
+    reason = np.where(kind == T_EXCHANGE, _pick(rng, REASONS_EXCHANGE, k), reason)
+
+    asked = li["pay"][pick] + np.where(whole & (li["pos"][pick] == 0), o["postage"][of], 0)
+    courier = rng.integers(0, len(COURIERS), k)
+    digits = np.array([c[2] for c in COURIERS])[courier]
+    return {
+        "pick": pick, "of": of, "shipped": shipped, "whole": whole, "kind": kind,
+        "status": status, "req": req, "done": np.where(over, done, -1),
+        "deadline": deadline, "evidence": evidence, "missed": missed, "back": back,
+        "reason": reason, "text": rng.integers(0, 1 << 30, k), "asked": np.where(
+            kind == T_EXCHANGE, 0, asked),
+        "courier": courier, "tracking": rng.integers(10 ** (digits - 1), 10 ** digits),
+        "staff": rng.integers(0, len(CASE_STAFF), k),
+        "case_id": _unique_id(rng, li["line_id"][pick] % 10**8, ctx.seed, 2),
+    }
+
+
+def _taobao_case_rows(o: dict[str, np.ndarray], li: dict[str, np.ndarray], c: dict[str, np.ndarray],
+                      ctx: _Context, t: _CaseText, rows: np.ndarray, headers: tuple[str, ...]
+                      ) -> pa.BinaryArray:
+    """The 退款报表 lines of the cases at `rows` (positions in `c`), in the layout `headers`."""
+    def at(key: str) -> np.ndarray:
+        return c[key][rows]
+
+    of, pick, status, kind = at("of"), at("pick"), at("status"), at("kind")
+    sku = li["sku"][pick]
+    shipped, reason = at("shipped"), at("reason")
+    answered = ~np.isin(status, (C_SELLER, C_ARBITRATION))
+    refunded = status == C_REFUNDED
+    text_idx = t.text_first[reason] + at("text") % t.text_count[reason]
+    staff = _join(_take(ctx.g_shop, o["shop"][of]), b":", _take(t.staff, at("staff")))
+    back = at("back")
+    tracking = _when(back >= 0, _take(t.track_prefix, at("courier")), _text(at("tracking")))
+    deadline = at("deadline")
+    if "举证超时" not in headers:   # the older layout's 超时时间 is the step's, evidence included
+        deadline = np.where(at("evidence") >= 0, at("evidence"), deadline)
+    fields: dict[str, list] = {
+        "订单编号": [b'="', _text(o["order_id"][of]), b'"'],
+        "退款编号": [b'="', _text(at("case_id")), b'"'],
+        "支付单号": [_take(ctx.g_ymd, o["created"][of] // DAY - ctx.day0), b"2200",
+                  _text(o["trade_no"][of])],
+        "订单付款时间": _time(t, o["paid_at"][of]),
+        "商品 id": [_text(680_000_000_000 + 7919 * sku)],
+        "商品编码": [_take(t.sku, sku)],
+        "退款完结时间": _time(t, at("done")),
+        "买家会员名称": [_take(ctx.g_nick, o["nick"][of]), _text(o["nick_num"][of])],
+        "买家实际支付金额": _money(t, li["pay"][pick]),
+        "宝贝标题": [_take(t.title, sku)],
+        "买家退款金额": _money(t, at("asked")),
+        "手工退款/系统退款": [_when(refunded, pc.if_else(pa.array(at("missed")),
+                                                  pa.scalar(t.b("系统退款")),
+                                                  pa.scalar(t.b("手工退款"))))],
+        "售后类型": [t.words(TAOBAO_CASE_TYPE, kind)],
+        "是否需要退货": [t.words(("否", "是", "是"), kind)],
+        "退款的申请时间": _time(t, at("req")),
+        "超时时间": _time(t, deadline),
+        "退款状态": [t.words(TAOBAO_CASE_STATUS, status)],
+        "货物状态": [t.words(("买家未收到货", "买家已收到货", "买家已退货"),
+                         np.where(back >= 0, 2, shipped.astype(np.int64)))],
+        "退货物流信息": [_when(back >= 0, t.b("已签收"))],
+        "发货物流信息": [_take(t.courier, np.where(shipped, o["courier"][of], len(COURIERS)))],
+        "客服介入状态": [t.words(("未介入", "客服介入中"), (status == C_ARBITRATION).astype(np.int64))],
+        "卖家真实姓名": [t.b(SELLER_NAME)],
+        "卖家真实姓名 (新)": [t.b(SELLER_NAME)],
+        "卖家退货地址": [t.b(RETURN_ADDRESS)],
+        "卖家邮编": [t.b(RETURN_ZIP)],
+        "卖家电话": [t.b(RETURN_PHONE)],
+        "卖家手机": [t.b(RETURN_MOBILE)],
+        "退货物流单号": [tracking],
+        "退货物流公司": [_take(t.courier, np.where(back >= 0, at("courier"), len(COURIERS)))],
+        "买家退款原因": [_take(t.reason, reason)],
+        "买家退款说明": [_take(t.text, text_idx)],
+        "买家退货时间": _time(t, back),
+        "责任方": [_take(t.responsible, t.reason_responsible[reason])],
+        "售中或售后": [t.words(("售中", "售后"), shipped.astype(np.int64))],
+        "完结时间": _time(t, at("done")),
+        "部分退款/全部退款": [t.b("全部退款")],       # each case asks for what its line charged
+        "审核操作人": [_when(answered, staff)],
+        "举证超时": _time(t, at("evidence")),
+        "是否零秒响应": [t.b("否")],
+        "退款操作人": [_when(refunded, pc.if_else(pa.array(at("missed")), pa.scalar(t.b("系统")),
+                                              staff))],
+        "业务类型": [t.b("普通")],
+        "是否帮他退款": [t.b("否")],
+    }
+    fields["支付宝交易号"] = fields["支付单号"]
+    fields["商品id"] = fields["商品 id"]
+    fields["商家编码"] = fields["商品编码"]
+    r = _Rows()
+    for h in headers:
+        pieces = fields.get(h, [b""])
+        r.field(*pieces, raw=h in ("订单编号", "退款编号"))
+    return r.build()
+
+
+def _douyin_cases(rng: np.random.Generator, created: np.ndarray, ctx: _Context, n: int,
+                  t: _CaseText) -> pa.BinaryArray:
+    """`n` cases of the brand's 抖店 shop, requested in the days after orders like the demo's
+    (the 双11 surge included), every status among them when there are enough."""
+    end, cat = ctx.end, ctx.cat
+    base = created[rng.integers(0, len(created), n)]
+    req = base + rng.integers(DAY, 9 * DAY, n)
+    late = req >= end
+    req[late] = base[late] + ((end - base[late]) * rng.uniform(0.2, 0.95, late.sum())).astype(np.int64)
+    span = end - req
+    types = DOUYIN_TYPES
+    kind = _pick(rng, tuple((i, ty[2]) for i, ty in enumerate(types)), n)
+    open_ = (span < 5 * DAY) & (rng.random(n) < 0.85)
+    status = np.zeros(n, dtype=np.int64)
+    for i, ty in enumerate(types):
+        for is_open, table in ((True, ty[3]), (False, ty[4])):
+            at = np.flatnonzero((kind == i) & (open_ == is_open))
+            status[at] = _pick(rng, table, len(at))
+    # every status once at least (an open one on a case requested in the last days)
+    for code in range(10):
+        if (status == code).any() or n < 20:
+            continue
+        fits = [i for i, ty in enumerate(types) if code in {s for s, _ in ty[3] + ty[4]}]
+        spare = np.flatnonzero(np.isin(kind, fits)
+                               & (np.bincount(status, minlength=10)[status] > 1))
+        if len(spare):
+            status[spare[0]] = code
+            if code in CASE_OPEN_CODES and not open_[spare[0]]:
+                req[spare[0]] = end - int(rng.integers(2 * HOUR, 3 * DAY))
+    span = end - req
+    sku = rng.choice(cat.n_sell, size=n, p=cat.sell_p)
+    pay = np.rint(cat.price[sku] * rng.uniform(0.8, 1.0, n)).astype(np.int64)
+    shipped = np.array([ty[1] for ty in types])[kind]
+    refund_type = np.isin(kind, list(DOUYIN_REFUND_TYPES))
+    back_type = np.isin(kind, list(DOUYIN_RETURN_TYPES))
+    refund = np.where(refund_type, pay, 0)
+    refund = np.where(kind == 5, np.rint(pay * rng.uniform(0.05, 0.2, n)).astype(np.int64), refund)
+    postage = np.where((kind == 2) & (rng.random(n) < 0.3), 800, 0)
+
+    over = np.isin(status, (C_REFUNDED, C_REJECTED, C_CLOSED, C_EXCHANGED, C_FAILED))
+    took = np.minimum(rng.uniform(2 * HOUR, 4 * DAY, n), span * rng.uniform(0.3, 1.0, n))
+    done = req + took.astype(np.int64)
+    step = req + (span * rng.uniform(0.3, 0.9, n)).astype(np.int64)
+    missed = (status == C_REFUNDED) & (rng.random(n) < MISSED_SHARE)
+    deadline = np.select(
+        [status == C_SELLER, status == C_REJECTED, status == C_ARBITRATION, status == C_RETURN,
+         status == C_RETURNED, missed, status == C_REFUNDED],
+        [req + 2 * DAY, req + 2 * DAY, step + 3 * DAY, step + 7 * DAY, step + 2 * DAY, done,
+         done + rng.uniform(2 * HOUR, 40 * HOUR, n).astype(np.int64)], -1)
+    agreed = np.where(np.isin(status, (C_RETURN, C_RETURNED, C_REFUNDING, C_EXCHANGED))
+                      | ((status == C_REFUNDED) & ~missed),
+                      req + (np.where(over, done, step) - req) // 3, -1)
+    back = np.where(back_type & (np.isin(status, (C_RETURNED,)) | (over & (status != C_CLOSED))),
+                    np.where(over, req + (done - req) * 3 // 5, step), -1)
+    reason = np.where(shipped, _pick(rng, REASONS_AFTER_SHIP, n), _pick(rng, REASONS_BEFORE_SHIP, n))
+    reason = np.where(kind == 3, _pick(rng, REASONS_EXCHANGE, n), reason)
+    reason = np.where(kind == 4, 9, reason)                   # 补寄: something was missing
+    text_idx = t.text_first[reason] + rng.integers(0, 1 << 30, n) % t.text_count[reason]
+    courier = rng.integers(0, len(COURIERS), n)
+    digits = np.array([c[2] for c in COURIERS])[courier]
+    tracking = rng.integers(10 ** (digits - 1), 10 ** digits)
+    ship_courier = rng.integers(0, len(COURIERS), n)
+    ship_tracking = rng.integers(10**12, 10**13, n)
+    index = np.arange(n, dtype=np.int64)
+    order_no = 6_900_000_000_000_000_000 + (_unique_id(rng, index, ctx.seed, 3) % 10**17)
+    case_no = 7_000_000_000_000_000_000 + (_unique_id(rng, index, ctx.seed, 4) % 10**17)
+    staff = rng.integers(0, len(CASE_STAFF), n)
+
+    def minus(cents: np.ndarray) -> list:            # 抖店 writes what goes back signed
+        return [_when(cents > 0, b"-"), *_money(t, cents)]
+
+    dash = b"-"
+    title = t.title
+    fields: dict[str, list] = {
+        "售后单号": [b"\t", _text(case_no)],
+        "订单号": [b"\t", _text(order_no)],
+        "商品单号": [b"\t", _text(order_no + 5 * 10**16)],
+        "商品名称": [_take(title, sku)],
+        "商品ID": [b"\t", _text(3_600_000_000_000_000_000 + 7919 * sku)],
+        "应付金额（元）": _money(t, pay),
+        "商品运费（元）": [b"0.00"],
+        "支付优惠（元）": [b"0.00"],
+        "商品税费（元）": [b"0.00"],
+        "商品发货状态": [t.words(("未发货", "已发货"), shipped.astype(np.int64))],
+        "售后类型": [t.words(tuple(ty[0] for ty in types), kind)],
+        "退商品金额（元）": minus(refund),
+        "退运费金额（元）": minus(postage),
+        "退支付优惠（元）": [b"0.00"],
+        "退税费金额（元）": [b"0.00"],
+        "售后状态": [t.words(DOUYIN_CASE_STATUS, status)],
+        "售后申请时间": _time(t, req),
+        "退款方式": [_when(refund_type, t.b("原路退回"))],
+        "是否已上传退款凭证": [t.b("否")],
+        "售后原因": [_take(t.reason, reason)],
+        "售后原因标签": [dash],
+        "退货物流单号": [pc.if_else(pa.array(back >= 0), _join(
+            b"\t", _take(t.track_prefix, courier), _text(tracking)), pa.scalar(dash))],
+        "退货异常": [dash],
+        "退货发货时间": _dashed(t, back),
+        "退货物流公司": [_take(t.enc([c[0] for c in COURIERS] + ["-"]),
+                            np.where(back >= 0, courier, len(COURIERS)))],
+        "自动处理截止时间": _dashed(t, deadline),
+        "同意售后申请时间": _dashed(t, agreed),
+        "商家退款时间": _dashed(t, np.where(status == C_REFUNDED, done, -1)),
+        "用户到账时间": _dashed(t, np.where(status == C_REFUNDED, done, -1)),
+        "售后关闭时间": _dashed(t, np.where(status == C_CLOSED, done, -1)),
+        "商家退货地址": [t.b(RETURN_ADDRESS)],
+        "商家退货联系人姓名": [t.b("花漾售后")],
+        "商家退货联系人电话": [t.b(RETURN_MOBILE)],
+        "仲裁状态": [t.words(("-", "仲裁中"), (status == C_ARBITRATION).astype(np.int64))],
+        "纠纷责任方": [dash],
+        "是否极速退款": [t.b("否")],
+        "是否拒签后退款": [t.b("否")],
+        "发货物流单号": [pc.if_else(pa.array(shipped), _join(
+            b"\t", _take(t.track_prefix, ship_courier), _text(ship_tracking)), pa.scalar(dash))],
+        "发货物流状态": [t.words(("-", "已签收"), shipped.astype(np.int64))],
+        "换货物流单号": [dash],
+        "退货物流状态": [t.words(("-", "已签收"), (back >= 0).astype(np.int64))],
+        "售后完结时间": _dashed(t, np.where(over, done, -1)),
+        "订单备注": [dash],
+        "用户售后说明": [_take(t.text, text_idx)],
+        "售后备注": [dash],
+        "操作人": [pc.if_else(pa.array(np.isin(status, CASE_OPEN_CODES[:1]) | missed),
+                            pa.scalar(dash), _take(t.staff, staff))],
+        "协商记录": [dash],
+        "换货商品信息": [dash],
+        "商家编码": [_take(t.sku, sku)],
+        "门店名称": [t.b(DOUYIN_SHOP)],
+    }
+    r = _Rows()
+    for h in DOUYIN_CASE_HEADERS:
+        r.field(*fields[h])
+    return r.build()
+
+
+def _dashed(t: _CaseText, at: np.ndarray) -> list:
+    """A time, or `-` where there is none (as 抖店 writes an empty cell)."""
+    return [pc.if_else(pa.array(at < 0), pa.scalar(b"-"), _join(*_time(t, at)))]
