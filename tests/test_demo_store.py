@@ -47,7 +47,7 @@ def test_without_own_data_the_demo_store_is_shown_and_the_first_import_goes_apar
     assert import_path(target, TAOBAO).status == "imported"
     target.close()
     assert counts(own) == (5, 0)                  # the five 2017 orders, no demo order
-    assert counts(demo) == (DEMO_ORDERS, 5)        # the demo untouched, apart
+    assert counts(demo) == (DEMO_ORDERS, 8)        # the demo untouched, apart
     shown = bootstrap.open_store()
     assert shown.path == own and not bootstrap.is_demo_store(shown)
     shown.close()
@@ -70,7 +70,7 @@ def test_an_older_store_holding_only_the_demo_is_moved_aside(paths):
     assert shown.path == demo and bootstrap.is_demo(shown.cursor())
     shown.close()
     assert not own.exists()
-    assert counts(demo) == (DEMO_ORDERS, 5)
+    assert counts(demo) == (DEMO_ORDERS, 8)
 
 
 def test_import_page_says_which_data_is_on_screen_and_switches_to_own_data(paths, monkeypatch):

@@ -467,7 +467,8 @@ left join (
             when 'refunding' then 2
             when 'awaiting_seller' then 1
             when 'arbitration' then 1
-        end) filter (where c.case_type in ('refund_only', 'return_refund')) as refund_stage
+        end) filter (where coalesce(c.case_type, 'refund_only') in ('refund_only', 'return_refund'))
+            as refund_stage
     from cases as c
     semi join orders_in_scope(everything) as k using (platform, shop, order_id)
     group by all

@@ -37,7 +37,7 @@ case_facts as (
         c.shop,
         c.order_id,
         bool_or(
-            c.case_type in ('refund_only', 'return_refund')
+            coalesce(c.case_type, 'refund_only') in ('refund_only', 'return_refund')  -- an unknown type: a refund
             and c.status_norm in ('awaiting_seller', 'arbitration', 'awaiting_return', 'returned',
                                   'refunding')
         ) as refund_open,

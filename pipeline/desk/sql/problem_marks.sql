@@ -54,7 +54,7 @@ buyer_message as (
 open_refund_cases as (
     select platform, shop, order_id, min(requested_at) as requested_at
     from cases
-    where case_type in ('refund_only', 'return_refund')
+    where coalesce(case_type, 'refund_only') in ('refund_only', 'return_refund')
       and status_norm in ('awaiting_seller', 'arbitration', 'awaiting_return', 'returned',
                           'refunding')
     group by all
