@@ -6,6 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ui.safe import plot_text
+
 # Every chart's plotly config: no toolbar (on a phone it stays over the legend; Streamlit's
 # own element toolbar gives full screen).
 CHART_CONFIG = {"displayModeBar": False}
@@ -70,4 +72,53 @@ def state_bar(counts: pd.DataFrame, names: dict[str, str]) -> go.Figure:
     ))
     fig.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10}, height=320,
                       yaxis={"autorange": "reversed"})
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# After-sales (DESIGN §11): the reasons read as a signal
+
+
+def ranked_bar(names: list[str], values: pd.Series, hover: list[str] | None = None) -> go.Figure:
+    """Values per name, largest on top, as horizontal bars with the value written on each;
+    `names` may be text from a file (a reason, a SKU): drawn as text, never as markup."""
+    fig = go.Figure(go.Bar(
+        x=list(values), y=[plot_text(n) for n in names], orientation="h",
+        text=list(values), textposition="auto",
+        customdata=[plot_text(h) for h in hover] if hover else None,
+        hovertemplate="%{y}: %{x}" + ("<br>%{customdata}" if hover else "") + "<extra></extra>",
+    ))
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                      height=max(200, 40 + 28 * len(names)), yaxis={"autorange": "reversed"})
+    fig.update_xaxes(rangemode="tozero")
+    return fig
+
+
+def paired_bar(names: list[str], period: pd.Series, baseline: pd.Series,
+               series: dict[str, str]) -> go.Figure:
+    """Two figures per name side by side (a promotion against its baseline), names first to
+    last from the top; `series` names the two (`period`, `baseline`)."""
+    shown = [plot_text(n) for n in names]
+    fig = go.Figure([
+        go.Bar(x=list(period), y=shown, orientation="h", name=series["period"]),
+        go.Bar(x=list(baseline), y=shown, orientation="h", name=series["baseline"]),
+    ])
+    fig.update_layout(barmode="group", margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                      height=max(220, 60 + 44 * len(names)), yaxis={"autorange": "reversed"},
+                      legend={"orientation": "h", "y": 1.1})
+    fig.update_xaxes(rangemode="tozero")
+    return fig
+
+
+def weekly_bar(weeks: pd.Series, values: pd.Series, name: str,
+               text: list[str] | None = None) -> go.Figure:
+    """One bar per week, named by its Monday written as numbers (with the year when the weeks
+    span more than one), `text` on the bars."""
+    days = pd.to_datetime(pd.Series(list(weeks)))
+    shown = [d.strftime(day_format(days)) for d in days]
+    fig = go.Figure(go.Bar(x=shown, y=list(values), name=name, text=text, textposition="auto",
+                           hovertemplate="%{x}: %{y}<extra></extra>"))
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10}, height=280, bargap=0.3)
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(rangemode="tozero", title_text=name)
     return fig
