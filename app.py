@@ -51,6 +51,8 @@ pages = [
     st.Page(HERE / "pages/promotions.py", title=t("page_promotions"), icon=":material/campaign:"),
     st.Page(HERE / "pages/stock.py", title=t("page_stock"), icon=":material/inventory:"),
     st.Page(HERE / "pages/overdue.py", title=t("page_overdue"), icon=":material/alarm:"),
+    st.Page(HERE / "pages/aftersales.py", title=t("page_aftersales"),
+            icon=":material/assignment_return:"),
     st.Page(HERE / "pages/queue.py", title=t("page_queue"), icon=":material/checklist:"),
     st.Page(HERE / "pages/warroom.py", title=t("page_warroom"), icon=":material/crisis_alert:"),
     st.Page(HERE / "pages/settings.py", title=t("page_settings"), icon=":material/tune:"),

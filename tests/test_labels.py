@@ -14,11 +14,23 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from pipeline.base import canonical
 from pipeline.base.labels import LABELS, STATES, TOPICS
-from pipeline.base.roles import ROLES
+from pipeline.base.roles import CASE_ACTIONS, ROLES
 from pipeline.db.settings import DEFAULTS
 from pipeline.db.store import FAULT_KINDS
-from pipeline.desk import actions, address, kpis, problems, promo, queue, sla, stock, team
+from pipeline.desk import (
+    actions,
+    address,
+    aftersales,
+    kpis,
+    problems,
+    promo,
+    queue,
+    sla,
+    stock,
+    team,
+)
 from pipeline.ingest import bulk_ship
 from pipeline.ingest.formats import LAYOUTS, TEMPLATES
 from pipeline.outputs import printing
@@ -54,7 +66,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "problem_{}": problems.PROBLEMS + actions.PROBLEM_TYPES,
     "addr_{}": address.REASONS,
     "role_{}": ROLES,
-    "action_{}": actions.ACTIONS,
+    "action_{}": (*actions.ACTIONS, *CASE_ACTIONS),
     "verb_{}": actions.ACTIONS,
     "why_text_{}": tuple(actions.TEXT_NEEDED),
     "q_kind_{}": queue.BATCH_KINDS,
@@ -69,6 +81,12 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "tpl_{}": tuple(TEMPLATES),
     "set_{}": tuple(DEFAULTS),
     "page_{}": tuple(p.stem for p in (ROOT / "pages").glob("*.py")),
+    "case_status_{}": canonical.CASE_STATUSES,
+    "case_type_{}": canonical.CASE_TYPES,
+    "case_phase_{}": canonical.CASE_PHASES,
+    "case_act_kind_{}": actions.RECEIVED_KINDS,
+    "as_actor_{}": (*{a for a in canonical.CASE_STATUS_ACTOR.values() if a}, "none"),
+    "as_by_{}": aftersales.READ_BY,
 }
 
 # Keys built from values the code does not list in one place (a frame's columns, a few words
@@ -79,6 +97,7 @@ DYNAMIC = {
     "q_{}", "q_{}_help", "od_by_{}", "team_view_{}", "promo_measure_{}", "wr_projected_{}",
     "wr_method_{}", "wr_reason_{}", "wr_basis_{}", "wr_status_{}", "why_done_{}", "may_{}",
     "auth_{}", "handoff_why_{}", "bulk_source_{}", "bulk_file_{}", "platform_{}",
+    "as_col_{}", "as_h_{}", "as_read_col_{}", "as_kpi_{}", "as_source_{}", "as_view_{}",
 }
 
 

@@ -3,6 +3,7 @@
 - `open_order_dialog(platform, shop, order_id)`: call it when the user asks for an order
   (a button click); the dialog records actions with the order's last event as read when it
   opened, so a change by someone else meanwhile is reported, never overwritten silently.
+  It lists the order's after-sales cases; the one picked opens on the After-sales page.
 - `order_table(frame, key)`: a table of orders whose selection returns order keys (never row
   positions: the keys are taken from the rows as they were shown when the user selected);
   with `opens=True` a click on a cell opens that row's order.
@@ -25,7 +26,7 @@ import streamlit as st
 from pipeline.base import roles
 from pipeline.base.roles import NotAllowed, may
 from pipeline.db.store import Conflict
-from pipeline.desk import actions, address, money, problems, queue, team
+from pipeline.desk import actions, address, aftersales, money, problems, queue, team
 from pipeline.desk.address import display_address
 from pipeline.ingest.formats import LAYOUTS
 from ui.actor import actor, role
@@ -43,6 +44,7 @@ EXPECTED = "order_dialog_expected"
 NOTICE = "order_dialog_notice"
 FLASH = "order_flash"
 DONE = "order_dialog_done"
+OPEN_CASE = "aftersales_open"   # a case the After-sales page opens on its next run
 
 
 # ---------------------------------------------------------------------------------------------
@@ -229,7 +231,7 @@ def _order_body(platform: str, shop: str, order_id: str) -> None:
 
     c1, c2, c3 = st.columns(3)
     with c1:
-        _facts(t("dlg_times"), {
+        facts_text(t("dlg_times"), {
             t("col_created_at"): o["created_at"], t("col_paid_at"): o["paid_at"],
             t("col_ship_by"): o["ship_by"], t("dlg_shipped_at"): o["shipped_at"],
             t("dlg_processed_at"): o["processed_at"],
@@ -237,19 +239,19 @@ def _order_body(platform: str, shop: str, order_id: str) -> None:
     with c2:
         # the order's own currency; an order without one counts in the desk's
         currency = o["currency"] if _present(o["currency"]) else query(money.desk_currency)
-        _facts(t("dlg_amounts"), {
+        facts_text(t("dlg_amounts"), {
             t("col_order_total"): fmt_money(o["order_total"], currency),
             t("paid_amount"): fmt_money(o["paid"], currency),
             t("dlg_refunded"): fmt_money(o["refunded"], currency), t("q_col_pieces"): o["pieces"],
         })
     with c3:
         where = display_address(o["province"], o["city"], o["district"], o["address"])
-        _facts(t("dlg_delivery"), {
+        facts_text(t("dlg_delivery"), {
             t("dlg_buyer"): o["buyer"], t("dlg_receiver"): o["receiver"],
             t("dlg_phone"): o["phone"], t("dlg_address"): where,
             t("col_courier"): o["courier"], t("col_tracking_no"): o["tracking_no"],
         })
-    _facts(t("dlg_messages"), {t("col_buyer_message"): o["buyer_message"],
+    facts_text(t("dlg_messages"), {t("col_buyer_message"): o["buyer_message"],
                                t("dlg_seller_note"): o["seller_note_now"],
                                t("dlg_reviewed_message"): o["reviewed_message"],
                                t("dlg_flag"): o["flag_reason"]})
@@ -259,15 +261,34 @@ def _order_body(platform: str, shop: str, order_id: str) -> None:
     if lines.empty:   # an order report without its item report: said, not an empty grid
         st.text(t("dlg_no_lines"))
     else:
-        st.dataframe(_lines_view(lines, currency), hide_index=True, key="dlg_lines_table")
+        st.dataframe(lines_view(lines, currency), hide_index=True, key="dlg_lines_table")
     if not marks.empty:
         st.caption(t("dlg_marks"))
         st.dataframe(marks_view(marks), hide_index=True, key="dlg_marks_table")
+    _cases(platform, shop, order_id, currency)
     st.caption(t("dlg_history"))
     history = actions.history(con, platform, shop, order_id)
     st.dataframe(_history_view(history), hide_index=True, key="dlg_history_table")
     _reprints(history)
     _actions_form((platform, shop, order_id), open_marks)
+
+
+def _cases(platform: str, shop: str, order_id: str, currency: str) -> None:
+    """The order's after-sales cases (DESIGN §11), the oldest request first; the one picked
+    opens on the After-sales page, with its facts, history and actions."""
+    from ui.aftersales import order_cases_view  # the After-sales parts use this module's
+
+    cases = query(aftersales.order_cases, platform, shop, order_id)
+    if cases.empty:
+        return
+    st.caption(t("dlg_cases"))
+    st.dataframe(order_cases_view(cases, currency), hide_index=True, key="dlg_cases_table")
+    ids = cases["case_id"].astype(str).tolist()
+    c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
+    picked = c1.selectbox(t("dlg_case_pick"), ids, key="dlg_case_pick")
+    if c2.button(t("dlg_case_open"), key="dlg_case_open", icon=":material/open_in_new:"):
+        st.session_state[OPEN_CASE] = (platform, shop, picked or ids[0])
+        st.switch_page("pages/aftersales.py")
 
 
 def _reprints(history: pd.DataFrame) -> None:
@@ -288,11 +309,20 @@ def _history_view(h: pd.DataFrame) -> pd.DataFrame:
     h = h.assign(action=h["action"].map(lambda a: t(f"action_{a}")),
                  detail=[_import_detail(d) if s == "import" else d
                          for s, d in zip(h["source"], h["detail"], strict=True)],
-                 kind=h["kind"].map(lambda k: t("problem_" + k) if isinstance(k, str) else None),
+                 kind=h["kind"].map(_kind_words),
                  role=h["role"].map(lambda r: t("role_" + r) if isinstance(r, str) else None))
     h = h.assign(batch_id=h["batch_id"].astype("Int64"))
     return _cells(h[HISTORY_COLUMNS]).rename(
         columns={c: t(f"dlg_h_{c}") for c in HISTORY_COLUMNS})
+
+
+def _kind_words(kind: Any) -> str | None:
+    """An event's kind in words: the goods of a case's returned parcel, else a problem type."""
+    if not isinstance(kind, str):
+        return None
+    if kind in actions.RECEIVED_KINDS:
+        return t(f"case_act_kind_{kind}")
+    return t("problem_" + kind)
 
 
 def _import_detail(detail: Any) -> Any:
@@ -312,12 +342,12 @@ REASON_LABELS = {**{r: f"addr_{r}" for r in address.REASONS},
                  **{r: f"refund_{r}" for r in ("requested", "agreed", "returned", "cancelled")}}
 
 
-def _lines_view(lines: pd.DataFrame, currency: str | None) -> pd.DataFrame:
+def lines_view(lines: pd.DataFrame, currency: str | None) -> pd.DataFrame:
     """The lines with labelled headers, money with its currency, yes/no and '—' in words."""
     money_cols = {"unit_price", "paid"}
     shown = pd.DataFrame({
         c: (lines[c].map(lambda v: fmt_money(v, currency)) if c in money_cols
-            else lines[c].map(_yes_no) if c.startswith("is_") else lines[c].map(_fmt))
+            else lines[c].map(_yes_no) if c.startswith("is_") else lines[c].map(cell_text))
         for c in LINE_COLUMNS})
     return shown.rename(columns={c: t(f"dlg_l_{c}") for c in LINE_COLUMNS})
 
@@ -340,7 +370,7 @@ def reason_words(reason: Any) -> str:
 
 def _cells(frame: pd.DataFrame) -> pd.DataFrame:
     """Every cell as text ('—' when empty, times to the minute); yes/no columns stay ticks."""
-    return frame.assign(**{c: frame[c].map(_fmt) for c in frame.columns
+    return frame.assign(**{c: frame[c].map(cell_text) for c in frame.columns
                            if frame[c].dtype != bool})
 
 
@@ -348,15 +378,15 @@ def _yes_no(v: Any) -> str:
     return "—" if not _present(v) else t("yes") if bool(v) else t("no")
 
 
-def _facts(title: str, facts: dict[str, Any]) -> None:
+def facts_text(title: str, facts: dict[str, Any]) -> None:
     """A group of the order's facts as lines of text ("label：value"), each wrapping on a
     phone rather than cut off in a table's cell; never read as Markdown."""
     st.caption(title)
     # one line per fact: a value's own line breaks (a buyer message) are folded into it
-    st.text("\n".join(f"{k}{colon()}{' '.join(_fmt(v).split())}" for k, v in facts.items()))
+    st.text("\n".join(f"{k}{colon()}{' '.join(cell_text(v).split())}" for k, v in facts.items()))
 
 
-def _fmt(v: Any) -> str:
+def cell_text(v: Any) -> str:
     if not _present(v):
         return "—"
     if isinstance(v, datetime | pd.Timestamp):

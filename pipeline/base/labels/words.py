@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pipeline.base.labels import (
+    aftersales,
     case_actions,
     common,
     errors,
@@ -26,7 +27,7 @@ LANGS = ("zh", "en")
 
 # One module per topic; a new topic is added here.
 TOPICS = (common, states, overview, sla, problems, queue, shipping, orders, stock, promotions,
-          warroom, imports, team, settings, report, errors, case_actions)
+          warroom, imports, team, settings, report, errors, case_actions, aftersales)
 
 LABELS: dict[str, tuple[str, str]] = {k: v for topic in TOPICS for k, v in topic.LABELS.items()}
 
