@@ -9,7 +9,8 @@ from datetime import timedelta
 import streamlit as st
 
 from pipeline.base.labels import STATES
-from pipeline.desk import freshness, kpis, money, queue, sla
+from pipeline.desk import aftersales, freshness, kpis, money, queue, sla
+from ui.aftersales import open_now
 from ui.auth import page_guard, signed_in
 from ui.charts import CHART_CONFIG, daily_chart, state_bar
 from ui.data import demo_banner, desk_minute, desk_now, desk_settings, filters, query
@@ -44,8 +45,9 @@ def follow_filters(f, last):
 @st.fragment(run_every=60)
 @signed_in
 def alarm_row(f):
-    """Overdue and due-soon orders per rule, held problem orders and stale shops, each a link
-    to the page that lists them; through the same cached accessors as those pages."""
+    """Overdue and due-soon orders per rule, after-sales cases overdue and due soon (once the
+    store holds cases), held problem orders and stale shops, each a link to the page that
+    lists them; through the same cached accessors as those pages."""
     now = desk_minute()   # the moment the Overdue page evaluates its rules at by default
     freshness_note(now, f)  # how old each shop's data is; a warning for shops a day old
     rules = query(sla.sla_counts, f, now)   # as of now only: no day-before comparison here
@@ -62,6 +64,11 @@ def alarm_row(f):
         if unknown.get(r.rule, 0):
             label += t("alarm_not_judged").format(n=int(unknown[r.rule]))
         row.page_link("pages/overdue.py", icon=":material/alarm:", label=label)
+    cases = query(aftersales.aftersales_counts, open_now(f), now)   # the page's own counts
+    if sum(cases["open"].values()) + sum(cases["closed"].values()):   # once cases are imported
+        row.page_link("pages/aftersales.py", icon=":material/assignment_return:",
+                      label=t("alarm_cases").format(overdue=sum(cases["overdue"].values()),
+                                                    due_soon=sum(cases["due_soon"].values())))
     row.page_link("pages/queue.py", icon=":material/flag:",
                   label=t("alarm_held").format(n=int(held)))
     row.page_link("pages/overdue.py", icon=":material/history:",

@@ -74,6 +74,9 @@ if not below.empty:
                                  "in_transit"]], t), hide_index=True, key="stock_safety_table")
 
 st.subheader(t("stock_all"))
+returned = int(status["returns_received"].sum())
+if returned:   # parcels received resellable, apart from the stock export until the next one
+    st.caption(t("stock_returns_caption").format(n=f"{returned:,}"))
 st.dataframe(labelled(with_basis(status, t), t), hide_index=True, key="stock_all_table")
 download_buttons(with_basis(status, t), "stock_status", key="stock_all_dl")
 if st.toggle(t("stock_by_warehouse"), key="stock_show_warehouses"):
