@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pipeline.base.labels import (
     aftersales,
+    alerts,
     case_actions,
     common,
     errors,
@@ -27,7 +28,8 @@ LANGS = ("zh", "en")
 
 # One module per topic; a new topic is added here.
 TOPICS = (common, states, overview, sla, problems, queue, shipping, orders, stock, promotions,
-          warroom, imports, team, settings, report, errors, case_actions, aftersales)
+          warroom, imports, team, settings, report, errors, case_actions, aftersales,
+          alerts)
 
 LABELS: dict[str, tuple[str, str]] = {k: v for topic in TOPICS for k, v in topic.LABELS.items()}
 
