@@ -117,7 +117,7 @@ def shop_report(con: duckdb.DuckDBPyConnection, platform: str, shop: str, name: 
     kpis = pd.DataFrame({"kpi": list(KPIS), "value": k["value"].to_numpy(),
                          "previous": k["previous"].to_numpy(),
                          "week_before": week["value"].to_numpy()})
-    settled = min(day, (pd.Timestamp(as_of) - pd.Timedelta(days=4)).date())
+    settled = settled_day(day, as_of)
     settled_k = day_kpis(con, f, settled, as_of=as_of).set_index("kpi")["value"]
     share = settled_k.get("shipped_72h")
     moments = data_moments(con)
@@ -134,6 +134,12 @@ def shop_report(con: duckdb.DuckDBPyConnection, platform: str, shop: str, name: 
         promotions=_promotions(con, f, day, as_of),
         order_types=_order_types(con, f, day),
         reorder=_reorder(con, platform, shop, as_of), stock_known=_has_stock(con))
+
+
+def settled_day(day: date, as_of: datetime) -> date:
+    """The latest day up to `day` whose paid orders all had their 72 hours by `as_of` (the
+    KPIs' rule: the day's start plus 4 days is not after `as_of`)."""
+    return min(day, (pd.Timestamp(as_of) - pd.Timedelta(days=4)).date())
 
 
 def _aftersales(con: duckdb.DuckDBPyConnection, f: Filters, day: date,
@@ -561,7 +567,8 @@ def shop_pdf(r: ShopReport, lang: str = "zh") -> bytes:
 
 
 def league_pdf(table: pd.DataFrame, day: date, as_of: datetime, lang: str = "zh") -> bytes:
-    """The shops side by side on one landscape page."""
+    """The shops side by side on one landscape page (the 72-hour share: of the latest day whose
+    paid orders all had their 72 hours by `as_of`)."""
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.platypus import Spacer
 
@@ -570,8 +577,9 @@ def league_pdf(table: pd.DataFrame, day: date, as_of: datetime, lang: str = "zh"
     title = label("dr_league_title", lang).format(day=f"{day:%Y-%m-%d}", n=len(table))
     shown = league_frame(table, lang)
     story = [_para(title, st["title"]),
-             _para(label("dr_league_meta", lang).format(as_of=f"{as_of:%Y-%m-%d %H:%M}"),
-                   st["small"]),
+             _para(label("dr_league_meta", lang).format(
+                 as_of=f"{as_of:%Y-%m-%d %H:%M}", settled=f"{settled_day(day, as_of):%Y-%m-%d}"),
+                 st["small"]),
              Spacer(1, 8),
              _grid(shown, width, st, [width * 0.2, width * 0.1] + [width * 0.7 / 7] * 7)]
     return _build(story, title, landscape_page=True)

@@ -200,11 +200,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "dr_league": ("店铺对比", "Shops side by side"),
     "dr_league_file": ("店铺对比", "league"),
     "dr_league_title": ("店铺对比 | {day} | {n} 个店铺", "Shops side by side | {day} | {n} shops"),
-    "dr_league_meta": ("当天的订单、付款、退款率；72小时发货率为最近算得出的一天；超时为 {as_of} 时各规则合计；售后错过为当天超时被退款的单数。金额按各店铺自己的币种。",
+    "dr_league_meta": ("当天的订单、付款、退款率；72小时发货率为 {settled} 付款的订单（最近算得出的一天）；超时为 {as_of} 时各规则合计；售后错过为当天超时被退款的单数。金额按各店铺自己的币种。",
                        "The day's orders, paid and refund rate; shipped within 72 h of the "
-                       "latest day known; overdue: every rule, as of {as_of}; after-sales "
-                       "missed: refunded that day past the deadline. Money in each shop's own "
-                       "currency."),
+                       "orders paid {settled} (the latest day known); overdue: every rule, as "
+                       "of {as_of}; after-sales missed: refunded that day past the deadline. "
+                       "Money in each shop's own currency."),
     "dr_league_72h": ("72小时发货率", "Shipped within 72 h"),
     "dr_league_overdue": ("超时订单", "Overdue"),
     "dr_league_missed": ("售后错过", "After-sales missed"),
