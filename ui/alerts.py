@@ -90,57 +90,56 @@ def _channel_form(pick: int, old: alerts.Channel | None, kind: str) -> None:
     """The channel's fields; saved by `_save` (the widgets' keys: FIELDS)."""
     shown = old.masked() if old else {}
     with st.form(f"alert_channel_form_{pick}", border=True):
-        values: dict[str, Any] = {}
-        values["name"] = st.text_input(t("alert_ui_col_name"), value=old.name if old else "",
-                                       max_chars=80, key=f"alert_name_{pick}")
+        st.text_input(t("alert_ui_col_name"), value=old.name if old else "",
+                      max_chars=80, key=f"alert_name_{pick}")
         if kind == "email":
             securities = list(alerts.SECURITIES)
             security_words = {x: t(alerts.SECURITY_LABELS[x]) for x in securities}
-            values["smtp_host"] = st.text_input(t("alert_ui_smtp_host"),
-                                                value=(old.smtp_host or "") if old else "",
-                                                key=f"alert_host_{pick}")
-            values["smtp_security"] = st.selectbox(
+            st.text_input(t("alert_ui_smtp_host"),
+                          value=(old.smtp_host or "") if old else "",
+                          key=f"alert_host_{pick}")
+            st.selectbox(
                 t("alert_ui_smtp_security"), securities, key=f"alert_security_{pick}",
                 index=securities.index(old.smtp_security) if old and old.smtp_security else 0,
                 format_func=security_words.__getitem__)
-            values["smtp_port"] = int(st.number_input(
+            st.number_input(
                 t("alert_ui_smtp_port"), min_value=0, max_value=65535, step=1,
                 value=int(old.smtp_port or 0) if old else 0, key=f"alert_port_{pick}",
-                help=t("alert_ui_smtp_port_help"))) or None
-            values["smtp_user"] = st.text_input(t("alert_ui_smtp_user"),
-                                                value=(old.smtp_user or "") if old else "",
-                                                key=f"alert_user_{pick}")
-            values["secret"] = st.text_input(
+                help=t("alert_ui_smtp_port_help"))
+            st.text_input(t("alert_ui_smtp_user"),
+                          value=(old.smtp_user or "") if old else "",
+                          key=f"alert_user_{pick}")
+            st.text_input(
                 t("alert_ui_smtp_password"), type="password", key=f"alert_secret_{pick}",
                 placeholder=shown.get("secret") or "", help=t("alert_ui_secret_help"))
-            values["sender"] = st.text_input(t("alert_ui_sender"),
-                                             value=(old.sender or "") if old else "",
-                                             key=f"alert_sender_{pick}")
-            values["recipients"] = st.text_area(t("alert_ui_recipients"),
-                                                value=(old.recipients or "") if old else "",
-                                                key=f"alert_recipients_{pick}",
-                                                help=t("alert_ui_addresses_help"))
+            st.text_input(t("alert_ui_sender"),
+                          value=(old.sender or "") if old else "",
+                          key=f"alert_sender_{pick}")
+            st.text_area(t("alert_ui_recipients"),
+                         value=(old.recipients or "") if old else "",
+                         key=f"alert_recipients_{pick}",
+                         help=t("alert_ui_addresses_help"))
         else:
-            values["url"] = st.text_input(
+            st.text_input(
                 t("alert_ui_url"), type="password", key=f"alert_url_{pick}",
                 placeholder=shown.get("url") or "", help=t("alert_ui_url_help"))
             if kind == "dingtalk":
-                values["secret"] = st.text_input(
+                st.text_input(
                     t("alert_ui_dingtalk_secret"), type="password", key=f"alert_secret_{pick}",
                     placeholder=shown.get("secret") or "", help=t("alert_ui_dingtalk_help"))
-        values["quiet_minutes"] = int(st.number_input(
+        st.number_input(
             t("alert_ui_col_quiet"), min_value=0, max_value=7 * 24 * 60, step=5,
             value=old.quiet_minutes if old else alerts.DEFAULT_QUIET_MINUTES,
-            key=f"alert_quiet_{pick}", help=t("alert_ui_quiet_help")))
+            key=f"alert_quiet_{pick}", help=t("alert_ui_quiet_help"))
         langs = ["zh", "en"]
-        values["lang"] = st.selectbox(t("alert_ui_lang"), langs, key=f"alert_lang_{pick}",
-                                      index=langs.index(old.lang if old else lang()),
-                                      format_func={"zh": "中文", "en": "English"}.__getitem__)
-        values["enabled"] = st.checkbox(t("alert_ui_enabled"), value=old.enabled if old else True,
-                                        key=f"alert_enabled_{pick}")
+        st.selectbox(t("alert_ui_lang"), langs, key=f"alert_lang_{pick}",
+                     index=langs.index(old.lang if old else lang()),
+                     format_func={"zh": "中文", "en": "English"}.__getitem__)
+        st.checkbox(t("alert_ui_enabled"), value=old.enabled if old else True,
+                    key=f"alert_enabled_{pick}")
         st.form_submit_button(t("alert_ui_save"), type="primary", icon=":material/save:",
-                              on_click=_save, args=(pick, None if old is None else
-                                                    old.channel_id, kind))
+                    on_click=_save, args=(pick, None if old is None else
+                    old.channel_id, kind))
     flash = st.session_state.pop("alert_flash", None)
     if flash and flash[0] == "ok":
         st.success(flash[1], icon=":material/check:")
@@ -251,7 +250,7 @@ def _daily_report(store: Any) -> None:
         enabled = st.checkbox(t("alert_ui_report_enabled"), value=bool(opts["report_enabled"]),
                               key="alert_report_enabled")
         hour = st.number_input(t("alert_ui_report_hour"), min_value=0, max_value=23, step=1,
-                               value=int(opts["report_hour"]), key="alert_report_hour")
+                              value=int(opts["report_hour"]), key="alert_report_hour")
         chosen = st.selectbox(t("alert_ui_report_channel"), choices, key="alert_report_channel",
                               index=choices.index(opts["report_channel"])
                               if opts["report_channel"] in choices else 0,
@@ -262,16 +261,16 @@ def _daily_report(store: Any) -> None:
         to = alerts.report_addresses(con)
         per_shop = pd.DataFrame({
             "shop": [shop_label(s, p) for p, s in zip(shops["platform"], shops["shop"],
-                                                      strict=True)],
+                              strict=True)],
             "platform": [platform_label(p) for p in shops["platform"]],
             "addresses": [", ".join(to.get((p, s), [])) for p, s in
                           zip(shops["platform"], shops["shop"], strict=True)],
         })
         edited = st.data_editor(per_shop, hide_index=True, key="alert_report_addresses",
-                                disabled=["shop", "platform"], column_config={
-                                    "shop": st.column_config.TextColumn(t("col_shop")),
-                                    "platform": st.column_config.TextColumn(t("col_platform")),
-                                    "addresses": st.column_config.TextColumn(
+                              disabled=["shop", "platform"], column_config={
+                              "shop": st.column_config.TextColumn(t("col_shop")),
+                              "platform": st.column_config.TextColumn(t("col_platform")),
+                              "addresses": st.column_config.TextColumn(
                                         t("alert_ui_recipients"),
                                         help=t("alert_ui_addresses_help")),
                                 })
