@@ -41,31 +41,35 @@ from ui.i18n import lang, t, tc
 from ui.layout import metric_grid
 
 TOP = 15   # values drawn in a reading chart; the table holds them all
+READ_FIRST = ["reason", "sku"]   # the reading's first choices, then the rest
 
 
 @st.fragment(run_every=60)
 @signed_in
 def live_cards(f, currency: str) -> None:
-    """Awaiting the seller, overdue, due soon, missed this week, refunded: as of this minute."""
-    kpi_cards(metric_grid("aftersales", 5), query(case_figures, f, desk_minute()), currency)
+    """Awaiting the seller, overdue, due soon, answered, missed this week, refunded: as of
+    this minute."""
+    kpi_cards(metric_grid("aftersales", 3), query(case_figures, f, desk_minute()), currency)
 
 
 def cases_view(f, as_of, currency: str, language: str) -> None:
     """The cards, the filters and the cases most urgent first; a click opens the case."""
     live_cards(f, currency)
     opts = query(case_options, f, as_of)
-    c0, c1, c2, c3 = st.columns(4)
+    c0, c1, c2, c3 = st.columns([2, 3, 2, 2])   # the statuses' chips need the widest
     shop_names = {s: shop_label(s) for s in opts["shops"]}   # name · platform, worked out now
     no_reason = t("as_no_reason")
     shops = c0.multiselect(t("as_filter_shop"), opts["shops"], key="as_shop",
                            placeholder=t("all"), format_func=shop_names.get)
+    # a chip keeps the words it was chosen in: each language has its own status, type and
+    # reason filters
     statuses = c1.multiselect(
-        t("as_filter_status"), opts["statuses"], default=list(SELLER), key="as_status",
-        placeholder=t("all"),
+        t("as_filter_status"), opts["statuses"], default=list(SELLER),
+        key=f"as_status_{language}", placeholder=t("all"),
         format_func=lambda s: status_word(None if s == "unknown" else s, None, language))
-    types = c2.multiselect(t("as_filter_type"), opts["types"], key="as_type",
+    types = c2.multiselect(t("as_filter_type"), opts["types"], key=f"as_type_{language}",
                            placeholder=t("all"), format_func=lambda v: type_word(v, language))
-    reasons = c3.multiselect(t("as_filter_reason"), opts["reasons"], key="as_reason",
+    reasons = c3.multiselect(t("as_filter_reason"), opts["reasons"], key=f"as_reason_{language}",
                              placeholder=t("all"), format_func=lambda r: r or no_reason)
     choice = tuple(shops), tuple(statuses), tuple(types), tuple(reasons)
     n, keyed, columns = query(case_list, f, as_of, *choice, language)
@@ -84,7 +88,9 @@ def cases_view(f, as_of, currency: str, language: str) -> None:
 def reading_view(f, as_of, currency: str, language: str) -> None:
     """Cases and refunds per value, a promotion against its baseline, time to answer, the
     money missed per week."""
-    by = st.segmented_control(t("as_read_by"), list(aftersales.READ_BY), default="reason",
+    by = st.segmented_control(t("as_read_by"), READ_FIRST + [
+                                  b for b in aftersales.READ_BY if b not in READ_FIRST],
+                              default="reason",
                               required=True, key="as_read_by",
                               format_func=lambda b: label(f"as_by_{b}", language))
     st.caption(t("as_read_dates"))
@@ -123,9 +129,8 @@ def reading_view(f, as_of, currency: str, language: str) -> None:
             st.plotly_chart(paired_bar(
                 [read_value_word("reason", r, language) for r in shown_vs["reason"]],
                 shown_vs["rate"] * 100, shown_vs["baseline_rate"] * 100,
-                {"period": t("as_read_period"), "baseline": t("as_read_baseline")}),
-                key="as_promo_chart", config=CHART_CONFIG)
-            st.caption(t("as_read_per_100"))
+                {"period": t("as_read_period"), "baseline": t("as_read_baseline")},
+                t("as_read_per_100")), key="as_promo_chart", config=CHART_CONFIG)
             st.dataframe(promo_view(vs, language), hide_index=True, key="as_promo_table")
 
     left, right = st.columns(2)

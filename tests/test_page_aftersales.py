@@ -181,6 +181,7 @@ def test_the_cards_and_the_cases_to_answer_most_urgent_first(db, monkeypatch):
     assert metric(at, "Awaiting the seller").value == "4"        # C1 C2 C3 C6
     assert metric(at, "Overdue").value == "1"                    # C1
     assert metric(at, "Due soon").value == "1"                   # C2
+    assert metric(at, "Answered, waiting for the platform").value == "0"
     assert metric(at, "Missed this week").value == "1 case · CNY 50.00"   # C5, refunded 11-18
     assert metric(at, "Refunded").value == "CNY 50.00"
     shown = listed(at)
@@ -211,24 +212,24 @@ def test_the_filters_by_status_shop_type_and_reason(db, monkeypatch):
     at = fresh_app(db, monkeypatch, PAGE, state={**EN, "f_dates": (date(2026, 11, 10),
                                                                    date(2026, 11, 19))})
     assert listed(at)["Case id"].tolist() == ["C1", "C2", "C6", "C3"]
-    at.multiselect(key="as_status").set_value([]).run()        # every status
+    at.multiselect(key="as_status_en").set_value([]).run()        # every status
     # then the buyer's (C4) and the case over (C5)
     assert listed(at)["Case id"].tolist() == ["C1", "C2", "C6", "C3", "C4", "C5"]
-    at.multiselect(key="as_status").set_value(["awaiting_return", "refunded"]).run()
+    at.multiselect(key="as_status_en").set_value(["awaiting_return", "refunded"]).run()
     assert listed(at)["Case id"].tolist() == ["C4", "C5"]
-    at.multiselect(key="as_status").set_value([]).run()
+    at.multiselect(key="as_status_en").set_value([]).run()
     at.multiselect(key="as_shop").set_value(["s2"]).run()
     assert listed(at)["Case id"].tolist() == ["C6"]
     at.multiselect(key="as_shop").set_value([]).run()
-    at.multiselect(key="as_type").set_value(["refund_only"]).run()
+    at.multiselect(key="as_type_en").set_value(["refund_only"]).run()
     assert listed(at)["Case id"].tolist() == ["C2", "C6"]
-    at.multiselect(key="as_type").set_value([]).run()
-    assert at.multiselect(key="as_reason").options == ["过敏", "不想要了", "发错货", "质量问题"]
-    at.multiselect(key="as_reason").set_value(["过敏"]).run()
+    at.multiselect(key="as_type_en").set_value([]).run()
+    assert at.multiselect(key="as_reason_en").options == ["过敏", "不想要了", "发错货", "质量问题"]
+    at.multiselect(key="as_reason_en").set_value(["过敏"]).run()
     assert listed(at)["Case id"].tolist() == ["C1", "C3", "C5"]
-    at.multiselect(key="as_status").set_value(["awaiting_seller"]).run()
+    at.multiselect(key="as_status_en").set_value(["awaiting_seller"]).run()
     assert listed(at)["Case id"].tolist() == ["C1"]
-    at.multiselect(key="as_reason").set_value(["质量问题"]).run()
+    at.multiselect(key="as_reason_en").set_value(["质量问题"]).run()
     assert any("No case matches" in i.value for i in at.info)
     assert not at.exception
 
@@ -294,10 +295,10 @@ def test_each_action_is_recorded_with_the_signed_in_person(db, monkeypatch):
     at = fresh_app(db, monkeypatch, PAGE, state=signed(db, "Cleo", "clerk"))
     shown = listed(at).set_index("Case id")
     # answered and received after the 08:00 export: waiting for the platform's next one
-    waiting = "answered, waiting for the platform's next export"
-    assert shown.loc[["C1", "C2", "C3"], "Time left / late"].tolist() == [waiting] * 3
+    assert shown.loc[["C1", "C2", "C3"], "Time left / late"].tolist() == ["answered"] * 3
     assert shown.loc["C6", "Assigned to"] == "小李"
     assert metric(at, "Awaiting the seller").value == "1"       # C6 alone
+    assert metric(at, "Answered, waiting for the platform").value == "3"    # C1 C2 C3
     assert metric(at, "Overdue").value == "0"
     # the case's history, in words
     history = table(opened(at, "C1"), "By")
@@ -426,3 +427,22 @@ def test_the_reasons_by_value_promotion_answers_and_missed_money(db, monkeypatch
     assert missed.to_dict("records") == [
         {"Week (Monday)": "2026-11-16", "Missed cases": 1, "Money missed (CNY)": 50.0}]
     assert len(at.get("plotly_chart")) == 4
+
+
+def test_the_reading_charts_draw_names_from_files_as_text():
+    from ui.charts import paired_bar, ranked_bar, weekly_bar
+
+    fig = ranked_bar(["过敏", "<b>SKU</b>"], pd.Series([3, 1]), ["退款 CNY 50.00", "—"])
+    assert list(fig.data[0].y) == ["过敏", "&lt;b&gt;SKU&lt;/b&gt;"]   # a tag stays text
+    assert list(fig.data[0].x) == [3, 1] and fig.layout.yaxis.autorange == "reversed"
+    fig = paired_bar(["过敏"], pd.Series([66.7]), pd.Series([50.0]),
+                     {"period": "Promotion", "baseline": "Baseline"}, "per 100 orders")
+    assert [(tr.name, list(tr.x)) for tr in fig.data] == [("Promotion", [66.7]),
+                                                          ("Baseline", [50.0])]
+    assert fig.layout.barmode == "group" and fig.layout.xaxis.title.text == "per 100 orders"
+    fig = weekly_bar(pd.Series([date(2026, 11, 9), date(2026, 11, 16)]), pd.Series([0.0, 50.0]),
+                     "Money missed", ["0 cases", "1 case"])
+    assert list(fig.data[0].x) == ["11-09", "11-16"] and list(fig.data[0].text) == [
+        "0 cases", "1 case"]
+    fig = weekly_bar(pd.Series([date(2025, 12, 29), date(2026, 1, 5)]), pd.Series([1, 2]), "n")
+    assert list(fig.data[0].x) == ["2025-12-29", "2026-01-05"]    # the year when weeks span two

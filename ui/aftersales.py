@@ -91,11 +91,11 @@ def source_word(source: Any, language: str = "zh") -> str:
     return "—"
 
 
-def time_left_text(sla: Any, hours: Any, language: str = "zh") -> str:
-    """'2 h left', '1 h late', 'answered, waiting for the platform's next export', or '—'
-    when no time rule applies."""
+def time_left_text(sla: Any, hours: Any, language: str = "zh", short: bool = False) -> str:
+    """'2 h left', '1 h late', 'answered, waiting for the platform's next export' (`short`:
+    'answered'), or '—' when no time rule applies."""
     if sla == "answered":
-        return label("as_answered", language)
+        return label("as_answered_short" if short else "as_answered", language)
     if hours is None or pd.isna(hours):
         return "—"
     return human_left(int(round(float(hours) * 3600)), language)
@@ -111,6 +111,14 @@ def capped(text: Any, cap: int = TEXT_CAP) -> str:
 
 def when(moment: Any) -> str:
     return "—" if moment is None or pd.isna(moment) else f"{pd.Timestamp(moment):%Y-%m-%d %H:%M}"
+
+
+def deadline_text(c: pd.Series, language: str = "zh") -> str:
+    """A case's deadline and whose it is: '2026-11-20 11:00 (the platform's)'; '—' without."""
+    if c["deadline"] is None or pd.isna(c["deadline"]):
+        return "—"
+    return label("as_deadline_of", language).format(
+        when=when(c["deadline"]), source=source_word(c["deadline_source"], language))
 
 
 def _return_tracking(courier: Any, tracking: Any) -> str:
@@ -151,7 +159,7 @@ def display_frame(board: pd.DataFrame, language: str = "zh") -> pd.DataFrame:
 
     return pd.DataFrame({
         col("case_id"): board["case_id"],
-        col("time_left"): [time_left_text(s, h, language)
+        col("time_left"): [time_left_text(s, h, language, short=True)
                            for s, h in zip(board["sla"], board["hours_left"], strict=True)],
         col("deadline"): per_value(board["deadline"], when, "—"),
         col("deadline_source"): per_value(board["deadline_source"],
@@ -344,14 +352,17 @@ def missed_view(weeks: pd.DataFrame, currency: str, language: str = "zh") -> pd.
 
 
 def kpi_cards(grid, k: dict[str, Any], currency: str) -> None:
-    """Awaiting the seller, overdue, due soon, missed this week with its money, refunded."""
+    """Awaiting the seller, overdue, due soon; answered (waiting for the platform), missed
+    this week with its money, refunded."""
     answer, receive = "aftersales_answer", "aftersales_receive"
     grid.metric(t("as_kpi_awaiting"), f"{k['awaiting']:,}", border=True,
-                help=t("as_kpi_awaiting_help").format(n=f"{k['answered']:,}"))
+                help=t("as_kpi_awaiting_help"))
     for name, counts in (("overdue", k["overdue"]), ("due_soon", k["due_soon"])):
         grid.metric(t(f"as_kpi_{name}"), f"{sum(counts.values()):,}", border=True,
                     help=t("as_kpi_rules_help").format(answer=counts[answer],
                                                        receive=counts[receive]))
+    grid.metric(t("as_kpi_answered"), f"{k['answered']:,}", border=True,
+                help=t("as_kpi_answered_help"))
     week = k["missed_week"]
     grid.metric(t("as_kpi_missed_week"),
                 f"{cases_text(week['cases'])} · {fmt_money(week['amount'], currency)}",
@@ -444,9 +455,9 @@ def _case_body(platform: str, shop: str, case_id: str) -> None:
             f"{tc('as_f_actor')}{actor_word(c['actor'], language)} · "
             f"{tc('shop')}{shop_label(shop, platform)}")
     if c["sla"] in ("overdue", "due_soon"):
-        say = st.error if c["sla"] == "overdue" else st.warning
-        say(f"{time_left_text(c['sla'], c['hours_left'], language)} · {when(c['deadline'])} "
-            f"({source_word(c['deadline_source'], language)})", icon=":material/alarm:")
+        say = st.warning if c["sla"] == "overdue" else st.info
+        say(f"{time_left_text(c['sla'], c['hours_left'], language)} · {deadline_text(c, language)}",
+            icon=":material/alarm:")
     _case_facts(c, language)
     _case_order(c)
     st.caption(t("as_dlg_history"))
@@ -464,8 +475,7 @@ def _case_facts(c: pd.Series, language: str) -> None:
     with c1:
         facts_text(t("as_dlg_times"), {
             t("as_f_requested"): when(c["requested_at"]),
-            t("as_f_deadline"): (f"{when(c['deadline'])} ({source_word(c['deadline_source'], language)})"
-                                 if pd.notna(c["deadline"]) else "—"),
+            t("as_f_deadline"): deadline_text(c, language),
             t("as_f_time_left"): time_left_text(c["sla"], c["hours_left"], language),
             t("as_f_refunded_at"): when(c["refunded_at"]),
             t("as_f_closed_at"): when(c["closed_at"]),
@@ -496,7 +506,6 @@ def _case_facts(c: pd.Series, language: str) -> None:
 def _case_order(c: pd.Series) -> None:
     """The case's order: its facts and lines, or that the store does not hold it."""
     order_id = c["order_id"] or ""
-    st.caption(f"{t('as_dlg_order')} {md_escape(order_id)}")
     if not c["order_known"]:
         st.text(t("as_dlg_order_unknown").format(order=order_id))
         return
@@ -507,7 +516,7 @@ def _case_order(c: pd.Series) -> None:
         return
     o = card.iloc[0]
     currency = o["currency"] if isinstance(o["currency"], str) and o["currency"] else c["currency"]
-    facts_text(t("dlg_times"), {
+    facts_text(f"{t('as_dlg_order')} {md_escape(order_id)}", {
         t("as_f_order_state"): t(o["state"]),
         t("col_created_at"): o["created_at"], t("col_paid_at"): o["paid_at"],
         t("dlg_shipped_at"): o["shipped_at"],

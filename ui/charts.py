@@ -95,9 +95,9 @@ def ranked_bar(names: list[str], values: pd.Series, hover: list[str] | None = No
 
 
 def paired_bar(names: list[str], period: pd.Series, baseline: pd.Series,
-               series: dict[str, str]) -> go.Figure:
+               series: dict[str, str], axis: str | None = None) -> go.Figure:
     """Two figures per name side by side (a promotion against its baseline), names first to
-    last from the top; `series` names the two (`period`, `baseline`)."""
+    last from the top; `series` names the two (`period`, `baseline`), `axis` the figures."""
     shown = [plot_text(n) for n in names]
     fig = go.Figure([
         go.Bar(x=list(period), y=shown, orientation="h", name=series["period"]),
@@ -106,7 +106,7 @@ def paired_bar(names: list[str], period: pd.Series, baseline: pd.Series,
     fig.update_layout(barmode="group", margin={"l": 10, "r": 10, "t": 30, "b": 10},
                       height=max(220, 60 + 44 * len(names)), yaxis={"autorange": "reversed"},
                       legend={"orientation": "h", "y": 1.1})
-    fig.update_xaxes(rangemode="tozero")
+    fig.update_xaxes(rangemode="tozero", title_text=axis)
     return fig
 
 

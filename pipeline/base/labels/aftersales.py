@@ -46,16 +46,21 @@ LABELS: dict[str, tuple[str, str]] = {
                        "自动处理截止时间). The desk's choice: the export gives none (拼多多, the "
                        "template); counted from the request with the hours to answer / to "
                        "receive of the Settings page, not the platform's rule."),
+    "as_deadline_of": ("{when}（{source}）", "{when} ({source})"),
+    "as_answered_short": ("已答复", "answered"),
     "as_answered": ("已答复，等平台下次导出", "answered, waiting for the platform's next export"),
     "as_no_reason": ("（未写原因）", "(no reason given)"),
     "as_no_value": ("（未给出）", "(not given)"),
     # the cards
     "as_kpi_awaiting": ("待商家处理", "Awaiting the seller"),
-    "as_kpi_awaiting_help": ("等商家答复或收货的售后单（待商家处理、平台介入、待商家收货），已答复等平台导出的不算。"
-                             "已答复：{n}。",
+    "as_kpi_awaiting_help": ("等商家答复或收货的售后单（待商家处理、平台介入、待商家收货），已答复等平台导出的不算。",
                              "Cases the shop must answer or receive (awaiting the seller, "
                              "arbitration, returned), not those answered and waiting for the "
-                             "platform's next export. Answered: {n}."),
+                             "platform's next export."),
+    "as_kpi_answered": ("已答复，等平台", "Answered, waiting for the platform"),
+    "as_kpi_answered_help": ("本台已同意、拒绝或确认收货，在平台下次导出之前不再计入超时。",
+                             "The desk agreed, rejected or received the parcel: not counted as "
+                             "late until the platform's next export says what came of it."),
     "as_kpi_overdue": ("已超时", "Overdue"),
     "as_kpi_due_soon": ("即将超时", "Due soon"),
     "as_kpi_rules_help": ("答复：{answer} · 确认收货：{receive}", "to answer: {answer} · to receive: {receive}"),
