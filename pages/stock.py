@@ -77,8 +77,11 @@ st.subheader(t("stock_all"))
 returned = int(status["returns_received"].sum())
 if returned:   # parcels received resellable, apart from the stock export until the next one
     st.caption(t("stock_returns_caption").format(n=f"{returned:,}"))
-st.dataframe(labelled(with_basis(status, t), t), hide_index=True, key="stock_all_table")
-download_buttons(with_basis(status, t), "stock_status", key="stock_all_dl")
+# the returns received beside the stock they will join (after what the orders take from)
+order = [c for c in status.columns if c != "returns_received"]
+order.insert(order.index("allocatable") + 1, "returns_received")
+st.dataframe(labelled(with_basis(status[order], t), t), hide_index=True, key="stock_all_table")
+download_buttons(with_basis(status[order], t), "stock_status", key="stock_all_dl")
 if st.toggle(t("stock_by_warehouse"), key="stock_show_warehouses"):
     st.dataframe(labelled(query(stock.stock_by_warehouse), t), hide_index=True,
                  key="stock_warehouse_table")
