@@ -363,6 +363,27 @@ def test_made_once_when_its_hour_has_come(two_shops, tmp_path):
         "daily report 2026-11-23: ")
 
 
+def test_the_alerts_command_makes_it_at_its_hour(two_shops, tmp_path, capsys):
+    import argparse
+
+    p = argparse.ArgumentParser()
+    alerts.add_commands(p.add_subparsers(dest="command"))
+    alerts.save_options(two_shops, {"report_enabled": True, "report_hour": 8,
+                                    "report_dir": str(tmp_path / "out")}, by="ann")
+    dry = p.parse_args(["alerts", "--as-of", "2026-11-23 08:00", "--dry-run"])
+    assert alerts.run_command(two_shops, dry) == 0
+    assert not (tmp_path / "out").exists()                      # a dry run makes nothing
+    args = p.parse_args(["alerts", "--as-of", "2026-11-23 08:00"])
+    assert alerts.run_command(two_shops, args) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == \
+        "daily report 2026-11-22: 6 file(s) written, 0 e-mail(s) sent"
+    report = p.parse_args(["daily-report", "--day", "2026-11-21", "--out", str(tmp_path / "x")])
+    assert alerts.run_command(two_shops, report) == 0
+    assert len(list((tmp_path / "x").iterdir())) == 6
+    assert alerts.portable_argv(report) == ["daily-report", "--day", "2026-11-21", "--out",
+                                            str(tmp_path / "x")]
+
+
 def test_the_day_asked_for(store):
     assert dr.parse_day(store, "2026-11-22") == DAY
     assert dr.parse_day(store, None) == store.now().date() - pd.Timedelta(days=1)

@@ -1018,6 +1018,10 @@ def run_command(store: Any, args: argparse.Namespace) -> int | None:
 
 
 def _alerts(store: Any, as_of: datetime, dry_run: bool) -> int:
+    """The alerts sent (a line per channel); then, unless a dry run, yesterday's daily report
+    when its hour has come and it is turned on (daily_report.report_if_due)."""
+    from pipeline.outputs.daily_report import report_if_due
+
     done = run_alerts(store, as_of, dry_run)
     if not done:
         print("no channel is enabled: nothing to send (add one on the Settings page)",
@@ -1027,7 +1031,11 @@ def _alerts(store: Any, as_of: datetime, dry_run: bool) -> int:
         if dry_run:
             for text in d.texts:
                 print(f"  {text}")
-    return EXIT_FAILED if any(d.ok is False for d in done) else EXIT_OK
+    made = None if dry_run else report_if_due(store, as_of)
+    if made:
+        print(made)
+    failed = any(d.ok is False for d in done) or bool(made and "FAILED" in made)
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def alerts_main(argv: Sequence[str] | None = None) -> int:
