@@ -3,7 +3,10 @@
 The queue is every order waiting to ship, in the desk's order: the earliest deadline first
 (the platform's promised ship-by, or payment + `ship_paid_hours` when earlier), then first paid
 first, then simple orders (one line, one piece) before complex ones, then same SKU set and same
-courier together. Batches are the waves a packing desk prints and packs: one courier a wave;
+courier together. Each order carries the courier it goes with and the rule that chose it
+(pipeline.desk.couriers: a courier set by hand or in the export, else the first courier rule
+that matches; none for an address too vague). Batches are the waves a packing desk prints and
+packs: one courier a wave (that proposed courier);
 inside it single-item orders by SKU and the others by SKU set, each group cut at a size cap;
 groups of fewer than MIN_GROUP orders merged into mixed batches of the wave (singles apart
 from the others), cut at the same cap; the most urgent batch first. An order with an open problem mark (pipeline.desk.problems)
@@ -25,6 +28,7 @@ from pipeline.base.filters import Filters
 from pipeline.db.cache import remembered, shared
 from pipeline.db.queries import sql
 from pipeline.db.settings import get_settings
+from pipeline.desk.couriers import courier_rules, propose
 from pipeline.desk.freshness import MOMENT_COLUMNS, shop_moments
 from pipeline.desk.problems import export_facts, marks_moment, open_problems
 
@@ -45,7 +49,10 @@ def work_queue(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> p
     (payment, or the confirmation of a cash-on-delivery order), ship_by, deadline, hours_left,
     due (overdue | due_soon | ok | not_judged: its shop's exports carry no shipping fact),
     stale, data_as_of (the moment it is timed at: its shop's data moment when stale), sku_set,
-    courier, lines, pieces, simple.
+    courier (set by hand or in the export), lines, pieces, simple, proposed_courier (the courier
+    it goes with: the one set, else the courier rules'; null: none), courier_rule (the id of the
+    rule that chose it), courier_rule_kind (the rule's kind, or hand | export | vague_address:
+    pipeline.desk.couriers), courier_why (what matched).
     """
     _, rows, moments = _untimed(con, f, as_of)
     return _timed(con, rows, moments, as_of)
@@ -63,7 +70,8 @@ def batch_members(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
 def batches(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
             max_size: int | None = None) -> pd.DataFrame:
     """Proposed batches, the most urgent first: batch_id, kind (one of BATCH_KINDS), sku_set
-    (none for a mixed batch), sku_sets, courier, orders, pieces, deadline.
+    (none for a mixed batch), sku_sets, courier (the proposed courier of all its orders),
+    courier_rules (the kinds of rule that chose it, a list), orders, pieces, deadline.
 
     `max_size` defaults to the setting `batch_size`.
     """
@@ -137,7 +145,9 @@ def _untimed(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime
         marks = open_problems(con, f, moment)
         marks = marks[MARK_COLUMNS].astype({"problem": str, "reason": object}).assign(
             since=pd.to_datetime(marks["since"]))
+        couriers = propose(con, f, moment, courier_rules(con), marks)
         con.register("queue_marks", marks)
+        con.register("queue_couriers", couriers)
         con.register("shop_moments", moments)
         try:
             return con.sql(sql("queue_orders"), params={
@@ -147,6 +157,7 @@ def _untimed(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime
             }).to_arrow_table()
         finally:
             con.unregister("queue_marks")
+            con.unregister("queue_couriers")
             con.unregister("shop_moments")
 
     return key, remembered(con, "queue.untimed", key, compute), moments

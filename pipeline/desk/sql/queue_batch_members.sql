@@ -1,18 +1,19 @@
--- Proposed batches (DESIGN §5), as a packing desk works them. A wave is one courier (orders
--- without a courier yet are a wave of their own). Inside a wave, single-item orders (one line,
--- one piece) are grouped by their SKU, the other orders by their SKU set (gift lines
--- included), each group cut every $max_size orders in queue order. A group of fewer than
--- $min_group orders is too small to pick on its own: the small groups of one wave are merged,
--- singles with singles and the others with the others, into mixed batches, also cut every
--- $max_size orders in queue order. Held (problem) and already processed orders stay out; a
--- stale shop's orders (queued after every fresh shop's) are never batched with fresh ones.
+-- Proposed batches (DESIGN §5), as a packing desk works them. A wave is one courier: the
+-- order's proposed courier (DESIGN §12: the one set, else the courier rules'; orders without
+-- one are a wave of their own). Inside a wave, single-item orders (one line, one piece) are
+-- grouped by their SKU, the other orders by their SKU set (gift lines included), each group
+-- cut every $max_size orders in queue order. A group of fewer than $min_group orders is too
+-- small to pick on its own: the small groups of one wave are merged, singles with singles and
+-- the others with the others, into mixed batches, also cut every $max_size orders in queue
+-- order. Held (problem) and already processed orders stay out; a stale shop's orders (queued
+-- after every fresh shop's) are never batched with fresh ones.
 -- Reads the registered relation `queued` (the rows of queue_orders.sql).
 -- kind: single (one SKU, one piece an order), set (one SKU set), mixed_single (single-item
 -- orders of several SKUs), mixed (orders of several SKU sets).
--- A batch id is the first 6 hex digits of md5(kind | SKU set | courier [| stale]), then a part
--- number. An id once recorded by processing (events.queue_batch) names those orders for good:
--- the parts of a group take, in order, the numbers no recorded id of that prefix holds (with
--- 3fa2c1-1 processed, the group's parts are 3fa2c1-2, 3fa2c1-3, ...).
+-- A batch id is the first 6 hex digits of md5(kind | SKU set | proposed courier [| stale]),
+-- then a part number. An id once recorded by processing (events.queue_batch) names those
+-- orders for good: the parts of a group take, in order, the numbers no recorded id of that
+-- prefix holds (with 3fa2c1-1 processed, the group's parts are 3fa2c1-2, 3fa2c1-3, ...).
 -- Reads the table `events` (the recorded batch ids).
 -- Parameters: $max_size, $min_group.
 
@@ -29,7 +30,7 @@ eligible as (
 grouped as (
     select
         *,
-        count(*) over (partition by stale, courier, simple, sku_set) as group_orders
+        count(*) over (partition by stale, proposed_courier, simple, sku_set) as group_orders
     from eligible
 ),
 
@@ -55,14 +56,15 @@ keyed as (
 numbered as (
     select
         *,
-        row_number() over (partition by stale, courier, kind, group_key order by rank) - 1 as position
+        row_number() over (partition by stale, proposed_courier, kind, group_key order by rank) - 1
+            as position
     from keyed
 ),
 
 parted as (
     select
         *,
-        substr(md5(kind || '|' || group_key || '|' || coalesce(courier, '')
+        substr(md5(kind || '|' || group_key || '|' || coalesce(proposed_courier, '')
                    || case when stale then '|stale' else '' end), 1, 6) as prefix,
         position // $max_size as part_index
     from numbered
@@ -114,7 +116,11 @@ final as (
         sku_set,
         courier,
         lines,
-        pieces
+        pieces,
+        proposed_courier,
+        courier_rule,
+        courier_rule_kind,
+        courier_why
     from parted as p
     join free_parts as f using (prefix, part_index)
 )

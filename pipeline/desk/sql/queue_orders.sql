@@ -1,11 +1,14 @@
 -- The work queue (DESIGN §5): orders waiting to ship, in the order the desk works them.
 -- Earliest deadline first (the platform's promised ship-by, or payment + $ship_hours when
 -- earlier), then first paid first, then simple orders (one line, one piece) before complex
--- ones; ties keep the same SKU set and the same courier together.
+-- ones; ties keep the same SKU set and the same (proposed) courier together.
 -- Reads the registered relation `queue_marks` (platform, shop, order_id, problem, reason,
 -- since): the open problem marks; an order with one is held out of batches.
 -- Reads the registered relation `shop_moments` (platform, shop, as_of, stale): a stale shop's
 -- orders are timed as of its data moment and come after every fresh shop's (pipeline/desk/freshness.py).
+-- Reads the registered relation `queue_couriers` (platform, shop, order_id, courier, rule_id,
+-- rule_kind, why): each order's proposed courier and the rule that chose it
+-- (courier_proposals.sql).
 -- Parameters: $as_of, $ship_hours, $date_from, $date_to, $shops, $platforms.
 
 with moments as (
@@ -58,6 +61,11 @@ held as (
     group by all
 ),
 
+couriers as (
+    select platform, shop, order_id, courier, rule_id, rule_kind, why
+    from queue_couriers
+),
+
 timed as (
     select
         w.*,
@@ -67,17 +75,22 @@ timed as (
         h.problems,
         h.reason,
         h.held_since,
-        h.order_id is not null as held
+        h.order_id is not null as held,
+        c.courier as proposed_courier,
+        c.rule_id as courier_rule,
+        c.rule_kind as courier_rule_kind,
+        c.why as courier_why
     from waiting as w
     left join sku_sets as k using (platform, shop, order_id)
     left join held as h using (platform, shop, order_id)
+    left join couriers as c using (platform, shop, order_id)
 ),
 
 final as (
     select
         row_number() over (
             order by stale, deadline nulls last, ready_at nulls last, simple desc,
-                     sku_set nulls last, courier nulls last, platform, shop, order_id
+                     sku_set nulls last, proposed_courier nulls last, platform, shop, order_id
         ) as rank,
         platform,
         shop,
@@ -98,7 +111,11 @@ final as (
         courier,
         lines,
         pieces,
-        simple
+        simple,
+        proposed_courier,
+        courier_rule,
+        courier_rule_kind,
+        courier_why
     from timed
 )
 
