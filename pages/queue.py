@@ -15,6 +15,7 @@ from pipeline.desk import queue
 from ui.actor import actor, role
 from ui.auth import page_guard, signed_in
 from ui.bulk_ship import bulk_ship_section
+from ui.courier_rules import batch_rules, courier_columns
 from ui.data import (
     demo_banner,
     desk_minute,
@@ -42,11 +43,12 @@ from ui.printing import print_buttons
 from ui.safe import md_escape
 
 PAGE_ROWS = 500
-BATCH_COLUMNS = ["batch_id", "kind", "sku_set", "courier", "orders", "pieces", "deadline"]
+BATCH_COLUMNS = ["batch_id", "kind", "sku_set", "courier", "courier_rules", "orders", "pieces",
+                 "deadline"]
 PENDING = "queue_pending"  # a batch action waiting for its confirmation:
 # (keys, action, text, the queue's batch id it processes)
 ORDER_COLUMNS = ["rank", "order_id", "shop_shown", "deadline", "hours_left", "due", "data_as_of",
-                 "sku_set", "courier", "lines", "pieces", "state"]
+                 "sku_set", "proposed_courier", "courier_rule", "lines", "pieces", "state"]
 HELD_COLUMNS = ["order_id", "shop_shown", "problems", "reason", "deadline", "hours_left", "data_as_of",
                 "sku_set"]
 HEADERS = {c: f"q_col_{c}" for c in ORDER_COLUMNS + BATCH_COLUMNS + HELD_COLUMNS} | {
@@ -55,7 +57,9 @@ HEADERS = {c: f"q_col_{c}" for c in ORDER_COLUMNS + BATCH_COLUMNS + HELD_COLUMNS
 
 def labelled(frame):
     """Problem codes and due statuses in the page's language (each distinct value once), the
-    shop as name · platform (DESIGN §13)."""
+    shop as name · platform (DESIGN §13), the proposed courier and the rule that chose it."""
+    if "proposed_courier" in frame:
+        frame = courier_columns(frame)
     return frame.assign(
         shop_shown=shop_labels(frame),
         problems=per_value(frame["problems"], lambda s: t("list_sep").join(
@@ -68,13 +72,15 @@ def labelled(frame):
 
 
 def batch_view(frame):
-    """Batch kinds in the page's language; a mixed batch says how many SKU sets it holds."""
+    """Batch kinds in the page's language; a mixed batch says how many SKU sets it holds; the
+    kinds of rule that chose its courier."""
     sets = [t("q_mixed_skus" if k == "mixed_single" else "q_mixed_sets").format(n=n)
             for k, n in zip(frame["kind"], frame["sku_sets"], strict=True)]
     return frame.assign(kind=per_value(frame["kind"], lambda k: t(f"q_kind_{k}")),
                         sku_set=frame["sku_set"].where(frame["sku_set"].notna(),
                                                        pd.Series(sets, index=frame.index)),
-                        courier=frame["courier"].fillna("—"))
+                        courier=frame["courier"].fillna("—"),
+                        courier_rules=batch_rules(frame["courier_rules"]))
 
 
 def current_as_of():
