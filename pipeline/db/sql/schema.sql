@@ -15,6 +15,19 @@ create table if not exists settings (
     updated_by varchar
 );
 
+-- Every change of a setting (pipeline/db/settings.py), kept: who, when, with which role, the
+-- stored value before and after (JSON; null: the default).
+create sequence if not exists settings_log_seq start 1;
+create table if not exists settings_log (
+    log_id bigint primary key,
+    changed_at timestamp not null,
+    changed_by varchar not null,
+    role varchar,
+    key varchar not null,
+    old_value varchar,
+    new_value varchar
+);
+
 create table if not exists imports (
     import_id bigint primary key,
     file_name varchar not null,
@@ -160,6 +173,22 @@ alter table events add column if not exists queue_batch varchar;
 
 -- Added later: the after-sales case an action answers (DESIGN §11); null for an order's own.
 alter table events add column if not exists case_id varchar;
+
+-- What a newer export changed of an order the desk had acted on (DESIGN §12): its buyer
+-- message, seller note or address (`field`) as stored before and as the import wrote it, found
+-- inside the import's transaction (pipeline/ingest/importing.py). `events_before`: the newest
+-- event id then; an order's `review` event after it (a higher id) has seen the change.
+create table if not exists info_changes (
+    platform varchar not null,
+    shop varchar not null,
+    order_id varchar not null,
+    field varchar not null,          -- buyer_message | seller_note | address
+    old_text varchar,
+    new_text varchar,
+    import_id bigint not null,
+    detected_at timestamp not null,
+    events_before bigint not null
+);
 
 -- After-sales cases (DESIGN §11): one row per platform, shop and case, as the newest export of
 -- it says (pipeline/base/canonical.py CASE_COLUMNS). `order_id` may name an order the store
