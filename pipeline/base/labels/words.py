@@ -7,6 +7,7 @@ from pipeline.base.labels import (
     alerts,
     case_actions,
     common,
+    couriers,
     errors,
     imports,
     info,
@@ -30,7 +31,7 @@ LANGS = ("zh", "en")
 # One module per topic; a new topic is added here.
 TOPICS = (common, states, overview, sla, problems, queue, shipping, orders, stock, promotions,
           warroom, imports, team, settings, report, errors, case_actions, aftersales, info,
-          alerts)
+          alerts, couriers)
 
 LABELS: dict[str, tuple[str, str]] = {k: v for topic in TOPICS for k, v in topic.LABELS.items()}
 
