@@ -7,7 +7,10 @@ resolved it. Only open orders count: not shipped, not closed or refunded.
 - `address`: too vague to assign a courier (pipeline.desk.address); the reason is the rule broken.
   Only in a shop whose exports carry street addresses (`export_facts`): a file that gives
   a region alone (the 7-column Tmall report's `上海`) cannot be judged (DESIGN §4).
-- `buyer_message`: a buyer message not yet reviewed, or changed since the review.
+- `buyer_message`: a buyer message not yet reviewed, or changed since the review; or a seller
+  note or flag that a message and note rule holds (DESIGN §12, pipeline.desk.info), until a
+  review. The mark carries the categories the rules find in the order's message, note and
+  flag (`categories`).
 - `refund_before_ship`: a refund asked (a line refund requested/agreed/returned, or an open
   refund case of an after-sales export, DESIGN §11) or a paid order cancelled, before shipping:
   stop the parcel. The order is `refunding` (sql/states.sql); the mark dates from the oldest
@@ -15,6 +18,10 @@ resolved it. Only open orders count: not shipped, not closed or refunded.
 - `merge_candidate`: two or more open orders of the same shop, buyer and address (orders
   being refunded are left out); the reason lists the other orders.
 - `manual`: flagged by hand with a reason.
+- `info_changed`: a newer export changed the buyer message, seller note or address of an order
+  after the desk processed, printed or reviewed it, or set its courier (DESIGN §12; the
+  changes are kept by the import in `info_changes`); the reason names what changed
+  (`changed_<field>`). A review after the change clears it.
 
 A `resolve` event of the mark's type at or after the mark's start resolves it; a review of the
 current message resolves `buyer_message`. Marks are taken as of a moment: events after it do
@@ -34,12 +41,14 @@ from pipeline.db.cache import keeps, private, remembered, shared
 from pipeline.db.queries import sql
 from pipeline.desk.address import PROVINCES, verdicts
 from pipeline.desk.allocation import short_orders
+from pipeline.desk.info import info_holds, order_categories
 
 PROBLEMS = ("out_of_stock", "address", "buyer_message", "refund_before_ship", "merge_candidate",
-            "manual")
+            "manual", "info_changed")
 KEY = ["platform", "shop", "order_id"]
 ADDRESS_COLUMNS = ["province", "city", "district", "address"]
-MARK_COLUMNS = [*KEY, "problem", "reason", "since", "starts_at", "resolved_at", "resolved_by"]
+MARK_COLUMNS = [*KEY, "problem", "reason", "since", "starts_at", "resolved_at", "resolved_by",
+                "categories"]
 # An address that names a region and nothing else: a province, optionally with its suffix.
 REGION_ONLY = (r"(?:" + "|".join(PROVINCES)
                + r")(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)?")
@@ -68,14 +77,34 @@ def marks(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
 def _marks(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
            coverage: pd.DataFrame | None, vague: pa.Table | None) -> pd.DataFrame:
     params = {"as_of": as_of, **f.params()}
+    held = info_holds(con, f)
+    holds = pa.table({c: pa.array(held[c].tolist(), pa.string()) for c in [*KEY, "reason"]})
     con.register("stock_short", _stock_short(con, coverage))
     con.register("vague_verdicts", vague_verdicts(con, f, as_of) if vague is None else vague)
     con.register("export_facts", export_facts(con))
+    con.register("info_holds", holds)
     try:
-        return con.execute(sql("problem_marks"), params).df()
+        m = con.execute(sql("problem_marks"), params).df()
     finally:
-        for name in ("stock_short", "vague_verdicts", "export_facts"):
+        for name in ("stock_short", "vague_verdicts", "export_facts", "info_holds"):
             con.unregister(name)
+    return _with_categories(m, order_categories(con, f))
+
+
+def _with_categories(m: pd.DataFrame, cats: pd.DataFrame) -> pd.DataFrame:
+    """The marks with `categories`: on a `buyer_message` mark, the categories the message and
+    note rules find in the order's texts (each once, message first); an empty list on others."""
+    found: dict[tuple, list[str]] = {}
+    keys = zip(cats["platform"], cats["shop"], cats["order_id"], strict=True)
+    for key, category in zip(keys, cats["category"], strict=True):
+        listed = found.setdefault(key, [])
+        if category not in listed:
+            listed.append(category)
+    marks_keys = zip(m["platform"], m["shop"], m["order_id"], m["problem"], strict=True)
+    m["categories"] = pd.Series(
+        [list(found.get((p, s, o), ())) if problem == "buyer_message" else []
+         for p, s, o, problem in marks_keys], index=m.index, dtype=object)
+    return m
 
 
 @shared(facts=True)
@@ -108,9 +137,11 @@ def _all_vague(con: duckdb.DuckDBPyConnection) -> pa.Table:
 
 @shared
 def open_problems(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> pd.DataFrame:
-    """Unresolved marks on open orders: platform, shop, order_id, problem, reason, since."""
+    """Unresolved marks on open orders: platform, shop, order_id, problem, reason, since,
+    categories (of a `buyer_message` mark: the message and note rules' categories)."""
     m = marks(con, f, as_of)
-    return m[m["resolved_at"].isna()][[*KEY, "problem", "reason", "since"]].reset_index(drop=True)
+    return m[m["resolved_at"].isna()][[*KEY, "problem", "reason", "since", "categories"]
+                                      ].reset_index(drop=True)
 
 
 @shared
@@ -124,10 +155,12 @@ def problem_counts(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) 
 @shared
 def order_marks(con: duckdb.DuckDBPyConnection, platform: str, shop: str, order_id: str,
                 as_of: datetime) -> pd.DataFrame:
-    """Every mark of one order, open or resolved: problem, reason, since, resolved_at, resolved_by."""
+    """Every mark of one order, open or resolved: problem, reason, since, resolved_at,
+    resolved_by, categories."""
     m = marks(con, Filters(shops=(shop,), platforms=(platform,)), as_of)
     one = m[m["order_id"] == order_id]
-    return one[["problem", "reason", "since", "resolved_at", "resolved_by"]].reset_index(drop=True)
+    return one[["problem", "reason", "since", "resolved_at", "resolved_by", "categories"]
+               ].reset_index(drop=True)
 
 
 @shared

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from pipeline.base import canonical as C
 from pipeline.base.roles import require
+from pipeline.db.queries import sql
 from pipeline.db.settings import local_now
 from pipeline.db.shops import clean_name, register
 from pipeline.db.states import DERIVED_TABLES, refresh_states
@@ -558,7 +559,8 @@ def _duplicate(keys: list[str], row: int, value: str | None, first: int) -> C.Re
 
 
 # Every table keyed by an order (platform, shop, order_id): what moves with an order
-_ORDER_TABLES = ("orders", "order_lines", "events", "order_state", *DERIVED_TABLES)
+_ORDER_TABLES = ("orders", "order_lines", "events", "order_state", "info_changes",
+                 *DERIVED_TABLES)
 
 
 def _refuse_clashes(cur: duckdb.DuckDBPyConnection, stage: pa.Table, import_id: int) -> None:
@@ -697,6 +699,7 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_
         if held and cur.execute(
                 f"select count(*) from (select 1 from stage as s "  # noqa: S608
                 f"semi join orders as t on {match} limit 1)").fetchall()[0][0]:
+            _note_info_changes(cur, cols, stage, import_id, params["now"])
             updates = [f"{c} = s.{c}" for c in non_keys] + ["import_id = $import_id"]
             cur.execute(
                 f"update orders as t set {', '.join(updates)} "  # noqa: S608
@@ -715,6 +718,45 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, cols: list[str], import_
             + (f"update set {', '.join(updates)}" if updates else "nothing")
         )
     cur.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
+
+
+# What an import compares of the orders the desk acted on (DESIGN §12), and the parameter that
+# says whether the file gives each column (info_changes_found.sql).
+_INFO_COLUMNS = {"buyer_message": "with_message", "seller_note": "with_note",
+                 "province": "with_province", "city": "with_city", "district": "with_district",
+                 "address": "with_address"}
+# The actions after which a changed message, note or address is news to the desk.
+_ACTED_SQL = ("select count(*) from (select 1 from events "
+              "where action in ('process', 'courier', 'print', 'review') limit 1)")
+
+
+def _note_info_changes(cur: duckdb.DuckDBPyConnection, cols: list[str], stage: pa.Table,
+                       import_id: int, now: object) -> None:
+    """Before the staged orders are written: for the orders the desk has acted on, what they
+    change of the stored buyer message, seller note and address, kept in `info_changes` (old
+    and new text, this import, now, the newest event id then)."""
+    given = [c for c in _INFO_COLUMNS if c in cols]
+    if not given or not cur.execute(_ACTED_SQL).fetchall()[0][0]:
+        return
+    # identifiers from the fixed list _INFO_COLUMNS only, never from a file
+    picked = ", ".join(f"s.{c}" if c in given else f"null::varchar as {c}" for c in _INFO_COLUMNS)
+    incoming_info = cur.sql(  # noqa: F841 - read by the statement below
+        f"select s.platform, s.shop, s.order_id, {picked} from stage as s"  # noqa: S608
+    ).to_arrow_table()
+    found = cur.sql(sql("info_changes_found"),
+                    params={p: c in given for c, p in _INFO_COLUMNS.items()}).to_arrow_table()
+    if not found.num_rows:
+        return
+    cur.execute(
+        """
+        insert into info_changes (platform, shop, order_id, field, old_text, new_text, import_id,
+                                  detected_at, events_before)
+        select platform, shop, order_id, field, old_text, new_text, $import_id, $now,
+            (select coalesce(max(event_id), 0) from events)
+        from found
+        """,
+        {"import_id": import_id, "now": now},
+    )
 
 
 def _refresh_touched(cur: duckdb.DuckDBPyConnection, import_id: int) -> None:

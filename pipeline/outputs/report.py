@@ -15,8 +15,10 @@ import duckdb
 
 from pipeline.base.filters import ALL
 from pipeline.desk.aftersales import aftersales_section
+from pipeline.desk.couriers import courier_counts
 from pipeline.desk.forecast import forecast_section
 from pipeline.desk.freshness import freshness_section
+from pipeline.desk.info import messages_section
 from pipeline.desk.kpis import state_counts
 from pipeline.desk.money import currency_mix, desk_params
 from pipeline.desk.problems import problems_section
@@ -60,11 +62,19 @@ def stock_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, 
     return {"stock": {"skus": int(skus), "units_available": int(units)}}
 
 
+def couriers_section(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, Any]:
+    """couriers: the orders waiting to ship per proposed courier (DESIGN §12), the most
+    first; "" counts those without one."""
+    return {"couriers": courier_counts(con, ALL, as_of)}
+
+
 SECTIONS: list[Section] = [totals_section, stock_section, order_types_section, sla_section,
                            problems_section, forecast_section]
 SECTIONS.append(freshness_section)  # stale_shops: shops whose data is over a day old
 SECTIONS.append(summary_section)    # promotion: the running one against the same hours
 SECTIONS.append(aftersales_section)  # aftersales: the cases of DESIGN §11
+SECTIONS.append(messages_section)    # messages: open orders per message and note category
+SECTIONS.append(couriers_section)    # couriers: orders waiting to ship per proposed courier
 
 
 SIDE_BY_SIDE = 3   # sections worked out at once (1M orders on 2 cores: 2.3 s one by one, 1.5 s)

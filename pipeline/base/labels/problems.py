@@ -10,6 +10,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "problem_refund_before_ship": ("发货前退款", "Refund before shipping"),
     "problem_merge_candidate": ("可合并订单", "Merge candidate"),
     "problem_manual": ("人工标记", "Flagged"),
+    "problem_info_changed": ("处理后信息有变", "Changed after handling"),
 
     # why an address is vague (pipeline/desk/address.py REASONS)
     "addr_placeholder": ("占位词（不详/待定/同上）", "placeholder (不详/待定/同上)"),

@@ -3,11 +3,13 @@
 -- time rules (`starts_at`) and who resolved it (a review of the current buyer message, or the
 -- latest `resolve` event of the mark's type at or after `since`). Sorted by type (in the order
 -- of the list below), then since, then the order.
--- Reads three registered relations computed in Python: `stock_short` (platform, shop, order_id,
+-- Reads four registered relations computed in Python: `stock_short` (platform, shop, order_id,
 -- reason: the orders the stock allocation does not cover), `vague_verdicts` (province, city,
--- district, address, reason: the vague addresses) and `export_facts` (problem_export_facts.sql:
--- an address is judged only in a shop whose exports carry street addresses, DESIGN §4); and
--- `cases` (the open refund cases of DESIGN §11, for when a refund was asked).
+-- district, address, reason: the vague addresses), `export_facts` (problem_export_facts.sql:
+-- an address is judged only in a shop whose exports carry street addresses, DESIGN §4) and
+-- `info_holds` (platform, shop, order_id, reason: the orders a message and note rule holds,
+-- pipeline/desk/info.py); and `cases` (the open refund cases of DESIGN §11, for when a refund
+-- was asked) and `info_changes` (what a newer export changed after the desk acted, DESIGN §12).
 -- Parameters: $as_of, $date_from, $date_to, $shops, $platforms.
 
 with open_now as (
@@ -32,23 +34,67 @@ last_review as (
     select platform, shop, order_id,
         arg_max(text, event_id) as reviewed_text,
         arg_max(acted_at, event_id) as reviewed_at,
-        arg_max(author, event_id) as reviewed_by
+        arg_max(author, event_id) as reviewed_by,
+        max(event_id) as review_event
     from events_by_then
     where action = 'review'
     group by all
 ),
 
+holds as (
+    select platform, shop, order_id, any_value(reason) as reason
+    from info_holds
+    group by all
+),
+
+-- a buyer message not reviewed (or changed since), or a seller note or flag that a rule holds
+-- (DESIGN §12) with no review yet: the one mark of what the desk must read before packing
 buyer_message as (
     select
         o.platform, o.shop, o.order_id,
         'buyer_message' as problem,
-        trim(o.buyer_message) as reason,
+        coalesce(nullif(trim(o.buyer_message), ''), h.reason) as reason,
         o.created_at as since,
-        case when r.reviewed_text = trim(o.buyer_message) then r.reviewed_at end as resolved_at,
-        case when r.reviewed_text = trim(o.buyer_message) then r.reviewed_by end as resolved_by
+        case when (nullif(trim(o.buyer_message), '') is null
+                   or r.reviewed_text = trim(o.buyer_message))
+                  and (h.order_id is null or r.reviewed_at is not null)
+            then r.reviewed_at end as resolved_at,
+        case when (nullif(trim(o.buyer_message), '') is null
+                   or r.reviewed_text = trim(o.buyer_message))
+                  and (h.order_id is null or r.reviewed_at is not null)
+            then r.reviewed_by end as resolved_by
     from in_scope as o
     left join last_review as r using (platform, shop, order_id)
+    left join holds as h using (platform, shop, order_id)
     where nullif(trim(o.buyer_message), '') is not null
+       or h.order_id is not null
+),
+
+-- the desk acted on the order (processed, printed, reviewed, set its courier: DESIGN §12)
+acted as (
+    select platform, shop, order_id, min(event_id) as first_acted
+    from events_by_then
+    where action in ('process', 'courier', 'print', 'review')
+    group by all
+),
+
+-- what a newer export changed after the desk acted and no review has seen since
+info_changed as (
+    select
+        c.platform, c.shop, c.order_id,
+        'info_changed' as problem,
+        array_to_string(list_sort(list_distinct(list('changed_' || c.field))), '; ') as reason,
+        min(c.detected_at) as since,
+        null::timestamp as resolved_at,
+        null::varchar as resolved_by
+    from info_changes as c
+    semi join in_scope as o using (platform, shop, order_id)
+    join acted as a using (platform, shop, order_id)
+    left join last_review as r using (platform, shop, order_id)
+    where c.detected_at <= $as_of
+      and a.first_acted <= c.events_before
+      and coalesce(r.review_event <= c.events_before, true)
+    group by all
 ),
 
 open_refund_cases as (
@@ -170,6 +216,7 @@ all_marks as (
     union all select *, 4 from refund_before_ship
     union all select *, 5 from merge_candidate
     union all select *, 6 from manual
+    union all select *, 7 from info_changed
 ),
 
 resolves as (
