@@ -25,11 +25,12 @@ from datetime import datetime
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from pipeline.base import canonical as C
 from pipeline.base.filters import ALL, Filters
-from pipeline.db.cache import shared
+from pipeline.db.cache import remembered, shared
 from pipeline.db.queries import sql
 from pipeline.db.settings import get_settings
 from pipeline.desk.money import desk_currency, money_currency
@@ -53,18 +54,57 @@ def case_board(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> p
     (`actor`), the deadline and whose it is, the rule it is under and how it stands (`sla`,
     `hours_left`, negative when overdue), `missed`, who works on it and the desk's last action
     (actions recorded by `as_of`), and the currency its money is in. Most urgent first:
-    overdue, due soon and on time by deadline, then answered, the other open cases, the rest."""
+    overdue, due soon and on time by deadline, then answered, the other open cases, the rest.
+
+    The cases' facts are read once per data version (`_cases`); a new moment only times them
+    again, unless it is before the desk's latest case action (a past moment: the actions
+    recorded by then)."""
+    newest = remembered(con, "aftersales.newest_action", (), lambda: con.execute(
+        "select max(acted_at) from events where case_id is not null").fetchall()[0][0])
+    until = as_of if newest is not None and as_of < newest else None
+    board = _cases(con, f, until)
+    return _timed(board, as_of, float(get_settings(con)["due_soon_hours"]))
+
+
+def _cases(con: duckdb.DuckDBPyConnection, f: Filters, until: datetime | None) -> pd.DataFrame:
+    """The cases' facts, deadlines and the desk's answers (aftersales_board.sql), with the
+    actions recorded by `until` (all of them when None); kept per data version."""
     s = get_settings(con)
-    board = con.execute(sql("aftersales_board"), {
-        "as_of": as_of, **f.params(),
+    params = {
+        "events_until": until, **f.params(),
         "answer_hours": float(s["aftersales_answer_hours"]),
         "receive_hours": float(s["aftersales_receive_hours"]),
-        "due_soon_hours": float(s["due_soon_hours"]),
         "desk": desk_currency(con),
-    }).df()
-    board["actor"] = pd.Series([C.CASE_STATUS_ACTOR.get(v) for v in board["status_norm"]],
-                               index=board.index, dtype=object)
-    return _none_for_missing(board[BOARD_COLUMNS])
+    }
+
+    def compute() -> pd.DataFrame:
+        board = con.execute(sql("aftersales_board"), params).df()
+        board["actor"] = pd.Series([C.CASE_STATUS_ACTOR.get(v) for v in board["status_norm"]],
+                                   index=board.index, dtype=object)
+        return board
+
+    key = (f, until, params["answer_hours"], params["receive_hours"], params["desk"])
+    return remembered(con, "aftersales.cases", key, compute)
+
+
+def _timed(cases: pd.DataFrame, as_of: datetime, due_soon_hours: float) -> pd.DataFrame:
+    """`cases` as of `as_of`: `sla` (answered, overdue past the deadline, due soon within
+    `due_soon_hours` before it — the deadline itself included —, else on time; none outside
+    the rules or without a deadline) and `hours_left`, ordered most urgent first."""
+    timed = cases.rule.notna() & cases.deadline.notna()
+    seconds = (cases.deadline - pd.Timestamp(as_of)).dt.total_seconds().where(timed)
+    sla = np.select(
+        [~timed, cases.answered, seconds < 0, seconds <= due_soon_hours * 3600],
+        [None, "answered", "overdue", "due_soon"], "on_time").astype(object)
+    board = cases.assign(sla=sla, hours_left=seconds / 3600.0)
+    urgency = np.select(
+        [board.sla == s for s in ("overdue", "due_soon", "on_time", "answered")]
+        + [board.status_norm.isin(C.CASE_OPEN)], [0, 1, 2, 3, 4], 5)
+    board = board.assign(_urgency=urgency, _deadline=board.deadline.where(urgency <= 2))
+    board = board.sort_values(
+        ["_urgency", "_deadline", "requested_at", "platform", "shop", "case_id"],
+        ascending=[True, True, False, True, True, True], na_position="last", kind="stable")
+    return _none_for_missing(board[BOARD_COLUMNS].reset_index(drop=True))
 
 
 def _none_for_missing(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,8 +1,11 @@
--- The after-sales cases inside the filters (DESIGN §11), as of a moment: one row per case with
--- who must act, its deadline and whose it is, the time rule it is under and how it stands.
+-- The after-sales cases inside the filters (DESIGN §11): one row per case with who must act, its
+-- deadline and whose it is, the time rule it is under and whether the desk answered it. What
+-- does not move with the clock: how each case stands as of a moment (overdue, due soon, on
+-- time, hours left) and the order of the board are worked out from it in
+-- pipeline/desk/aftersales.py, so a new minute costs no query.
 -- Reads `cases`, `effective_events` (the desk's case actions, `case_id` set, recorded by
--- $as_of), `imports` (when the case's current facts were imported) and `order_state` (whether
--- the order is known, its currency).
+-- $events_until, all of them when null), `imports` (when the case's current facts were
+-- imported) and `order_state` (whether the order is known, its currency).
 -- Deadline: the export's (`platform`); else, under a time rule, the desk's settings counted
 -- from the request (`desk`): $answer_hours for awaiting_seller and arbitration, $receive_hours
 -- for returned (an export says not when a parcel came back: the request is the moment known).
@@ -11,13 +14,10 @@
 -- after the import of the case's current facts (the desk answered the status it saw; the
 -- platform's next export says what came of it), and a returned case too once the desk recorded
 -- its parcel received, whenever (a parcel may come before the export says it was sent back).
--- Otherwise `overdue` past the deadline, `due_soon` within $due_soon_hours before it (the
--- deadline itself included), else `on_time`.
 -- `missed`: refunded at or after the platform's own deadline (the platform decided).
--- Dates filter the request time. Most urgent first: overdue, due soon and on time by deadline,
--- then answered, then the other open cases, then the rest, the newest requests first.
--- Parameters: $as_of, $date_from, $date_to, $shops, $platforms, $answer_hours,
--- $receive_hours, $due_soon_hours, $desk (the currency of a case whose order has none).
+-- Dates filter the request time.
+-- Parameters: $events_until, $date_from, $date_to, $shops, $platforms, $answer_hours,
+-- $receive_hours, $desk (the currency of a case whose order has none).
 
 with scoped_cases as (
     select *
@@ -30,7 +30,7 @@ case_events as (
     from effective_events
     where case_id is not null
       and action in ('agree', 'reject', 'received', 'feedback', 'assign')
-      and acted_at <= $as_of
+      and ($events_until is null or acted_at <= $events_until)
 ),
 
 per_case as (
@@ -82,8 +82,6 @@ judged as (
         e.assigned_to,
         e.last_action,
         e.last_action_at,
-        case when d.rule is not null then epoch(d.due_at - $as_of::timestamp) end
-            as seconds_left,
         coalesce(
             (d.rule is not null and e.answered_at >= coalesce(d.facts_at, e.answered_at))
             or (d.rule = 'aftersales_receive' and e.received_at is not null),
@@ -112,14 +110,7 @@ final as (
         j.due_at as deadline,
         j.deadline_source,
         j.rule,
-        case
-            when j.rule is null or j.due_at is null then null
-            when j.answered then 'answered'
-            when j.seconds_left < 0 then 'overdue'
-            when j.seconds_left <= $due_soon_hours::double * 3600 then 'due_soon'
-            else 'on_time'
-        end as sla,
-        case when j.due_at is not null then j.seconds_left / 3600.0 end as hours_left,
+        j.answered,
         j.reason,
         j.buyer_text,
         j.return_courier,
@@ -136,29 +127,6 @@ final as (
         coalesce(s.currency, $desk) as currency
     from judged as j
     left join order_state as s using (platform, shop, order_id)
-),
-
-ranked as (
-    select
-        *,
-        case
-            when sla = 'overdue' then 0
-            when sla = 'due_soon' then 1
-            when sla = 'on_time' then 2
-            when sla = 'answered' then 3
-            when status_norm in ('awaiting_seller', 'arbitration', 'awaiting_return', 'returned',
-                                 'refunding') then 4
-            else 5
-        end as urgency
-    from final
 )
 
-select * exclude (urgency)
-from ranked
-order by
-    urgency,
-    case when urgency <= 2 then deadline end nulls last,
-    requested_at desc nulls last,
-    platform,
-    shop,
-    case_id
+select * from final
