@@ -1,5 +1,7 @@
-"""Settings: the time rules' parameters, kept in the store, with their defaults and a reset."""
+"""Settings: the time rules' parameters, kept in the store, with their defaults and a reset;
+the couriers, the courier rules and the message and note rules (DESIGN §12)."""
 
+import re
 from zoneinfo import available_timezones
 
 import pandas as pd
@@ -10,9 +12,11 @@ from pipeline.db.settings import DEFAULTS, get_settings, valid_currency
 from pipeline.desk.sla import restore_defaults, update_settings
 from ui.actor import role
 from ui.auth import page_guard, signed_in_name
+from ui.courier_rules import courier_rules_section
 from ui.data import get_store
 from ui.errors import store_errors
 from ui.i18n import t
+from ui.message_rules import message_rules_section
 
 page_guard()  # behind the sign-in even when reached without app.py
 st.title(t("page_settings"))
@@ -26,8 +30,21 @@ WARROOM = ("forecast_rate_hours", "orders_per_packer_hour", "alert_runout_hours"
 
 
 def shown(value: object) -> str:
-    """A setting's value as text; an unset currency reads as what it means."""
-    return t("set_currency_auto") if value is None else str(value)
+    """A setting's value as text; an unset currency reads as what it means, a rules table as
+    how many rules it holds, a list of couriers as the names."""
+    if value is None:
+        return t("set_currency_auto")
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return t("set_rules_count").format(n=len(value))
+    if isinstance(value, list):
+        return "、".join(map(str, value)) or t("set_none")
+    return str(value) if value != "" else t("set_none")
+
+
+def courier_names(text: str) -> list[str]:
+    """Couriers typed in one field, separated by commas (either width), 、 or ;, each once."""
+    names = (n.strip() for n in re.split(r"[,，、;；\n]", text))
+    return list(dict.fromkeys(n for n in names if n))
 
 
 def default_help(key: str) -> str:
@@ -57,6 +74,12 @@ with st.form("settings_form"):
         t("set_currency"), value=current["currency"] or "", max_chars=3, key="set_currency",
         placeholder=t("set_currency_auto"),
         help=f"{default_help('currency')} — {t('set_currency_help')}").strip().upper() or None
+    values["couriers_used"] = courier_names(st.text_input(
+        t("set_couriers_used"), value="、".join(current["couriers_used"]), key="set_couriers_used",
+        help=t("set_couriers_used_help")))
+    values["default_courier"] = st.text_input(
+        t("set_default_courier"), value=current["default_courier"], key="set_default_courier",
+        help=t("set_default_courier_help")).strip()
     values["session_idle_minutes"] = st.number_input(
         t("set_session_idle_minutes"), min_value=5, max_value=7 * 24 * 60,
         value=int(current["session_idle_minutes"]), step=5, key="set_session_idle_minutes",
@@ -105,3 +128,8 @@ st.dataframe(pd.DataFrame({
     t("set_value"): [shown(current[k]) for k in DEFAULTS],
     t("set_default_col"): [shown(v) for v in DEFAULTS.values()],
 }), hide_index=True, key="set_table")
+
+st.divider()
+courier_rules_section()
+st.divider()
+message_rules_section()

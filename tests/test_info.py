@@ -126,6 +126,7 @@ def test_the_courier_a_text_asks_for_and_those_it_refuses():
     assert info.couriers_named("不要发中通，发顺丰") == (["顺丰"], ["中通"])
     assert info.couriers_named("别走韵达") == ([], ["韵达"])
     assert info.couriers_named("Ship with UPS, not FedEx") == (["UPS"], ["FedEx"])
+    assert info.couriers_named("ship via SF please, SFO is my airport") == (["SF"], [])
     hit = info.rule_hits("不要发中通，发顺丰", DEFAULT)[0]
     assert (hit.category, hit.courier, hit.avoid) == ("courier_request", "顺丰", "中通")
     # a rule's own courier wins over the text
@@ -138,6 +139,7 @@ def test_the_courier_a_text_asks_for_and_those_it_refuses():
     assert info.courier_holds("京东", None, ["顺丰速运", "中通快递"])
     assert not info.courier_holds(None, "中通", ["顺丰速运", "中通快递"])
     assert info.courier_holds(None, "中通", ["中通快递"])
+    assert not info.courier_holds("EMS", None, ["中国邮政"])      # one courier, two names
 
 
 # ---------------------------------------------------------------------------------------------

@@ -65,10 +65,15 @@ CHANGED_LABELS = {f"changed_{f}": f"info_changed_{f}" for f in INFO_FIELDS}
 CATEGORY_COLUMNS = [*KEY, "source", "category", "does", "matched", "rule_id", "courier", "avoid"]
 TEXT_COLUMNS = [*KEY, "source", "text"]
 
-# Couriers a text may name (a rule's own courier aside), as the desk writes them.
+# Couriers a text may name (a rule's own courier aside), as buyers write them; a name in Latin
+# letters only as a word of its own (SF, not SFO). Which of the shop's couriers a name is:
+# pipeline.desk.couriers.courier_in_use.
 KNOWN_COURIERS = ("顺丰", "中通", "圆通", "申通", "韵达", "极兔", "邮政", "EMS", "京东", "德邦",
-                  "百世", "天天", "DHL", "FedEx", "UPS", "USPS")
-_COURIER_NAMES = re.compile("|".join(re.escape(c) for c in KNOWN_COURIERS), re.IGNORECASE)
+                  "百世", "天天", "DHL", "FedEx", "UPS", "USPS", "SF", "ZTO", "YTO", "STO",
+                  "Yunda", "J&T", "JD", "Deppon", "Best Express", "Royal Mail", "Canada Post")
+_COURIER_NAMES = re.compile("|".join(
+    rf"(?<![A-Za-z]){re.escape(c)}(?![A-Za-z])" if c[0].isascii() else re.escape(c)
+    for c in sorted(KNOWN_COURIERS, key=len, reverse=True)), re.IGNORECASE)
 # Words just before a courier's name that refuse it: 不要发中通, 别走韵达, not UPS.
 _REFUSED = re.compile(r"(?:不要|不用|别|勿|不)\s*(?:发|走|用|寄)?\s*$"
                       r"|\b(?:don't|do not|not|no)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
@@ -137,11 +142,10 @@ def couriers_named(text: str) -> tuple[list[str], list[str]]:
 
 def usable(courier: str, couriers_used: list[str]) -> bool:
     """Whether the shop can send by `courier`: it lists no couriers, or one of them is it
-    (顺丰 is 顺丰速运, capitals aside)."""
-    if not couriers_used:
-        return True
-    name = courier.casefold()
-    return any(name in u.casefold() or u.casefold() in name for u in couriers_used)
+    (顺丰 is 顺丰速运, SF is 顺丰速运, EMS is 中国邮政: pipeline.desk.couriers)."""
+    from pipeline.desk.couriers import courier_in_use
+
+    return courier_in_use(courier, couriers_used) is not None
 
 
 def courier_holds(courier: str | None, avoid: str | None, couriers_used: list[str]) -> bool:

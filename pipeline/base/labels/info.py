@@ -10,6 +10,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "set_couriers_used": ("本店使用的快递", "Couriers the shop uses"),
     "set_default_courier": ("默认快递", "Default courier"),
     "set_rules_count": ("{n} 条规则", "{n} rules"),
+    "set_couriers_used_help": ("用逗号或顿号分隔，如 顺丰速运、中通快递；留空表示不限。指定快递的留言若不在其中，订单暂停待审。",
+                               "Separated by commas, e.g. SF Express, ZTO; empty: any. A courier "
+                               "request for another one holds the order for review."),
+    "set_default_courier_help": ("快递规则最后一条“店铺默认”所用的快递；留空则不分配。",
+                                 "The courier the last courier rule (the shop's default) "
+                                 "proposes; empty: none."),
     "set_none": ("（无）", "(none)"),
 
     # the default categories (pipeline/desk/info.py CATEGORY_LABELS)
