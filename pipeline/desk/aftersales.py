@@ -81,7 +81,10 @@ def _cases(con: duckdb.DuckDBPyConnection, f: Filters, until: datetime | None) -
         board = con.execute(sql("aftersales_board"), params).df()
         board["actor"] = pd.Series([C.CASE_STATUS_ACTOR.get(v) for v in board["status_norm"]],
                                    index=board.index, dtype=object)
-        return board
+        # the order among cases equally urgent, once: the newest requests first
+        board = board.sort_values(["requested_at", "platform", "shop", "case_id"],
+                                  ascending=[False, True, True, True], na_position="last")
+        return _none_for_missing(board.reset_index(drop=True))
 
     key = (f, until, params["answer_hours"], params["receive_hours"], params["desk"])
     return remembered(con, "aftersales.cases", key, compute)
@@ -101,10 +104,9 @@ def _timed(cases: pd.DataFrame, as_of: datetime, due_soon_hours: float) -> pd.Da
         [board.sla == s for s in ("overdue", "due_soon", "on_time", "answered")]
         + [board.status_norm.isin(C.CASE_OPEN)], [0, 1, 2, 3, 4], 5)
     board = board.assign(_urgency=urgency, _deadline=board.deadline.where(urgency <= 2))
-    board = board.sort_values(
-        ["_urgency", "_deadline", "requested_at", "platform", "shop", "case_id"],
-        ascending=[True, True, False, True, True, True], na_position="last", kind="stable")
-    return _none_for_missing(board[BOARD_COLUMNS].reset_index(drop=True))
+    # stable: cases equally urgent keep the order `_cases` gave them (the newest requests first)
+    board = board.sort_values(["_urgency", "_deadline"], na_position="last", kind="stable")
+    return board[BOARD_COLUMNS].reset_index(drop=True)
 
 
 def _none_for_missing(frame: pd.DataFrame) -> pd.DataFrame:
