@@ -96,9 +96,10 @@ def _timed(cases: pd.DataFrame, as_of: datetime, due_soon_hours: float) -> pd.Da
     the rules or without a deadline) and `hours_left`, ordered most urgent first."""
     timed = cases.rule.notna() & cases.deadline.notna()
     seconds = (cases.deadline - pd.Timestamp(as_of)).dt.total_seconds().where(timed)
-    sla = np.select(
-        [~timed, cases.answered, seconds < 0, seconds <= due_soon_hours * 3600],
-        [None, "answered", "overdue", "due_soon"], "on_time").astype(object)
+    sla = pd.Series(np.select(
+        [cases.answered, seconds < 0, seconds <= due_soon_hours * 3600],
+        ["answered", "overdue", "due_soon"], "on_time"), index=cases.index, dtype=object)
+    sla = sla.where(timed, None)
     board = cases.assign(sla=sla, hours_left=seconds / 3600.0)
     urgency = np.select(
         [board.sla == s for s in ("overdue", "due_soon", "on_time", "answered")]
