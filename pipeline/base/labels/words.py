@@ -13,6 +13,7 @@ from pipeline.base.labels import (
     info,
     orders,
     overview,
+    parcels,
     problems,
     promotions,
     queue,
@@ -31,7 +32,7 @@ LANGS = ("zh", "en")
 # One module per topic; a new topic is added here.
 TOPICS = (common, states, overview, sla, problems, queue, shipping, orders, stock, promotions,
           warroom, imports, team, settings, report, errors, case_actions, aftersales, info,
-          alerts, couriers)
+          alerts, parcels, couriers)
 
 LABELS: dict[str, tuple[str, str]] = {k: v for topic in TOPICS for k, v in topic.LABELS.items()}
 
