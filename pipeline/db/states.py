@@ -27,7 +27,9 @@ from pipeline.db.settings import get_settings
 # 6: an order with after-sales cases follows them (DESIGN §11): refunding while a refund case is
 #    open, refunded or partly refunded by its refunded cases' amounts, the order file's own
 #    refund figures then left aside; open_orders' refund stage is its open cases'.
-DERIVED_RULES = 6
+# 7: a split order (DESIGN §12) is shipped when every parcel has its tracking number, its
+#    courier and tracking number its parcels'; a parcel's courier (`#N …`) is not the order's.
+DERIVED_RULES = 7
 
 # Tables derived from the orders and their states, each computed by the table macro
 # `<name>_of(everything)` in sql/schema.sql; refreshed after `order_state`, for the same keys.

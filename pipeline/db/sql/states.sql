@@ -4,6 +4,12 @@
 -- the refunded amount is that of its refunded cases (refunded, else asked), full when it reaches
 -- what was paid; the order file's own refund figures (退款金额, the lines' refund statuses) are
 -- then left aside, never added to the cases'. Its status word still says what it says.
+-- A split order (DESIGN §12, pipeline/desk/parcels.py: a `split` event, its parcels as JSON) is
+-- shipped when every parcel has its tracking number (a `courier` event after the split whose
+-- text is `#N COURIER TRACKING_NO`), at the time the last one was recorded, or when its export
+-- says it is shipped in full (a partial shipment of the platform's is not all its parcels);
+-- its courier and tracking number are its parcels', joined. A merged parcel needs nothing
+-- here: each of its orders has its own courier event.
 -- Parameters: $all (refresh every order, else only the keys in state_scope), $confirmed_tag.
 
 with scoped_orders as (
@@ -55,7 +61,9 @@ event_facts as (
         e.order_id,
         min(e.acted_at) filter (where e.action = 'confirm') as confirmed_at,
         min(e.acted_at) filter (where e.action in ('process', 'courier')) as processed_at,
-        arg_max(e.text, e.event_id) filter (where e.action = 'courier') as courier_text,
+        arg_max(e.text, e.event_id) filter (
+            where e.action = 'courier' and not coalesce(starts_with(e.text, '#'), false)
+        ) as courier_text,
         arg_max(e.text, e.event_id) filter (where e.action = 'note') as seller_note,
         max(e.acted_at) filter (where e.action = 'remind') as reminded_at,
         arg_max(e.text, e.event_id) filter (where e.action = 'review') as reviewed_message,
@@ -74,6 +82,64 @@ event_facts as (
     group by all
 ),
 
+-- the events of split orders: the split in effect and the couriers of its parcels
+split_events as (
+    select e.platform, e.shop, e.order_id, e.event_id, e.action, e.text, e.acted_at
+    from effective_events as e
+    where (e.action = 'split' or (e.action = 'courier' and starts_with(e.text, '#')))
+      and e.case_id is null
+      and exists (
+          select 1 from scoped_orders as o
+          where o.platform = e.platform and o.shop = e.shop and o.order_id = e.order_id
+      )
+),
+
+splits as (
+    select
+        platform, shop, order_id,
+        max(event_id) as split_event,
+        case when json_valid(arg_max(text, event_id))
+            then json_array_length(arg_max(text, event_id)) end as n_parcels
+    from split_events
+    where action = 'split'
+    group by all
+),
+
+parcel_couriers as (
+    select
+        c.platform, c.shop, c.order_id,
+        try_cast(regexp_extract(c.text, '^#([0-9]+)', 1) as bigint) as parcel_no,
+        arg_max(trim(regexp_replace(c.text, '^#[0-9]+', '')), c.event_id) as rest,
+        arg_max(c.acted_at, c.event_id) as acted_at
+    from split_events as c
+    join splits as s using (platform, shop, order_id)
+    where c.action = 'courier'
+      and c.event_id > s.split_event
+      and try_cast(regexp_extract(c.text, '^#([0-9]+)', 1) as bigint) between 1 and s.n_parcels
+    group by all
+),
+
+parcel_tracks as (
+    select
+        platform, shop, order_id, parcel_no, acted_at,
+        nullif(split_part(rest, ' ', 1), '') as courier,
+        nullif(trim(substr(rest, length(split_part(rest, ' ', 1)) + 1)), '') as tracking_no
+    from parcel_couriers
+),
+
+split_facts as (
+    select
+        s.platform, s.shop, s.order_id, s.n_parcels,
+        count(t.tracking_no) as tracked,
+        string_agg(distinct t.courier, ', ' order by t.courier) as couriers,
+        string_agg(t.tracking_no, ', ' order by t.parcel_no) as tracking_nos,
+        max(t.acted_at) filter (where t.tracking_no is not null) as last_tracked_at
+    from splits as s
+    left join parcel_tracks as t using (platform, shop, order_id)
+    where s.n_parcels > 0
+    group by all
+),
+
 last_events as (
     select e.platform, e.shop, e.order_id, max(e.event_id) as last_event_id
     from events as e
@@ -89,7 +155,8 @@ facts as (
         o.status_norm,
         coalesce(o.is_paid, o.paid_at is not null) as is_paid,
         coalesce(o.is_cod, false) as is_cod,
-        coalesce(o.partial_shipped, false) as partial_shipped,
+        -- a split order's parcels all out is a whole shipment
+        coalesce(o.partial_shipped, false) and sf.order_id is null as partial_shipped,
         coalesce(lf.n_lines, 0) as n_lines,
         coalesce(lf.pieces, o.item_count, 0) as pieces,
         case
@@ -120,10 +187,18 @@ facts as (
             as part_refunded,
         coalesce(r.refunded, 0) > 0 as any_refund,
         coalesce(o.status_norm = 'completed', false) or o.completed_at is not null as is_completed,
-        -- a partial shipment is shipped (DESIGN §3), with or without a shipping time
-        coalesce(o.status_norm in ('shipped', 'completed'), false)
-            or o.shipped_at is not null
-            or coalesce(o.partial_shipped, false) as is_shipped,
+        -- a partial shipment is shipped (DESIGN §3), with or without a shipping time; a split
+        -- order when every parcel has its tracking number, or its export says shipped in full
+        case
+            when sf.order_id is not null then
+                sf.tracked >= sf.n_parcels
+                or ((coalesce(o.status_norm in ('shipped', 'completed'), false)
+                     or o.shipped_at is not null)
+                    and not coalesce(o.partial_shipped, false))
+            else coalesce(o.status_norm in ('shipped', 'completed'), false)
+                or o.shipped_at is not null
+                or coalesce(o.partial_shipped, false)
+        end as is_shipped,
         coalesce(o.status_norm in ('closed', 'cancelled'), false) as is_cancelled,
         coalesce(o.status_norm = 'cod_confirmed', false)
             or list_contains(
@@ -136,8 +211,10 @@ facts as (
             or ef.processed_at is not null as processed,
         ef.confirmed_at,
         ef.processed_at,
-        coalesce(nullif(trim(split_part(ef.courier_text, ' ', 1)), ''), o.courier) as courier,
+        coalesce(sf.couriers, nullif(trim(split_part(ef.courier_text, ' ', 1)), ''), o.courier)
+            as courier,
         coalesce(
+            sf.tracking_nos,
             nullif(trim(substr(ef.courier_text, length(split_part(ef.courier_text, ' ', 1)) + 1)), ''),
             o.tracking_no
         ) as tracking_no,
@@ -159,7 +236,8 @@ facts as (
         r.refunded,
         coalesce(o.paid_net, false) as paid_net,
         o.paid_at,
-        o.shipped_at,
+        coalesce(o.shipped_at, case when sf.tracked >= sf.n_parcels then sf.last_tracked_at end)
+            as shipped_at,
         o.closed_at,
         o.ship_by
     from scoped_orders as o
@@ -177,6 +255,7 @@ facts as (
     ) as r
     left join event_facts as ef using (platform, shop, order_id)
     left join last_events as le using (platform, shop, order_id)
+    left join split_facts as sf using (platform, shop, order_id)
 ),
 
 classified as (
