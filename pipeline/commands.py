@@ -21,7 +21,8 @@ from pipeline.db import handoff
 from pipeline.db.store import ROOT, Store, StoreFault, first_line
 
 EXIT_OK, EXIT_REJECTS, EXIT_REFUSED = 0, 1, 2
-ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", "resolve", "undo")
+ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", "resolve", "undo",
+           "merge", "split")
 
 
 class UsageError(Exception):
@@ -58,8 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
                      "case action (with --order alone: the action)")
     act.add_argument("action", metavar="ACTION", nargs="?", choices=(*ACTIONS, *CASE_ACTIONS))
     act.add_argument("--by", default="cli", help="who acts")
-    act.add_argument("--text", help="courier and tracking number, note, or reason; for a case: "
-                     "the reason of reject, what customer service was told, the person assigned")
+    act.add_argument("--text", help="courier and tracking number (a split order's parcel: "
+                     "'#N COURIER TRACKING_NO'), note, or reason; merge: the other order ids; "
+                     "split: the parcels as JSON, e.g. '[{\"lines\": {\"1\": 1}}, "
+                     "{\"lines\": {\"2\": 1}}]'; for a case: the reason of reject, what "
+                     "customer service was told, the person assigned")
     act.add_argument("--kind", help="problem type, for flag/resolve (default manual); "
                      "resellable or damaged, for received")
     act.add_argument("--order", metavar="ORDER_ID", help="name the case by its order: the "

@@ -18,6 +18,14 @@ After-sales cases (DESIGN §11) take actions of their own (`record_case`: agree,
 received, feedback, assign), recorded the same way with the case's id in `events.case_id` and
 its order's key; an undo of a case takes back the case's last action in effect. An order's own
 undo, and a batch's, never take back a case's action (nor are held up by one).
+
+Parcels (DESIGN §12, pipeline/desk/parcels.py): `merge` (text: the other orders' ids) and
+`split` (text: the parcels as JSON) act on one order at a time, with the roles of `process`.
+A merge is one event, on the parcel's first order. A `courier` on any order of a merged parcel
+is recorded on every order of it, one event each sharing a batch id; an undo of it takes it
+back from all of them. On a split order the courier names its parcel: `#N COURIER
+TRACKING_NO`. An undo on an order of a merged parcel whose merge came after its own last
+action takes the merge back (recorded on the parcel's first order).
 """
 
 from __future__ import annotations
@@ -40,9 +48,15 @@ from pipeline.db.queries import sql
 from pipeline.db.settings import get_settings
 from pipeline.db.states import refresh_states
 from pipeline.db.store import Conflict, Store
+from pipeline.desk import parcels
 from pipeline.desk.problems import open_problems
 
-ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", "resolve", "undo")
+ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", "resolve", "undo",
+           "merge", "split")
+
+# Parcels (DESIGN §12): taken with the roles of `process`, on one order at a time, and offered
+# apart from the other actions (each needs a choice of orders or lines).
+PARCEL_ACTIONS = parcels.PARCEL_ACTIONS
 
 # Problem types of DESIGN §6: what `resolve` may close (its `kind`).
 PROBLEM_TYPES = (
@@ -51,7 +65,8 @@ PROBLEM_TYPES = (
 
 # Actions that carry a text, and what the text is.
 TEXT_NEEDED = {"courier": "COURIER TRACKING_NO", "note": "the note", "flag": "the reason",
-               "resolve": "what was done"}
+               "resolve": "what was done", "merge": "the other order ids",
+               "split": "the parcels as JSON"}
 
 UNPAID_STATES = ("unconfirmed_unpaid", "confirmed_unpaid")
 
@@ -288,9 +303,9 @@ def refusal(action: str, order: dict[str, Any], text: str | None, kind: str | No
         return Reason("why_state_confirm", state=named)
     if action == "remind" and state not in UNPAID_STATES:
         return Reason("why_state_remind", state=named)
-    if action in ("process", "courier") and not order.get("waiting_to_ship"):
+    if action in ("process", "courier", "split") and not order.get("waiting_to_ship"):
         return Reason("why_state_ship", state=named, done=Reason(f"why_done_{action}"))
-    if action == "process" and order.get("processed"):
+    if action in ("process", "split") and order.get("processed"):
         return Reason("why_already_processed")
     if action in TEXT_NEEDED and not text:
         return Reason("why_needs_text", what=Reason(f"why_text_{action}"))
@@ -318,11 +333,14 @@ def refusal(action: str, order: dict[str, Any], text: str | None, kind: str | No
 
 def allowed_actions(order: dict[str, Any]) -> list[str]:
     """The actions an order can take now, texts aside (for offering buttons); `resolve`
-    only when it has an open flag or, given `open_problems`, an open problem."""
+    only when it has an open flag or, given `open_problems`, an open problem. Merging and
+    splitting (PARCEL_ACTIONS) are not among them: each needs its own form."""
     out = []
     problems = [p for p in order.get("open_problems", ()) if p != "manual"]
     resolvable = "manual" if order.get("flag_reason") else (problems or ["address"])[0]
     for action in ACTIONS:
+        if action in PARCEL_ACTIONS:
+            continue
         reason = refusal(action, order, "x", resolvable)
         if reason is None:
             out.append(action)
@@ -439,18 +457,22 @@ def _record(
 ) -> list[Event]:
     if action not in ACTIONS:
         raise ActionError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
-    require(role, action)
+    require(role, _permission(action))
     author = _clean(by)
     if author is None:
         raise ActionError(Reason("why_name_required"))
     if keys.empty:
         raise ActionError(Reason("why_no_orders"))
+    if action in PARCEL_ACTIONS and len(keys) > 1:
+        raise ActionError(Reason("why_parcel_one_order"))
     text = _clean(text)
     kind = _clean(kind)
     if action == "resolve":
         kind = kind or "manual"
     elif action == "flag":
         kind = "manual"
+    elif action in PARCEL_ACTIONS:
+        kind = None
 
     marked = _open_problems(store, keys) if action == "resolve" and kind != "manual" else None
 
@@ -469,45 +491,161 @@ def _record(
                                      listed=", ".join(_label(r) for r in missing[:20])))
         if expected_last_event is not None:
             _check_unchanged(cur, rows[0], expected_last_event)
+        index = (parcels.parcel_index(cur) if action in (*PARCEL_ACTIONS, "courier", "undo")
+                 else None)
+        if action == "undo":
+            _parcel_undo(cur, rows, index)
         refused = [(r, refusal(action, r, text, kind)) for r in rows]
         refused = [(r, why) for r, why in refused if why]
         if refused:
             raise ActionError(_refused_message(action, refused, len(rows)))
+        planned = _planned(cur, action, rows, text, index)
         if queue_batch is not None and cur.execute(
                 QUEUE_BATCH_TAKEN_SQL, {"queue_batch": queue_batch}).fetchall()[0][0]:
             raise ActionError(Reason("why_batch_taken", batch=queue_batch))
-        who, acting = acting_role(cur, author, role, action)
+        who, acting = acting_role(cur, author, role, _permission(action))
         if action == "undo" and not may(acting, "undo_any"):
-            _own_only(cur, orders["undo_target"], who)
+            _own_only(cur, pd.Series([p["target_event"] for p in planned]), who)
         acted_at = store.now()
-        batch_id = cur.execute(NEXT_BATCH_SQL).fetchall()[0][0] if batch else None
+        # the events of one action on many orders share a batch id (a parcel's courier too)
+        together = batch or len(planned) > 1
+        batch_id = cur.execute(NEXT_BATCH_SQL).fetchall()[0][0] if together else None
         new = pd.DataFrame({
-            "platform": orders["platform"],
-            "shop": orders["shop"],
-            "order_id": orders["order_id"],
+            "platform": [p["platform"] for p in planned],
+            "shop": [p["shop"] for p in planned],
+            "order_id": [p["order_id"] for p in planned],
             "action": action,
-            "text": orders["buyer_message"] if action == "review" else text,
+            "text": pd.Series([p["text"] for p in planned], dtype=object),
             "kind": kind,
-            "target_event": orders["undo_target"] if action == "undo" else None,
+            "target_event": pd.array([p["target_event"] for p in planned], dtype="Int64"),
             "author": who,
             "acted_at": acted_at,
             "role": acting,
             "batch_id": batch_id,
             "queue_batch": queue_batch,
-            "pos": range(len(orders)),
+            "pos": range(len(planned)),
         })
         new["queue_batch"] = new["queue_batch"].astype(object)
-        new["target_event"] = new["target_event"].astype("Int64")
         new["batch_id"] = new["batch_id"].astype("Int64")
-        new["text"] = new["text"].astype(object)
         new["kind"] = new["kind"].astype(object)
         cur.register("new_events", new)
         written = cur.execute(INSERT_BATCH_EVENTS_SQL).fetchall()
         cur.unregister("new_events")
-        refresh_states(cur, keys)
+        refresh_states(cur, pd.concat([keys, new[C.ORDER_KEY]]).drop_duplicates())
         return [_event(r) for r in written]
 
     return store.run_write(work, events_only=True)
+
+
+def _permission(action: str) -> str:
+    """What a role must be allowed to take `action`: merging and splitting are processing."""
+    return "process" if action in PARCEL_ACTIONS else action
+
+
+def _planned(cur: duckdb.DuckDBPyConnection, action: str, rows: list[dict[str, Any]],
+             text: str | None, index: parcels.ParcelIndex | None) -> list[dict[str, Any]]:
+    """The events to write for `action` on the orders `rows` (checked by `refusal`): one per
+    order, but a merge's or split's text as recorded, a courier on every order of a merged
+    parcel (`#N` on a split order's parcel), an undo on the order whose event it takes back
+    (and on every order of a merged parcel's courier). Raises ActionError when a parcel's rule
+    refuses it."""
+    def event(r: dict[str, Any], text: str | None, target: Any = None) -> dict[str, Any]:
+        return {"platform": r[0], "shop": r[1], "order_id": r[2], "text": text,
+                "target_event": None if target is None else int(target)}
+
+    key = (rows[0]["platform"], rows[0]["shop"], rows[0]["order_id"])
+    if action == "merge":
+        why, others = parcels.merge_refusal(cur, key, text, index)
+        if why:
+            raise ActionError(_refused_message(action, [(rows[0], why)], 1))
+        return [event(key, " ".join(o[2] for o in others))]
+    if action == "split":
+        why, recorded = parcels.split_refusal(cur, key, text, index)
+        if why:
+            raise ActionError(_refused_message(action, [(rows[0], why)], 1))
+        return [event(key, recorded)]
+    out: list[dict[str, Any]] = []
+    if action == "undo":
+        for r in rows:
+            out.append(event(r["undo_key"], None, r["undo_target"]))
+            out += [event(k, None, e) for k, e in r["also_undo"]]
+        return out
+    if action != "courier":
+        return [event((r["platform"], r["shop"], r["order_id"]),
+                      r["buyer_message"] if action == "review" else text) for r in rows]
+    seen: set[tuple] = set()
+    refused = []
+    for r in rows:
+        k = (r["platform"], r["shop"], r["order_id"])
+        why, targets = parcels.courier_targets(index, k, text)
+        if why:
+            refused.append((r, why))
+            continue
+        for target, said in targets:
+            if target not in seen:
+                seen.add(target)
+                out.append(event(target, said))
+    if refused:
+        raise ActionError(_refused_message(action, refused, len(rows)))
+    acted = {(r["platform"], r["shop"], r["order_id"]) for r in rows}
+    others = pd.DataFrame([(p["platform"], p["shop"], p["order_id"]) for p in out
+                           if (p["platform"], p["shop"], p["order_id"]) not in acted],
+                          columns=C.ORDER_KEY)
+    if len(others):     # the parcel's other orders: each must take a courier too
+        cur.register("action_keys", others)
+        context = cur.execute(ORDER_CONTEXT_SQL).df().to_dict("records")
+        cur.unregister("action_keys")
+        held = [(c, refusal("courier", c, text, None)) for c in context]
+        held = [(c, why) for c, why in held if why]
+        if held:
+            c, why = held[0]
+            raise ActionError(_refused_message(action, [(rows[0], Reason(
+                "why_parcel_member", order=c["order_id"], why=why))], 1))
+    return out
+
+
+# An event still in effect, and the other courier events of its batch still in effect.
+EFFECTIVE_EVENT_SQL = """
+select event_id, platform, shop, order_id, action, batch_id
+from effective_events
+where event_id = $event_id and case_id is null
+"""
+
+BATCH_COURIERS_SQL = """
+select event_id, platform, shop, order_id
+from effective_events
+where batch_id = $batch_id and action = 'courier' and event_id <> $event_id
+  and case_id is null
+order by event_id
+"""
+
+
+def _parcel_undo(cur: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]],
+                 index: parcels.ParcelIndex) -> None:
+    """What an undo on each order of `rows` takes back, parcels considered: its last action in
+    effect (`undo_target`), or the merge that put it in a merged parcel when that came later
+    (taken back on the parcel's first order: `undo_key`); with a courier recorded on a merged
+    parcel, the same courier on the parcel's other orders (`also_undo`)."""
+    for r in rows:
+        key = (r["platform"], r["shop"], r["order_id"])
+        r["undo_key"], r["also_undo"] = key, []
+        merged_by = index.merged_by.get(key)
+        head = index.head(key)
+        own = int(r["undo_target"]) if _present(r.get("undo_target")) else None
+        if head is not None and head != key and (own is None or merged_by > own):
+            r["undo_target"], r["undo_key"] = merged_by, head
+            r["undo_action"] = "merge"
+            continue
+        if own is None or head is None:
+            continue
+        found = cur.execute(EFFECTIVE_EVENT_SQL, {"event_id": own}).fetchall()
+        if not found or found[0][4] != "courier" or found[0][5] is None:
+            continue
+        group = set(index.members[key])
+        for event_id, platform, shop, order_id in cur.execute(
+                BATCH_COURIERS_SQL, {"batch_id": int(found[0][5]), "event_id": own}).fetchall():
+            if (platform, shop, order_id) in group:
+                r["also_undo"].append(((platform, shop, order_id), int(event_id)))
 
 
 def _open_problems(store: Store, keys: pd.DataFrame) -> dict[tuple, tuple[str, ...]]:
@@ -700,10 +838,12 @@ def order_lines(con: duckdb.DuckDBPyConnection, platform: str, shop: str, order_
 
 def order_context(con: duckdb.DuckDBPyConnection, platform: str, shop: str,
                   order_id: str) -> dict[str, Any]:
-    """What the checks read about one order (state, last event, undo target)."""
+    """What the checks read about one order (state, last event, undo target: the merge that
+    put it in a merged parcel when that came after its own last action)."""
     con.register("action_keys", pd.DataFrame([(platform, shop, order_id)], columns=C.ORDER_KEY))
     rows = con.execute(ORDER_CONTEXT_SQL).df().to_dict("records")
     con.unregister("action_keys")
+    _parcel_undo(con, rows, parcels.parcel_index(con))
     return rows[0]
 
 
