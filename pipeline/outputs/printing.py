@@ -13,6 +13,12 @@ receiver's name and phone as exported and the address once (pipeline.desk.addres
 shown by its display name (DESIGN §13), its key kept for matching. An SKU code or
 an order id is never broken across lines: it is drawn on one line, in a smaller font where its
 column is too narrow for it.
+
+Parcels (DESIGN §12, pipeline/desk/parcels.py): the orders of a merged parcel are printed
+together wherever one of them is (at the place of the first one given): their lines on the
+pick list, and one slip naming every order, with the parcel's courier and tracking number. A
+split order prints one slip per parcel, each with its own lines and pieces, courier and
+tracking number; its pick list is the order's, whole.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import pandas as pd
 
 from pipeline.base.labels import label, platform_name
 from pipeline.db.queries import sql
+from pipeline.desk import parcels
 from pipeline.desk.address import display_address
 from pipeline.outputs.export import xlsx_bytes
 
@@ -37,14 +44,20 @@ LABEL_SIZE = (100 * MM, 150 * MM)   # the common thermal label (100×150 mm)
 PICK_COLUMNS = ["sku", "name", "warehouse", "quantity", "gift_quantity", "from_bundles",
                 "orders"]
 SLIP_COLUMNS = ["order_id", "shop", "platform", "created_at", "paid_at", "buyer", "receiver",
-                "phone", "address", "courier", "tracking_no", "buyer_message", "seller_note", "gifts"]
+                "phone", "address", "courier", "tracking_no", "buyer_message", "seller_note", "gifts",
+                "parcel"]
 ITEM_COLUMNS = ["order_id", "shop", "line_id", "sku", "title", "quantity", "is_gift",
-                "components"]
+                "components", "parcel"]
+PARCEL_KEY = ["platform", "shop", "parcel_id"]
 
 
 @dataclass
 class PrintData:
-    """The frames a batch prints from: the pick list, the slips' orders and their lines."""
+    """The frames a batch prints from: the pick list, the slips (one row a parcel: an order,
+    a merged parcel on its first order's row, or a split order's parcel) and their lines.
+    Both carry `parcel_id` (the order id, a merged parcel's first order's, `ORDER_ID#N`),
+    `parcel_no` and `n_parcels` (a split order's) and `parcel_orders` (a merged parcel's
+    order ids, first order first)."""
 
     pick: pd.DataFrame
     orders: pd.DataFrame
@@ -53,9 +66,9 @@ class PrintData:
 
 def print_data(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> PrintData:
     """The pick list and packing slips of the orders `keys` (platform, shop, order_id), in the
-    order given."""
-    registered = keys[["platform", "shop", "order_id"]].astype(str).reset_index(drop=True)
-    registered.insert(0, "pos", range(len(registered)))
+    order given; a merged parcel whole wherever one of its orders is."""
+    members = parcels.merged_members(con)
+    registered = _whole_parcels(keys[["platform", "shop", "order_id"]].astype(str), members)
     con.register("print_keys", registered)
     try:
         orders = con.execute(sql("print_slip_orders")).df()
@@ -68,7 +81,96 @@ def print_data(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> PrintData:
                for p in orders[parts].itertuples(index=False, name=None)]
     orders = orders.drop(columns=parts[:3]).assign(address=pd.Series(address, dtype=object,
                                                                      index=orders.index))
-    return PrintData(pick=pick, orders=orders, lines=lines)
+    orders, lines = _merged(orders, lines, members)
+    orders, lines = _split(orders, lines, parcels.split_lines(con))
+    return PrintData(pick=pick, orders=orders.reset_index(drop=True),
+                     lines=lines.reset_index(drop=True))
+
+
+def _whole_parcels(keys: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """`keys` numbered (`pos`) in their order, each once, with every order of a merged parcel
+    (`members`) at the place of the first of them given, its first order first."""
+    group: dict[tuple, list[tuple]] = {}
+    for (platform, shop, _), part in members.groupby(["platform", "shop", "parcel_id"],
+                                                     sort=False):
+        ids = part.sort_values("member_no")["order_id"].tolist()
+        for o in ids:
+            group[(platform, shop, o)] = [(platform, shop, i) for i in ids]
+    out: list[tuple] = []
+    seen: set[tuple] = set()
+    for key in keys.itertuples(index=False, name=None):
+        for k in group.get(key, [key]):
+            if k not in seen:
+                seen.add(k)
+                out.append(k)
+    frame = pd.DataFrame(out, columns=["platform", "shop", "order_id"], dtype=object)
+    frame.insert(0, "pos", range(len(frame)))
+    return frame
+
+
+def _merged(orders: pd.DataFrame, lines: pd.DataFrame,
+            members: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One slip a merged parcel: its first order's row naming every order (`parcel_orders`),
+    the orders' messages and notes each after its order's id; every line its parcel's."""
+    head = {(r.platform, r.shop, r.order_id): r.parcel_id for r in members.itertuples()}
+    orders = orders.assign(parcel_id=[head.get(k, k[2]) for k in _keys(orders)],
+                           parcel_no=pd.Series(pd.NA, index=orders.index, dtype="Int64"),
+                           n_parcels=pd.Series(pd.NA, index=orders.index, dtype="Int64"),
+                           parcel_orders=pd.Series(None, index=orders.index, dtype=object))
+    lines = lines.assign(parcel_id=[head.get(k, k[2]) for k in _keys(lines)])
+    later = orders.duplicated(PARCEL_KEY, keep="first")
+    if not later.any():
+        return orders, lines
+    together = orders[orders.duplicated(PARCEL_KEY, keep=False)]
+    for _, part in together.groupby(PARCEL_KEY, sort=False):
+        first = part.index[0]
+        orders.at[first, "parcel_orders"] = ", ".join(part["order_id"])
+        for col in ("buyer_message", "seller_note"):
+            said = [(o, t) for o, t in zip(part["order_id"], part[col], strict=True)
+                    if isinstance(t, str) and t.strip()]
+            orders.at[first, col] = "\n".join(f"{o}: {t}" for o, t in said) if said else None
+    return orders[~later], lines
+
+
+def _split(orders: pd.DataFrame, lines: pd.DataFrame,
+           split: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A slip per parcel of a split order: its number, its courier and tracking number, its
+    lines with the parcel's pieces."""
+    split = split[pd.MultiIndex.from_frame(split[["platform", "shop", "order_id"]]).isin(
+        list(_keys(orders)))] if len(split) and len(orders) else split.iloc[:0]
+    if split.empty:
+        return orders, lines
+    order_key = ["platform", "shop", "order_id"]
+    heads = split.drop_duplicates(["platform", "shop", "order_id", "parcel_no"])
+    rows = orders.merge(heads[[*order_key, "parcel_id", "parcel_no", "n_parcels", "courier",
+                               "tracking_no"]], on=order_key, suffixes=("", "_parcel"))
+    rows = rows.assign(parcel_id=rows["parcel_id_parcel"],
+                       parcel_no=rows["parcel_no_parcel"].astype("Int64"),
+                       n_parcels=rows["n_parcels_parcel"].astype("Int64"),
+                       courier=rows["courier_parcel"].astype(object),
+                       tracking_no=rows["tracking_no_parcel"].astype(object))[orders.columns]
+    keep = ~pd.MultiIndex.from_frame(orders[order_key]).isin(
+        pd.MultiIndex.from_frame(heads[order_key]))
+    orders = pd.concat([orders[keep], rows], ignore_index=True).sort_values(
+        ["pos", "parcel_no"], kind="stable", na_position="first")
+    pieces = split[[*order_key, "line_id", "parcel_id", "parcel_no", "quantity"]]
+    parted = lines.merge(pieces, on=[*order_key, "line_id"], suffixes=("", "_parcel"))
+    parted = parted.assign(parcel_id=parted["parcel_id_parcel"],
+                           quantity=parted["quantity_parcel"])
+    kept = ~pd.MultiIndex.from_frame(lines[order_key]).isin(
+        pd.MultiIndex.from_frame(heads[order_key]))
+    lines = pd.concat([lines[kept].assign(parcel_no=pd.NA),
+                       parted[[*lines.columns, "parcel_no"]]], ignore_index=True)
+    # as print_slip_lines.sql: by place, then a split order's parcels, then numeric line ids
+    lines = lines.assign(
+        _parcel=pd.to_numeric(lines["parcel_no"], errors="coerce").fillna(0),
+        _line=pd.to_numeric(lines["line_id"], errors="coerce").fillna(float("inf")),
+    ).sort_values(["pos", "_parcel", "_line", "line_id"], kind="stable")
+    return orders, lines.drop(columns=["_parcel", "_line", "parcel_no"])
+
+
+def _keys(frame: pd.DataFrame) -> list[tuple]:
+    return list(zip(frame["platform"], frame["shop"], frame["order_id"], strict=True))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -85,26 +187,47 @@ def pick_frame(pick: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 
 def slip_frames(data: PrintData, lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The slips' orders (one row each, gifts listed) and their items, labelled."""
-    lines = data.lines.reindex(columns=["pos", *ITEM_COLUMNS[:1], "platform", *ITEM_COLUMNS[1:]])
+    """The slips (one row a parcel, gifts listed, the parcel in words) and their items,
+    labelled."""
+    lines = data.lines.reindex(columns=["pos", *ITEM_COLUMNS[:1], "platform", *ITEM_COLUMNS[1:],
+                                        "parcel_id"])
     gifts = (lines[lines["is_gift"].fillna(False).astype(bool)]
              .assign(item=lambda d: d["sku"].fillna(d["title"]).fillna("?") + " ×"
                      + d["quantity"].fillna(0).astype(int).astype(str))
-             .groupby(["platform", "shop", "order_id"], sort=False)["item"]
+             .groupby(PARCEL_KEY, sort=False)["item"]
              .agg(", ".join).rename("gifts").reset_index())
-    orders = data.orders.merge(gifts, on=["platform", "shop", "order_id"], how="left")
+    orders = data.orders.merge(gifts, on=PARCEL_KEY, how="left")
+    orders["parcel"] = [parcel_words(r, lang) for r in orders.itertuples()]
+    said = orders[[*PARCEL_KEY, "parcel"]]
     orders = _shop_named(orders).reindex(columns=SLIP_COLUMNS)
     orders["gifts"] = orders["gifts"].fillna("")
     orders["platform"] = orders["platform"].map(lambda p: platform_name(p, lang))
     for col in ("buyer_message", "seller_note", "courier", "tracking_no", "buyer", "receiver",
                 "phone", "address"):
         orders[col] = orders[col].astype(object).where(orders[col].notna(), "")
+    parcel = lines[PARCEL_KEY].merge(said, on=PARCEL_KEY, how="left")["parcel"].fillna("")
     items = _shop_named(data.lines).reindex(columns=ITEM_COLUMNS).assign(
         is_gift=lines["is_gift"].map(lambda g: label("print_gift", lang) if g else ""),
         components=lines["components"].astype(object).where(lines["components"].notna(), ""),
+        parcel=parcel.to_numpy(),
     )
     return (orders.rename(columns={c: label(f"print_col_{c}", lang) for c in SLIP_COLUMNS}),
             items.rename(columns={c: label(f"print_col_{c}", lang) for c in ITEM_COLUMNS}))
+
+
+def parcel_words(slip, lang: str = "zh") -> str:
+    """What a slip (a row of `PrintData.orders`) says of its parcel: "parcel 1 of 2" for a split
+    order's, "One parcel: 1001, 1002" for a merged one, nothing for an order as it is."""
+    if _given(getattr(slip, "parcel_no", None)):
+        return label("print_parcel_of", lang).format(n=int(slip.parcel_no),
+                                                     total=int(slip.n_parcels))
+    if _given(getattr(slip, "parcel_orders", None)):
+        return label("print_parcel_merged", lang).format(orders=slip.parcel_orders)
+    return ""
+
+
+def _given(v: object) -> bool:
+    return v is not None and not (not isinstance(v, str) and pd.isna(v))
 
 
 def _shop_named(frame: pd.DataFrame) -> pd.DataFrame:
@@ -163,8 +286,9 @@ def pick_list_pdf(pick: pd.DataFrame, batch: str, printed_at: datetime, n_orders
 
 def packing_slips_pdf(data: PrintData, printed_at: datetime, lang: str = "zh",
                       size: str = "a4", batch: str | None = None) -> bytes:
-    """A slip per order: who and where (name, phone, the address once), the courier, the
-    items, gifts, messages. `size` (SLIP_SIZES): `a4`, several whole slips to a page with a
+    """A slip per parcel (an order, a merged parcel naming its orders, a split order's
+    parcel): who and where (name, phone, the address once), the courier, the items, gifts,
+    messages. `size` (SLIP_SIZES): `a4`, several whole slips to a page with a
     cut line between; `label`, one slip to a 100×150 mm label."""
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import PageBreak
@@ -179,10 +303,11 @@ def packing_slips_pdf(data: PrintData, printed_at: datetime, lang: str = "zh",
     orders.columns = SLIP_COLUMNS
     platforms = data.orders["platform"].tolist()     # as stored (the slips show their names)
     shops = data.orders["shop"].tolist()             # the keys (the slips show display names)
+    parcel_ids = data.orders["parcel_id"].tolist()   # a slip is a parcel's
     story: list = []
     for i, o in enumerate(orders.itertuples(index=False)):
         mine = data.lines[(data.lines["platform"] == platforms[i]) & (data.lines["shop"] == shops[i])
-                          & (data.lines["order_id"] == o.order_id)]
+                          & (data.lines["parcel_id"] == parcel_ids[i])]
         slip = _slip(o, mine, printed_at, lang, styles, width, batch)
         if i:
             story.append(PageBreak() if label_size else _cut_line(width))
@@ -194,7 +319,7 @@ def packing_slips_pdf(data: PrintData, printed_at: datetime, lang: str = "zh",
 
 def _slip(o, lines: pd.DataFrame, printed_at: datetime, lang: str, styles: dict, width: float,
           batch: str | None) -> object:
-    """One order's slip, kept whole on a page where it fits."""
+    """One parcel's slip, kept whole on a page where it fits."""
     from reportlab.platypus import KeepTogether, Spacer
 
     lab = {c: label(f"print_col_{c}", lang) for c in SLIP_COLUMNS + ITEM_COLUMNS}
@@ -204,8 +329,10 @@ def _slip(o, lines: pd.DataFrame, printed_at: datetime, lang: str, styles: dict,
             f"{label('print_printed_at', lang)}: {printed_at:%Y-%m-%d %H:%M}"]
     if batch:
         meta.insert(0, f"{label('print_col_batch', lang)}: {batch}")
-    head = _table([[_code(f"{label('print_slip_title', lang)} | {o.order_id}", width,
-                          styles["title"].fontSize)]], [width], grid=False)
+    title = f"{label('print_slip_title', lang)} | {o.order_id}"
+    if o.parcel:            # a merged parcel names its orders; a split order its parcel
+        title += f" | {o.parcel}"
+    head = _table([[_code(title, width, styles["title"].fontSize)]], [width], grid=False)
     key_w = max(width * 0.17, 58)       # a label's headers stay whole words
     value_w = (width - 2 * key_w) / 2
 
