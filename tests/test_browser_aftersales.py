@@ -97,7 +97,6 @@ def test_a_clerk_opens_a_case_and_assigns_it(page, app):
     assert_no_error_shown(page, "after-sales page")
     grid = main.locator("[class*='st-key-as_table_'] [data-testid=stDataFrame]")
     expect(grid).to_be_visible()
-    shot(page, app, "aftersales")
 
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)   # the first row: C1, the most urgent
@@ -122,4 +121,5 @@ def test_a_clerk_opens_a_case_and_assigns_it(page, app):
         "已记录：售后单 C1 分配负责人")
     settled(page)
     assert_no_error_shown(page, "after the assignment")
+    shot(page, app, "aftersales")
     assert page.watch.dialogs == []
