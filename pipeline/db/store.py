@@ -36,6 +36,21 @@ def default_db_path() -> Path:
     return Path(os.environ.get("ORDERDESK_DB") or DEFAULT_DB)
 
 
+DATABASE_URL_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_database_url(target: str | Path | None) -> bool:
+    """True when `target` names a PostgreSQL database (`postgresql://…`) rather than a file."""
+    return isinstance(target, str) and target.strip().lower().startswith(DATABASE_URL_SCHEMES)
+
+
+def default_db() -> str | Path:
+    """What `ORDERDESK_DB` names: a PostgreSQL URL as it is, else the file
+    (`default_db_path()`)."""
+    named = os.environ.get("ORDERDESK_DB") or ""
+    return named.strip() if is_database_url(named) else default_db_path()
+
+
 NEW_STORE_ENV = "ORDERDESK_NEW_STORE"
 MEMORY = ":memory:"
 
@@ -87,6 +102,11 @@ class StoreGone(StoreFault):
     """The store file is missing, or is not the store this desk kept (removed or replaced)."""
 
     kind = "gone"
+
+
+class StoreUnreachable(StoreFault):
+    """The PostgreSQL database of the store cannot be reached (down, restarting, the network);
+    reads go on from what was known, writes are refused until it is back."""
 
 
 class Conflict(Exception):
@@ -203,7 +223,18 @@ class Store:
     around the commit, and refuses with `StoreGone` when it is not.
 
     `read_only=True` opens the file without writing anything: no schema, no marker.
+
+    `Store("postgresql://…")` (or ORDERDESK_DB set to such a URL) is a store on PostgreSQL
+    instead, with this file as its local copy (pipeline/db/mirror.py, DESIGN §14).
     """
+
+    def __new__(cls, path: str | Path | None = None, *args: Any, **kwargs: Any) -> Store:
+        named = path if path else os.environ.get("ORDERDESK_DB")
+        if cls is Store and is_database_url(named):
+            from pipeline.db.mirror import PgStore
+
+            return super().__new__(PgStore)
+        return super().__new__(cls)
 
     def __init__(self, path: str | Path | None = None, read_only: bool = False,
                  create: bool | None = None):
@@ -453,6 +484,7 @@ class Store:
                 yield cur
                 if not bookkeeping:
                     cur.execute(EVENTS_BUMP_SQL if events_only else BUMP_SQL)
+                self._before_commit(cur)
                 self.check_identity()
                 active = False  # a commit that fails ends the transaction itself
                 cur.execute("commit")
@@ -468,6 +500,11 @@ class Store:
             if not bookkeeping:
                 self._changed()
             self.check_identity(committed=True)
+
+    def _before_commit(self, cur: duckdb.DuckDBPyConnection) -> None:
+        """Called by `write()` after the work, before the commit; raising rolls the write back.
+        The file store has nothing to do here; the PostgreSQL store records the write there
+        (pipeline/db/mirror.py)."""
 
     def run_write(self, work: Callable[[duckdb.DuckDBPyConnection], Any], tries: int = 3,
                   events_only: bool = False, bookkeeping: bool = False) -> Any:
@@ -498,7 +535,10 @@ class Store:
 def open_for_reading(path: str | Path | None = None) -> Store:
     """The store opened read-only, writing nothing to disk; a store that never existed here
     (no file, no marker) reads as an empty one, held in memory."""
-    p = Path(path) if path else default_db_path()
+    named = path if path else default_db()
+    if is_database_url(named):
+        return Store(named, read_only=True)
+    p = Path(named)
     if str(p) == MEMORY or (not p.exists() and not marker_path(p).exists()):
         return Store(MEMORY)
     return Store(p, read_only=True)
