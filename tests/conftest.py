@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from pipeline.base import canonical as C
 from pipeline.db.store import Store
 from pipeline.ingest.importing import apply_parsed
+from tests.pg_cluster import pg_cluster, pg_url  # noqa: F401 - the PostgreSQL tests' fixtures
 
 if TYPE_CHECKING:
     from tests.browser_app import App
