@@ -91,14 +91,24 @@ def courier_requested(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFram
     buyer), then the buyer's message, then the seller's flag. Columns: platform, shop,
     order_id, courier, source, matched (the words that asked). An order that names no
     courier, or only one the shop does not use, has no row (the message rules hold it)."""
-    used = [c for c in get_settings(con).get("couriers_used") or [] if c]
-    cats = order_categories(con, f)
-    asks = cats[(cats["does"] == "courier") & cats["courier"].notna()].copy()
-    asks["courier"] = [courier_in_use(str(c), used) for c in asks["courier"]]
-    asks = asks[asks["courier"].notna()]
-    asks["_first"] = asks["source"].map({s: n for n, s in enumerate(REQUEST_SOURCES)})
-    asks = asks.sort_values([*KEY, "_first"], kind="stable").drop_duplicates(KEY)
-    return asks[[*KEY, "courier", "source", "matched"]].reset_index(drop=True)
+    asks = _requested(order_categories(con, f), get_settings(con))
+    return pd.DataFrame(asks, columns=[*KEY, "courier", "source", "matched"], dtype=object)
+
+
+def _requested(cats: pd.DataFrame, settings: dict[str, Any]) -> list[tuple[str, ...]]:
+    """`courier_requested`'s rows from the categories of the orders."""
+    used = [c for c in settings.get("couriers_used") or [] if c]
+    asks = cats[(cats["does"] == "courier") & cats["courier"].notna()]
+    first = {s: n for n, s in enumerate(REQUEST_SOURCES)}
+    best: dict[tuple[str, str, str], tuple[int, tuple[str, ...]]] = {}
+    for platform, shop, order_id, source, asked, matched in asks[
+            [*KEY, "source", "courier", "matched"]].itertuples(index=False, name=None):
+        courier = courier_in_use(str(asked), used)
+        rank = first.get(source, len(first))
+        key = (platform, shop, order_id)
+        if courier is not None and (key not in best or rank < best[key][0]):
+            best[key] = (rank, (platform, shop, order_id, courier, source, matched))
+    return [row for _, row in (best[k] for k in sorted(best))]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -146,21 +156,25 @@ def rule_rows(rules: list[dict[str, Any]], default_courier: str = "") -> pa.Tabl
 
 
 def propose(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
-            rules: list[dict[str, Any]], marks: pd.DataFrame) -> pa.Table:
+            rules: list[dict[str, Any]], marks: pd.DataFrame,
+            settings: dict[str, Any] | None = None) -> pa.Table:
     """Every order waiting to ship inside the filters, created by `as_of`, with its proposed
     courier under `rules` (PROPOSAL_COLUMNS; courier null: none). `marks` are the open problem
     marks (platform, shop, order_id, problem, reason): the `address` ones leave an order
-    without a courier."""
-    settings = get_settings(con)
+    without a courier. `settings`: get_settings(con), when the caller has them."""
+    settings = get_settings(con) if settings is None else settings
     rows = rule_rows(rules, settings.get("default_courier") or "")
-    asks = courier_requested(con, f) if "requested" in rows["kind"].to_pylist() else \
-        pd.DataFrame(columns=[*KEY, "courier", "source", "matched"], dtype=object)
-    vague = marks.loc[marks["problem"] == "address", [*KEY, "reason"]]
+    asks = _requested(order_categories(con, f), settings) \
+        if "requested" in rows["kind"].to_pylist() else []
+    address = marks["problem"] == "address"
     con.register("courier_rule_rows", rows)
-    con.register("courier_asks", pa.Table.from_pandas(
-        asks[[*KEY, "courier", "matched"]].astype(str), preserve_index=False))
-    con.register("courier_vague", pa.Table.from_pandas(
-        vague.astype({"reason": object}).fillna("").astype(str), preserve_index=False))
+    con.register("courier_asks", pa.table(
+        {c: pa.array([a[i] for a in asks], pa.string())
+         for i, c in ((0, "platform"), (1, "shop"), (2, "order_id"), (3, "courier"),
+                      (5, "matched"))}))
+    con.register("courier_vague", pa.table(
+        {c: pa.array([v if isinstance(v, str) else None for v in marks.loc[address, c]],
+                     pa.string()) for c in (*KEY, "reason")}))
     try:
         return con.sql(sql("courier_proposals"),
                        params={"as_of": as_of, **f.params()}).to_arrow_table()

@@ -28,7 +28,7 @@ from pipeline.base.filters import Filters
 from pipeline.db.cache import remembered, shared
 from pipeline.db.queries import sql
 from pipeline.db.settings import get_settings
-from pipeline.desk.couriers import courier_rules, propose
+from pipeline.desk.couriers import propose
 from pipeline.desk.freshness import MOMENT_COLUMNS, shop_moments
 from pipeline.desk.problems import export_facts, marks_moment, open_problems
 
@@ -145,7 +145,7 @@ def _untimed(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime
         marks = open_problems(con, f, moment)
         marks = marks[MARK_COLUMNS].astype({"problem": str, "reason": object}).assign(
             since=pd.to_datetime(marks["since"]))
-        couriers = propose(con, f, moment, courier_rules(con), marks)
+        couriers = propose(con, f, moment, settings["courier_rules"], marks, settings)
         con.register("queue_marks", marks)
         con.register("queue_couriers", couriers)
         con.register("shop_moments", moments)
