@@ -76,10 +76,10 @@ with st.form("settings_form"):
         help=f"{default_help('currency')} — {t('set_currency_help')}").strip().upper() or None
     values["couriers_used"] = courier_names(st.text_input(
         t("set_couriers_used"), value="、".join(current["couriers_used"]), key="set_couriers_used",
-        help=t("set_couriers_used_help")))
+        placeholder=t("set_couriers_any"), help=t("set_couriers_used_help")))
     values["default_courier"] = st.text_input(
         t("set_default_courier"), value=current["default_courier"], key="set_default_courier",
-        help=t("set_default_courier_help")).strip()
+        placeholder=t("set_none"), help=t("set_default_courier_help")).strip()
     values["session_idle_minutes"] = st.number_input(
         t("set_session_idle_minutes"), min_value=5, max_value=7 * 24 * 60,
         value=int(current["session_idle_minutes"]), step=5, key="set_session_idle_minutes",

@@ -130,3 +130,21 @@ def test_a_clerk_tests_the_rules_but_cannot_save_them(db, monkeypatch):
     assert [s.value for s in at.success] == ["2 open orders would be caught."]
     rules, who = stored(db)
     assert (len(rules), who) == (8, [])
+
+
+def test_the_couriers_the_shop_uses_and_the_default_courier(db, monkeypatch):
+    at = fresh_app(db, monkeypatch, PAGE, state=signed(db, "Mia", "manager"))
+    at.text_input(key="set_couriers_used").set_value("顺丰速运，中通快递、 顺丰速运")
+    at.text_input(key="set_default_courier").set_value(" 中通快递 ")
+    at.button[0].click()  # the form's submit button comes first
+    at.run()
+    assert not at.exception
+    from ui.data import get_store
+
+    settings = get_settings(get_store().cursor())
+    assert (settings["couriers_used"], settings["default_courier"]) == (
+        ["顺丰速运", "中通快递"], "中通快递")
+    current = table(at, "Default")
+    assert current.set_index("Setting").loc[
+        ["Couriers the shop uses", "Default courier", "Message and note rules"], "Value"
+    ].tolist() == ["顺丰速运、中通快递", "中通快递", "8 rules"]

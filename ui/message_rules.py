@@ -152,7 +152,7 @@ def _columns() -> dict[str, Any]:
         "category": cc.TextColumn(t("mr_col_category"), help=t("mr_col_category_help"),
                                   required=True),
         "pattern": cc.TextColumn(t("mr_col_pattern"), help=t("mr_col_pattern_help"),
-                                 required=True, width="large"),
+                                 required=True, width="medium"),
         "regex": cc.CheckboxColumn(t("mr_col_regex"), default=False, width="small"),
         "applies_to": cc.MultiselectColumn(
             t("mr_col_applies_to"), options=list(RULE_SOURCES),

@@ -17,6 +17,7 @@ LABELS: dict[str, tuple[str, str]] = {
                                  "The courier the last courier rule (the shop's default) "
                                  "proposes; empty: none."),
     "set_none": ("（无）", "(none)"),
+    "set_couriers_any": ("（不限）", "(any)"),
 
     # the default categories (pipeline/desk/info.py CATEGORY_LABELS)
     "info_cat_address_change": ("改地址", "Address change"),
