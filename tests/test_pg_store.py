@@ -20,7 +20,7 @@ import pytest
 from pipeline.base import canonical as C
 from pipeline.db import pg
 from pipeline.db.copy import copy_store, store_copy_main
-from pipeline.db.mirror import database_checksums, mirror_checksums
+from pipeline.db.mirror import VERIFY_ENV, database_checksums, mirror_checksums
 from pipeline.db.store import Conflict, Store, StoreUnreachable, open_for_reading
 from pipeline.desk import actions
 from pipeline.ingest.importing import apply_parsed, import_path
@@ -40,6 +40,13 @@ REAL_FILES = [
 AS_OF = datetime(2026, 4, 8, 12, 0)
 T0 = "2026-11-20 10:00:00"
 SEEN_WITHIN = 5.0   # seconds: what one dashboard records, the others show within this
+
+
+@pytest.fixture(autouse=True)
+def every_write_verified(monkeypatch):
+    """Each write to PostgreSQL compares every table with the mirror before it commits: a change
+    the write path does not carry over fails the write that made it."""
+    monkeypatch.setenv(VERIFY_ENV, "1")
 
 
 def pg_store(url: str, folder: Path, **kw) -> Store:

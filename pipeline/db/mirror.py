@@ -63,6 +63,7 @@ from pipeline.db.store import (
 log = logging.getLogger(__name__)
 
 CACHE_ENV = "ORDERDESK_PG_CACHE"
+VERIFY_ENV = "ORDERDESK_PG_VERIFY"   # compare every table after each write (tests)
 DEFAULT_CACHE = ROOT / "data" / "pgcache"
 POLL_SECONDS = 1.0
 SLOTS = 8                 # mirror files per database on one machine (one per process at once)
@@ -417,6 +418,19 @@ class PgStore(Store):
         conn.execute("begin")
         return conn
 
+    def _verify(self, cur: duckdb.DuckDBPyConnection, conn: psycopg.Connection) -> None:
+        """Every table PostgreSQL keeps compared with the mirror, before either commits; a
+        difference refuses the write (ORDERDESK_PG_VERIFY=1: for tests and for checking a new
+        write path, at the cost of reading every table)."""
+        mine = pg.duck_checksums(cur, self.tables)
+        theirs = pg.pg_checksums(conn, self.tables, Path(self._tmp.name))
+        differ = sorted(name for name in self.tables if mine[name] != theirs[name])
+        if differ:
+            log.error("a write would leave %s differing from the mirror in %s", self.where,
+                      ", ".join(differ))
+            raise StoreFault(f"the write could not be copied to {self.where} as it is (the "
+                             f"tables {', '.join(differ)} would differ); nothing was recorded")
+
     def check_identity(self, committed: bool = False) -> None:
         """The mirror is a copy: a mirror file removed or replaced is made again from the
         database at the next start, and never refuses a write PostgreSQL takes."""
@@ -431,6 +445,8 @@ class PgStore(Store):
         try:
             moved = _Push(cur, conn, self.tables, writing.marks, Path(self._tmp.name)).run()
             record_drawn(conn, local_sequences(cur), writing.drawn)
+            if moved and os.environ.get(VERIFY_ENV):
+                self._verify(cur, conn)
             if moved:
                 commits = conn.execute("update orderdesk_meta set value = value + 1 "
                                        "where key = 'commits' returning value").fetchone()[0]
