@@ -10,10 +10,13 @@ order as it is, solo."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipeline.cli import main
 from pipeline.db.store import Store
@@ -442,3 +445,36 @@ def test_a_split_without_a_text_says_what_it_needs(desk):
                               'as JSON: [{"lines": {"LINE_ID": PIECES}}, ...]')
     assert err.value.args[0].words("zh") == (
         '不能拆分订单 sp (taobao/s1)：需要填写各包裹的商品，JSON 格式：[{"lines": {"行号": 件数}}, …]')
+
+
+# ---------------------------------------------------------------------------------------------
+# Replaying the log: any run of parcel actions and undos gives the state acting gave, and a
+# merged parcel's orders always share one courier and tracking number.
+
+STEP = st.sampled_from([
+    ("m1", "merge", "m2"), ("sq", "merge", "sp"), ("sp", "split", SPLIT),
+    ("m1", "courier", "SF S1"), ("m2", "courier", "ZTO Z2"), ("sq", "courier", "SF S3"),
+    ("sp", "courier", "#1 ZTO Z1"), ("sp", "courier", "#2 SF S2"),
+    ("m1", "undo", None), ("m2", "undo", None), ("sp", "undo", None), ("sq", "undo", None),
+    ("m2", "process", None),
+])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=st.lists(STEP, max_size=8))
+def test_replaying_parcel_actions_gives_the_same_state(steps):
+    store = Store(":memory:")
+    try:
+        load(store, ORDERS, LINES)
+        # from a merged parcel and a split order: the random steps act on them, undo them, ...
+        for order_id, action, text in [("m1", "merge", "m2"), ("sp", "split", SPLIT), *steps]:
+            with contextlib.suppress(A.ActionError):
+                A.record(store, key(order_id), action, by="p", text=text)
+        acted = A.current_state(store.cursor())
+        pd.testing.assert_frame_equal(A.replay_state(store.cursor()), acted)
+        shipping = acted.set_index("order_id")[["courier", "tracking_no"]]
+        shipping = shipping.astype(object).where(shipping.notna(), None)
+        for _, part in P.merge_groups(store.cursor()).groupby("parcel_id"):
+            assert len({tuple(shipping.loc[o]) for o in part["order_id"]}) == 1
+    finally:
+        store.close()
