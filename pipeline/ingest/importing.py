@@ -728,6 +728,8 @@ _INFO_COLUMNS = {"buyer_message": "with_message", "seller_note": "with_note",
 # The actions after which a changed message, note or address is news to the desk.
 _ACTED_SQL = ("select count(*) from (select 1 from events "
               "where action in ('process', 'courier', 'print', 'review') limit 1)")
+_ACTED_KEYS_SQL = ("select distinct platform, shop, order_id from events "
+                   "where action in ('process', 'courier', 'print', 'review')")
 
 
 def _note_info_changes(cur: duckdb.DuckDBPyConnection, cols: list[str], stage: pa.Table,
@@ -738,11 +740,15 @@ def _note_info_changes(cur: duckdb.DuckDBPyConnection, cols: list[str], stage: p
     given = [c for c in _INFO_COLUMNS if c in cols]
     if not given or not cur.execute(_ACTED_SQL).fetchall()[0][0]:
         return
-    # identifiers from the fixed list _INFO_COLUMNS only, never from a file
+    # identifiers from the fixed list _INFO_COLUMNS only, never from a file; only the rows of
+    # orders with an action (a large file's other rows are never copied)
     picked = ", ".join(f"s.{c}" if c in given else f"null::varchar as {c}" for c in _INFO_COLUMNS)
     incoming_info = cur.sql(  # noqa: F841 - read by the statement below
-        f"select s.platform, s.shop, s.order_id, {picked} from stage as s"  # noqa: S608
+        f"select s.platform, s.shop, s.order_id, {picked} from stage as s "  # noqa: S608
+        f"semi join ({_ACTED_KEYS_SQL}) as a using (platform, shop, order_id)"
     ).to_arrow_table()
+    if not incoming_info.num_rows:
+        return
     found = cur.sql(sql("info_changes_found"),
                     params={p: c in given for c, p in _INFO_COLUMNS.items()}).to_arrow_table()
     if not found.num_rows:
