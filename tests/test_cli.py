@@ -70,7 +70,8 @@ def test_real_samples_import_and_report_as_counted_by_hand(tmp_path, capsys):
     assert set(rep["overdue"]) == set(rep["due_soon"]) == {
         "chase_unpaid", "ship_paid", "out_of_stock", "address"}
     assert set(rep["problems"]) == {"out_of_stock", "address", "buyer_message",
-                                    "refund_before_ship", "merge_candidate", "manual"}
+                                    "refund_before_ship", "merge_candidate", "manual",
+                                    "info_changed"}
     # 23 Shopify orders carry a discount code (22 + 1 in the two files); the Taobao items
     # listed at 239.00 against 201.12 paid are a standing price, not a promotion (DESIGN §7)
     assert rep["order_types"]["promotion"] == 23

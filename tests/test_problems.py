@@ -137,4 +137,4 @@ def test_problem_counts_list_every_type(store):
     assert got["problem"].tolist() == list(PROBLEMS)
     assert dict(zip(got.problem, got.orders, strict=True)) == {
         "out_of_stock": 0, "address": 1, "buyer_message": 1, "refund_before_ship": 0,
-        "merge_candidate": 0, "manual": 0}
+        "merge_candidate": 0, "manual": 0, "info_changed": 0}

@@ -61,7 +61,8 @@ def test_report_sections(store):
     assert rep["overdue"] == {"chase_unpaid": 1, "ship_paid": 1, "out_of_stock": 0, "address": 1}
     assert rep["due_soon"] == {"chase_unpaid": 0, "ship_paid": 1, "out_of_stock": 0, "address": 0}
     assert rep["problems"] == {"out_of_stock": 0, "address": 1, "buyer_message": 2,
-                               "refund_before_ship": 0, "merge_candidate": 0, "manual": 0}
+                               "refund_before_ship": 0, "merge_candidate": 0, "manual": 0,
+                               "info_changed": 0}
     assert rep["out_of_stock_skus"] == 0
 
 
