@@ -66,6 +66,30 @@ def test_report_sections(store):
     assert rep["out_of_stock_skus"] == 0
 
 
+def test_the_problems_sheet_gives_coded_reasons_in_words(store):
+    """What changed after the desk acted and how far a refund went are words, never codes; a
+    buyer's message stays as written."""
+    from pipeline.desk import actions as A
+    from pipeline.outputs.workbook import problems_sheet
+
+    paid = {"status_norm": "paid", "created_at": "2026-11-20 10:00",
+            "paid_at": "2026-11-20 10:05", **ADDR}
+    load(store, [{"order_id": "c", **paid, "buyer_message": "请发顺丰"},
+                 {"order_id": "r", **paid, "buyer_message": "requested"}],
+         [{"order_id": "r", "line_id": "1", "sku": "A", "quantity": 1,
+           "refund_norm": "requested"}])
+    A.record(store, ("taobao", "s1", "c"), "review", "ann")
+    A.record(store, ("taobao", "s1", "c"), "process", "ann")
+    load(store, [{"order_id": "c", **paid, "buyer_message": "改发中通",
+                  "address": "解放中路 200 号"}], name="later")
+    sheet = problems_sheet(store.cursor(), datetime(2030, 1, 1))
+    got = sorted(map(tuple, sheet[["订单编号", "问题", "原因"]].values.tolist()))
+    assert got == [("c", "买家留言未审", "改发中通"),
+                   ("c", "处理后信息有变", "收货地址有变；买家留言有变"),
+                   ("r", "买家留言未审", "requested"),
+                   ("r", "发货前退款", "买家申请退款")]
+
+
 def test_downloads_are_formatted_to_be_read():
     import io
 

@@ -17,6 +17,8 @@ import pandas as pd
 from pipeline.base.filters import ALL, Filters
 from pipeline.base.labels import label, platform_name
 from pipeline.db.shops import named, shop_names
+from pipeline.desk.address import REASONS as ADDRESS_REASONS
+from pipeline.desk.info import CHANGED_LABELS
 from pipeline.desk.kpis import KPIS, MONEY_KPIS, day_kpis, state_counts
 from pipeline.desk.money import desk_currency
 from pipeline.desk.problems import open_problems
@@ -24,6 +26,15 @@ from pipeline.desk.sla import counts_of, sla_board
 from pipeline.outputs.export import xlsx_bytes
 
 LANG = "zh"
+# The reasons that are codes, per problem type: the rule an address breaks, how far a refund
+# went, what changed after the desk acted ('; ' between several); other reasons are the order's
+# own text (SKUs short, the buyer's message, the other order ids, a typed reason).
+REASON_LABELS = {
+    "address": {r: f"addr_{r}" for r in ADDRESS_REASONS},
+    "refund_before_ship": {r: f"refund_{r}"
+                           for r in ("requested", "agreed", "returned", "cancelled")},
+    "info_changed": CHANGED_LABELS,
+}
 LIST_COLUMNS = ["order_id", "platform", "shop", "state", "rule", "deadline", "hours_left",
                 "problems", "buyer_message", "courier", "tracking_no", "paid_at", "ship_by"]
 
@@ -82,11 +93,20 @@ def order_list(board: pd.DataFrame, status: str,
 def problems_sheet(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFrame:
     p = open_problems(con, ALL, as_of)
     p["shop"] = named(p, shop_names(con))     # the display name, before the platform's words
-    address = p["problem"] == "address"
-    p.loc[address, "reason"] = p.loc[address, "reason"].map(lambda r: label(f"addr_{r}", LANG))
+    p["reason"] = [reason_words(problem, reason)
+                   for problem, reason in zip(p["problem"], p["reason"], strict=True)]
     p["platform"] = p["platform"].map(lambda x: platform_name(x, LANG))
     p["problem"] = p["problem"].map(lambda x: label(f"problem_{x}", LANG))
     return _headers(p[["order_id", "platform", "shop", "problem", "reason", "since"]])
+
+
+def reason_words(problem: str, reason: object) -> object:
+    """A mark's reason in Chinese: each coded part (REASON_LABELS of its problem type) in
+    words, other text as it is."""
+    codes = REASON_LABELS.get(problem)
+    if not codes or not isinstance(reason, str):
+        return reason
+    return "；".join(label(codes[r], LANG) if r in codes else r for r in reason.split("; "))
 
 
 def workbook_sheets(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, pd.DataFrame]:
