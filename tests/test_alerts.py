@@ -29,7 +29,7 @@ import pytest
 from pipeline.base.labels import LABELS
 from pipeline.base.roles import NotAllowed
 from pipeline.db.store import Store
-from pipeline.outputs import alerts
+from pipeline.outputs import alerts, scheduled
 from tests.conftest import load
 from tests.factories import ADDR
 
@@ -523,23 +523,23 @@ def test_a_long_message_is_cut_to_what_wecom_takes():
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="command", required=True)
-    alerts.add_commands(sub)
+    scheduled.add_commands(sub)
     return p
 
 
 def test_the_alerts_command(desk, posts, capsys):
     add(desk, name="hook", kind="webhook", url=f"{posts.base}/hook")
     args = parser().parse_args(["alerts", "--as-of", "2026-11-23 12:00", "--dry-run"])
-    assert alerts.run_command(desk, args) == 0
+    assert scheduled.run_command(desk, args) == 0
     out = capsys.readouterr().out
     assert out == ("hook (webhook): would send 1 alert(s), 0 held back\n"
                    "  已超时：已付款发货 1 单（提醒阈值 0）：s1 1\n")
     assert posts.received == []
     args = parser().parse_args(["alerts", "--as-of", "2026-11-23 12:00"])
-    assert alerts.run_command(desk, args) == 0
+    assert scheduled.run_command(desk, args) == 0
     assert capsys.readouterr().out == "hook (webhook): sent 1 alert(s)\n"
-    assert alerts.run_command(desk, parser().parse_args(["alerts", "--as-of", "noon"])) == 2
-    assert alerts.portable_argv(args) == ["alerts", "--as-of", "2026-11-23 12:00"]
+    assert scheduled.run_command(desk, parser().parse_args(["alerts", "--as-of", "noon"])) == 2
+    assert scheduled.portable_argv(args) == ["alerts", "--as-of", "2026-11-23 12:00"]
 
 
 def test_alerts_main_exits_1_when_a_channel_fails(tmp_path, capsys):
@@ -548,7 +548,7 @@ def test_alerts_main_exits_1_when_a_channel_fails(tmp_path, capsys):
     load(s, ORDERS)
     add(s, name="down", kind="webhook", url=f"http://127.0.0.1:{free_port()}/hook")
     s.close()
-    assert alerts.alerts_main(["--db", str(db), "--as-of", "2026-11-23 12:00"]) == 1
+    assert scheduled.alerts_main(["--db", str(db), "--as-of", "2026-11-23 12:00"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("down (webhook): FAILED, ") and "Connection refused" in err
 

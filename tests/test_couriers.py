@@ -18,6 +18,7 @@ from pipeline.base.roles import NotAllowed
 from pipeline.db.settings import settings_history
 from pipeline.db.store import Store
 from pipeline.desk import actions as A
+from pipeline.desk import courier_proposals as P
 from pipeline.desk import couriers as K
 from pipeline.desk import queue as Q
 from pipeline.desk.sla import update_settings
@@ -179,7 +180,7 @@ def test_a_requested_courier_as_the_shop_names_it_and_one_it_does_not_use(store)
     # the order for the desk to read)
     assert got["jt"] == ["中通快递", "house", "shop_default", None]
     assert got["not_zto"] == ["中通快递", "house", "shop_default", None]
-    requested = K.courier_requested(store.cursor(), ALL)
+    requested = P.courier_requested(store.cursor(), ALL)
     assert rows(requested, ["order_id", "courier", "source"]) == [["sf", "顺丰速运", "buyer_message"]]
 
 
@@ -264,7 +265,7 @@ def test_saving_the_rules_is_a_managers_and_is_recorded(desk):
         K.save_courier_rules(desk, [{**RULES[2], "match": "lots"}], by="Wang", role="manager")
     assert K.save_courier_rules(desk, table, by="Wang", role="manager")
     assert not K.save_courier_rules(desk, table, by="Wang", role="manager")
-    assert K.courier_rules(desk.cursor()) == table
+    assert P.courier_rules(desk.cursor()) == table
     log = settings_history(desk.cursor(), ("courier_rules",))
     assert log[["changed_by", "role"]].values.tolist()[0] == ["Wang", "manager"]
 
@@ -348,7 +349,7 @@ def test_the_editor_orders_changes_previews_and_saves(editor_db, monkeypatch):
     assert any(s.value == "Courier rules saved." for s in at.success)
     s = Store(editor_db)
     try:
-        saved = K.courier_rules(s.cursor())
+        saved = P.courier_rules(s.cursor())
         who = settings_history(s.cursor(), ("courier_rules",))["changed_by"].tolist()
     finally:
         s.close()
@@ -391,7 +392,7 @@ def test_a_clerk_edits_nothing_into_the_store(editor_db, monkeypatch):
     assert at.button(key="cr_save_rules").disabled
     s = Store(editor_db)
     try:
-        assert [r["kind"] for r in K.courier_rules(s.cursor())] == [
+        assert [r["kind"] for r in P.courier_rules(s.cursor())] == [
             "requested", "region", "shop_default"]
     finally:
         s.close()

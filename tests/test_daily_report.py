@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from pipeline.base import canonical as C
 from pipeline.db.shops import rename_shop
 from pipeline.ingest.importing import apply_parsed
-from pipeline.outputs import alerts
+from pipeline.outputs import alerts, scheduled
 from pipeline.outputs import daily_report as dr
 from tests.conftest import frame, load, load_tables
 from tests.factories import ADDR, pdf_text
@@ -367,20 +367,20 @@ def test_the_alerts_command_makes_it_at_its_hour(two_shops, tmp_path, capsys):
     import argparse
 
     p = argparse.ArgumentParser()
-    alerts.add_commands(p.add_subparsers(dest="command"))
+    scheduled.add_commands(p.add_subparsers(dest="command"))
     alerts.save_options(two_shops, {"report_enabled": True, "report_hour": 8,
                                     "report_dir": str(tmp_path / "out")}, by="ann")
     dry = p.parse_args(["alerts", "--as-of", "2026-11-23 08:00", "--dry-run"])
-    assert alerts.run_command(two_shops, dry) == 0
+    assert scheduled.run_command(two_shops, dry) == 0
     assert not (tmp_path / "out").exists()                      # a dry run makes nothing
     args = p.parse_args(["alerts", "--as-of", "2026-11-23 08:00"])
-    assert alerts.run_command(two_shops, args) == 0
+    assert scheduled.run_command(two_shops, args) == 0
     assert capsys.readouterr().out.splitlines()[-1] == \
         "daily report 2026-11-22: 6 file(s) written, 0 e-mail(s) sent"
     report = p.parse_args(["daily-report", "--day", "2026-11-21", "--out", str(tmp_path / "x")])
-    assert alerts.run_command(two_shops, report) == 0
+    assert scheduled.run_command(two_shops, report) == 0
     assert len(list((tmp_path / "x").iterdir())) == 6
-    assert alerts.portable_argv(report) == ["daily-report", "--day", "2026-11-21", "--out",
+    assert scheduled.portable_argv(report) == ["daily-report", "--day", "2026-11-21", "--out",
                                             str(tmp_path / "x")]
 
 

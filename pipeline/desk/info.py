@@ -67,7 +67,7 @@ TEXT_COLUMNS = [*KEY, "source", "text"]
 
 # Couriers a text may name (a rule's own courier aside), as buyers write them; a name in Latin
 # letters only as a word of its own (SF, not SFO). Which of the shop's couriers a name is:
-# pipeline.desk.couriers.courier_in_use.
+# courier_in_use below.
 KNOWN_COURIERS = ("顺丰", "中通", "圆通", "申通", "韵达", "极兔", "邮政", "EMS", "京东", "德邦",
                   "百世", "天天", "DHL", "FedEx", "UPS", "USPS", "SF", "ZTO", "YTO", "STO",
                   "Yunda", "J&T", "JD", "Deppon", "Best Express", "Royal Mail", "Canada Post")
@@ -126,6 +126,29 @@ def categorise(text: str | None, rules: list[dict[str, Any]],
     return [h.category for h in rule_hits(text, rules, source)]
 
 
+# Couriers as people name them; the names of one group are one courier.
+COURIER_NAMES: tuple[tuple[str, ...], ...] = (
+    ("顺丰", "SF"), ("中通", "ZTO"), ("圆通", "YTO"), ("申通", "STO"), ("韵达", "Yunda"),
+    ("极兔", "J&T"), ("邮政", "EMS"), ("京东", "JD"), ("德邦", "Deppon"), ("百世", "Best Express"),
+    ("DHL",), ("UPS",), ("FedEx",), ("USPS",), ("Royal Mail",), ("Canada Post",),
+)
+
+
+def courier_in_use(name: str, used: list[str]) -> str | None:
+    """The courier of `used` that `name` is (one name in the other, or another name of its
+    group of COURIER_NAMES in it, capitals aside: 顺丰 is 顺丰速运, SF is 顺丰速运); `name` itself
+    when the shop lists none; None when the shop does not use it."""
+    if not used:
+        return name
+    group = next((g for g in COURIER_NAMES if name.casefold() in (n.casefold() for n in g)),
+                 (name,))
+    for courier in used:
+        if any(n.casefold() in courier.casefold() for n in group) \
+                or courier.casefold() in name.casefold():
+            return courier
+    return None
+
+
 def couriers_named(text: str) -> tuple[list[str], list[str]]:
     """The known couriers a text names: those it asks for and those it refuses (不要发中通,
     别走韵达, not UPS), each once, in the order written."""
@@ -143,8 +166,6 @@ def couriers_named(text: str) -> tuple[list[str], list[str]]:
 def usable(courier: str, couriers_used: list[str]) -> bool:
     """Whether the shop can send by `courier`: it lists no couriers, or one of them is it
     (顺丰 is 顺丰速运, SF is 顺丰速运, EMS is 中国邮政: pipeline.desk.couriers)."""
-    from pipeline.desk.couriers import courier_in_use
-
     return courier_in_use(courier, couriers_used) is not None
 
 
