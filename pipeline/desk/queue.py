@@ -28,8 +28,10 @@ from pipeline.base.filters import Filters
 from pipeline.db.cache import remembered, shared
 from pipeline.db.queries import sql
 from pipeline.db.settings import get_settings
-from pipeline.desk.couriers import propose
+from pipeline.desk.courier_proposals import propose
 from pipeline.desk.freshness import MOMENT_COLUMNS, shop_moments
+from pipeline.desk.info import first_orders
+from pipeline.desk.parcels import merge_groups
 from pipeline.desk.problems import export_facts, marks_moment, open_problems
 
 MARK_COLUMNS = ["platform", "shop", "order_id", "problem", "reason", "since"]
@@ -52,7 +54,7 @@ def work_queue(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> p
     courier (set by hand or in the export), lines, pieces, simple, proposed_courier (the courier
     it goes with: the one set, else the courier rules'; null: none), courier_rule (the id of the
     rule that chose it), courier_rule_kind (the rule's kind, or hand | export | vague_address:
-    pipeline.desk.couriers), courier_why (what matched).
+    pipeline.desk.couriers), courier_why (what matched), urgent (a message rule puts it first: DESIGN §12).
     """
     _, rows, moments = _untimed(con, f, as_of)
     return _timed(con, rows, moments, as_of)
@@ -146,8 +148,10 @@ def _untimed(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime
         marks = marks[MARK_COLUMNS].astype({"problem": str, "reason": object}).assign(
             since=pd.to_datetime(marks["since"]))
         couriers = propose(con, f, moment, settings["courier_rules"], marks, settings)
+        first = first_orders(con, f)[["platform", "shop", "order_id"]]
         con.register("queue_marks", marks)
         con.register("queue_couriers", couriers)
+        con.register("queue_first", _keys(first))
         con.register("shop_moments", moments)
         try:
             return con.sql(sql("queue_orders"), params={
@@ -158,6 +162,7 @@ def _untimed(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime
         finally:
             con.unregister("queue_marks")
             con.unregister("queue_couriers")
+            con.unregister("queue_first")
             con.unregister("shop_moments")
 
     return key, remembered(con, "queue.untimed", key, compute), moments
@@ -169,15 +174,25 @@ def _members(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime, size: 
     key, queue, moments = _untimed(con, f, as_of)
 
     def compute() -> pa.Table:
+        merged = merge_groups(con)
+        followers = merged[merged["member_no"] > 0]
         con.register("queued", queue)
+        con.register("merge_followers", _keys(followers, "parcel_id"))
         try:
             return con.sql(sql("queue_batch_members"),
                            params={"max_size": size, "min_group": MIN_GROUP}).to_arrow_table()
         finally:
             con.unregister("queued")
+            con.unregister("merge_followers")
 
     key = (key, size)
     return key, remembered(con, "queue.members", key, compute), moments
+
+
+def _keys(frame: pd.DataFrame, *more: str) -> pa.Table:
+    """The order keys (and `more` columns) of `frame` as text columns, typed even when empty."""
+    columns = ["platform", "shop", "order_id", *more]
+    return pa.table({c: pa.array(frame[c].astype(str).tolist(), pa.string()) for c in columns})
 
 
 def _timed(con: duckdb.DuckDBPyConnection, rows: pa.Table, moments: pd.DataFrame,

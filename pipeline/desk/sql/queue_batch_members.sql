@@ -15,6 +15,9 @@
 -- orders for good: the parts of a group take, in order, the numbers no recorded id of that
 -- prefix holds (with 3fa2c1-1 processed, the group's parts are 3fa2c1-2, 3fa2c1-3, ...).
 -- Reads the table `events` (the recorded batch ids).
+-- Reads the registered relation `merge_followers` (platform, shop, order_id, parcel_id): the
+-- orders merged into another's parcel (DESIGN §12, pipeline/desk/parcels.py): each goes in the
+-- batch of its parcel's first order, whatever its own SKU set.
 -- Parameters: $max_size, $min_group.
 
 with queue as (
@@ -24,7 +27,15 @@ with queue as (
 eligible as (
     select *
     from queue
+    anti join merge_followers using (platform, shop, order_id)
     where not held and not processed
+),
+
+followers as (
+    select q.*, m.parcel_id
+    from queue as q
+    join merge_followers as m using (platform, shop, order_id)
+    where not q.held and not q.processed
 ),
 
 grouped as (
@@ -123,6 +134,36 @@ final as (
         courier_why
     from parted as p
     join free_parts as f using (prefix, part_index)
+),
+
+with_followers as (
+    select * from final
+    union all
+    select
+        h.batch_id,
+        h.kind,
+        q.rank,
+        q.platform,
+        q.shop,
+        q.order_id,
+        q.state,
+        q.paid_at,
+        q.ship_by,
+        q.deadline,
+        q.hours_left,
+        q.due,
+        q.stale,
+        q.data_as_of,
+        q.sku_set,
+        q.courier,
+        q.lines,
+        q.pieces,
+        q.proposed_courier,
+        q.courier_rule,
+        q.courier_rule_kind,
+        q.courier_why
+    from followers as q
+    join final as h on h.platform = q.platform and h.shop = q.shop and h.order_id = q.parcel_id
 )
 
-select * from final order by rank
+select * from with_followers order by rank

@@ -1,5 +1,6 @@
 -- The work queue (DESIGN §5): orders waiting to ship, in the order the desk works them.
--- Earliest deadline first (the platform's promised ship-by, or payment + $ship_hours when
+-- Orders a message rule puts first (DESIGN §12: 加急, urgent…) before the others, then the
+-- earliest deadline first (the platform's promised ship-by, or payment + $ship_hours when
 -- earlier), then first paid first, then simple orders (one line, one piece) before complex
 -- ones; ties keep the same SKU set and the same (proposed) courier together.
 -- Reads the registered relation `queue_marks` (platform, shop, order_id, problem, reason,
@@ -9,6 +10,8 @@
 -- Reads the registered relation `queue_couriers` (platform, shop, order_id, courier, rule_id,
 -- rule_kind, why): each order's proposed courier and the rule that chose it
 -- (courier_proposals.sql).
+-- Reads the registered relation `queue_first` (platform, shop, order_id): the orders a `first`
+-- message rule matched (pipeline/desk/info.py first_orders).
 -- Parameters: $as_of, $ship_hours, $date_from, $date_to, $shops, $platforms.
 
 with moments as (
@@ -79,17 +82,20 @@ timed as (
         c.courier as proposed_courier,
         c.rule_id as courier_rule,
         c.rule_kind as courier_rule_kind,
-        c.why as courier_why
+        c.why as courier_why,
+        u.order_id is not null as urgent
     from waiting as w
     left join sku_sets as k using (platform, shop, order_id)
     left join held as h using (platform, shop, order_id)
     left join couriers as c using (platform, shop, order_id)
+    left join (select distinct platform, shop, order_id from queue_first) as u
+        using (platform, shop, order_id)
 ),
 
 final as (
     select
         row_number() over (
-            order by stale, deadline nulls last, ready_at nulls last, simple desc,
+            order by stale, urgent desc, deadline nulls last, ready_at nulls last, simple desc,
                      sku_set nulls last, proposed_courier nulls last, platform, shop, order_id
         ) as rank,
         platform,
@@ -115,7 +121,8 @@ final as (
         proposed_courier,
         courier_rule,
         courier_rule_kind,
-        courier_why
+        courier_why,
+        urgent
     from timed
 )
 
