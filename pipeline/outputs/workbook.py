@@ -26,11 +26,11 @@ from pipeline.desk.sla import counts_of, sla_board
 from pipeline.outputs.export import xlsx_bytes
 
 LANG = "zh"
-# The reasons that are codes, per problem type: the rule an address breaks, how far a refund
-# went, what changed after the desk acted ('; ' between several); other reasons are the order's
-# own text (SKUs short, the buyer's message, the other order ids, a typed reason).
+# The reasons that are codes, per problem type: the rule an address breaks (ADDRESS_REASONS),
+# how far a refund went, what changed after the desk acted ('; ' between several); other
+# reasons are the order's own text (SKUs short, the buyer's message, the other order ids, a
+# typed reason).
 REASON_LABELS = {
-    "address": {r: f"addr_{r}" for r in ADDRESS_REASONS},
     "refund_before_ship": {r: f"refund_{r}"
                            for r in ("requested", "agreed", "returned", "cancelled")},
     "info_changed": CHANGED_LABELS,
@@ -101,12 +101,18 @@ def problems_sheet(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pd.DataFr
 
 
 def reason_words(problem: str, reason: object) -> object:
-    """A mark's reason in Chinese: each coded part (REASON_LABELS of its problem type) in
-    words, other text as it is."""
-    codes = REASON_LABELS.get(problem)
-    if not codes or not isinstance(reason, str):
+    """A mark's reason in Chinese: each coded part of its problem type in words, other text
+    as it is."""
+    if (problem != "address" and problem not in REASON_LABELS) or not isinstance(reason, str):
         return reason
-    return "；".join(label(codes[r], LANG) if r in codes else r for r in reason.split("; "))
+    return "；".join(_code_words(problem, r) for r in reason.split("; "))
+
+
+def _code_words(problem: str, code: str) -> str:
+    if problem == "address":
+        return label(f"addr_{code}", LANG) if code in ADDRESS_REASONS else code
+    codes = REASON_LABELS[problem]
+    return label(codes[code], LANG) if code in codes else code
 
 
 def workbook_sheets(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, pd.DataFrame]:
