@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,6 +12,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
+from pipeline.db.settings import DEFAULT_MESSAGE_RULES
+from pipeline.desk.info import categorise, rule_hits
 from pipeline.ingest.demo import DEMO_FILES, promotion_periods, write_demo
 from pipeline.ingest.formats import read_export
 
@@ -45,6 +48,9 @@ REFUND_STATES = (
 )
 REFUND_OPEN = REFUND_STATES[1:4]
 WAITING = ("买家已付款，等待卖家发货", "买家已确认，等待卖家发货")
+# the categories of the desk's default message and note rules (DESIGN §12)
+CATEGORIES = {"address_change", "variant_change", "cancel_request", "courier_request", "urgent",
+              "invoice", "gift_request", "delivery"}
 
 
 def read_gbk(path: Path) -> tuple[list[str], pd.DataFrame]:
@@ -292,3 +298,57 @@ def test_the_readers_take_every_demo_file_without_rejects(demo):
         parsed = read_export(name, path.read_bytes(), "Asia/Shanghai")
         assert parsed.rejects == [], (name, parsed.rejects[:5])
         assert parsed.frames and all(len(f) for f in parsed.frames.values()), name
+
+
+def categories_of(texts: pd.Series, source: str) -> tuple[Counter, int]:
+    """How many of the texts each default category catches, and how many none catches."""
+    counts, plain = Counter(), 0
+    for text in texts[texts != ""]:
+        found = categorise(text, DEFAULT_MESSAGE_RULES, source)
+        counts.update(found)
+        plain += not found
+    return counts, plain
+
+
+def test_buyer_messages_fall_into_every_default_category(orders):
+    counts, plain = categories_of(orders["买家留言"], "buyer_message")
+    assert set(counts) == CATEGORIES
+    # seed 7, 3,000 orders: 240 messages (8 %), six of them in two categories (加急 and 发顺丰);
+    # the shares of the words would give about 26, 17, 12, 32, 38, 14, 24, 22 and 59 plain
+    assert counts == {"address_change": 27, "variant_change": 14, "cancel_request": 14,
+                      "courier_request": 31, "urgent": 43, "invoice": 11, "gift_request": 34,
+                      "delivery": 18}
+    assert plain == 54
+    assert (orders["买家留言"] != "").sum() == 240
+
+
+def test_courier_requests_name_the_courier_asked_or_refused(orders):
+    asked, refused = Counter(), Counter()
+    for text in orders["买家留言"]:
+        for hit in rule_hits(text, DEFAULT_MESSAGE_RULES, "buyer_message"):
+            if hit.category == "courier_request":
+                asked[hit.courier] += 1
+                refused[hit.avoid] += 1
+    assert asked == {"顺丰": 17, "中通": 8, "京东": 3, None: 3}      # 不要发韵达: none asked
+    assert refused == {None: 28, "韵达": 3}
+
+
+def test_seller_notes_are_the_shops_words_some_caught_by_the_rules(orders):
+    notes = orders["订单备注"]
+    assert (orders["商家备忘"] == notes).all()
+    counts, plain = categories_of(notes, "seller_note")
+    # seed 7, 3,000 orders: 50 notes (2 %) and the note of 36 presale orders
+    assert counts == {"address_change": 3, "courier_request": 7, "urgent": 6, "invoice": 1,
+                      "gift_request": 5, "delivery": 1}
+    assert plain == 63                       # 已联系客户, 缺货…, and the presale orders' note
+    assert {"已联系客户", "补发小样", "VIP客户 加急"} <= set(notes)
+    presale = notes == "预售单，尾款付清后发货"
+    assert presale.sum() == 36 and (orders.loc[presale, "预售订单"] == "是").all()
+
+
+def test_a_changed_address_is_given_only_where_the_buyer_asked_for_it(orders):
+    changed = orders[orders["修改后的收货地址"] != ""]
+    assert len(changed) == 14
+    assert (changed["修改后的收货地址"] != changed["收货地址"]).all()
+    assert all(categorise(m, DEFAULT_MESSAGE_RULES) == ["address_change"]
+               for m in changed["买家留言"])

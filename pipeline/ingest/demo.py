@@ -15,7 +15,9 @@ When the window holds a 双11, last year's 双11 day is there too (its period, "
 "双11 2026", and its orders, out of the same total), as a shop that sold a year before has it:
 the War room projects the day from last year's shape. Cases follow the refunds: more in the
 days after 双11 (its orders come back, more of them bought on impulse), every status, some
-past the platform's deadline, some refunded by the platform at it (missed).
+past the platform's deadline, some refunded by the platform at it (missed). A few percent of
+the orders carry a buyer message (买家留言) and a seller note (订单备注, 商家备忘): every category
+of the desk's default message rules among them (DESIGN §12), and plain words no rule catches.
 """
 
 from __future__ import annotations
@@ -265,36 +267,71 @@ COURIERS = (
 )
 VALUABLE_CENTS = 40000
 
+# What buyers write in 买家留言 (SHARE["message"] of the orders) and how often, by the category of
+# the desk's default message rules (DESIGN §12) that catches it; the last ones no rule catches.
 MESSAGES = (
-    "请尽快发货，谢谢",
-    "送人的，请不要放发票和价格单",
-    "能不能多送几个小样",
-    "地址改一下，改成公司地址，已联系客服",
-    "麻烦发顺丰，邮费可以补",
-    "生日礼物，麻烦包装好一点",
-    "请帮忙看一下生产日期，要新一点的",
-    "周末家里没人，请工作日送达",
-    "急用，今天能发吗",
-    "放菜鸟驿站就行",
-    "色号别发错了，谢谢",
-    "和上一单一起发",
-    "送女朋友的，包装仔细一点",
-    "请发中通快递",
-    "小样要面霜的，不要面膜",
+    # address_change: held until the desk reviews it
+    ("地址写错了，改成浙江省杭州市西湖区文三路90号东部软件园", 1.2),
+    ("改地址，改成公司地址，已联系客服", 1.5),      # ADDRESS_CHANGE: 修改后的收货地址 given
+    ("收货地址有误，是12栋不是21栋", 0.8),
+    ("麻烦换地址，寄到我妈家，电话不变", 0.6),
+    # variant_change: held
+    ("口红换色号，要#520豆沙色，不要#999", 1.2),
+    ("拍错了，粉底液换颜色，要02自然色", 0.8),
+    ("精华改规格，要50ml的，差价补给你", 0.6),
+    # cancel_request: held
+    ("不要了，取消订单", 0.8),
+    ("拍重复了，这单先别发", 0.5),
+    ("不想要了，麻烦直接退款", 0.5),
+    # courier_request: the courier asked (or refused)
+    ("麻烦发顺丰，邮费可以补", 2.0),
+    ("指定中通，别的快递我们村不到", 1.0),
+    ("不要发韵达，上次丢件了", 0.8),
+    ("请走京东，谢谢", 0.6),
+    # urgent: first in the queue
+    ("请尽快发货，谢谢", 2.0),
+    ("急用，今天能发吗", 1.5),
+    ("加急！周五出差要带", 1.0),
+    ("什么时候发货？等着用", 0.8),
+    # invoice: tagged
+    ("要发票，抬头：杭州青禾网络科技有限公司，税号：91330106MA2B7C4K5X", 1.0),
+    ("麻烦开票，个人抬头就行", 0.6),
+    ("送人的，请不要放发票和价格单", 0.6),
+    # gift_request: tagged
+    ("能不能多送几个小样", 2.0),
+    ("赠品要面霜小样，不要面膜", 1.0),
+    ("老客户了，多送点面膜呗", 0.8),
+    # delivery: printed on the slip
+    ("放快递柜就行，不要打电话", 1.5),
+    ("周末家里没人，请工作日送达", 1.0),
+    ("放菜鸟驿站，谢谢", 1.0),
+    # two at once: urgent and courier_request
+    ("加急，发顺丰，运费我补", 0.6),
+    # plain: no rule catches these
+    ("谢谢", 2.0),
+    ("好评！回购第三次了", 1.5),
+    ("生日礼物，麻烦包装好一点", 1.5),
+    ("请帮忙看一下生产日期，要新一点的", 1.2),
+    ("色号别发错了，谢谢", 1.0),
+    ("和上一单一起发", 1.0),                         # MERGE_MESSAGE: a buyer's second order
+    ("送女朋友的，包装仔细一点", 1.0),
 )
-ADDRESS_CHANGE_MESSAGE = 3
-MERGE_MESSAGE = 11
+# What the shop notes in 订单备注 / 商家备忘 (SHARE["seller_note"] of the orders), and how often.
 SELLER_NOTES = (
-    "已联系买家确认地址",
-    "加送面膜2片",
-    "VIP老客，优先发货",
-    "指定顺丰，已补邮费",
-    "缺货，已与买家协商延迟发货",
-    "赠品已单独补发",
-    "发票已开，随单寄出",
-    "买家要求改地址，已修改",
-    "预售单，尾款付清后发货",
+    ("已联系客户", 3.0),
+    ("已联系客户确认收货人电话", 1.5),
+    ("缺货，已与买家协商延迟发货", 1.0),
+    ("补发小样", 1.5),                               # gift_request
+    ("加送面膜2片", 1.0),                            # gift_request
+    ("VIP客户 加急", 1.5),                           # urgent
+    ("指定顺丰，已补邮费", 1.0),                     # courier_request
+    ("发票已开，随单寄出", 0.8),                     # invoice
+    ("客户要求周末送货", 0.6),                       # delivery
+    ("买家要求改地址，已修改", 0.6),                 # address_change: held until reviewed
+    ("预售单，尾款付清后发货", 0.0),                 # PRESALE_NOTE: a few presale orders only
 )
+ADDRESS_CHANGE_MESSAGE = [m for m, _ in MESSAGES].index("改地址，改成公司地址，已联系客服")
+MERGE_MESSAGE = [m for m, _ in MESSAGES].index("和上一单一起发")
 PRESALE_NOTE = len(SELLER_NOTES) - 1
 INVOICE_TITLES = ("个人", "上海花语文化传媒有限公司", "深圳市云帆电子商务有限公司", "杭州青禾网络科技有限公司")
 
@@ -555,8 +592,8 @@ class _Context:
         self.g_refund = _gbk(REFUND_STATUS)
         self.g_shop = _gbk([s[0] for s in SHOPS])
         self.g_shop_id = _gbk([s[1] for s in SHOPS])
-        self.g_message = _gbk(list(MESSAGES) + [""])
-        self.g_note = _gbk(list(SELLER_NOTES) + [""])
+        self.g_message = _gbk([m for m, _ in MESSAGES] + [""])
+        self.g_note = _gbk([m for m, _ in SELLER_NOTES] + [""])
         self.g_invoice = _gbk(list(INVOICE_TITLES) + [""])
         self.g_close = _gbk([OPEN_REASON, *UNPAID_CLOSE_REASONS, AUTO_CLOSE_REASON, REFUND_CLOSE_REASON])
         self.g_courier = _gbk([c[0] for c in COURIERS] + [""])
@@ -828,11 +865,9 @@ def _simulate(
         ident[pick[pairs:]] = pick[:pairs]
         shop[pick[pairs:]] = shop[pick[:pairs]]
     geo = geo[ident]
-    message = np.where(r() < SHARE["message"], rng.integers(0, len(MESSAGES), n), len(MESSAGES))
-    if len(candidates) >= 6:
-        message[pick[pairs:]] = np.where(rng.random(pairs) < 0.5, MERGE_MESSAGE, message[pick[pairs:]])
-    note = np.where(r() < SHARE["seller_note"], rng.integers(0, len(SELLER_NOTES), n), len(SELLER_NOTES))
-    note = np.where(presale & (r() < 0.05), PRESALE_NOTE, note)
+    second = pick[pairs:] if len(candidates) >= 6 else np.zeros(0, dtype=np.int64)
+    message, note = _order_texts(np.random.default_rng([ctx.seed, 5, first_order]), presale,
+                                 second)
     vague = np.where(r() < SHARE["vague_address"], rng.integers(0, len(VAGUE_ADDRESSES), n), -1)[ident]
 
     nick = rng.choice(len(NICKS), size=n, p=ctx.nick_p)
@@ -885,6 +920,30 @@ def _simulate(
         "package": is_bundle & (rng.random(total) < 0.6),
     }
     return orders, lines
+
+
+def _order_texts(rng: np.random.Generator, presale: np.ndarray, second: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """The buyer message and seller note of each order, as positions in MESSAGES and
+    SELLER_NOTES (their length: none). The buyer of a `second` order to one address asks half
+    the time to ship it with the first; a few presale orders are noted as such. Drawn from a
+    generator of their own, so that the words change no other fact of the demo."""
+    n = len(presale)
+    wrote = rng.random(n) < SHARE["message"]
+    message = np.where(wrote, rng.choice(len(MESSAGES), size=n, p=_shares(MESSAGES)),
+                       len(MESSAGES))
+    message[second] = np.where(rng.random(len(second)) < 0.5, MERGE_MESSAGE, message[second])
+    noted = rng.random(n) < SHARE["seller_note"]
+    note = np.where(noted, rng.choice(len(SELLER_NOTES), size=n, p=_shares(SELLER_NOTES)),
+                    len(SELLER_NOTES))
+    note = np.where(presale & (rng.random(n) < 0.05), PRESALE_NOTE, note)
+    return message, note
+
+
+def _shares(table: tuple) -> np.ndarray:
+    """The shares of a (value, share) table, adding up to one."""
+    p = np.array([s for _, s in table], dtype=float)
+    return p / p.sum()
 
 
 def _unique_id(rng: np.random.Generator, index: np.ndarray, seed: int, kind: int) -> np.ndarray:
