@@ -123,12 +123,24 @@ refund_before_ship as (
     where o.state = 'refunding'
 ),
 
+-- the orders already in a merged parcel (a `merge` in effect names its first order and the
+-- others, pipeline/desk/sql/parcel_merges.sql): the desk has decided, they are no candidates
+merged as (
+    select distinct platform, shop,
+        unnest(list_prepend(order_id, regexp_split_to_array(trim(text), '\s+'))) as order_id
+    from events_by_then
+    where action = 'merge'
+      and case_id is null
+      and nullif(trim(text), '') is not null
+),
+
 merge_keys as (
     select
         platform, shop, order_id, created_at,
         buyer_key,
         address_key
     from open_now
+    anti join merged using (platform, shop, order_id)
     where state <> 'refunding'
       and nullif(buyer_key, '') is not null
 ),
