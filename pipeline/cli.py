@@ -40,6 +40,7 @@ from pipeline.commands import (
     refusal,
     run,
     run_demo,
+    store_copy,
 )
 from pipeline.db.store import (
     Store,
@@ -56,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "demo":
         return run_demo(args)
+    if args.command == "store":
+        return store_copy(args)
     named = args.db or os.environ.get("ORDERDESK_DB")   # a store the job names, not the default
     if args.command == "report" and named and named != ":memory:" \
             and not Path(named).exists() and not marker_path(Path(named)).exists():
@@ -133,6 +136,10 @@ def _open(args: argparse.Namespace) -> Store:
 
 def _portable_argv(args: argparse.Namespace) -> list[str]:
     """The command as another process on this machine runs it: paths made absolute, no --db."""
+    if args.command in ("alerts", "daily-report"):
+        from pipeline.outputs.scheduled import portable_argv
+
+        return portable_argv(args)
     if args.command == "import":
         out = ["import", *(str(Path(f).resolve()) for f in args.files), "--by", args.by]
         return out + (["--shop", args.shop] if args.shop else [])

@@ -82,6 +82,15 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--once", action="store_true", help="look twice (a file must hold "
                        "still between the looks), import, and stop")
     _user_parser(sub)
+    from pipeline.outputs.scheduled import add_commands
+
+    add_commands(sub)   # alerts, daily-report
+    store = sub.add_parser("store", help="the store itself")
+    store_cmd = store.add_subparsers(dest="store_command", required=True)
+    copy = store_cmd.add_parser("copy", help="copy a desk's store, nothing lost (a DuckDB file "
+                                             "to PostgreSQL and back): counts and checksums")
+    copy.add_argument("source", metavar="FROM", help="a DuckDB file or postgresql://…")
+    copy.add_argument("target", metavar="TO", help="a DuckDB file or postgresql://…")
     return p
 
 
@@ -119,6 +128,10 @@ def run(store: Store, args: argparse.Namespace) -> int:
         return _user(store, args)
     if args.command == "watch":
         return _watch(store, args)
+    if args.command in ("alerts", "daily-report"):
+        from pipeline.outputs.scheduled import run_command
+
+        return run_command(store, args)
     return _action(store, args)
 
 
@@ -257,6 +270,7 @@ def _action(store: Store, args: argparse.Namespace) -> int:
 def _watch(store: Store, args: argparse.Namespace) -> int:
     """Look into the folder every `--every` seconds and import what is new (until stopped)."""
     from pipeline.ingest.inbox import Inbox
+    from pipeline.outputs.scheduled import watch_tick
 
     box = Inbox(Path(args.folder))
     print(f"watching {box.folder} every {args.every:g} s (Ctrl-C stops)", file=sys.stderr,
@@ -268,6 +282,8 @@ def _watch(store: Store, args: argparse.Namespace) -> int:
             for result in box.look(store):
                 print(result.message, flush=True)
                 code = max(code, result.exit_code)
+            for line in watch_tick(store):     # the alerts, and the daily report at its hour
+                print(line, flush=True)
             looks += 1
             if args.once and looks >= 2:
                 return code
@@ -348,3 +364,10 @@ def serve(store: Store) -> None:
     """Take the commands other processes hand to `store` while this process holds it (the
     dashboard): import, report and action run here, on its store."""
     handoff.serve(store.path, lambda argv: run_handed(store, argv))
+
+
+def store_copy(args: argparse.Namespace) -> int:
+    """`store copy FROM TO`: the store copied table by table, counts and checksums compared."""
+    from pipeline.db.copy import store_copy_main
+
+    return store_copy_main(args.source, args.target)

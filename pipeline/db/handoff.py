@@ -36,7 +36,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("import", "report", "action", "user")   # what may be handed over
+COMMANDS = ("import", "report", "action", "user", "alerts", "daily-report")  # handed over
 EXIT_WAIT_SECONDS = 120                      # at exit, how long a handed-off command is waited for
 _RUN_LOCK = threading.Lock()                # one handed-off command at a time
 _servers: dict[str, socketserver.BaseServer] = {}
