@@ -11,6 +11,7 @@ from pipeline.base.roles import may
 from pipeline.db.settings import DEFAULTS, get_settings, valid_currency
 from pipeline.desk.sla import restore_defaults, update_settings
 from ui.actor import role
+from ui.alerts import alerts_section
 from ui.auth import page_guard, signed_in_name
 from ui.courier_rules import courier_rules_section
 from ui.data import get_store
@@ -24,7 +25,8 @@ st.caption(t("set_intro"))
 store = get_store()
 current = get_settings(store.cursor())
 
-HOURS = ("chase_unpaid_hours", "ship_paid_hours", "due_soon_hours")
+HOURS = ("chase_unpaid_hours", "ship_paid_hours", "due_soon_hours",
+         "aftersales_answer_hours", "aftersales_receive_hours")
 WARROOM = ("forecast_rate_hours", "orders_per_packer_hour", "alert_runout_hours",
            "alert_breach_orders", "alert_intake_off_pct")
 
@@ -133,3 +135,5 @@ st.divider()
 courier_rules_section()
 st.divider()
 message_rules_section()
+st.divider()
+alerts_section()

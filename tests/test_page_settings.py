@@ -62,3 +62,21 @@ def test_saved_values_reach_the_store(db, monkeypatch):
         48, 72, "Confirmed")
     assert dict(s.cursor().execute("select order_id, state from order_state").fetchall()) == {
         "a": "unconfirmed_unpaid"}
+
+
+def test_the_after_sales_hours_are_set_on_the_page(db, monkeypatch):
+    at = fresh_app(db, monkeypatch, "pages/settings.py", state={"lang": "en"})
+    assert at.number_input(key="set_aftersales_answer_hours").value == 48
+    assert at.number_input(key="set_aftersales_receive_hours").value == 72
+    at.number_input(key="set_aftersales_answer_hours").set_value(24)
+    at.text_input(key="set_confirmed_tag").set_value("OK")
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    from pipeline.db.store import Store
+
+    s = Store(db)
+    try:
+        assert get_settings(s.cursor())["aftersales_answer_hours"] == 24
+    finally:
+        s.close()
