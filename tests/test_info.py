@@ -422,3 +422,18 @@ def test_labels_of_the_default_categories_and_reasons():
     assert [k for k in wanted if k not in LABELS] == []
     assert LABELS["info_cat_address_change"] == ("改地址", "Address change")
     assert list(info.CATEGORIES) == [r["category"] for r in DEFAULT]
+
+
+def test_a_changed_address_alone_is_reviewed_and_cleared(store):
+    """An order without a buyer message whose address a newer export changed after the desk
+    processed it: the review that clears `info_changed` is taken (it is refused only when there
+    is nothing to review)."""
+    import_rows(store, [paid("c", seller_note="老客户")], "first.csv")
+    A.record(store, ("taobao", "s1", "c"), "process", "ann")
+    with pytest.raises(A.ActionError):                  # nothing to review yet
+        A.record(store, ("taobao", "s1", "c"), "review", "ann")
+    import_rows(store, [paid("c", seller_note="老客户", address="解放中路 200 号")], "second.csv")
+    now = datetime(2030, 1, 1)
+    assert marks_of(store, now) == [("c", "info_changed", "changed_address")]
+    A.record(store, ("taobao", "s1", "c"), "review", "ann")
+    assert marks_of(store, now) == []

@@ -122,6 +122,24 @@ last_effective as (
     group by all
 ),
 
+-- what a newer export changed after the desk acted (DESIGN §12 info_changed) that no review
+-- has seen yet: a review is what clears it
+last_review as (
+    select e.platform, e.shop, e.order_id, max(e.event_id) as review_event
+    from effective_events as e
+    join keys as k using (platform, shop, order_id)
+    where e.action = 'review' and e.case_id is null
+    group by all
+),
+
+changed as (
+    select distinct c.platform, c.shop, c.order_id
+    from info_changes as c
+    join keys as k using (platform, shop, order_id)
+    left join last_review as r using (platform, shop, order_id)
+    where coalesce(r.review_event <= c.events_before, true)
+),
+
 final as (
     select
         k.platform, k.shop, k.order_id,
@@ -129,11 +147,13 @@ final as (
         s.state, s.waiting_to_ship, s.processed, s.flag_reason, s.reviewed_message,
         coalesce(s.last_event_id, 0) as last_event_id,
         nullif(trim(o.buyer_message), '') as buyer_message,
-        le.undo_target, le.undo_action
+        le.undo_target, le.undo_action,
+        ch.order_id is not null as info_changed
     from keys as k
     left join orders as o using (platform, shop, order_id)
     left join order_state as s using (platform, shop, order_id)
     left join last_effective as le using (platform, shop, order_id)
+    left join changed as ch using (platform, shop, order_id)
 )
 
 select * from final
@@ -309,7 +329,7 @@ def refusal(action: str, order: dict[str, Any], text: str | None, kind: str | No
         return Reason("why_already_processed")
     if action in TEXT_NEEDED and not text:
         return Reason("why_needs_text", what=Reason(f"why_text_{action}"))
-    if action == "review":
+    if action == "review" and not order.get("info_changed"):   # a change is reviewed too
         if not order.get("buyer_message"):
             return Reason("why_no_message")
         if order.get("reviewed_message") == order.get("buyer_message"):
