@@ -4,6 +4,10 @@
   (a button click); the dialog records actions with the order's last event as read when it
   opened, so a change by someone else meanwhile is reported, never overwritten silently.
   It lists the order's after-sales cases; the one picked opens on the After-sales page.
+  Its order information (DESIGN §12): the buyer and receiver as exported, the message and note
+  with the categories the rules find in them, what changed after the desk acted (before and
+  now), the proposed courier and why, the order's parcels, and the forms that merge it with
+  its merge candidates or split it into parcels (recorded like every other action).
 - `order_table(frame, key)`: a table of orders whose selection returns order keys (never row
   positions: the keys are taken from the rows as they were shown when the user selected);
   with `opens=True` a click on a cell opens that row's order.
@@ -16,6 +20,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -24,14 +29,26 @@ import pandas as pd
 import streamlit as st
 
 from pipeline.base import roles
+from pipeline.base.filters import ALL, Filters
 from pipeline.base.roles import NotAllowed, may
 from pipeline.db.store import Conflict
-from pipeline.desk import actions, address, aftersales, money, problems, queue, team
-from pipeline.desk.address import display_address
+from pipeline.desk import (
+    actions,
+    address,
+    aftersales,
+    couriers,
+    info,
+    money,
+    parcels,
+    problems,
+    queue,
+    team,
+)
+from pipeline.desk.address import display_address, is_masked
 from pipeline.ingest.formats import LAYOUTS
 from ui.actor import actor, role
 from ui.auth import signed_in
-from ui.data import desk_minute, get_store, query, shop_label
+from ui.data import desk_minute, desk_settings, get_store, query, shop_label
 from ui.errors import FAULTS, fault_text, refusal_text
 from ui.fmt import fmt_money
 from ui.i18n import colon, lang, t, tc
@@ -45,6 +62,9 @@ NOTICE = "order_dialog_notice"
 FLASH = "order_flash"
 DONE = "order_dialog_done"
 OPEN_CASE = "aftersales_open"   # a case the After-sales page opens on its next run
+SPLIT_LINES = "dlg_split_lines"  # the line ids the split form shows, in its order
+MAX_PARCELS = 20                 # the most parcels the split form offers
+INPUT_WIDTH = 140                # a split's number fields, in pixels: two in a phone's row
 
 
 # ---------------------------------------------------------------------------------------------
@@ -247,14 +267,13 @@ def _order_body(platform: str, shop: str, order_id: str) -> None:
     with c3:
         where = display_address(o["province"], o["city"], o["district"], o["address"])
         facts_text(t("dlg_delivery"), {
-            t("dlg_buyer"): o["buyer"], t("dlg_receiver"): o["receiver"],
-            t("dlg_phone"): o["phone"], t("dlg_address"): where,
+            t("dlg_buyer"): as_exported(o["buyer"]), t("dlg_receiver"): as_exported(o["receiver"]),
+            t("dlg_phone"): as_exported(o["phone"]), t("dlg_address"): where,
             t("col_courier"): o["courier"], t("col_tracking_no"): o["tracking_no"],
+            **proposed_courier(platform, shop, order_id, as_of),
         })
-    facts_text(t("dlg_messages"), {t("col_buyer_message"): o["buyer_message"],
-                               t("dlg_seller_note"): o["seller_note_now"],
-                               t("dlg_reviewed_message"): o["reviewed_message"],
-                               t("dlg_flag"): o["flag_reason"]})
+    _messages(con, (platform, shop, order_id), o)
+    _info_changes(platform, shop, order_id)
 
     st.caption(t("money_in_currency").format(label=t("dlg_lines"), currency=md_escape(currency)))
     lines = actions.order_lines(con, platform, shop, order_id)
@@ -262,6 +281,7 @@ def _order_body(platform: str, shop: str, order_id: str) -> None:
         st.text(t("dlg_no_lines"))
     else:
         st.dataframe(lines_view(lines, currency), hide_index=True, key="dlg_lines_table")
+    in_parcels = _parcels((platform, shop, order_id))
     if not marks.empty:
         st.caption(t("dlg_marks"))
         st.dataframe(marks_view(marks), hide_index=True, key="dlg_marks_table")
@@ -270,7 +290,7 @@ def _order_body(platform: str, shop: str, order_id: str) -> None:
     history = actions.history(con, platform, shop, order_id)
     st.dataframe(_history_view(history), hide_index=True, key="dlg_history_table")
     _reprints(history)
-    _actions_form((platform, shop, order_id), open_marks)
+    _actions_form((platform, shop, order_id), open_marks, in_parcels)
 
 
 def _cases(platform: str, shop: str, order_id: str, currency: str) -> None:
@@ -298,6 +318,246 @@ def _reprints(history: pd.DataFrame) -> None:
         if st.toggle(t("dlg_reprint").format(batch=batch), key=f"dlg_reprint_{batch}"):
             members = queue.processed_batch_orders(get_store().cursor(), batch)
             print_buttons(members, batch, key=f"dlg_reprint_{batch}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Order information (DESIGN §12)
+
+# What a rule does, as its badge shows it: a colour and an icon.
+DOES_BADGES = {"hold": ("red", ":material/pause_circle:"),
+               "first": ("orange", ":material/bolt:"),
+               "courier": ("green", ":material/local_shipping:"),
+               "slip": ("violet", ":material/receipt_long:"),
+               "tag": ("blue", ":material/sell:")}
+# What an import compares after the desk acted, by the name the detail gives it.
+CHANGED_FIELDS = {"buyer_message": "col_buyer_message", "seller_note": "dlg_seller_note",
+                  "address": "dlg_address"}
+PARCEL_HEADERS = {"parcel_id": "oi_col_parcel", "order_id": "oi_col_order_id",
+                  "line_id": "dlg_l_line_id", "sku": "dlg_l_sku", "title": "dlg_l_title",
+                  "quantity": "dlg_l_quantity", "courier": "col_courier",
+                  "tracking_no": "col_tracking_no"}
+
+
+def as_exported(v: Any) -> Any:
+    """A buyer, receiver or phone as the export gives it; one the platform masked (`##密文`,
+    `139****4321`) says so."""
+    if not _present(v) or not is_masked(str(v)):
+        return v
+    return (" " if lang() == "en" else "").join((str(v), t("oi_masked")))
+
+
+def proposed_courier(platform: str, shop: str, order_id: str, as_of: datetime) -> dict[str, str]:
+    """The courier the rules propose for an order waiting to ship and the rule that chose it,
+    as facts ("label": text); none for an order that does not wait to ship."""
+    from ui.courier_rules import kind_words, rule_text  # it reads this module's reason words
+
+    found = query(couriers.proposed_couriers, Filters(shops=(shop,), platforms=(platform,)),
+                  as_of)
+    mine = found[(found["platform"] == platform) & (found["order_id"] == order_id)]
+    if mine.empty:
+        return {}
+    p = mine.iloc[0]
+    return {t("q_col_proposed_courier"): p["courier"] if _present(p["courier"])
+            else t("oi_no_proposal"),
+            t("q_col_courier_rule"): rule_text(p["rule_kind"], p["why"], kind_words())}
+
+
+def _messages(con: Any, key: Key, o: pd.Series) -> None:
+    """The buyer's message, the seller's note (and flag where the export gives one), each with
+    the categories the message and note rules find in it; then the message as reviewed and the
+    flag's reason."""
+    found = info.texts(con, ALL, pd.DataFrame([key], columns=KEY_COLUMNS))
+    cats = info.categorised(found, desk_settings()["message_rules"])
+    texts = {"buyer_message": (t("col_buyer_message"), o["buyer_message"]),
+             "seller_note": (t("dlg_seller_note"), o["seller_note_now"])}
+    flags = found.loc[found["source"] == "flag", "text"]
+    if len(flags):
+        texts["flag"] = (t("info_src_flag"), flags.iloc[0])
+    st.caption(t("dlg_messages"))
+    for source, (name, text) in texts.items():
+        st.text(fact_line(name, text))
+        category_badges(cats[cats["source"] == source])
+    st.text("\n".join(fact_line(k, v) for k, v in (
+        (t("dlg_reviewed_message"), o["reviewed_message"]), (t("dlg_flag"), o["flag_reason"]))))
+
+
+def category_name(category: str) -> str:
+    """A category in words: a default one by its label, another as the rules write it."""
+    return t(info.CATEGORY_LABELS[category]) if category in info.CATEGORY_LABELS else category
+
+
+def category_badges(cats: pd.DataFrame) -> None:
+    """One text's categories (rows of `info.order_categories`) as badges coloured by what
+    their rule does, and in a line below what each does and the words that caught it."""
+    if cats.empty:
+        return
+    with st.container(horizontal=True, gap="small"):
+        for r in cats.itertuples():
+            color, icon = DOES_BADGES.get(r.does, ("gray", None))
+            st.badge(md_escape(category_name(r.category)), icon=icon, color=color)
+    st.caption(md_escape(t("list_sep").join(_does_text(r) for r in cats.itertuples())))
+
+
+def _does_text(r: Any) -> str:
+    does = t(info.DOES_LABELS[r.does]) if r.does in info.DOES_LABELS else r.does
+    words = {"category": category_name(r.category), "does": does, "matched": r.matched}
+    if r.does == "courier" and _present(r.courier):
+        return t("oi_category_courier").format(courier=r.courier, **words)
+    return t("oi_category_does").format(**words)
+
+
+def _info_changes(platform: str, shop: str, order_id: str) -> None:
+    """What newer exports changed after the desk acted, each change's text before and now side
+    by side (stacked on a phone), whether a review has seen it."""
+    changes = query(info.info_changes_of, platform, shop, order_id)
+    if changes.empty:
+        return
+    st.caption(t("oi_changes"))
+    for c in changes.itertuples():
+        field = t(CHANGED_FIELDS[c.field]) if c.field in CHANGED_FIELDS else c.field
+        status = t("oi_change_reviewed") if c.reviewed else t("oi_change_open")
+        with st.container(border=True):
+            st.text(t("oi_change_head").format(field=field, when=cell_text(c.detected_at),
+                                               file=cell_text(c.file_name), status=status))
+            before, now = st.columns(2)
+            for column, name, text in ((before, "oi_before", c.old_text),
+                                       (now, "oi_now", c.new_text)):
+                column.caption(t(name))
+                column.text(text if _present(text) else t("oi_empty_text"))
+
+
+def _parcels(key: Key) -> pd.DataFrame:
+    """The parcels the order goes in (`parcels.order_parcels`), said in a line and, merged or
+    split, listed line by line; returned for the parcel actions."""
+    found = query(parcels.order_parcels, key)
+    kind = found["kind"].iloc[0] if len(found) else "order"
+    st.caption(t("oi_parcels"))
+    if kind == "order":
+        st.text(t("oi_parcel_own"))
+        return found
+    if kind == "merged":
+        others = [o for o in dict.fromkeys(found["order_id"]) if o != key[2]]
+        st.text(t("oi_parcel_merged").format(orders=t("list_sep").join(others),
+                                              parcel=found["parcel_id"].iloc[0]))
+    else:
+        st.text(t("oi_parcel_split").format(n=found["parcel_id"].nunique()))
+    st.dataframe(parcels_view(found), hide_index=True, key="dlg_parcels_table")
+    return found
+
+
+def parcels_view(found: pd.DataFrame) -> pd.DataFrame:
+    """The lines of a merged parcel (by order) or of a split order's parcels (by parcel) with
+    their SKU and title, labelled headers, '—' when empty."""
+    items = _line_items(found[KEY_COLUMNS].drop_duplicates().itertuples(index=False, name=None))
+    at = list(zip(found["order_id"], found["line_id"].astype(str), strict=True))
+    shown = found.assign(sku=[items.get(k, (None, None))[0] for k in at],
+                         title=[items.get(k, (None, None))[1] for k in at])
+    same = "parcel_id" if found["kind"].iloc[0] == "merged" else "order_id"  # said above it
+    columns = {c: k for c, k in PARCEL_HEADERS.items() if c != same}
+    return _cells(shown[list(columns)]).rename(columns={c: t(k) for c, k in columns.items()})
+
+
+def _line_items(keys: Iterable[Key]) -> dict[tuple[str, str], tuple[Any, Any]]:
+    """(order id, line id) -> (SKU, title) of the orders `keys`."""
+    con = get_store().cursor()
+    items = {}
+    for p, s, o in keys:
+        lines = actions.order_lines(con, p, s, o)
+        items.update({(o, str(i)): (sku, title) for i, sku, title in zip(
+            lines["line_id"], lines["sku"], lines["title"], strict=True)})
+    return items
+
+
+def parcel_actions(key: Key, ctx: dict[str, Any], open_marks: pd.DataFrame,
+                   found: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The parcel actions the order can take now, and its merge candidates: `merge` with the
+    orders its open §6 `merge_candidate` mark names that are not in its parcel yet (on the
+    parcel's first order only); `split` while it waits to ship, is not processed, is its own
+    parcel and has two pieces or more. Nothing once it is processed or split."""
+    kind = found["kind"].iloc[0] if len(found) else "order"
+    if ctx.get("processed") or kind == "split":
+        return [], []
+    offered = []
+    marked = (open_marks.loc[open_marks["problem"] == "merge_candidate", "reason"]
+              if not open_marks.empty else [])
+    named = dict.fromkeys(i for reason in marked for i in parcels.merge_ids(reason))
+    in_parcel = set(found["order_id"]) if kind == "merged" else set()
+    first = kind != "merged" or found["parcel_id"].iloc[0] == key[2]
+    candidates = [i for i in named if i not in in_parcel and i != key[2]] if first else []
+    if candidates:
+        offered.append("merge")
+    if (kind == "order" and actions.refusal("split", ctx, "x", None) is None
+            and int(found["quantity"].sum()) >= 2):
+        offered.append("split")
+    return offered, candidates
+
+
+def _parcel_form(key: Key, offered: list[str], candidates: list[str], found: pd.DataFrame,
+                 who: str | None) -> None:
+    """Merge the order with some of its candidates, or split it into parcels; recorded by
+    `_submit` like the order's other actions."""
+    action = st.segmented_control(t("oi_parcels"), offered, key="dlg_parcel_action",
+                                  format_func=lambda a: t(f"action_{a}"))
+    if not action:
+        return
+    if action == "merge":
+        st.multiselect(t("oi_merge_pick"), candidates, default=candidates, key="dlg_merge")
+    else:
+        _split_inputs(key, found)
+    st.button(t(f"action_{action}"), type="primary", key="dlg_parcel_submit", disabled=not who,
+              on_click=_submit, args=(key, action, who))
+
+
+def _split_inputs(key: Key, found: pd.DataFrame) -> None:
+    """How many parcels, and each line's pieces in each parcel (`dlg_split_N_LINE_PARCEL`, by
+    the lines' positions), first shared out as evenly as the lines allow."""
+    lines = found[found["quantity"] > 0]
+    ids = [str(i) for i in lines["line_id"]]
+    quantities = [int(q) for q in lines["quantity"]]
+    st.session_state[SPLIT_LINES] = ids
+    st.caption(t("oi_split_help"))
+    n = int(st.number_input(t("oi_split_n"), min_value=2,
+                            max_value=max(2, min(sum(quantities), MAX_PARCELS)), value=2, step=1,
+                            key="dlg_split_n", width=INPUT_WIDTH))
+    items = _line_items([key])
+    shares = split_shares(quantities, n)
+    for i, (line_id, quantity) in enumerate(zip(ids, quantities, strict=True)):
+        sku, title = items.get((key[2], line_id), (None, None))
+        st.text(t("oi_split_line").format(line=line_id, sku=cell_text(sku),
+                                          title=cell_text(title), quantity=quantity))
+        with st.container(horizontal=True):    # side by side, wrapping on a phone
+            for parcel in range(n):
+                st.number_input(t("oi_split_parcel").format(n=parcel + 1), min_value=0,
+                                max_value=quantity, value=shares[i][parcel], step=1,
+                                key=f"dlg_split_{n}_{i}_{parcel}", width=INPUT_WIDTH)
+
+
+def split_shares(quantities: list[int], n: int) -> list[list[int]]:
+    """A first split of lines of `quantities` into `n` parcels: whole lines in turn when there
+    are as many lines as parcels, else piece by piece in turn."""
+    shares = [[0] * n for _ in quantities]
+    if len(quantities) >= n:
+        for i, q in enumerate(quantities):
+            shares[i][i % n] = q
+        return shares
+    turn = 0
+    for i, q in enumerate(quantities):
+        for _ in range(q):
+            shares[i][turn % n] += 1
+            turn += 1
+    return shares
+
+
+def _split_typed(ss: Any) -> str:
+    """The split's text from the form: `[{"lines": {LINE_ID: PIECES}}, ...]`, pieces above 0."""
+    n = int(ss.get("dlg_split_n") or 2)
+    ids = ss.get(SPLIT_LINES) or []
+
+    def pieces(line: int, parcel: int) -> int:
+        return int(ss.get(f"dlg_split_{n}_{line}_{parcel}") or 0)
+
+    return parcels.split_text([{line_id: pieces(i, parcel) for i, line_id in enumerate(ids)
+                                if pieces(i, parcel)} for parcel in range(n)])
 
 
 HISTORY_COLUMNS = ["happened_at", "action", "detail", "kind", "author", "role", "batch_id",
@@ -336,10 +596,12 @@ def _import_detail(detail: Any) -> Any:
 LINE_COLUMNS = ["line_id", "sku", "title", "quantity", "unit_price", "paid", "refund_text",
                 "is_gift", "is_bundle_marked"]
 MARK_COLUMNS = ["problem", "reason", "since", "resolved_at", "resolved_by"]
-# Reasons that are codes (the rule an address breaks, how far a refund went); other reasons
-# are the order's own text (SKUs short, the buyer's message, other order ids, a typed reason).
+# Reasons that are codes (the rule an address breaks, how far a refund went, what changed after
+# the desk acted); other reasons are the order's own text (SKUs short, the buyer's message,
+# other order ids, a typed reason).
 REASON_LABELS = {**{r: f"addr_{r}" for r in address.REASONS},
-                 **{r: f"refund_{r}" for r in ("requested", "agreed", "returned", "cancelled")}}
+                 **{r: f"refund_{r}" for r in ("requested", "agreed", "returned", "cancelled")},
+                 **info.CHANGED_LABELS}
 
 
 def lines_view(lines: pd.DataFrame, currency: str | None) -> pd.DataFrame:
@@ -382,8 +644,12 @@ def facts_text(title: str, facts: dict[str, Any]) -> None:
     """A group of the order's facts as lines of text ("label：value"), each wrapping on a
     phone rather than cut off in a table's cell; never read as Markdown."""
     st.caption(title)
-    # one line per fact: a value's own line breaks (a buyer message) are folded into it
-    st.text("\n".join(f"{k}{colon()}{' '.join(cell_text(v).split())}" for k, v in facts.items()))
+    st.text("\n".join(fact_line(k, v) for k, v in facts.items()))
+
+
+def fact_line(name: str, value: Any) -> str:
+    """"label：value" on one line: a value's own line breaks (a buyer message) folded into it."""
+    return f"{name}{colon()}{' '.join(cell_text(value).split())}"
 
 
 def cell_text(v: Any) -> str:
@@ -398,16 +664,17 @@ def _present(v: Any) -> bool:
     return v is not None and not (not isinstance(v, str) and pd.isna(v)) and str(v).strip() != ""
 
 
-def _actions_form(key: Key, open_marks: pd.DataFrame) -> None:
+def _actions_form(key: Key, open_marks: pd.DataFrame, found: pd.DataFrame) -> None:
     con = get_store().cursor()
     ctx = actions.order_context(con, *key)
     ctx["open_problems"] = tuple(open_marks["problem"]) if not open_marks.empty else ()
     mine = role()
     allowed = [a for a in actions.allowed_actions(ctx) if may(mine, a)]
+    offered, candidates = parcel_actions(key, ctx, open_marks, found)
     st.divider()
     if not may(mine, "confirm"):   # the actions the order takes, shown disabled, and why
         why = (" " if lang() == "en" else "").join((t("auth_view_only"), t("why_viewer")))
-        if allowed_for_clerk := actions.allowed_actions(ctx):
+        if allowed_for_clerk := actions.allowed_actions(ctx) + offered:
             st.segmented_control(t("dlg_action"), allowed_for_clerk, key="dlg_action_viewer",
                                  disabled=True, help=why, format_func=lambda a: t(f"action_{a}"))
         st.caption(why)
@@ -416,9 +683,18 @@ def _actions_form(key: Key, open_marks: pd.DataFrame) -> None:
     if "undo" in allowed and not may(mine, "undo_any") and team.event_author(
             con, ctx["undo_target"]) != who:
         allowed.remove("undo")  # a clerk undoes only their own actions
-    if not allowed:
+    offered = offered if may(mine, "process") else []
+    if not allowed and not offered:
         st.caption(t("dlg_no_actions"))
         return
+    if allowed:
+        _order_action(key, ctx, allowed, who)
+    if offered:
+        _parcel_form(key, offered, candidates, found, who)
+
+
+def _order_action(key: Key, ctx: dict[str, Any], allowed: list[str], who: str | None) -> None:
+    """The order's own actions (parcels aside): pick one, say what it needs, record it."""
     action = st.segmented_control(t("dlg_action"), allowed, key="dlg_action",
                                   format_func=lambda a: t(f"action_{a}"))
     if not action:
@@ -428,7 +704,9 @@ def _actions_form(key: Key, open_marks: pd.DataFrame) -> None:
         c1.text_input(t("col_courier"), key="dlg_courier", placeholder="SF")
         c2.text_input(t("col_tracking_no"), key="dlg_tracking")
     elif action == "resolve":
-        kinds = [k for k in dict.fromkeys(ctx["open_problems"]) if k != "manual"]
+        # a type a resolve cannot close (info_changed: a review clears it) is not offered
+        kinds = [k for k in dict.fromkeys(ctx["open_problems"])
+                 if k != "manual" and k in actions.PROBLEM_TYPES]
         kinds = (["manual"] if ctx.get("flag_reason") else []) + kinds
         st.selectbox(t("col_problem"), kinds, key="dlg_kind",
                      format_func=lambda k: t("problem_" + k))
@@ -476,4 +754,8 @@ def _typed(action: str) -> tuple[str | None, str | None]:
         return ss.get("dlg_text"), ss.get("dlg_kind")
     if action in ("note", "flag"):
         return ss.get("dlg_text"), None
+    if action == "merge":
+        return " ".join(ss.get("dlg_merge") or []), None
+    if action == "split":
+        return _split_typed(ss), None
     return None, None

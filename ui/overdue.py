@@ -19,7 +19,7 @@ from ui.data import desk_minute, get_store, query, shop_label, shop_labels
 from ui.fmt import per_value
 from ui.i18n import t, tc
 from ui.layout import metric_grid
-from ui.order_dialog import KEY_COLUMNS
+from ui.order_dialog import KEY_COLUMNS, marks_view
 from ui.safe import md_escape, plot_text
 
 LIST_ROWS = 5000
@@ -265,10 +265,7 @@ def _simple_detail(platform: str, shop: str, order_id: str, as_of: datetime) -> 
     if marks.empty:
         st.caption(t("od_no_marks"))
     else:
-        shown = marks.assign(problem=marks["problem"].map(lambda p: t(f"problem_{p}")))
-        shown = shown.astype(object).where(shown.notna(), "—")
-        st.dataframe(shown.rename(columns={c: t(f"col_{c}") for c in shown.columns}),
-                     hide_index=True)
+        st.dataframe(marks_view(marks), hide_index=True)   # coded reasons in words
 
 
 def workbook_button() -> None:

@@ -11,6 +11,7 @@ from pipeline.base.labels import (
     errors,
     imports,
     info,
+    order_info,
     orders,
     overview,
     parcels,
@@ -32,7 +33,7 @@ LANGS = ("zh", "en")
 # One module per topic; a new topic is added here.
 TOPICS = (common, states, overview, sla, problems, queue, shipping, orders, stock, promotions,
           warroom, imports, team, settings, report, errors, case_actions, aftersales, info,
-          alerts, parcels, couriers)
+          alerts, parcels, couriers, order_info)
 
 LABELS: dict[str, tuple[str, str]] = {k: v for topic in TOPICS for k, v in topic.LABELS.items()}
 
