@@ -233,3 +233,13 @@ def test_a_category_written_by_a_manager_is_shown_as_text(db, monkeypatch):
     assert badges[-2:] == [":orange-badge[:material/bolt: \\*\\*vip\\*\\*]",
                            ":blue-badge[:material/sell: 发票]"]
     assert "**vip**：优先处理（命中“开发票”）、发票：打标记（命中“发票”）" in shown(at.caption)
+
+
+def test_what_changed_is_in_words_wherever_a_reason_is_shown():
+    """The Queue page's held orders, the Overdue page's detail and the dialog's marks read
+    their reasons through one function: what changed, in words; an order's own text as it is."""
+    from ui.order_dialog import reason_words
+
+    assert reason_words("changed_address; changed_buyer_message") == "收货地址有变; 买家留言有变"
+    assert reason_words("changed_seller_note") == "卖家备注有变"
+    assert reason_words("请改地址") == "请改地址"
