@@ -139,6 +139,14 @@ def test_a_change_after_the_desk_acted_shows_before_and_now(db, monkeypatch):
     # the mark's reason in words
     marks = table(at, "原因")
     assert "买家留言有变" in marks["原因"].tolist()
+    # a review from the dialog sees it: the change stays listed, reviewed, and holds no more
+    at = app(db, monkeypatch, "chg", {"actor": "Wang"})
+    at.segmented_control(key="dlg_action").set_value("review").run()
+    at.button(key="dlg_submit").click().run()
+    assert not at.exception
+    at = app(db, monkeypatch, "chg")
+    assert [x.value for x in at.text if x.value.startswith("买家留言 · ")][0].endswith("· 已审核")
+    assert not [w for w in at.warning if "处理后信息有变" in w.value]
 
 
 def test_the_proposed_courier_and_why(db, monkeypatch):
