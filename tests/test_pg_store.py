@@ -26,7 +26,7 @@ from pipeline.desk import actions
 from pipeline.ingest.importing import apply_parsed, import_path
 from pipeline.outputs.report import build_report
 from tests.conftest import SAMPLES, frame, load
-from tests.pg_cluster import Cluster, wait_until
+from tests.pg_cluster import Cluster, find_binary, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 TAOBAO = SAMPLES / "taobao_2017"
@@ -368,6 +368,37 @@ def test_a_restart_of_postgresql_mid_session(tmp_path, pg_url, pg_cluster: Clust
     finally:
         one.close()
         two.close()
+
+
+def test_a_backup_restored_under_a_running_dashboard(tmp_path, pg_url):
+    """pg_dump, more imports and actions, then the dump restored over the database while a
+    dashboard runs: it shows the restored data within seconds, without a restart."""
+    dump, restore = find_binary("pg_dump"), find_binary("pg_restore")
+    backup = tmp_path / "desk.dump"
+    one = pg_store(pg_url, tmp_path / "one")
+    try:
+        import_all(one)
+        expected = build_report(one.cursor(), AS_OF)
+        subprocess.run([str(dump), "--format=custom", f"--file={backup}", pg_url], check=True,
+                       capture_output=True, timeout=120)
+        key = a_waiting_order(one)
+        actions.record(one, key, "process", by="ann")
+        load(one, [{"order_id": "later", "created_at": T0, "status_norm": "paid",
+                    "paid_at": T0}], name="after the backup")
+        subprocess.run([str(restore), "--clean", "--if-exists", "--no-owner",
+                        f"--dbname={pg_url}", str(backup)], check=True, capture_output=True,
+                       timeout=120)
+        wait_until(lambda: count(one, "select count(*) from orders") == 60, SEEN_WITHIN)
+        assert count(one, "select count(*) from events") == 0
+        assert build_report(one.cursor(), AS_OF) == expected
+        assert_mirror_is_the_database(one)
+        # and it goes on from there (the order unprocessed again, as in the backup)
+        event = actions.record(one, key, "process", by="ann", expected_last_event=0)
+        with psycopg.connect(pg_url) as conn:
+            assert conn.execute("select event_id, action from events").fetchall() == [
+                (event.event_id, "process")]
+    finally:
+        one.close()
 
 
 def test_a_database_that_cannot_be_reached_is_said_plainly(tmp_path, pg_cluster: Cluster):

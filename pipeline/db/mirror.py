@@ -189,17 +189,23 @@ class PgStore(Store):
         cur = self.con.cursor()
         try:
             meta = dict(cur.execute("select key, value from meta").fetchall())
-            last = int(meta.get("pg_seq", 0))
-            try:
-                newest = pg.sequence_value(conn)
-                pruned = pg.meta_value(conn, "pruned_seq")
-            except psycopg.Error as exc:
-                raise pg.fault(exc, self.where, "open") from exc
-            if meta.get("pg_store") == store_id and pruned <= last <= newest:
-                self.store_id = store_id
-                return
-            if meta.get("pg_store") is not None:
-                log.warning("mirror %s is made again from %s", self.path, self.where)
+        finally:
+            cur.close()
+        try:
+            stale = _gone_back(conn, int(meta.get("pg_seq", 0)))
+        except psycopg.Error as exc:
+            raise pg.fault(exc, self.where, "open") from exc
+        if meta.get("pg_store") == store_id and not stale:
+            self.store_id = store_id
+            return
+        if meta.get("pg_store") is not None:
+            log.warning("mirror %s is made again from %s", self.path, self.where)
+        self._empty(store_id)
+
+    def _empty(self, store_id: int) -> None:
+        """Every row the database keeps taken out of the mirror, which then loads afresh."""
+        cur = self.con.cursor()
+        try:
             cur.execute("begin transaction")
             for name in self.tables:
                 cur.execute(f"delete from {quoted([name])}")  # noqa: S608 - names from the schema
@@ -290,6 +296,13 @@ class PgStore(Store):
         commits = pg.meta_value(conn, "commits")
         if commits == seen:
             return False
+        store_id = pg.meta_value(conn, "store_id")
+        if store_id != self.store_id or _gone_back(conn, last):
+            # the database was restored from a backup, or replaced, under the running desk
+            log.warning("%s is not what the mirror %s copied (restored or replaced?); the mirror "
+                        "is loaded again", self.where, self.path)
+            self._empty(store_id)
+            last = 0
         folder = Path(self._tmp.name)
         if not locked:
             conn.execute("begin isolation level repeatable read read only")
@@ -494,6 +507,13 @@ class _Changes:
         for name in self.tables:
             with suppress(FileNotFoundError):
                 self.path(name).unlink()
+
+
+def _gone_back(conn: psycopg.Connection, last: int) -> bool:
+    """True when a mirror at `_seq` `last` holds what the database no longer has (its sequence
+    is behind: restored from an older backup) or lacks deletions it pruned."""
+    return last > 0 and (pg.sequence_value(conn) < last
+                         or pg.meta_value(conn, "pruned_seq") > last)
 
 
 def _fetch(conn: psycopg.Connection, tables: dict[str, Table], last: int,
