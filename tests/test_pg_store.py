@@ -282,34 +282,41 @@ def test_an_import_is_one_transaction_in_postgresql(tmp_path, pg_url):
 
 def test_orders_moved_under_their_shop_move_in_postgresql(tmp_path, pg_url):
     """Lines imported before their order, and an order kept under the unnamed shop and acted
-    on, move under the shop a later file names (pipeline/ingest/importing.py): PostgreSQL and a
-    dashboard started afterwards hold them there only."""
+    on, move under the shop a later file names (pipeline/ingest/importing.py): PostgreSQL, a
+    dashboard running meanwhile and one started afterwards hold them there only."""
     one = pg_store(pg_url, tmp_path / "one")
+    running = pg_store(pg_url, tmp_path / "running")
     try:
         load(one, [{"order_id": "o1", "shop": "", "created_at": T0, "status_norm": "paid",
                     "paid_at": T0}], name="shopless")
         actions.record(one, ("taobao", "", "o1"), "note", by="ann", text="call first")
         load(one, lines=[{"order_id": "o2", "shop": "", "line_id": "1", "sku": "A",
                           "quantity": 1}], name="lines first")
+        wait_until(lambda: count(running, "select count(*) from order_lines") == 1, SEEN_WITHIN)
         load(one, [{"order_id": "o1", "created_at": T0, "status_norm": "paid", "paid_at": T0},
                    {"order_id": "o2", "created_at": T0, "status_norm": "paid", "paid_at": T0}],
              name="named")
         assert one.cursor().execute("select order_id, shop from orders order by 1").fetchall() \
             == [("o1", "s1"), ("o2", "s1")]
         assert_mirror_is_the_database(one)
-        two = pg_store(pg_url, tmp_path / "two")
+        wait_until(lambda: count(running, "select count(*) from imports") == 3, SEEN_WITHIN)
+        later = pg_store(pg_url, tmp_path / "later")
         try:
-            for query in ("select platform, shop, order_id, line_id from order_lines",
+            for query in ("select platform, shop, order_id from orders order by all",
+                          "select platform, shop, order_id, line_id from order_lines",
                           "select shop, order_id, text from events",
-                          "select shop, order_id, seller_note from order_state order by 2"):
-                assert two.cursor().execute(query).fetchall() == \
-                    one.cursor().execute(query).fetchall()
-            assert two.cursor().execute("select shop, order_id, text from events").fetchall() \
+                          "select shop, order_id, seller_note from order_state order by 2",
+                          "select shop, order_id from open_orders order by 2"):
+                want = one.cursor().execute(query).fetchall()
+                assert running.cursor().execute(query).fetchall() == want, query
+                assert later.cursor().execute(query).fetchall() == want, query
+            assert later.cursor().execute("select shop, order_id, text from events").fetchall() \
                 == [("s1", "o1", "call first")]
         finally:
-            two.close()
+            later.close()
     finally:
         one.close()
+        running.close()
 
 
 def test_a_mirror_kept_on_disk_catches_up_where_it_left_off(tmp_path, pg_url):

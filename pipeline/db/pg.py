@@ -304,12 +304,11 @@ def ensure_schema(conn: psycopg.Connection, tables: dict[str, Table], where: str
     text = ";\n".join(s.as_string(conn) for s in statements)
     fingerprint = int.from_bytes(hashlib.sha256(text.encode()).digest()[:7], "big")
     try:
+        if _schema_of(conn) == fingerprint:   # made before: no lock (a writer may hold it long)
+            return meta_value(conn, "store_id")
         with conn.transaction():
             conn.execute("select pg_advisory_xact_lock(%s)", [LOCK_KEY])
-            made = conn.execute("select to_regclass('orderdesk_meta') is not null").fetchone()[0]
-            current = made and conn.execute(
-                "select value from orderdesk_meta where key = 'schema'").fetchone()
-            if not current or current[0] != fingerprint:
+            if _schema_of(conn) != fingerprint:
                 for statement in statements:
                     conn.execute(statement)
                 conn.execute("insert into orderdesk_meta values ('schema', %s) "
@@ -322,6 +321,14 @@ def ensure_schema(conn: psycopg.Connection, tables: dict[str, Table], where: str
                 "select value from orderdesk_meta where key = 'store_id'").fetchone()[0])
     except psycopg.Error as exc:
         raise fault(exc, where, "open") from exc
+
+
+def _schema_of(conn: psycopg.Connection) -> int | None:
+    """The fingerprint of the desk's schema as made in the database, None before."""
+    if not has_store(conn):
+        return None
+    row = conn.execute("select value from orderdesk_meta where key = 'schema'").fetchone()
+    return int(row[0]) if row else None
 
 
 def has_store(conn: psycopg.Connection) -> bool:
