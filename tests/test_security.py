@@ -144,7 +144,8 @@ def _walk(node) -> Iterator:
 
 
 def _frame_text(df: pd.DataFrame) -> str:
-    return "\n".join(df.astype(str).to_numpy().ravel().tolist() + [str(c) for c in df.columns])
+    # every cell as text, a missing one too (astype(str) leaves a missing number missing)
+    return "\n".join([str(v) for v in df.to_numpy().ravel()] + [str(c) for c in df.columns])
 
 
 PLAIN = {"dataframe", "table", "text", "code", "metric", "json"}
