@@ -29,10 +29,9 @@ from ui.aftersales import (
     read_value_word,
     reasons_view,
     show_case_flash,
-    status_word,
-    type_word,
 )
 from ui.auth import page_guard, signed_in
+from ui.case_words import status_word, type_word
 from ui.charts import CHART_CONFIG, paired_bar, ranked_bar, weekly_bar
 from ui.data import demo_banner, desk_minute, filters, query, shop_label
 from ui.downloads import download_buttons

@@ -28,6 +28,7 @@ from pipeline.db.store import Conflict
 from pipeline.desk import actions, aftersales
 from ui.actor import actor, role
 from ui.auth import signed_in
+from ui.case_words import UNKNOWN, phase_word, status_word, type_word, when
 from ui.data import desk_minute, get_store, query, shop_label, shop_labels
 from ui.errors import FAULTS, fault_text, refusal_text
 from ui.fmt import fmt_money, fmt_pct, per_value
@@ -42,7 +43,6 @@ CASE_KEY = list(C.CASE_KEY)
 SELLER = tuple(s for s, who in C.CASE_STATUS_ACTOR.items() if who == "seller")
 STATUS_CHOICES = (*C.CASE_STATUSES, "unknown")
 TYPE_CHOICES = (*C.CASE_TYPES, "unknown")
-UNKNOWN = "unknown"
 
 FLASH = "case_flash"
 DONE = "case_dialog_done"
@@ -58,27 +58,6 @@ OPENED = "case_dialog_of"   # the case the dialog last showed
 
 # ---------------------------------------------------------------------------------------------
 # Words (pure: the language is passed)
-
-
-def status_word(status: Any, status_text: Any = None, language: str = "zh") -> str:
-    """A case's status in words; a word the desk does not know, as the export wrote it."""
-    if isinstance(status, str) and status:
-        return label(f"case_status_{status}", language)
-    if isinstance(status_text, str) and status_text.strip():
-        return status_text.strip()
-    return label("case_status_unknown", language)
-
-
-def type_word(case_type: Any, language: str = "zh") -> str:
-    if isinstance(case_type, str) and case_type and case_type != UNKNOWN:
-        return label(f"case_type_{case_type}", language)
-    return label("case_type_unknown", language)
-
-
-def phase_word(phase: Any, language: str = "zh") -> str:
-    if isinstance(phase, str) and phase:
-        return label(f"case_phase_{phase}", language)
-    return "—"
 
 
 def actor_word(who: Any, language: str = "zh") -> str:
@@ -107,10 +86,6 @@ def capped(text: Any, cap: int = TEXT_CAP) -> str:
         return ""
     one = " ".join(text.split())
     return one if len(one) <= cap else one[:cap - 1] + "…"
-
-
-def when(moment: Any) -> str:
-    return "—" if moment is None or pd.isna(moment) else f"{pd.Timestamp(moment):%Y-%m-%d %H:%M}"
 
 
 def deadline_text(c: pd.Series, language: str = "zh") -> str:
@@ -263,31 +238,6 @@ def case_figures(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) ->
         "missed": counts["missed"],
         "refunded": counts["refunded"], "refunded_cases": counts["closed"]["refunded"],
     }
-
-
-def order_cases_view(cases: pd.DataFrame, currency: str | None) -> pd.DataFrame:
-    """An order's cases (`aftersales.order_cases`) as its dialog lists them, in the viewer's
-    language; money in the order's currency."""
-    language = lang()
-
-    def col(key: str) -> str:
-        return label(f"as_col_{key}", language)
-
-    return pd.DataFrame({
-        col("case_id"): cases["case_id"],
-        col("type"): [type_word(v, language) for v in cases["case_type"]],
-        col("status"): [status_word(s, x, language)
-                        for s, x in zip(cases["status_norm"], cases["status_text"], strict=True)],
-        col("amount"): [fmt_money(v, currency) for v in cases["amount_asked"]],
-        col("refunded"): [fmt_money(v, currency) for v in cases["amount_refunded"]],
-        col("requested_at"): cases["requested_at"].map(when),
-        col("reason"): cases["reason"].fillna(""),
-        col("sku"): cases["sku"].fillna(""),
-    })
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading the reasons
 
 
 def read_value_word(by: str, value: Any, language: str = "zh") -> str:

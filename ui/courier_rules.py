@@ -24,8 +24,8 @@ from ui.auth import signed_in_name
 from ui.data import desk_minute, desk_settings, filters, get_store
 from ui.errors import refusal_text, store_errors
 from ui.fmt import per_value
-from ui.i18n import colon, t
-from ui.order_dialog import reason_words
+from ui.i18n import t
+from ui.order_dialog import kind_words, rule_text
 
 DRAFT = "cr_draft"        # the table being edited (a list of rules)
 BASE = "cr_base"          # the saved table the draft started from
@@ -33,37 +33,6 @@ PICK = "cr_pick"          # the position of the rule picked
 FIELDS = {"kind": "cr_kind", "match": "cr_match", "courier": "cr_courier",
           "enabled": "cr_enabled"}
 TABLE_COLUMNS = ["position", "enabled", "kind", "match", "courier", "id"]
-
-
-def kind_words() -> dict[str, str]:
-    """What chose a courier, in the viewer's language: each rule kind, and hand, export and an
-    address too vague."""
-    return {
-        "requested": t("cr_kind_requested"),
-        "region": t("cr_kind_region"),
-        "value": t("cr_kind_value"),
-        "pieces": t("cr_kind_pieces"),
-        "sku": t("cr_kind_sku"),
-        "shop_default": t("cr_kind_shop_default"),
-        "hand": t("cr_kind_hand"),
-        "export": t("cr_kind_export"),
-        "vague_address": t("cr_kind_vague_address"),
-    }
-
-
-# ---------------------------------------------------------------------------------------------
-# The work queue's columns
-
-
-def rule_text(kind: Any, why: Any, words: dict[str, str]) -> str:
-    """The rule that chose an order's courier as a person reads it: `地区：新疆`,
-    `手动指定：Li`, `地址不详，暂不分配：缺少街道`; no rule: `没有规则匹配`."""
-    if not isinstance(kind, str):
-        return t("cr_no_rule")
-    detail = reason_words(why) if kind == "vague_address" else why
-    name = words.get(kind, kind)
-    return f"{name}{colon()}{detail}" if isinstance(detail, str) and detail not in ("", "—") \
-        else name
 
 
 def courier_columns(frame: pd.DataFrame) -> pd.DataFrame:

@@ -48,6 +48,7 @@ from pipeline.desk.address import display_address, is_masked
 from pipeline.ingest.formats import LAYOUTS
 from ui.actor import actor, role
 from ui.auth import signed_in
+from ui.case_words import order_cases_view
 from ui.data import desk_minute, desk_settings, get_store, query, shop_label
 from ui.errors import FAULTS, fault_text, refusal_text
 from ui.fmt import fmt_money
@@ -296,8 +297,6 @@ def _order_body(platform: str, shop: str, order_id: str) -> None:
 def _cases(platform: str, shop: str, order_id: str, currency: str) -> None:
     """The order's after-sales cases (DESIGN §11), the oldest request first; the one picked
     opens on the After-sales page, with its facts, history and actions."""
-    from ui.aftersales import order_cases_view  # the After-sales parts use this module's
-
     cases = query(aftersales.order_cases, platform, shop, order_id)
     if cases.empty:
         return
@@ -349,8 +348,6 @@ def as_exported(v: Any) -> Any:
 def proposed_courier(platform: str, shop: str, order_id: str, as_of: datetime) -> dict[str, str]:
     """The courier the rules propose for an order waiting to ship and the rule that chose it,
     as facts ("label": text); none for an order that does not wait to ship."""
-    from ui.courier_rules import kind_words, rule_text  # it reads this module's reason words
-
     found = query(couriers.proposed_couriers, Filters(shops=(shop,), platforms=(platform,)),
                   as_of)
     mine = found[(found["platform"] == platform) & (found["order_id"] == order_id)]
@@ -759,3 +756,34 @@ def _typed(action: str) -> tuple[str | None, str | None]:
     if action == "split":
         return _split_typed(ss), None
     return None, None
+
+
+def kind_words() -> dict[str, str]:
+    """What chose a courier, in the viewer's language: each rule kind, and hand, export and an
+    address too vague."""
+    return {
+        "requested": t("cr_kind_requested"),
+        "region": t("cr_kind_region"),
+        "value": t("cr_kind_value"),
+        "pieces": t("cr_kind_pieces"),
+        "sku": t("cr_kind_sku"),
+        "shop_default": t("cr_kind_shop_default"),
+        "hand": t("cr_kind_hand"),
+        "export": t("cr_kind_export"),
+        "vague_address": t("cr_kind_vague_address"),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The work queue's columns
+
+
+def rule_text(kind: Any, why: Any, words: dict[str, str]) -> str:
+    """The rule that chose an order's courier as a person reads it: `地区：新疆`,
+    `手动指定：Li`, `地址不详，暂不分配：缺少街道`; no rule: `没有规则匹配`."""
+    if not isinstance(kind, str):
+        return t("cr_no_rule")
+    detail = reason_words(why) if kind == "vague_address" else why
+    name = words.get(kind, kind)
+    return f"{name}{colon()}{detail}" if isinstance(detail, str) and detail not in ("", "—") \
+        else name
