@@ -239,6 +239,11 @@ class Store:
     def __init__(self, path: str | Path | None = None, read_only: bool = False,
                  create: bool | None = None):
         self.path = Path(path) if path else default_db_path()
+        if str(self.path).lower().startswith(("postgresql:", "postgres:")):
+            # `Path("postgresql://…")`: a database's address made into a file name on the way
+            raise StoreFault("the store named is a PostgreSQL address that was taken for a file "
+                             "name; nothing was opened; name it as it is (ORDERDESK_DB or --db "
+                             "postgresql://…)")
         self.read_only = read_only
         self.memory = str(self.path) == MEMORY
         self.store_id: int | None = None
