@@ -126,6 +126,7 @@ class PgStore(Store):
         self._writing: _Writing | None = None
         self._stop = threading.Event()
         self._poller: threading.Thread | None = None
+        self._said_at = -3600.0
         folder = cache_folder(cache)
         if folder != MEMORY:
             private_files()
@@ -133,19 +134,24 @@ class PgStore(Store):
         # the rows in passage, as CSV: beside the mirrors (not in a memory-backed /tmp)
         self._tmp = tempfile.TemporaryDirectory(
             prefix="orderdesk-pg-", dir=None if folder == MEMORY else folder)
-        conn = self._connection("open")
-        store_id = pg.ensure_schema(conn, self.tables, self.where)
-        self._open_mirror(folder, store_id)
-        for name in pg.schema_files()[2:]:   # Store made the first two
-            self.con.execute(store_sql(name))
-        self.read_only = read_only
         try:
+            store_id = pg.ensure_schema(self._connection("open"), self.tables, self.where)
+            self._open_mirror(folder, store_id)
+        except BaseException:
+            self._close_pg()
+            self._tmp.cleanup()
+            raise
+        try:
+            for name in pg.schema_files()[2:]:   # Store made the first two
+                self.con.execute(store_sql(name))
+            self.read_only = read_only
             with self._lock:
                 self._align(store_id)
                 self._catch_up(self._connection("open"), locked=False, doing="open")
         except BaseException:
             self._close_pg()
             Store.close(self)
+            self._tmp.cleanup()
             raise
         _stores.add(self)
         if poll if poll is not None else not read_only:
@@ -211,6 +217,7 @@ class PgStore(Store):
                 cur.execute(f"delete from {quoted([name])}")  # noqa: S608 - names from the schema
             cur.execute("insert or replace into meta values ('pg_store', ?), ('pg_seq', 0), "
                         "('pg_commits', -1), ('store_id', ?)", [store_id, store_id])
+            cur.execute(BUMP_SQL)   # nothing kept of what it held is read again
             cur.execute("commit")
         finally:
             cur.close()
@@ -266,10 +273,14 @@ class PgStore(Store):
                 if self.closed or self._stop.is_set():
                     return
                 self._catch_up(self._connection("read"), locked=False)
-            except (psycopg.Error, StoreFault) as exc:
+            except (psycopg.Error, StoreUnreachable) as exc:
                 self._lost(exc)
-            except Exception:
-                log.exception("catching up with %s failed", self.where)
+            except Exception as exc:   # the mirror's own trouble (its disk): said once a minute
+                now = time.monotonic()
+                if now - self._said_at > 60:
+                    self._said_at = now
+                    log.exception("catching up with %s failed (%s); tried again every second",
+                                  self.where, first_line(exc))
             finally:
                 self._lock.release()
 
@@ -303,6 +314,9 @@ class PgStore(Store):
                         "is loaded again", self.where, self.path)
             self._empty(store_id)
             last = 0
+            emptied = True
+        else:
+            emptied = False
         folder = Path(self._tmp.name)
         if not locked:
             conn.execute("begin isolation level repeatable read read only")
@@ -322,9 +336,11 @@ class PgStore(Store):
             raise
         finally:
             changes.remove()
-        if changed is not None:
-            self._changed() if changed else self._forget_version()
-        return bool(changed)
+        if changed or emptied:
+            self._changed()
+        elif changed is not None:
+            self._forget_version()
+        return bool(changed or emptied)
 
     def _apply(self, changes: _Changes, last: int, commits: int) -> bool | None:
         """The fetched changes written to the mirror in one transaction; True when a page's
