@@ -20,7 +20,12 @@ import pytest
 from pipeline.base import canonical as C
 from pipeline.db import pg
 from pipeline.db.copy import copy_store, store_copy_main
-from pipeline.db.mirror import VERIFY_ENV, database_checksums, mirror_checksums
+from pipeline.db.mirror import (
+    CACHE_ENV,
+    VERIFY_ENV,
+    database_checksums,
+    mirror_checksums,
+)
 from pipeline.db.store import Conflict, Store, StoreUnreachable, open_for_reading
 from pipeline.desk import actions
 from pipeline.ingest.importing import apply_parsed, import_path
@@ -43,10 +48,12 @@ SEEN_WITHIN = 5.0   # seconds: what one dashboard records, the others show withi
 
 
 @pytest.fixture(autouse=True)
-def every_write_verified(monkeypatch):
+def every_write_verified(monkeypatch, tmp_path):
     """Each write to PostgreSQL compares every table with the mirror before it commits: a change
-    the write path does not carry over fails the write that made it."""
+    the write path does not carry over fails the write that made it. A store opened without a
+    cache folder keeps its mirror in the test's folder."""
     monkeypatch.setenv(VERIFY_ENV, "1")
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "pgcache-default"))
 
 
 def pg_store(url: str, folder: Path, **kw) -> Store:
