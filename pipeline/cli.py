@@ -48,6 +48,7 @@ from pipeline.db.store import (
     StoreFault,
     default_db_path,
     first_line,
+    is_database_url,
     marker_path,
     open_for_reading,
 )
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         return store_copy(args)
     named = args.db or os.environ.get("ORDERDESK_DB")   # a store the job names, not the default
     if args.command == "report" and named and named != ":memory:" \
-            and not Path(named).exists() and not marker_path(Path(named)).exists():
+            and not is_database_url(named) and not Path(named).exists() and not marker_path(Path(named)).exists():
         # a scheduled job's mistyped --db (or ORDERDESK_DB): no store ever there, not an empty
         # desk's zeros
         print(f"error: no store at {named}", file=sys.stderr)

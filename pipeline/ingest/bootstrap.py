@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.accounts.users import has_accounts
-from pipeline.db.store import Store, default_db_path, marker_path
+from pipeline.db.store import Store, default_db, default_db_path, is_database_url, marker_path
 from pipeline.ingest.importing import ImportResult, import_path
 
 DEMO_AUTHOR = "demo"
@@ -85,7 +85,10 @@ def _move_aside(src: Path, dst: Path) -> None:
 
 
 def open_store() -> Store:
-    """The store to show: the own store once it holds an import, else the demo store."""
+    """The store to show: the own store once it holds an import, else the demo store; a
+    PostgreSQL store (DESIGN §14: `ORDERDESK_DB=postgresql://…`) is the desk's, never a demo."""
+    if is_database_url(default_db()):
+        return Store(default_db())
     state = _own_state()
     if state == "own":
         return Store(own_db_path())
@@ -96,7 +99,7 @@ def open_store() -> Store:
 
 def own_store() -> Store:
     """The desk's own store, opened (and made) for an import."""
-    return Store(own_db_path())
+    return Store(default_db() if is_database_url(default_db()) else own_db_path())
 
 
 def load_demo(store: Store, orders: int | None = None, seed: int = 7,
