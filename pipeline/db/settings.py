@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -249,10 +250,9 @@ def rule_regex(rule: dict[str, Any]) -> re.Pattern:
     return re.compile(text, re.IGNORECASE)
 
 
-def check_message_rules(rules: Any) -> None:
-    """Raise ValueError (a Reason naming the rule) unless `rules` is a table of message rules:
-    ids unique, a category, a pattern that compiles and catches something other than nothing
-    (words: none empty), what it reads among RULE_SOURCES, what it does among RULE_DOES."""
+def _rules(rules: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each rule of a rules table with the name a refusal gives it, once the table is a list of
+    rules, each a dict with an id of its own (else ValueError naming the rule)."""
     if not isinstance(rules, list):
         _refuse("info_bad_table")
     seen: set[str] = set()
@@ -266,6 +266,14 @@ def check_message_rules(rules: Any) -> None:
         if rule_id in seen:
             _refuse("info_same_id", rule=name)
         seen.add(rule_id)
+        yield name, rule
+
+
+def check_message_rules(rules: Any) -> None:
+    """Raise ValueError (a Reason naming the rule) unless `rules` is a table of message rules:
+    ids unique, a category, a pattern that compiles and catches something other than nothing
+    (words: none empty), what it reads among RULE_SOURCES, what it does among RULE_DOES."""
+    for name, rule in _rules(rules):
         category = rule.get("category")
         if not isinstance(category, str) or not category.strip() or category != category.strip():
             _refuse("info_no_category", rule=name)
@@ -307,19 +315,7 @@ def check_courier_rules(rules: Any) -> None:
     ids unique, a kind among COURIER_KINDS, what it matches (regions or SKUs: words without an
     empty one; value: a number; pieces: a whole number; a shop: its key), a courier (every
     kind but `requested` and `shop_default`, which may leave it to the text or the setting)."""
-    if not isinstance(rules, list):
-        _refuse("info_bad_table")
-    seen: set[str] = set()
-    for n, rule in enumerate(rules, start=1):
-        name = _named(rule, n)
-        if not isinstance(rule, dict):
-            _refuse("info_bad_rule", rule=name)
-        rule_id = rule.get("id")
-        if not isinstance(rule_id, str) or not rule_id.strip():
-            _refuse("info_no_id", rule=name)
-        if rule_id in seen:
-            _refuse("info_same_id", rule=name)
-        seen.add(rule_id)
+    for name, rule in _rules(rules):
         kind = rule.get("kind")
         if kind not in COURIER_KINDS:
             _refuse("info_bad_kind", rule=name, kind=str(kind), known=", ".join(COURIER_KINDS))
