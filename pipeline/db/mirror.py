@@ -403,7 +403,8 @@ class PgStore(Store):
                 try:
                     conn = self._begin()
                     writing = _Writing(conn)
-                    conn.execute(f"set local lock_timeout = '{pg.LOCK_WAIT_SECONDS}s'")
+                    conn.execute("select set_config('lock_timeout', %s, true)",   # this transaction
+                                 [f"{pg.LOCK_WAIT_SECONDS}s"])
                     conn.execute("select pg_advisory_xact_lock(%s)", [pg.LOCK_KEY])
                     self._catch_up(conn, locked=True, doing="write")
                     writing.drawn = drawn_in(conn)

@@ -32,6 +32,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.ingest.formats import douyin, taobao
+
 TIMEZONE = "Asia/Shanghai"
 ORDERS_FILE = "taobao_orders.csv"
 ITEMS_FILE = "taobao_items.csv"
@@ -1264,35 +1266,9 @@ def _promotions_frame(periods: list[tuple[str, datetime, datetime]]) -> pd.DataF
 
 # The 退款报表 in the seller centre's current layout (the 旗舰店's) and in the older one (the
 # 专营店's, exported by an older tool): one row per refund, a refund per sub-order.
-REFUND_HEADERS = (
-    "订单编号", "退款编号", "支付单号", "订单付款时间", "商品 id", "商品编码", "退款完结时间",
-    "买家实际支付金额", "宝贝标题", "买家退款金额", "手工退款/系统退款", "售后类型", "退款的申请时间",
-    "超时时间", "退款状态", "货物状态", "退货物流信息", "发货物流信息", "客服介入状态", "卖家真实姓名",
-    "卖家真实姓名 (新)", "卖家退货地址", "卖家邮编", "卖家电话", "卖家手机", "退货物流单号",
-    "退货物流公司", "买家退款原因", "买家退款说明", "买家退货时间", "责任方", "售中或售后", "备注标签",
-    "商家备注", "完结时间", "部分退款/全部退款", "审核操作人", "审核操作人新会员名", "举证超时",
-    "是否零秒响应", "退款操作人", "退款操作人新会员名", "退款原因标签", "业务类型", "是否帮他退款",
-    "帮他退款操作账号", "小额收款", "淘特订单", "百亿补贴超链退款信息", "智能退款策略", "执行方案",
-)
-REFUND_HEADERS_OLD = (
-    "订单编号", "退款编号", "支付宝交易号", "订单付款时间", "商品id", "商家编码", "退款完结时间",
-    "买家会员名称", "买家实际支付金额", "宝贝标题", "买家退款金额", "手工退款/系统退款", "是否需要退货",
-    "退款的申请时间", "超时时间", "退款状态", "货物状态", "退货物流信息", "发货物流信息", "客服介入状态",
-    "卖家真实姓名", "卖家退货地址", "卖家邮编", "卖家电话", "卖家手机", "退货物流单号", "退货物流公司",
-    "买家退款原因", "买家退款说明", "买家退货时间", "责任方", "售中或售后", "商家备注", "完结时间",
-    "部分退款/全部退款",
-)
-# The 抖店 售后单 of the brand's 抖店 shop (its orders are not among the demo's Tmall orders).
-DOUYIN_CASE_HEADERS = (
-    "售后单号", "订单号", "商品单号", "商品名称", "商品ID", "应付金额（元）", "商品运费（元）",
-    "支付优惠（元）", "商品税费（元）", "商品发货状态", "售后类型", "退商品金额（元）", "退运费金额（元）",
-    "退支付优惠（元）", "退税费金额（元）", "售后状态", "售后申请时间", "退款方式", "是否已上传退款凭证",
-    "售后原因", "售后原因标签", "退货物流单号", "退货异常", "退货发货时间", "退货物流公司",
-    "自动处理截止时间", "同意售后申请时间", "商家退款时间", "用户到账时间", "售后关闭时间", "商家退货地址",
-    "商家退货联系人姓名", "商家退货联系人电话", "仲裁状态", "纠纷责任方", "是否极速退款", "是否拒签后退款",
-    "发货物流单号", "发货物流状态", "换货物流单号", "退货物流状态", "售后完结时间", "订单备注",
-    "用户售后说明", "售后备注", "操作人", "协商记录", "换货商品信息", "商家编码", "门店名称",
-)
+# The headers are the exports' own, as the readers know them (pipeline/ingest/formats).
+REFUND_HEADERS, REFUND_HEADERS_OLD = taobao.REFUND_EXPORT, taobao.REFUND_EXPORT_OLD
+DOUYIN_CASE_HEADERS = douyin.CASE_HEADERS
 REFUNDS_SHOP, REFUNDS_OLD_SHOP = 0, 1         # which Tmall shop exports which layout
 DOUYIN_SHOP = "花漾美妆抖音旗舰店"
 DOUYIN_CASE_SHARE = 0.01                      # 抖店 cases per demo order
