@@ -35,12 +35,13 @@ def demo_file(tmp_path_factory) -> str:
              for i in range(30)],
          [{"order_id": f"u{i}", "line_id": "1", "sku": "A", "quantity": 1} for i in range(30)],
          name="unpaid")
-    # and paid orders waiting to ship, to process, give couriers, flag and resolve
+    # and paid orders waiting to ship, to process, give couriers, flag and resolve (enough of
+    # them whatever day the demo is made on: its own waiting orders depend on the date)
     load(s, [{"order_id": f"p{i}", "created_at": f"{newest - pd.Timedelta(hours=i):%Y-%m-%d %H:%M}",
               "status_norm": "paid", "paid_at": f"{newest - pd.Timedelta(hours=i):%Y-%m-%d %H:%M}",
-              "order_total": 20 + i, "paid": 20 + i} for i in range(40)],
+              "order_total": 20 + i, "paid": 20 + i} for i in range(70)],
          [{"order_id": f"p{i}", "line_id": "1", "sku": "B", "quantity": 1 + i % 2}
-          for i in range(40)], name="paid")
+          for i in range(70)], name="paid")
     s.close()
     return str(folder / "demo.duckdb")
 
