@@ -117,6 +117,7 @@ STOCK_COLUMNS: dict[str, str] = {
     "in_transit": "integer",
     "safety_stock": "integer",
     "unit_cost": "decimal(14,2)",  # what one unit costs the shop, where the export gives it
+    "barcode": "varchar",          # 条码 / 69码 (EAN-13) as exact text: leading zeros kept
 }
 
 BUNDLE_COLUMNS: dict[str, str] = {

@@ -129,12 +129,14 @@ create table if not exists stock (
     in_transit integer,
     safety_stock integer,
     unit_cost decimal(14,2),
+    barcode varchar,
     snapshot_at timestamp,
     import_id bigint,
     primary key (sku, warehouse)
 );
 
 alter table stock add column if not exists unit_cost decimal(14,2);
+alter table stock add column if not exists barcode varchar;
 
 create table if not exists bundles (
     bundle_sku varchar not null,

@@ -18,6 +18,7 @@ from pipeline.ingest.formats.values import (
     NAME_CAP,
     SHOP_HEADERS,
     SIGNED_STOCK,
+    SPREADSHEET_NUMBER,
     Cells,
     cap_of,
     map_words,
@@ -80,6 +81,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "safety_stock": ("安全库存",),
         "warehouse":    ("仓库", "仓库名称"),
         "unit_cost":    ("成本价", "单位成本", "成本"),
+        "barcode":      ("条码", "条形码", "69码", "商品条码", "国际条码", "Barcode"),
     },
     "bundles": {
         "bundle_sku":    ("组合商品编码", "组合装编码"),
@@ -110,7 +112,8 @@ TEMPLATES_TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
 # Columns read from another header or derived, never taken by their canonical name.
 _DERIVED = {"status_text", "status_norm", "refund_norm", "paid_net", "type_text", "case_type"}
 _KEYS = {"order_id", "line_id", "case_id"}
-_IDS = {"sku", "component_sku", "bundle_sku", "tracking_no", "phone", "return_tracking"}
+_IDS = {"sku", "component_sku", "bundle_sku", "tracking_no", "phone", "return_tracking",
+        "barcode"}
 
 
 # The header a template documents where it differs from the canonical column name.
@@ -194,6 +197,8 @@ def read_template(cells: Cells, layout: str) -> tuple[dict[str, pd.DataFrame], l
         currency_codes(cells, cols)
     if table == "order_lines":
         _line_extras(cells, cols, notes)
+    if table == "stock":
+        _barcodes(cols, notes)
     if table == "stock" and cols.get("warehouse") is None:
         cols["warehouse"] = ""
     elif table == "stock":
@@ -204,6 +209,20 @@ def read_template(cells: Cells, layout: str) -> tuple[dict[str, pd.DataFrame], l
     if ignored:
         notes.append("ignored columns: " + ", ".join(ignored))
     return {table: cells.frame(cols)}, notes
+
+
+def _barcodes(cols: dict[str, object], notes: list[str]) -> None:
+    """A barcode is kept as the file's text (a 69-code's 13 digits and leading zeros exactly);
+    one a spreadsheet turned into a rounded number (`6.90123E+12`) names no product and is
+    left empty, said in a note."""
+    barcode = cols.get("barcode")
+    if barcode is None:
+        return
+    rounded = barcode.str.match(SPREADSHEET_NUMBER).fillna(False).astype(bool)
+    if rounded.any():
+        cols["barcode"] = barcode.mask(rounded)
+        notes.append(f"{int(rounded.sum()):,} barcode(s) rounded by a spreadsheet left empty "
+                     "(export barcodes as text)")
 
 
 def _order_status(cells: Cells, cols: dict[str, object], notes: list[str]) -> None:
@@ -385,10 +404,10 @@ EXAMPLES: dict[str, str] = {
         "pinduoduo,Flagship",
     ),
     "stock": _example(
-        "sku,name,available,on_hand,reserved,in_transit,safety_stock,warehouse",
-        "LIP-RED-01,丝绒口红 01 正红,120,140,20,50,30,杭州仓",
-        "SAMPLE-MINI,小样,800,800,0,0,100,杭州仓",
-        "SET-SKIN-3,护肤三件套,-4,6,10,24,5,杭州仓",
+        "sku,name,barcode,available,on_hand,reserved,in_transit,safety_stock,warehouse",
+        "LIP-RED-01,丝绒口红 01 正红,6901234567892,120,140,20,50,30,杭州仓",
+        "SAMPLE-MINI,小样,0012345678905,800,800,0,0,100,杭州仓",
+        "SET-SKIN-3,护肤三件套,,-4,6,10,24,5,杭州仓",
     ),
     "bundles": _example(
         "bundle_sku,component_sku,quantity",

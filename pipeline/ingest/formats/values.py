@@ -43,7 +43,7 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 ZONED_FROM, ZONED_UNTIL = pd.Timestamp("1700-01-01"), pd.Timestamp("2200-01-01")
 # Patterns stay within what pyarrow's RE2 runs natively (no \s, \d, backreferences).
 _OFFSET = r"[0-9]:[0-9]{2}(?::[0-9]{2}(?:[.][0-9]+)?)? *(?:[+-][0-9]{2}:?[0-9]{2}|Z|UTC)$"
-_SPREADSHEET_NUMBER = r"^[0-9](?:[.][0-9]+)?[eE][+][0-9]+$"  # 3.51531E+16: an id a spreadsheet rounded
+SPREADSHEET_NUMBER = r"^[0-9](?:[.][0-9]+)?[eE][+][0-9]+$"  # 3.51531E+16: an id a spreadsheet rounded
 _BLANKS = "[ \t\u3000\u00a0]"
 _MONEY_MARKS = "[元¥￥$, \t\u3000\u00a0]|RMB|CNY"
 
@@ -309,7 +309,7 @@ class Cells:
                 self.flag(over, h, f"longer than {cap:,} characters (not an id)", s)
                 s = s.mask(over)
             if key:
-                rounded = s.str.match(_SPREADSHEET_NUMBER).fillna(False).astype(bool).to_numpy()
+                rounded = s.str.match(SPREADSHEET_NUMBER).fillna(False).astype(bool).to_numpy()
                 if rounded.any():
                     self.flag(rounded, h, "the id was rounded by a spreadsheet "
                               "(export ids as text)", s)
