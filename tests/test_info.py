@@ -299,16 +299,19 @@ def test_a_courier_request_holds_when_the_shop_cannot_follow_it(store):
     assert sorted(o for o, p, _ in marks_of(store)) == ["b", "c"]
 
 
-def test_a_flag_rule_reads_the_seller_flag_where_the_store_has_one(store):
-    load(store, [paid("a"), paid("b")])
+def test_a_flag_rule_reads_the_seller_flag(store):
+    load(store, [paid("a", seller_flag="红旗"), paid("b", seller_flag="  "), paid("c")])
     set_rules(store, "message_rules", [
         *DEFAULT, rule("red", "red_flag", "红", applies_to=["flag"], does="first")])
-    assert info.first_orders(store.cursor(), ALL).empty      # no flag column: nothing read
-    with store.write() as cur:
-        cur.execute("alter table orders add column seller_flag varchar")
-        cur.execute("update orders set seller_flag = '红旗' where order_id = 'a'")
     assert info.first_orders(store.cursor(), ALL)["order_id"].tolist() == ["a"]
     assert info.message_counts(store.cursor(), ALL)["red_flag"] == 1
+    found = info.texts(store.cursor(), ALL)                  # a blank flag is no text
+    assert found.loc[found["source"] == "flag", ["order_id", "text"]].values.tolist() == [
+        ["a", "红旗"]]
+    slip = [rule("red", "red_flag", "红", applies_to=["flag"], does="slip")]
+    set_rules(store, "message_rules", slip)                  # any state: the slip's reading
+    assert info.slip_notes(store.cursor(), [("taobao", "s1", "a")])[
+        ["order_id", "source", "text"]].values.tolist() == [["a", "flag", "红旗"]]
 
 
 def test_preview_runs_unsaved_rules(store):

@@ -75,6 +75,7 @@ ORDER_COLUMNS: dict[str, str] = {
     "tracking_no": "varchar",
     "buyer_message": "varchar",
     "seller_note": "varchar",
+    "seller_flag": "varchar",      # the seller's flag as exported: 旗帜颜色 (红…), 商家备注等级 (1–5)
     "promo_code": "varchar",
     "tags": "varchar",             # Shopify tags, comma separated
     "item_count": "integer",       # pieces, as the order report states it

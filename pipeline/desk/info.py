@@ -3,7 +3,7 @@
 - The message and note rules (setting `message_rules`, pipeline/db/settings.py): a pattern
   (words separated by `|`, anywhere in the text, capitals or not; or a regular expression)
   read in the buyer's message, the seller's note (the desk's own `note` where it wrote one)
-  and the seller's flag (the column `orders.seller_flag`, where the store's orders carry one),
+  and the seller's flag as exported (`orders.seller_flag`: 旗帜颜色, 商家备注等级, …),
   a category, and what the rule does:
   - `hold`: the order is held out of batches until the desk reviews it — a buyer message is
     held until reviewed anyway (the §6 `buyer_message` mark); a seller note or flag a hold rule
@@ -218,24 +218,17 @@ def texts(con: duckdb.DuckDBPyConnection, f: Filters,
           keys: pd.DataFrame | None = None) -> pd.DataFrame:
     """The texts the rules read (TEXT_COLUMNS): of the open orders inside the filters, or of
     the orders `keys` (platform, shop, order_id) whatever their state."""
-    flags = _has_flags(con)
     if keys is None:
-        params = f.params()
-        parts = [con.execute(sql("info_texts"), params).df()]
-        if flags:
-            parts.append(con.execute(sql("info_flags"), params).df())
+        found = con.execute(sql("info_texts"), f.params()).df()
     else:
         con.register("info_keys", keys[KEY].astype(str))
         try:
-            parts = [con.execute(sql("info_texts_of")).df()]
-            if flags:
-                parts.append(con.execute(sql("info_flags_of")).df())
+            found = con.execute(sql("info_texts_of")).df()
         finally:
             con.unregister("info_keys")
-    parts = [p for p in parts if len(p)]
-    if not parts:
+    if not len(found):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in TEXT_COLUMNS})
-    return pd.concat(parts, ignore_index=True)[TEXT_COLUMNS]
+    return found[TEXT_COLUMNS]
 
 
 def categorised(found: pd.DataFrame, rules: list[dict[str, Any]]) -> pd.DataFrame:
@@ -255,14 +248,6 @@ def categorised(found: pd.DataFrame, rules: list[dict[str, Any]]) -> pd.DataFram
     return out.assign(
         _s=out["source"].map(RULE_SOURCES.index), _c=out["category"].map(order),
     ).sort_values([*KEY, "_s", "_c"]).drop(columns=["_s", "_c"]).reset_index(drop=True)
-
-
-def _has_flags(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the store's orders carry the seller's flag (`orders.seller_flag`)."""
-    return bool(con.execute(
-        "select count(*) from duckdb_columns() where database_name = current_database() "
-        "and schema_name = 'main' and table_name = 'orders' and column_name = 'seller_flag'"
-    ).fetchall()[0][0])
 
 
 @shared

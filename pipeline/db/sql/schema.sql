@@ -80,6 +80,7 @@ create table if not exists orders (
     tracking_no varchar,
     buyer_message varchar,
     seller_note varchar,
+    seller_flag varchar,
     promo_code varchar,
     tags varchar,
     item_count integer,
@@ -97,6 +98,7 @@ alter table orders add column if not exists currency varchar;
 alter table orders add column if not exists paid_net boolean;
 alter table orders add column if not exists refund_open boolean;
 alter table orders add column if not exists refund_partial boolean;
+alter table orders add column if not exists seller_flag varchar;
 
 create table if not exists order_lines (
     platform varchar not null,

@@ -37,6 +37,7 @@ HEADERS = (
     "达人实际承担优惠金额",
     # also seen
     "商品ID", "商品金额", "支付方式", "订单类型", "买家留言", "快递信息", "省", "市", "区", "街道",
+    "旗帜颜色",
 )
 DISCOUNTS = ("平台实际承担优惠金额", "商家实际承担优惠金额", "达人实际承担优惠金额")
 
@@ -69,6 +70,7 @@ ORDER_TEXT = {
     "city":          ("市",),
     "district":      ("区",),
     "seller_note":   ("商家备注",),
+    "seller_flag":   ("旗帜颜色",),     # the seller's flag, a colour word, kept as written
     "buyer_message": ("买家留言",),
     "courier":       ("快递信息",),
 }

@@ -49,6 +49,8 @@ ORDER_TEXT = {
     "address":       ("客户地址",),
     "buyer_message": ("订单备注",),
     "seller_note":   ("商家备注",),
+    # the seller's flag: a level 1 (highest) to 5, kept as written
+    "seller_flag":   ("商家备注等级（等级1-5为由高到低）", "商家备注等级"),
 }
 
 

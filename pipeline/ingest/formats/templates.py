@@ -66,6 +66,9 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "orders": {
         "status": ("status", "状态"),
         "shop": SHOP_HEADERS,
+        # the seller's flag as an ERP or a shop tool exports it: a colour or a number 0–5
+        "seller_flag": ("flag", "旗帜", "旗帜颜色", "标记", "卖家备注旗帜", "商家备注旗帜",
+                        "备注旗帜", "商家备注等级"),
     },
     "order_lines": {
         "refund_text": ("refund_status",),
