@@ -112,8 +112,19 @@ def export_facts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Per shop with orders: `platform, shop, ships_known, streets_known`: whether its imported
     order files carry a shipping fact (a ship or completion time, a courier, a tracking number
     or a status column) and a street address (not masked, more than a region's name). A rule
-    that needs what a shop's files never give is not judged for it (DESIGN §4)."""
-    return con.execute(sql("problem_export_facts"), {"region_only": REGION_ONLY}).df()
+    that needs what a shop's files never give is not judged for it (DESIGN §4).
+
+    Each fact is asked of each shop apart: one order that has it is enough, so a shop whose
+    files carry it is answered by its first such order, not by reading all of them."""
+    rows = []
+    for platform, shop in con.execute(sql("problem_export_shops")).fetchall():
+        key = {"platform": platform, "shop": shop}
+        ships = con.execute(sql("problem_ships_known"), key).fetchall()[0][0]
+        streets = con.execute(sql("problem_streets_known"),
+                              {**key, "region_only": REGION_ONLY}).fetchall()[0][0]
+        rows.append((platform, shop, bool(ships), bool(streets)))
+    return pd.DataFrame(rows, columns=["platform", "shop", "ships_known", "streets_known"]
+                        ).astype({"ships_known": bool, "streets_known": bool})
 
 
 def marks_moment(con: duckdb.DuckDBPyConnection, as_of: datetime) -> datetime:

@@ -8,7 +8,7 @@
 -- Shipping is judged only in shops whose exports carry a shipping fact (DESIGN §4): the share is
 -- over their paid orders alone; `ships_judged` says whether any shop in scope has them (when
 -- none does, `shipped` and `shipped_72h` cannot be known, and are not shown as 0).
--- Reads the registered relation `export_facts` (problem_export_facts.sql).
+-- Reads the registered relation `export_facts` (pipeline.desk.problems.export_facts).
 -- Parameters: $day, $until, $as_of, $shops, $platforms, $currency, $desk.
 
 with scoped as (

@@ -2,7 +2,7 @@
 -- $ship_hours, or the promised ship-by when earlier), earliest deadline first: the order the
 -- desk works them in (DESIGN §5). Only in shops whose exports carry a shipping fact: elsewhere
 -- nothing says whether an order has shipped (DESIGN §4), and the order is left out.
--- Reads the registered relation `export_facts` (problem_export_facts.sql).
+-- Reads the registered relation `export_facts` (pipeline.desk.problems.export_facts).
 -- Parameters: $ship_hours, $date_from, $date_to, $shops, $platforms.
 
 with waiting as (

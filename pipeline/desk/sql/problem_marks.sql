@@ -5,7 +5,7 @@
 -- of the list below), then since, then the order.
 -- Reads four registered relations computed in Python: `stock_short` (platform, shop, order_id,
 -- reason: the orders the stock allocation does not cover), `vague_verdicts` (province, city,
--- district, address, reason: the vague addresses), `export_facts` (problem_export_facts.sql:
+-- district, address, reason: the vague addresses), `export_facts` (pipeline.desk.problems.export_facts:
 -- an address is judged only in a shop whose exports carry street addresses, DESIGN §4) and
 -- `info_holds` (platform, shop, order_id, reason: the orders a message and note rule holds,
 -- pipeline/desk/info.py); and `cases` (the open refund cases of DESIGN §11, for when a refund
