@@ -38,8 +38,10 @@ ITEM_HEADERS = [
     "退款状态", "退款金额", "订单创建时间", "订单付款时间",
 ]
 STOCK_HEADERS = [
-    "商家编码", "商品名称", "实际库存", "占用库存", "可用库存", "在途库存", "安全库存", "仓库",
+    "商家编码", "商品名称", "条码", "实际库存", "占用库存", "可用库存", "在途库存", "安全库存", "仓库",
 ]
+FLAG_HEADERS = ["order_id", "created_at", "platform", "shop", "seller_flag"]
+FLAG_COLOURS = {"红", "黄", "绿", "蓝", "紫"}
 
 ORDER_STATES = ("等待买家付款", "买家已付款，等待卖家发货", "卖家已发货，等待买家确认", "交易成功", "交易关闭")
 REFUND_STATES = (
@@ -96,7 +98,8 @@ def bundles(demo) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def stock(demo) -> pd.DataFrame:
-    return pd.read_csv(demo["stock.csv"], encoding="utf-8", dtype={"商家编码": str})
+    return pd.read_csv(demo["stock.csv"], encoding="utf-8", dtype={"商家编码": str, "条码": str},
+                       keep_default_na=False)
 
 
 def test_writes_every_file(demo):
@@ -352,3 +355,59 @@ def test_a_changed_address_is_given_only_where_the_buyer_asked_for_it(orders):
     assert (changed["修改后的收货地址"] != changed["收货地址"]).all()
     assert all(categorise(m, DEFAULT_MESSAGE_RULES) == ["address_change"]
                for m in changed["买家留言"])
+
+
+def ean13_valid(code: str) -> bool:
+    digits = [int(d) for d in code]
+    return (sum(digits[0:12:2]) + 3 * sum(digits[1:12:2]) + digits[12]) % 10 == 0
+
+
+def test_stock_barcodes_are_ean13_as_text(stock, demo):
+    codes = stock.drop_duplicates("商家编码").set_index("商家编码")["条码"]
+    given = codes[codes != ""]
+    assert len(codes) - len(given) == 1                       # a sample without one
+    assert given.str.fullmatch(r"[0-9]{13}").all() and given.map(ean13_valid).all()
+    assert given.is_unique
+    assert given.str.startswith("69").mean() > 0.8            # the brand's 69-codes
+    assert given.str.startswith("00").sum() >= 3              # imported ones, leading zeros
+    # a warehouse's second row of an SKU has the same code
+    assert (stock.groupby("商家编码")["条码"].nunique() == 1).all()
+    read = read_export("stock.csv", demo["stock.csv"].read_bytes()).frames["stock"]
+    assert read.set_index(["sku", "warehouse"])["barcode"].fillna("").to_dict() == \
+        stock.set_index(["商家编码", "仓库"])["条码"].to_dict()
+
+
+def test_some_orders_carry_the_shops_flag(demo, orders):
+    flags = pd.read_csv(demo["order_flags.csv"], dtype=str)
+    assert flags.columns.tolist() == FLAG_HEADERS
+    assert set(flags["seller_flag"]) == FLAG_COLOURS
+    assert flags["order_id"].is_unique and set(flags["platform"]) == {"taobao"}
+    mine = orders.set_index("订单编号").loc[flags["order_id"]]
+    assert (mine["店铺名称"].to_numpy() == flags["shop"].to_numpy()).all()
+    assert (mine["订单创建时间"].dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy()
+            == flags["created_at"].to_numpy()).all()
+    # seed 7, 3,000 orders: about 1 % of the orders, most of those the shop noted
+    noted = mine["订单备注"] != ""
+    assert 0.01 < len(flags) / len(orders) < 0.03
+    assert noted.sum() > 0.5 * (orders["订单备注"] != "").sum()
+    parsed = read_export("order_flags.csv", demo["order_flags.csv"].read_bytes())
+    assert parsed.layout == "template_orders" and not parsed.notes
+
+
+def test_a_later_report_edits_a_few_orders_waiting_to_ship(demo, orders):
+    header, later = read_gbk(demo["taobao_orders_later.csv"])
+    assert header == ORDER_HEADERS and len(later) == 6
+    before = orders.set_index("订单编号").loc[later["订单编号"]]
+    assert (before["订单状态"] == "买家已付款，等待卖家发货").all()
+    assert (before["物流单号"] == "").all()                       # not processed yet
+    fields = ["买家留言", "订单备注", "收货地址"]
+    edited = [tuple(f for f in fields if later[f].iloc[i] != before[f].iloc[i])
+              for i in range(len(later))]
+    # in turn: a buyer message, a seller note, a new street with the note that says so
+    assert edited == [("买家留言",), ("订单备注",), ("订单备注", "收货地址")] * 2
+    moved = later[later["收货地址"] != before["收货地址"].to_numpy()]
+    assert (moved["订单备注"] == "买家要求改地址，已修改").all()
+    assert (later["订单备注"] == later["商家备忘"]).all()
+    same = [h for h in ORDER_HEADERS if h not in (*fields, "商家备忘")]
+    written = read_gbk(demo["taobao_orders.csv"])[1].set_index("订单编号", drop=False)
+    assert (later[same].to_numpy() == written.loc[later["订单编号"], same].to_numpy()).all()

@@ -18,6 +18,12 @@ days after 双11 (its orders come back, more of them bought on impulse), every s
 past the platform's deadline, some refunded by the platform at it (missed). A few percent of
 the orders carry a buyer message (买家留言) and a seller note (订单备注, 商家备忘): every category
 of the desk's default message rules among them (DESIGN §12), and plain words no rule catches.
+About one order in a hundred, and most of those the shop noted, carries the shop's flag (旗帜, a
+colour), in the export of the shop's ERP (the order template: the 订单报表 has no flag). The
+stock carries each SKU's barcode (条码: the brand's 69-codes, imported products' codes with
+leading zeros). A later order report (LATER_FILE) shows a few orders waiting to ship edited
+after the desk processed them (a buyer message, a seller note, a new address): load_demo
+records the processing before it imports that report, so that they show as changed (§12).
 """
 
 from __future__ import annotations
@@ -43,9 +49,12 @@ PROMOTIONS_FILE = "promotions.csv"
 REFUNDS_FILE = "taobao_refunds.csv"            # 退款报表, current layout (the 旗舰店's)
 REFUNDS_OLD_FILE = "taobao_refunds_old.csv"    # 退款报表, older layout (the 专营店's)
 DOUYIN_CASES_FILE = "douyin_aftersales.csv"    # 抖店 售后单
-# the order reports before the case files: a case takes the shop of its stored order
-DEMO_FILES = (ORDERS_FILE, ITEMS_FILE, STOCK_FILE, BUNDLES_FILE, PROMOTIONS_FILE, REFUNDS_FILE,
-              REFUNDS_OLD_FILE, DOUYIN_CASES_FILE)
+FLAGS_FILE = "order_flags.csv"                 # the seller's flags, from the shop's ERP (order template)
+LATER_FILE = "taobao_orders_later.csv"         # 订单报表 of an hour later: a few orders edited
+# the order reports before the case files: a case takes the shop of its stored order; the
+# later order report last (the desk processes its orders before it comes: load_demo)
+DEMO_FILES = (ORDERS_FILE, ITEMS_FILE, FLAGS_FILE, STOCK_FILE, BUNDLES_FILE, PROMOTIONS_FILE,
+              REFUNDS_FILE, REFUNDS_OLD_FILE, DOUYIN_CASES_FILE, LATER_FILE)
 
 ORDER_HEADERS = (
     "订单编号", "买家会员名", "买家会员昵称", "支付单号", "支付详情", "买家支付宝账号",
@@ -63,7 +72,10 @@ ITEM_HEADERS = (
     "备注", "订单状态", "商家编码", "支付单号", "买家应付货款", "买家实际支付金额", "退款状态",
     "退款金额", "订单创建时间", "订单付款时间",
 )
-STOCK_HEADERS = ("商家编码", "商品名称", "实际库存", "占用库存", "可用库存", "在途库存", "安全库存", "仓库")
+STOCK_HEADERS = ("商家编码", "商品名称", "条码", "实际库存", "占用库存", "可用库存", "在途库存", "安全库存",
+                 "仓库")
+# the order template's columns the ERP's flag export fills (DESIGN §9, §12)
+FLAG_HEADERS = ("order_id", "created_at", "platform", "shop", "seller_flag")
 
 # ---------------------------------------------------------------------------------------------
 # The shop
@@ -221,6 +233,8 @@ SHARE = {
     "mobile": 0.86,
     "paid_by_friend": 0.01,
     "merge_pairs": 0.008,         # of open orders: a second order of the same buyer and address
+    "flag": 0.01,                 # the shop flagged the order (旗帜)
+    "flag_noted": 0.6,            # of the orders with a seller note: flagged too
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -335,6 +349,19 @@ SELLER_NOTES = (
 ADDRESS_CHANGE_MESSAGE = [m for m, _ in MESSAGES].index("改地址，改成公司地址，已联系客服")
 MERGE_MESSAGE = [m for m, _ in MESSAGES].index("和上一单一起发")
 PRESALE_NOTE = len(SELLER_NOTES) - 1
+# The seller's flags (旗帜) the shop sets in 千牛, as its ERP exports them, and how often. The
+# 订单报表 carries no flag: the ERP's export comes through the order template (FLAGS_FILE).
+FLAGS = (("红", 3.0), ("黄", 2.0), ("绿", 1.5), ("蓝", 1.0), ("紫", 0.5))
+
+# What a later order report (LATER_FILE) shows edited of a few orders the desk processed
+# before it came (DESIGN §6/§12 `info_changed`), in turn: a buyer message, a seller note, a new
+# address with the note that says so.
+CHANGED_ORDERS = 6
+LATE_MESSAGES = tuple([m for m, _ in MESSAGES].index(m) for m in (
+    "麻烦发顺丰，邮费可以补", "口红换色号，要#520豆沙色，不要#999", "周末家里没人，请工作日送达"))
+LATE_NOTES = tuple([m for m, _ in SELLER_NOTES].index(m) for m in (
+    "缺货，已与买家协商延迟发货", "指定顺丰，已补邮费"))
+ADDRESS_NOTE = [m for m, _ in SELLER_NOTES].index("买家要求改地址，已修改")
 INVOICE_TITLES = ("个人", "上海花语文化传媒有限公司", "深圳市云帆电子商务有限公司", "杭州青禾网络科技有限公司")
 
 # province, city, postcode, districts, share of buyers, remote (postage)
@@ -439,14 +466,18 @@ def write_demo(
     demand = np.zeros(cat.n, dtype=np.int64)
     sold = np.zeros(cat.n, dtype=np.int64)
 
-    paths = [out / name for name in DEMO_FILES]
+    path = {name: out / name for name in DEMO_FILES}
     gbk = _CaseText(ctx, "gbk")
-    with (open(paths[0], "wb") as fo, open(paths[1], "wb") as fi, open(paths[5], "wb") as fr,
-          open(paths[6], "wb") as fro):
+    last_chunk = (orders - 1) // CHUNK_ORDERS
+    flags: list[pd.DataFrame] = []
+    with (open(path[ORDERS_FILE], "wb") as fo, open(path[ITEMS_FILE], "wb") as fi,
+          open(path[REFUNDS_FILE], "wb") as fr, open(path[REFUNDS_OLD_FILE], "wb") as fro,
+          open(path[LATER_FILE], "wb") as fl):
         fo.write(_header(ORDER_HEADERS))
         fi.write(_header(ITEM_HEADERS))
         fr.write(_header(REFUND_HEADERS))
         fro.write(_header(REFUND_HEADERS_OLD))
+        fl.write(_header(ORDER_HEADERS))
         first_line = 0
         for c, lo in enumerate(range(0, orders, CHUNK_ORDERS)):
             rng = np.random.default_rng([seed, 1, c])
@@ -454,6 +485,11 @@ def write_demo(
             first_line += len(li["sku"])
             _write(fo, _order_rows(o, li, ctx))
             _write(fi, _item_rows(o, li, ctx))
+            flags.append(_flags(np.random.default_rng([seed, 7, c]), o))
+            if c == last_chunk:   # the newest orders: those still waiting to ship
+                later = _later_orders(np.random.default_rng([seed, 6]), o, li)
+                if later is not None:
+                    _write(fl, _order_rows(later, li, ctx))
             cases = _taobao_cases(np.random.default_rng([seed, 3, c]), o, li, ctx)
             shop = o["shop"][cases["of"]]
             for f, which, headers in ((fr, REFUNDS_SHOP, REFUND_HEADERS),
@@ -466,17 +502,20 @@ def write_demo(
             sold += np.bincount(li["sku"][recent], weights=li["qty"][recent],
                                 minlength=cat.n).astype(np.int64)
 
+    _flags_frame(flags).to_csv(
+        path[FLAGS_FILE], index=False, encoding="utf-8", lineterminator="\n")
     _stock_frame(np.random.default_rng([seed, 2]), cat, demand, sold, days).to_csv(
-        paths[2], index=False, encoding="utf-8", lineterminator="\n"
+        path[STOCK_FILE], index=False, encoding="utf-8", lineterminator="\n"
     )
-    _bundles_frame().to_csv(paths[3], index=False, encoding="utf-8", lineterminator="\n")
-    _promotions_frame(periods).to_csv(paths[4], index=False, encoding="utf-8", lineterminator="\n")
-    with open(paths[7], "wb") as fd:   # UTF-8 with a BOM, as 抖店 downloads it
+    _bundles_frame().to_csv(path[BUNDLES_FILE], index=False, encoding="utf-8", lineterminator="\n")
+    _promotions_frame(periods).to_csv(path[PROMOTIONS_FILE], index=False, encoding="utf-8",
+                                      lineterminator="\n")
+    with open(path[DOUYIN_CASES_FILE], "wb") as fd:   # UTF-8 with a BOM, as 抖店 downloads it
         fd.write(b"\xef\xbb\xbf" + (",".join(f'"{h}"' for h in DOUYIN_CASE_HEADERS) + "\r\n").encode())
         n_cases = max(1, round(orders * DOUYIN_CASE_SHARE))
         _write(fd, _douyin_cases(np.random.default_rng([seed, 4]), created, ctx, n_cases,
                                  _CaseText(ctx, "utf-8")))
-    return paths
+    return list(path.values())
 
 
 def demo_end(end: datetime | None = None) -> datetime:
@@ -942,6 +981,49 @@ def _order_texts(rng: np.random.Generator, presale: np.ndarray, second: np.ndarr
     return message, note
 
 
+def _flags(rng: np.random.Generator, o: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The orders of a chunk the shop flagged (旗帜): most of those it noted, a few others, each
+    a colour of FLAGS; at least one. Drawn from a generator of their own, so that the flags
+    change no other fact of the demo."""
+    n = len(o["order_id"])
+    noted = o["note"] < len(SELLER_NOTES)
+    flagged = rng.random(n) < np.where(noted, SHARE["flag_noted"], SHARE["flag"])
+    colour = rng.choice(len(FLAGS), size=n, p=_shares(FLAGS))
+    flagged[0] |= not flagged.any()
+    return pd.DataFrame({k: o[k][flagged] for k in ("order_id", "created", "shop")}
+                        ).assign(flag=colour[flagged])
+
+
+def _later_orders(rng: np.random.Generator, o: dict[str, np.ndarray],
+                  li: dict[str, np.ndarray]) -> dict[str, np.ndarray] | None:
+    """CHANGED_ORDERS orders waiting to ship and not yet processed (paid, no refund, not a
+    presale, cash on delivery or vague address, no address change asked), as a later order
+    report shows them: in turn a new buyer message, a new seller note, a new street with the
+    note that says so. None when no order fits."""
+    refund = np.zeros(len(o["order_id"]), dtype=bool)
+    refund[li["of"][li["refund"] != R_NONE]] = True
+    fits = ((o["status"] == S_PAID) & ~o["tracked"] & ~o["presale"] & ~o["cod"] & ~refund
+            & (o["vague"] < 0) & (o["message"] != ADDRESS_CHANGE_MESSAGE))
+    found = np.flatnonzero(fits)
+    if not len(found):
+        return None
+    pick = np.sort(rng.choice(found, size=min(CHANGED_ORDERS, len(found)), replace=False))
+    later = {k: v[pick].copy() for k, v in o.items()}
+    turn = np.arange(len(pick)) % 3
+    for j in np.flatnonzero(turn == 0):     # another message than the one it had
+        asked = [m for m in LATE_MESSAGES if m != later["message"][j]]
+        later["message"][j] = asked[j // 3 % len(asked)]
+    for j in np.flatnonzero(turn == 1):     # another note than the one it had
+        noted = [n for n in LATE_NOTES if n != later["note"][j]]
+        later["note"][j] = noted[j // 3 % len(noted)]
+    moved = turn == 2
+    later["road"][moved] = (later["road"][moved] + 1 + rng.integers(0, len(ROADS) - 1, moved.sum())
+                            ) % len(ROADS)
+    later["house"][moved] = 1 + (later["house"][moved] + rng.integers(1, 900, moved.sum())) % 998
+    later["note"][moved] = ADDRESS_NOTE
+    return later
+
+
 def _shares(table: tuple) -> np.ndarray:
     """The shares of a (value, share) table, adding up to one."""
     p = np.array([s for _, s in table], dtype=float)
@@ -1243,8 +1325,33 @@ def _stock_frame(
         else:
             parts = [values]
         for w, v in enumerate(parts):
-            rows.append((cat.sku[i], cat.name[i], *(int(x) for x in v), WAREHOUSES[w]))
+            rows.append((cat.sku[i], cat.name[i], _barcode(cat, i), *(int(x) for x in v),
+                         WAREHOUSES[w]))
     return pd.DataFrame(rows, columns=list(STOCK_HEADERS))
+
+
+def _flags_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The flagged orders as the ERP's export in the order template (FLAG_HEADERS): order,
+    creation time, platform, shop and flag."""
+    f = pd.concat(parts, ignore_index=True)
+    return pd.DataFrame({
+        "order_id": f["order_id"].astype(str),
+        "created_at": pd.to_datetime(f["created"], unit="s").dt.strftime("%Y-%m-%d %H:%M:%S"),
+        "platform": taobao.KEY,
+        "shop": [SHOPS[s][0] for s in f["shop"]],
+        "seller_flag": [FLAGS[k][0] for k in f["flag"]],
+    }, columns=list(FLAG_HEADERS))
+
+
+def _barcode(cat: _Catalog, i: int) -> str:
+    """The EAN-13 barcode of SKU number `i`: a 69-code of the brand's (692…) for most, an
+    imported product's (every tenth product: a UPC written with two leading zeros); the last
+    gift, a sample, has none."""
+    if i == cat.n - 1:
+        return ""
+    body = f"0074{i:08d}" if i < cat.n_sell and i % 10 == 9 else f"69215830{i:04d}"
+    odd, even = sum(int(d) for d in body[0::2]), sum(int(d) for d in body[1::2])
+    return body + str((10 - (odd + 3 * even) % 10) % 10)
 
 
 def _bundles_frame() -> pd.DataFrame:
@@ -1333,6 +1440,7 @@ REASONS_AFTER_PROMO = ((5, 0.38), (6, 0.13), (0, 0.20), (7, 0.08), (8, 0.06), (9
 REASONS_PART = ((9, 0.4), (7, 0.25), (10, 0.2), (8, 0.15))
 REASONS_EXCHANGE = ((8, 0.6), (7, 0.25), (10, 0.15))
 CASE_STAFF = ("小美", "阿杰", "琳琳")
+DEMO_STAFF = CASE_STAFF[0]    # who processed the orders the later order report edits (load_demo)
 MISSED_SHARE = 0.08           # refunds the platform made at the deadline, for the shop
 ARBITRATION_SHARE = 0.25      # of the after-shipping requests waiting for the seller
 SELLER_NAME = "花漾化妆品有限公司"
