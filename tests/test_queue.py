@@ -217,9 +217,9 @@ def test_processing_a_batch_takes_it_out_of_the_batches_not_the_queue(shelf):
     after = Q.queue_counts(shelf.cursor(), ALL, AS_OF, max_size=2)
     # the shop's data (11-20) is stale in 2030: its orders are timed as of 11-20 11:02, not late
     assert before == {"waiting": 8, "to_process": 8, "batched": 8, "batches": 5, "held": 0,
-                      "processed": 0, "overdue": 0, "due_soon": 0}
+                      "processed": 0, "packed": 0, "overdue": 0, "due_soon": 0}
     assert after == {"waiting": 8, "to_process": 6, "batched": 6, "batches": 4, "held": 0,
-                     "processed": 2, "overdue": 0, "due_soon": 0}
+                     "processed": 2, "packed": 0, "overdue": 0, "due_soon": 0}
 
 
 def test_assigning_a_courier_moves_orders_out_of_batches(shelf):

@@ -75,7 +75,8 @@ def _cell(v: Any) -> str:
 def figures(people: pd.DataFrame, fulfil: pd.DataFrame) -> list[tuple]:
     """The figures whose rows can be listed: (what, author, shop, count), counts above 0."""
     out = [(what, p.author, None, int(getattr(p, what))) for p in people.itertuples()
-           for what in ("actions", "undos", "undone", "resolved") if getattr(p, what)]
+           for what in ("actions", "undos", "undone", "resolved", "packed")
+           if getattr(p, what, 0)]
     return out + [("processed", r.author, r.shop, int(r.processed)) for r in fulfil.itertuples()]
 
 
@@ -119,6 +120,6 @@ _KNOWN = {
         "kind", "hours_median", "hours_mean", "shop", "processed", "hours_to_processed",
         "shipped", "hours_to_shipped", "order_id", "platform", "action", "acted_at",
         "event_id", "text", "started_at", "hours", "start_source", "paid_at",
-        "processed_at", "shipped_at", "resolved_at",
+        "processed_at", "shipped_at", "resolved_at", "packed",
     )
 }

@@ -1,8 +1,8 @@
 """Who may do what: the three roles of the desk, checked where the work is done.
 
 - `viewer` sees every page and downloads;
-- `clerk` also acts on orders (confirm, remind, process, courier, note, review, flag, resolve)
-  and on after-sales cases (agree, reject, received, feedback, assign: DESIGN §11), and undoes
+- `clerk` also acts on orders (confirm, remind, process, courier, note, review, flag, resolve,
+  and packed: the Pack page's scan to verify, pipeline/desk/packing.py) and on after-sales cases (agree, reject, received, feedback, assign: DESIGN §11), and undoes
   their own actions;
 - `manager` also imports files, changes the settings, edits promotion periods and bundles,
   undoes anyone's action and manages the accounts.
@@ -19,7 +19,8 @@ from pipeline.base.reasons import Reason
 
 ROLES = ("viewer", "clerk", "manager")
 
-ORDER_ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", "resolve")
+ORDER_ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", "resolve",
+                 "packed")
 CASE_ACTIONS = ("agree", "reject", "received", "feedback", "assign")   # DESIGN §11
 
 # what -> the lowest role that may do it

@@ -26,6 +26,13 @@ is recorded on every order of it, one event each sharing a batch id; an undo of 
 back from all of them. On a split order the courier names its parcel: `#N COURIER
 TRACKING_NO`. An undo on an order of a merged parcel whose merge came after its own last
 action takes the merge back (recorded on the parcel's first order).
+
+Packing (the Pack page's scan to verify, pipeline/desk/packing.py): `packed` records that a
+parcel was checked item by item and packed, its text what was scanned (`A×2, SET1×1`; on a
+split order the parcel first: `#2 A×1`). It is taken with a clerk's role on a processed order
+waiting to ship that no open problem holds (DESIGN §6), once per order (per parcel of a split
+order); a merged parcel's orders are recorded together, each with its own text
+(`record_many(texts=…)`). It changes no state: a packed order still waits to ship.
 """
 
 from __future__ import annotations
@@ -52,7 +59,7 @@ from pipeline.desk import parcels
 from pipeline.desk.problems import open_problems
 
 ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", "resolve", "undo",
-           "merge", "split")
+           "merge", "split", "packed")
 
 # Parcels (DESIGN §12): taken with the roles of `process`, on one order at a time, and offered
 # apart from the other actions (each needs a choice of orders or lines).
@@ -132,6 +139,19 @@ last_review as (
     group by all
 ),
 
+-- the packing recorded (pipeline/desk/packing.py): each `packed` event still in effect, its
+-- text naming the parcel of a split order (`#N …`)
+packs as (
+    select e.platform, e.shop, e.order_id,
+           list(coalesce(e.text, '') order by e.event_id) as packed_texts,
+           arg_max(e.author, e.event_id) as packed_by,
+           arg_max(e.acted_at, e.event_id) as packed_at
+    from effective_events as e
+    join keys as k using (platform, shop, order_id)
+    where e.action = 'packed' and e.case_id is null
+    group by all
+),
+
 changed as (
     select distinct c.platform, c.shop, c.order_id
     from info_changes as c
@@ -148,12 +168,14 @@ final as (
         coalesce(s.last_event_id, 0) as last_event_id,
         nullif(trim(o.buyer_message), '') as buyer_message,
         le.undo_target, le.undo_action,
-        ch.order_id is not null as info_changed
+        ch.order_id is not null as info_changed,
+        p.packed_texts, p.packed_by, p.packed_at
     from keys as k
     left join orders as o using (platform, shop, order_id)
     left join order_state as s using (platform, shop, order_id)
     left join last_effective as le using (platform, shop, order_id)
     left join changed as ch using (platform, shop, order_id)
+    left join packs as p using (platform, shop, order_id)
 )
 
 select * from final
@@ -327,6 +349,8 @@ def refusal(action: str, order: dict[str, Any], text: str | None, kind: str | No
         return Reason("why_state_ship", state=named, done=Reason(f"why_done_{action}"))
     if action in ("process", "split") and order.get("processed"):
         return Reason("why_already_processed")
+    if action == "packed":
+        return _pack_refusal(order, text, named)
     if action in TEXT_NEEDED and not text:
         return Reason("why_needs_text", what=Reason(f"why_text_{action}"))
     if action == "review" and not order.get("info_changed"):   # a change is reviewed too
@@ -351,15 +375,43 @@ def refusal(action: str, order: dict[str, Any], text: str | None, kind: str | No
     return None
 
 
+def _pack_refusal(order: dict[str, Any], text: str | None, state: Any) -> Reason | None:
+    """Why an order cannot be recorded as packed (its parcel `#N` named first in `text` on a
+    split order), or None: it must be processed, waiting to ship, held by no open problem
+    (given `open_problems`) and not packed yet."""
+    if not order.get("waiting_to_ship"):
+        return Reason("why_state_ship", state=state, done=Reason("why_done_packed"))
+    if not order.get("processed"):
+        return Reason("why_pack_not_processed")
+    held = [p for p in order.get("open_problems", ()) if p]
+    if held:
+        return Reason("why_pack_held", problems=[Reason(f"problem_{p}") for p in held])
+    no, _ = parcels.read_parcel_courier(text)
+    if no in packed_parcels(order):
+        return Reason("why_already_packed", author=order.get("packed_by"),
+                      at=f"{pd.Timestamp(order['packed_at']):%Y-%m-%d %H:%M}")
+    return None
+
+
+def packed_parcels(order: dict[str, Any]) -> set[int | None]:
+    """The parcels of an order (a row of ORDER_CONTEXT_SQL) packed and not undone: the
+    parcel numbers of a split order's, None for a whole order's."""
+    texts = order.get("packed_texts")
+    if texts is None or isinstance(texts, float):
+        return set()
+    return {parcels.read_parcel_courier(t)[0] for t in texts}
+
+
 def allowed_actions(order: dict[str, Any]) -> list[str]:
     """The actions an order can take now, texts aside (for offering buttons); `resolve`
     only when it has an open flag or, given `open_problems`, an open problem. Merging and
-    splitting (PARCEL_ACTIONS) are not among them: each needs its own form."""
+    splitting (PARCEL_ACTIONS) are not among them: each needs its own form; nor is `packed`,
+    recorded where the items are scanned (the Pack page)."""
     out = []
     problems = [p for p in order.get("open_problems", ()) if p != "manual"]
     resolvable = "manual" if order.get("flag_reason") else (problems or ["address"])[0]
     for action in ACTIONS:
-        if action in PARCEL_ACTIONS:
+        if action in (*PARCEL_ACTIONS, "packed"):
             continue
         reason = refusal(action, order, "x", resolvable)
         if reason is None:
@@ -421,18 +473,20 @@ def record_many(
     kind: str | None = None,
     role: str | None = None,
     queue_batch: str | None = None,
+    texts: dict[tuple[str, str, str], str] | None = None,
 ) -> list[Event]:
     """Record one action on many orders, all or nothing; refused orders are listed in the error.
 
     `queue_batch`: the work queue's batch these orders are processed as (action `process`
     only); refused when that id was already recorded, for whatever orders. The events follow
-    the order of `keys`.
+    the order of `keys`. `texts`: each order's own text (platform, shop, order_id -> text),
+    where one is given, instead of `text` (a merged parcel's packing: what each order had).
     """
     queue_batch = _clean(queue_batch)
     if queue_batch is not None and action != "process":
         raise ActionError(f"only processing records a batch of the queue, not {action}")
     return _record(store, _keys_frame(keys), action, by, text, kind, None, role, batch=True,
-                   queue_batch=queue_batch)
+                   queue_batch=queue_batch, texts=texts)
 
 
 def record_by_id(
@@ -474,6 +528,7 @@ def _record(
     role: str | None = None,
     batch: bool = False,
     queue_batch: str | None = None,
+    texts: dict[tuple[str, str, str], str] | None = None,
 ) -> list[Event]:
     if action not in ACTIONS:
         raise ActionError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
@@ -494,7 +549,10 @@ def _record(
     elif action in PARCEL_ACTIONS:
         kind = None
 
-    marked = _open_problems(store, keys) if action == "resolve" and kind != "manual" else None
+    own = {tuple(str(p) for p in k): _clean(v) for k, v in (texts or {}).items()}
+    # the open marks of the orders: what a resolve closes, what holds a parcel from packing
+    marked = (_open_problems(store, keys)
+              if (action == "resolve" and kind != "manual") or action == "packed" else None)
 
     def work(cur: duckdb.DuckDBPyConnection) -> list[Event]:
         cur.register("action_keys", keys)
@@ -511,11 +569,13 @@ def _record(
                                      listed=", ".join(_label(r) for r in missing[:20])))
         if expected_last_event is not None:
             _check_unchanged(cur, rows[0], expected_last_event)
-        index = (parcels.parcel_index(cur) if action in (*PARCEL_ACTIONS, "courier", "undo")
-                 else None)
+        index = (parcels.parcel_index(cur)
+                 if action in (*PARCEL_ACTIONS, "courier", "undo", "packed") else None)
         if action == "undo":
             _parcel_undo(cur, rows, index)
-        refused = [(r, refusal(action, r, text, kind)) for r in rows]
+        for r in rows:
+            r["text"] = own.get((r["platform"], r["shop"], r["order_id"]), text)
+        refused = [(r, refusal(action, r, r["text"], kind)) for r in rows]
         refused = [(r, why) for r, why in refused if why]
         if refused:
             raise ActionError(_refused_message(action, refused, len(rows)))
@@ -585,6 +645,12 @@ def _planned(cur: duckdb.DuckDBPyConnection, action: str, rows: list[dict[str, A
             raise ActionError(_refused_message(action, [(rows[0], why)], 1))
         return [event(key, recorded)]
     out: list[dict[str, Any]] = []
+    if action == "packed":
+        refused = [(r, _pack_parcel_refusal(index, r)) for r in rows]
+        refused = [(r, why) for r, why in refused if why]
+        if refused:
+            raise ActionError(_refused_message(action, refused, len(rows)))
+        return [event((r["platform"], r["shop"], r["order_id"]), r["text"]) for r in rows]
     if action == "undo":
         for r in rows:
             out.append(event(r["undo_key"], None, r["undo_target"]))
@@ -622,6 +688,20 @@ def _planned(cur: duckdb.DuckDBPyConnection, action: str, rows: list[dict[str, A
             raise ActionError(_refused_message(action, [(rows[0], Reason(
                 "why_parcel_member", order=c["order_id"], why=why))], 1))
     return out
+
+
+def _pack_parcel_refusal(index: parcels.ParcelIndex, order: dict[str, Any]) -> Reason | None:
+    """Why a packing's text does not fit the order's parcels: a split order's names one of its
+    parcels first (`#N …`), a whole order's names none."""
+    no, _ = parcels.read_parcel_courier(order["text"])
+    n = index.splits.get((order["platform"], order["shop"], order["order_id"]))
+    if n is not None and no is None:
+        return Reason("why_pack_parcel_needed", n=n)
+    if n is not None and not 1 <= no <= n:
+        return Reason("why_parcel_no", no=no, n=n)
+    if n is None and no is not None:
+        return Reason("why_pack_not_split", no=no)
+    return None
 
 
 # An event still in effect, and the other courier events of its batch still in effect.

@@ -12,7 +12,8 @@ groups of fewer than MIN_GROUP orders merged into mixed batches of the wave (sin
 from the others), cut at the same cap; the most urgent batch first. An order with an open problem mark (pipeline.desk.problems)
 is held out of the batches, in its own list with the reason, until the mark is resolved.
 Processed orders (audited, waybill printed, courier assigned) stay in the queue until they
-ship, but leave the batches: their processing is done. A shop whose data is stale
+ship, but leave the batches: their processing is done. An order checked and packed at the
+bench (pipeline/desk/packing.py) is shown `packed`, in its place: it still waits to ship. A shop whose data is stale
 (pipeline.desk.freshness) is timed as of its data moment and queued after every fresh shop.
 """
 
@@ -54,7 +55,9 @@ def work_queue(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> p
     courier (set by hand or in the export), lines, pieces, simple, proposed_courier (the courier
     it goes with: the one set, else the courier rules'; null: none), courier_rule (the id of the
     rule that chose it), courier_rule_kind (the rule's kind, or hand | export | vague_address:
-    pipeline.desk.couriers), courier_why (what matched), urgent (a message rule puts it first: DESIGN §12).
+    pipeline.desk.couriers), courier_why (what matched), urgent (a message rule puts it first: DESIGN §12),
+    packed (checked and packed at the bench; a split order: every parcel), packed_at, packed_by
+    (the latest packing, of a packed order).
     """
     _, rows, moments = _untimed(con, f, as_of)
     return _timed(con, rows, moments, as_of)
@@ -108,7 +111,7 @@ def held_orders(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> 
 def queue_counts(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
                  max_size: int | None = None) -> dict[str, int]:
     """The page's headline numbers: waiting, to_process, batched, batches, held, processed,
-    overdue, due_soon."""
+    packed, overdue, due_soon."""
     q = work_queue(con, f, as_of)
     b = batches(con, f, as_of, max_size)
     return {
@@ -118,6 +121,7 @@ def queue_counts(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
         "batches": len(b),
         "held": int(q["held"].sum()),
         "processed": int(q["processed"].sum()),
+        "packed": int(q["packed"].sum()),
         "overdue": int((q["due"] == "overdue").sum()),
         "due_soon": int((q["due"] == "due_soon").sum()),
     }

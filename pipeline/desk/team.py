@@ -11,6 +11,8 @@ imported order facts; `behind()` lists the events or orders behind any figure.
   event) the order's payment time, else its creation — to the resolve.
 - Payment to processed / shipped: per person (the author of the order's first process or
   courier action still in effect) and shop; shipping time as exported.
+- Packed: the parcels a person checked and packed at the bench (pipeline/desk/packing.py),
+  `packed` actions still in effect.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pipeline.accounts.users import ensure_ready
 from pipeline.base.filters import ALL, Filters
 from pipeline.db.queries import sql
 
-BEHIND = ("actions", "undos", "undone", "resolved", "processed")
+BEHIND = ("actions", "undos", "undone", "resolved", "processed", "packed")
 
 
 def week_of(day: date) -> date:
@@ -69,7 +71,7 @@ def actions_per_hour(con: duckdb.DuckDBPyConnection, week_start: date, f: Filter
 
 
 def people(con: duckdb.DuckDBPyConnection, week_start: date, f: Filters = ALL) -> pd.DataFrame:
-    """Per person: author, role, actions, orders, undos, undone, resolved."""
+    """Per person: author, role, actions, orders, undos, undone, resolved, packed."""
     return _over(con, "team_people", "team_week", week_events(con, week_start, f))
 
 
@@ -121,6 +123,8 @@ def behind(con: duckdb.DuckDBPyConnection, week_start: date, what: str, author: 
         rows = rows[rows["action"] == "undo"]
     elif what == "undone":
         rows = rows[(rows["action"] != "undo") & rows["undone"]]
+    elif what == "packed":
+        rows = rows[(rows["action"] == "packed") & ~rows["undone"]]
     else:
         rows = rows[rows["action"] != "undo"]
     return rows.reset_index(drop=True)

@@ -14,6 +14,7 @@ from pipeline.base.labels import (
     order_info,
     orders,
     overview,
+    pack,
     parcels,
     problems,
     promotions,
@@ -33,7 +34,7 @@ LANGS = ("zh", "en")
 # One module per topic; a new topic is added here.
 TOPICS = (common, states, overview, sla, problems, queue, shipping, orders, stock, promotions,
           warroom, imports, team, settings, report, errors, case_actions, aftersales, info,
-          alerts, parcels, couriers, order_info)
+          alerts, parcels, couriers, order_info, pack)
 
 LABELS: dict[str, tuple[str, str]] = {k: v for topic in TOPICS for k, v in topic.LABELS.items()}
 

@@ -12,6 +12,10 @@
 -- (courier_proposals.sql).
 -- Reads the registered relation `queue_first` (platform, shop, order_id): the orders a `first`
 -- message rule matched (pipeline/desk/info.py first_orders).
+-- Reads the view `effective_events`: an order checked and packed at the bench (a `packed`
+-- action in effect, pipeline/desk/packing.py) is `packed`; a split order when each of its
+-- parcels is (`#N …` texts after its split). Packing changes neither its place nor its
+-- deadline: it waits to ship like any processed order.
 -- Parameters: $as_of, $ship_hours, $date_from, $date_to, $shops, $platforms.
 
 with moments as (
@@ -69,6 +73,48 @@ couriers as (
     from queue_couriers
 ),
 
+pack_events as (
+    select e.platform, e.shop, e.order_id, e.event_id, e.text, e.author, e.acted_at
+    from effective_events as e
+    semi join waiting as w using (platform, shop, order_id)
+    where e.action = 'packed' and e.case_id is null
+),
+
+splits as (
+    select
+        e.platform, e.shop, e.order_id,
+        max(e.event_id) as split_event,
+        case when json_valid(arg_max(e.text, e.event_id))
+            then json_array_length(arg_max(e.text, e.event_id)) end as n_parcels
+    from effective_events as e
+    semi join pack_events as p using (platform, shop, order_id)
+    where e.action = 'split' and e.case_id is null
+    group by all
+),
+
+pack_parcels as (
+    select
+        p.*,
+        s.n_parcels,
+        case when p.event_id > s.split_event
+            then try_cast(regexp_extract(p.text, '^#([0-9]+)', 1) as bigint) end as parcel_no
+    from pack_events as p
+    left join splits as s using (platform, shop, order_id)
+),
+
+packs as (
+    select
+        platform, shop, order_id,
+        case
+            when max(n_parcels) > 0 then count(distinct parcel_no) >= max(n_parcels)
+            else true
+        end as packed,
+        max(acted_at) as packed_at,
+        arg_max(author, event_id) as packed_by
+    from pack_parcels
+    group by all
+),
+
 timed as (
     select
         w.*,
@@ -83,13 +129,17 @@ timed as (
         c.rule_id as courier_rule,
         c.rule_kind as courier_rule_kind,
         c.why as courier_why,
-        u.order_id is not null as urgent
+        u.order_id is not null as urgent,
+        coalesce(pk.packed, false) as packed,
+        case when pk.packed then pk.packed_at end as packed_at,
+        case when pk.packed then pk.packed_by end as packed_by
     from waiting as w
     left join sku_sets as k using (platform, shop, order_id)
     left join held as h using (platform, shop, order_id)
     left join couriers as c using (platform, shop, order_id)
     left join (select distinct platform, shop, order_id from queue_first) as u
         using (platform, shop, order_id)
+    left join packs as pk using (platform, shop, order_id)
 ),
 
 final as (
@@ -122,7 +172,10 @@ final as (
         courier_rule,
         courier_rule_kind,
         courier_why,
-        urgent
+        urgent,
+        packed,
+        packed_at,
+        packed_by
     from timed
 )
 
