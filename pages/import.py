@@ -46,7 +46,8 @@ else:
     st.success(t("imp_on_screen_own"), icon=":material/storage:")
     if query(bootstrap.has_demo_imports):
         st.warning(t("imp_demo_mixed"), icon=":material/warning:")
-st.text(f"{tc('imp_store_file')}{get_store().path}")
+shown = get_store()   # where: the file's path, or the database's address without its password
+st.text(f"{tc('store_where_database') if shown.remote else tc('imp_store_file')}{shown.where}")
 
 files, submitted, shops = [], False, {}
 if may(role(), "import"):

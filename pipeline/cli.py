@@ -42,6 +42,7 @@ from pipeline.commands import (
     run_demo,
     store_copy,
 )
+from pipeline.db.open import open_for_reading, open_store
 from pipeline.db.store import (
     Store,
     StoreBusy,
@@ -50,7 +51,6 @@ from pipeline.db.store import (
     first_line,
     is_database_url,
     marker_path,
-    open_for_reading,
 )
 
 
@@ -119,7 +119,7 @@ def _open(args: argparse.Namespace) -> Store:
     argv: list[str] | None = None
     while True:
         try:
-            return open_for_reading(args.db) if args.command == "report" else Store(args.db)
+            return open_for_reading(args.db) if args.command == "report" else open_store(args.db)
         except StoreBusy:
             if args.command in handoff.COMMANDS and handoff.socket_path(db).exists():
                 argv = argv or _portable_argv(args)   # a new password asked for once

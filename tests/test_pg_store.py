@@ -20,13 +20,15 @@ import pytest
 from pipeline.base import canonical as C
 from pipeline.db import pg
 from pipeline.db.copy import copy_store, store_copy_main
+from pipeline.db.faults import Conflict, StoreUnreachable
 from pipeline.db.mirror import (
     CACHE_ENV,
     VERIFY_ENV,
     database_checksums,
     mirror_checksums,
 )
-from pipeline.db.store import Conflict, Store, StoreUnreachable, open_for_reading
+from pipeline.db.open import open_for_reading, open_store
+from pipeline.db.store import Store
 from pipeline.desk import actions
 from pipeline.ingest.importing import apply_parsed, import_path
 from pipeline.outputs.report import build_report
@@ -58,7 +60,7 @@ def every_write_verified(monkeypatch, tmp_path):
 
 def pg_store(url: str, folder: Path, **kw) -> Store:
     """A dashboard's store on the database `url`, its mirror in `folder`."""
-    return Store(url, cache=folder, **kw)
+    return open_store(url, cache=folder, **kw)
 
 
 @pytest.fixture(params=["file", "postgresql"])
@@ -419,6 +421,105 @@ def test_a_database_that_cannot_be_reached_is_said_plainly(tmp_path, pg_cluster:
     url = f"postgresql://nobody@127.0.0.1:{pg_cluster.port + 1}/nothing"
     with pytest.raises(StoreUnreachable, match="cannot be reached.*it was not opened"):
         pg_store(url, tmp_path / "cache")
+
+
+# ---------------------------------------------------------------------------------------------
+# What a dashboard shows while PostgreSQL is down
+
+
+def _dashboard_script():
+    """A page inside the app's frame: the banner above it, an action on the session's `act`
+    order, the outcome, and how many events the page reads."""
+    import streamlit as st
+
+    from ui import order_dialog
+    from ui.data import get_store
+    from ui.layout import framed
+
+    store = get_store()
+    st.session_state.setdefault("store", store)   # the one opened first
+    with framed("test"):
+        if st.session_state.pop("act", None):
+            order_dialog.act_on([("taobao", "s1", "o1")], "process", by="李")
+        order_dialog.show_flash()
+        events = store.cursor().execute("select count(*) from events").fetchall()[0][0]
+        st.text(f"events {events}")
+
+
+def _banners(at) -> list[str]:
+    """The warnings on the page, as they read (Markdown's escapes and word joiners taken out)."""
+    return [w.value.replace("\\", "").replace("\u2060", "") for w in at.warning]
+
+
+def test_a_dashboard_says_postgresql_is_down_and_carries_on_once_it_is_back(tmp_path,
+                                                                            monkeypatch):
+    """PostgreSQL stopped under a running dashboard (a cluster of the test's own): a banner
+    names the database (never the password) and since when, the pages show the data the
+    mirror has, an action is refused in one sentence; started again, the banner goes and the
+    next read and action work, the store never reopened."""
+    from zoneinfo import ZoneInfo
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from pipeline.base.labels import label
+    from tests.pg_cluster import SUPERUSER, running_cluster
+
+    with running_cluster() as cluster:
+        name = cluster.new_database().rsplit("/", 1)[1]
+        url = f"postgresql://{SUPERUSER}:s3cret@127.0.0.1:{cluster.port}/{name}"  # trust: unused
+        seed = pg_store(url, tmp_path / "seed")
+        load(seed, [{"order_id": "o1", "created_at": T0, "status_norm": "paid", "paid_at": T0}])
+        seed.close()
+        monkeypatch.setenv("ORDERDESK_DB", url)
+        monkeypatch.setenv(CACHE_ENV, str(tmp_path / "dashboard"))
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        at = AppTest.from_function(_dashboard_script, default_timeout=60)
+        try:
+            at.run()
+            assert not at.exception
+            assert _banners(at) == [] and [t.value for t in at.text] == ["events 0"]
+            opened = at.session_state["store"]
+
+            stopped = datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None, microsecond=0)
+            cluster.stop()
+            wait_until(lambda: _banners(at.run()) != [], SEEN_WITHIN)
+            [banner] = _banners(at)
+            assert f"127.0.0.1:{cluster.port}/{name}" in banner
+            assert "s3cret" not in banner
+            since = datetime.strptime(banner.split("自 ", 1)[1][:19], "%Y-%m-%d %H:%M:%S")
+            assert 0 <= (since - stopped).total_seconds() <= SEEN_WITHIN + 1
+            assert [t.value for t in at.text] == ["events 0"]   # the mirror's data, as it was
+            # every page of the app has the banner; the Import page names the database too
+            app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+            assert not app.exception and banner in _banners(app)
+            app.switch_page("pages/import.py").run()
+            assert not app.exception and banner in _banners(app)
+            assert f"PostgreSQL 数据库：postgresql://127.0.0.1:{cluster.port}/{name}" in \
+                [t.value for t in app.text]
+
+            at.session_state["act"] = True
+            at.run()
+            assert not at.exception
+            assert [e.value for e in at.error] == [label("store_fault_unreachable", "zh")]
+            assert [t.value for t in at.text] == ["events 0"]
+
+            cluster.start()
+            wait_until(lambda: _banners(at.run()) == [], SEEN_WITHIN)
+            at.session_state["act"] = True
+            at.run()
+            assert not at.exception and at.error == []
+            assert [s.value for s in at.success] == ["已记录：标记已处理，1 单"]
+            assert [t.value for t in at.text] == ["events 1"]
+            assert at.session_state["store"] is opened
+            with psycopg.connect(cluster.url(name)) as conn:
+                assert conn.execute("select order_id, action, author from events").fetchall() \
+                    == [("o1", "process", "李")]
+        finally:
+            st.cache_resource.clear()
+            if "store" in at.session_state:
+                at.session_state["store"].close()   # before its cluster goes
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import contextlib
 import errno
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,16 +21,17 @@ from streamlit.testing.v1 import AppTest
 
 from pipeline.base.labels import label
 from pipeline.cli import main
-from pipeline.db.store import (
+from pipeline.db import pg
+from pipeline.db.faults import (
+    FAULT_KINDS,
     FAULT_MESSAGES,
-    Store,
     StoreBusy,
     StoreFault,
     StoreGone,
     classify,
-    marker_path,
-    open_for_reading,
 )
+from pipeline.db.open import open_for_reading
+from pipeline.db.store import Store, marker_path
 from pipeline.desk import actions
 from tests.conftest import load
 
@@ -321,6 +323,14 @@ def test_classify_sorts_real_exceptions(tmp_path, db):
             '"exception_message":"Could not write file \\"/data/orderdesk.duckdb\\": No space '
             'left on device","errno":"28"}'),
     ]
+    # a PostgreSQL store's database down: nothing listens on its port
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    cases["unreachable"] = [
+        _raised(lambda: pg.connect(f"postgresql://nobody@127.0.0.1:{closed}/desk", "the desk")),
+    ]
+    assert sorted([*cases, "busy"]) == sorted(FAULT_KINDS)   # busy: a second program, below
     for kind, excs in cases.items():
         for exc in excs:
             fault = classify(exc)

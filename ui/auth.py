@@ -29,7 +29,8 @@ import streamlit as st
 
 from pipeline.accounts import users
 from pipeline.base.labels import label
-from pipeline.db.store import DEFAULT_DB, default_db_path
+from pipeline.db.pg import without_password
+from pipeline.db.store import DEFAULT_DB, default_db, is_database_url
 from ui.data import desk_settings, get_store, handoff_notice, query
 from ui.i18n import t
 from ui.layout import in_frame
@@ -135,8 +136,11 @@ def cli_command() -> str:
     `python` lacks the project's packages), naming the store when it is not the default one."""
     exe = Path(sys.executable)
     exe = exe.relative_to(APP.parent) if exe.is_relative_to(APP.parent) else exe
-    db = default_db_path()  # the desk's own store (where accounts go), not the demo's
-    named = "" if db.resolve() == DEFAULT_DB.resolve() else f" --db {shlex.quote(str(db))}"
+    db = default_db()  # the desk's own store (where accounts go), not the demo's
+    if is_database_url(db):
+        named = f" --db {shlex.quote(without_password(str(db)))}"
+    else:
+        named = "" if db.resolve() == DEFAULT_DB.resolve() else f" --db {shlex.quote(str(db))}"
     return f"{shlex.quote(str(exe))} -m pipeline{named}"
 
 

@@ -6,6 +6,9 @@
   page goes on (`outcome.failed` says whether it did).
 - `open_store()`: the store for `get_store()`; when it cannot be opened the page says why and
   stops.
+- `outage_banner(store)`: while a PostgreSQL store's database cannot be reached, a banner
+  naming it and since when: the pages show the last data the dashboard received, actions are
+  refused; it goes away by itself once the database answers again.
 - `refusal_text(exc)`: a refusal of the pipeline (an action, a role, a conflict, a reader's
   sentence) in the viewer's language, escaped for the Markdown of st.error/st.warning.
 """
@@ -22,7 +25,9 @@ import streamlit as st
 
 from pipeline.base.labels import label
 from pipeline.base.reasons import words
-from pipeline.db.store import Store, StoreFault, classify
+from pipeline.db import open as db_open
+from pipeline.db.faults import StoreFault, classify
+from pipeline.db.store import Store
 from ui.safe import md_escape
 
 log = logging.getLogger("orderdesk.ui")
@@ -33,7 +38,11 @@ def fault_text(exc: BaseException, opening: bool = False) -> str:
     """One sentence for a viewer about `exc`; the details are logged."""
     kind = classify(exc).kind
     log.error("store fault (%s): %s", kind, exc, exc_info=exc)
-    key = "store_fault_open_gone" if opening and kind == "gone" else f"store_fault_{kind}"
+    key = f"store_fault_{kind}"
+    if opening and kind == "gone":
+        key = "store_fault_open_gone"
+    elif opening and kind == "unreachable":
+        key = "store_fault_open_unreachable"
     return label(key, st.session_state.get("lang", "zh"))
 
 
@@ -62,12 +71,33 @@ def store_errors() -> Iterator[Outcome]:
         st.error(outcome.message, icon=":material/error:")
 
 
-def open_store(opener: Callable[[], Store] = Store) -> Store:
-    """The store `opener` opens (by default the one at ORDERDESK_DB); when it cannot be opened,
-    the page says why and stops."""
+def open_store(opener: Callable[[], Store] = db_open.open_store) -> Store:
+    """The store `opener` opens (by default the one ORDERDESK_DB names); when it cannot be
+    opened, the page says why and stops."""
     try:
         return opener()
     except FAULTS as exc:
         st.error(fault_text(exc, opening=True), icon=":material/database_off:")
         st.stop()
         raise  # st.stop() does not return
+
+
+OUTAGE_CHECK_SECONDS = 5   # how soon a banner comes and goes on a page left open
+
+
+def outage_banner(store: Store) -> None:
+    """On a store whose record is on a server (PostgreSQL): a banner while it cannot be reached,
+    looked at again every few seconds, so that it comes and goes on a page left open."""
+    if store.remote:
+        _outage_watch(store)
+
+
+@st.fragment(run_every=OUTAGE_CHECK_SECONDS)
+def _outage_watch(store: Store) -> None:
+    outage = store.outage()
+    if outage is None:
+        return
+    text = label("store_unreachable_banner", st.session_state.get("lang", "zh"))
+    st.warning(text.format(where=md_escape(outage.where),
+                           since=f"{outage.since:%Y-%m-%d %H:%M:%S}"),
+               icon=":material/cloud_off:")

@@ -97,8 +97,17 @@ def framed(page: str = "", started: float | None = None) -> Iterator[None]:
     """app.py runs the chosen page inside this: the page knows it has the frame around it.
     With `RUN_LOG_ENV` set to a file, each run of the frame and page (from `started`, a
     `time.perf_counter()` taken when app.py began) is added to it as a JSON line: the
-    server's own time per view, which the browser benchmark reads."""
+    server's own time per view, which the browser benchmark reads.
+
+    Above the page: while a PostgreSQL store's database cannot be reached, the banner saying so
+    (ui/errors.py `outage_banner`)."""
+    # imported here, not above: app.py imports this module before the slow imports
+    # (`cover_file_names`)
+    from ui.data import get_store
+    from ui.errors import outage_banner
+
     _frame.on = True
+    outage_banner(get_store())
     try:
         yield
     finally:

@@ -26,18 +26,11 @@ import psycopg
 from psycopg import sql
 
 from pipeline.db import pg
+from pipeline.db.faults import StoreFault
 from pipeline.db.mirror import drawn_in, local_sequences, record_drawn, sync_sequences
 from pipeline.db.pg import Table, idents, quoted
-from pipeline.db.queries import sql as store_sql
 from pipeline.db.states import refresh_states
-from pipeline.db.store import (
-    MEMORY,
-    Store,
-    StoreFault,
-    _write_marker,
-    is_database_url,
-    marker_path,
-)
+from pipeline.db.store import MEMORY, Store, _write_marker, is_database_url, marker_path
 
 EXIT_OK, EXIT_DIFFERS, EXIT_REFUSED = 0, 1, 2
 
@@ -204,8 +197,6 @@ class _FileDest:
 
     def begin(self) -> None:
         self.store = Store(self.path, create=True)
-        for name in pg.schema_files()[2:]:
-            self.store.con.execute(store_sql(name))
         self.cur = self.store.con.cursor()
         self.cur.execute("begin transaction")
 

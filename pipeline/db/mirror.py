@@ -32,7 +32,9 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
@@ -40,8 +42,15 @@ import psycopg
 from psycopg import sql
 
 from pipeline.db import pg
+from pipeline.db.faults import (
+    Outage,
+    StoreBusy,
+    StoreFault,
+    StoreUnreachable,
+    as_fault,
+    first_line,
+)
 from pipeline.db.pg import Table, idents, quoted
-from pipeline.db.queries import sql as store_sql
 from pipeline.db.settings import get_settings
 from pipeline.db.states import refresh_states
 from pipeline.db.store import (
@@ -50,12 +59,7 @@ from pipeline.db.store import (
     MEMORY,
     ROOT,
     Store,
-    StoreBusy,
-    StoreFault,
-    StoreUnreachable,
-    _as_fault,
     _write_marker,
-    first_line,
     marker_path,
     private_files,
 )
@@ -113,13 +117,15 @@ class PgStore(Store):
 
     `cache`: the folder of the mirror files (default ORDERDESK_PG_CACHE, else data/pgcache),
     or ':memory:'. `poll`: keep the mirror caught up in a thread (default: unless read-only).
-    `path` (what the pages' cache keys on) is the mirror file; `url` the database."""
+    `path` (what the pages' cache keys on) is the mirror file; `url` the database, `where` the
+    database as a person is shown it (no password)."""
+
+    remote = True
 
     def __init__(self, path: str | Path | None = None, read_only: bool = False,
                  create: bool | None = None, cache: str | Path | None = None,
                  poll: bool | None = None):
         self.url = str(path or os.environ.get("ORDERDESK_DB") or "").strip()
-        self.where = pg.masked(self.url)
         self.tables = pg.canonical_tables()
         self.unreachable_since: float | None = None
         self._conn: psycopg.Connection | None = None
@@ -142,8 +148,6 @@ class PgStore(Store):
             self._tmp.cleanup()
             raise
         try:
-            for name in pg.schema_files()[2:]:   # Store made the first two
-                self.con.execute(store_sql(name))
             self.read_only = read_only
             with self._lock:
                 self._align(store_id)
@@ -254,13 +258,28 @@ class PgStore(Store):
             with suppress(Exception):
                 conn.close()
 
+    @property
+    def where(self) -> str:
+        """The database, as `postgresql://host:port/name` (never its password)."""
+        return pg.masked(self.url)
+
+    def outage(self) -> Outage | None:
+        """Where the database is and since when (the desk's time zone, as the mirror's
+        settings have it) it cannot be reached; None while it answers."""
+        since = self.unreachable_since
+        if since is None:
+            return None
+        zone = ZoneInfo(get_settings(self.cursor())["timezone"])
+        return Outage(self.where, datetime.fromtimestamp(since, zone).replace(tzinfo=None))
+
     def status(self) -> str | None:
         """One sentence when PostgreSQL cannot be reached (since when), else None."""
-        if self.unreachable_since is None:
+        outage = self.outage()
+        if outage is None:
             return None
-        since = time.strftime("%H:%M:%S", time.localtime(self.unreachable_since))
-        return (f"the database {self.where} cannot be reached since {since}: the pages show "
-                "what was known then, and nothing can be recorded until it is back")
+        return (f"the database {outage.where} cannot be reached since "
+                f"{outage.since:%Y-%m-%d %H:%M:%S}: the pages show what was known then, and "
+                "nothing can be recorded until it is back")
 
     # -----------------------------------------------------------------------------------------
     # Catching up
@@ -330,7 +349,7 @@ class PgStore(Store):
         try:
             changed = self._apply(changes, last, commits)
         except (duckdb.Error, OSError) as exc:
-            fault = _as_fault(exc, self.path, doing)
+            fault = as_fault(exc, self.path, doing)
             if fault is not None:
                 raise fault from exc
             raise

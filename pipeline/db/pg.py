@@ -1,8 +1,9 @@
 """PostgreSQL as the desk's system of record (DESIGN §14): its tables, the change sequence, and
 moving rows between it and DuckDB.
 
-The tables are those of the store's schema (sql/schema.sql, accounts' users_schema.sql) that
-hold what was imported, done and set — not the tables each DuckDB copy derives for itself
+The tables are those of the store's schema files (pipeline/db/queries.py `schema_files`:
+sql/schema.sql, the accounts' users_schema.sql, the alerts' alerts_schema.sql) that hold what
+was imported, done and set — not the tables each DuckDB copy derives for itself
 (LOCAL_TABLES). Each has a `_seq` column from one global sequence, `orderdesk_seq`: a new row
 takes the next value (a column default: a COPY of a million rows runs no trigger per row), an
 updated one by a trigger. A deleted row is logged in `orderdesk_deletions` (table, key, _seq) by a
@@ -24,15 +25,15 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import duckdb
 import psycopg
 from psycopg import sql
 
-from pipeline.db.queries import PIPELINE
+from pipeline.db.faults import StoreBusy, StoreFault, StoreUnreachable, first_line
+from pipeline.db.queries import schema_files
 from pipeline.db.queries import sql as store_sql
-from pipeline.db.store import StoreBusy, StoreFault, StoreUnreachable, first_line
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,17 @@ def masked(url: str) -> str:
     return f"postgresql://{host}{port}/{name}"
 
 
+def without_password(url: str) -> str:
+    """The URL with its password left out (in the user part or as a `password` parameter), for
+    a command shown to a person: PGPASSWORD or ~/.pgpass gives it when the command runs."""
+    parts = urlsplit(url)
+    user, at, host = parts.netloc.rpartition("@")
+    netloc = f"{user.split(':', 1)[0]}@{host}" if at and user.split(":", 1)[0] else host
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if k != "password"])
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
+
+
 def fault(exc: BaseException, where: str, doing: str = "write") -> StoreFault:
     """A psycopg failure as a StoreFault in the desk's words."""
     outcome = "it was not opened" if doing == "open" else "nothing was recorded"
@@ -141,14 +153,6 @@ def is_broken(conn: psycopg.Connection | None) -> bool:
 
 # ---------------------------------------------------------------------------------------------
 # The schema
-
-
-def schema_files() -> list[str]:
-    """The store's schema files by name: `schema`, `users_schema`, then every other
-    `pipeline/<package>/sql/*_schema.sql` (the tables a package makes when first used)."""
-    others = sorted(p.stem for p in PIPELINE.glob("*/sql/*_schema.sql")
-                    if p.stem not in ("schema", "users_schema"))
-    return ["schema", "users_schema", *others]
 
 
 @functools.cache

@@ -20,6 +20,15 @@ def _files() -> dict[str, Path]:
     return files
 
 
+def schema_files() -> list[str]:
+    """The store's schema files by name: `schema`, `users_schema`, then every other
+    `pipeline/<package>/sql/*_schema.sql` (the tables of a package, like the alerts'), in the
+    order they are run."""
+    others = sorted(name for name in _files()
+                    if name.endswith("_schema") and name not in ("schema", "users_schema"))
+    return ["schema", "users_schema", *others]
+
+
 def sql(name: str) -> str:
     """The text of the query `name` (`pipeline/<package>/sql/<name>.sql`)."""
     return _files()[name].read_text(encoding="utf-8")

@@ -8,7 +8,6 @@ is derived and bumps the data version that UI caches are keyed by.
 from __future__ import annotations
 
 import ctypes
-import errno
 import gc
 import logging
 import os
@@ -19,11 +18,25 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import duckdb
 
-from pipeline.db.queries import sql
+from pipeline.db.faults import (  # noqa: F401 - the store's callers name its faults here too
+    FAULT_KINDS,
+    FAULT_MESSAGES,
+    Conflict,
+    Fault,
+    Outage,
+    StoreBusy,
+    StoreFault,
+    StoreGone,
+    StoreUnreachable,
+    as_fault,
+    classify,
+    first_line,
+)
+from pipeline.db.queries import schema_files, sql
 from pipeline.db.settings import get_settings, local_now
 from pipeline.db.states import DERIVED_RULES, refresh_states
 
@@ -75,140 +88,6 @@ def fresh_store_allowed() -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
-# What can go wrong with the store file, in words a desk can act on
-
-FAULT_KINDS = ("disk_full", "read_only", "busy", "gone", "other")
-
-
-class StoreFault(Exception):
-    """The store cannot be opened or written; `kind` is one of FAULT_KINDS. Nothing was
-    recorded by the operation that raised it."""
-
-    kind = "other"
-
-    def __init__(self, message: str, kind: str | None = None):
-        super().__init__(message)
-        if kind:
-            self.kind = kind
-
-
-class StoreBusy(StoreFault):
-    """Another process holds the database file."""
-
-    kind = "busy"
-
-
-class StoreGone(StoreFault):
-    """The store file is missing, or is not the store this desk kept (removed or replaced)."""
-
-    kind = "gone"
-
-
-class StoreUnreachable(StoreFault):
-    """The PostgreSQL database of the store cannot be reached (down, restarting, the network);
-    reads go on from what was known, writes are refused until it is back."""
-
-
-class Conflict(Exception):
-    """The order changed under the caller since it was read."""
-
-
-class Fault(NamedTuple):
-    """An exception sorted into a FAULT_KINDS kind, with one plain sentence about it."""
-
-    kind: str
-    message: str
-
-
-FAULT_MESSAGES = {
-    "disk_full": "the store cannot be written: the disk is full; nothing was recorded, "
-                 "free some space and try again",
-    "read_only": "the store cannot be written: it is read-only; nothing was recorded, "
-                 "ask whoever runs the desk to make the data folder writable",
-    "busy": "the store is busy (another program is using it); nothing was recorded, "
-            "try again in a moment",
-    "gone": "the store file is gone or was replaced; nothing was recorded, "
-            "put it back or restart the desk",
-    "other": "the store could not do this; nothing was recorded, "
-             "the details are in the server log",
-}
-
-_ERRNO_KINDS = {
-    errno.ENOSPC: "disk_full", errno.EDQUOT: "disk_full", errno.EFBIG: "disk_full",
-    errno.EROFS: "read_only", errno.EACCES: "read_only", errno.EPERM: "read_only",
-    errno.EAGAIN: "busy", errno.EBUSY: "busy",
-    errno.ENOENT: "gone", errno.ESTALE: "gone",
-}
-# Words in DuckDB's messages (lowercased), checked in this order.
-_TEXT_KINDS = (
-    ("disk_full", ("no space left on device", "disk is full", "disk quota exceeded",
-                   '"errno":"28"', "file too large")),
-    ("gone", ("database does not exist", "no such file or directory", "stale file handle",
-              "replaying wal")),
-    ("read_only", ("read-only", "read only", "readonly", "permission denied",
-                   "operation not permitted")),
-    ("busy", ("could not set lock", "conflicting lock", "lock on file",
-              "resource temporarily unavailable")),
-)
-
-
-def classify(exc: BaseException) -> Fault:
-    """Sort a DuckDB or OS exception (or what caused it) into disk_full, read_only, busy, gone
-    or other, with a plain one-sentence message for a viewer."""
-    seen: set[int] = set()
-    e: BaseException | None = exc
-    while e is not None and id(e) not in seen:
-        seen.add(id(e))
-        kind = _kind_of(e)
-        if kind != "other":
-            return Fault(kind, FAULT_MESSAGES[kind])
-        e = e.__cause__ or e.__context__
-    return Fault("other", FAULT_MESSAGES["other"])
-
-
-def _kind_of(e: BaseException) -> str:
-    if isinstance(e, StoreFault):
-        return e.kind
-    if isinstance(e, OSError) and e.errno in _ERRNO_KINDS:
-        return _ERRNO_KINDS[e.errno]
-    if isinstance(e, duckdb.Error | OSError):
-        text = str(e).lower()
-        for kind, words in _TEXT_KINDS:
-            if any(w in text for w in words):
-                return kind
-        if isinstance(e, duckdb.TransactionException) and "conflict" in text:
-            return "busy"  # a write-write conflict that outlived the retries
-    return "other"
-
-
-def _as_fault(exc: BaseException, path: Path, doing: str = "write") -> StoreFault | None:
-    """A StoreFault in the store's words for a file-level failure while opening (`doing`
-    'open') or writing, None for anything else (a bad value, a broken statement: those keep
-    their own exception)."""
-    if isinstance(exc, StoreFault):
-        return None
-    kind = classify(exc).kind
-    if kind == "other":
-        return None
-    what = {
-        "disk_full": f"the store {path} cannot be written: the disk is full",
-        "read_only": f"the store {path} cannot be written: it is read-only",
-        "busy": f"the store {path} is busy (another program is using it)",
-        "gone": f"the store file {path} is gone or was replaced",
-    }[kind]
-    outcome = "it was not opened" if doing == "open" else "nothing was recorded"
-    cls = {"busy": StoreBusy, "gone": StoreGone}.get(kind, StoreFault)
-    if "replaying wal" in str(exc).lower():
-        # the file was replaced (or damaged) while writes were still in its write-ahead file
-        wal = path.with_name(path.name + ".wal")
-        return cls(f"the store file {path} does not match its write-ahead file {wal.name}: "
-                   f"the file was replaced or damaged while it was in use; {outcome}; put "
-                   f"back the file that was there, or move {wal.name} aside to open the file "
-                   "as it is (the writes in it are then lost)", kind)
-    return cls(f"{what}; {outcome}", kind)
-
-
-# ---------------------------------------------------------------------------------------------
 # The store
 
 
@@ -224,17 +103,12 @@ class Store:
 
     `read_only=True` opens the file without writing anything: no schema, no marker.
 
-    `Store("postgresql://…")` (or ORDERDESK_DB set to such a URL) is a store on PostgreSQL
-    instead, with this file as its local copy (pipeline/db/mirror.py, DESIGN §14).
+    A store on PostgreSQL (DESIGN §14) is a `PgStore` (pipeline/db/mirror.py) with a file like
+    this one as its local copy; `open_store` (pipeline/db/open.py) opens either by what a
+    location names.
     """
 
-    def __new__(cls, path: str | Path | None = None, *args: Any, **kwargs: Any) -> Store:
-        named = path if path else os.environ.get("ORDERDESK_DB")
-        if cls is Store and is_database_url(named):
-            from pipeline.db.mirror import PgStore
-
-            return super().__new__(PgStore)
-        return super().__new__(cls)
+    remote = False   # the record is kept here, not on a server that can be out of reach
 
     def __init__(self, path: str | Path | None = None, read_only: bool = False,
                  create: bool | None = None):
@@ -265,7 +139,7 @@ class Store:
             self._open(create)
         except BaseException as exc:
             self.con.close()
-            fault = _as_fault(exc, self.path, "open")
+            fault = as_fault(exc, self.path, "open")
             if fault is not None:
                 raise fault from exc
             raise
@@ -283,7 +157,7 @@ class Store:
                     f"the store {self.path} is open in another program (the dashboard or a "
                     "running import); close it or wait for it to finish, then try again"
                 ) from exc
-            fault = _as_fault(exc, self.path, "open")
+            fault = as_fault(exc, self.path, "open")
             if fault is None:
                 raise
             if fault.kind == "read_only" and not self.read_only and self.path.exists():
@@ -347,8 +221,8 @@ class Store:
 
     def _run_schema(self) -> None:
         with self._lock:
-            self.con.execute(sql("schema"))
-            self.con.execute(sql("users_schema"))   # accounts, sign-in attempts, events' role
+            for name in schema_files():   # the store's tables, the accounts', the alerts', …
+                self.con.execute(sql(name))
             self.con.execute("insert into meta values ('data_version', 0) on conflict do nothing")
             self.con.execute("insert into meta values ('facts_version', 0) on conflict do nothing")
             self.con.execute("insert into meta values ('store_id', ?) on conflict do nothing",
@@ -410,6 +284,16 @@ class Store:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor for this thread's reads."""
         return self.con.cursor()
+
+    @property
+    def where(self) -> str:
+        """Where the store is, as a person is shown it: the file's path."""
+        return str(self.path)
+
+    def outage(self) -> Outage | None:
+        """The store's database out of reach (where, since when), None while it answers; a
+        file store has no database apart from itself: always None."""
+        return None
 
     def close(self) -> None:
         """Close the connection. Another thread's brief call on it (making a cursor) makes
@@ -477,7 +361,7 @@ class Store:
                 try:
                     self._run_schema()
                 except (duckdb.Error, OSError) as exc:
-                    fault = _as_fault(exc, self.path)
+                    fault = as_fault(exc, self.path)
                     if fault is None:
                         raise
                     raise fault from exc
@@ -496,7 +380,7 @@ class Store:
             except BaseException as exc:
                 if active:
                     _rollback(cur)
-                fault = _as_fault(exc, self.path)
+                fault = as_fault(exc, self.path)
                 if fault is not None:
                     raise fault from exc
                 raise
@@ -537,18 +421,6 @@ class Store:
         return local_now(self.cursor())
 
 
-def open_for_reading(path: str | Path | None = None) -> Store:
-    """The store opened read-only, writing nothing to disk; a store that never existed here
-    (no file, no marker) reads as an empty one, held in memory."""
-    named = path if path else default_db()
-    if is_database_url(named):
-        return Store(named, read_only=True)
-    p = Path(named)
-    if str(p) == MEMORY or (not p.exists() and not marker_path(p).exists()):
-        return Store(MEMORY)
-    return Store(p, read_only=True)
-
-
 def release_unused_memory() -> None:
     """Give back what a large import leaves behind: Python garbage, the unused memory of
     Arrow's pool and (with glibc) the free pages at the top of the heap."""
@@ -567,12 +439,6 @@ def _rollback(cur: duckdb.DuckDBPyConnection) -> None:
         cur.execute("rollback")
     except duckdb.Error as exc:
         log.warning("rollback after a failed write also failed (%s)", first_line(exc))
-
-
-def first_line(exc: BaseException) -> str:
-    """The first line of what `exc` says (DuckDB messages run on with hints)."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def private_files() -> None:

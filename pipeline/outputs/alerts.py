@@ -27,8 +27,8 @@ fails is reported and left for the next run; nothing it failed to send counts as
 
 Secrets (the webhook addresses, which carry their key, 钉钉's signing secret, the SMTP password)
 are kept in the store and never shown back whole (`mask`). The tables are
-sql/alerts_schema.sql; every write here runs it first (idempotent) and is bookkeeping: no page's
-cached result depends on it.
+sql/alerts_schema.sql, made with the store's own (pipeline/db/store.py, and in PostgreSQL by
+pipeline/db/pg.py); every write here is bookkeeping: no page's cached result depends on it.
 """
 
 from __future__ import annotations
@@ -60,7 +60,6 @@ from pipeline.base.filters import ALL
 from pipeline.base.labels import LANGS, label, platform_name
 from pipeline.base.reasons import Reason
 from pipeline.base.roles import require
-from pipeline.db.queries import sql
 from pipeline.db.settings import get_settings, local_now
 from pipeline.db.shops import shop_names
 
@@ -274,25 +273,17 @@ def _loopback(host: str | None) -> bool:
 # The tables
 
 
-def ensure_schema(cur: duckdb.DuckDBPyConnection) -> None:
-    """The alerts' tables (sql/alerts_schema.sql, idempotent); inside a write."""
-    cur.execute(sql("alerts_schema"))
-
-
 def has_tables(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the alerts' tables exist in this store yet (a read before any write)."""
+    """Whether the alerts' tables exist in this store (a store file made before them and
+    opened read-only has none yet)."""
     return bool(con.execute(
         "select count(*) from duckdb_tables() where table_name = 'alert_options' "
         "and schema_name = 'main'").fetchall()[0][0])
 
 
 def _write(store: Any, work: Any) -> Any:
-    """`work(cur)` in one bookkeeping transaction, the tables made first."""
-    def run(cur: duckdb.DuckDBPyConnection) -> Any:
-        ensure_schema(cur)
-        return work(cur)
-
-    return store.run_write(run, bookkeeping=True)
+    """`work(cur)` in one bookkeeping transaction."""
+    return store.run_write(work, bookkeeping=True)
 
 
 CHANNEL_COLUMNS = ("channel_id", "name", "kind", "enabled", "url", "secret", "smtp_host",

@@ -113,7 +113,8 @@ def _alerts(store: Any, as_of: datetime, dry_run: bool) -> int:
 def alerts_main(argv: Sequence[str] | None = None) -> int:
     """`alerts [--db PATH] [--as-of …] [--dry-run]` on its own: the store opened, the rules
     evaluated, what is new sent. Exit 0 done, 1 a channel failed, 2 refused."""
-    from pipeline.db.store import Store, StoreFault
+    from pipeline.db.faults import StoreFault
+    from pipeline.db.open import open_store
 
     p = argparse.ArgumentParser(prog="python -m pipeline alerts")
     p.add_argument("--db", help="the store (default data/orderdesk.duckdb; env ORDERDESK_DB)")
@@ -121,7 +122,7 @@ def alerts_main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--dry-run", action="store_true")
     args = p.parse_args(argv)
     try:
-        store = Store(args.db)
+        store = open_store(args.db)
     except StoreFault as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REFUSED

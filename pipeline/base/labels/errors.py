@@ -133,6 +133,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "store_fault_gone": ("数据库文件已不存在或已被替换。本次操作未记录，请放回原文件或重启工作台。",
                          "The store file is gone or was replaced. Nothing was recorded; put it "
                          "back or restart the desk."),
+    "store_fault_unreachable": ("无法连接数据库（PostgreSQL 已停止或正在重启）。本次操作未记录；页面显示的是最后收到的数据，"
+                                "请在数据库恢复后重试。",
+                                "The store's database cannot be reached (PostgreSQL is down or "
+                                "restarting). Nothing was recorded; the pages show the last data "
+                                "received. Try again once it is back."),
     "store_fault_other": ("数据库无法完成此操作，本次操作未记录。详情见服务器日志。",
                           "The store could not do this; nothing was recorded. The details are "
                           "in the server log."),
@@ -142,6 +147,21 @@ LABELS: dict[str, tuple[str, str]] = {
                               "will not start an empty one by itself. Put the file back; to start "
                               "afresh on purpose, whoever runs the desk starts it with "
                               "ORDERDESK_NEW_STORE=1."),
+    "store_fault_open_unreachable": ("无法连接数据库（PostgreSQL 已停止、正在重启或地址有误），订单台无法打开。"
+                                     "请在数据库恢复后刷新页面。",
+                                     "The store's database cannot be reached (PostgreSQL is down, "
+                                     "restarting, or its address is wrong), so the desk cannot "
+                                     "open. Reload the page once it is back."),
+    # where a PostgreSQL store is (the Import page names it, as it names a store file)
+    "store_where_database": ("PostgreSQL 数据库", "PostgreSQL database"),
+    # a PostgreSQL store whose database cannot be reached: the banner above every page
+    "store_unreachable_banner": (
+        "自 {since} 起无法连接数据库 {where}。页面显示的是本看板最后收到的数据；数据库恢复之前，所有操作和导入都会被拒绝。"
+        "数据库恢复后，此提示会自动消失。",
+        "The database {where} cannot be reached since {since}. The pages show the last data "
+        "this dashboard received; actions and imports are refused until it is back. This notice "
+        "goes away by itself once it answers again.",
+    ),
 
     # the command line cannot hand its work to the running desk
     "handoff_refused": (
