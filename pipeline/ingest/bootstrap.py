@@ -107,11 +107,43 @@ def load_demo(store: Store, orders: int | None = None, seed: int = 7,
               out_dir: Path | None = None) -> list[ImportResult]:
     """Write the demo exports (ORDERDESK_DEMO_ORDERS orders, default 20,000) and import them.
 
-    The exports go to `out_dir`, by default the folder `demo/` beside the demo store
-    (`data/demo/`)."""
+    The last, a later order report, comes after the desk processed its orders (by the demo's
+    staff), so that what it edited shows as changed after the desk acted (DESIGN §12); it is
+    left out when it holds no order. The exports go to `out_dir`, by default the folder
+    `demo/` beside the demo store (`data/demo/`)."""
     from pipeline.ingest.demo import write_demo
 
     n = orders or int(os.environ.get("ORDERDESK_DEMO_ORDERS", "20000"))
     out = out_dir or (demo_db_path().parent / "demo")
-    paths = write_demo(out, orders=n, seed=seed)
-    return [import_path(store, p, by=DEMO_AUTHOR) for p in paths]
+    *paths, later = write_demo(out, orders=n, seed=seed)
+    results = [import_path(store, p, by=DEMO_AUTHOR) for p in paths]
+    if _process_first(store, later):
+        results.append(import_path(store, later, by=DEMO_AUTHOR))
+    return results
+
+
+def _process_first(store: Store, later: Path) -> int:
+    """Record `process` on the orders of the later export, as the demo's staff did before it
+    came, in one go (one by one when the desk refuses one: that one is left as it is); how
+    many were processed."""
+    from pipeline.base.canonical import ORDER_KEY
+    from pipeline.desk.actions import ActionError, record, record_many
+    from pipeline.ingest.demo import DEMO_STAFF
+    from pipeline.ingest.formats import read_export
+
+    orders = read_export(later.name, later.read_bytes()).frames.get("orders")
+    if orders is None or orders.empty:
+        return 0
+    keys = list(orders[ORDER_KEY].itertuples(index=False, name=None))
+    try:
+        return len(record_many(store, keys, "process", DEMO_STAFF))
+    except ActionError:
+        pass
+    done = 0
+    for key in keys:
+        try:
+            record(store, key, "process", DEMO_STAFF)
+        except ActionError:
+            continue
+        done += 1
+    return done
