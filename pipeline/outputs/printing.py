@@ -19,6 +19,16 @@ together wherever one of them is (at the place of the first one given): their li
 pick list, and one slip naming every order, with the parcel's courier and tracking number. A
 split order prints one slip per parcel, each with its own lines and pieces, courier and
 tracking number; its pick list is the order's, whole.
+
+Barcodes (Code128, drawn by reportlab's own barcode module), for the packer's scanner: each
+slip carries its parcel's id (an order's own id, a merged parcel's first order's, a split
+order's `ORDER_ID#N`) and, once known, the tracking number; each pick-list line its SKU. The
+value is printed under its bars; a value Code128 cannot carry (anything but printable ASCII)
+gets no barcode, its text printed as ever. A bar module is 3 or 2 dots of a 203-dpi thermal
+printer (0.375 or 0.25 mm, whole dots so that no bar is rounded apart from its neighbours),
+the wider where it fits, never narrower; quiet zones of ten modules either side, inside the
+drawing, so no text comes near the bars. On A4 a slip's barcodes stand beside its title where
+the title keeps its size there; else, and on a label, under it (side by side where they fit).
 """
 
 from __future__ import annotations
@@ -49,6 +59,13 @@ SLIP_COLUMNS = ["order_id", "shop", "platform", "created_at", "paid_at", "buyer"
 ITEM_COLUMNS = ["order_id", "shop", "line_id", "sku", "title", "quantity", "is_gift",
                 "components", "parcel"]
 PARCEL_KEY = ["platform", "shop", "parcel_id"]
+THERMAL_DPI = 203                   # the dots an inch of the common thermal label printer
+BAR_DOTS = (3, 2)                   # a bar module in printer dots, the wider first: 0.375, 0.25 mm
+BAR_HEIGHT = 10 * MM                # a slip's barcodes
+PICK_BAR_HEIGHT = 6 * MM            # a pick-list line's, small beside its neighbours
+BAR_FONT, BAR_FONT_SIZE = "Helvetica", 8    # the value under a slip's bars
+BAR_TEXT_GAP = 1.5                  # points between the bars and the value under them
+HEAD_SHARE = 0.45                   # what an A4 slip's title keeps of the width beside its barcodes
 
 
 @dataclass
@@ -275,11 +292,18 @@ def pick_list_pdf(pick: pd.DataFrame, batch: str, printed_at: datetime, n_orders
     ]
     shown = pick_frame(pick, lang)
     fixed = [70, 40, 40, 90, 40]                 # warehouse, quantity, gifts, from sets, orders
-    sku_w = _code_width(shown.iloc[:, 0], 9, 60, 0.4 * width)
+    most = 0.4 * width
+    # a line's SKU under its bars (small, the narrowest module); one too long for the widest
+    # column, or that Code128 cannot carry, as text alone
+    bars = [_barcode(sku, PICK_BAR_HEIGHT, BAR_DOTS[-1:], FONT, 9, most - 2 * CELL_PAD)
+            for sku in shown.iloc[:, 0]]
+    sku_w = max(_code_width(shown.iloc[:, 0], 9, 60, most),
+                max((b.minWidth() + 2 * CELL_PAD for b in bars if b), default=0))
     widths = [sku_w, width - sku_w - sum(fixed), *fixed]
     rows = [[_para(str(c), styles["head"]) for c in shown.columns]]
-    rows += [[_code(r[0], sku_w, 9)] + [_para(_text(v), styles["cell"]) for v in r[1:]]
-             for r in shown.itertuples(index=False, name=None)]
+    rows += [[_code(r[0], sku_w, 9) if bar is None else bar]
+             + [_para(_text(v), styles["cell"]) for v in r[1:]]
+             for r, bar in zip(shown.itertuples(index=False, name=None), bars, strict=True)]
     story.append(_table(rows, widths))
     return _build(story, label("print_pick_title", lang))
 
@@ -304,11 +328,13 @@ def packing_slips_pdf(data: PrintData, printed_at: datetime, lang: str = "zh",
     platforms = data.orders["platform"].tolist()     # as stored (the slips show their names)
     shops = data.orders["shop"].tolist()             # the keys (the slips show display names)
     parcel_ids = data.orders["parcel_id"].tolist()   # a slip is a parcel's
+    tracking = data.orders["tracking_no"].tolist()   # as stored: none where unknown
     story: list = []
     for i, o in enumerate(orders.itertuples(index=False)):
         mine = data.lines[(data.lines["platform"] == platforms[i]) & (data.lines["shop"] == shops[i])
                           & (data.lines["parcel_id"] == parcel_ids[i])]
-        slip = _slip(o, mine, printed_at, lang, styles, width, batch)
+        codes = [parcel_ids[i], tracking[i]]
+        slip = _slip(o, mine, codes, printed_at, lang, styles, width, batch, label_size)
         if i:
             story.append(PageBreak() if label_size else _cut_line(width))
         story.append(slip)
@@ -317,9 +343,11 @@ def packing_slips_pdf(data: PrintData, printed_at: datetime, lang: str = "zh",
     return _build(story, label("print_slip_title", lang), page, margin)
 
 
-def _slip(o, lines: pd.DataFrame, printed_at: datetime, lang: str, styles: dict, width: float,
-          batch: str | None) -> object:
-    """One parcel's slip, kept whole on a page where it fits."""
+def _slip(o, lines: pd.DataFrame, codes: list, printed_at: datetime, lang: str, styles: dict,
+          width: float, batch: str | None, label_size: bool) -> object:
+    """One parcel's slip, kept whole on a page where it fits; `codes` are its barcodes' values
+    (the parcel's id, its tracking number or None), beside the title on A4, under it on a
+    label."""
     from reportlab.platypus import KeepTogether, Spacer
 
     lab = {c: label(f"print_col_{c}", lang) for c in SLIP_COLUMNS + ITEM_COLUMNS}
@@ -332,7 +360,8 @@ def _slip(o, lines: pd.DataFrame, printed_at: datetime, lang: str, styles: dict,
     title = f"{label('print_slip_title', lang)} | {o.order_id}"
     if o.parcel:            # a merged parcel names its orders; a split order its parcel
         title += f" | {o.parcel}"
-    head = _table([[_code(title, width, styles["title"].fontSize)]], [width], grid=False)
+    head = _slip_head(title, _para(" | ".join(meta), styles["small"]), codes, width,
+                      styles["title"].fontSize, beside=not label_size)
     key_w = max(width * 0.17, 58)       # a label's headers stay whole words
     value_w = (width - 2 * key_w) / 2
 
@@ -359,7 +388,7 @@ def _slip(o, lines: pd.DataFrame, printed_at: datetime, lang: str, styles: dict,
         gift = label("print_gift", lang) if line.is_gift else ""
         items.append([_code(code, sku_w, size), v(line.title), v(line.quantity), v(gift),
                       v(line.components)])
-    parts = [head, _para(" | ".join(meta), styles["small"]), Spacer(1, 4), facts, Spacer(1, 4),
+    parts = [*head, Spacer(1, 4), facts, Spacer(1, 4),
              _table(items, [sku_w, title_w, qty_w, gift_w, comp_w])]
     notes = [(lab[c], getattr(o, c)) for c in ("gifts", "buyer_message", "seller_note")
              if _text(getattr(o, c)) != "—"]       # only what there is: a slip stays short
@@ -367,6 +396,95 @@ def _slip(o, lines: pd.DataFrame, printed_at: datetime, lang: str, styles: dict,
         parts += [Spacer(1, 4), _table([[_para(n, styles["head"]), v(t)] for n, t in notes],
                                        [key_w, width - key_w])]
     return KeepTogether(parts)
+
+
+def _slip_head(title: str, meta: object, codes: list, width: float, size: float,
+               beside: bool) -> list:
+    """A slip's title (one line, at `size` or smaller), the line under it (`meta`) and the
+    barcodes of `codes` (those Code128 can carry): `beside` the title where they fit there,
+    the title keeping HEAD_SHARE of the width and its full size; else under it, side by side
+    where they fit the width at their widest module, one a row where not."""
+    from reportlab.platypus import Spacer, Table, TableStyle
+
+    values = [c for c in codes if barcode_text(c) is not None]
+    for dots in BAR_DOTS if beside and values else ():   # beside: the wider module first
+        bars = [_barcode(c, BAR_HEIGHT, (dots,)) for c in values]
+        widths = [b.minWidth() + 2 * CELL_PAD for b in bars]
+        head_w = width - sum(widths)
+        if head_w < width * HEAD_SHARE or _code(title, head_w, size).size < size:
+            continue
+        top = Table([[[_title(title, head_w, size), meta], *bars]], colWidths=[head_w, *widths])
+        top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                 ("LEFTPADDING", (0, 0), (0, 0), 0),
+                                 ("RIGHTPADDING", (0, 0), (0, 0), 0),
+                                 ("LEFTPADDING", (1, 0), (-1, -1), CELL_PAD),
+                                 ("RIGHTPADDING", (1, 0), (-1, -1), CELL_PAD),
+                                 ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+        return [top]
+    head = [_title(title, width, size), meta]
+    bars = [b for b in (_barcode(c, BAR_HEIGHT, room=width - 2 * CELL_PAD) for c in values) if b]
+    if not bars:
+        return head
+    widths = [b.minWidth() + 2 * CELL_PAD for b in bars]
+    rows = [bars] if sum(widths) <= width else [[b] for b in bars]
+    under = Table(rows, colWidths=widths if len(rows) == 1 else [width], hAlign="LEFT",
+                  style=[("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+                         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD)])
+    return [*head, Spacer(1, 4), under]
+
+
+def _title(title: str, width: float, size: float) -> object:
+    """A slip's title on one line of `width`, in a smaller font where it would not fit."""
+    return _table([[_code(title, width, size)]], [width], grid=False)
+
+
+def barcode_text(value: object) -> str | None:
+    """What a barcode of `value` (an id, a tracking number, an SKU) carries: the value as it
+    is, when it is printable ASCII; None when there is none or Code128 cannot carry it."""
+    if not _given(value):
+        return None
+    text = str(value)
+    if not text.strip() or not all(" " <= c <= "~" for c in text):
+        return None
+    return text
+
+
+def _barcode(value: object, height: float, dots: tuple[int, ...] = BAR_DOTS,
+             font: str = BAR_FONT, size: float = BAR_FONT_SIZE,
+             room: float = float("inf")) -> object | None:
+    """`value`'s Code128 (reportlab's own), bars `height` tall with ten modules of quiet zone
+    either side and the value under them in `font` at `size` (smaller where wider than the
+    bars), all inside its own box, so nothing drawn beside or after it comes near the bars;
+    at the widest module of `dots` (printer dots) at which it fits `room` points (its
+    `minWidth()`). None when Code128 cannot carry `value` or it fits at none."""
+    from reportlab.graphics.barcode.code128 import Code128
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Table, TableStyle
+
+    text = barcode_text(value)
+    if text is None:
+        return None
+    _styles()  # the font registered
+    for d in dots:
+        module = d * 72 / THERMAL_DPI
+        code = Code128(text, barWidth=module, barHeight=height, quiet=1, lquiet=10 * module,
+                       rquiet=10 * module, humanReadable=0)
+        if code.width > room:
+            continue
+        bars_w = code.width - 20 * module
+        drawn = stringWidth(text, font, size)
+        small = size if drawn <= bars_w else size * bars_w / drawn
+        bars = Table([[code], [text]], colWidths=[code.width])
+        bars.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                                  ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                  ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                                  ("TOPPADDING", (0, 1), (0, 1), BAR_TEXT_GAP),
+                                  ("FONT", (0, 1), (0, 1), font, small, small * 1.2)]))
+        return bars
+    return None
 
 
 def _cut_line(width: float) -> object:
