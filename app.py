@@ -54,6 +54,8 @@ pages = [
     st.Page(HERE / "pages/aftersales.py", title=t("page_aftersales"),
             icon=":material/assignment_return:"),
     st.Page(HERE / "pages/queue.py", title=t("page_queue"), icon=":material/checklist:"),
+    *([st.Page(HERE / "pages/pack.py", title=t("page_pack"), icon=":material/barcode_scanner:")]
+      if may(user.role if user else OPEN_ROLE, "packed") else []),   # clerks and above
     st.Page(HERE / "pages/warroom.py", title=t("page_warroom"), icon=":material/crisis_alert:"),
     st.Page(HERE / "pages/settings.py", title=t("page_settings"), icon=":material/tune:"),
     st.Page(HERE / "pages/team.py", title=t("page_team"), icon=":material/groups:"),
