@@ -600,3 +600,48 @@ def test_the_settings_section_adds_a_channel_and_shows_it_masked(tmp_path, monke
     [post] = posts.received
     assert post["json"]["text"]["content"].endswith("The channel “群A” receives the Order Desk's "
                                                     "alerts.")
+
+
+# ---------------------------------------------------------------------------------------------
+# On a PostgreSQL store (DESIGN §14)
+
+
+def test_the_alerts_on_a_postgresql_store_are_the_desk_s_across_dashboards(tmp_path, pg_url,
+                                                                           posts, monkeypatch):
+    """The alerts' tables are in PostgreSQL: a channel, the rules, a shop's report addresses and
+    what was sent, saved through one dashboard, are the other's within seconds; the other sends
+    nothing again, and a channel it adds takes the next id."""
+    import psycopg
+
+    from pipeline.db.mirror import VERIFY_ENV
+    from pipeline.db.open import open_store
+    from tests.pg_cluster import wait_until
+
+    monkeypatch.setenv(VERIFY_ENV, "1")   # every write compared table by table with the mirror
+    one = open_store(pg_url, cache=tmp_path / "one")
+    two = open_store(pg_url, cache=tmp_path / "two")
+    try:
+        load(one, ORDERS)
+        add(one, name="hook", kind="webhook", url=f"{posts.base}/hook")
+        alerts.save_rules(one, {"due_soon_chase_unpaid": (False, None)}, by="ann")
+        alerts.save_report_addresses(one, "taobao", "s1", "boss@shop.example", by="ann")
+        [done] = alerts.run_alerts(one, AS_OF)
+        assert (done.keys, done.ok) == (("overdue:ship_paid",), True)
+
+        wait_until(lambda: len(sent_log(two)) == 1, 5.0)
+        assert sent_log(two) == [(1, "overdue:ship_paid", AS_OF, None)]
+        assert [c.name for c in alerts.channels(two.cursor())] == ["hook"]
+        assert alerts.rule_settings(two.cursor())["due_soon_chase_unpaid"].enabled is False
+        assert alerts.report_addresses(two.cursor()) == {("taobao", "s1"): ["boss@shop.example"]}
+        [again] = alerts.run_alerts(two, AS_OF + timedelta(minutes=5))
+        assert (again.keys, again.held) == ((), ("overdue:ship_paid",))
+        assert len(posts.received) == 1
+        assert add(two, name="hook 2", kind="webhook", url=f"{posts.base}/hook2") == 2
+        with psycopg.connect(pg_url) as conn:
+            assert conn.execute("select channel_id, name from alert_channels order by 1"
+                                ).fetchall() == [(1, "hook"), (2, "hook 2")]
+            assert conn.execute("select channel_id, alert_key from alert_sent").fetchall() == [
+                (1, "overdue:ship_paid")]
+    finally:
+        one.close()
+        two.close()

@@ -28,8 +28,9 @@ from pipeline.db.mirror import (
     mirror_checksums,
 )
 from pipeline.db.open import open_for_reading, open_store
+from pipeline.db.settings import settings_history
 from pipeline.db.store import Store
-from pipeline.desk import actions
+from pipeline.desk import actions, couriers, info
 from pipeline.ingest.importing import apply_parsed, import_path
 from pipeline.outputs.report import build_report
 from tests.conftest import SAMPLES, frame, load
@@ -214,6 +215,47 @@ def test_what_one_dashboard_records_the_other_shows_within_seconds(tmp_path, pg_
         assert second.event_id == event.event_id + 1
         wait_until(lambda: count(one, "select count(*) from events") == 2, SEEN_WITHIN)
         assert_mirror_is_the_database(one)
+        assert_mirror_is_the_database(two)
+    finally:
+        one.close()
+        two.close()
+
+
+def test_rules_and_what_changed_after_the_desk_acted_reach_the_other_dashboard(tmp_path,
+                                                                             pg_url):
+    """The newer tables on PostgreSQL: message and courier rules saved through one dashboard
+    (and their log, `settings_log`) are the other's within seconds, a change the other saves is
+    logged after them; a buyer message an export changed after the desk acted (`info_changes`)
+    shows there too."""
+    rule = {"id": "fragile", "category": "fragile", "pattern": "易碎|fragile", "regex": False,
+            "applies_to": ["buyer_message"], "does": "tag", "courier": None, "enabled": True}
+    far = {"id": "far", "kind": "region", "match": "新疆", "courier": "EMS", "enabled": True}
+    one = pg_store(pg_url, tmp_path / "one")
+    two = pg_store(pg_url, tmp_path / "two")
+    try:
+        assert info.save_message_rules(one, [rule], by="ann")
+        assert couriers.save_courier_rules(one, [far], by="ann")
+        wait_until(lambda: two.settings()["courier_rules"] == [far], SEEN_WITHIN)
+        assert two.settings()["message_rules"] == [rule]
+        history = settings_history(two.cursor())
+        assert history[["key", "changed_by"]].values.tolist() == [
+            ["courier_rules", "ann"], ["message_rules", "ann"]]
+        assert info.save_message_rules(two, [{**rule, "enabled": False}], by="bob")
+        wait_until(lambda: not one.settings()["message_rules"][0]["enabled"], SEEN_WITHIN)
+        with psycopg.connect(pg_url) as conn:
+            assert conn.execute("select log_id, key, changed_by from settings_log order by 1"
+                                ).fetchall() == [(1, "message_rules", "ann"),
+                                                 (2, "courier_rules", "ann"),
+                                                 (3, "message_rules", "bob")]
+
+        order = {"order_id": "a", "created_at": T0, "status_norm": "paid", "paid_at": T0}
+        load(one, [{**order, "buyer_message": "请发顺丰"}], name="first")
+        actions.record(one, ("taobao", "s1", "a"), "process", by="ann")
+        load(one, [{**order, "buyer_message": "请发顺丰，改地址到上海"}], name="second")
+        wait_until(lambda: count(two, "select count(*) from info_changes") == 1, SEEN_WITHIN)
+        shown = info.info_changes_of(two.cursor(), "taobao", "s1", "a")
+        assert shown[["field", "old_text", "new_text", "reviewed"]].values.tolist() == [
+            ["buyer_message", "请发顺丰", "请发顺丰，改地址到上海", False]]
         assert_mirror_is_the_database(two)
     finally:
         one.close()
@@ -520,6 +562,26 @@ def test_a_dashboard_says_postgresql_is_down_and_carries_on_once_it_is_back(tmp_
             st.cache_resource.clear()
             if "store" in at.session_state:
                 at.session_state["store"].close()   # before its cluster goes
+
+
+def test_the_app_started_while_postgresql_is_down_says_so(tmp_path, monkeypatch):
+    import socket
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from pipeline.base.labels import label
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]   # nothing listens there
+    monkeypatch.setenv("ORDERDESK_DB", f"postgresql://desk:s3cret@127.0.0.1:{closed}/desk")
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "dashboard"))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [label("store_fault_open_unreachable", "zh")]
 
 
 # ---------------------------------------------------------------------------------------------
