@@ -107,8 +107,8 @@ def framed(page: str = "", started: float | None = None) -> Iterator[None]:
     from ui.errors import outage_banner
 
     _frame.on = True
-    outage_banner(get_store())
     try:
+        outage_banner(get_store())
         yield
     finally:
         _frame.on = False
