@@ -44,9 +44,6 @@ KEY = ["platform", "shop", "order_id"]
 SLA_COLUMNS = [*KEY, "rule", "deadline", "status", "seconds_left", "as_of", "stale"]
 AGING_BUCKETS = ("<4h", "4-24h", "1-3d", ">3d")
 _AGING_EDGES = [0, 4 * 3600, 24 * 3600, 72 * 3600, float("inf")]
-# How long before a shop's newest time the orders changed since are read once per data
-# version: the day-before comparison of `sla_counts_vs` and a day's slack.
-CHANGED_SLACK = pd.Timedelta(days=2)
 
 
 @shared
@@ -91,38 +88,28 @@ def _clock_rows(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
 
     A shop's rows as of any moment after its horizon (sla_horizons.sql) are its rows as of the
     horizon, so the rows are remembered per data version under each shop's moment cut at its
-    horizon: the minutes of a day share one computation. `as_of` is then each shop's own.
-    The orders changed since a moment are read from those changed since a little earlier
-    (`CHANGED_SLACK` before the horizon), once per data version for the moments after it."""
+    horizon: the minutes of a day share one computation. `as_of` is then each shop's own."""
     cut, moment = moments[MOMENT_COLUMNS], as_of
-    since, since_all = cut[["platform", "shop", "as_of"]].rename(columns={"as_of": "since"}), as_of
     if keeps(con):
         horizons = remembered(con, "sla.horizons", (),
                               lambda: con.execute(sql("sla_horizons")).df())
         cut = cut.merge(horizons, on=["platform", "shop"], how="left")
         cut["as_of"] = cut["as_of"].where(~(cut["as_of"] > cut["horizon"]), cut["horizon"]) \
             .astype("datetime64[us]")
-        early = (cut["horizon"] - CHANGED_SLACK).astype("datetime64[us]")
-        since = pd.DataFrame({"platform": cut["platform"], "shop": cut["shop"],
-                              "since": cut["as_of"].where(~(cut["as_of"] > early), early)})
         latest = horizons["horizon"].max()
         moment = as_of if pd.isna(latest) or pd.Timestamp(as_of) < latest else latest
-        since_all = moment if pd.isna(latest) or pd.Timestamp(moment) < latest - CHANGED_SLACK \
-            else latest - CHANGED_SLACK
     key = (f, chase_hours, ship_hours, moment,
            tuple(cut[MOMENT_COLUMNS].itertuples(index=False, name=None)))
 
     def compute() -> pd.DataFrame:
         con.register("shop_moments", cut[MOMENT_COLUMNS])
-        con.register("changed_orders", _changed_orders(con, since, since_all))
         try:
             return con.execute(sql("sla_clock_rules"), {
                 "as_of": moment, "chase_hours": chase_hours, "ship_hours": ship_hours,
                 **f.params(),
             }).df()
         finally:
-            for name in ("shop_moments", "changed_orders"):
-                con.unregister(name)
+            con.unregister("shop_moments")
 
     rows = remembered(con, "sla.clock_rows", key, compute)
     own = moments[["platform", "shop", "as_of"]].astype({"as_of": "datetime64[us]"})
@@ -175,22 +162,6 @@ def not_judged(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime) -> p
         "orders": [int(per_rule.get(r, (0, []))[0]) for r in RULES],
         "shops": [sorted(per_rule.get(r, (0, []))[1]) for r in RULES],
     })
-
-
-def _changed_orders(con: duckdb.DuckDBPyConnection, since: pd.DataFrame,
-                    since_all: datetime) -> pa.Table:
-    """sla_changed_orders.sql: the orders no longer open that changed after `since` of their
-    shop (`since_all` for a shop not listed)."""
-    def compute() -> pa.Table:
-        con.register("shop_since", since)
-        try:
-            return con.sql(sql("sla_changed_orders"),
-                           params={"since": since_all}).to_arrow_table()
-        finally:
-            con.unregister("shop_since")
-
-    key = (since_all, tuple(since.itertuples(index=False, name=None)))
-    return remembered(con, "sla.changed_orders", key, compute)
 
 
 def classify(rows: pd.DataFrame, as_of: datetime, due_soon_hours: float) -> pd.DataFrame:

@@ -7,10 +7,9 @@
 -- The desk's own reminders are taken as of the moment asked ($as_of), also for a stale shop
 -- evaluated at its data moment: they happen at the desk, not in the export. (A confirmation
 -- stays at the shop's moment: it also starts the order's ship_paid clock, read there.)
--- Reads the registered relations `shop_moments` (platform, shop, as_of, stale): the moment each
--- shop is evaluated at ($as_of, or the data moment of a stale shop; pipeline/desk/freshness.py), and
--- `changed_orders` (sla_changed_orders.sql: at least the orders no longer open that changed
--- after their shop's moment).
+-- Reads the registered relation `shop_moments` (platform, shop, as_of, stale): the moment each
+-- shop is evaluated at ($as_of, or the data moment of a stale shop; pipeline/desk/freshness.py);
+-- and open_orders, order_state (the orders no longer open are read there, with their times).
 -- Parameters: $as_of, $chase_hours, $ship_hours, $date_from, $date_to, $shops, $platforms.
 
 with moments as (
@@ -31,12 +30,15 @@ open_now as (
 ),
 
 -- Orders no longer open that were paid, shipped or closed after their moment: as they were then.
+-- (Their times are kept with their state: a scan of a few timestamps, no join with orders.)
 changed_since as (
     select
-        o.*,
+        o.platform, o.shop, o.order_id, o.created_at, o.paid_at, o.closed_at, o.ship_by,
+        o.shipped_at, o.is_cod, o.state, o.is_paid, o.confirmed, o.confirmed_at,
+        o.waiting_to_ship, o.reminded_at,
         coalesce(m.as_of, $as_of::timestamp) as as_of,
         coalesce(m.stale, false) as stale
-    from changed_orders as o
+    from order_state as o
     left join moments as m using (platform, shop)
     where (
           o.paid_at > coalesce(m.as_of, $as_of::timestamp)
@@ -46,8 +48,8 @@ changed_since as (
       and o.created_at <= coalesce(m.as_of, $as_of::timestamp)
       and in_filters(o.created_at, o.shop, o.platform, $date_from, $date_to, $shops, $platforms)
       and not exists (
-          select 1 from open_now as n
-          where n.platform = o.platform and n.shop = o.shop and n.order_id = o.order_id
+          select 1 from open_orders as x
+          where x.platform = o.platform and x.shop = o.shop and x.order_id = o.order_id
       )
 ),
 
