@@ -22,7 +22,7 @@ from pipeline.db.store import ROOT, Store, StoreFault, first_line
 
 EXIT_OK, EXIT_REJECTS, EXIT_REFUSED = 0, 1, 2
 ACTIONS = ("confirm", "remind", "process", "courier", "note", "review", "flag", "resolve", "undo",
-           "merge", "split")
+           "merge", "split", "packed")
 
 
 class UsageError(Exception):
@@ -62,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     act.add_argument("--text", help="courier and tracking number (a split order's parcel: "
                      "'#N COURIER TRACKING_NO'), note, or reason; merge: the other order ids; "
                      "split: the parcels as JSON, e.g. '[{\"lines\": {\"1\": 1}}, "
-                     "{\"lines\": {\"2\": 1}}]'; for a case: the reason of reject, what "
+                     "{\"lines\": {\"2\": 1}}]'; packed: what was scanned (a split "
+                     "order's parcel first: '#2 A×1'); for a case: the reason of reject, what "
                      "customer service was told, the person assigned")
     act.add_argument("--kind", help="problem type, for flag/resolve (default manual); "
                      "resellable or damaged, for received")

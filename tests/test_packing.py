@@ -329,5 +329,35 @@ def test_the_queue_and_the_team_see_the_packing(desk):
     assert not q.loc["p2", "packed"] and pd.isna(q.loc["p2", "packed_by"])
     assert not q.loc["sp", "packed"]      # one parcel of two
     assert queue.queue_counts(desk.cursor(), ALL, as_of)["packed"] == 1
-    people = team.people(desk.cursor(), pd.Timestamp.now().date())
+    today = pd.Timestamp.now().date()
+    people = team.people(desk.cursor(), today)
     assert people.set_index("author").loc["Cleo", "packed"] == 2
+    assert team.behind(desk.cursor(), today, "packed", "Cleo")["text"].tolist() == [
+        "A×2, G×1", "#1 A×1"]
+
+
+def test_the_command_line_records_packed_and_undoes_it(tmp_path, capsys):
+    from pipeline.cli import main
+
+    db = tmp_path / "cli.duckdb"
+    s = Store(db)
+    load(s, [{"order_id": "c1", **PAID, "courier": "SF", "tracking_no": "SF9"},
+             {"order_id": "c2", **PAID}],
+         [{"order_id": o, "line_id": "1", "sku": "A", "quantity": 1} for o in ("c1", "c2")])
+    s.close()
+    assert main(["--db", str(db), "action", "c1", "packed", "--by", "Li", "--text", "A×1"]) == 0
+    assert capsys.readouterr().out.startswith("packed recorded on order c1 (s1) by Li at ")
+    assert main(["--db", str(db), "action", "c1", "packed"]) == 2
+    assert "was already packed by Li at " in capsys.readouterr().err
+    assert main(["--db", str(db), "action", "c2", "packed"]) == 2
+    assert "is not processed yet" in capsys.readouterr().err
+    assert main(["--db", str(db), "action", "c1", "undo", "--by", "Li"]) == 0
+    capsys.readouterr()
+    s = Store(db)
+    try:
+        h = A.history(s.cursor(), "taobao", "s1", "c1")
+        assert h.loc[h["source"] == "event", ["action", "detail", "author", "undone"]
+                     ].values.tolist() == [["packed", "A×1", "Li", True],
+                                           ["undo", "#1", "Li", False]]
+    finally:
+        s.close()

@@ -138,3 +138,17 @@ def test_a_viewer_is_not_offered_the_page(db, monkeypatch):
     with pytest.raises(ValueError, match="Could not find a navigation page") as refused:
         at.switch_page(PAGE)
     assert "pages/queue.py" in str(refused.value)   # the pages a viewer has are listed
+
+
+def test_each_sound_is_a_short_wav_of_its_own():
+    import io
+    import wave
+
+    from ui.pack import tone
+
+    with wave.open(io.BytesIO(tone("bad", 3))) as w:
+        # 220 + 60 + 320 ms at 8 kHz, and 3 samples of silence that make the file its own
+        assert (w.getnchannels(), w.getframerate(), w.getnframes()) == (1, 8000, 4803)
+    with wave.open(io.BytesIO(tone("done"))) as w:
+        assert w.getnframes() == (110 + 30 + 180) * 8
+    assert tone("bad", 1) != tone("bad", 2)

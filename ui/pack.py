@@ -44,6 +44,7 @@ BEEPS = "pack_beeps"     # sounds played in the session: each one a file of its 
 RATE = 8000
 TONES = {                 # kind -> (frequency Hz, milliseconds) of each tone, in order
     "ok": ((1320, 70),),
+    "info": ((1320, 70),),  # a slip taken sounds like an item counted
     "bad": ((196, 220), (0, 60), (196, 320)),
     "done": ((880, 110), (0, 30), (1320, 180)),
 }
@@ -101,8 +102,8 @@ def _scanned(who: str | None) -> None:
     if not code:
         return
     state = st.session_state.get(STATE)
-    if state is None or st.session_state.get(DONE):
-        _slip(code)
+    if state is None or st.session_state.get(DONE) or state.complete:
+        _slip(code)   # a parcel complete but not recorded (refused meanwhile): the next one
     else:
         _item(state, code, who)
 
@@ -121,7 +122,7 @@ def _slip(code: str) -> None:
         return _say("bad", md_escape(why.words(lang())))
     st.session_state[STATE] = state = packing.start(parcel)
     _say("info", t("pack_taken").format(parcel=md_escape(parcel.parcel_id),
-                                        total=state.pieces[1]), sound=False)
+                                        total=state.pieces[1]))
 
 
 def _item(state: packing.PackState, code: str, who: str | None) -> None:
@@ -191,7 +192,7 @@ def feedback() -> None:
     sound = st.session_state.pop(SOUND, None)
     if sound:
         with st.container(key="pack_sound"):
-            st.audio(tone(sound[0] if sound[0] in TONES else "ok", sound[1]),
+            st.audio(tone(sound[0], sound[1]),
                      format="audio/wav", autoplay=True)
 
 

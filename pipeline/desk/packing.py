@@ -34,6 +34,7 @@ import duckdb
 import pandas as pd
 
 from pipeline.base.filters import Filters
+from pipeline.base.labels import STATES
 from pipeline.base.reasons import Reason
 from pipeline.db.queries import sql
 from pipeline.db.settings import get_settings, now_in
@@ -238,7 +239,8 @@ def _order_refusal(con: duckdb.DuckDBPyConnection, order: dict, key: Key, parcel
     if state in UNPAID and not order.get("waiting_to_ship"):
         return Reason("pack_why_unpaid")
     if not order.get("waiting_to_ship"):
-        return Reason("why_state_ship", state=Reason(state), done=Reason("why_done_packed"))
+        return Reason("why_state_ship", state=Reason(state) if state in STATES else state,
+                      done=Reason("why_done_packed"))
     if not order.get("processed"):
         return Reason("why_pack_not_processed")
     marks = open_problems(con, Filters(shops=(key[1],), platforms=(key[0],)), moment)
