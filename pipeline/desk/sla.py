@@ -246,9 +246,9 @@ def _details(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame | pa.Table) -> p
 
 
 def _open_details(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """`_details` of every open order, once per data version."""
-    return remembered(con, "sla.open_details", (), lambda: _details(
-        con, con.sql("select platform, shop, order_id from open_orders").to_arrow_table()))
+    """`_details` of every open order (sla_open_details.sql), once per data version."""
+    return remembered(con, "sla.open_details", (),
+                      lambda: con.execute(sql("sla_open_details")).df())
 
 
 @shared
