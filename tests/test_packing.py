@@ -8,10 +8,10 @@ The store, worked out by hand (shop s1, no street addresses: no address mark; no
 messages; stock for every SKU in plenty): p1 (A ×2, a gift G ×1, its tracking number SF100 as
 exported: processed), p2 (bundle SET ×2, SET = B ×1 + C ×2, processed by the desk), p3 (A ×1,
 paid, not processed), p4 (refunded in full after its waybill), p5 (a refund asked on its
-line), p6 (processed, flagged by hand), p7 (shipped); m1 (A ×1) and m2 (B ×2) of one buyer
-and address in shop s2, merged and given one tracking number; sp (A ×2, B ×1) split into two
-parcels (#1 A ×1; #2 A ×1 + B ×1), parcel 1 given the tracking number SP1; `dup`, an order id
-in shops s1 and s3.
+line), p6 (processed, flagged by hand), p7 (shipped), p8 (its tracking number JD#12); m1
+(A ×1) and m2 (B ×2) of one buyer and address in shop s2, merged and given one tracking
+number; sp (A ×2, B ×1) split into two parcels (#1 A ×1; #2 A ×1 + B ×1), parcel 1 given the
+tracking number SP1; `dup`, an order id in shops s1 and s3.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ ORDERS = [
     {"order_id": "m1", **PAID, **HOME, "shop": "s2"},
     {"order_id": "m2", **PAID, **HOME, "shop": "s2"},
     {"order_id": "sp", **PAID},
+    {"order_id": "p8", **PAID, "tracking_no": "JD#12"},   # a tracking number with a '#'
     {"order_id": "dup", **PAID, "tracking_no": "D1"},
     {"order_id": "dup", **PAID, "tracking_no": "D3", "shop": "s3"},
 ]
@@ -63,6 +64,7 @@ LINES = [
     {"order_id": "m2", "line_id": "1", "sku": "B", "quantity": 2, "shop": "s2"},
     {"order_id": "sp", "line_id": "1", "sku": "A", "quantity": 2},
     {"order_id": "sp", "line_id": "2", "sku": "B", "quantity": 1},
+    {"order_id": "p8", "line_id": "1", "sku": "A", "quantity": 1},
     {"order_id": "dup", "line_id": "1", "sku": "A", "quantity": 1},
     {"order_id": "dup", "line_id": "1", "sku": "A", "quantity": 1, "shop": "s3"},
 ]
@@ -125,6 +127,7 @@ def test_an_order_id_finds_the_order_and_its_lines(desk):
 def test_a_tracking_number_finds_its_order_whatever_the_case(desk):
     assert K.find_parcel(desk.cursor(), "sf100").keys == (key("p1"),)
     assert K.find_parcel(desk.cursor(), "Z1").parcel_id == "m1"   # the desk's own number
+    assert K.find_parcel(desk.cursor(), "jd#12").keys == (key("p8"),)   # no parcel #12
 
 
 def test_a_bundle_line_is_its_components(desk):

@@ -133,6 +133,8 @@ def find_parcel(con: duckdb.DuckDBPyConnection, code: str) -> Parcel | None:
     found = con.execute(sql("pack_find"), {"order_id": order_id, "code": code}).fetchall()
     keys = [(p, s, o) for p, s, o, _ in found]
     by_id = bool(found) and found[0][3] == "order_id"
+    if found and not by_id:   # a tracking number: a `#N` in it is its own
+        parcel_no = None
     if not by_id and parcel_no is None:   # a split order's parcel has a tracking number of its own
         split = parcels.split_lines(con)
         mine = split[split["tracking_no"].fillna("").str.upper() == code.upper()]
