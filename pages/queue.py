@@ -51,7 +51,7 @@ ORDER_COLUMNS = ["rank", "order_id", "shop_shown", "deadline", "hours_left", "du
                  "sku_set", "proposed_courier", "courier_rule", "lines", "pieces", "state"]
 HELD_COLUMNS = ["order_id", "shop_shown", "problems", "reason", "deadline", "hours_left", "data_as_of",
                 "sku_set"]
-HEADERS = {c: f"q_col_{c}" for c in ORDER_COLUMNS + BATCH_COLUMNS + HELD_COLUMNS} | {
+HEADERS = {c: f"q_col_{c}" for c in ORDER_COLUMNS + ["packed"] + BATCH_COLUMNS + HELD_COLUMNS} | {
     "shop_shown": "q_col_shop"}   # name · platform; `shop` stays the key the table selects by
 
 
@@ -253,7 +253,7 @@ if st.toggle(t("q_show_full_queue"), key="queue_show_full"):
     pages = max((len(full) - 1) // PAGE_ROWS + 1, 1)
     page = st.number_input(t("q_page").format(pages=pages), 1, pages, key="queue_page")
     part = full.iloc[(page - 1) * PAGE_ROWS: page * PAGE_ROWS]
-    chosen = order_table(labelled(part), "queue_full", ORDER_COLUMNS + ["problems"], config,
+    chosen = order_table(labelled(part), "queue_full", ORDER_COLUMNS + ["packed", "problems"], config,
                          multi=False, opens=True)
     if st.button(t("q_open_order"), key="queue_open_full", disabled=not chosen):
         open_order_dialog(*chosen[0])

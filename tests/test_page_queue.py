@@ -186,3 +186,16 @@ def test_full_queue_toggle_pages_and_downloads(db, monkeypatch):
     assert not at.exception
     full = [d.value for d in at.dataframe if "rank" in d.value.columns and len(d.value) == 6]
     assert full[0]["order_id"].tolist() == ["bc", "a1", "a2", "a3", "a4", "a5"]
+
+
+def test_an_order_packed_at_the_bench_shows_packed_in_the_full_queue(db, monkeypatch):
+    s = make_store(db)
+    A.record(s, ("taobao", "s1", "a1"), "process", by="Li")
+    A.record(s, ("taobao", "s1", "a1"), "packed", by="Li", text="A×1")
+    s.close()
+    at = fresh_app(db, monkeypatch, page=PAGE, state={"lang": "en"})
+    at.toggle(key="queue_show_full").set_value(True).run()
+    assert not at.exception
+    full = table(at, "packed")
+    packed = dict(zip(full["order_id"], full["packed"], strict=True))
+    assert packed["a1"] and not packed["a2"] and not packed["bc"]
