@@ -42,13 +42,14 @@ from pipeline.db.queries import sql
 from pipeline.db.settings import get_settings
 from pipeline.desk.money import desk_currency, money_params
 from pipeline.desk.problems import export_facts, open_problems
-from pipeline.desk.promo import default_period
+from pipeline.desk.promo import default_period, sku_titles
 
 HORIZON_HOURS = 72
 MIN_RATE_ORDERS = 3   # orders shipped or processed in the window before a rate is projected
 # The open problems that hold an order: it cannot ship until they are resolved, so it takes no
 # place in the packers' line and is counted apart with its own deadline.
 HOLDING = ("out_of_stock", "manual")
+KEY = ["platform", "shop", "order_id"]
 
 
 @dataclass(frozen=True)
@@ -91,10 +92,12 @@ def held_mask(con: duckdb.DuckDBPyConnection, as_of: datetime, f: Filters,
               waiting: pd.DataFrame) -> np.ndarray:
     """Which of `waiting` are held by an open problem of HOLDING (out of stock, flagged)."""
     probs = open_problems(con, f, as_of)
-    probs = probs[probs["problem"].isin(HOLDING)]
-    keys = set(zip(probs["platform"], probs["shop"], probs["order_id"], strict=True))
-    return np.array([k in keys for k in zip(waiting["platform"], waiting["shop"],
-                                            waiting["order_id"], strict=True)], dtype=bool)
+    held = probs.loc[probs["problem"].isin(HOLDING), KEY].drop_duplicates()
+    if held.empty or waiting.empty:
+        return np.zeros(len(waiting), dtype=bool)
+    found = waiting[KEY].astype(object).merge(held.astype(object).assign(_held=True),
+                                              on=KEY, how="left")["_held"]
+    return found.notna().to_numpy()
 
 
 @shared
@@ -259,10 +262,12 @@ def _burn(con: duckdb.DuckDBPyConnection, as_of: datetime,
     s = _settings(con, s)
     hours = float(s["forecast_rate_hours"])
     con.register("recent_lines", _recent_lines(con, as_of, hours))
+    con.register("sku_titles", sku_titles(con))
     try:
         burn = con.execute(sql("forecast_sku_burn"), {"as_of": as_of, "hours": hours}).df()
     finally:
-        con.unregister("recent_lines")
+        for name in ("recent_lines", "sku_titles"):
+            con.unregister(name)
     burn["units_per_hour"] = burn["recent_units"] / hours
     burn["orders_per_hour"] = burn["recent_orders"] / hours
     burn["name"] = burn["name"].astype(object).where(burn["name"].notna(), None)

@@ -2,8 +2,9 @@
 -- ship have taken theirs, and the units and orders placed in the last $hours hours before
 -- $as_of (orders not closed), the rate the burn-down projects; its name as the stock export
 -- writes it (else a title it was sold under).
--- Reads the registered relation `recent_lines` (forecast_recent_lines.sql: the lines of at
--- least the orders placed in those hours).
+-- Reads the registered relations `recent_lines` (forecast_recent_lines.sql: the lines of at
+-- least the orders placed in those hours) and `sku_titles` (sku_titles.sql: a title each SKU
+-- was sold under, worked out once per facts version).
 -- Parameters: $as_of, $hours.
 
 with stock_left as (
@@ -28,9 +29,7 @@ recent_units as (
 names as (
     select sku, coalesce(s.name, l.title) as name
     from (select sku, max(name) as name from stock group by sku) as s
-    full outer join (
-        select sku, max(title) as title from order_lines where sku is not null group by sku
-    ) as l using (sku)
+    full outer join (select sku, title from sku_titles) as l using (sku)
 ),
 
 final as (
