@@ -102,11 +102,12 @@ def _clock_rows(con: duckdb.DuckDBPyConnection, f: Filters, as_of: datetime,
            tuple(cut[MOMENT_COLUMNS].itertuples(index=False, name=None)))
 
     def compute() -> pd.DataFrame:
+        earliest = min([pd.Timestamp(moment), *pd.to_datetime(cut["as_of"]).dropna()])
         con.register("shop_moments", cut[MOMENT_COLUMNS])
         try:
             return con.execute(sql("sla_clock_rules"), {
                 "as_of": moment, "chase_hours": chase_hours, "ship_hours": ship_hours,
-                **f.params(),
+                "changed_after": earliest.to_pydatetime(), **f.params(),
             }).df()
         finally:
             con.unregister("shop_moments")

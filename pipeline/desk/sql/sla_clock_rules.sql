@@ -10,7 +10,8 @@
 -- Reads the registered relation `shop_moments` (platform, shop, as_of, stale): the moment each
 -- shop is evaluated at ($as_of, or the data moment of a stale shop; pipeline/desk/freshness.py);
 -- and open_orders, order_state (the orders no longer open are read there, with their times).
--- Parameters: $as_of, $chase_hours, $ship_hours, $date_from, $date_to, $shops, $platforms.
+-- Parameters: $as_of, $chase_hours, $ship_hours, $date_from, $date_to, $shops, $platforms, and
+-- $changed_after (the earliest of $as_of and the shops' moments).
 
 with moments as (
     select platform, shop, as_of, stale
@@ -40,7 +41,13 @@ changed_since as (
         coalesce(m.stale, false) as stale
     from order_state as o
     left join moments as m using (platform, shop)
+    -- the earliest moment of any shop first: a filter of the scan, before the join
     where (
+          o.paid_at > $changed_after::timestamp
+          or o.closed_at > $changed_after::timestamp
+          or o.shipped_at > $changed_after::timestamp
+      )
+      and (
           o.paid_at > coalesce(m.as_of, $as_of::timestamp)
           or o.closed_at > coalesce(m.as_of, $as_of::timestamp)
           or o.shipped_at > coalesce(m.as_of, $as_of::timestamp)
