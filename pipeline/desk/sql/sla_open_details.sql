@@ -1,8 +1,16 @@
 -- What the overdue list shows about every open order (the columns of sla_order_details.sql):
 -- open_orders carries the order's state, courier, message and times, order_state its tracking
--- number and total; orders is not read.
+-- number and total; orders is not read. Only the state rows of open states are joined (an open
+-- order's state is never shipped, completed, refunded or closed: schema.sql open_orders_of), a
+-- filter the scan applies before the join.
 
-with final as (
+with open_states as (
+    select platform, shop, order_id, tracking_no, order_total
+    from order_state
+    where state not in ('shipped', 'completed', 'refunded', 'closed')
+),
+
+final as (
     select
         o.platform,
         o.shop,
@@ -16,7 +24,7 @@ with final as (
         o.ship_by,
         s.order_total
     from open_orders as o
-    join order_state as s using (platform, shop, order_id)
+    join open_states as s using (platform, shop, order_id)
 )
 
 select * from final
