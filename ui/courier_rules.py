@@ -30,6 +30,7 @@ from ui.order_dialog import kind_words, rule_text
 DRAFT = "cr_draft"        # the table being edited (a list of rules)
 BASE = "cr_base"          # the saved table the draft started from
 PICK = "cr_pick"          # the position of the rule picked
+FLASH = "cr_flash"        # what the last save said, shown after the section is drawn again
 FIELDS = {"kind": "cr_kind", "match": "cr_match", "courier": "cr_courier",
           "enabled": "cr_enabled"}
 TABLE_COLUMNS = ["position", "enabled", "kind", "match", "courier", "id"]
@@ -72,7 +73,8 @@ def courier_rules_section() -> None:
                      ("kind", "cr_col_kind"), ("match", "cr_col_match"),
                      ("courier", "cr_col_courier"), ("id", "cr_col_id"))})
     if draft:
-        lines = {i: _rule_line(i, rule, words) for i, rule in enumerate(draft)}
+        default = desk_settings().get("default_courier") or ""
+        lines = {i: _rule_line(i, rule, words, default) for i, rule in enumerate(draft)}
         st.selectbox(t("cr_pick"), list(lines), key=PICK, on_change=_load,
                      format_func=lines.get)
     c1, c2, c3 = st.columns([1, 2, 2])
@@ -82,23 +84,25 @@ def courier_rules_section() -> None:
     c3.text_input(t("cr_field_courier"), key=FIELDS["courier"],
                   help=t("cr_field_courier_help"))
     st.checkbox(t("cr_field_enabled"), key=FIELDS["enabled"])
-    b = st.columns(5)
-    b[0].button(t("cr_change"), key="cr_change_rule", on_click=_change, disabled=not draft,
-                icon=":material/edit:")
-    b[1].button(t("cr_add"), key="cr_add_rule", on_click=_add, icon=":material/add:")
-    b[2].button(t("cr_up"), key="cr_move_up", on_click=_move, args=(-1,),
-                disabled=not draft or st.session_state[PICK] == 0, icon=":material/arrow_upward:")
-    b[3].button(t("cr_down"), key="cr_move_down", on_click=_move, args=(1,),
-                disabled=not draft or st.session_state[PICK] >= len(draft) - 1,
-                icon=":material/arrow_downward:")
-    b[4].button(t("cr_delete"), key="cr_delete_rule", on_click=_delete, disabled=not draft,
-                icon=":material/delete:")
     changed = draft != saved
-    d1, d2 = st.columns(2)
-    d1.button(t("cr_defaults"), key="cr_to_defaults", on_click=_replace,
-              args=(DEFAULTS["courier_rules"],), icon=":material/restart_alt:")
-    d2.button(t("cr_discard"), key="cr_discard_draft", on_click=_replace, args=(saved,),
-              disabled=not changed, icon=":material/undo:")
+    # side by side, each label whole, wrapping on a phone
+    with st.container(horizontal=True, gap="small"):
+        st.button(t("cr_change"), key="cr_change_rule", on_click=_change, disabled=not draft,
+                  icon=":material/edit:")
+        st.button(t("cr_add"), key="cr_add_rule", on_click=_add, icon=":material/add:")
+        st.button(t("cr_up"), key="cr_move_up", on_click=_move, args=(-1,),
+                  disabled=not draft or st.session_state[PICK] == 0,
+                  icon=":material/arrow_upward:")
+        st.button(t("cr_down"), key="cr_move_down", on_click=_move, args=(1,),
+                  disabled=not draft or st.session_state[PICK] >= len(draft) - 1,
+                  icon=":material/arrow_downward:")
+        st.button(t("cr_delete"), key="cr_delete_rule", on_click=_delete, disabled=not draft,
+                  icon=":material/delete:")
+    with st.container(horizontal=True, gap="small"):
+        st.button(t("cr_defaults"), key="cr_to_defaults", on_click=_replace,
+                  args=(DEFAULTS["courier_rules"],), icon=":material/restart_alt:")
+        st.button(t("cr_discard"), key="cr_discard_draft", on_click=_replace, args=(saved,),
+                  disabled=not changed, icon=":material/undo:")
     if changed:
         st.warning(t("cr_draft_changed"), icon=":material/edit_note:")
     if st.button(t("cr_preview"), key="cr_preview_split", help=t("cr_preview_help"),
@@ -150,9 +154,11 @@ def _courier_unset(kind: Any, default: str) -> str:
     return "—"
 
 
-def _rule_line(i: int, rule: dict[str, Any], words: dict[str, str]) -> str:
+def _rule_line(i: int, rule: dict[str, Any], words: dict[str, str], default: str) -> str:
+    """A rule in the picker: its position, kind, match and the courier it proposes (in words
+    where it names none: the one asked, the shop's default), as the table shows them."""
     kind = rule.get("kind")
-    courier = rule.get("courier") or "…"
+    courier = rule.get("courier") or _courier_unset(kind, default)
     return f"{i + 1} · {words.get(kind, str(kind))} · {rule.get('match') or t('cr_any')} → {courier}"
 
 
@@ -243,18 +249,26 @@ def _preview(saved: list[dict[str, Any]], draft: list[dict[str, Any]]) -> None:
 
 
 def _save(draft: list[dict[str, Any]]) -> None:
-    """The save button: a manager's; anyone else sees it disabled and why."""
+    """The save button: a manager's; anyone else sees it disabled and why. A save draws the
+    section again from the saved table (no word of unsaved changes left) and says so."""
     who = role()
     allowed = may(who, "settings")
     if not allowed:
         st.caption(t("cr_manager_only"))
-    if not st.button(t("cr_save"), key="cr_save_rules", type="primary", disabled=not allowed,
-                     icon=":material/save:"):
+    clicked = st.button(t("cr_save"), key="cr_save_rules", type="primary",
+                        disabled=not allowed, icon=":material/save:")
+    if flash := st.session_state.pop(FLASH, None):
+        st.success(flash, icon=":material/check:")
+    if not clicked:
         return
     try:
-        with store_errors():
+        with store_errors() as outcome:
             changed = save_courier_rules(get_store(), draft, signed_in_name() or "desk", who)
-            st.session_state[BASE] = copy.deepcopy(draft)
-            st.success(t("cr_saved") if changed else t("cr_unchanged"), icon=":material/check:")
     except (NotAllowed, ValueError) as exc:
         st.error(refusal_text(exc), icon=":material/error:")
+        return
+    if outcome.failed:
+        return
+    st.session_state[BASE] = copy.deepcopy(draft)
+    st.session_state[FLASH] = t("cr_saved") if changed else t("cr_unchanged")
+    st.rerun()

@@ -127,13 +127,13 @@ def message_rules_section() -> None:
         rules_frame(saved), key=EDITOR, num_rows="dynamic", hide_index=True,
         width="stretch", column_order=COLUMNS[:-1], column_config=_columns())
     draft = rules_from(edited)
-    b1, b2, b3 = st.columns(3)
-    test = b1.button(t("mr_test"), key="mr_test_rules", help=t("mr_test_help"),
-                     icon=":material/science:")
-    save = b2.button(t("mr_save"), key="mr_save_rules", type="primary", disabled=not allowed,
-                     icon=":material/save:")
-    restore = b3.button(t("mr_restore"), key="mr_restore_rules", disabled=not allowed,
-                        icon=":material/restart_alt:")
+    with st.container(horizontal=True, gap="small"):   # side by side, wrapping on a phone
+        test = st.button(t("mr_test"), key="mr_test_rules", help=t("mr_test_help"),
+                         icon=":material/science:")
+        save = st.button(t("mr_save"), key="mr_save_rules", type="primary",
+                         disabled=not allowed, icon=":material/save:")
+        restore = st.button(t("mr_restore"), key="mr_restore_rules", disabled=not allowed,
+                            icon=":material/restart_alt:")
     if save:
         _save(draft, saved)
     elif restore:
@@ -147,21 +147,24 @@ def message_rules_section() -> None:
 
 def _columns() -> dict[str, Any]:
     cc = st.column_config
+    # a new row's texts start empty (never shown as None); every column fits a desk's screen
+    # with what a rule does read whole (暂停（审核后放行）), and scrolls sideways on a phone
     return {
-        "enabled": cc.CheckboxColumn(t("mr_col_enabled"), default=True, width="small"),
+        "enabled": cc.CheckboxColumn(t("mr_col_enabled"), default=True, width=72),
         "category": cc.TextColumn(t("mr_col_category"), help=t("mr_col_category_help"),
-                                  required=True),
+                                  required=True, default="", width=110),
         "pattern": cc.TextColumn(t("mr_col_pattern"), help=t("mr_col_pattern_help"),
-                                 required=True, width="medium"),
-        "regex": cc.CheckboxColumn(t("mr_col_regex"), default=False, width="small"),
+                                 required=True, default="", width=270),
+        "regex": cc.CheckboxColumn(t("mr_col_regex"), default=False, width=72),
         "applies_to": cc.MultiselectColumn(
             t("mr_col_applies_to"), options=list(RULE_SOURCES),
-            default=["buyer_message", "seller_note"],
+            default=["buyer_message", "seller_note"], width=180,
             format_func=lambda s: t(SOURCE_LABELS[s]) if s in SOURCE_LABELS else s),
         "does": cc.SelectboxColumn(
-            t("mr_col_does"), options=list(RULE_DOES), default="tag", required=True,
+            t("mr_col_does"), options=list(RULE_DOES), default="tag", required=True, width=140,
             format_func=lambda d: t(DOES_LABELS[d]) if d in DOES_LABELS else d),
-        "courier": cc.TextColumn(t("mr_col_courier"), help=t("mr_col_courier_help")),
+        "courier": cc.TextColumn(t("mr_col_courier"), help=t("mr_col_courier_help"),
+                                 default="", width=100),
     }
 
 
