@@ -47,6 +47,9 @@ BOARD_COLUMNS = [
     "buyer_text", "return_courier", "return_tracking", "responsibility", "missed",
     "assigned_to", "last_action", "last_action_at", "refunded_at", "closed_at", "currency",
 ]
+# The order of cases equally urgent: the newest requests first (a case without one last).
+URGENT_ALIKE = [("requested_at", "descending", "at_end"), ("platform", "ascending", "at_end"),
+                ("shop", "ascending", "at_end"), ("case_id", "ascending", "at_end")]
 
 
 @shared
@@ -79,9 +82,10 @@ def _cases(con: duckdb.DuckDBPyConnection, f: Filters, until: datetime | None) -
     }
 
     def compute() -> pd.DataFrame:
-        # in the order among cases equally urgent, once: the newest requests first
+        # the order among cases equally urgent, once: the newest requests first (sorted as
+        # Arrow, before the texts become objects)
         board = _texts_as_objects(con.sql(sql("aftersales_board"), params=params)
-                                  .to_arrow_table())
+                                  .to_arrow_table().sort_by(URGENT_ALIKE))
         board["actor"] = pd.Series([C.CASE_STATUS_ACTOR.get(v)
                                     for v in board["status_norm"].tolist()],
                                    index=board.index, dtype=object)

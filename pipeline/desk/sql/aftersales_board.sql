@@ -15,8 +15,7 @@
 -- platform's next export says what came of it), and a returned case too once the desk recorded
 -- its parcel received, whenever (a parcel may come before the export says it was sent back).
 -- `missed`: refunded at or after the platform's own deadline (the platform decided).
--- Dates filter the request time. The newest requests first (then by shop and case), the order
--- the board keeps among cases equally urgent.
+-- Dates filter the request time.
 -- Parameters: $events_until, $date_from, $date_to, $shops, $platforms, $answer_hours,
 -- $receive_hours, $desk (the currency of a case whose order has none).
 
@@ -131,4 +130,3 @@ final as (
 )
 
 select * from final
-order by requested_at desc nulls last, platform, shop, case_id
