@@ -597,6 +597,9 @@ def test_the_settings_section_adds_a_channel_and_shows_it_masked(tmp_path, monke
     at.run()
     assert not at.exception
     assert [x.value for x in at.success] == ["The test was sent: look in the group or the mailbox."]
+    rules = next(d.value for d in at.dataframe if "threshold" in d.value.columns)
+    assert str(rules["threshold"].dtype) == "Float64"   # an empty cell, never the word None
+    assert rules["threshold"].isna().any() and rules["threshold"].notna().any()
     [post] = posts.received
     assert post["json"]["text"]["content"].endswith("The channel “群A” receives the Order Desk's "
                                                     "alerts.")

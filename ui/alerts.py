@@ -212,7 +212,8 @@ def _rules(store: Any) -> None:
     frame = pd.DataFrame({
         "rule": [alerts.rule_name(r, lang()) for r in rules],
         "enabled": [current[r].enabled for r in rules],
-        "threshold": [current[r].threshold for r in rules],
+        # a number column even where no rule has a threshold: an empty cell, never "None"
+        "threshold": pd.Series([current[r].threshold for r in rules], dtype="Float64"),
     })
     edited = st.data_editor(frame, hide_index=True, key="alert_rules_editor", disabled=["rule"],
                             column_config={
