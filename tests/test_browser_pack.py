@@ -5,7 +5,8 @@ parcel's items, and the page says it was recorded packed; on a phone (390 px) th
 another parcel, an item scanned by its barcode.
 
 Its own server on a store of its own: w1 (A ×1, B ×2, tracking number SF1) and w2 (A ×1, B ×1,
-tracking number SF2), both paid and processed; the stock gives B the barcode 6901111111111.
+tracking number SF2), both paid and processed; the stock gives B the barcode 6901111111111;
+w3 (the set SET = A + B, SF3) and w4 (A, SF4, held: flagged by hand).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytest
 
 from pipeline.accounts import users
 from pipeline.db.store import Store
+from pipeline.desk import actions as A
 from tests.browser_app import (
     FIRST_PAGE_MS,
     PAGE_MS,
@@ -52,17 +54,25 @@ ALERT_COLOUR_JS = """() => {
 def _store(db) -> None:
     s = Store(db)
     load(s, [{"order_id": "w1", **PAID, "courier": "SF", "tracking_no": "SF1"},
-             {"order_id": "w2", **PAID, "courier": "SF", "tracking_no": "SF2"}],
+             {"order_id": "w2", **PAID, "courier": "SF", "tracking_no": "SF2"},
+             {"order_id": "w3", **PAID, "courier": "SF", "tracking_no": "SF3"},
+             {"order_id": "w4", **PAID, "courier": "SF", "tracking_no": "SF4"}],
          [{"order_id": "w1", "line_id": "1", "sku": "A", "title": "精华", "quantity": 1},
           {"order_id": "w1", "line_id": "2", "sku": "B", "title": "面霜", "quantity": 2},
           {"order_id": "w2", "line_id": "1", "sku": "A", "title": "精华", "quantity": 1},
-          {"order_id": "w2", "line_id": "2", "sku": "B", "title": "面霜", "quantity": 1}])
+          {"order_id": "w2", "line_id": "2", "sku": "B", "title": "面霜", "quantity": 1},
+          {"order_id": "w3", "line_id": "1", "sku": "SET", "title": "礼盒", "quantity": 1},
+          {"order_id": "w4", "line_id": "1", "sku": "A", "title": "精华", "quantity": 1}])
     load_tables(s, stock=[{"sku": "A", "available": 50, "name": "精华"},
                           {"sku": "B", "available": 50, "name": "面霜"},
-                          {"sku": "X", "available": 50, "name": "口红"}])
+                          {"sku": "X", "available": 50, "name": "口红"},
+                          {"sku": "SET", "available": 50, "name": "礼盒"}],
+                bundles=[{"bundle_sku": "SET", "component_sku": "A", "quantity": 1},
+                         {"bundle_sku": "SET", "component_sku": "B", "quantity": 1}])
     with s.write() as cur:   # the column the stock layout gains (条码, 69码, Barcode)
         cur.execute("alter table stock add column if not exists barcode varchar")
         cur.execute("update stock set barcode = '6901111111111' where sku = 'B'")
+    A.record(s, ("taobao", "s1", "w4"), "flag", by="ann", text="外盒破损")   # held
     users.add_user(s, NAME, "clerk", PASSWORD, by="test")
     s.close()
 
@@ -175,3 +185,19 @@ def test_scans_typed_with_enter_pack_a_parcel_on_a_phone(browser, app):
         _no_fault(page, "packed on a phone")
     finally:
         context.close()
+
+
+def test_a_held_order_is_refused_and_a_set_is_packed_by_its_own_code(page, app):
+    from playwright.sync_api import expect
+
+    _sign_in(page, app)
+    href = next(h for label, h in nav_links(page) if label == "验货打包")
+    assert visit(page, href) == "验货打包"
+    page.locator(".st-key-pack_scan input").click()
+    _scan(page, "SF4", "不能验货：订单 w4")                   # held by a problem, with its reason
+    said = page.locator(".st-key-pack_said [data-testid=stAlertContentError]")
+    expect(said).to_contain_text("外盒破损")
+    assert _red(page.evaluate(ALERT_COLOUR_JS))
+    _scan(page, "SF3", "包裹 w3：请逐件扫描商品（共 2 件）")   # the set's two components
+    _scan(page, "SET", "验货完成，已记录为已验货打包")          # the set scanned whole
+    _no_fault(page, "a set packed")
