@@ -471,9 +471,8 @@ CLI_REFUSALS = [
     (["c1"], "error: action needs an ID and an ACTION (or --order ORDER_ID and an ACTION of "
      "cases)"),
     (["--order", "o1", "frobnicate"], "error: invalid action 'frobnicate' (choose from confirm, "
-     "remind, process, courier, note, review, flag, resolve, undo, merge, split, agree, reject, "
-     "received, "
-     "feedback, assign)"),
+     "remind, process, courier, note, review, flag, resolve, undo, merge, split, packed, agree, "
+     "reject, received, feedback, assign)"),
     (["c1", "agree", "--by", "Vera"],
      "error: a viewer may not agree to after-sales cases; ask a clerk or a manager"),
 ]
