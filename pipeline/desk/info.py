@@ -200,7 +200,14 @@ def order_categories(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame
     (CATEGORY_COLUMNS): one row per order, text read (`source`) and category, with what the
     rule does, the words it matched and for a courier request the courier asked and refused.
     Sorted by order, then source, then the rules' order."""
-    return categorised(texts(con, f), get_settings(con)["message_rules"])
+    return categorised(open_texts(con, f), get_settings(con)["message_rules"])
+
+
+@shared
+def open_texts(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """`texts` of the open orders inside the filters, read once per data version for the
+    categories, the holds and the rules' preview (a frame the callers leave as it is)."""
+    return texts(con, f)
 
 
 def preview(con: duckdb.DuckDBPyConnection, rules: list[dict[str, Any]],
@@ -209,7 +216,7 @@ def preview(con: duckdb.DuckDBPyConnection, rules: list[dict[str, Any]],
     `order_categories` with the text caught (`text`). Rules that cannot be saved raise
     ValueError (pipeline.db.settings.check_message_rules)."""
     check_message_rules(rules)
-    found = texts(con, f)
+    found = open_texts(con, f)
     caught = categorised(found, rules)
     return caught.merge(found, on=[*KEY, "source"], how="left")
 
@@ -287,7 +294,7 @@ def info_holds(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
         [courier_holds(c, a, used) for c, a in zip(cats["courier"], cats["avoid"], strict=True)],
         index=cats.index, dtype=bool))
     out = cats.loc[held, [*KEY, "source", "category"]].drop_duplicates(KEY)
-    found = texts(con, f)
+    found = open_texts(con, f)
     out = out.merge(found.rename(columns={"text": "reason"}), on=[*KEY, "source"], how="left")
     return out[[*KEY, "source", "category", "reason"]].reset_index(drop=True)
 

@@ -14,6 +14,7 @@ notes as (
     select s.platform, s.shop, s.order_id, s.seller_note
     from order_state as s
     semi join open_in_scope as o using (platform, shop, order_id)
+    where s.state not in ('shipped', 'completed', 'refunded', 'closed')   -- open_orders' own
 ),
 
 flags as (
