@@ -6,9 +6,6 @@
   page goes on (`outcome.failed` says whether it did).
 - `open_store()`: the store for `get_store()`; when it cannot be opened the page says why and
   stops.
-- `outage_banner(store)`: while a PostgreSQL store's database cannot be reached, a banner
-  naming it and since when: the pages show the last data the dashboard received, actions are
-  refused; it goes away by itself once the database answers again.
 - `refusal_text(exc)`: a refusal of the pipeline (an action, a role, a conflict, a reader's
   sentence) in the viewer's language, escaped for the Markdown of st.error/st.warning.
 """
@@ -80,24 +77,3 @@ def open_store(opener: Callable[[], Store] = db_open.open_store) -> Store:
         st.error(fault_text(exc, opening=True), icon=":material/database_off:")
         st.stop()
         raise  # st.stop() does not return
-
-
-OUTAGE_CHECK_SECONDS = 5   # how soon a banner comes and goes on a page left open
-
-
-def outage_banner(store: Store) -> None:
-    """On a store whose record is on a server (PostgreSQL): a banner while it cannot be reached,
-    looked at again every few seconds, so that it comes and goes on a page left open."""
-    if store.remote:
-        _outage_watch(store)
-
-
-@st.fragment(run_every=OUTAGE_CHECK_SECONDS)
-def _outage_watch(store: Store) -> None:
-    outage = store.outage()
-    if outage is None:
-        return
-    text = label("store_unreachable_banner", st.session_state.get("lang", "zh"))
-    st.warning(text.format(where=md_escape(outage.where),
-                           since=f"{outage.since:%Y-%m-%d %H:%M:%S}"),
-               icon=":material/cloud_off:")

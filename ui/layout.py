@@ -100,11 +100,11 @@ def framed(page: str = "", started: float | None = None) -> Iterator[None]:
     server's own time per view, which the browser benchmark reads.
 
     Above the page: while a PostgreSQL store's database cannot be reached, the banner saying so
-    (ui/errors.py `outage_banner`)."""
+    (ui/outage.py `outage_banner`)."""
     # imported here, not above: app.py imports this module before the slow imports
     # (`cover_file_names`)
     from ui.data import get_store
-    from ui.errors import outage_banner
+    from ui.outage import outage_banner
 
     _frame.on = True
     try:
