@@ -160,7 +160,8 @@ def test_a_manager_adds_a_message_rule_tests_it_and_saves_it(page, app):
     main.locator(".st-key-mr_save_rules button").first.click()
     settled(page)
     expect(main.get_by_text("规则已保存。")).to_be_visible(timeout=PAGE_MS)
-    # drawn again from the saved table: the new rule is in it
+    # drawn again from the saved table (the editor of the run before gone): the new rule is in it
+    expect(editor).to_have_count(1, timeout=PAGE_MS)
     wait_for_cell(page, editor, "预售|尾款")
     cells = grid_cells(page, editor)
     assert cells.count("预售") == 1 and "预售|尾款" in cells
