@@ -188,6 +188,19 @@ def visit(page, href: str) -> str:
     return page.get_by_test_id("stMain").locator("h1").first.inner_text().strip()
 
 
+def sign_in(page, app: App, name: str, password: str) -> None:
+    """Open the app, sign in through the form and wait for the Overview (总览) it lands on."""
+    from playwright.sync_api import expect
+
+    open_app(page, app, timeout=FIRST_PAGE_MS)
+    page.locator(".st-key-auth_name_input input").fill(name)
+    page.locator(".st-key-auth_password_input input").fill(password)
+    page.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
+    expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text(
+        "总览", timeout=FIRST_PAGE_MS)
+    settled(page)
+
+
 def shot(page, app: App, name: str) -> Path:
     app.shots.mkdir(parents=True, exist_ok=True)
     out = app.shots / f"{re.sub(r'[^A-Za-z0-9_-]+', '_', name) or 'page'}.png"

@@ -26,10 +26,10 @@ from tests.browser_app import (
     App,
     _chromium_or_skip,
     nav_links,
-    open_app,
     serving,
     settled,
     shot,
+    sign_in,
     visit,
 )
 from tests.conftest import load, load_tables
@@ -87,15 +87,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
 
 
 def _sign_in(page, app: App) -> None:
-    from playwright.sync_api import expect
-
-    open_app(page, app, timeout=FIRST_PAGE_MS)
-    page.locator(".st-key-auth_name_input input").fill(NAME)
-    page.locator(".st-key-auth_password_input input").fill(PASSWORD)
-    page.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
-    expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text(
-        "总览", timeout=FIRST_PAGE_MS)
-    settled(page)
+    sign_in(page, app, NAME, PASSWORD)
 
 
 def _scan(page, code: str, said: str) -> None:

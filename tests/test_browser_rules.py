@@ -29,6 +29,7 @@ from tests.browser_app import (
     serving,
     settled,
     shot,
+    sign_in,
     visit,
 )
 from tests.conftest import load
@@ -74,15 +75,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
 
 
 def sign_in_to_settings(page, app: App) -> None:
-    from playwright.sync_api import expect
-
-    open_app(page, app, timeout=FIRST_PAGE_MS)
-    page.locator(".st-key-auth_name_input input").fill(NAME)
-    page.locator(".st-key-auth_password_input input").fill(PASSWORD)
-    page.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
-    main = page.get_by_test_id("stMain")
-    expect(main.locator("h1").first).to_have_text("总览", timeout=FIRST_PAGE_MS)
-    settled(page)
+    sign_in(page, app, NAME, PASSWORD)
     href = next(h for label, h in nav_links(page) if label == SETTINGS)
     assert visit(page, href) == SETTINGS
     assert_no_error_shown(page, "settings page")
